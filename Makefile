@@ -1,0 +1,40 @@
+# The two commands: `make run` and `make test`. Each creates/updates .venv itself.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.herald-installed
+export QT_API := pyside6
+
+.PHONY: run test lint bench soak package clean venv
+
+$(STAMP): pyproject.toml tools/bootstrap_venv.py
+	@$(PYTHON) tools/bootstrap_venv.py $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python main.py $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.bench.run
+
+soak: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.soak.run
+
+package: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'pyinstaller>=6.6'
+	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build packaging/herald.spec
+
+clean:
+	rm -rf build dist bench-results.json tests/e2e/artifacts

@@ -1,0 +1,1 @@
+"""Domain logic. No Qt import anywhere below this package (import-linter enforces it)."""

@@ -1,0 +1,203 @@
+"""Database connection, session factory and schema upgrades (Alembic) with a backup first.
+
+One place decides the URL: `--db URL` beats `HERALD_DB_URL`, which beats the embedded
+SQLite file in the user-data folder. SQLite runs in WAL mode with foreign keys and a busy
+timeout, so several threads and processes can share it safely.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.core import paths
+
+log = logging.getLogger(__name__)
+
+SQLITE_BUSY_TIMEOUT_S = 15
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+class DatabaseError(RuntimeError):
+    """A database problem explained for a person (newer schema, unreachable server...)."""
+
+
+class NewerSchemaError(DatabaseError):
+    pass
+
+
+def resolve_url(cli_url: str | None = None) -> str:
+    url = cli_url or os.environ.get("HERALD_DB_URL") or paths.default_db_url()
+    try:
+        make_url(url)
+    except Exception as exc:  # sqlalchemy raises ArgumentError with the URL inside
+        raise DatabaseError("the database URL is not valid (expected e.g. sqlite:///file.db)") from exc
+    return url
+
+
+def _is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def create_db_engine(url: str) -> Engine:
+    if _is_sqlite(url):
+        path = sqlite_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
+        )
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+            # pysqlite's own transaction handling defers BEGIN; we issue BEGIN ourselves so
+            # that a claim can ask for BEGIN IMMEDIATE (SQLAlchemy's documented recipe).
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Connection) -> None:
+            conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that takes the write lock up front: SQLite `BEGIN IMMEDIATE`, so two
+    claimers never both read the same rows before one of them writes. Elsewhere a plain
+    transaction (PostgreSQL claims use FOR UPDATE SKIP LOCKED instead)."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+        with conn.begin():
+            yield conn
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def backup_sqlite(path: Path, reason: str) -> Path | None:
+    """Consistent copy of a SQLite file (online backup API, WAL-safe) into the backups folder."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target_dir = path.parent / "backups"
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / f"{path.stem}-{stamp}-{reason}.db"
+    src = sqlite3.connect(str(path))
+    dst = sqlite3.connect(str(target))
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    log.info("database backed up to %s", target)
+    return target
+
+
+def upgrade(engine: Engine, url: str) -> Path | None:
+    """Bring the schema to head. Refuses a database made by a newer Herald, untouched.
+
+    Returns the backup path when one was made (SQLite with an older schema).
+    """
+    script = ScriptDirectory.from_config(alembic_config(url))
+    head = script.get_current_head()
+    current = current_revision(engine)
+    if current is not None and not _known(script, current):
+        raise NewerSchemaError(
+            f"This database was written by a newer version of Herald (schema {current}); "
+            "update Herald to open it. Nothing was changed."
+        )
+    if current == head:
+        return None
+    backup = None
+    path = sqlite_path(url)
+    if path is not None and current is not None:
+        backup = backup_sqlite(path, f"before-{head}")
+    with engine.begin() as conn:
+        cfg = alembic_config(url)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return backup
+
+
+def _known(script: ScriptDirectory, rev: str) -> bool:
+    try:
+        return script.get_revision(rev) is not None
+    except Exception:
+        return False
+
+
+@dataclass
+class Database:
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    def session(self) -> Session:
+        return self.sessions()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+
+def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
+    resolved = resolve_url(url)
+    engine = create_db_engine(resolved)
+    try:
+        if migrate:
+            upgrade(engine, resolved)
+    except Exception:
+        engine.dispose()
+        raise
+    return Database(resolved, engine, sessionmaker(engine, expire_on_commit=False))

@@ -1,0 +1,295 @@
+"""SQLAlchemy 2 typed models: the records every feature builds on (see DESIGN.md "Data").
+
+Every timestamp is stored as UTC. `UTCDateTime` refuses naive datetimes on the way in and
+returns aware ones on the way out, on SQLite (which has no time-zone type) as on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from app.constants import Platform
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; attach a time zone first")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class PostStatus(enum.StrEnum):
+    DRAFT = "DRAFT"
+    SCHEDULED = "SCHEDULED"
+    PUBLISHING = "PUBLISHING"
+    PUBLISHED = "PUBLISHED"
+    FAILED = "FAILED"
+
+
+class AccountStatus(enum.StrEnum):
+    ACTIVE = "ACTIVE"
+    REQUIRES_REAUTH = "REQUIRES_REAUTH"
+    DISABLED = "DISABLED"
+
+
+class TargetStatus(enum.StrEnum):
+    DRAFT = "DRAFT"  # the post is a draft: nothing to do
+    QUEUED = "QUEUED"  # due at next_attempt_at (scheduled time, or the next retry)
+    IN_FLIGHT = "IN_FLIGHT"  # claimed by a worker until lease_until
+    PUBLISHED = "PUBLISHED"
+    FAILED = "FAILED"  # gave up; error_code/error_message say why
+    NEEDS_CONFIRMATION = "NEEDS_CONFIRMATION"  # lease expired, platform could not tell us
+    MISSED = "MISSED"  # fell due while Herald was closed, older than the grace period
+
+
+class Checkpoint(enum.StrEnum):
+    H1 = "1h"
+    H6 = "6h"
+    H24 = "24h"
+    D7 = "7d"
+    MANUAL = "manual"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored as plain strings (no native PG enum) so adding a value needs no type migration.
+    return Enum(cls, name=name, native_enum=False, length=24, validate_strings=True)
+
+
+def new_uuid() -> str:
+    return uuid.uuid4().hex
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON}
+
+
+class Workspace(Base):
+    __tablename__ = "workspaces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+    accounts: Mapped[list[Account]] = relationship(back_populates="workspace")
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("workspace_id", "platform", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    platform: Mapped[Platform] = mapped_column(_enum(Platform, "platform"))
+    handle: Mapped[str] = mapped_column(String(200))
+    external_id: Mapped[str] = mapped_column(String(200))
+    # Fernet token of the JSON credentials (app.core.vault); never plaintext.
+    credentials_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    token_expires_at: Mapped[datetime | None]
+    status: Mapped[AccountStatus] = mapped_column(
+        _enum(AccountStatus, "account_status"), default=AccountStatus.ACTIVE
+    )
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+
+    workspace: Mapped[Workspace] = relationship(back_populates="accounts")
+
+
+class Media(Base):
+    __tablename__ = "media"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(Text)  # the copy inside Herald's data folder
+    original_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    mime: Mapped[str] = mapped_column(String(100))
+    bytes: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime]
+
+
+class PostMedia(Base):
+    __tablename__ = "post_media"
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    media: Mapped[Media] = relationship()
+
+
+class Post(Base):
+    __tablename__ = "posts"
+    __table_args__ = (
+        # The calendar's visible-range query.
+        Index("ix_posts_workspace_scheduled", "workspace_id", "scheduled_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    base_text: Mapped[str] = mapped_column(Text, default="")
+    scheduled_at: Mapped[datetime | None]
+    scheduled_tz: Mapped[str] = mapped_column(String(64))
+    status: Mapped[PostStatus] = mapped_column(_enum(PostStatus, "post_status"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    deleted_at: Mapped[datetime | None]  # soft delete, so Ctrl+Z can bring a post back
+
+    targets: Mapped[list[Target]] = relationship(
+        back_populates="post", cascade="all, delete-orphan", order_by="Target.id"
+    )
+    media_links: Mapped[list[PostMedia]] = relationship(
+        cascade="all, delete-orphan", order_by="PostMedia.position"
+    )
+
+
+class Target(Base):
+    __tablename__ = "targets"
+    __table_args__ = (
+        UniqueConstraint("post_id", "account_id"),
+        # The engine's due-work claim: status + due time.
+        Index("ix_targets_status_due", "status", "next_attempt_at"),
+        Index("ix_targets_lease", "status", "lease_until"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    content_override: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[TargetStatus] = mapped_column(_enum(TargetStatus, "target_status"))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]
+    lease_owner: Mapped[str | None] = mapped_column(String(80))
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True, default=new_uuid)
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    external_url: Mapped[str | None] = mapped_column(Text)
+    error_code: Mapped[str | None] = mapped_column(String(80))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+    post: Mapped[Post] = relationship(back_populates="targets")
+    account: Mapped[Account] = relationship()
+
+
+class AnalyticsSnapshot(Base):
+    __tablename__ = "analytics_snapshots"
+    __table_args__ = (Index("ix_snapshots_target_checkpoint", "target_id", "checkpoint"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"))
+    checkpoint: Mapped[Checkpoint] = mapped_column(_enum(Checkpoint, "checkpoint"))
+    likes: Mapped[int] = mapped_column(Integer, default=0)
+    shares: Mapped[int] = mapped_column(Integer, default=0)
+    comments: Mapped[int] = mapped_column(Integer, default=0)
+    impressions: Mapped[int] = mapped_column(Integer, default=0)
+    fetched_at: Mapped[datetime]
+
+
+class Setting(Base):
+    """Small key/value settings that belong with the data (grace period, default zone...)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class TaskStatus(enum.StrEnum):
+    QUEUED = "QUEUED"
+    IN_FLIGHT = "IN_FLIGHT"
+    DONE = "DONE"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+
+class RateLimitBudget(Base):
+    """What a platform lets one account do per window; survives restarts.
+
+    Defaults come from the platform's documented limits; response headers overwrite them.
+    """
+
+    __tablename__ = "rate_limit_budgets"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)  # "publish" | "read"
+    limit: Mapped[int] = mapped_column(Integer)
+    remaining: Mapped[int] = mapped_column(Integer)
+    window_s: Mapped[int] = mapped_column(Integer)
+    reset_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class MetricTask(Base):
+    """A planned metrics fetch (1h/6h/24h/7d after publishing), claimed like publishing work."""
+
+    __tablename__ = "metric_tasks"
+    __table_args__ = (
+        UniqueConstraint("target_id", "checkpoint"),
+        Index("ix_metric_tasks_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"))
+    checkpoint: Mapped[Checkpoint] = mapped_column(_enum(Checkpoint, "checkpoint"))
+    due_at: Mapped[datetime]
+    status: Mapped[TaskStatus] = mapped_column(_enum(TaskStatus, "task_status"))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None]
+    lease_owner: Mapped[str | None] = mapped_column(String(80))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None]
+
+
+class RecommendationCache(Base):
+    """Best-time results per workspace and platform, recomputed by the maintenance job."""
+
+    __tablename__ = "recommendation_cache"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    platform: Mapped[Platform] = mapped_column(_enum(Platform, "platform"), primary_key=True)
+    computed_at: Mapped[datetime]
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)

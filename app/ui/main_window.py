@@ -1,0 +1,276 @@
+"""The main window is a shell: navigation, header with the workspace switcher, and a stack of
+views that other modules build. It holds no business logic.
+
+Signals:
+    workspaceChanged(int): the current workspace id changed (views reload for it).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import __version__
+from app.core.appcontext import AppContext
+from app.core.workspaces import WorkspaceError, WorkspaceInfo
+from app.ui import theme
+from app.ui.workspace_dialog import WorkspaceDialog, system_zone
+
+
+class PlaceholderView(QWidget):
+    """Shown for an area whose view is not built yet; says so plainly."""
+
+    def __init__(self, title: str, text: str, parent=None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        label = QLabel(text, self)
+        label.setProperty("role", "empty")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        self.title = title
+
+    def set_workspace(self, workspace: WorkspaceInfo | None) -> None:
+        pass
+
+
+class MainWindow(QMainWindow):
+    workspaceChanged = Signal(int)
+
+    AREAS = ("calendar", "analytics", "accounts")
+
+    def __init__(self, context: AppContext, parent=None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName("mainWindow")
+        self.resize(1280, 820)
+        self.setMinimumSize(960, 640)
+        self._workspace: WorkspaceInfo | None = None
+        self.views: dict[str, QWidget] = {}
+
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self._build_navigation())
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self._build_header())
+        self.stack = QStackedWidget(central)
+        self.stack.setObjectName("viewStack")
+        column.addWidget(self.stack, 1)
+        row.addLayout(column, 1)
+        self.setCentralWidget(central)
+        self._build_menu()
+        self.statusBar().setObjectName("statusBar")
+
+        for area in self.AREAS:
+            self.add_view(area, self._make_view(area))
+        self.reload_workspaces()
+        self.show_area("calendar")
+
+    # ------------------------------------------------------------------ building
+
+    def _build_navigation(self) -> QWidget:
+        nav = QFrame(self)
+        nav.setObjectName("navigationBar")
+        layout = QVBoxLayout(nav)
+        layout.setContentsMargins(0, 0, 0, 16)
+        layout.setSpacing(4)
+        title = QLabel("Herald", nav)
+        title.setObjectName("appTitle")
+        layout.addWidget(title)
+        self.nav_group = QButtonGroup(self)
+        self.nav_group.setExclusive(True)
+        self.nav_buttons: dict[str, QToolButton] = {}
+        items = [
+            ("calendar", self.tr("Calendar"), "fa5s.calendar-alt", "Ctrl+1"),
+            ("analytics", self.tr("Analytics"), "fa5s.chart-bar", "Ctrl+2"),
+            ("accounts", self.tr("Accounts"), "fa5s.user-friends", "Ctrl+3"),
+        ]
+        for key, label, icon_name, shortcut in items:
+            button = QToolButton(nav)
+            button.setObjectName(f"nav{key.capitalize()}Button")
+            button.setText(f"  {label}")
+            button.setIcon(theme.icon(icon_name, "#cbd5e1"))
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setCheckable(True)
+            button.setAutoRaise(True)
+            button.setSizePolicy(button.sizePolicy().horizontalPolicy().Expanding, button.sizePolicy().verticalPolicy())
+            button.setShortcut(QKeySequence(shortcut))
+            button.setToolTip(f"{label} ({shortcut})")
+            button.setAccessibleName(label)
+            button.clicked.connect(lambda _=False, k=key: self.show_area(k))
+            self.nav_group.addButton(button)
+            self.nav_buttons[key] = button
+            layout.addWidget(button)
+        layout.addStretch(1)
+        return nav
+
+    def _build_header(self) -> QWidget:
+        header = QFrame(self)
+        header.setObjectName("headerBar")
+        layout = QHBoxLayout(header)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(8)
+        self.page_title = QLabel("", header)
+        self.page_title.setObjectName("pageTitle")
+        layout.addWidget(self.page_title)
+        layout.addStretch(1)
+        self.zone_label = QLabel("", header)
+        self.zone_label.setObjectName("workspaceZone")
+        layout.addWidget(self.zone_label)
+        self.workspace_combo = QComboBox(header)
+        self.workspace_combo.setObjectName("workspaceCombo")
+        self.workspace_combo.setAccessibleName(self.tr("Workspace"))
+        self.workspace_combo.setToolTip(self.tr("Switch workspace"))
+        self.workspace_combo.setMinimumWidth(200)
+        self.workspace_combo.currentIndexChanged.connect(self._on_workspace_index)
+        layout.addWidget(self.workspace_combo)
+        self.new_workspace_button = QPushButton(theme.icon("fa5s.plus"), self.tr("New"), header)
+        self.new_workspace_button.setObjectName("newWorkspaceButton")
+        self.new_workspace_button.setToolTip(self.tr("Create a workspace"))
+        self.new_workspace_button.clicked.connect(self.create_workspace)
+        layout.addWidget(self.new_workspace_button)
+        self.edit_workspace_button = QPushButton(theme.icon("fa5s.pen"), self.tr("Edit"), header)
+        self.edit_workspace_button.setObjectName("editWorkspaceButton")
+        self.edit_workspace_button.setToolTip(self.tr("Rename this workspace or change its time zone"))
+        self.edit_workspace_button.clicked.connect(self.edit_workspace)
+        layout.addWidget(self.edit_workspace_button)
+        return header
+
+    def _build_menu(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu.setObjectName("fileMenu")
+        new_ws = QAction(self.tr("New &workspace…"), self)
+        new_ws.setObjectName("newWorkspaceAction")
+        new_ws.triggered.connect(self.create_workspace)
+        file_menu.addAction(new_ws)
+        file_menu.addSeparator()
+        self.quit_action = QAction(self.tr("&Quit"), self)
+        self.quit_action.setObjectName("quitAction")
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.quit)
+        file_menu.addAction(self.quit_action)
+        self.help_menu = bar.addMenu(self.tr("&Help"))
+        self.help_menu.setObjectName("helpMenu")
+        about = QAction(self.tr("&About Herald"), self)
+        about.setObjectName("aboutAction")
+        about.triggered.connect(self.show_about)
+        self.help_menu.addAction(about)
+
+    def _make_view(self, area: str) -> QWidget:
+        """Views are built by their own modules; an area whose module is missing says so."""
+        from app.ui import views
+
+        return views.build(area, self)
+
+    # ------------------------------------------------------------------ public
+
+    def add_view(self, key: str, view: QWidget) -> None:
+        self.views[key] = view
+        self.stack.addWidget(view)
+
+    def show_area(self, key: str) -> None:
+        view = self.views[key]
+        self.stack.setCurrentWidget(view)
+        self.nav_buttons[key].setChecked(True)
+        self.page_title.setText(getattr(view, "title", key.capitalize()))
+
+    @property
+    def workspace(self) -> WorkspaceInfo | None:
+        return self._workspace
+
+    def reload_workspaces(self, select_id: int | None = None) -> None:
+        items = self.context.workspaces.list()
+        if not items:
+            items = [self.context.workspaces.ensure_default(system_zone())]
+        current = select_id or (self._workspace.id if self._workspace else items[0].id)
+        self.workspace_combo.blockSignals(True)
+        self.workspace_combo.clear()
+        for ws in items:
+            self.workspace_combo.addItem(ws.name, ws.id)
+        index = max(0, self.workspace_combo.findData(current))
+        self.workspace_combo.setCurrentIndex(index)
+        self.workspace_combo.blockSignals(False)
+        self._on_workspace_index(index)
+
+    def select_workspace(self, workspace_id: int) -> None:
+        index = self.workspace_combo.findData(workspace_id)
+        if index >= 0:
+            self.workspace_combo.setCurrentIndex(index)
+
+    def create_workspace(self) -> None:
+        dialog = WorkspaceDialog(self, title=self.tr("New workspace"))
+        while dialog.exec():
+            try:
+                ws = self.context.workspaces.create(*dialog.values)
+            except WorkspaceError as exc:
+                dialog.show_error(str(exc))
+                continue
+            self.reload_workspaces(select_id=ws.id)
+            return
+
+    def edit_workspace(self) -> None:
+        if self._workspace is None:
+            return
+        ws = self._workspace
+        dialog = WorkspaceDialog(self, name=ws.name, timezone=ws.timezone, title=self.tr("Edit workspace"))
+        while dialog.exec():
+            try:
+                updated = self.context.workspaces.update(ws.id, *dialog.values)
+            except WorkspaceError as exc:
+                dialog.show_error(str(exc))
+                continue
+            self.reload_workspaces(select_id=updated.id)
+            return
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About Herald"),
+            self.tr(
+                "<b>Herald {version}</b><p>Schedule posts for X, Instagram, LinkedIn and Facebook, "
+                "publish them on time, and learn when your audience listens.</p>"
+            ).format(version=__version__),
+        )
+
+    def quit(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        self.close()
+        QApplication.quit()
+
+    # ------------------------------------------------------------------ internals
+
+    def _on_workspace_index(self, index: int) -> None:
+        if index < 0:
+            return
+        workspace_id = self.workspace_combo.itemData(index)
+        self._workspace = self.context.workspaces.get(workspace_id)
+        self.zone_label.setText(self._workspace.timezone)
+        title = "Herald — " + self._workspace.name
+        if self.context.demo:
+            title = "Herald — DEMO — " + self._workspace.name
+        self.setWindowTitle(title)
+        for view in self.views.values():
+            setter = getattr(view, "set_workspace", None)
+            if setter:
+                setter(self._workspace)
+        self.workspaceChanged.emit(workspace_id)

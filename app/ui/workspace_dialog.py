@@ -1,0 +1,99 @@
+"""Create or edit a workspace: a name and a searchable IANA time zone."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+)
+
+from app.core.timeutil import all_zones, is_valid_zone
+
+
+def zone_combo(parent=None, current: str | None = None) -> QComboBox:
+    """An editable combo over every IANA zone; typing any part of the name filters it."""
+    combo = QComboBox(parent)
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    combo.addItems(all_zones())
+    completer = QCompleter(all_zones(), combo)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    combo.setCompleter(completer)
+    if current:
+        combo.setCurrentText(current)
+    return combo
+
+
+def system_zone() -> str:
+    try:
+        import tzlocal
+
+        name = tzlocal.get_localzone_name()
+        if name and is_valid_zone(name):
+            return name
+    except Exception:
+        pass
+    return "UTC"
+
+
+class WorkspaceDialog(QDialog):
+    def __init__(self, parent=None, *, name: str = "", timezone: str | None = None, title: str) -> None:
+        super().__init__(parent)
+        self.setObjectName("workspaceDialog")
+        self.setWindowTitle(title)
+        self.setMinimumWidth(420)
+        self.name_edit = QLineEdit(name, self)
+        self.name_edit.setObjectName("workspaceNameEdit")
+        self.name_edit.setAccessibleName(self.tr("Workspace name"))
+        self.name_edit.setPlaceholderText(self.tr("e.g. Corner Bakery"))
+        self.zone_combo = zone_combo(self, timezone or system_zone())
+        self.zone_combo.setObjectName("workspaceZoneCombo")
+        self.zone_combo.setAccessibleName(self.tr("Time zone"))
+        self.error_label = QLabel("", self)
+        self.error_label.setObjectName("workspaceErrorLabel")
+        self.error_label.setStyleSheet("color: #b91c1c;")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        form = QFormLayout()
+        form.addRow(self.tr("Name"), self.name_edit)
+        form.addRow(self.tr("Time zone"), self.zone_combo)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.setObjectName("workspaceDialogButtons")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("workspaceOkButton")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setObjectName("workspaceCancelButton")
+        buttons.accepted.connect(self._check_and_accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 16)
+        layout.setSpacing(12)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+
+    @property
+    def values(self) -> tuple[str, str]:
+        return self.name_edit.text().strip(), self.zone_combo.currentText().strip()
+
+    def show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    def _check_and_accept(self) -> None:
+        name, zone = self.values
+        if not name:
+            self.show_error(self.tr("Please give the workspace a name."))
+            return
+        if not is_valid_zone(zone):
+            self.show_error(self.tr("Choose a time zone from the list (e.g. Europe/London)."))
+            return
+        self.accept()
