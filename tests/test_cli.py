@@ -37,7 +37,11 @@ def test_no_display_is_one_clear_line(tmp_path):
 def test_self_check_opens_main_window_offscreen(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "HERALD_DATA_DIR": str(tmp_path)}
     proc = subprocess.run(
-        [sys.executable, "main.py", "--self-check"], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "main.py", "--self-check"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert "self-check ok" in proc.stdout

@@ -38,7 +38,9 @@ def _install_pip_from_pypi(python: Path) -> None:
 
 def main() -> int:
     if sys.version_info < MIN_PYTHON:
-        print(f"Herald needs Python {'.'.join(map(str, MIN_PYTHON))} or newer; this is {sys.version.split()[0]}.")
+        print(
+            f"Herald needs Python {'.'.join(map(str, MIN_PYTHON))} or newer; this is {sys.version.split()[0]}."
+        )
         return 1
     env_dir = Path(sys.argv[1] if len(sys.argv) > 1 else ".venv")
     python = _python(env_dir)

@@ -11,6 +11,7 @@ from functools import cached_property
 
 from app.core.clock import Clock, SystemClock
 from app.core.db import Database
+from app.core.events import EventHub
 from app.core.workspaces import WorkspaceService
 
 
@@ -20,6 +21,7 @@ class AppContext:
     clock: Clock = field(default_factory=SystemClock)
     demo: bool = False
     emulator_url: str | None = None
+    events: EventHub = field(default_factory=EventHub)
 
     @cached_property
     def workspaces(self) -> WorkspaceService:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,7 +45,9 @@ def resolve_url(cli_url: str | None = None) -> str:
     try:
         make_url(url)
     except Exception as exc:  # sqlalchemy raises ArgumentError with the URL inside
-        raise DatabaseError("the database URL is not valid (expected e.g. sqlite:///file.db)") from exc
+        raise DatabaseError(
+            "the database URL is not valid (expected e.g. sqlite:///file.db)"
+        ) from exc
     return url
 
 
@@ -56,7 +57,11 @@ def _is_sqlite(url: str) -> bool:
 
 def sqlite_path(url: str) -> Path | None:
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+    if (
+        parsed.get_backend_name() != "sqlite"
+        or not parsed.database
+        or parsed.database == ":memory:"
+    ):
         return None
     return Path(parsed.database)
 

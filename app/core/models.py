@@ -149,7 +149,9 @@ class Media(Base):
 class PostMedia(Base):
     __tablename__ = "post_media"
 
-    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
     media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -192,7 +194,9 @@ class Target(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
     content_override: Mapped[str | None] = mapped_column(Text)
     status: Mapped[TargetStatus] = mapped_column(_enum(TargetStatus, "target_status"))
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -57,7 +57,9 @@ class WorkspaceService:
 
     def by_name(self, name: str) -> WorkspaceInfo:
         with self.db.session() as s:
-            ws = s.scalar(select(Workspace).where(func.lower(Workspace.name) == name.strip().lower()))
+            ws = s.scalar(
+                select(Workspace).where(func.lower(Workspace.name) == name.strip().lower())
+            )
             if ws is None:
                 raise WorkspaceError(f"No workspace named {name!r}.")
             return _info(ws)

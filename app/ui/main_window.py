@@ -111,7 +111,10 @@ class MainWindow(QMainWindow):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             button.setCheckable(True)
             button.setAutoRaise(True)
-            button.setSizePolicy(button.sizePolicy().horizontalPolicy().Expanding, button.sizePolicy().verticalPolicy())
+            button.setSizePolicy(
+                button.sizePolicy().horizontalPolicy().Expanding,
+                button.sizePolicy().verticalPolicy(),
+            )
             button.setShortcut(QKeySequence(shortcut))
             button.setToolTip(f"{label} ({shortcut})")
             button.setAccessibleName(label)
@@ -149,7 +152,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.new_workspace_button)
         self.edit_workspace_button = QPushButton(theme.icon("fa5s.pen"), self.tr("Edit"), header)
         self.edit_workspace_button.setObjectName("editWorkspaceButton")
-        self.edit_workspace_button.setToolTip(self.tr("Rename this workspace or change its time zone"))
+        self.edit_workspace_button.setToolTip(
+            self.tr("Rename this workspace or change its time zone")
+        )
         self.edit_workspace_button.clicked.connect(self.edit_workspace)
         layout.addWidget(self.edit_workspace_button)
         return header
@@ -231,7 +236,9 @@ class MainWindow(QMainWindow):
         if self._workspace is None:
             return
         ws = self._workspace
-        dialog = WorkspaceDialog(self, name=ws.name, timezone=ws.timezone, title=self.tr("Edit workspace"))
+        dialog = WorkspaceDialog(
+            self, name=ws.name, timezone=ws.timezone, title=self.tr("Edit workspace")
+        )
         while dialog.exec():
             try:
                 updated = self.context.workspaces.update(ws.id, *dialog.values)

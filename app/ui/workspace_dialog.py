@@ -45,7 +45,9 @@ def system_zone() -> str:
 
 
 class WorkspaceDialog(QDialog):
-    def __init__(self, parent=None, *, name: str = "", timezone: str | None = None, title: str) -> None:
+    def __init__(
+        self, parent=None, *, name: str = "", timezone: str | None = None, title: str
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("workspaceDialog")
         self.setWindowTitle(title)
@@ -70,7 +72,9 @@ class WorkspaceDialog(QDialog):
         )
         buttons.setObjectName("workspaceDialogButtons")
         buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("workspaceOkButton")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setObjectName("workspaceCancelButton")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setObjectName(
+            "workspaceCancelButton"
+        )
         buttons.accepted.connect(self._check_and_accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -15,7 +15,7 @@ from app.core.logsetup import REDACTED, RedactingFilter, redact, register_secret
         "client_secret: SECRETVALUE123",
         "GET /callback?code=SECRETVALUE123&state=abc",
         "oauth_token_secret=SECRETVALUE123",
-        "Authorization: OAuth oauth_consumer_key=\"k\", oauth_signature=\"SECRETVALUE123\"",
+        'Authorization: OAuth oauth_consumer_key="k", oauth_signature="SECRETVALUE123"',
     ],
 )
 def test_secrets_are_masked(line):

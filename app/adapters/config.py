@@ -1,0 +1,124 @@
+"""Where the adapters talk to and how long they wait: endpoints, API versions, timeouts.
+
+The same adapters talk to the real platforms or to the emulator; only this object differs.
+The emulator serves every platform on one server, one prefix per platform, with each real
+path after the prefix (``{emu}/x/2/tweets`` is ``https://api.x.com/2/tweets``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+
+from app.constants import Platform
+
+DEFAULT_REDIRECT_PORTS: Mapping[Platform, int] = MappingProxyType(
+    {
+        Platform.TWITTER: 8765,
+        Platform.LINKEDIN: 8766,
+        Platform.FACEBOOK: 8767,
+        Platform.INSTAGRAM: 8768,
+    }
+)
+
+# Meta advises polling a container about once a minute for at most five minutes; images are
+# usually ready at once, so start fast and back off. Total ~5 min, bounded.
+DEFAULT_IG_POLL_DELAYS: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0, 60.0, 60.0, 60.0)
+
+
+@dataclass(frozen=True)
+class AdapterConfig:
+    # X: the API host and the web host (authorize page).
+    x_api_base: str = "https://api.x.com"
+    x_web_base: str = "https://x.com"
+    # Instagram (Instagram Login): authorize page, token endpoint, Graph host.
+    instagram_web_base: str = "https://www.instagram.com"
+    instagram_api_base: str = "https://api.instagram.com"
+    instagram_graph_base: str = "https://graph.instagram.com"
+    # LinkedIn: the OAuth host and the API host.
+    linkedin_web_base: str = "https://www.linkedin.com"
+    linkedin_api_base: str = "https://api.linkedin.com"
+    # Facebook: the dialog host and the Graph host.
+    facebook_web_base: str = "https://www.facebook.com"
+    facebook_graph_base: str = "https://graph.facebook.com"
+
+    graph_version: str = "v25.0"
+    instagram_graph_version: str = "v25.0"
+    linkedin_version: str = "202601"
+
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    write_timeout: float = 20.0
+    pool_timeout: float = 5.0
+    # Media uploads can be large; reads of their response may take longer than an API call.
+    upload_read_timeout: float = 120.0
+
+    ig_poll_delays: tuple[float, ...] = DEFAULT_IG_POLL_DELAYS
+
+    redirect_host: str = "127.0.0.1"
+    redirect_path: str = "/callback"
+    redirect_ports: Mapping[Platform, int] = field(default_factory=lambda: DEFAULT_REDIRECT_PORTS)
+
+    x_scopes: tuple[str, ...] = (
+        "tweet.read",
+        "tweet.write",
+        "users.read",
+        "offline.access",
+        "media.write",
+    )
+    instagram_scopes: tuple[str, ...] = (
+        "instagram_business_basic",
+        "instagram_business_content_publish",
+        "instagram_business_manage_insights",
+    )
+    linkedin_scopes: tuple[str, ...] = ("openid", "profile", "w_member_social")
+    facebook_scopes: tuple[str, ...] = (
+        "pages_show_list",
+        "pages_read_engagement",
+        "pages_manage_posts",
+        "read_insights",
+    )
+
+    user_agent: str = "Herald/0.1 (desktop scheduler)"
+    #: True when talking to the local emulator (plain http on loopback is then expected).
+    emulator: bool = False
+
+    # ------------------------------------------------------------ constructors
+
+    @classmethod
+    def real(cls, **overrides: object) -> AdapterConfig:
+        return cls(**overrides)  # type: ignore[arg-type]
+
+    @classmethod
+    def for_emulator(cls, base_url: str, **overrides: object) -> AdapterConfig:
+        emu = base_url.rstrip("/")
+        cfg = cls(
+            x_api_base=f"{emu}/x",
+            x_web_base=f"{emu}/x",
+            instagram_web_base=f"{emu}/instagram",
+            instagram_api_base=f"{emu}/instagram",
+            instagram_graph_base=f"{emu}/instagram",
+            linkedin_web_base=f"{emu}/linkedin",
+            linkedin_api_base=f"{emu}/linkedin",
+            facebook_web_base=f"{emu}/facebook",
+            facebook_graph_base=f"{emu}/facebook",
+            emulator=True,
+        )
+        return replace(cfg, **overrides) if overrides else cfg  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------ derived values
+
+    def redirect_port(self, platform: Platform) -> int:
+        return int(self.redirect_ports.get(platform, 0))
+
+    def redirect_uri(self, platform: Platform, port: int | None = None) -> str:
+        actual = self.redirect_port(platform) if port is None else port
+        return f"http://{self.redirect_host}:{actual}{self.redirect_path}"
+
+    def graph(self, path: str) -> str:
+        """A Facebook Graph URL for a path like "/me/accounts"."""
+        return f"{self.facebook_graph_base}/{self.graph_version}{path}"
+
+    def ig_graph(self, path: str) -> str:
+        return f"{self.instagram_graph_base}/{self.instagram_graph_version}{path}"
