@@ -18,10 +18,12 @@ the emulator clock forward makes metrics grow, never shrink.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.constants import Platform
@@ -131,14 +133,8 @@ class EngagementModel:
         return PROFILES[platform][local.weekday() * 24 + local.hour]
 
     def final(self, platform: Platform, post_id: str, created_at: datetime) -> dict[str, float]:
-        w = self.weight(platform, created_at)
-        reach = 0.85 + 0.3 * _unit(self.seed, f"{platform}:{post_id}:reach")
-        out = {}
-        for metric in METRICS:
-            rate = 0.8 + 0.4 * _unit(self.seed, f"{platform}:{post_id}:{metric}")
-            factor = 1.0 if metric == "impressions" else rate
-            out[metric] = _SCALE[platform][metric] * w * reach * factor
-        return out
+        """The counts a post tends to (a pure function, cached: lookups ask again and again)."""
+        return _final(self, platform, post_id, created_at.timestamp())
 
     def metrics(
         self, platform: Platform, post_id: str, created_at: datetime, now: datetime
@@ -147,7 +143,7 @@ class EngagementModel:
         frac = growth((now - created_at).total_seconds() / 3600.0)
         return {k: int(v * frac) for k, v in self.final(platform, post_id, created_at).items()}
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         return {
             "audience_timezone": self.audience_tz,
             "growth": "0.85*(1-exp(-t/6h)) + 0.15*(1-exp(-t/72h))",
@@ -156,3 +152,17 @@ class EngagementModel:
                 for p in Platform
             },
         }
+
+
+@functools.lru_cache(maxsize=100_000)
+def _final(
+    model: EngagementModel, platform: Platform, post_id: str, created_ts: float
+) -> dict[str, float]:
+    w = model.weight(platform, datetime.fromtimestamp(created_ts, UTC))
+    reach = 0.85 + 0.3 * _unit(model.seed, f"{platform}:{post_id}:reach")
+    out = {}
+    for metric in METRICS:
+        rate = 0.8 + 0.4 * _unit(model.seed, f"{platform}:{post_id}:{metric}")
+        factor = 1.0 if metric == "impressions" else rate
+        out[metric] = _SCALE[platform][metric] * w * reach * factor
+    return out

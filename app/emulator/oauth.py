@@ -21,8 +21,8 @@ import secrets
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from app.emulator.http import Request, Response, add_query, redirect, text_response
 from app.emulator.state import AuthCode, Token, User
+from app.emulator.wire import Request, Response, add_query, redirect, text_response
 
 if TYPE_CHECKING:
     from app.emulator.core import Emulator
@@ -199,10 +199,10 @@ def revoke(emu: Emulator, platform: str, user_id: str | None = None) -> int:
     """Revoke every token (access, refresh, page) of a platform, or of one user there."""
     count = 0
     for token in emu.state.tokens.values():
-        if token.platform == platform and (user_id is None or token.user_id == user_id):
-            if not token.revoked:
-                token.revoked = True
-                count += 1
+        mine = token.platform == platform and (user_id is None or token.user_id == user_id)
+        if mine and not token.revoked:
+            token.revoked = True
+            count += 1
     return count
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from app.emulator.http import Request, Response
+from app.emulator.wire import Request, Response
 
 if TYPE_CHECKING:
     from app.emulator.core import Emulator

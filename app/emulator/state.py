@@ -11,12 +11,43 @@ import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from app.constants import Platform
 from app.emulator.ratelimit import RateLimiter
 
 FORMAT_VERSION = 1
+PLATFORM_OF = {
+    "twitter": Platform.TWITTER,
+    "instagram": Platform.INSTAGRAM,
+    "linkedin": Platform.LINKEDIN,
+    "facebook": Platform.FACEBOOK,
+}
+
+
+def utc(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
+
+
+def iso_z(ts: float) -> str:
+    """2026-01-05T09:00:00.000Z (X and the control API)."""
+    return utc(ts).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def parse_iso(value: str | None) -> float | None:
+    """Epoch seconds from an ISO 8601 string (Z or offset); None when absent or malformed."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.timestamp()
+
 
 # First ids per kind: real-looking magnitudes, then a shared counter is added.
 ID_BASES = {
@@ -145,6 +176,8 @@ class State:
         self.codes: dict[str, AuthCode] = {}
         self.posts: list[Post] = []
         self.index: dict[tuple[str, str], Post] = {}
+        # (platform, account, text, link) -> the latest such post: duplicate checks in O(1)
+        self.same_text: dict[tuple[str, str, str, str | None], Post] = {}
         self.containers: dict[str, Container] = {}
         self.uploads: dict[str, Upload] = {}
         self.limits = RateLimiter()
@@ -160,7 +193,15 @@ class State:
     def add_post(self, post: Post) -> Post:
         self.posts.append(post)
         self.index[(post.platform, post.external_id)] = post
+        key = (post.platform, post.account, post.text, post.extra.get("link"))
+        self.same_text[key] = post
         return post
+
+    def last_same_text(
+        self, platform: str, account: str, text: str, link: str | None = None
+    ) -> Post | None:
+        """The latest post of this account with exactly this text (and link)."""
+        return self.same_text.get((platform, account, text, link))
 
     def post(self, platform: str, external_id: str) -> Post | None:
         return self.index.get((platform, external_id))

@@ -125,7 +125,9 @@ def json_response(status: int, payload: Any, headers: dict[str, str] | None = No
 
 
 def empty_response(status: int, headers: dict[str, str] | None = None) -> Response:
-    return Response(status=status, body=b"", headers=list((headers or {}).items()), content_type=None)
+    return Response(
+        status=status, body=b"", headers=list((headers or {}).items()), content_type=None
+    )
 
 
 def redirect(location: str) -> Response:

@@ -1,0 +1,371 @@
+"""Facebook Pages (Graph API): feed posts and photos with the Page access token.
+
+The account is a Page: external_id is the page id, credentials.access_token the page token
+(from a long-lived user token, so it does not expire); the long-lived user token is kept in
+`extra["user_token"]` to fetch a new page token when the old one is invalidated.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from app.adapters.base import (
+    IDEMPOTENCY_HEADER,
+    MAX_LOOKUP_PAGES,
+    BaseAdapter,
+    open_media,
+    parse_time,
+    same_text,
+)
+from app.adapters.config import AdapterConfig
+from app.adapters.graph import classify_graph
+from app.adapters.http import (
+    OUTCOME_UNKNOWN,
+    Classifier,
+    RateLimitCallback,
+    Reply,
+    as_dict,
+    as_int,
+    as_list,
+    as_str,
+)
+from app.adapters.media_server import MediaHost
+from app.constants import Platform
+from app.core.clock import Clock
+from app.core.ports import (
+    AccountRef,
+    AuthError,
+    Credentials,
+    MediaItem,
+    Metrics,
+    PermanentError,
+    PublishError,
+    PublishResult,
+    RateLimitInfo,
+    TransientError,
+)
+
+INSIGHT_METRICS = "post_impressions,post_clicks,post_reactions_by_type_total"
+
+
+def classify_facebook(
+    resp: httpx.Response, body: Any, rate_limit: RateLimitInfo | None, now: datetime
+) -> PublishError:
+    return classify_graph(Platform.FACEBOOK, resp, body, rate_limit, now)
+
+
+class FacebookAdapter(BaseAdapter):
+    platform = Platform.FACEBOOK
+    metrics_batch_size = 1  # one insights call per post
+
+    def __init__(
+        self,
+        config: AdapterConfig,
+        clock: Clock,
+        client: httpx.Client | None = None,
+        on_rate_limit: RateLimitCallback | None = None,
+        *,
+        media_host: MediaHost | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(config, clock, client, on_rate_limit)
+        # Photos are uploaded as files unless a host is given (the emulator's loopback server).
+        self.media_host = media_host
+
+    def _classifier(self) -> Classifier:
+        return classify_facebook
+
+    def _call(self, method: str, path: str, account: AccountRef, **kwargs: Any) -> Reply:
+        headers = self._bearer(account)
+        headers.update(kwargs.pop("headers", {}))
+        return self.http.request(
+            method, self.config.graph(path), account=account, headers=headers, **kwargs
+        )
+
+    # ------------------------------------------------------------ publish
+
+    def publish(
+        self,
+        account: AccountRef,
+        text: str,
+        media: Sequence[MediaItem],
+        idempotency_key: str,
+    ) -> PublishResult:
+        page = account.external_id
+        idem = {IDEMPOTENCY_HEADER: idempotency_key}
+        if not text and not media:
+            raise PermanentError("A Facebook post needs text or media.", code="empty_post")
+        videos = [m for m in media if (m.mime or "").startswith("video/")]
+        if videos and len(media) > 1:
+            raise PermanentError(
+                "A Facebook post can have several photos or one video.", code="mixed_media"
+            )
+        if videos:
+            reply = self._send_media(
+                account, f"/{page}/videos", videos[0], {"description": text}, idem, unsafe=True
+            )
+            body = reply.json_dict(outcome_unknown=True)
+            post_id = as_str(body.get("post_id")) or as_str(body.get("id"))
+        elif len(media) == 1:
+            reply = self._send_media(
+                account, f"/{page}/photos", media[0], {"message": text}, idem, unsafe=True
+            )
+            body = reply.json_dict(outcome_unknown=True)
+            post_id = as_str(body.get("post_id")) or as_str(body.get("id"))
+        else:
+            fields: dict[str, Any] = {"message": text}
+            for index, item in enumerate(media):
+                photo = self._send_media(
+                    account, f"/{page}/photos", item, {"published": "false"}, {}, unsafe=False
+                )
+                photo_id = as_str(photo.json_dict().get("id"))
+                if photo_id is None:
+                    raise TransientError(
+                        "Facebook stored a photo without an id", code="malformed_response"
+                    )
+                fields[f"attached_media[{index}]"] = json.dumps({"media_fbid": photo_id})
+            reply = self._call(
+                "POST",
+                f"/{page}/feed",
+                account,
+                data=fields,
+                headers=idem,
+                scope="publish",
+                unsafe=True,
+            )
+            post_id = as_str(reply.json_dict(outcome_unknown=True).get("id"))
+        if post_id is None:
+            raise TransientError(
+                "Facebook accepted the post but sent no id",
+                code=OUTCOME_UNKNOWN,
+                status=reply.status,
+            )
+        return PublishResult(post_id, f"https://www.facebook.com/{post_id}", reply.rate_limit)
+
+    def _send_media(
+        self,
+        account: AccountRef,
+        path: str,
+        item: MediaItem,
+        fields: dict[str, Any],
+        headers: dict[str, str],
+        *,
+        unsafe: bool,
+    ) -> Reply:
+        url = item.public_url or (
+            self.media_host.url_for(account, item) if self.media_host else None
+        )
+        is_video = (item.mime or "").startswith("video/")
+        if url:
+            data = {**fields, ("file_url" if is_video else "url"): url}
+            return self._call(
+                "POST", path, account, data=data, headers=headers, scope="publish", unsafe=unsafe
+            )
+        with open_media(item) as f:
+            return self._call(
+                "POST",
+                path,
+                account,
+                data=fields,
+                files={
+                    "source": (Path(item.path).name, f, item.mime or "application/octet-stream")
+                },
+                headers=headers,
+                timeout=self._upload_timeout(),
+                scope="publish",
+                unsafe=unsafe,
+            )
+
+    def upload_unpublished_photo(self, account: AccountRef, item: MediaItem) -> str:
+        """Upload an image as an unpublished Page photo and return its public CDN address
+        (the "facebook_page_photo" media hosting for Instagram)."""
+        if not (item.mime or "").startswith("image/"):
+            raise PermanentError("Page-photo hosting takes images only.", code="unsupported_media")
+        with open_media(item) as f:
+            reply = self._call(
+                "POST",
+                f"/{account.external_id}/photos",
+                account,
+                data={"published": "false", "temporary": "true"},
+                files={"source": (Path(item.path).name, f, item.mime)},
+                timeout=self._upload_timeout(),
+            )
+        photo_id = as_str(reply.json_dict().get("id"))
+        if photo_id is None:
+            raise TransientError("Facebook stored a photo without an id", code="malformed_response")
+        info = self._call("GET", f"/{photo_id}", account, params={"fields": "images"}).json_dict()
+        images = [as_dict(i) for i in as_list(info.get("images"))]
+        images = [i for i in images if as_str(i.get("source"))]
+        if not images:
+            raise TransientError(
+                "Facebook gave no address for the photo", code="malformed_response"
+            )
+        best = max(images, key=lambda i: as_int(i.get("width")))
+        return str(best["source"])
+
+    # ------------------------------------------------------------ metrics
+
+    def fetch_metrics(self, account: AccountRef, external_ids: Sequence[str]) -> dict[str, Metrics]:
+        result: dict[str, Metrics] = {}
+        for post_id in dict.fromkeys(external_ids):
+            try:
+                reply = self._call(
+                    "GET", f"/{post_id}/insights", account, params={"metric": INSIGHT_METRICS}
+                )
+            except PermanentError:
+                continue  # deleted, or no insights for this post
+            values: dict[str, Any] = {}
+            for entry in as_list(reply.json_dict().get("data")):
+                entry = as_dict(entry)
+                vals = as_list(entry.get("values"))
+                if isinstance(entry.get("name"), str) and vals:
+                    values[entry["name"]] = as_dict(vals[0]).get("value")
+            reactions = values.get("post_reactions_by_type_total")
+            likes = (
+                sum(as_int(v) for v in reactions.values())
+                if isinstance(reactions, dict)
+                else as_int(reactions)
+            )
+            comments, shares = self._engagement(account, post_id)
+            result[post_id] = Metrics(
+                likes=likes,
+                shares=shares,
+                comments=comments,
+                impressions=as_int(values.get("post_impressions")),
+            )
+        return result
+
+    def _engagement(self, account: AccountRef, post_id: str) -> tuple[int, int]:
+        """Comment and share counts from the post object; 0 where the API does not say."""
+        try:
+            reply = self._call(
+                "GET", f"/{post_id}", account, params={"fields": "comments.summary(true),shares"}
+            )
+            body = reply.json_dict()
+        except (PermanentError, TransientError):
+            return 0, 0  # optional extra: insights already gave the main numbers
+        comments = as_int(as_dict(as_dict(body.get("comments")).get("summary")).get("total_count"))
+        shares = as_int(as_dict(body.get("shares")).get("count"))
+        return comments, shares
+
+    # ------------------------------------------------------------ reconciliation
+
+    def find_existing(
+        self, account: AccountRef, idempotency_key: str, text: str, since: datetime
+    ) -> str | None:
+        floor = since - timedelta(minutes=1)
+        params: dict[str, Any] = {
+            "fields": "id,message,created_time",
+            "since": int(floor.timestamp()),
+            "limit": 50,
+        }
+        for _ in range(MAX_LOOKUP_PAGES):
+            reply = self._call("GET", f"/{account.external_id}/feed", account, params=params)
+            body = reply.json_dict()
+            older_seen = False
+            for item in as_list(body.get("data")):
+                item = as_dict(item)
+                when = parse_time(item.get("created_time"))
+                if when is not None and when < floor:
+                    older_seen = True
+                    continue
+                message = item.get("message") if isinstance(item.get("message"), str) else ""
+                if same_text(message, text):
+                    return as_str(item.get("id"))
+            paging = as_dict(body.get("paging"))
+            after = as_str(as_dict(paging.get("cursors")).get("after"))
+            if older_seen or after is None or not paging.get("next"):
+                return None
+            params["after"] = after
+        raise TransientError(
+            "The Page's feed is too long to check for the post", code="lookup_truncated"
+        )
+
+    # ------------------------------------------------------------ tokens
+
+    def refresh(self, account: AccountRef) -> Credentials:
+        """A new page token from the stored long-lived user token (re-extended first)."""
+        creds = account.credentials
+        user_token = creds.extra.get("user_token")
+        app = account.app
+        if (
+            not isinstance(user_token, str)
+            or not user_token
+            or app is None
+            or not app.client_secret
+        ):
+            raise AuthError("Facebook needs you to reconnect this Page.", code="reconnect")
+        extended = self.http.request(
+            "GET",
+            self.config.graph("/oauth/access_token"),
+            account=account,
+            params={
+                "grant_type": "fb_exchange_token",
+                "client_id": app.client_id,
+                "client_secret": app.client_secret,
+                "fb_exchange_token": user_token,
+            },
+        ).json_dict()
+        new_user = as_str(extended.get("access_token")) or user_token
+        for page in list_pages(self.http, self.config, new_user):
+            if as_str(page.get("id")) == account.external_id and as_str(page.get("access_token")):
+                extra = dict(creds.extra)
+                extra["user_token"] = new_user
+                expires_in = as_int(extended.get("expires_in"))
+                if expires_in:
+                    extra["user_token_expires_at"] = (
+                        self.clock.now() + timedelta(seconds=expires_in)
+                    ).isoformat()
+                return Credentials(access_token=str(page["access_token"]), extra=extra)
+        raise AuthError(
+            "This Facebook account no longer manages the Page; reconnect it.", code="page_gone"
+        )
+
+
+def list_pages(http: Any, config: AdapterConfig, user_token: str) -> list[dict[str, Any]]:
+    """The Pages a user manages, with their page tokens (follows paging, bounded)."""
+    pages: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"fields": "id,name,access_token,category,tasks", "limit": 100}
+    for _ in range(MAX_LOOKUP_PAGES):
+        reply = http.request(
+            "GET",
+            config.graph("/me/accounts"),
+            headers={"Authorization": f"Bearer {user_token}"},
+            params=params,
+        )
+        body = reply.json_dict()
+        pages.extend(as_dict(p) for p in as_list(body.get("data")))
+        paging = as_dict(body.get("paging"))
+        after = as_str(as_dict(paging.get("cursors")).get("after"))
+        if after is None or not paging.get("next"):
+            break
+        params["after"] = after
+    return pages
+
+
+class FacebookPagePhotoHost:
+    """MediaHost: an unpublished photo on a connected Facebook Page gives Instagram a URL.
+
+    `page_account(page_id)` returns the AccountRef of that connected Page (the caller looks
+    it up through AccountService.account_ref)."""
+
+    def __init__(self, adapter: FacebookAdapter, page_account: Callable[[str], AccountRef]) -> None:
+        self.adapter = adapter
+        self.page_account = page_account
+
+    def url_for(self, account: AccountRef, item: MediaItem) -> str:
+        hosting = account.settings.get("media_hosting")
+        page_id = hosting.get("page_id") if isinstance(hosting, dict) else None
+        if not page_id:
+            raise PermanentError(
+                "Choose which connected Facebook Page hosts this account's images.",
+                code="no_media_hosting",
+            )
+        return self.adapter.upload_unpublished_photo(self.page_account(str(page_id)), item)

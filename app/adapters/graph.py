@@ -1,0 +1,107 @@
+"""Meta Graph API error classification, shared by the Facebook and Instagram adapters.
+
+Graph errors come as ``{"error": {"message", "type", "code", "error_subcode", "is_transient",
+"error_user_title", "error_user_msg", "fbtrace_id"}}``, mostly with HTTP 400 whatever the
+cause, so the class comes from ``code``/``error_subcode``, not the status.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from app.adapters.http import (
+    as_dict,
+    as_int,
+    by_status,
+    clean_message,
+    fallback_message,
+)
+from app.constants import Platform
+from app.core.ports import (
+    AuthError,
+    PermanentError,
+    PublishError,
+    RateLimitedError,
+    RateLimitInfo,
+    TransientError,
+)
+
+# https://developers.facebook.com/docs/graph-api/guides/error-handling
+AUTH_CODES = {102, 190, 463, 467}
+THROTTLE_CODES = {4, 17, 32, 613, 9}  # app, user, page, custom throttling; 9: IG publish cap
+TRANSIENT_CODES = {1, 2, 24, 9007, -2}  # temporary / builder expired / not ready / expired
+PERMISSION_CODES = {10} | set(range(200, 300))
+BUC_THROTTLE = range(80000, 80015)  # business-use-case rate limits
+DUPLICATE = 506
+# Instagram publishing subcodes that deserve a specific class
+IG_TRANSIENT_SUBCODES = {2207027, 2207008, 2207020, 2207001, 2207032}
+IG_RATE_SUBCODES = {2207042}
+
+
+def graph_error_message(err: dict[str, Any]) -> str:
+    message = clean_message(err.get("message") or "")
+    user_msg = err.get("error_user_msg")
+    if isinstance(user_msg, str) and user_msg.strip() and user_msg.strip() not in message:
+        title = err.get("error_user_title")
+        extra = f"{title}: {user_msg}" if isinstance(title, str) and title.strip() else user_msg
+        message = f"{message} ({clean_message(extra)})" if message else clean_message(extra)
+    return message
+
+
+def classify_graph(
+    platform: Platform,
+    resp: httpx.Response,
+    body: Any,
+    rate_limit: RateLimitInfo | None,
+    now: datetime,
+) -> PublishError:
+    status = resp.status_code
+    err = as_dict(as_dict(body).get("error"))
+    if not err:
+        # OAuth endpoints of Instagram Login answer {"error_type","code","error_message"}.
+        flat = as_dict(body)
+        if "error_message" in flat or "error_type" in flat:
+            err = {
+                "message": flat.get("error_message") or flat.get("error_type"),
+                "code": flat.get("code"),
+                "type": flat.get("error_type"),
+            }
+    if not err:
+        return by_status(platform, status, fallback_message(platform, resp), rate_limit=rate_limit)
+
+    message = graph_error_message(err) or fallback_message(platform, resp)
+    code = as_int(err.get("code")) if err.get("code") is not None else None
+    subcode = as_int(err.get("error_subcode")) if err.get("error_subcode") is not None else None
+    code_str = f"graph_{code}" + (f"_{subcode}" if subcode else "") if code is not None else None
+
+    if subcode in IG_RATE_SUBCODES:
+        return RateLimitedError(
+            message, reset_at=None, rate_limit=rate_limit, code=code_str, status=status
+        )
+    if subcode in IG_TRANSIENT_SUBCODES:
+        return TransientError(message, code=code_str, status=status)
+    if code in AUTH_CODES or (err.get("type") == "OAuthException" and status == 401):
+        return AuthError(message, code=code_str, status=status)
+    if code in THROTTLE_CODES or (code is not None and code in BUC_THROTTLE) or status == 429:
+        return RateLimitedError(
+            message,
+            reset_at=rate_limit.reset_at if rate_limit else None,
+            rate_limit=rate_limit,
+            code=code_str,
+            status=status,
+        )
+    if err.get("is_transient") is True or code in TRANSIENT_CODES:
+        return TransientError(message, code=code_str, status=status)
+    if code in PERMISSION_CODES and code != 10:
+        # A permission the user has not granted (or took back): reconnecting fixes it.
+        return AuthError(message, code=code_str, status=status)
+    if code == DUPLICATE:
+        return PermanentError(message, code="duplicate", status=status)
+    if status >= 500:
+        return TransientError(message, code=code_str, status=status)
+    if code is None:
+        return by_status(platform, status, message, rate_limit=rate_limit)
+    return PermanentError(message, code=code_str, status=status)

@@ -1,0 +1,336 @@
+"""Instagram (Instagram API with Instagram Login, graph.instagram.com).
+
+Publishing is two-step: create a media container from a public URL, wait until Meta has
+fetched and processed it (status FINISHED), then media_publish. Carousels are containers
+of item containers. Instagram fetches the media itself, so every item needs a URL: the
+MediaItem's `public_url`, or one from the account's media hosting (app.adapters.media_server).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+
+from app.adapters.base import (
+    IDEMPOTENCY_HEADER,
+    MAX_LOOKUP_PAGES,
+    BaseAdapter,
+    parse_time,
+    same_text,
+)
+from app.adapters.config import AdapterConfig
+from app.adapters.graph import classify_graph
+from app.adapters.http import (
+    OUTCOME_UNKNOWN,
+    Classifier,
+    RateLimitCallback,
+    Reply,
+    as_dict,
+    as_int,
+    as_list,
+    as_str,
+    clean_message,
+)
+from app.adapters.media_server import MediaHost
+from app.constants import Platform
+from app.core.clock import Clock
+from app.core.ports import (
+    AccountRef,
+    AuthError,
+    Credentials,
+    MediaItem,
+    Metrics,
+    PermanentError,
+    PublishError,
+    PublishResult,
+    RateLimitedError,
+    RateLimitInfo,
+    TransientError,
+)
+
+INSIGHT_METRICS = "reach,likes,comments,shares,saved,total_interactions,views"
+MAX_CAROUSEL = 10
+LONG_LIVED = timedelta(days=60)
+
+
+def classify_instagram(
+    resp: httpx.Response, body: Any, rate_limit: RateLimitInfo | None, now: datetime
+) -> PublishError:
+    return classify_graph(Platform.INSTAGRAM, resp, body, rate_limit, now)
+
+
+class InstagramAdapter(BaseAdapter):
+    platform = Platform.INSTAGRAM
+    metrics_batch_size = 1  # one insights call per media
+
+    def __init__(
+        self,
+        config: AdapterConfig,
+        clock: Clock,
+        client: httpx.Client | None = None,
+        on_rate_limit: RateLimitCallback | None = None,
+        *,
+        media_host: MediaHost | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(config, clock, client, on_rate_limit)
+        self.media_host = media_host
+        self.sleep = sleep
+
+    def _classifier(self) -> Classifier:
+        return classify_instagram
+
+    def _call(self, method: str, path: str, account: AccountRef, **kwargs: Any) -> Reply:
+        headers = self._bearer(account)
+        headers.update(kwargs.pop("headers", {}))
+        return self.http.request(
+            method, self.config.ig_graph(path), account=account, headers=headers, **kwargs
+        )
+
+    # ------------------------------------------------------------ publish
+
+    def publish(
+        self,
+        account: AccountRef,
+        text: str,
+        media: Sequence[MediaItem],
+        idempotency_key: str,
+    ) -> PublishResult:
+        if not media:
+            raise PermanentError(
+                "An Instagram post needs at least one image or video.", code="no_media"
+            )
+        if len(media) > MAX_CAROUSEL:
+            raise PermanentError(
+                f"An Instagram carousel holds at most {MAX_CAROUSEL} items.", code="too_many_media"
+            )
+        quota = self.publishing_limit(account)
+        ig = account.external_id
+        if len(media) == 1:
+            container = self._container(account, media[0], caption=text, key=idempotency_key)
+        else:
+            children = [self._container(account, m, carousel_item=True) for m in media]
+            for child in children:
+                self._wait_finished(account, child)
+            container = self._create(
+                account,
+                {"media_type": "CAROUSEL", "children": ",".join(children), "caption": text},
+                idempotency_key,
+            )
+        self._wait_finished(account, container)
+        reply = self._call(
+            "POST",
+            f"/{ig}/media_publish",
+            account,
+            params={"creation_id": container},
+            headers={IDEMPOTENCY_HEADER: idempotency_key},
+            scope="publish",
+            unsafe=True,
+        )
+        media_id = as_str(reply.json_dict(outcome_unknown=True).get("id"))
+        if media_id is None:
+            raise TransientError(
+                "Instagram published without returning an id",
+                code=OUTCOME_UNKNOWN,
+                status=reply.status,
+            )
+        return PublishResult(media_id, None, reply.rate_limit or quota)
+
+    def publishing_limit(self, account: AccountRef) -> RateLimitInfo | None:
+        """The live content-publishing quota (posts per moving 24 h); raises when it is spent."""
+        try:
+            reply = self._call(
+                "GET",
+                f"/{account.external_id}/content_publishing_limit",
+                account,
+                params={"fields": "quota_usage,config"},
+            )
+        except PermanentError:
+            return None  # an account type without the endpoint: let media_publish decide
+        entry = as_dict((as_list(reply.json_dict().get("data")) or [{}])[0])
+        config = as_dict(entry.get("config"))
+        total = as_int(config.get("quota_total")) if "quota_total" in config else None
+        if total is None or "quota_usage" not in entry:
+            return None
+        used = as_int(entry.get("quota_usage"))
+        window = as_int(config.get("quota_duration")) or 86400
+        info = RateLimitInfo(
+            limit=total, remaining=max(0, total - used), reset_at=None, scope="publish"
+        )
+        self.http.report_rate_limit(account, info)
+        if used >= total:
+            raise RateLimitedError(
+                f"Instagram's publishing limit is reached ({used} of {total} posts in "
+                f"{window // 3600} h)",
+                # A moving window: the oldest post leaves it within `window`; try hourly.
+                reset_at=self.clock.now() + timedelta(hours=1),
+                rate_limit=info,
+                code="ig_publish_limit",
+            )
+        return info
+
+    def _media_url(self, account: AccountRef, item: MediaItem) -> str:
+        if item.public_url:
+            return item.public_url
+        if self.media_host is None:
+            raise PermanentError(
+                "Instagram downloads media from a public address: choose a media hosting for "
+                "this account in Accounts.",
+                code="no_media_hosting",
+            )
+        return self.media_host.url_for(account, item)
+
+    def _container(
+        self,
+        account: AccountRef,
+        item: MediaItem,
+        *,
+        caption: str | None = None,
+        carousel_item: bool = False,
+        key: str | None = None,
+    ) -> str:
+        url = self._media_url(account, item)
+        fields: dict[str, Any] = {}
+        if (item.mime or "").startswith("video/"):
+            fields["media_type"] = "VIDEO" if carousel_item else "REELS"
+            fields["video_url"] = url
+        else:
+            fields["image_url"] = url
+        if carousel_item:
+            fields["is_carousel_item"] = "true"
+        elif caption:
+            fields["caption"] = caption
+        return self._create(account, fields, key)
+
+    def _create(self, account: AccountRef, fields: dict[str, Any], key: str | None) -> str:
+        headers = {IDEMPOTENCY_HEADER: key} if key else {}
+        # A container is not a post: creating it twice is harmless, so no "outcome unknown".
+        reply = self._call(
+            "POST",
+            f"/{account.external_id}/media",
+            account,
+            data=fields,
+            headers=headers,
+            scope="publish",
+        )
+        container = as_str(reply.json_dict().get("id"))
+        if container is None:
+            raise TransientError(
+                "Instagram created a container without an id", code="malformed_response"
+            )
+        return container
+
+    def _wait_finished(self, account: AccountRef, container: str) -> None:
+        """Poll the container until FINISHED, backing off per config; bounded."""
+        delays = list(self.config.ig_poll_delays)
+        for attempt in range(len(delays) + 1):
+            reply = self._call(
+                "GET", f"/{container}", account, params={"fields": "status_code,status"}
+            )
+            body = reply.json_dict()
+            code = body.get("status_code")
+            if code in ("FINISHED", "PUBLISHED"):
+                return
+            if code == "ERROR":
+                raise PermanentError(
+                    clean_message(body.get("status") or "Instagram could not process the media"),
+                    code="container_error",
+                )
+            if code == "EXPIRED":
+                raise TransientError(
+                    "The Instagram media container expired", code="container_expired"
+                )
+            if attempt < len(delays):
+                self.sleep(delays[attempt])
+        raise TransientError(
+            "Instagram is still processing the media; Herald will try again later",
+            code="container_timeout",
+        )
+
+    # ------------------------------------------------------------ metrics
+
+    def fetch_metrics(self, account: AccountRef, external_ids: Sequence[str]) -> dict[str, Metrics]:
+        result: dict[str, Metrics] = {}
+        for media_id in dict.fromkeys(external_ids):
+            try:
+                reply = self._call(
+                    "GET", f"/{media_id}/insights", account, params={"metric": INSIGHT_METRICS}
+                )
+            except PermanentError:
+                continue  # deleted, or too little data yet ("Not enough viewers")
+            values: dict[str, int] = {}
+            for entry in as_list(reply.json_dict().get("data")):
+                entry = as_dict(entry)
+                name = entry.get("name")
+                vals = as_list(entry.get("values"))
+                value = as_dict(vals[0]).get("value") if vals else entry.get("total_value")
+                if isinstance(value, dict):
+                    value = value.get("value")
+                if isinstance(name, str):
+                    values[name] = as_int(value)
+            result[media_id] = Metrics(
+                likes=values.get("likes", 0),
+                shares=values.get("shares", 0),
+                comments=values.get("comments", 0),
+                impressions=values.get("views") or values.get("reach", 0),
+            )
+        return result
+
+    # ------------------------------------------------------------ reconciliation
+
+    def find_existing(
+        self, account: AccountRef, idempotency_key: str, text: str, since: datetime
+    ) -> str | None:
+        params: dict[str, Any] = {"fields": "id,caption,timestamp", "limit": 50}
+        floor = since - timedelta(minutes=1)
+        for _ in range(MAX_LOOKUP_PAGES):
+            reply = self._call("GET", f"/{account.external_id}/media", account, params=params)
+            body = reply.json_dict()
+            older_seen = False
+            for item in as_list(body.get("data")):
+                item = as_dict(item)
+                when = parse_time(item.get("timestamp"))
+                if when is not None and when < floor:
+                    older_seen = True
+                    continue
+                caption = item.get("caption") if isinstance(item.get("caption"), str) else ""
+                if same_text(caption, text):
+                    return as_str(item.get("id"))
+            after = as_str(as_dict(as_dict(body.get("paging")).get("cursors")).get("after"))
+            if older_seen or after is None or not as_dict(body.get("paging")).get("next"):
+                return None
+            params["after"] = after
+        raise TransientError(
+            "Instagram's media list is too long to check for the post", code="lookup_truncated"
+        )
+
+    # ------------------------------------------------------------ tokens
+
+    def refresh(self, account: AccountRef) -> Credentials:
+        """A new 60-day token (the old one must be at least 24 h old and unexpired)."""
+        creds = account.credentials
+        if not creds.access_token:
+            raise AuthError("No Instagram token stored; reconnect the account.")
+        reply = self.http.request(
+            "GET",
+            f"{self.config.instagram_graph_base}/refresh_access_token",
+            account=account,
+            params={"grant_type": "ig_refresh_token", "access_token": creds.access_token},
+        )
+        body = reply.json_dict()
+        token = as_str(body.get("access_token"))
+        if token is None:
+            raise TransientError(
+                "Instagram's refresh answer had no token", code="malformed_response"
+            )
+        seconds = as_int(body.get("expires_in")) or int(LONG_LIVED.total_seconds())
+        return Credentials(
+            access_token=token,
+            refresh_token=None,
+            expires_at=self.clock.now() + timedelta(seconds=seconds),
+            extra=dict(creds.extra),
+        )

@@ -1,0 +1,364 @@
+"""LinkedIn Posts API (versioned REST): person or organization author, images, statistics.
+
+Every call sends `LinkedIn-Version` and `X-Restli-Protocol-Version: 2.0.0`. A created post's
+id comes back in the `x-restli-id` header of an empty 201. Commentary is "little text
+format": its reserved characters are escaped, or LinkedIn cuts the text at the first one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from app.adapters.base import (
+    IDEMPOTENCY_HEADER,
+    MAX_LOOKUP_PAGES,
+    BaseAdapter,
+    chunks,
+    open_media,
+    parse_time,
+    same_text,
+)
+from app.adapters.http import (
+    OUTCOME_UNKNOWN,
+    Classifier,
+    Reply,
+    as_dict,
+    as_int,
+    as_list,
+    as_str,
+    by_status,
+    clean_message,
+    fallback_message,
+    retry_after,
+)
+from app.constants import Platform
+from app.core.ports import (
+    AccountRef,
+    AuthError,
+    Credentials,
+    MediaItem,
+    Metrics,
+    PermanentError,
+    PublishError,
+    PublishResult,
+    RateLimitedError,
+    RateLimitInfo,
+    TransientError,
+)
+
+# Little text format's reserved characters, except "#": plain hashtags are linked by LinkedIn.
+_RESERVED = re.compile(r"([\\|{}@\[\]()<>*_~])")
+_ESCAPED = re.compile(r"\\([\\|{}@\[\]()<>#*_~])")
+_OAUTH_AUTH_ERRORS = {"invalid_grant", "invalid_request", "invalid_client", "unauthorized_client"}
+
+
+def escape_commentary(text: str) -> str:
+    return _RESERVED.sub(r"\\\1", text)
+
+
+def unescape_commentary(text: str) -> str:
+    return _ESCAPED.sub(r"\1", text)
+
+
+def next_midnight_utc(now: datetime) -> datetime:
+    """LinkedIn's daily limits reset at midnight UTC."""
+    day = now.astimezone(UTC).date() + timedelta(days=1)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def classify_linkedin(
+    resp: httpx.Response, body: Any, rate_limit: RateLimitInfo | None, now: datetime
+) -> PublishError:
+    status = resp.status_code
+    d = as_dict(body)
+    raw = d.get("message") or d.get("error_description") or d.get("error")
+    message = clean_message(raw) if isinstance(raw, str) and raw.strip() else ""
+    message = message or fallback_message(Platform.LINKEDIN, resp)
+    service = as_int(d.get("serviceErrorCode")) if d.get("serviceErrorCode") is not None else None
+    code = f"linkedin_{service}" if service is not None else None
+    oauth_error = d.get("error") if isinstance(d.get("error"), str) else None
+
+    if status == 429:
+        return RateLimitedError(
+            message,
+            reset_at=retry_after(resp.headers, now) or next_midnight_utc(now),
+            rate_limit=rate_limit,
+            code=code or "rate_limited",
+            status=status,
+        )
+    if status == 401 or (service is not None and 65600 <= service <= 65699):
+        return AuthError(message, code=code or "unauthorized", status=status)
+    if oauth_error in _OAUTH_AUTH_ERRORS and status == 400:
+        return AuthError(message, code=oauth_error, status=status)
+    if status == 409 or "duplicate" in message.lower():
+        return PermanentError(message, code="duplicate", status=status)
+    return by_status(Platform.LINKEDIN, status, message, code=code, rate_limit=rate_limit)
+
+
+class LinkedInAdapter(BaseAdapter):
+    platform = Platform.LINKEDIN
+    metrics_batch_size = 20
+
+    def _classifier(self) -> Classifier:
+        return classify_linkedin
+
+    def _headers(self, account: AccountRef) -> dict[str, str]:
+        headers = self._bearer(account)
+        headers["LinkedIn-Version"] = self.config.linkedin_version
+        headers["X-Restli-Protocol-Version"] = "2.0.0"
+        return headers
+
+    def _call(self, method: str, url: str, account: AccountRef, **kwargs: Any) -> Reply:
+        headers = self._headers(account)
+        headers.update(kwargs.pop("headers", {}))
+        if url.startswith("/"):
+            url = f"{self.config.linkedin_api_base}{url}"
+        return self.http.request(method, url, account=account, headers=headers, **kwargs)
+
+    # ------------------------------------------------------------ publish
+
+    def publish(
+        self,
+        account: AccountRef,
+        text: str,
+        media: Sequence[MediaItem],
+        idempotency_key: str,
+    ) -> PublishResult:
+        author = account.external_id
+        images = [self._upload_image(account, item) for item in media]
+        body: dict[str, Any] = {
+            "author": author,
+            "commentary": escape_commentary(text),
+            "visibility": "PUBLIC",
+            "distribution": {
+                "feedDistribution": "MAIN_FEED",
+                "targetEntities": [],
+                "thirdPartyDistributionChannels": [],
+            },
+            "lifecycleState": "PUBLISHED",
+            "isReshareDisabledByAuthor": False,
+        }
+        if len(images) == 1:
+            body["content"] = {"media": {"id": images[0]}}
+        elif images:
+            body["content"] = {"multiImage": {"images": [{"id": i} for i in images]}}
+        reply = self._call(
+            "POST",
+            "/rest/posts",
+            account,
+            json=body,
+            headers={IDEMPOTENCY_HEADER: idempotency_key},
+            scope="publish",
+            unsafe=True,
+        )
+        urn = reply.headers.get("x-restli-id") or as_str(as_dict(_maybe_json(reply)).get("id"))
+        if not urn:
+            raise TransientError(
+                "LinkedIn accepted the post but sent no id",
+                code=OUTCOME_UNKNOWN,
+                status=reply.status,
+            )
+        return PublishResult(urn, f"https://www.linkedin.com/feed/update/{urn}/", reply.rate_limit)
+
+    def _upload_image(self, account: AccountRef, item: MediaItem) -> str:
+        if not (item.mime or "").startswith("image/"):
+            raise PermanentError(
+                "Herald can post images to LinkedIn but not videos or documents yet.",
+                code="unsupported_media",
+            )
+        reply = self._call(
+            "POST",
+            "/rest/images",
+            account,
+            params={"action": "initializeUpload"},
+            json={"initializeUploadRequest": {"owner": account.external_id}},
+            scope="media",
+        )
+        value = as_dict(reply.json_dict().get("value"))
+        upload_url, image = as_str(value.get("uploadUrl")), as_str(value.get("image"))
+        if upload_url is None or image is None:
+            raise TransientError(
+                "LinkedIn's image upload answer was incomplete", code="malformed_response"
+            )
+        if not self._trusted_upload_url(upload_url):
+            raise PermanentError(
+                "LinkedIn gave an upload address Herald does not trust", code="bad_upload_url"
+            )
+        with open_media(item) as f:
+            data = f.read()
+        self._call(
+            "PUT",
+            upload_url,
+            account,
+            content=data,
+            headers={"Content-Type": item.mime or "application/octet-stream"},
+            timeout=self._upload_timeout(),
+            scope="media",
+        )
+        return image
+
+    def _trusted_upload_url(self, url: str) -> bool:
+        """Only send the token to LinkedIn itself (or the configured emulator)."""
+        if url.startswith(self.config.linkedin_api_base + "/") or url.startswith(
+            self.config.linkedin_web_base + "/"
+        ):
+            return True
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        return parts.scheme == "https" and (
+            host == "linkedin.com" or host.endswith(".linkedin.com")
+        )
+
+    # ------------------------------------------------------------ metrics
+
+    def fetch_metrics(self, account: AccountRef, external_ids: Sequence[str]) -> dict[str, Metrics]:
+        ids = [i for i in dict.fromkeys(external_ids) if i]
+        if account.external_id.startswith("urn:li:organization:"):
+            result: dict[str, Metrics] = {}
+            for batch in chunks(ids, self.metrics_batch_size):
+                result.update(self._org_statistics(account, batch))
+            return result
+        return self._social_actions(account, ids)
+
+    def _org_statistics(self, account: AccountRef, urns: Sequence[str]) -> dict[str, Metrics]:
+        shares = [u for u in urns if u.startswith("urn:li:share:")]
+        ugc = [u for u in urns if not u.startswith("urn:li:share:")]
+        # Rest.li 2.0 lists: List(a,b) with each URN encoded but the list syntax kept.
+        query = [
+            "q=organizationalEntity",
+            f"organizationalEntity={quote(account.external_id, safe='')}",
+        ]
+        if shares:
+            query.append("shares=List(" + ",".join(quote(u, safe="") for u in shares) + ")")
+        if ugc:
+            query.append("ugcPosts=List(" + ",".join(quote(u, safe="") for u in ugc) + ")")
+        url = f"{self.config.linkedin_api_base}/rest/organizationalEntityShareStatistics?{'&'.join(query)}"
+        reply = self._call("GET", url, account)
+        result: dict[str, Metrics] = {}
+        for element in as_list(reply.json_dict().get("elements")):
+            element = as_dict(element)
+            urn = as_str(element.get("share")) or as_str(element.get("ugcPost"))
+            if urn is None or urn not in urns:
+                continue
+            stats = as_dict(element.get("totalShareStatistics"))
+            result[urn] = Metrics(
+                likes=as_int(stats.get("likeCount")),
+                shares=as_int(stats.get("shareCount")),
+                comments=as_int(stats.get("commentCount")),
+                impressions=as_int(stats.get("impressionCount")),
+            )
+        return result
+
+    def _social_actions(self, account: AccountRef, urns: Sequence[str]) -> dict[str, Metrics]:
+        result: dict[str, Metrics] = {}
+        for urn in urns:
+            try:
+                reply = self._call("GET", f"/rest/socialActions/{quote(urn, safe='')}", account)
+            except PermanentError:
+                continue  # deleted or not visible any more
+            body = reply.json_dict()
+            likes = as_dict(body.get("likesSummary"))
+            comments = as_dict(body.get("commentsSummary"))
+            result[urn] = Metrics(
+                likes=as_int(likes.get("totalLikes") or likes.get("aggregatedTotalLikes")),
+                comments=as_int(
+                    comments.get("aggregatedTotalComments")
+                    or comments.get("totalFirstLevelComments")
+                ),
+                # Person posts have no share/impression counts in this API.
+                shares=as_int(body.get("shareCount")),
+                impressions=as_int(body.get("impressionCount")),
+            )
+        return result
+
+    # ------------------------------------------------------------ reconciliation
+
+    def find_existing(
+        self, account: AccountRef, idempotency_key: str, text: str, since: datetime
+    ) -> str | None:
+        floor = since - timedelta(minutes=1)
+        count = 50
+        for page in range(MAX_LOOKUP_PAGES):
+            url = (
+                f"{self.config.linkedin_api_base}/rest/posts?q=author"
+                f"&author={quote(account.external_id, safe='')}&count={count}&start={page * count}"
+            )
+            reply = self._call("GET", url, account)
+            elements = as_list(reply.json_dict().get("elements"))
+            older_seen = False
+            for element in elements:
+                element = as_dict(element)
+                when = parse_time(element.get("createdAt") or element.get("publishedAt"))
+                if when is not None and when < floor:
+                    older_seen = True
+                    continue
+                commentary = element.get("commentary")
+                if isinstance(commentary, str) and same_text(unescape_commentary(commentary), text):
+                    return as_str(element.get("id"))
+            if older_seen or len(elements) < count:
+                return None
+        raise TransientError(
+            "LinkedIn's post list is too long to check for the post", code="lookup_truncated"
+        )
+
+    # ------------------------------------------------------------ tokens
+
+    def refresh(self, account: AccountRef) -> Credentials:
+        creds = account.credentials
+        if not creds.refresh_token:
+            raise AuthError(
+                "LinkedIn access tokens last 60 days and this app has no refresh token; "
+                "reconnect the account.",
+                code="no_refresh_token",
+            )
+        app = account.app
+        if app is None or not app.client_secret:
+            raise AuthError("The LinkedIn developer app is not set up; enter it in Accounts.")
+        reply = self.http.request(
+            "POST",
+            f"{self.config.linkedin_web_base}/oauth/v2/accessToken",
+            account=account,
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": creds.refresh_token,
+                "client_id": app.client_id,
+                "client_secret": app.client_secret,
+            },
+        )
+        return linkedin_credentials(reply.json_dict(), self.clock.now(), previous=creds)
+
+
+def linkedin_credentials(
+    body: dict[str, Any], now: datetime, previous: Credentials | None = None
+) -> Credentials:
+    token = as_str(body.get("access_token"))
+    if token is None:
+        raise TransientError(
+            "LinkedIn's token answer had no access token", code="malformed_response"
+        )
+    extra = dict(previous.extra) if previous else {}
+    refresh_in = as_int(body.get("refresh_token_expires_in"))
+    if refresh_in:
+        # A refresh does not extend the refresh token's own lifetime; LinkedIn says how long.
+        extra["refresh_token_expires_at"] = (now + timedelta(seconds=refresh_in)).isoformat()
+    expires_in = as_int(body.get("expires_in"))
+    return Credentials(
+        access_token=token,
+        refresh_token=as_str(body.get("refresh_token"))
+        or (previous.refresh_token if previous else None),
+        expires_at=now + timedelta(seconds=expires_in) if expires_in else None,
+        extra=extra,
+    )
+
+
+def _maybe_json(reply: Reply) -> Any:
+    try:
+        return reply.json()
+    except TransientError:
+        return None

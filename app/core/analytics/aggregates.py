@@ -1,0 +1,437 @@
+"""Aggregates for the dashboard, the best-time recommender and reports. GROUP BY runs in SQL.
+
+Definitions (one place): engagement = likes + shares + comments; a post's engagement rate =
+engagement / impressions when impressions > 0 (posts without impressions have no rate and
+are left out of rate averages). "Posts" below are published targets: one post published on
+three platforms counts once per platform.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.constants import Platform
+from app.core.analytics.engagement import engagement, engagement_rate
+from app.core.analytics.selection import (
+    ENGAGEMENT,
+    RATE,
+    S,
+    Scope,
+    hour_of_week,
+    measured_targets,
+    target_conditions,
+)
+from app.core.db import Database
+from app.core.models import (
+    Account,
+    AnalyticsSnapshot,
+    Checkpoint,
+    Post,
+    Target,
+    Workspace,
+)
+from app.core.timeutil import NonexistentTimeError, from_utc, to_utc
+
+BUCKETS = 168
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    """Average engagement rate per hour of the week (index = weekday * 24 + hour, Monday 0),
+    from each post's 24 h snapshot (or its latest when the 24 h one is missing)."""
+
+    platform: Platform
+    zone: str
+    means: tuple[float | None, ...]
+    counts: tuple[int, ...]
+    stds: tuple[float | None, ...]  # sample standard deviation of the rates (n >= 2)
+
+    @property
+    def samples(self) -> int:
+        return sum(self.counts)
+
+    def mean(self, weekday: int, hour: int) -> float | None:
+        return self.means[weekday * 24 + hour]
+
+    def count(self, weekday: int, hour: int) -> int:
+        return self.counts[weekday * 24 + hour]
+
+    @classmethod
+    def empty(cls, platform: Platform, zone: str) -> Heatmap:
+        return cls(platform, zone, (None,) * BUCKETS, (0,) * BUCKETS, (None,) * BUCKETS)
+
+
+@dataclass(frozen=True)
+class PlatformTotals:
+    platform: Platform
+    posts: int
+    impressions: int
+    likes: int
+    shares: int
+    comments: int
+    avg_rate: float | None  # mean of the posts' engagement rates
+
+    @property
+    def engagement(self) -> int:
+        return engagement(self.likes, self.shares, self.comments)
+
+
+@dataclass(frozen=True)
+class ReachComparison:
+    week_start: datetime  # this week's Monday 00:00 in the workspace zone (UTC instant)
+    this_week: int  # impressions of posts published this week, so far
+    last_week: int  # impressions of posts published in the same span one week earlier
+
+    @property
+    def change(self) -> float | None:
+        """Relative change (0.25 = +25 %), None when last week had no reach."""
+        if self.last_week <= 0:
+            return None
+        return (self.this_week - self.last_week) / self.last_week
+
+
+@dataclass(frozen=True)
+class TopPost:
+    post_id: int
+    text: str
+    first_published_at: datetime
+    engagement: int
+    impressions: int
+    platforms: tuple[Platform, ...]
+
+
+@dataclass(frozen=True)
+class WorkspaceSummary:
+    workspace_id: int
+    zone: str
+    scope: Scope
+    published: int  # published targets in scope
+    measured: int  # of which have at least one snapshot
+    reach: ReachComparison
+    platforms: list[PlatformTotals]
+    best_platform: Platform | None
+    heatmaps: dict[Platform, Heatmap]
+    top_posts: list[TopPost]
+
+
+@dataclass(frozen=True)
+class SnapshotPoint:
+    checkpoint: Checkpoint
+    fetched_at: datetime
+    likes: int
+    shares: int
+    comments: int
+    impressions: int
+
+    @property
+    def engagement(self) -> int:
+        return engagement(self.likes, self.shares, self.comments)
+
+    @property
+    def rate(self) -> float | None:
+        return engagement_rate(self.likes, self.shares, self.comments, self.impressions)
+
+
+@dataclass(frozen=True)
+class TargetReport:
+    target_id: int
+    platform: Platform
+    handle: str
+    published_at: datetime | None
+    points: list[SnapshotPoint] = field(default_factory=list)  # in fetch order
+
+    @property
+    def latest(self) -> SnapshotPoint | None:
+        return self.points[-1] if self.points else None
+
+
+@dataclass(frozen=True)
+class PostReport:
+    post_id: int
+    text: str
+    targets: list[TargetReport]
+
+    @property
+    def most_engaged(self) -> Platform | None:
+        """The platform whose latest numbers have the most engagement (None without data)."""
+        best = max(
+            (t for t in self.targets if t.latest is not None),
+            key=lambda t: (t.latest.engagement if t.latest else -1, -t.target_id),
+            default=None,
+        )
+        return best.platform if best is not None else None
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def workspace_zone(db: Database, workspace_id: int) -> str:
+    with db.session() as s:
+        zone = s.scalar(select(Workspace.timezone).where(Workspace.id == workspace_id))
+    if zone is None:
+        raise ValueError(f"No workspace with id {workspace_id}.")
+    return zone
+
+
+def _bounds(s: Session, scope: Scope) -> tuple[datetime, datetime] | None:
+    if scope.start is not None and scope.end is not None:
+        return scope.start, scope.end
+    row = s.execute(
+        select(func.min(Target.published_at), func.max(Target.published_at))
+        .select_from(Target)
+        .join(Account, Account.id == Target.account_id)
+        .join(Post, Post.id == Target.post_id)
+        .where(*target_conditions(scope))
+    ).one()
+    lo: datetime | None = row[0]
+    hi: datetime | None = row[1]
+    if lo is None or hi is None:
+        return None
+    return scope.start or lo, scope.end or hi + timedelta(seconds=1)
+
+
+def _platforms(scope: Scope) -> tuple[Platform, ...]:
+    return scope.platforms or tuple(Platform)
+
+
+# ------------------------------------------------------------------ aggregates
+
+
+def heatmaps(db: Database, scope: Scope, zone: str | None = None) -> dict[Platform, Heatmap]:
+    """One 168-bucket heatmap per platform in scope (every platform when none is chosen)."""
+    zone = zone or workspace_zone(db, scope.workspace_id)
+    acc: dict[Platform, tuple[list[float | None], list[int], list[float | None]]] = {
+        p: ([None] * BUCKETS, [0] * BUCKETS, [None] * BUCKETS) for p in _platforms(scope)
+    }
+    with db.session() as s:
+        bounds = _bounds(s, scope)
+        if bounds is not None:
+            how = hour_of_week(db.engine.dialect.name, zone, *bounds).label("how")
+            q = (
+                measured_targets(
+                    scope,
+                    Account.platform,
+                    how,
+                    func.count(RATE),
+                    func.avg(RATE),
+                    func.sum(RATE * RATE),
+                    prefer_24h=True,
+                )
+                .where(S.impressions > 0)
+                .group_by(Account.platform, how)
+            )
+            for platform, bucket, n, mean, sumsq in s.execute(q):
+                means, counts, stds = acc[Platform(platform)]
+                b = int(bucket)
+                counts[b], means[b] = int(n), float(mean)
+                if n >= 2:
+                    var = (float(sumsq) - n * float(mean) ** 2) / (n - 1)
+                    stds[b] = max(var, 0.0) ** 0.5
+    return {p: Heatmap(p, zone, tuple(m), tuple(c), tuple(sd)) for p, (m, c, sd) in acc.items()}
+
+
+def heatmap(
+    db: Database,
+    workspace_id: int,
+    platform: Platform,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> Heatmap:
+    scope = Scope(workspace_id, start, end, (Platform(platform),))
+    return heatmaps(db, scope)[Platform(platform)]
+
+
+def platform_totals(db: Database, scope: Scope) -> list[PlatformTotals]:
+    """Per platform: posts, summed latest metrics and the mean engagement rate."""
+    q = measured_targets(
+        scope,
+        Account.platform,
+        func.count(Target.id),
+        func.coalesce(func.sum(S.impressions), 0),
+        func.coalesce(func.sum(S.likes), 0),
+        func.coalesce(func.sum(S.shares), 0),
+        func.coalesce(func.sum(S.comments), 0),
+        func.avg(RATE),
+    ).group_by(Account.platform)
+    with db.session() as s:
+        rows = {Platform(r[0]): r for r in s.execute(q)}
+    out = []
+    for p in _platforms(scope):
+        r = rows.get(p)
+        if r is None:
+            out.append(PlatformTotals(p, 0, 0, 0, 0, 0, None))
+        else:
+            rate = float(r[6]) if r[6] is not None else None
+            out.append(PlatformTotals(p, r[1], int(r[2]), int(r[3]), int(r[4]), int(r[5]), rate))
+    return out
+
+
+def best_platform(totals: Sequence[PlatformTotals]) -> Platform | None:
+    """Highest mean engagement rate; ties (and rate-less data) go to total engagement."""
+    candidates = [t for t in totals if t.posts > 0]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda t: (t.avg_rate or 0.0, t.engagement)).platform
+
+
+def published_counts(db: Database, scope: Scope) -> tuple[int, int]:
+    """(published targets in scope, of which measured at least once)."""
+    conditions = target_conditions(scope)
+    base = (
+        select(func.count(Target.id))
+        .select_from(Target)
+        .join(Account, Account.id == Target.account_id)
+        .join(Post, Post.id == Target.post_id)
+        .where(*conditions)
+    )
+    has_snapshot = (
+        select(AnalyticsSnapshot.id)
+        .where(AnalyticsSnapshot.target_id == Target.id)
+        .correlate(Target)
+        .exists()
+    )
+    with db.session() as s:
+        published = int(s.scalar(base) or 0)
+        measured = int(s.scalar(base.where(has_snapshot)) or 0) if published else 0
+    return published, measured
+
+
+def local_day_start(day: date, zone: str) -> datetime:
+    """00:00 of `day` in `zone` as a UTC instant (the first valid time if clocks skip
+    midnight; the first one if it happens twice)."""
+    wall = datetime(day.year, day.month, day.day)
+    try:
+        return to_utc(wall, zone, fold=0)
+    except NonexistentTimeError as gap:
+        return to_utc(gap.next_valid, zone, fold=0)
+
+
+def week_start(now: datetime, zone: str) -> datetime:
+    """Monday 00:00 of `now`'s week in `zone`, as a UTC instant."""
+    local = from_utc(now, zone)
+    return local_day_start(local.date() - timedelta(days=local.weekday()), zone)
+
+
+def reach_week_over_week(
+    db: Database,
+    workspace_id: int,
+    now: datetime,
+    platforms: Sequence[Platform] | None = None,
+    zone: str | None = None,
+) -> ReachComparison:
+    """Impressions of posts published this week so far vs the same span of last week."""
+    zone = zone or workspace_zone(db, workspace_id)
+    start = week_start(now, zone)
+    scope = Scope(workspace_id).with_platforms(platforms)
+
+    def reach(lo: datetime, hi: datetime) -> int:
+        q = measured_targets(scope.with_range(lo, hi), func.coalesce(func.sum(S.impressions), 0))
+        with db.session() as s:
+            return int(s.scalar(q) or 0)
+
+    return ReachComparison(
+        start, reach(start, now), reach(start - timedelta(days=7), now - timedelta(days=7))
+    )
+
+
+def top_posts(db: Database, scope: Scope, limit: int = 5) -> list[TopPost]:
+    """Posts with the most engagement (summed over their platforms' latest snapshots)."""
+    eng = func.sum(ENGAGEMENT).label("eng")
+    q = (
+        measured_targets(
+            scope,
+            Post.id,
+            Post.base_text,
+            func.min(Target.published_at),
+            eng,
+            func.sum(S.impressions),
+        )
+        .group_by(Post.id, Post.base_text)
+        .order_by(eng.desc(), Post.id)
+        .limit(limit)
+    )
+    with db.session() as s:
+        rows = s.execute(q).all()
+        ids = [r[0] for r in rows]
+        platforms: dict[int, list[Platform]] = {i: [] for i in ids}
+        if ids:
+            for post_id, platform in s.execute(
+                select(Target.post_id, Account.platform)
+                .join(Account, Account.id == Target.account_id)
+                .where(*target_conditions(scope), Target.post_id.in_(ids))
+                .join(Post, Post.id == Target.post_id)
+                .order_by(Target.post_id, Account.platform)
+            ):
+                if Platform(platform) not in platforms[post_id]:
+                    platforms[post_id].append(Platform(platform))
+    return [
+        TopPost(r[0], r[1] or "", r[2], int(r[3] or 0), int(r[4] or 0), tuple(platforms[r[0]]))
+        for r in rows
+    ]
+
+
+def workspace_summary(
+    db: Database,
+    workspace_id: int,
+    start: datetime | None,
+    end: datetime | None,
+    platforms: Sequence[Platform] | None,
+    now: datetime,
+    top: int = 5,
+) -> WorkspaceSummary:
+    """Everything the dashboard shows for one workspace, range and platform filter."""
+    zone = workspace_zone(db, workspace_id)
+    scope = Scope(workspace_id, start, end).with_platforms(platforms)
+    published, measured = published_counts(db, scope)
+    totals = platform_totals(db, scope)
+    return WorkspaceSummary(
+        workspace_id=workspace_id,
+        zone=zone,
+        scope=scope,
+        published=published,
+        measured=measured,
+        reach=reach_week_over_week(db, workspace_id, now, platforms, zone),
+        platforms=totals,
+        best_platform=best_platform(totals),
+        heatmaps=heatmaps(db, scope, zone),
+        top_posts=top_posts(db, scope, top),
+    )
+
+
+def per_post(db: Database, post_id: int) -> PostReport:
+    """A post's metrics per platform, side by side, with each platform's checkpoint history."""
+    with db.session() as s:
+        post = s.get(Post, post_id)
+        if post is None:
+            raise ValueError(f"No post with id {post_id}.")
+        targets = s.execute(
+            select(Target.id, Account.platform, Account.handle, Target.published_at)
+            .join(Account, Account.id == Target.account_id)
+            .where(Target.post_id == post_id)
+            .order_by(Account.platform, Target.id)
+        ).all()
+        points: dict[int, list[SnapshotPoint]] = {t[0]: [] for t in targets}
+        if points:
+            for row in s.execute(
+                select(
+                    S.target_id,
+                    S.checkpoint,
+                    S.fetched_at,
+                    S.likes,
+                    S.shares,
+                    S.comments,
+                    S.impressions,
+                )
+                .where(S.target_id.in_(list(points)))
+                .order_by(S.fetched_at, S.id)
+            ):
+                points[row[0]].append(SnapshotPoint(Checkpoint(row[1]), *row[2:]))
+        text = post.base_text or ""
+    reports = [TargetReport(t[0], Platform(t[1]), t[2], t[3], points[t[0]]) for t in targets]
+    return PostReport(post_id, text, reports)

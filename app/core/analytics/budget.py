@@ -1,0 +1,126 @@
+"""Per-account rate-limit budget for metric reads, kept in the database (survives restarts).
+
+Metric look-ups spend the account's "read" budget in `rate_limit_budgets`, the same table
+and mechanism the publishing engine uses for its "publish" budget. The defaults are the
+platforms' documented per-user limits; a 429 from the platform (with its reset time and,
+when given, its limit headers) overrides them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, insert, select, update
+
+from app.constants import Platform
+from app.core.models import RateLimitBudget
+from app.core.ports import RateLimitInfo
+
+SCOPE = "read"
+
+# (calls, window seconds) per account.
+READ_DEFAULTS: dict[Platform, tuple[int, int]] = {
+    Platform.TWITTER: (900, 15 * 60),  # GET /2/tweets per user per 15 min
+    Platform.INSTAGRAM: (200, 3600),  # Graph API: 200 calls per person per hour
+    Platform.FACEBOOK: (200, 3600),
+    Platform.LINKEDIN: (500, 86400),  # daily per member; resets at midnight UTC
+}
+
+
+def _window_end(platform: Platform, now: datetime, window_s: int) -> datetime:
+    if platform == Platform.LINKEDIN and window_s == 86400:
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        return midnight + timedelta(days=1)
+    return now + timedelta(seconds=window_s)
+
+
+@dataclass
+class _Budget:
+    account_id: int
+    limit: int
+    remaining: int
+    window_s: int
+    reset_at: datetime
+
+
+def _load(conn: Connection, account_id: int) -> _Budget | None:
+    row = conn.execute(
+        select(
+            RateLimitBudget.limit,
+            RateLimitBudget.remaining,
+            RateLimitBudget.window_s,
+            RateLimitBudget.reset_at,
+        ).where(RateLimitBudget.account_id == account_id, RateLimitBudget.scope == SCOPE)
+    ).first()
+    if row is None:
+        return None
+    return _Budget(account_id, row.limit, row.remaining, row.window_s, row.reset_at)
+
+
+def _save(conn: Connection, budget: _Budget, now: datetime, *, new: bool) -> None:
+    values = {
+        "limit": budget.limit,
+        "remaining": budget.remaining,
+        "window_s": budget.window_s,
+        "reset_at": budget.reset_at,
+        "updated_at": now,
+    }
+    if new:
+        conn.execute(
+            insert(RateLimitBudget).values(account_id=budget.account_id, scope=SCOPE, **values)
+        )
+    else:
+        conn.execute(
+            update(RateLimitBudget)
+            .where(RateLimitBudget.account_id == budget.account_id, RateLimitBudget.scope == SCOPE)
+            .values(**values)
+        )
+
+
+def reserve(
+    conn: Connection, account_id: int, platform: Platform, now: datetime, calls: int
+) -> tuple[int, datetime]:
+    """Take up to `calls` calls from the account's read budget, in the caller's (write)
+    transaction. Returns (granted, reset_at): when fewer were granted than asked, the rest
+    may go at `reset_at`."""
+    budget = _load(conn, account_id)
+    new = budget is None
+    if budget is None:
+        limit, window = READ_DEFAULTS[Platform(platform)]
+        budget = _Budget(
+            account_id, limit, limit, window, _window_end(Platform(platform), now, window)
+        )
+    elif budget.reset_at <= now:
+        budget.remaining = budget.limit
+        budget.reset_at = _window_end(Platform(platform), now, budget.window_s)
+    granted = max(0, min(calls, budget.remaining))
+    budget.remaining -= granted
+    _save(conn, budget, now, new=new)
+    return granted, budget.reset_at
+
+
+def record_rate_limited(
+    conn: Connection,
+    account_id: int,
+    platform: Platform,
+    now: datetime,
+    reset_at: datetime | None,
+    info: RateLimitInfo | None = None,
+) -> datetime:
+    """The platform said "too many requests": nothing left until its reset. Returns when to
+    try again."""
+    budget = _load(conn, account_id)
+    new = budget is None
+    limit, window = READ_DEFAULTS[Platform(platform)]
+    if budget is None:
+        budget = _Budget(account_id, limit, 0, window, now)
+    if info is not None and info.limit:
+        budget.limit = info.limit
+    reset = reset_at or (info.reset_at if info else None)
+    if reset is None or reset <= now:
+        reset = now + timedelta(minutes=1)  # the platform gave no reset: a short, polite wait
+    budget.remaining = 0
+    budget.reset_at = reset
+    _save(conn, budget, now, new=new)
+    return reset

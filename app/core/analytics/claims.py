@@ -1,0 +1,115 @@
+"""Claiming due metric fetches, the same way the engine claims publishing work.
+
+One statement moves due tasks to IN_FLIGHT with a lease:
+SQLite: `BEGIN IMMEDIATE` + `UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING id`;
+PostgreSQL: the same UPDATE with `FOR UPDATE SKIP LOCKED` in the sub-select. Any number of
+threads or processes may claim at once; none gets the same task twice. A task whose lease
+expired (its worker crashed) is due again: fetching metrics twice is harmless.
+
+Only tasks that can be fetched are claimed: the account is ACTIVE (an account waiting for
+reauth keeps its tasks QUEUED until it is reconnected) and the post is not deleted. Due tasks
+of deleted posts are CANCELLED.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, func, or_, select, update
+
+from app.core.db import Database, write_transaction
+from app.core.models import Account, AccountStatus, MetricTask, Post, Target, TaskStatus
+
+DEFAULT_LEASE = timedelta(minutes=5)
+
+
+def new_owner() -> str:
+    """A lease owner name unique to this process and claimer."""
+    return f"metrics:{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _due(now: datetime):  # type: ignore[no-untyped-def]
+    return or_(
+        and_(MetricTask.status == TaskStatus.QUEUED, MetricTask.due_at <= now),
+        and_(MetricTask.status == TaskStatus.IN_FLIGHT, MetricTask.lease_until < now),
+    )
+
+
+def _fetchable():  # type: ignore[no-untyped-def]
+    return exists(
+        select(Target.id)
+        .join(Account, Account.id == Target.account_id)
+        .join(Post, Post.id == Target.post_id)
+        .where(
+            Target.id == MetricTask.target_id,
+            Account.status == AccountStatus.ACTIVE,
+            Post.deleted_at.is_(None),
+        )
+    )
+
+
+def _deleted():  # type: ignore[no-untyped-def]
+    return exists(
+        select(Target.id)
+        .join(Post, Post.id == Target.post_id)
+        .where(Target.id == MetricTask.target_id, Post.deleted_at.is_not(None))
+    )
+
+
+def claim_due(
+    db: Database,
+    now: datetime,
+    owner: str,
+    limit: int = 500,
+    lease: timedelta = DEFAULT_LEASE,
+) -> list[int]:
+    """Claim up to `limit` due metric tasks (earliest first) for `owner`; returns their ids."""
+    with write_transaction(db.engine) as conn:
+        conn.execute(
+            update(MetricTask)
+            .where(_due(now), _deleted())
+            .values(
+                status=TaskStatus.CANCELLED,
+                last_error="the post was deleted",
+                lease_until=None,
+                lease_owner=None,
+                done_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        pick = (
+            select(MetricTask.id)
+            .where(_due(now), _fetchable())
+            .order_by(MetricTask.due_at, MetricTask.id)
+            .limit(limit)
+        )
+        if db.engine.dialect.name == "postgresql":
+            pick = pick.with_for_update(skip_locked=True, of=MetricTask)
+        rows = conn.execute(
+            update(MetricTask)
+            .where(MetricTask.id.in_(pick.scalar_subquery()))
+            .values(status=TaskStatus.IN_FLIGHT, lease_until=now + lease, lease_owner=owner)
+            .returning(MetricTask.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+    return sorted(r[0] for r in rows)
+
+
+def next_due_at(db: Database) -> datetime | None:
+    """When the earliest fetchable task falls due (a lease expiry counts), or None."""
+    with db.session() as s:
+        queued = s.scalar(
+            select(func.min(MetricTask.due_at)).where(
+                MetricTask.status == TaskStatus.QUEUED, _fetchable()
+            )
+        )
+        leased = s.scalar(
+            select(func.min(MetricTask.lease_until)).where(
+                MetricTask.status == TaskStatus.IN_FLIGHT
+            )
+        )
+    candidates = [t for t in (queued, leased) if t is not None]
+    return min(candidates) if candidates else None

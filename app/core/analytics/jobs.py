@@ -1,0 +1,95 @@
+"""Analytics work for the maintenance scheduler (app.core.engine.maintenance).
+
+Call `register()` before a `Maintenance` is created (the GUI's scheduler thread and the
+headless worker) and it runs:
+- "analytics-collect" every minute: the metric checkpoints that fell due, caught up after a
+  restart (one cheap indexed claim when nothing is due);
+- "besttime-recompute" every 6 hours: the best-time cache of every workspace.
+
+`collector_for(ctx)` builds a MetricsCollector on the same accounts and adapters the engine
+uses; tokens about to expire are refreshed first, and an auth failure gets one refresh.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from datetime import timedelta
+
+from app.core import besttime
+from app.core.analytics.collector import CollectResult, MetricsCollector
+from app.core.engine.maintenance import MaintenanceContext, MaintenanceJob, register_job
+from app.core.ports import AccountRef, AuthError, PlatformAdapter
+
+REFRESH_MARGIN = timedelta(minutes=5)
+_refresh_lock = threading.Lock()  # X refresh tokens are single-use: one refresh at a time
+
+
+class _AccountAccess:
+    def __init__(self, ctx: MaintenanceContext) -> None:
+        self.ctx = ctx
+
+    def lookup(self, account_id: int) -> tuple[PlatformAdapter, AccountRef]:
+        info = self.ctx.accounts.get(account_id)
+        adapter = self.ctx.adapters.adapter(info)
+        ref = self.ctx.accounts.account_ref(account_id, self.ctx.adapters.app_credentials(info))
+        expires = ref.credentials.expires_at
+        if expires is not None and expires < self.ctx.clock.now() + REFRESH_MARGIN:
+            ref = self._refresh(account_id, adapter, ref)
+        return adapter, ref
+
+    def _refresh(self, account_id: int, adapter: PlatformAdapter, stale: AccountRef) -> AccountRef:
+        with _refresh_lock:
+            info = self.ctx.accounts.get(account_id)
+            current = self.ctx.accounts.account_ref(
+                account_id, self.ctx.adapters.app_credentials(info)
+            )
+            if current.credentials != stale.credentials:
+                return current  # someone (the engine) refreshed meanwhile
+            creds = adapter.refresh(current)
+            self.ctx.accounts.save_credentials(account_id, creds)
+            return replace(current, credentials=creds)
+
+    def on_auth_error(self, account_id: int, _exc: AuthError) -> bool:
+        """One refresh; raises AuthError when the platform refuses it (reauth needed)."""
+        info = self.ctx.accounts.get(account_id)
+        adapter = self.ctx.adapters.adapter(info)
+        stale = self.ctx.accounts.account_ref(account_id, self.ctx.adapters.app_credentials(info))
+        self._refresh(account_id, adapter, stale)
+        return True
+
+
+def collector_for(ctx: MaintenanceContext) -> MetricsCollector:
+    access = _AccountAccess(ctx)
+    return MetricsCollector(
+        ctx.db, ctx.clock, access.lookup, ctx.events, auth_handler=access.on_auth_error
+    )
+
+
+def collect_metrics(ctx: MaintenanceContext) -> CollectResult:
+    return collector_for(ctx).run_until_idle()
+
+
+def recompute_recommendations(ctx: MaintenanceContext) -> int:
+    return len(besttime.recompute(ctx.db, clock=ctx.clock))
+
+
+JOBS = (
+    MaintenanceJob(
+        "analytics-collect",
+        collect_metrics,
+        interval=timedelta(minutes=1),
+        first_delay=timedelta(seconds=30),
+    ),
+    MaintenanceJob(
+        "besttime-recompute",
+        recompute_recommendations,
+        interval=timedelta(hours=6),
+        first_delay=timedelta(minutes=3),
+    ),
+)
+
+
+def register() -> None:
+    for job in JOBS:
+        register_job(job)

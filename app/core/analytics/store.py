@@ -1,0 +1,182 @@
+"""Short write transactions that record what a metrics fetch produced.
+
+Every task update is guarded by `lease_owner = me AND status = IN_FLIGHT`: a worker whose
+lease expired (and whose tasks another worker claimed) writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, insert, update
+
+from app.core.models import AnalyticsSnapshot, Checkpoint, MetricTask, TaskStatus
+from app.core.ports import Metrics
+
+# Transient failures: try again after 1, 5 and 15 minutes, then give up (as publishing does).
+RETRY_DELAYS: tuple[timedelta, ...] = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=15),
+)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One claimed task with what is needed to fetch it."""
+
+    task_id: int
+    target_id: int
+    checkpoint: Checkpoint
+    attempts: int
+    external_id: str | None
+    account_id: int
+
+
+def _owned(task_ids: Sequence[int], owner: str):  # type: ignore[no-untyped-def]
+    return (
+        update(MetricTask)
+        .where(
+            MetricTask.id.in_(list(task_ids)),
+            MetricTask.lease_owner == owner,
+            MetricTask.status == TaskStatus.IN_FLIGHT,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def snapshot_rows(
+    target_metrics: Iterable[tuple[int, Checkpoint, Metrics]], fetched_at: datetime
+) -> list[dict[str, object]]:
+    return [
+        {
+            "target_id": target_id,
+            "checkpoint": checkpoint,
+            "likes": m.likes,
+            "shares": m.shares,
+            "comments": m.comments,
+            "impressions": m.impressions,
+            "fetched_at": fetched_at,
+        }
+        for target_id, checkpoint, m in target_metrics
+    ]
+
+
+def insert_snapshots(conn: Connection, rows: list[dict[str, object]]) -> None:
+    if rows:
+        conn.execute(insert(AnalyticsSnapshot), rows)
+
+
+def complete(
+    conn: Connection,
+    owner: str,
+    jobs: Sequence[Job],
+    metrics: Mapping[str, Metrics],
+    now: datetime,
+) -> tuple[list[int], list[int]]:
+    """Store a snapshot for every job whose post the platform reported, mark those DONE and
+    the others FAILED ("no longer on the platform"). Returns (stored target ids, failed
+    task ids); jobs this worker no longer owns are left alone."""
+    found = [j for j in jobs if j.external_id is not None and j.external_id in metrics]
+    missing = [j for j in jobs if j not in found]
+    owned = set(
+        conn.execute(
+            _owned([j.task_id for j in found], owner)
+            .values(
+                status=TaskStatus.DONE,
+                done_at=now,
+                lease_until=None,
+                lease_owner=None,
+                last_error=None,
+            )
+            .returning(MetricTask.id)
+        ).scalars()
+    )
+    stored = [j for j in found if j.task_id in owned]
+    insert_snapshots(
+        conn,
+        snapshot_rows(
+            ((j.target_id, j.checkpoint, metrics[str(j.external_id)]) for j in stored), now
+        ),
+    )
+    failed = fail(conn, owner, missing, "the platform no longer has this post", now)
+    return [j.target_id for j in stored], failed
+
+
+def fail(
+    conn: Connection, owner: str, jobs: Sequence[Job], reason: str, now: datetime
+) -> list[int]:
+    if not jobs:
+        return []
+    return list(
+        conn.execute(
+            _owned([j.task_id for j in jobs], owner)
+            .values(
+                status=TaskStatus.FAILED,
+                done_at=now,
+                lease_until=None,
+                lease_owner=None,
+                last_error=reason[:2000],
+                attempts=MetricTask.attempts + 1,
+            )
+            .returning(MetricTask.id)
+        ).scalars()
+    )
+
+
+def retry_or_fail(
+    conn: Connection, owner: str, jobs: Sequence[Job], reason: str, now: datetime
+) -> tuple[int, int]:
+    """A transient failure: burn an attempt and retry after 1/5/15 min, then FAILED.
+    Returns (retried, failed)."""
+    retried = failed = 0
+    by_attempts: dict[int, list[Job]] = {}
+    for job in jobs:
+        by_attempts.setdefault(job.attempts + 1, []).append(job)
+    for attempts, group in by_attempts.items():
+        if attempts > len(RETRY_DELAYS):
+            failed += len(
+                fail(conn, owner, group, f"gave up after {attempts} tries: {reason}", now)
+            )
+            continue
+        result = conn.execute(
+            _owned([j.task_id for j in group], owner)
+            .values(
+                status=TaskStatus.QUEUED,
+                attempts=attempts,
+                due_at=now + RETRY_DELAYS[attempts - 1],
+                lease_until=None,
+                lease_owner=None,
+                last_error=reason[:2000],
+            )
+            .returning(MetricTask.id)
+        )
+        retried += len(result.all())
+    return retried, failed
+
+
+def release(
+    conn: Connection,
+    owner: str,
+    jobs: Sequence[Job],
+    due_at: datetime | None,
+    reason: str | None,
+) -> int:
+    """Put tasks back in the queue without burning an attempt (rate limit, reauth, offline).
+    `due_at` None keeps their due time."""
+    if not jobs:
+        return 0
+    values: dict[str, object] = {
+        "status": TaskStatus.QUEUED,
+        "lease_until": None,
+        "lease_owner": None,
+        "last_error": reason,
+    }
+    if due_at is not None:
+        values["due_at"] = due_at
+    result = conn.execute(
+        _owned([j.task_id for j in jobs], owner).values(**values).returning(MetricTask.id)
+    )
+    return len(result.all())

@@ -1,0 +1,263 @@
+"""Claiming due work: one atomic step that moves targets to IN_FLIGHT under a lease.
+
+SQLite: one `UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING` inside `BEGIN IMMEDIATE`
+(measured: never double-claims across processes, where SELECT-then-UPDATE did hundreds of
+times). PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED` then UPDATE in the same transaction, so
+concurrent claimers skip each other's rows instead of waiting or colliding.
+
+No network I/O happens inside a claim: claim → commit → publish → short update.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy.orm import Session
+
+from app.constants import Platform
+from app.core.db import Database
+from app.core.engine import ratelimits
+from app.core.engine.txn import lock_posts, refresh_post_status, write_session
+from app.core.models import Account, AccountStatus, Post, RateLimitBudget, Target, TargetStatus
+
+
+@dataclass(frozen=True)
+class Claimed:
+    target_id: int
+    account_id: int
+    post_id: int
+
+
+def _budget_exhausted(now: datetime) -> Any:
+    return exists().where(
+        RateLimitBudget.account_id == Target.account_id,
+        RateLimitBudget.scope == ratelimits.PUBLISH,
+        RateLimitBudget.remaining <= 0,
+        RateLimitBudget.reset_at > now,
+    )
+
+
+def _claimable(now: datetime) -> Any:
+    """Due, queued, for an ACTIVE account, on a post that is not deleted, within budget."""
+    return and_(
+        Target.status == TargetStatus.QUEUED,
+        Target.next_attempt_at <= now,
+        Account.status == AccountStatus.ACTIVE,
+        Post.deleted_at.is_(None),
+        ~_budget_exhausted(now),
+    )
+
+
+def _expired(now: datetime) -> Any:
+    return and_(
+        Target.status == TargetStatus.IN_FLIGHT,
+        Target.lease_until < now,
+        Account.status == AccountStatus.ACTIVE,
+    )
+
+
+def _candidates(where: Any, limit: int, order: Any) -> Any:
+    return (
+        select(Target.id)
+        .join(Account, Account.id == Target.account_id)
+        .join(Post, Post.id == Target.post_id)
+        .where(where)
+        .order_by(order, Target.id)
+        .limit(limit)
+    )
+
+
+def _take(
+    session: Session, where: Any, order: Any, limit: int, values: Mapping[str, Any]
+) -> list[Claimed]:
+    """Atomically set `values` on up to `limit` rows matching `where`; returns what was taken."""
+    returning = (Target.id, Target.account_id, Target.post_id)
+    if session.get_bind().dialect.name == "sqlite":
+        stmt = (
+            update(Target)
+            .where(Target.id.in_(_candidates(where, limit, order)))
+            .values(**values)
+            .returning(*returning)
+        )
+        rows = session.execute(stmt).all()
+    else:
+        ids = list(
+            session.scalars(
+                _candidates(where, limit, order).with_for_update(skip_locked=True, of=Target)
+            )
+        )
+        if not ids:
+            return []
+        rows = session.execute(
+            update(Target).where(Target.id.in_(ids)).values(**values).returning(*returning)
+        ).all()
+    return [Claimed(r[0], r[1], r[2]) for r in rows]
+
+
+def claim_due(
+    db: Database,
+    owner: str,
+    now: datetime,
+    limit: int,
+    lease: timedelta,
+    budgets: Mapping[Platform, ratelimits.BudgetDefault] | None = None,
+) -> list[int]:
+    """Claim up to `limit` due targets for `owner`; returns their ids (oldest due first).
+
+    In the same transaction each account's rate-limit budget is reserved; targets beyond it go
+    back to the queue due at the budget's reset, and the posts' statuses are re-derived.
+    """
+    if limit <= 0:
+        return []
+    with write_session(db) as s:
+        defaults = budgets if budgets is not None else ratelimits.load_defaults(s)
+        claimed = _take(
+            s,
+            _claimable(now),
+            Target.next_attempt_at,
+            limit,
+            {
+                "status": TargetStatus.IN_FLIGHT,
+                "lease_until": now + lease,
+                "lease_owner": owner,
+                "updated_at": now,
+            },
+        )
+        if not claimed:
+            return []
+        kept = _reserve_budgets(s, claimed, now, defaults)
+        lock_posts(s, (c.post_id for c in claimed))
+        refresh_post_status(s, (c.post_id for c in claimed), now)
+    return kept
+
+
+def _reserve_budgets(
+    s: Session,
+    claimed: list[Claimed],
+    now: datetime,
+    defaults: Mapping[Platform, ratelimits.BudgetDefault],
+) -> list[int]:
+    by_account: dict[int, list[int]] = defaultdict(list)
+    for c in sorted(claimed, key=lambda c: c.target_id):
+        by_account[c.account_id].append(c.target_id)
+    platforms = dict(
+        s.execute(
+            select(Account.id, Account.platform).where(Account.id.in_(list(by_account)))
+        ).all()
+    )
+    order = {c.target_id: i for i, c in enumerate(claimed)}
+    kept: list[int] = []
+    # Accounts in id order: PostgreSQL locks budget rows in a fixed order (no deadlock).
+    for account_id in sorted(by_account):
+        ids = sorted(by_account[account_id], key=order.__getitem__)
+        granted, reset_at = ratelimits.reserve(
+            s, account_id, Platform(platforms[account_id]), len(ids), now, defaults
+        )
+        kept.extend(ids[:granted])
+        over = ids[granted:]
+        if over:
+            s.execute(
+                update(Target)
+                .where(Target.id.in_(over))
+                .values(
+                    status=TargetStatus.QUEUED,
+                    next_attempt_at=reset_at,
+                    lease_until=None,
+                    lease_owner=None,
+                    updated_at=now,
+                )
+            )
+    return sorted(kept, key=order.__getitem__)
+
+
+def claim_expired(
+    db: Database, owner: str, now: datetime, limit: int, lease: timedelta
+) -> list[int]:
+    """Take over IN_FLIGHT targets whose lease ran out (their worker died) for reconciliation.
+
+    They stay IN_FLIGHT under the new owner's lease until the platform has been asked whether
+    the post exists."""
+    if limit <= 0:
+        return []
+    with write_session(db) as s:
+        taken = _take(
+            s,
+            _expired(now),
+            Target.lease_until,
+            limit,
+            {"lease_until": now + lease, "lease_owner": owner, "updated_at": now},
+        )
+    return [c.target_id for c in taken]
+
+
+def renew_leases(db: Database, owner: str, target_ids: list[int], until: datetime) -> int:
+    """Heartbeat: keep the leases of work this owner is still doing."""
+    if not target_ids:
+        return 0
+    with write_session(db) as s:
+        result = s.execute(
+            update(Target)
+            .where(
+                Target.id.in_(target_ids),
+                Target.lease_owner == owner,
+                Target.status == TargetStatus.IN_FLIGHT,
+            )
+            .values(lease_until=until)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+def next_wakeup(db: Database, now: datetime) -> datetime | None:
+    """The earliest time anything becomes claimable: a queued target's due time (or its
+    account's budget reset, when the budget is spent) or an in-flight lease's expiry."""
+    with db.session() as s:
+        due = s.scalar(
+            select(func.min(Target.next_attempt_at))
+            .join(Account, Account.id == Target.account_id)
+            .join(Post, Post.id == Target.post_id)
+            .where(
+                Target.status == TargetStatus.QUEUED,
+                Account.status == AccountStatus.ACTIVE,
+                Post.deleted_at.is_(None),
+                ~_budget_exhausted(now),
+            )
+        )
+        reset = s.scalar(
+            select(func.min(RateLimitBudget.reset_at)).where(
+                RateLimitBudget.scope == ratelimits.PUBLISH,
+                RateLimitBudget.remaining <= 0,
+                RateLimitBudget.reset_at > now,
+                exists().where(
+                    Target.account_id == RateLimitBudget.account_id,
+                    Target.status == TargetStatus.QUEUED,
+                ),
+            )
+        )
+        # Only leases a reconciliation could take over: the account must be ACTIVE.
+        lease = s.scalar(
+            select(func.min(Target.lease_until))
+            .join(Account, Account.id == Target.account_id)
+            .where(Target.status == TargetStatus.IN_FLIGHT, Account.status == AccountStatus.ACTIVE)
+        )
+    times = [t for t in (due, reset, lease) if t is not None]
+    return min(times) if times else None
+
+
+def busy_counts(db: Database, now: datetime) -> tuple[int, int]:
+    """(claimable due targets, in-flight targets) across every worker: 0, 0 means idle."""
+    with db.session() as s:
+        due = s.scalar(
+            select(func.count(Target.id))
+            .join(Account, Account.id == Target.account_id)
+            .join(Post, Post.id == Target.post_id)
+            .where(_claimable(now))
+        )
+        flying = s.scalar(
+            select(func.count(Target.id)).where(Target.status == TargetStatus.IN_FLIGHT)
+        )
+    return int(due or 0), int(flying or 0)

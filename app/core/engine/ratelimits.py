@@ -1,0 +1,192 @@
+"""Per-account publishing budgets, kept in the database so they survive restarts and are
+shared by every worker.
+
+Each platform's documented limit is the default (X 300 posts per 15 min, LinkedIn 100 per day
+resetting at midnight UTC, Instagram's content-publishing limit per 24 h); the Setting
+"engine.rate_limits" can override them ({"TWITTER": {"limit": 200, "window_s": 900}}), and the
+limits a platform reports in its response headers overwrite the stored budget.
+
+Budgets are reserved inside the claim transaction, so workers never claim more posts for an
+account than it may send; over-budget targets go back to the queue, due at the reset, without
+using an attempt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from app.constants import Platform
+from app.core.models import RateLimitBudget, Setting
+from app.core.ports import RateLimitInfo
+
+SETTING_KEY = "engine.rate_limits"
+PUBLISH = "publish"
+
+
+@dataclass(frozen=True)
+class BudgetDefault:
+    limit: int
+    window_s: int
+    #: the window ends at the next midnight UTC (LinkedIn's daily limits) instead of rolling
+    utc_day: bool = False
+
+    def reset_after(self, now: datetime) -> datetime:
+        if self.utc_day:
+            day = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+            return day + timedelta(days=1)
+        return now + timedelta(seconds=self.window_s)
+
+
+# Facebook documents no per-post limit (only call-volume throttling, reported by headers).
+DEFAULT_BUDGETS: Mapping[Platform, BudgetDefault] = {
+    Platform.TWITTER: BudgetDefault(300, 15 * 60),
+    Platform.LINKEDIN: BudgetDefault(100, 24 * 3600, utc_day=True),
+    Platform.INSTAGRAM: BudgetDefault(50, 24 * 3600),
+}
+
+
+def load_defaults(session: Session) -> dict[Platform, BudgetDefault]:
+    """The documented defaults with the "engine.rate_limits" setting applied."""
+    out = dict(DEFAULT_BUDGETS)
+    row = session.get(Setting, SETTING_KEY)
+    value: Any = None if row is None else row.value
+    if isinstance(value, dict):
+        for name, spec in value.items():
+            try:
+                platform = Platform(str(name).upper())
+            except ValueError:
+                continue
+            if spec is None:
+                out.pop(platform, None)
+            elif isinstance(spec, dict) and "limit" in spec:
+                base = out.get(platform, BudgetDefault(int(spec["limit"]), 24 * 3600))
+                out[platform] = BudgetDefault(
+                    int(spec["limit"]),
+                    int(spec.get("window_s", base.window_s)),
+                    bool(spec.get("utc_day", base.utc_day)),
+                )
+    return out
+
+
+def _insert_missing(
+    session: Session, account_id: int, scope: str, default: BudgetDefault, now: datetime
+) -> None:
+    """Create the budget row unless it exists; concurrent workers may race to do this."""
+    values = {
+        "account_id": account_id,
+        "scope": scope,
+        "limit": default.limit,
+        "remaining": default.limit,
+        "window_s": default.window_s,
+        "reset_at": default.reset_after(now),
+        "updated_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    ins: Any
+    if dialect == "postgresql":
+        ins = postgresql.insert(RateLimitBudget).values(**values).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        ins = sqlite.insert(RateLimitBudget).values(**values).on_conflict_do_nothing()
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        if session.get(RateLimitBudget, (account_id, scope)) is not None:
+            return
+        ins = insert(RateLimitBudget).values(**values)
+    session.execute(ins)
+
+
+def _locked_row(session: Session, account_id: int, scope: str) -> RateLimitBudget:
+    row = session.scalars(
+        select(RateLimitBudget)
+        .where(RateLimitBudget.account_id == account_id, RateLimitBudget.scope == scope)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    return row
+
+
+def reserve(
+    session: Session,
+    account_id: int,
+    platform: Platform,
+    count: int,
+    now: datetime,
+    defaults: Mapping[Platform, BudgetDefault],
+) -> tuple[int, datetime | None]:
+    """Take up to `count` publishes from the account's budget (inside a write transaction).
+
+    Returns (granted, reset_at): the targets beyond `granted` wait until `reset_at`.
+    """
+    default = defaults.get(platform)
+    if default is None:
+        existing = session.get(RateLimitBudget, (account_id, PUBLISH))
+        if existing is None:
+            return count, None  # no documented limit and no headers seen yet
+        default = BudgetDefault(existing.limit, existing.window_s)
+    _insert_missing(session, account_id, PUBLISH, default, now)
+    row = _locked_row(session, account_id, PUBLISH)
+    if row.reset_at <= now:
+        # A new window. The platform's own limit (from headers) beats our default.
+        row.remaining = row.limit
+        row.reset_at = (
+            default.reset_after(now)
+            if default.utc_day
+            else now + timedelta(seconds=row.window_s or default.window_s)
+        )
+    granted = max(0, min(count, row.remaining))
+    row.remaining -= granted
+    row.updated_at = now
+    session.flush()
+    return granted, row.reset_at
+
+
+def apply_info(
+    session: Session,
+    account_id: int,
+    platform: Platform,
+    info: RateLimitInfo,
+    now: datetime,
+    defaults: Mapping[Platform, BudgetDefault],
+) -> None:
+    """Overwrite the stored budget with what the platform's headers said."""
+    if info.limit is None and info.remaining is None and info.reset_at is None:
+        return
+    default = defaults.get(platform) or BudgetDefault(info.limit or info.remaining or 1, 24 * 3600)
+    _insert_missing(session, account_id, info.scope, default, now)
+    values: dict[str, Any] = {"updated_at": now}
+    if info.limit is not None:
+        values["limit"] = info.limit
+    if info.remaining is not None:
+        values["remaining"] = info.remaining
+    if info.reset_at is not None:
+        values["reset_at"] = info.reset_at
+    session.execute(
+        update(RateLimitBudget)
+        .where(RateLimitBudget.account_id == account_id, RateLimitBudget.scope == info.scope)
+        .values(**values)
+    )
+
+
+def exhaust(
+    session: Session,
+    account_id: int,
+    platform: Platform,
+    reset_at: datetime,
+    now: datetime,
+    defaults: Mapping[Platform, BudgetDefault],
+) -> None:
+    """The platform said 429: nothing more for this account until `reset_at`."""
+    apply_info(
+        session,
+        account_id,
+        platform,
+        RateLimitInfo(limit=None, remaining=0, reset_at=reset_at, scope=PUBLISH),
+        now,
+        defaults,
+    )

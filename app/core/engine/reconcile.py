@@ -1,0 +1,64 @@
+"""Before anything is sent again, ask the platform whether it already has the post.
+
+Used when a lease expired on an in-flight target (its worker crashed mid-publish) and before
+every retry of a target whose earlier attempt may have reached the platform (a timeout, a
+lost response). Lookup is by idempotency key where the platform keeps one, else by text
+since the time the target fell due.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from app.core.ports import (
+    AccountRef,
+    AuthError,
+    NetworkUnavailableError,
+    PlatformAdapter,
+    PublishError,
+)
+
+#: how far before the due time a lookup searches (clock skew between us and the platform)
+LOOKUP_MARGIN = timedelta(minutes=10)
+
+
+class Found(StrEnum):
+    EXISTS = "exists"  # the platform has it: record PUBLISHED with its id
+    ABSENT = "absent"  # the platform says no: safe to send
+    UNKNOWN = "unknown"  # the platform could not say: a person must confirm
+    OFFLINE = "offline"  # no network: ask again later
+    AUTH = "auth"  # the token was refused: refresh, then ask again
+
+
+@dataclass(frozen=True)
+class Lookup:
+    found: Found
+    external_id: str | None = None
+    reason: str | None = None
+    error: PublishError | None = None
+
+
+def lookup(
+    adapter: PlatformAdapter,
+    account: AccountRef,
+    idempotency_key: str,
+    text: str,
+    due: datetime | None,
+    now: datetime,
+) -> Lookup:
+    since = (due or now) - LOOKUP_MARGIN
+    try:
+        external_id = adapter.find_existing(account, idempotency_key, text, since)
+    except NetworkUnavailableError as exc:
+        return Lookup(Found.OFFLINE, reason=exc.message, error=exc)
+    except AuthError as exc:
+        return Lookup(Found.AUTH, reason=exc.message, error=exc)
+    except PublishError as exc:
+        return Lookup(Found.UNKNOWN, reason=exc.message, error=exc)
+    except Exception as exc:  # an adapter bug must not turn into a duplicate post
+        return Lookup(Found.UNKNOWN, reason=str(exc) or type(exc).__name__)
+    if external_id:
+        return Lookup(Found.EXISTS, external_id=str(external_id))
+    return Lookup(Found.ABSENT)

@@ -1,0 +1,703 @@
+"""PublishingEngine: claims due targets, publishes them through the platform adapters and
+records what happened. No Qt: the UI hosts it in a QThread, `main.py worker` runs it headless.
+
+One cycle: reconcile expired leases → claim due work (atomically, with a lease) → publish each
+target on its platform's thread pool (so one slow platform never starves the others) → short
+write-back transaction per target. Between cycles the engine sleeps until the earliest due
+time (at most a minute) and is woken at once by POSTS_CHANGED / ACCOUNTS_CHANGED events, by a
+finished publish (to claim more) and by a FakeClock moving.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Protocol
+
+from sqlalchemy import select
+
+from app.constants import Platform
+from app.core import events as ev
+from app.core.accounts import AccountInfo, AccountService
+from app.core.clock import Clock
+from app.core.db import Database
+from app.core.engine import claim, policy, ratelimits, reconcile, store
+from app.core.engine.missed import Missed, grace_period, mark_missed
+from app.core.engine.txn import write_session
+from app.core.models import Account, AccountStatus, Target
+from app.core.ports import (
+    AccountRef,
+    AppCredentials,
+    AuthError,
+    Credentials,
+    NetworkUnavailableError,
+    PermanentError,
+    PlatformAdapter,
+    PublishError,
+    PublishResult,
+    RateLimitedError,
+    TransientError,
+)
+
+log = logging.getLogger(__name__)
+
+
+class AdapterSource(Protocol):
+    """What the host (worker command, UI) gives the engine: core never imports app.adapters."""
+
+    def adapter(self, account: AccountInfo) -> PlatformAdapter:
+        """The adapter for this account (emulator or real hosts, from the account's settings)."""
+        ...
+
+    def app_credentials(self, account: AccountInfo) -> AppCredentials | None:
+        """The developer app to refresh with; None reads the user's app from the vault."""
+        ...
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    lease: timedelta = timedelta(seconds=60)
+    #: targets claimed per cycle and held at once by this engine
+    batch_limit: int = 32
+    #: concurrent publishes per platform (the seed's "worker pool per platform")
+    per_platform: int = 8
+    max_sleep: timedelta = timedelta(seconds=60)
+    #: while offline, how often one target probes the network
+    network_retry: timedelta = timedelta(seconds=15)
+    #: refresh a token before publishing when it expires within this
+    refresh_margin: timedelta = timedelta(minutes=5)
+    #: None: the "engine.grace_minutes" setting (default 15 min)
+    grace: timedelta | None = None
+    owner: str | None = None
+    #: seconds an account's decrypted credentials are reused before being read again
+    account_cache_s: float = 30.0
+
+
+class Outcome(StrEnum):
+    PUBLISHED = "published"
+    RETRY = "retry"  # transient failure, attempt used, due again later
+    FAILED = "failed"
+    WAITING = "waiting"  # rate limit / network / reauth: back in the queue, no attempt used
+    CONFIRM = "needs_confirmation"
+    REQUEUED = "requeued"  # reconciliation found nothing: will be sent
+    RELEASED = "released"
+    SKIPPED = "skipped"  # no longer ours
+
+
+@dataclass(frozen=True)
+class RunResult:
+    claimed: int = 0
+    reconciled: int = 0
+    outcomes: Mapping[str, int] = field(default_factory=dict)
+
+    def count(self, outcome: Outcome) -> int:
+        return int(self.outcomes.get(outcome, 0))
+
+    @property
+    def published(self) -> int:
+        return self.count(Outcome.PUBLISHED)
+
+    @property
+    def failed(self) -> int:
+        return self.count(Outcome.FAILED)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.claimed or self.reconciled)
+
+
+@dataclass(frozen=True)
+class NetworkState:
+    online: bool
+    reason: str | None = None
+
+    @property
+    def label(self) -> str:
+        return "online" if self.online else "waiting for network"
+
+
+def default_owner() -> str:
+    return f"{socket.gethostname()[:40]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+class _Reauth(Exception):
+    """The account's one refresh failed: it needs reconnecting."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class PublishingEngine:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        adapters: AdapterSource,
+        events: ev.EventHub,
+        accounts: AccountService,
+        settings: EngineSettings | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.adapters = adapters
+        self.events = events
+        self.accounts = accounts
+        self.settings = settings or EngineSettings()
+        self.owner = self.settings.owner or default_owner()
+        self._cond = threading.Condition()
+        self._woken = False
+        self._stopping = threading.Event()
+        self._started = False
+        self._lock = threading.Lock()
+        self._inflight: set[int] = set()
+        self._pools: dict[Platform, ThreadPoolExecutor] = {}
+        self._online = True
+        self._offline_reason: str | None = None
+        self._probe_at: datetime | None = None
+        self._refresh_locks: dict[int, threading.Lock] = {}
+        self._refs: dict[int, tuple[float, AccountRef]] = {}
+        with db.session() as s:
+            self._budgets = ratelimits.load_defaults(s)
+
+    # ------------------------------------------------------------ state
+
+    @property
+    def network(self) -> NetworkState:
+        return NetworkState(self._online, self._offline_reason)
+
+    def wake(self, *_: Any) -> None:
+        """Re-check due work now (posts changed, an account was reconnected, time moved)."""
+        with self._cond:
+            self._woken = True
+            self._cond.notify_all()
+
+    def _on_accounts_changed(self, _event: ev.Event) -> None:
+        with self._lock:
+            self._refs.clear()
+        self.wake()
+
+    # ------------------------------------------------------------ start
+
+    def start(self) -> Missed:
+        """Once per engine: targets that fell due long ago while Herald was closed → MISSED."""
+        if self._started:
+            return Missed((), ())
+        self._started = True
+        grace = self.settings.grace if self.settings.grace is not None else grace_period(self.db)
+        missed = mark_missed(self.db, self.clock.now(), grace)
+        if missed.post_ids:
+            log.info("%d posts missed their time while Herald was closed", len(missed.post_ids))
+            self.events.publish(ev.MISSED_POSTS, post_ids=list(missed.post_ids))
+        return missed
+
+    # ------------------------------------------------------------ one cycle (tests)
+
+    def run_once(self) -> RunResult:
+        """Reconcile, claim one batch, publish it and wait for every result. Deterministic with
+        a FakeClock: no sleeping, no background claiming."""
+        self.start()
+        futures = self._cycle()
+        outcomes: Counter[str] = Counter(str(f.result()) for f in futures[0] + futures[1])
+        return RunResult(len(futures[1]), len(futures[0]), dict(outcomes))
+
+    def run_until_idle(self, max_cycles: int = 1000) -> RunResult:
+        """`run_once` until a cycle finds nothing to do; the summed result."""
+        total: Counter[str] = Counter()
+        claimed = reconciled = 0
+        for _ in range(max_cycles):
+            r = self.run_once()
+            if not r.busy:
+                break
+            claimed += r.claimed
+            reconciled += r.reconciled
+            total.update(r.outcomes)
+        return RunResult(claimed, reconciled, dict(total))
+
+    def _cycle(self) -> tuple[list[Future[Outcome]], list[Future[Outcome]]]:
+        now = self.clock.now()
+        with self._lock:
+            free = self.settings.batch_limit - len(self._inflight)
+        probing = not self._online
+        if probing:
+            if self._probe_at is not None and now < self._probe_at:
+                return [], []
+            free = min(free, 1)  # one target finds out whether the network is back
+        if free <= 0:
+            return [], []
+        expired = claim.claim_expired(self.db, self.owner, now, free, self.settings.lease)
+        due = claim.claim_due(
+            self.db,
+            self.owner,
+            now,
+            free - len(expired),
+            self.settings.lease,
+            self._budgets,
+        )
+        if probing and (expired or due):
+            with self._lock:
+                self._probe_at = now + self.settings.network_retry
+        with self._lock:
+            self._inflight.update(expired)
+            self._inflight.update(due)
+        recon = [self._submit(tid, self._reconcile) for tid in expired]
+        pubs = [self._submit(tid, self._publish) for tid in due]
+        return recon, pubs
+
+    def _submit(self, target_id: int, fn: Callable[[int], Outcome]) -> Future[Outcome]:
+        platform = self._platform_of(target_id)
+        pool = self._pool(platform)
+
+        def task() -> Outcome:
+            try:
+                return fn(target_id)
+            except Exception:
+                # The lease runs out and reconciliation takes over: never a silent duplicate.
+                log.exception("publishing target %s failed unexpectedly", target_id)
+                return Outcome.SKIPPED
+            finally:
+                with self._lock:
+                    self._inflight.discard(target_id)
+                self.wake()
+
+        return pool.submit(task)
+
+    def _platform_of(self, target_id: int) -> Platform:
+        with self.db.session() as s:
+            value = s.scalar(
+                select(Account.platform)
+                .join(Target, Target.account_id == Account.id)
+                .where(Target.id == target_id)
+            )
+        return Platform(str(value))
+
+    def _pool(self, platform: Platform) -> ThreadPoolExecutor:
+        with self._lock:
+            pool = self._pools.get(platform)
+            if pool is None:
+                pool = ThreadPoolExecutor(
+                    self.settings.per_platform, thread_name_prefix=f"herald-{platform.value}"
+                )
+                self._pools[platform] = pool
+            return pool
+
+    # ------------------------------------------------------------ forever (hosts)
+
+    def run_forever(self, stop: threading.Event, *, until_idle: bool = False) -> None:
+        """Publish until `stop` is set (or, with `until_idle`, until nothing is due or in flight
+        anywhere). On stop: claim nothing more, let running publishes finish, give back claimed
+        work that had not started."""
+        unsubscribe = [
+            self.events.subscribe(lambda _e: self.wake(), ev.POSTS_CHANGED),
+            self.events.subscribe(self._on_accounts_changed, ev.ACCOUNTS_CHANGED),
+        ]
+        on_change = getattr(self.clock, "on_change", None)
+        if on_change is not None:
+            on_change(self.wake)
+        stop_watch = threading.Thread(
+            target=self._watch_stop, args=(stop,), name="herald-engine-stop", daemon=True
+        )
+        stop_watch.start()
+        next_heartbeat = time.monotonic() + self._heartbeat_s()
+        try:
+            self.start()
+            while not stop.is_set():
+                try:
+                    self._cycle()
+                except Exception:
+                    log.exception("claiming failed; trying again shortly")
+                    self._sleep(1.0, stop)
+                    continue
+                if time.monotonic() >= next_heartbeat:
+                    self._heartbeat()
+                    next_heartbeat = time.monotonic() + self._heartbeat_s()
+                if until_idle and self._idle():
+                    break
+                timeout = min(self._sleep_for(), max(0.0, next_heartbeat - time.monotonic()))
+                self._sleep(timeout, stop)
+        finally:
+            self._stopping.set()
+            self.wake()
+            self.close()
+            remove = getattr(self.clock, "remove_listener", None)
+            if remove is not None:
+                remove(self.wake)
+            for unsub in unsubscribe:
+                unsub()
+            stop.set()  # lets the watcher end
+            stop_watch.join(2)
+
+    def _watch_stop(self, stop: threading.Event) -> None:
+        stop.wait()
+        self._stopping.set()
+        self.wake()
+
+    def _heartbeat_s(self) -> float:
+        return max(0.2, self.settings.lease.total_seconds() / 3)
+
+    def _heartbeat(self) -> None:
+        with self._lock:
+            ids = sorted(self._inflight)
+        if ids:
+            try:
+                claim.renew_leases(self.db, self.owner, ids, self.clock.now() + self.settings.lease)
+            except Exception:
+                log.exception("could not renew leases")
+
+    def _idle(self) -> bool:
+        with self._lock:
+            if self._inflight:
+                return False
+        if not self._online:
+            return False
+        due, flying = claim.busy_counts(self.db, self.clock.now())
+        return due == 0 and flying == 0
+
+    def _sleep_for(self) -> float:
+        """Seconds until something may be due: the earliest due target, capped."""
+        now = self.clock.now()
+        cap = self.settings.max_sleep.total_seconds()
+        with self._lock:
+            full = len(self._inflight) >= self.settings.batch_limit
+        if full:
+            return cap  # a finishing publish wakes us
+        if not self._online and self._probe_at is not None:
+            return max(0.0, min(cap, (self._probe_at - now).total_seconds()))
+        nxt = claim.next_wakeup(self.db, now)
+        if nxt is None:
+            return cap
+        # Due already but not claimable by us right now (locked by another claimer): a
+        # short pause instead of a busy loop.
+        return max(0.01, min(cap, (nxt - now).total_seconds()))
+
+    def _sleep(self, seconds: float, stop: threading.Event) -> None:
+        deadline = time.monotonic() + seconds
+        with self._cond:
+            while not self._woken and not stop.is_set():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._cond.wait(left)
+            self._woken = False
+
+    def close(self) -> None:
+        """Stop the pools: running publishes finish, queued ones release their targets."""
+        self._stopping.set()
+        with self._lock:
+            pools = list(self._pools.values())
+            self._pools.clear()
+        for pool in pools:
+            pool.shutdown(wait=True)
+        with self._lock:
+            left = sorted(self._inflight)
+            self._inflight.clear()
+        if left:
+            store.release(self.db, left, self.owner, self.clock.now())
+
+    # ------------------------------------------------------------ accounts
+
+    def _account(self, account_id: int) -> AccountInfo:
+        return self.accounts.get(account_id)
+
+    def _account_ref(self, info: AccountInfo, adapter: PlatformAdapter) -> AccountRef:
+        """Decrypted credentials, refreshed first when they expire within the margin."""
+        with self._lock:
+            cached = self._refs.get(info.id)
+        if cached is not None and time.monotonic() - cached[0] < self.settings.account_cache_s:
+            ref = cached[1]
+        else:
+            ref = self.accounts.account_ref(info.id, self.adapters.app_credentials(info))
+            with self._lock:
+                self._refs[info.id] = (time.monotonic(), ref)
+        expires = ref.credentials.expires_at
+        if expires is not None and expires < self.clock.now() + self.settings.refresh_margin:
+            ref = self._refresh(info, adapter, ref)
+        return ref
+
+    def _refresh(
+        self, info: AccountInfo, adapter: PlatformAdapter, stale: AccountRef
+    ) -> AccountRef:
+        """The one refresh an auth failure allows. Raises _Reauth when the platform refuses it.
+
+        X refresh tokens are single-use: one refresh per account at a time here, and the new
+        credentials are stored at once; when another worker refreshed first, its stored
+        credentials are used instead of spending ours."""
+        with self._lock:
+            lock = self._refresh_locks.setdefault(info.id, threading.Lock())
+        with lock:
+            current = self._fresh_ref(info)
+            if current.credentials != stale.credentials and not self._expiring(current):
+                return current
+            try:
+                creds = adapter.refresh(current)
+            except AuthError as exc:
+                again = self._fresh_ref(info)
+                if again.credentials != current.credentials:
+                    return again
+                raise _Reauth(exc.message) from exc
+            self._store_credentials(info.id, creds)
+            ref = AccountRef(
+                platform=current.platform,
+                external_id=current.external_id,
+                handle=current.handle,
+                credentials=creds,
+                app=current.app,
+                settings=current.settings,
+            )
+            with self._lock:
+                self._refs[info.id] = (time.monotonic(), ref)
+            return ref
+
+    def _expiring(self, ref: AccountRef) -> bool:
+        exp = ref.credentials.expires_at
+        return exp is not None and exp < self.clock.now() + self.settings.refresh_margin
+
+    def _fresh_ref(self, info: AccountInfo) -> AccountRef:
+        ref = self.accounts.account_ref(info.id, self.adapters.app_credentials(info))
+        with self._lock:
+            self._refs[info.id] = (time.monotonic(), ref)
+        return ref
+
+    def _store_credentials(self, account_id: int, creds: Credentials) -> None:
+        # Its own transaction, at once: a rotated refresh token is the only copy there is.
+        with write_session(self.db) as s:
+            self.accounts.store_credentials(s, account_id, creds)
+
+    def _needs_reauth(self, info: AccountInfo, reason: str) -> None:
+        with self._lock:
+            self._refs.pop(info.id, None)
+        if store.require_reauth(self.db, info.id, reason):
+            log.warning("account %s (%s) needs reconnecting", info.id, info.platform.label)
+            self.events.publish(
+                ev.NEEDS_REAUTH,
+                account_id=info.id,
+                handle=info.handle,
+                platform=info.platform.value,
+                reason=reason,
+            )
+
+    # ------------------------------------------------------------ network state
+
+    def _offline(self, reason: str) -> None:
+        with self._lock:
+            was_online = self._online
+            self._online = False
+            self._offline_reason = reason
+            if self._probe_at is None or was_online:
+                self._probe_at = self.clock.now() + self.settings.network_retry
+        if was_online:
+            log.warning("network unavailable; publishing paused (%s)", reason)
+            self.events.publish(ev.NETWORK_STATE, online=False, reason=reason)
+
+    def _online_again(self) -> None:
+        with self._lock:
+            was_offline = not self._online
+            self._online = True
+            self._offline_reason = None
+            self._probe_at = None
+        if was_offline:
+            log.info("network is back; publishing resumed")
+            self.events.publish(ev.NETWORK_STATE, online=True, reason=None)
+
+    # ------------------------------------------------------------ one target
+
+    def _publish(self, target_id: int) -> Outcome:
+        work = store.load_work(self.db, target_id, self.owner)
+        if work is None:
+            return Outcome.SKIPPED
+        if self._stopping.is_set():
+            store.release(self.db, [target_id], self.owner, self.clock.now())
+            return Outcome.RELEASED
+        info = self._account(work.account_id)
+        if info.status != AccountStatus.ACTIVE:
+            store.release(self.db, [target_id], self.owner, self.clock.now())
+            return Outcome.RELEASED
+        adapter = self.adapters.adapter(info)
+        try:
+            ref = self._account_ref(info, adapter)
+            problems = self._validate(adapter, work)
+            if problems:
+                raise PermanentError(problems, code="content_rejected")
+            if work.attempts > 0:
+                # An earlier attempt may have reached the platform (timeout, lost response).
+                found = self._lookup(adapter, ref, info, work)
+                if found is not None:
+                    return found
+            result = self._send(adapter, ref, info, work)
+        except _Reauth as exc:
+            self._needs_reauth(info, exc.reason)
+            return self._wait(work, AuthError(exc.reason))
+        except PublishError as exc:
+            return self._failed(work, info, exc)
+        except Exception as exc:  # an adapter bug: retried like a transient error, then FAILED
+            log.exception("adapter error for target %s", target_id)
+            return self._failed(work, info, TransientError(str(exc) or type(exc).__name__))
+        return self._published(work, info, result.external_id, result.url, result.rate_limit)
+
+    def _validate(self, adapter: PlatformAdapter, work: store.Work) -> str | None:
+        errors = [
+            str(getattr(w, "message", w))
+            for w in adapter.validate(work.text, work.media)
+            if getattr(w, "severity", "error") == "error"
+        ]
+        return "; ".join(errors) if errors else None
+
+    def _send(
+        self, adapter: PlatformAdapter, ref: AccountRef, info: AccountInfo, work: store.Work
+    ) -> PublishResult:
+        try:
+            return adapter.publish(ref, work.text, work.media, work.idempotency_key)
+        except AuthError:
+            # One refresh, then one more try; a second refusal means reconnecting.
+            fresh = self._refresh(info, adapter, ref)
+            try:
+                return adapter.publish(fresh, work.text, work.media, work.idempotency_key)
+            except AuthError as exc:
+                raise _Reauth(exc.message) from exc
+
+    def _lookup(
+        self, adapter: PlatformAdapter, ref: AccountRef, info: AccountInfo, work: store.Work
+    ) -> Outcome | None:
+        """None: the platform does not have it, go ahead and send."""
+        now = self.clock.now()
+        res = reconcile.lookup(adapter, ref, work.idempotency_key, work.text, work.due, now)
+        if res.found == reconcile.Found.AUTH:
+            fresh = self._refresh(info, adapter, ref)
+            res = reconcile.lookup(adapter, fresh, work.idempotency_key, work.text, work.due, now)
+            if res.found == reconcile.Found.AUTH:
+                raise _Reauth(res.reason or "the platform refused the token")
+        if res.found == reconcile.Found.EXISTS:
+            assert res.external_id is not None
+            return self._published(work, info, res.external_id, None, None)
+        if res.found == reconcile.Found.ABSENT:
+            return None
+        if res.found == reconcile.Found.OFFLINE:
+            assert res.error is not None
+            raise res.error
+        # Unknown: sending could duplicate. Count it as this attempt's transient failure; the
+        # next retry asks again, and the last one gives up with the reason.
+        raise TransientError(
+            f"could not check whether the earlier attempt went out: {res.reason}",
+            code="lookup_failed",
+        )
+
+    def _published(
+        self,
+        work: store.Work,
+        info: AccountInfo,
+        external_id: str,
+        url: str | None,
+        rate_limit: Any,
+    ) -> Outcome:
+        now = self.clock.now()
+        store.mark_published(
+            self.db, work.target_id, external_id, url, now, rate_limit, self._budgets
+        )
+        self._online_again()
+        self.events.publish(
+            ev.TARGET_PUBLISHED,
+            target_id=work.target_id,
+            post_id=work.post_id,
+            platform=info.platform.value,
+            external_id=external_id,
+        )
+        return Outcome.PUBLISHED
+
+    def _failed(self, work: store.Work, info: AccountInfo, error: PublishError) -> Outcome:
+        now = self.clock.now()
+        if isinstance(error, NetworkUnavailableError):
+            outcome = self._wait(work, error)
+            self._offline(error.message)  # after the target is back in the queue
+            return outcome
+        if not isinstance(error, AuthError):
+            self._online_again()  # the platform answered
+        decision = policy.decide(error, work.attempts, now, work.due)
+        if isinstance(error, RateLimitedError) and decision.next_attempt_at is not None:
+            store.exhaust_budget(
+                self.db,
+                work.account_id,
+                info.platform,
+                decision.next_attempt_at,
+                now,
+                self._budgets,
+            )
+        if not store.apply_decision(self.db, work.target_id, self.owner, decision, now):
+            return Outcome.SKIPPED
+        if decision.gave_up:
+            reason = decision.error_message or "failed"
+            log.info("target %s failed: %s", work.target_id, reason)
+            self.events.publish(
+                ev.TARGET_FAILED,
+                target_id=work.target_id,
+                post_id=work.post_id,
+                platform=info.platform.value,
+                reason=reason,
+            )
+            return Outcome.FAILED
+        return Outcome.WAITING if decision.wait != policy.Wait.NONE else Outcome.RETRY
+
+    def _wait(self, work: store.Work, error: PublishError) -> Outcome:
+        now = self.clock.now()
+        decision = policy.decide(error, work.attempts, now, work.due)
+        store.apply_decision(self.db, work.target_id, self.owner, decision, now)
+        return Outcome.WAITING
+
+    # ------------------------------------------------------------ reconciliation
+
+    def _reconcile(self, target_id: int) -> Outcome:
+        """A lease expired on this in-flight target: find out before anything is re-sent."""
+        work = store.load_work(self.db, target_id, self.owner)
+        if work is None:
+            return Outcome.SKIPPED
+        now = self.clock.now()
+        info = self._account(work.account_id)
+        adapter = self.adapters.adapter(info)
+        try:
+            ref = self._account_ref(info, adapter)
+            res = reconcile.lookup(adapter, ref, work.idempotency_key, work.text, work.due, now)
+            if res.found == reconcile.Found.AUTH:
+                ref = self._refresh(info, adapter, ref)
+                res = reconcile.lookup(adapter, ref, work.idempotency_key, work.text, work.due, now)
+                if res.found == reconcile.Found.AUTH:
+                    raise _Reauth(res.reason or "the platform refused the token")
+        except _Reauth as exc:
+            self._needs_reauth(info, exc.reason)
+            store.expire_lease(self.db, target_id, self.owner, now)  # reconciled after reconnect
+            return Outcome.WAITING
+        except NetworkUnavailableError as exc:
+            store.expire_lease(self.db, target_id, self.owner, now)
+            self._offline(exc.message)
+            return Outcome.WAITING
+        except PublishError as exc:
+            res = reconcile.Lookup(reconcile.Found.UNKNOWN, reason=exc.message, error=exc)
+        if res.found == reconcile.Found.OFFLINE:
+            store.expire_lease(self.db, target_id, self.owner, now)
+            self._offline(res.reason or "network unavailable")
+            return Outcome.WAITING
+        if res.found == reconcile.Found.EXISTS:
+            assert res.external_id is not None
+            return self._published(work, info, res.external_id, None, None)
+        self._online_again()
+        if res.found == reconcile.Found.ABSENT:
+            decision = policy.Decision(
+                policy.TargetStatus.QUEUED, work.attempts, work.due or now, None, None
+            )
+            store.apply_decision(self.db, target_id, self.owner, decision, now)
+            return Outcome.REQUEUED
+        reason = (
+            "Herald stopped while publishing and the platform could not say whether the post "
+            f"went out ({res.reason}). Check the account, then confirm or publish again."
+        )
+        if store.park_for_confirmation(self.db, target_id, self.owner, reason, now):
+            self.events.publish(ev.NEEDS_CONFIRMATION, target_id=target_id, post_id=work.post_id)
+        return Outcome.CONFIRM

@@ -1,0 +1,249 @@
+"""The engine's short write-backs after network I/O: each one transaction, post status
+re-derived in it. A write only applies while this worker still holds the target's lease, so a
+worker that lost its lease (it stalled past expiry and another took over) cannot undo the
+other's work; a success is recorded whatever the lease, because it is a fact.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.constants import Platform
+from app.core.db import Database
+from app.core.engine import ratelimits
+from app.core.engine.policy import Decision
+from app.core.engine.txn import lock_posts, refresh_post_status, write_session
+from app.core.metric_plan import plan_checkpoints
+from app.core.models import Account, AccountStatus, Target, TargetStatus
+from app.core.ports import MediaItem, RateLimitInfo
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Work:
+    """A snapshot of one claimed target: everything needed to publish it without the ORM."""
+
+    target_id: int
+    post_id: int
+    account_id: int
+    platform: Platform
+    text: str
+    media: tuple[MediaItem, ...]
+    idempotency_key: str
+    attempts: int
+    due: datetime | None
+    error_code: str | None
+
+
+def _owned(target_id: int, owner: str) -> object:
+    return (
+        (Target.id == target_id)
+        & (Target.lease_owner == owner)
+        & (Target.status == TargetStatus.IN_FLIGHT)
+    )
+
+
+def _post_of(s: Session, target_id: int) -> int | None:
+    return s.scalar(select(Target.post_id).where(Target.id == target_id))
+
+
+def mark_published(
+    db: Database,
+    target_id: int,
+    external_id: str,
+    url: str | None,
+    now: datetime,
+    rate_limit: RateLimitInfo | None = None,
+    budgets: Mapping[Platform, ratelimits.BudgetDefault] | None = None,
+) -> bool:
+    """Record a success (plans the analytics checkpoints in the same transaction).
+
+    Returns False when the target was already PUBLISHED (then nothing is overwritten)."""
+    with write_session(db) as s:
+        post_id = _post_of(s, target_id)
+        if post_id is None:
+            return False
+        lock_posts(s, [post_id])
+        target = s.get(Target, target_id, with_for_update=True)
+        if target is None:
+            return False
+        if target.status == TargetStatus.PUBLISHED:
+            if target.external_id != external_id:
+                log.warning(
+                    "target %s published twice: %s and %s",
+                    target_id,
+                    target.external_id,
+                    external_id,
+                )
+            return False
+        target.status = TargetStatus.PUBLISHED
+        target.external_id = external_id
+        target.external_url = url
+        target.published_at = now
+        target.lease_until = None
+        target.lease_owner = None
+        target.error_code = None
+        target.error_message = None
+        target.updated_at = now
+        s.flush()
+        plan_checkpoints(s, target_id, now)
+        if rate_limit is not None:
+            account = s.get(Account, target.account_id)
+            assert account is not None
+            defaults = budgets if budgets is not None else ratelimits.load_defaults(s)
+            ratelimits.apply_info(
+                s, target.account_id, Platform(account.platform), rate_limit, now, defaults
+            )
+        refresh_post_status(s, [post_id], now)
+    return True
+
+
+def apply_decision(
+    db: Database, target_id: int, owner: str, decision: Decision, now: datetime
+) -> bool:
+    """Store a failed attempt's outcome; False when this worker no longer held the lease."""
+    with write_session(db) as s:
+        post_id = _post_of(s, target_id)
+        if post_id is None:
+            return False
+        lock_posts(s, [post_id])
+        result = s.execute(
+            update(Target)
+            .where(_owned(target_id, owner))  # type: ignore[arg-type]
+            .values(
+                status=decision.status,
+                attempts=decision.attempts,
+                next_attempt_at=decision.next_attempt_at,
+                error_code=decision.error_code,
+                error_message=decision.error_message,
+                lease_until=None,
+                lease_owner=None,
+                updated_at=now,
+            )
+        )
+        if not getattr(result, "rowcount", 0):
+            return False
+        refresh_post_status(s, [post_id], now)
+    return True
+
+
+def release(db: Database, target_ids: Sequence[int], owner: str, now: datetime) -> int:
+    """Give claimed work back untouched (shutdown, or an account that cannot publish now)."""
+    if not target_ids:
+        return 0
+    with write_session(db) as s:
+        post_ids = s.scalars(select(Target.post_id).where(Target.id.in_(target_ids))).all()
+        lock_posts(s, post_ids)
+        result = s.execute(
+            update(Target)
+            .where(
+                Target.id.in_(target_ids),
+                Target.lease_owner == owner,
+                Target.status == TargetStatus.IN_FLIGHT,
+            )
+            .values(status=TargetStatus.QUEUED, lease_until=None, lease_owner=None, updated_at=now)
+        )
+        refresh_post_status(s, post_ids, now)
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+def park_for_confirmation(
+    db: Database, target_id: int, owner: str, reason: str, now: datetime
+) -> bool:
+    """The platform could not tell whether the post exists: a person decides."""
+    with write_session(db) as s:
+        post_id = _post_of(s, target_id)
+        if post_id is None:
+            return False
+        lock_posts(s, [post_id])
+        result = s.execute(
+            update(Target)
+            .where(_owned(target_id, owner))  # type: ignore[arg-type]
+            .values(
+                status=TargetStatus.NEEDS_CONFIRMATION,
+                error_code="unconfirmed",
+                error_message=reason[:2000],
+                lease_until=None,
+                lease_owner=None,
+                updated_at=now,
+            )
+        )
+        if not getattr(result, "rowcount", 0):
+            return False
+        refresh_post_status(s, [post_id], now)
+    return True
+
+
+def expire_lease(db: Database, target_id: int, owner: str, now: datetime) -> None:
+    """Leave a reconciliation for later (the network is down): the lease lapses at once."""
+    with write_session(db) as s:
+        s.execute(update(Target).where(_owned(target_id, owner)).values(lease_until=now))  # type: ignore[arg-type]
+
+
+def require_reauth(db: Database, account_id: int, reason: str) -> bool:
+    """Account → REQUIRES_REAUTH; True when this call changed it (so the event goes out once)."""
+    with write_session(db) as s:
+        result = s.execute(
+            update(Account)
+            .where(Account.id == account_id, Account.status == AccountStatus.ACTIVE)
+            .values(status=AccountStatus.REQUIRES_REAUTH, status_reason=reason[:2000])
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+
+def exhaust_budget(
+    db: Database,
+    account_id: int,
+    platform: Platform,
+    reset_at: datetime,
+    now: datetime,
+    budgets: Mapping[Platform, ratelimits.BudgetDefault],
+) -> None:
+    with write_session(db) as s:
+        ratelimits.exhaust(s, account_id, platform, reset_at, now, budgets)
+
+
+def load_work(db: Database, target_id: int, owner: str) -> Work | None:
+    """The claimed target's snapshot, or None when this worker no longer holds it."""
+    with db.session() as s:
+        target = s.get(Target, target_id)
+        if target is None or target.lease_owner != owner or target.status != TargetStatus.IN_FLIGHT:
+            return None
+        post = target.post
+        account = target.account
+        text = effective_text(post.base_text or "", target.content_override)
+        return Work(
+            target_id=target.id,
+            post_id=post.id,
+            account_id=account.id,
+            platform=Platform(account.platform),
+            text=text,
+            media=tuple(
+                MediaItem(
+                    path=m.path,
+                    mime=m.mime,
+                    bytes=m.bytes,
+                    sha256=m.sha256,
+                    width=m.width,
+                    height=m.height,
+                    duration_s=m.duration_s,
+                )
+                for m in (link.media for link in post.media_links)
+            ),
+            idempotency_key=target.idempotency_key,
+            attempts=target.attempts,
+            due=target.next_attempt_at,
+            error_code=target.error_code,
+        )
+
+
+def effective_text(base: str, override: str | None) -> str:
+    """The text a target sends: its own override when it has one, else the post's text."""
+    return override if override is not None else base

@@ -1,0 +1,59 @@
+"""Short write transactions for the engine, and the post-status bookkeeping every one of them
+does.
+
+Every engine write goes through `write_session`: on SQLite that is `BEGIN IMMEDIATE`, because a
+deferred transaction that reads and then writes fails with SQLITE_BUSY (no busy-wait) when
+another process committed in between; on PostgreSQL the post row is locked before its targets
+are read, so two workers finishing targets of the same post cannot both derive a stale status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.core.db import Database, write_transaction
+from app.core.models import Post, PostStatus, Target, TargetStatus
+from app.core.poststatus import derive_post_status
+
+
+@contextmanager
+def write_session(db: Database) -> Iterator[Session]:
+    """An ORM session inside one write transaction; commits when the block ends cleanly."""
+    with write_transaction(db.engine) as conn, Session(bind=conn, expire_on_commit=False) as s:
+        yield s
+        s.flush()
+
+
+def lock_posts(session: Session, post_ids: Iterable[int]) -> None:
+    """Lock post rows in id order (PostgreSQL; SQLite already holds the database lock).
+
+    A fixed order means two transactions locking overlapping posts never deadlock."""
+    ids = sorted(set(post_ids))
+    if ids and session.get_bind().dialect.name != "sqlite":
+        session.execute(select(Post.id).where(Post.id.in_(ids)).order_by(Post.id).with_for_update())
+
+
+def refresh_post_status(session: Session, post_ids: Iterable[int], now: datetime) -> None:
+    """Derive each post's status from its targets (call after `lock_posts`)."""
+    ids = sorted(set(post_ids))
+    if not ids:
+        return
+    statuses: dict[int, list[TargetStatus]] = {i: [] for i in ids}
+    for post_id, status in session.execute(
+        select(Target.post_id, Target.status).where(Target.post_id.in_(ids))
+    ):
+        statuses[post_id].append(TargetStatus(status))
+    current = dict(session.execute(select(Post.id, Post.status).where(Post.id.in_(ids))).all())
+    for post_id, target_statuses in statuses.items():
+        if post_id not in current or current[post_id] == PostStatus.DRAFT:
+            continue  # a draft stays a draft; its targets are DRAFT too
+        derived = derive_post_status(target_statuses)
+        if derived != current[post_id]:
+            session.execute(
+                update(Post).where(Post.id == post_id).values(status=derived, updated_at=now)
+            )

@@ -1,0 +1,377 @@
+"""Facts about a media file (type, size, pixels, duration, hash) for the content rules.
+
+Images are read with Pillow: the header for type, size and frames, then a full decode, because a
+truncated JPEG has a perfectly good header and only fails when its pixels are read. MP4 and MOV
+are ISO base media files: their duration and picture size sit in the `moov` box (`mvhd`, and each
+track's `tkhd`), which a small parser below reads with bounded, size-checked reads instead of
+decoding any video.
+
+`inspect_media` raises `MediaError` (a ValueError naming the file) for a file that cannot be read,
+is of a type Herald does not post, or is damaged; the content rules turn it into an error that
+blocks scheduling.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+from PIL import Image
+
+from app.core.ports import MediaItem
+
+MediaKind = Literal["image", "gif", "video"]
+MediaErrorCode = Literal["unreadable", "unknown_type", "corrupt"]
+
+IMAGE_MIMES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+VIDEO_MIMES = frozenset({"video/mp4", "video/quicktime"})
+SUPPORTED_TYPES = "JPEG, PNG, GIF, WebP, MP4 or MOV"
+
+# Upper bounds that keep a hostile or broken file from making us loop or allocate: real files
+# have a handful of top-level boxes and a few tracks.
+_MAX_BOXES_PER_LEVEL = 10_000
+_MAX_FRAMES_DECODED = 2_000
+_HASH_CHUNK = 1024 * 1024
+# ISO base media brands that are not video: HEIF/AVIF still images and M4A/M4B audio.
+_IMAGE_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis"})
+_AUDIO_BRANDS = frozenset({b"M4A ", b"M4B ", b"M4P "})
+_QUICKTIME_FIRST_BOXES = frozenset({b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"})
+
+# Makes the "damaged file" error for one file from a detail ("its 'moov' box ...").
+_Corrupt = Callable[[str], "MediaError"]
+
+
+class MediaError(ValueError):
+    """A media file Herald cannot use; `message` is ready to show and names the file."""
+
+    def __init__(self, path: str | os.PathLike[str], code: MediaErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.path = str(path)
+        self.code: MediaErrorCode = code
+        self.message = message
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name or self.path
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    path: str
+    mime: str
+    kind: MediaKind  # "gif" is an animated GIF; a still GIF is an "image"
+    bytes: int
+    sha256: str
+    width: int | None = None  # as displayed (a rotated phone video reports its upright size)
+    height: int | None = None
+    duration_s: float | None = None  # videos and animated GIFs
+    animated: bool = False
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name or self.path
+
+    @property
+    def aspect_ratio(self) -> Fraction | None:
+        """Width / height, exact; None when the size is unknown."""
+        if not self.width or not self.height:
+            return None
+        return Fraction(self.width, self.height)
+
+    def to_media_item(self, public_url: str | None = None) -> MediaItem:
+        """The publish path's view of this file (`public_url` for platforms that fetch it)."""
+        return MediaItem(
+            path=self.path,
+            mime=self.mime,
+            bytes=self.bytes,
+            sha256=self.sha256,
+            width=self.width,
+            height=self.height,
+            duration_s=self.duration_s,
+            public_url=public_url,
+        )
+
+    @classmethod
+    def from_media_item(cls, item: MediaItem) -> MediaInfo:
+        """Best view of a MediaItem, which does not record animation: a GIF counts as animated."""
+        if item.mime in VIDEO_MIMES:
+            kind: MediaKind = "video"
+        elif item.mime == "image/gif":
+            kind = "gif"
+        else:
+            kind = "image"
+        return cls(
+            path=item.path,
+            mime=item.mime,
+            kind=kind,
+            bytes=item.bytes,
+            sha256=item.sha256,
+            width=item.width,
+            height=item.height,
+            duration_s=item.duration_s,
+            animated=kind == "gif",
+        )
+
+
+def inspect_media(path: str | os.PathLike[str]) -> MediaInfo:
+    """Type, size, pixel size, duration and sha256 of the file at `path`.
+
+    Raises MediaError (code "unreadable", "unknown_type" or "corrupt") naming the file.
+    """
+    path = Path(path)
+    name = path.name or str(path)
+    try:
+        with path.open("rb") as fh:
+            size = _file_size(fh)
+            head = fh.read(32)
+            if not head:
+                raise MediaError(path, "corrupt", f"{name} is empty (0 bytes).")
+            mime = _sniff(head, path, name)
+            fh.seek(0)
+            if mime in VIDEO_MIMES:
+                width, height, duration = _read_video(fh, size, path, name)
+                kind: MediaKind = "video"
+                animated = False
+            else:
+                width, height, duration, animated = _read_image(fh, mime, path, name)
+                kind = "gif" if mime == "image/gif" and animated else "image"
+            digest = _sha256(fh)
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise MediaError(path, "unreadable", f"Herald can't read {name}: {reason}.") from exc
+    return MediaInfo(
+        path=str(path),
+        mime=mime,
+        kind=kind,
+        bytes=size,
+        sha256=digest,
+        width=width,
+        height=height,
+        duration_s=duration,
+        animated=animated,
+    )
+
+
+def _file_size(fh: BinaryIO) -> int:
+    fh.seek(0, 2)
+    size = fh.tell()
+    fh.seek(0)
+    return size
+
+
+def _sha256(fh: BinaryIO) -> str:
+    fh.seek(0)
+    digest = hashlib.sha256()
+    while chunk := fh.read(_HASH_CHUNK):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _sniff(head: bytes, path: Path, name: str) -> str:
+    """MIME type from the file's first bytes (its name may lie)."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    box_type = head[4:8]
+    if box_type == b"ftyp":
+        brand = head[8:12]
+        if brand in _IMAGE_BRANDS:
+            raise MediaError(
+                path,
+                "unknown_type",
+                f"{name} is a HEIC/AVIF photo, which Herald can't post yet; "
+                "export it as JPEG and attach it again.",
+            )
+        if brand in _AUDIO_BRANDS:
+            raise MediaError(path, "unknown_type", f"{name} is an audio file, not a video.")
+        return "video/quicktime" if brand == b"qt  " else "video/mp4"
+    if box_type in _QUICKTIME_FIRST_BOXES:
+        return "video/quicktime"  # QuickTime files written before the ftyp box existed
+    raise MediaError(
+        path,
+        "unknown_type",
+        f"{name} isn't a picture or video Herald can post ({SUPPORTED_TYPES}).",
+    )
+
+
+# ---------------------------------------------------------------- images
+
+
+def _read_image(
+    fh: BinaryIO, mime: str, path: Path, name: str
+) -> tuple[int, int, float | None, bool]:
+    """(width, height, duration of an animation or None, animated) after a full decode."""
+    fmt = next(f for f, m in IMAGE_MIMES.items() if m == mime)
+    kind_label = "WebP" if fmt == "WEBP" else fmt
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns below 2x its pixel limit; a decompression bomb is an error here.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(fh, formats=[fmt]) as im:
+                width, height = im.size
+                frames = int(getattr(im, "n_frames", 1))
+                im.verify()  # format checks without decoding (PNG chunk CRCs, ...)
+            fh.seek(0)
+            with Image.open(fh, formats=[fmt]) as im:  # verify() leaves the image unusable
+                if fmt == "JPEG":
+                    # Decode at 1/8 scale: libjpeg still reads every byte of the scan data, so
+                    # truncation is caught, at a fraction of the cost of full-size pixels.
+                    im.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+                duration_ms = _decode_frames(im, frames)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise MediaError(path, "corrupt", f"{name} has too many pixels to open safely.") from exc
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError) as exc:
+        raise MediaError(
+            path, "corrupt", f"{name} looks damaged: it is not a complete {kind_label} image."
+        ) from exc
+    animated = frames > 1
+    duration = duration_ms / 1000 if animated and duration_ms else None
+    return width, height, duration, animated
+
+
+def _decode_frames(im: Image.Image, frames: int) -> int:
+    """Decode every frame (up to a bound); returns the summed frame durations in ms."""
+    im.load()
+    total_ms = int(im.info.get("duration", 0) or 0)
+    for index in range(1, min(frames, _MAX_FRAMES_DECODED)):
+        im.seek(index)
+        im.load()
+        total_ms += int(im.info.get("duration", 0) or 0)
+    return total_ms
+
+
+# ---------------------------------------------------------------- MP4 / MOV
+
+
+def _read_video(
+    fh: BinaryIO, size: int, path: Path, name: str
+) -> tuple[int | None, int | None, float | None]:
+    """(width, height, duration in seconds) from moov/mvhd and the video track's tkhd."""
+
+    def corrupt(detail: str) -> MediaError:
+        return MediaError(path, "corrupt", f"{name} looks damaged: {detail}.")
+
+    moov = None
+    for box_type, start, end in _boxes(fh, 0, size, corrupt):
+        if box_type == b"moov":
+            moov = (start, end)
+    if moov is None:
+        raise corrupt("it has no movie header (moov box); the file may be incomplete")
+
+    duration = None
+    video_size = None
+    fallback_size = None
+    for box_type, start, end in _boxes(fh, *moov, corrupt):
+        if box_type == b"mvhd":
+            duration = _parse_mvhd(_read_payload(fh, start, end, 112), corrupt)
+        elif box_type == b"trak":
+            track_size, handler = _parse_trak(fh, start, end, corrupt)
+            if track_size and handler == b"vide" and video_size is None:
+                video_size = track_size
+            elif track_size and fallback_size is None:
+                fallback_size = track_size
+    if duration is None:
+        raise corrupt("its movie header (mvhd box) is missing")
+    width_height = video_size or fallback_size
+    if width_height is None:
+        raise MediaError(path, "unknown_type", f"{name} has no video track.")
+    return width_height[0], width_height[1], duration
+
+
+def _boxes(
+    fh: BinaryIO, start: int, end: int, corrupt: _Corrupt
+) -> Iterator[tuple[bytes, int, int]]:
+    """(type, payload start, box end) of each box between `start` and `end`.
+
+    Sizes are checked against the enclosing box before anything is trusted; a box that claims
+    to run past its parent (a truncated download, a damaged file) is an error.
+    """
+    pos = start
+    for _ in range(_MAX_BOXES_PER_LEVEL):
+        if end - pos < 8:
+            return  # trailing padding shorter than a box header is tolerated
+        fh.seek(pos)
+        header = fh.read(8)
+        if len(header) < 8:
+            raise corrupt("it ends in the middle of a box header")
+        box_size, box_type = struct.unpack(">I4s", header)
+        header_size = 8
+        if box_size == 1:  # 64-bit size follows the type
+            large = fh.read(8)
+            if len(large) < 8:
+                raise corrupt("it ends in the middle of a box header")
+            (box_size,) = struct.unpack(">Q", large)
+            header_size = 16
+        elif box_size == 0:  # the box runs to the end of its parent
+            box_size = end - pos
+        if box_size < header_size or box_size > end - pos:
+            label = box_type.decode("latin-1")
+            raise corrupt(f"its '{label}' box claims more bytes than the file holds")
+        yield box_type, pos + header_size, pos + box_size
+        pos += box_size
+    raise corrupt("it has an implausible number of boxes")
+
+
+def _read_payload(fh: BinaryIO, start: int, end: int, limit: int) -> bytes:
+    fh.seek(start)
+    return fh.read(min(end - start, limit))
+
+
+def _parse_mvhd(payload: bytes, corrupt: _Corrupt) -> float | None:
+    """Duration in seconds (None when the file says "unknown")."""
+    version = payload[0] if payload else -1
+    if version == 0 and len(payload) >= 20:
+        timescale, duration = struct.unpack_from(">II", payload, 12)
+        unknown = duration == 0xFFFFFFFF
+    elif version == 1 and len(payload) >= 32:
+        timescale, duration = struct.unpack_from(">IQ", payload, 20)
+        unknown = duration == 0xFFFFFFFFFFFFFFFF
+    else:
+        raise corrupt("its movie header (mvhd box) is too short")
+    if timescale == 0:
+        raise corrupt("its movie header gives a time scale of zero")
+    return None if unknown else duration / timescale
+
+
+def _parse_trak(
+    fh: BinaryIO, start: int, end: int, corrupt: _Corrupt
+) -> tuple[tuple[int, int] | None, bytes | None]:
+    """((width, height) as displayed or None, handler type such as b"vide") of one track."""
+    size = None
+    handler = None
+    for box_type, box_start, box_end in _boxes(fh, start, end, corrupt):
+        if box_type == b"tkhd":
+            size = _parse_tkhd(_read_payload(fh, box_start, box_end, 96), corrupt)
+        elif box_type == b"mdia":
+            for child_type, child_start, child_end in _boxes(fh, box_start, box_end, corrupt):
+                if child_type == b"hdlr":
+                    payload = _read_payload(fh, child_start, child_end, 12)
+                    handler = payload[8:12] if len(payload) >= 12 else None
+    return size, handler
+
+
+def _parse_tkhd(payload: bytes, corrupt: _Corrupt) -> tuple[int, int] | None:
+    version = payload[0] if payload else -1
+    matrix_at = {0: 40, 1: 52}.get(version)
+    if matrix_at is None or len(payload) < matrix_at + 44:
+        raise corrupt("a track header (tkhd box) is too short")
+    a, b, _u, c, d = struct.unpack_from(">iiiii", payload, matrix_at)
+    width_fixed, height_fixed = struct.unpack_from(">II", payload, matrix_at + 36)
+    width, height = round(width_fixed / 65536), round(height_fixed / 65536)
+    if not width or not height:
+        return None  # audio and other tracks without pictures
+    if a == 0 and d == 0 and b != 0 and c != 0:  # rotated by 90 or 270 degrees
+        width, height = height, width
+    return width, height

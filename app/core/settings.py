@@ -1,0 +1,93 @@
+"""Small settings that live with the data (the Setting table): JSON values by key, with the
+defaults Herald uses when a key was never set. No Qt.
+
+"Start at login" is stored here as the user's wish; app.core.autostart writes the platform's
+own login entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.core.db import Database
+from app.core.models import Setting
+from app.core.timeutil import is_valid_zone
+
+GRACE_MINUTES = "engine.grace_minutes"
+START_AT_LOGIN = "app.start_at_login"
+DEFAULT_ZONE = "app.default_zone"
+THEME_FOLLOWS_SYSTEM = "ui.theme_follows_system"
+TRAY_NOTICE_SHOWN = "ui.tray_notice_shown"
+
+DEFAULTS: dict[str, Any] = {
+    GRACE_MINUTES: 15,
+    START_AT_LOGIN: False,
+    DEFAULT_ZONE: None,  # None: the system's zone
+    THEME_FOLLOWS_SYSTEM: True,
+    TRAY_NOTICE_SHOWN: False,
+}
+
+MAX_GRACE_MINUTES = 24 * 60
+
+
+class SettingsError(ValueError):
+    """A value that cannot be stored; the message is meant for a person."""
+
+
+class SettingsService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def get(self, key: str, default: Any = None) -> Any:
+        with self.db.session() as s:
+            row = s.get(Setting, key)
+            if row is not None:
+                return row.value
+        return DEFAULTS.get(key) if default is None else default
+
+    def set(self, key: str, value: Any) -> None:
+        value = _check(key, value)
+        with self.db.session() as s:
+            row = s.get(Setting, key)
+            if row is None:
+                s.add(Setting(key=key, value=value))
+            else:
+                row.value = value
+            s.commit()
+
+    def delete(self, key: str) -> None:
+        with self.db.session() as s:
+            row = s.get(Setting, key)
+            if row is not None:
+                s.delete(row)
+                s.commit()
+
+    # -------------------------------------------------------- typed shortcuts
+
+    def grace_minutes(self) -> int:
+        value = self.get(GRACE_MINUTES)
+        try:
+            return max(0, min(MAX_GRACE_MINUTES, int(value)))
+        except (TypeError, ValueError):
+            return int(DEFAULTS[GRACE_MINUTES])
+
+    def default_zone(self) -> str | None:
+        value = self.get(DEFAULT_ZONE)
+        return value if isinstance(value, str) and is_valid_zone(value) else None
+
+    def flag(self, key: str) -> bool:
+        return bool(self.get(key))
+
+
+def _check(key: str, value: Any) -> Any:
+    if key == GRACE_MINUTES:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SettingsError("The grace period is a whole number of minutes.")
+        if not 0 <= value <= MAX_GRACE_MINUTES:
+            raise SettingsError(f"The grace period is between 0 and {MAX_GRACE_MINUTES} minutes.")
+    elif key == DEFAULT_ZONE:
+        if value is not None and not (isinstance(value, str) and is_valid_zone(value)):
+            raise SettingsError(f"Unknown time zone: {value!r}.")
+    elif key in (START_AT_LOGIN, THEME_FOLLOWS_SYSTEM, TRAY_NOTICE_SHOWN):
+        value = bool(value)
+    return value

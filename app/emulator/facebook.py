@@ -1,0 +1,404 @@
+"""Facebook Pages under /facebook: Login, page tokens, feed and photo posts, insights.
+
+Paths (prefix /facebook stands for www.facebook.com and graph.facebook.com; the version
+segment, e.g. /v25.0, is optional):
+    GET  /v25.0/dialog/oauth                         302 with code, state
+    GET  /v25.0/oauth/access_token?client_id&redirect_uri&client_secret&code  short-lived (1 h)
+    GET  /v25.0/oauth/access_token?grant_type=fb_exchange_token&client_id&client_secret
+         &fb_exchange_token                          long-lived, expires_in 5183944
+    GET  /v25.0/me    GET /v25.0/me/accounts         page tokens (no expiry from a long-lived
+                                                     user token, 1 h from a short-lived one)
+    POST /v25.0/{page-id}/feed      message, link    -> {"id": "{page-id}_{post-id}"}
+    POST /v25.0/{page-id}/photos    url | multipart source, message|caption -> {"id", "post_id"}
+    GET  /v25.0/{page-id}/feed?fields=id,message,created_time&since=&limit=   newest first
+    GET  /v25.0/{post-id}?fields=id,message,created_time,shares,comments.summary(true),
+         reactions.summary(true)
+    GET  /v25.0/{post-id}/insights?metric=post_impressions,post_clicks,post_reactions_by_type_total
+    DELETE /v25.0/{post-id}
+
+Posting needs the page's own token (a user token gets (#200)). The same message on the same
+page within `facebook_duplicate_window_s` (1 h) is refused with 506 "Duplicate status
+message". Every API call counts against `facebook_calls_per_hour` per page token (then code 32)
+or per user token (then code 4); usage is reported in X-Page-Usage / X-App-Usage.
+Scheduled or unpublished posts (published=false) are not emulated (error 100).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from app.emulator import graph, oauth
+from app.emulator.graph import bad_param, graph_error
+from app.emulator.media import MIB, FetchError, fetch, image_kind
+from app.emulator.routes import GRAPH_VERSION as V
+from app.emulator.routes import Handler, PlatformAPI, Route, RouteTable
+from app.emulator.state import PLATFORM_OF, Post, Token, User, utc
+from app.emulator.wire import Request, Response, json_response
+
+if TYPE_CHECKING:
+    from app.emulator.core import Emulator
+
+P = "facebook"
+SHORT_TTL = 3600
+LONG_TTL = 5183944
+HOUR = 3600
+table = RouteTable()
+POST_ID = r"(?P<post>\d+_\d+)"
+PAGE_ID = r"(?P<page>\d+)"
+INSIGHTS = {
+    "post_impressions": "Lifetime Post Total Impressions",
+    "post_impressions_organic": "Lifetime Post Organic Impressions",
+    "post_impressions_paid": "Lifetime Post Paid Impressions",
+    "post_total_media_view_unique": "Lifetime Post Total Media Viewers",
+    "post_clicks": "Lifetime Post Clicks",
+    "post_reactions_by_type_total": "Lifetime Total post Reactions by Type.",
+    "post_reactions_like_total": "Lifetime Total Like Reactions of a post.",
+}
+
+
+def _throttle_key(tok: Token) -> tuple[str, int]:
+    return (f"fb:page:{tok.page_id}", 32) if tok.kind == "page" else (f"fb:user:{tok.user_id}", 4)
+
+
+FBHandler = Callable[["Emulator", Request, "re.Match[str]", Token], Response]
+
+
+def graph_api(kinds: tuple[str, ...] = ("access", "page")) -> Callable[[FBHandler], Handler]:
+    """Authenticate, count the call against the hourly budget, report usage headers."""
+
+    def wrap(fn: FBHandler) -> Handler:
+        def handler(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
+            with emu.lock:
+                tok = graph.authenticate(emu, P, req, kinds)
+                if isinstance(tok, Response):
+                    return tok
+                key, code = _throttle_key(tok)
+                limit = emu.config.facebook_calls_per_hour
+                q = emu.state.limits.moving(key, limit, HOUR, emu.now_ts())
+                if not q.allowed:
+                    return graph.throttled(code, q.reset - emu.now_ts(), tok.page_id or "")
+            resp = fn(emu, req, m, tok)
+            header = "X-Page-Usage" if tok.kind == "page" else "X-App-Usage"
+            return resp.with_header(header, graph.usage_header(q.used, q.limit))
+
+        return handler
+
+    return wrap
+
+
+# ---------------------------------------------------------------------- OAuth
+@table.add("GET", V + "/dialog/oauth", "authorize")
+def dialog(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
+    return oauth.authorize(emu, P, req)
+
+
+@table.add("GET", V + "/oauth/access_token", "token")
+def access_token(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
+    client_id = req.param("client_id")
+    if not client_id:
+        return bad_param("Missing client_id parameter.")
+    if not req.param("client_secret"):
+        return bad_param("Missing client_secret parameter.")
+    if req.param("grant_type") == "fb_exchange_token":
+        value = req.param("fb_exchange_token")
+        problem = oauth.token_problem(emu, P, value, ("access",))
+        if problem:
+            return graph.token_error(problem)
+        old = emu.state.tokens[value or ""]
+        tok = oauth.issue(
+            emu, P, "access", old.user_id, client_id, LONG_TTL, tag="ut", long_lived=True
+        )
+        tok.scope = old.scope
+        return json_response(
+            200, {"access_token": tok.value, "token_type": "bearer", "expires_in": LONG_TTL}
+        )
+    if not req.param("code"):
+        return bad_param("Missing code parameter.")
+    record = oauth.redeem_code(
+        emu,
+        P,
+        code=req.param("code"),
+        client_id=client_id,
+        redirect_uri=req.param("redirect_uri") or "",
+        verifier=req.param("code_verifier"),
+    )
+    if isinstance(record, str):
+        if "redirect_uri" in record:
+            return bad_param(
+                "Error validating verification code. Please make sure your redirect_uri is "
+                "identical to the one you used in the OAuth dialog request",
+                36008,
+            )
+        if "already used" in record:
+            return bad_param("This authorization code has been used.", 36009)
+        return bad_param(f"Invalid verification code format. ({record})", 36007)
+    tok = oauth.issue(emu, P, "access", record.user_id, client_id, SHORT_TTL, tag="ut")
+    tok.scope = record.scope
+    body = {"access_token": tok.value, "token_type": "bearer", "expires_in": SHORT_TTL}
+    return json_response(200, body)
+
+
+def _user(emu: Emulator, tok: Token) -> User:
+    user = emu.state.find_user(P, user_id=tok.user_id)
+    assert user is not None
+    return user
+
+
+@table.add("GET", V + "/me", "account", locked=False)
+@graph_api()
+def me(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Response:
+    with emu.lock:
+        user = _user(emu, tok)
+    if tok.kind == "page":
+        return json_response(200, {"id": user.page_id, "name": user.page_name})
+    return json_response(200, {"id": user.id, "name": user.name})
+
+
+@table.add("GET", V + "/me/accounts", "account", locked=False)
+@graph_api(("access",))
+def accounts(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Response:
+    with emu.lock:
+        user = _user(emu, tok)
+        page_token = emu.state.tokens.get(tok.page_token or "")
+        if page_token is None:
+            lifetime = None if tok.long_lived else (tok.expires_at or 0) - emu.now_ts()
+            page_token = oauth.issue(
+                emu, P, "page", user, tok.client_id, lifetime, tag="pt", page_id=user.page_id
+            )
+            tok.page_token = page_token.value
+        item = {
+            "access_token": page_token.value,
+            "category": "Software",
+            "category_list": [{"id": "2211", "name": "Software"}],
+            "name": user.page_name,
+            "id": user.page_id,
+            "tasks": ["ADVERTISE", "ANALYZE", "CREATE_CONTENT", "MESSAGING", "MODERATE", "MANAGE"],
+        }
+    return json_response(200, {"data": [item], "paging": {"cursors": {"before": "", "after": ""}}})
+
+
+# ---------------------------------------------------------------------- posting
+def _page_problem(tok: Token, page_id: str) -> Response | None:
+    if tok.kind != "page":
+        return graph_error(
+            403,
+            "(#200) If posting to a page, requires both pages_read_engagement and "
+            "pages_manage_posts as an admin with sufficient administrative permission",
+            200,
+        )
+    if tok.page_id != page_id:
+        return graph.no_object(page_id)
+    return None
+
+
+def _is_duplicate(emu: Emulator, page_id: str, message: str, link: str | None) -> bool:
+    same = emu.state.last_same_text(P, page_id, message, link)
+    window = emu.config.facebook_duplicate_window_s
+    return bool(same and not same.deleted and emu.now_ts() - same.created_at < window)
+
+
+def _new_post(emu: Emulator, req: Request, page_id: str, message: str, **extra: Any) -> Post:
+    post_id = f"{page_id}_{emu.state.new_id('fb_post')}"
+    media = [extra["url"]] if extra.get("url") else []
+    return emu.state.add_post(
+        Post(
+            platform=P,
+            account=page_id,
+            external_id=post_id,
+            text=message,
+            created_at=emu.now_ts(),
+            media=media,
+            idempotency_key=req.header("Idempotency-Key"),
+            extra={k: v for k, v in extra.items() if v is not None},
+        )
+    )
+
+
+@table.add("POST", V + "/" + PAGE_ID + "/feed", "publish", locked=False)
+@graph_api(("page", "access"))
+def feed_post(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Response:
+    message, link = req.param("message") or "", req.param("link")
+    with emu.lock:
+        problem = _page_problem(tok, m["page"])
+        if problem:
+            return problem
+        if (req.param("published") or "").lower() == "false":
+            return bad_param("(#100) Scheduled and unpublished posts are not emulated.")
+        if not message and not link:
+            return bad_param("(#100) Missing message or attachment.")
+        if len(message) > 63206:
+            return bad_param("(#100) The message is too long.")
+        if _is_duplicate(emu, m["page"], message, link):
+            return graph.duplicate_post()
+        user = _user(emu, tok)
+        post = _new_post(emu, req, m["page"], message, link=link, user_id=user.id)
+        return json_response(200, {"id": post.external_id})
+
+
+@table.add("POST", V + "/" + PAGE_ID + "/photos", "publish", locked=False)
+@graph_api(("page", "access"))
+def photo_post(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Response:
+    with emu.lock:
+        problem = _page_problem(tok, m["page"])
+    if problem:
+        return problem
+    url = req.param("url")
+    source = req.files.get("source")
+    if source is not None:
+        data = source.data
+    elif url:
+        try:
+            data = fetch(url, max_bytes=10 * MIB, timeout=emu.config.media_fetch_timeout_s)
+        except FetchError as exc:
+            if exc.reason == "too_large":
+                return bad_param("(#100) The photo is larger than 10 MB.")
+            return graph_error(400, "(#324) Missing or invalid image file", 324)
+    else:
+        return graph_error(400, "(#324) Requires upload file", 324)
+    if image_kind(data) is None:
+        return graph_error(400, "(#324) Missing or invalid image file", 324)
+    message = req.param("message") or req.param("caption") or ""
+    with emu.lock:
+        photo_id = emu.state.new_id("fb_photo")
+        user = _user(emu, tok)
+        post = _new_post(
+            emu,
+            req,
+            m["page"],
+            message,
+            url=url or "upload:source",
+            photo_id=photo_id,
+            user_id=user.id,
+        )
+        return json_response(200, {"id": photo_id, "post_id": post.external_id})
+
+
+# ---------------------------------------------------------------------- reading
+def _fields_of(post: Post, fields: list[str], mx: dict[str, int] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": post.external_id}
+    for field in fields:
+        name = re.split(r"[.{(]", field, maxsplit=1)[0]
+        if name == "message" and post.text:
+            out["message"] = post.text
+        elif name == "created_time":
+            out["created_time"] = graph.graph_time(post.created_at)
+        elif name == "permalink_url":
+            page, _, pid = post.external_id.partition("_")
+            out["permalink_url"] = f"https://www.facebook.com/{page}/posts/{pid}"
+        elif name == "link" and post.extra.get("link"):
+            out["link"] = post.extra["link"]
+        elif name == "shares" and mx is not None:
+            out["shares"] = {"count": mx["shares"]}
+        elif name in ("comments", "reactions", "likes") and mx is not None:
+            total = mx["comments"] if name == "comments" else mx["likes"]
+            out[name] = {"data": [], "summary": {"total_count": total}}
+    return out
+
+
+def _metrics(emu: Emulator, post: Post) -> dict[str, int]:
+    return emu.model.metrics(PLATFORM_OF[P], post.external_id, utc(post.created_at), emu.now())
+
+
+@table.add("GET", V + "/" + PAGE_ID + "/(?:feed|posts|published_posts)", "lookup", locked=False)
+@graph_api()
+def list_feed(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Response:
+    fields = graph.split_fields(req.param("fields")) or ["message", "created_time"]
+    limit_raw, since_raw = req.param("limit") or "25", req.param("since") or "0"
+    limit = min(100, max(1, int(limit_raw))) if limit_raw.isdigit() else 25
+    since = float(since_raw) if since_raw.isdigit() else 0.0
+    with emu.lock:
+        posts = [
+            p
+            for p in reversed(emu.state.posts)
+            if p.platform == P
+            and p.account == m["page"]
+            and not p.deleted
+            and p.created_at >= since
+        ][:limit]
+        data = [_fields_of(p, fields, _metrics(emu, p)) for p in posts]
+    return json_response(200, {"data": data, "paging": {"cursors": {"before": "", "after": ""}}})
+
+
+def _visible_post(emu: Emulator, tok: Token, post_id: str) -> Post | None:
+    post = emu.state.post(P, post_id)
+    if post is None or post.deleted or post.extra.get("user_id") != tok.user_id:
+        return None
+    return post
+
+
+@table.add("GET", V + "/" + POST_ID, "metrics", locked=False)
+@graph_api()
+def get_post(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Response:
+    fields = graph.split_fields(req.param("fields")) or ["message", "created_time"]
+    with emu.lock:
+        post = _visible_post(emu, tok, m["post"])
+        if post is None:
+            return graph.no_object(m["post"])
+        return json_response(200, _fields_of(post, fields, _metrics(emu, post)))
+
+
+@table.add("DELETE", V + "/" + POST_ID, "delete", locked=False)
+@graph_api()
+def delete_post(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Response:
+    with emu.lock:
+        post = _visible_post(emu, tok, m["post"])
+        if post is None:
+            return graph.no_object(m["post"])
+        post.deleted = True
+    return json_response(200, {"success": True})
+
+
+@table.add("GET", V + "/" + POST_ID + "/insights", "metrics", locked=False)
+@graph_api()
+def insights(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Response:
+    names = [n.strip() for n in (req.param("metric") or "").split(",") if n.strip()]
+    if not names:
+        return bad_param("(#100) The parameter metric is required.")
+    for name in names:
+        if name not in INSIGHTS:
+            return bad_param("(#100) The value must be a valid insights metric")
+    with emu.lock:
+        post = _visible_post(emu, tok, m["post"])
+        if post is None:
+            return graph.no_object(m["post"])
+        mx = _metrics(emu, post)
+    likes = mx["likes"]
+    loves, wows = likes // 5, likes // 20
+    values: dict[str, Any] = {
+        "post_impressions": mx["impressions"],
+        "post_impressions_organic": mx["impressions"],
+        "post_impressions_paid": 0,
+        "post_total_media_view_unique": int(mx["impressions"] * 0.75),
+        "post_clicks": mx["clicks"],
+        "post_reactions_by_type_total": {"like": likes - loves - wows, "love": loves, "wow": wows},
+        "post_reactions_like_total": likes - loves - wows,
+    }
+    data = [
+        {
+            "name": name,
+            "period": "lifetime",
+            "values": [{"value": values[name]}],
+            "title": INSIGHTS[name],
+            "description": f"Lifetime: {INSIGHTS[name]}",
+            "id": f"{post.external_id}/insights/{name}/lifetime",
+        }
+        for name in names
+    ]
+    return json_response(200, {"data": data, "paging": {"previous": "", "next": ""}})
+
+
+def fault_response(
+    emu: Emulator, req: Request, route: Route, kind: str, params: dict[str, Any]
+) -> Response:
+    return graph.fault(P, kind, params)
+
+
+def not_found(req: Request) -> Response:
+    return graph_error(400, "Unknown path components: " + req.path, 2500)
+
+
+API = PlatformAPI(
+    key=P, prefix="facebook", table=table, fault_response=fault_response, not_found=not_found
+)

@@ -1,0 +1,146 @@
+"""Small building blocks of the Accounts view: banners, the empty state, the table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from app.constants import Platform
+from app.ui import theme
+
+BANNER_STYLES = {
+    "attention": ("#fef3c7", "#f59e0b", "fa5s.exclamation-triangle", "#b45309"),
+    "info": ("#eff6ff", "#93c5fd", "fa5s.info-circle", "#2563eb"),
+}
+
+
+def action_name(platform: Platform) -> str:
+    """The stable suffix used in objectNames: Twitter, Instagram, Linkedin, Facebook."""
+    return Platform(platform).value.capitalize()
+
+
+class Banner(QFrame):
+    """A one-line notice with an icon, a message and one action button."""
+
+    def __init__(
+        self, object_name: str, kind: str, button_text: str, button_name: str, parent=None
+    ) -> None:
+        super().__init__(parent)
+        background, border, icon_name, icon_colour = BANNER_STYLES[kind]
+        self.setObjectName(object_name)
+        self.setStyleSheet(
+            f"QFrame#{object_name} {{ background: {background}; border: 1px solid {border};"
+            " border-radius: 6px; }"
+            f" QFrame#{object_name} QLabel {{ background: transparent; }}"
+        )
+        icon = QLabel(self)
+        icon.setPixmap(theme.icon(icon_name, icon_colour).pixmap(18, 18))
+        self.label = QLabel("", self)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.button = QPushButton(button_text, self)
+        self.button.setObjectName(button_name)
+        self.button.setAccessibleName(button_text)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 8, 8, 8)
+        row.setSpacing(8)
+        row.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.button, 0, Qt.AlignmentFlag.AlignVCenter)
+
+    def set_text(self, text: str) -> None:
+        self.label.setText(text)
+        self.setAccessibleDescription(text)
+
+
+class EmptyState(QFrame):
+    """'No accounts yet — connect …' with one button per platform."""
+
+    connectRequested = Signal(object)  # Platform
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("accountsEmptyState")
+        self.setProperty("role", "card")
+        icon = QLabel(self)
+        icon.setPixmap(theme.icon("fa5s.user-friends", "#94a3b8").pixmap(48, 48))
+        icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label = QLabel(
+            self.tr(
+                "No accounts yet — connect X, Instagram, LinkedIn or Facebook to start publishing."
+            ),
+            self,
+        )
+        self.label.setObjectName("accountsEmptyLabel")
+        self.label.setProperty("role", "empty")
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(8)
+        buttons.addStretch(1)
+        self.buttons: dict[Platform, QPushButton] = {}
+        for platform in Platform:
+            text = self.tr("Connect {platform}").format(platform=platform.label)
+            button = QPushButton(theme.platform_icon(platform), text, self)
+            button.setObjectName(f"emptyConnect{action_name(platform)}Button")
+            button.setAccessibleName(text)
+            button.setIconSize(QSize(16, 16))
+            button.clicked.connect(lambda _=False, p=platform: self.connectRequested.emit(p))
+            self.buttons[platform] = button
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 48, 32, 48)
+        layout.setSpacing(16)
+        layout.addStretch(1)
+        layout.addWidget(icon)
+        layout.addWidget(self.label)
+        layout.addLayout(buttons)
+        layout.addStretch(2)
+
+
+def make_table(model, parent=None) -> QTableView:
+    table = QTableView(parent)
+    table.setObjectName("accountsTable")
+    table.setAccessibleName(table.tr("Connected accounts"))
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setShowGrid(False)
+    table.setWordWrap(False)
+    table.setIconSize(QSize(18, 18))
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(40)
+    header = table.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setMinimumSectionSize(90)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+    table.setColumnWidth(0, 220)
+    table.setStyleSheet(
+        "QTableView#accountsTable { background: #ffffff; border: 1px solid #e5e7eb;"
+        " border-radius: 8px; alternate-background-color: #f9fafb; selection-background-color:"
+        " #dbeafe; selection-color: #1f2937; }"
+        " QTableView#accountsTable::item { padding: 0 8px; }"
+        " QTableView#accountsTable:focus { border: 1px solid #2563eb; }"
+        " QHeaderView::section { background: #ffffff; border: none;"
+        " border-bottom: 1px solid #e5e7eb; padding: 8px; color: #6b7280; font-size: 11px;"
+        " font-weight: 600; }"
+    )
+    return table

@@ -1,0 +1,392 @@
+"""What the month grid and the time grid share: chips, selection, hit-testing, drag and drop
+(a QDrag whose mime data carries the post id), keyboard handling and tooltips.
+
+A grid never talks to the database. It shows `PostSummary` values in a zone it is given and
+emits signals with post ids and naive wall times in that zone; the CalendarView does the rest.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from PySide6.QtCore import QByteArray, QMimeData, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDrag,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPixmap,
+)
+from PySide6.QtWidgets import QApplication, QScrollArea, QToolTip, QWidget
+
+from app.core.posts import PostSummary
+from app.core.timeutil import from_utc
+from app.ui.calendar.chips import Chip, ChipPainter, describe
+
+MIME_POST = "application/x-herald-post-id"
+EMPTY_COLOUR = QColor("#6b7280")
+
+
+def post_id_from_mime(mime: QMimeData) -> int | None:
+    if not mime.hasFormat(MIME_POST):
+        return None
+    try:
+        return int(bytes(mime.data(MIME_POST).data()).decode("ascii"))
+    except ValueError:
+        return None
+
+
+def mime_for_post(post_id: int) -> QMimeData:
+    mime = QMimeData()
+    mime.setData(MIME_POST, QByteArray(str(post_id).encode("ascii")))
+    return mime
+
+
+class GridBase(QWidget):
+    postActivated = Signal(int)  # double-click / Enter on a chip
+    composeRequested = Signal(object)  # naive wall datetime of an empty slot
+    rescheduleRequested = Signal(int, object)  # post id, naive wall datetime
+    contextMenuRequested = Signal(object, object, QPoint)  # post id | None, slot | None, global
+    dayRequested = Signal(object)  # a date ("+3 more", day headers)
+    deleteRequested = Signal(int)
+    notice = Signal(str)  # something to tell the person (status bar)
+
+    TWO_LINES = False
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAcceptDrops(True)
+        self.setMouseTracking(False)
+        self.posts: list[PostSummary] = []
+        self.zone = "UTC"
+        self.first_day = date.today()
+        self.days = 7
+        self.today = date.today()
+        self.chips: list[Chip] = []
+        self.selected_id: int | None = None
+        self.selected_slot: datetime | None = None
+        self.empty_text = ""
+        self._press: tuple[QPointF, Chip] | None = None
+        self._drop_hint: QRectF | None = None
+        self._drop_label = ""
+        self._painter = ChipPainter(self.font())
+        self._locals: dict[int, datetime] = {}
+
+    # ------------------------------------------------------------ data
+
+    def set_data(
+        self, posts: list[PostSummary], zone: str, first_day: date, days: int, today: date
+    ) -> None:
+        self.posts = posts
+        self.zone = zone
+        self.first_day = first_day
+        self.days = days
+        self.today = today
+        self._locals = {
+            p.id: from_utc(p.scheduled_at, zone).replace(tzinfo=None)
+            for p in posts
+            if p.scheduled_at is not None
+        }
+        if self.selected_id is not None and self.selected_id not in self._locals:
+            self.selected_id = None
+        self.relayout()
+
+    def local_time(self, post_id: int) -> datetime | None:
+        return self._locals.get(post_id)
+
+    def post(self, post_id: int) -> PostSummary | None:
+        return next((p for p in self.posts if p.id == post_id), None)
+
+    def relayout(self) -> None:
+        self.chips = self.layout_chips()
+        self.update()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.chips = self.layout_chips()
+
+    # ------------------------------------------------------------ for subclasses
+
+    def layout_chips(self) -> list[Chip]:
+        raise NotImplementedError
+
+    def slot_at(self, pos: QPointF) -> datetime | None:
+        """The naive wall time of the empty slot under `pos` (month: the day at 09:00)."""
+        raise NotImplementedError
+
+    def drop_time(self, post_id: int, pos: QPointF) -> datetime | None:
+        raise NotImplementedError
+
+    def drop_hint(self, pos: QPointF) -> tuple[QRectF | None, str]:
+        return None, ""
+
+    def step_for(self, key: int) -> timedelta:
+        """How far Alt+arrow moves the selected post."""
+        return timedelta(days=1)
+
+    def paint_grid(self, p: QPainter) -> None:
+        raise NotImplementedError
+
+    def paint_extra(self, p: QPainter) -> None:
+        """Overflow markers and the like, painted after the chips."""
+
+    # ------------------------------------------------------------ hit testing
+
+    def chip_at(self, pos: QPointF) -> Chip | None:
+        for chip in reversed(self.chips):
+            if chip.rect.contains(pos):
+                return chip
+        return None
+
+    def chip_of(self, post_id: int | None) -> Chip | None:
+        return next((c for c in self.chips if c.post.id == post_id), None)
+
+    def select(self, post_id: int | None) -> None:
+        if post_id == self.selected_id:
+            return
+        self.selected_id = post_id
+        chip = self.chip_of(post_id)
+        if chip is not None:
+            self.setAccessibleDescription(describe(chip.post, chip.local))
+            self.ensure_visible(chip.rect)
+        self.update()
+
+    def ensure_visible(self, rect: QRectF) -> None:
+        area = self._scroll_area()
+        if area is not None:
+            area.ensureVisible(int(rect.center().x()), int(rect.center().y()), 0, 60)
+
+    def _scroll_area(self) -> QScrollArea | None:
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        return parent
+
+    # ------------------------------------------------------------ painting
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.paint_grid(p)
+        clip = QRectF(event.rect())
+        for chip in self.chips:
+            if chip.rect.intersects(clip):
+                self._painter.paint(
+                    p, chip, selected=chip.post.id == self.selected_id, two_lines=self.TWO_LINES
+                )
+        self.paint_extra(p)
+        if self._drop_hint is not None:
+            pen = p.pen()
+            pen.setColor(QColor("#2563eb"))
+            pen.setWidthF(2)
+            pen.setStyle(Qt.PenStyle.DashLine)
+            p.setPen(pen)
+            p.setBrush(QColor(37, 99, 235, 28))
+            p.drawRoundedRect(self._drop_hint, 4, 4)
+            if self._drop_label:
+                p.setPen(QColor("#1d4ed8"))
+                p.drawText(
+                    self._drop_hint.adjusted(6, 0, -4, 0),
+                    int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                    self._drop_label,
+                )
+        if not self.posts and self.empty_text:
+            self.paint_empty(p)
+        p.end()
+
+    def paint_empty(self, p: QPainter) -> None:
+        area = self._scroll_area()
+        visible = (
+            QRectF(area.viewport().rect()).translated(0, area.verticalScrollBar().value())
+            if area is not None
+            else QRectF(self.rect())
+        )
+        box = QRectF(0, 0, min(460, visible.width() - 32), 44)
+        box.moveCenter(visible.center())
+        p.setPen(QColor("#e5e7eb"))
+        p.setBrush(QColor(255, 255, 255, 235))
+        p.drawRoundedRect(box, 8, 8)
+        p.setPen(EMPTY_COLOUR)
+        p.drawText(box, int(Qt.AlignmentFlag.AlignCenter), self.empty_text)
+
+    # ------------------------------------------------------------ mouse
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        pos = event.position()
+        chip = self.chip_at(pos)
+        if chip is not None:
+            self.select(chip.post.id)
+            if event.button() == Qt.MouseButton.LeftButton:
+                self._press = (pos, chip)
+        else:
+            self.select(None)
+            self.selected_slot = self.slot_at(pos)
+            self.update()
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._press is None or not (event.buttons() & Qt.MouseButton.LeftButton):
+            return
+        start, chip = self._press
+        if (event.position() - start).manhattanLength() < QApplication.startDragDistance():
+            return
+        self._press = None
+        if not chip.post.movable:
+            self.notice.emit(self.tr("Published posts can't be moved."))
+            return
+        drag = QDrag(self)
+        drag.setMimeData(mime_for_post(chip.post.id))
+        drag.setPixmap(self._chip_pixmap(chip))
+        drag.setHotSpot((start - chip.rect.topLeft()).toPoint())
+        drag.exec(Qt.DropAction.MoveAction)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self._press = None
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        chip = self.chip_at(event.position())
+        if chip is not None:
+            self.postActivated.emit(chip.post.id)
+            return
+        if self.handle_click_extra(event.position()):
+            return
+        slot = self.slot_at(event.position())
+        if slot is not None:
+            self.composeRequested.emit(slot)
+
+    def handle_click_extra(self, pos: QPointF) -> bool:
+        return False
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802
+        pos = QPointF(event.pos())
+        chip = self.chip_at(pos)
+        if chip is not None:
+            self.select(chip.post.id)
+            self.contextMenuRequested.emit(chip.post.id, None, event.globalPos())
+            return
+        slot = self.slot_at(pos)
+        if event.reason() == event.Reason.Keyboard and self.selected_id is not None:
+            chip = self.chip_of(self.selected_id)
+            if chip is not None:
+                point = self.mapToGlobal(chip.rect.center().toPoint())
+                self.contextMenuRequested.emit(self.selected_id, None, point)
+                return
+        self.contextMenuRequested.emit(None, slot, event.globalPos())
+
+    def event(self, event) -> bool:
+        if event.type() == event.Type.ToolTip:
+            help_event = QHelpEvent(event.type(), event.pos(), event.globalPos())
+            chip = self.chip_at(QPointF(help_event.pos()))
+            if chip is not None:
+                QToolTip.showText(help_event.globalPos(), describe(chip.post, chip.local), self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
+    def _chip_pixmap(self, chip: Chip) -> QPixmap:
+        ratio = self.devicePixelRatioF()
+        size = chip.rect.size().toSize()
+        pix = QPixmap(size * ratio)
+        pix.setDevicePixelRatio(ratio)
+        pix.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pix)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        moved = Chip(chip.post, chip.local, QRectF(QPointF(0, 0), chip.rect.size()))
+        self._painter.paint(p, moved, selected=True, two_lines=self.TWO_LINES)
+        p.end()
+        return pix
+
+    # ------------------------------------------------------------ drop
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if post_id_from_mime(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        if post_id_from_mime(event.mimeData()) is None:
+            event.ignore()
+            return
+        pos = event.position()
+        self._autoscroll(pos)
+        self._drop_hint, self._drop_label = self.drop_hint(pos)
+        self.update()
+        if self._drop_hint is None:
+            event.ignore()
+        else:
+            event.acceptProposedAction()
+
+    def dragLeaveEvent(self, event) -> None:  # noqa: N802
+        self._drop_hint = None
+        self.update()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        self._drop_hint = None
+        self.update()
+        post_id = post_id_from_mime(event.mimeData())
+        if post_id is None:
+            event.ignore()
+            return
+        when = self.drop_time(post_id, event.position())
+        if when is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.select(post_id)
+        if when != self.local_time(post_id):
+            self.rescheduleRequested.emit(post_id, when)
+
+    def _autoscroll(self, pos: QPointF) -> None:
+        area = self._scroll_area()
+        if area is None:
+            return
+        bar = area.verticalScrollBar()
+        top = bar.value()
+        bottom = top + area.viewport().height()
+        if pos.y() < top + 24:
+            bar.setValue(bar.value() - 12)
+        elif pos.y() > bottom - 24:
+            bar.setValue(bar.value() + 12)
+
+    # ------------------------------------------------------------ keyboard
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        ordered = sorted(self.chips, key=lambda c: (c.local, c.post.id))
+        index = next((i for i, c in enumerate(ordered) if c.post.id == self.selected_id), -1)
+        arrows = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
+        if alt and key in arrows and index >= 0:
+            chip = ordered[index]
+            if not chip.post.movable:
+                self.notice.emit(self.tr("Published posts can't be moved."))
+                return
+            step = self.step_for(key)
+            sign = -1 if key in (Qt.Key.Key_Left, Qt.Key.Key_Up) else 1
+            self.rescheduleRequested.emit(chip.post.id, chip.local + sign * step)
+        elif key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and ordered:
+            delta = 1 if key == Qt.Key.Key_Down else -1
+            index = 0 if index < 0 else max(0, min(len(ordered) - 1, index + delta))
+            self.select(ordered[index].post.id)
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.selected_id is not None:
+                self.postActivated.emit(self.selected_id)
+            else:
+                self.composeRequested.emit(self.selected_slot)
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.selected_id is not None:
+            self.deleteRequested.emit(self.selected_id)
+        elif key == Qt.Key.Key_Escape:
+            self.select(None)
+        else:
+            super().keyPressEvent(event)

@@ -1,0 +1,152 @@
+"""How a post looks on the calendar: a chip with the status colour, a status icon (never colour
+alone), the local time, platform icons and an excerpt. Pixmaps are cached: painting a month of
+posts draws cached bitmaps, it never rebuilds an icon."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from PySide6.QtCore import QCoreApplication, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap
+
+from app.core.posts import PostSummary
+from app.ui import theme
+
+STATUS_ICONS = {
+    "DRAFT": "fa5s.pencil-alt",
+    "SCHEDULED": "fa5s.clock",
+    "PUBLISHING": "fa5s.paper-plane",
+    "PUBLISHED": "fa5s.check-circle",
+    "FAILED": "fa5s.exclamation-circle",
+    "ATTENTION": "fa5s.hand-paper",
+}
+
+TEXT = QColor("#1f2937")
+MUTED = QColor("#6b7280")
+SELECTED = QColor("#1d4ed8")
+
+
+def status_label(status: str) -> str:
+    label = theme.STATUS_COLOURS.get(status, theme.STATUS_COLOURS["DRAFT"])[1]
+    return QCoreApplication.translate("Calendar", label)
+
+
+@lru_cache(maxsize=64)
+def status_pixmap(status: str, size: int) -> QPixmap:
+    colour = theme.STATUS_COLOURS.get(status, theme.STATUS_COLOURS["DRAFT"])[0]
+    return theme.icon(STATUS_ICONS.get(status, STATUS_ICONS["DRAFT"]), colour).pixmap(size, size)
+
+
+@lru_cache(maxsize=64)
+def platform_pixmap(platform: str, size: int) -> QPixmap:
+    return theme.platform_icon(platform).pixmap(size, size)
+
+
+@lru_cache(maxsize=16)
+def tint(status: str) -> QColor:
+    colour = QColor(theme.STATUS_COLOURS.get(status, theme.STATUS_COLOURS["DRAFT"])[0])
+    # Mix with white instead of alpha, so the chip reads the same on any background.
+    r, g, b = (int(c * 0.14 + 255 * 0.86) for c in (colour.red(), colour.green(), colour.blue()))
+    return QColor(r, g, b)
+
+
+def format_time(local: datetime) -> str:
+    return f"{local:%H:%M}"
+
+
+def describe(post: PostSummary, local: datetime | None) -> str:
+    """What a screen reader and the tooltip say about a chip."""
+    when = f"{local:%a %d %b %H:%M}" if local else QCoreApplication.translate("Calendar", "No time")
+    platforms = ", ".join(p.label for p in post.platforms) or QCoreApplication.translate(
+        "Calendar", "no accounts"
+    )
+    parts = [f"{status_label(post.display_status)} — {when}", platforms, post.excerpt]
+    parts += post.failed_reasons
+    return "\n".join(p for p in parts if p)
+
+
+@dataclass
+class Chip:
+    post: PostSummary
+    local: datetime  # wall time in the displayed zone
+    rect: QRectF
+
+
+class ChipPainter:
+    """Paints chips in two densities: one line (month) or two lines (week/day)."""
+
+    def __init__(self, font: QFont) -> None:
+        self.font = QFont(font)
+        self.small = QFont(font)
+        self.small.setPixelSize(11)
+        self.bold_small = QFont(self.small)
+        self.bold_small.setWeight(QFont.Weight.DemiBold)
+        self.fm = QFontMetrics(self.small)
+
+    def paint(self, p: QPainter, chip: Chip, *, selected: bool, two_lines: bool) -> None:
+        post = chip.post
+        r = chip.rect
+        status = post.display_status
+        colour = theme.status_colour(status)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(tint(status))
+        p.drawRoundedRect(r, 4, 4)
+        p.setBrush(colour)
+        p.drawRoundedRect(QRectF(r.left(), r.top(), 3, r.height()), 1.5, 1.5)
+        if selected:
+            pen = p.pen()
+            pen.setStyle(Qt.PenStyle.SolidLine)
+            pen.setColor(SELECTED)
+            pen.setWidthF(2)
+            p.setPen(pen)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRoundedRect(r.adjusted(1, 1, -1, -1), 4, 4)
+        line_h = 18.0
+        x = r.left() + 7
+        top = r.top() + (1 if two_lines else (r.height() - line_h) / 2)
+        right = r.right() - 4
+        x = self._icon(p, status_pixmap(status, 12), x, top, line_h)
+        p.setPen(TEXT)
+        p.setFont(self.bold_small)
+        time_text = format_time(chip.local)
+        tw = QFontMetrics(self.bold_small).horizontalAdvance(time_text)
+        if x + tw < right:
+            p.drawText(QRectF(x, top, tw + 1, line_h), Qt.AlignmentFlag.AlignVCenter, time_text)
+            x += tw + 5
+        for platform in post.platforms:
+            if x + 12 > right:
+                break
+            x = self._icon(p, platform_pixmap(str(platform), 12), x, top, line_h, gap=3)
+        p.setFont(self.small)
+        if two_lines and r.height() >= 36:
+            if r.width() > 220:  # room for the status in words too
+                label = status_label(status)
+                lw = self.fm.horizontalAdvance(label)
+                if x + lw + 8 < right:
+                    p.setPen(theme.status_colour(status).darker(130))
+                    p.drawText(
+                        QRectF(right - lw, top, lw, line_h), Qt.AlignmentFlag.AlignVCenter, label
+                    )
+            p.setPen(TEXT)
+            text_rect = QRectF(r.left() + 7, top + line_h, r.width() - 11, line_h)
+            lines = max(1, int((r.bottom() - text_rect.top() - 2) // line_h))
+            text_rect.setHeight(line_h * lines)
+            excerpt = self.fm.elidedText(
+                post.excerpt, Qt.TextElideMode.ElideRight, int(text_rect.width()) * lines - 8
+            )
+            flags = Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+            p.drawText(text_rect, int(flags), excerpt)
+        elif x + 16 < right:
+            p.setPen(TEXT)
+            text = self.fm.elidedText(post.excerpt, Qt.TextElideMode.ElideRight, int(right - x))
+            p.drawText(QRectF(x, top, right - x, line_h), Qt.AlignmentFlag.AlignVCenter, text)
+
+    @staticmethod
+    def _icon(
+        p: QPainter, pix: QPixmap, x: float, top: float, line_h: float, gap: float = 4
+    ) -> float:
+        size = pix.deviceIndependentSize()
+        p.drawPixmap(int(x), int(top + (line_h - size.height()) / 2), pix)
+        return x + size.width() + gap

@@ -1,0 +1,63 @@
+"""The calendar's keyboard shortcuts, in one table: the view binds them, Help lists them."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Shortcuts", text)
+
+
+# (action key, key sequences, description)
+SHORTCUTS: list[tuple[str, tuple[str, ...], str]] = [
+    ("today", ("T",), "Go to today"),
+    ("prev", ("Left", "PgUp"), "Previous month / week / day"),
+    ("next", ("Right", "PgDown"), "Next month / week / day"),
+    ("month", ("M",), "Month view"),
+    ("week", ("W",), "Week view"),
+    ("day", ("D",), "Day view"),
+    ("jump", ("Ctrl+G",), "Jump to a date"),
+    ("compose", ("Ctrl+N",), "New post (at the selected day or slot)"),
+    ("undo", ("Ctrl+Z",), "Undo the last move or delete"),
+    ("redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo"),
+]
+
+# Keys handled by the calendar grid itself when it has focus.
+GRID_KEYS: list[tuple[str, str]] = [
+    ("Up / Down", "Select the previous / next post"),
+    ("Enter", "Open the selected post (or compose in the selected slot)"),
+    ("Delete", "Delete the selected post (Ctrl+Z brings it back)"),
+    ("Alt+Left / Alt+Right", "Move the selected post a day earlier / later"),
+    ("Alt+Up / Alt+Down", "Move it 15 minutes (week, day) or a week (month)"),
+    ("Menu / Shift+F10", "More actions for the selected post"),
+]
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shortcutsDialog")
+        self.setWindowTitle(self.tr("Keyboard shortcuts"))
+        rows = [(" or ".join(keys), _t(text)) for _key, keys, text in SHORTCUTS]
+        rows += [(keys, _t(text)) for keys, text in GRID_KEYS]
+        table = QTableWidget(len(rows), 2, self)
+        table.setObjectName("shortcutsTable")
+        table.setAccessibleName(self.tr("Keyboard shortcuts"))
+        table.setHorizontalHeaderLabels([self.tr("Keys"), self.tr("Action")])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        for row, (keys, text) in enumerate(rows):
+            table.setItem(row, 0, QTableWidgetItem(keys))
+            table.setItem(row, 1, QTableWidgetItem(text))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 16)
+        layout.addWidget(table)
+        layout.addWidget(buttons, 0, Qt.AlignmentFlag.AlignRight)
+        self.resize(520, 460)

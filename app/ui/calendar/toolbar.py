@@ -1,0 +1,149 @@
+"""The calendar's navigation bar: today / previous / next, the range title, view switch and
+New post on the first row; time zone, jump to date, drafts and undo/redo on the second."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDateEdit,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui import theme
+from app.ui.workspace_dialog import zone_combo
+
+
+def _tool(parent: QWidget, name: str, icon: str, tip: str, text: str = "") -> QToolButton:
+    button = QToolButton(parent)
+    button.setObjectName(name)
+    button.setIcon(theme.icon(icon))
+    button.setIconSize(QSize(14, 14))
+    button.setToolTip(tip)
+    button.setAccessibleName(tip.split(" (")[0])
+    button.setAutoRaise(False)
+    if text:
+        button.setText(text)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    return button
+
+
+class CalendarToolbar(QFrame):
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("calendarToolbar")
+        self.setStyleSheet(
+            "#calendarToolbar QToolButton { background: #ffffff; border: 1px solid #d1d5db;"
+            " border-radius: 6px; padding: 4px 8px; min-height: 20px; }"
+            "#calendarToolbar QToolButton:hover { background: #f3f4f6; }"
+            "#calendarToolbar QToolButton:focus { border: 1px solid #2563eb; }"
+            "#calendarToolbar QToolButton:disabled { color: #9ca3af; }"
+            '#calendarToolbar QPushButton[segment="true"] { border-radius: 0; margin: 0;'
+            " padding: 5px 14px; }"
+            '#calendarToolbar QPushButton[segment="true"]:checked { background: #2563eb;'
+            " color: #ffffff; border-color: #2563eb; }"
+            "#calendarToolbar QLabel#rangeLabel { font-size: 18px; font-weight: 600; }"
+        )
+        self.today_button = QPushButton(self.tr("Today"), self)
+        self.today_button.setObjectName("todayButton")
+        self.today_button.setToolTip(self.tr("Go to today (T)"))
+        self.today_button.setAccessibleName(self.tr("Go to today"))
+        self.prev_button = _tool(
+            self, "prevButton", "fa5s.chevron-left", self.tr("Previous (Left)")
+        )
+        self.next_button = _tool(self, "nextButton", "fa5s.chevron-right", self.tr("Next (Right)"))
+        self.range_label = QLabel(self)
+        self.range_label.setObjectName("rangeLabel")
+        self.range_label.setMinimumWidth(120)
+
+        self.view_group = QButtonGroup(self)
+        self.view_group.setExclusive(True)
+        self.view_buttons: dict[str, QPushButton] = {}
+        segments = QHBoxLayout()
+        segments.setSpacing(0)
+        for key, label, shortcut in (
+            ("month", self.tr("Month"), "M"),
+            ("week", self.tr("Week"), "W"),
+            ("day", self.tr("Day"), "D"),
+        ):
+            button = QPushButton(label, self)
+            button.setObjectName(f"{key}ViewButton")
+            button.setCheckable(True)
+            button.setProperty("segment", True)
+            button.setToolTip(self.tr("{label} view ({key})").format(label=label, key=shortcut))
+            button.setAccessibleName(self.tr("{label} view").format(label=label))
+            self.view_group.addButton(button)
+            self.view_buttons[key] = button
+            segments.addWidget(button)
+        self.compose_button = QPushButton(theme.icon("fa5s.plus", "#ffffff"), self.tr("New post"))
+        self.compose_button.setObjectName("composeButton")
+        self.compose_button.setProperty("primary", True)
+        self.compose_button.setToolTip(self.tr("Write a new post (Ctrl+N)"))
+        self.compose_button.setAccessibleName(self.tr("New post"))
+
+        self.zone_combo = zone_combo(self)
+        self.zone_combo.setObjectName("zoneSwitchCombo")
+        self.zone_combo.setAccessibleName(self.tr("Show times in time zone"))
+        self.zone_combo.setToolTip(
+            self.tr("Show the calendar in another time zone (type to search)")
+        )
+        self.zone_combo.setMinimumWidth(190)
+        self.jump_edit = QDateEdit(self)
+        self.jump_edit.setObjectName("jumpDateEdit")
+        self.jump_edit.setCalendarPopup(True)
+        self.jump_edit.setAccessibleName(self.tr("Jump to date"))
+        self.jump_edit.setToolTip(self.tr("Jump to a date (Ctrl+G)"))
+        self.drafts_button = _tool(
+            self, "draftsButton", "fa5s.pencil-alt", self.tr("Drafts without a time"), "Drafts"
+        )
+        self.drafts_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.undo_button = _tool(self, "undoButton", "fa5s.undo", self.tr("Undo (Ctrl+Z)"))
+        self.redo_button = _tool(self, "redoButton", "fa5s.redo", self.tr("Redo (Ctrl+Shift+Z)"))
+        self.network_label = QLabel(self)
+        self.network_label.setObjectName("networkLabel")
+        self.network_label.setStyleSheet("color: #b45309;")
+        self.network_label.hide()
+
+        first = QHBoxLayout()
+        first.setSpacing(8)
+        first.addWidget(self.today_button)
+        first.addWidget(self.prev_button)
+        first.addWidget(self.next_button)
+        first.addSpacing(4)
+        first.addWidget(self.range_label, 1)
+        first.addLayout(segments)
+        first.addSpacing(8)
+        first.addWidget(self.compose_button)
+        second = QHBoxLayout()
+        second.setSpacing(8)
+        zone_icon = QLabel(self)
+        zone_icon.setPixmap(theme.icon("fa5s.globe", "#6b7280").pixmap(14, 14))
+        zone_label = QLabel(self.tr("Times in"), self)
+        zone_label.setProperty("role", "small")
+        zone_label.setBuddy(self.zone_combo)
+        jump_label = QLabel(self.tr("Go to"), self)
+        jump_label.setProperty("role", "small")
+        jump_label.setBuddy(self.jump_edit)
+        second.addWidget(zone_icon)
+        second.addWidget(zone_label)
+        second.addWidget(self.zone_combo)
+        second.addSpacing(8)
+        second.addWidget(jump_label)
+        second.addWidget(self.jump_edit)
+        second.addSpacing(8)
+        second.addWidget(self.drafts_button)
+        second.addStretch(1)
+        second.addWidget(self.network_label)
+        second.addWidget(self.undo_button)
+        second.addWidget(self.redo_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 8)
+        layout.setSpacing(8)
+        layout.addLayout(first)
+        layout.addLayout(second)

@@ -1,0 +1,309 @@
+"""Settings → Developer apps: the user's own client id and secret for each platform.
+
+Herald talks to the real platforms through developer apps the user creates. For each
+platform this dialog shows where to create it, the exact loopback redirect URI to register
+(with a Copy button) and fields for the client id and secret. Secrets are stored only in the
+vault (through AccountService); a stored secret is never shown again: leaving the field
+empty keeps it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.constants import Platform
+from app.core.accounts import AccountError, AccountService
+from app.core.ports import AppCredentials
+from app.core.vault import VaultError
+from app.ui import theme
+
+# Where to create the app, in one line per platform (docs/developer-apps.md has the details).
+PORTAL_HINTS = {
+    Platform.TWITTER: (
+        "developer.x.com → Projects & Apps → your app → User authentication settings: "
+        "OAuth 2.0, type “Native App”, permissions “Read and write”."
+    ),
+    Platform.INSTAGRAM: (
+        "developers.facebook.com → create a Business app → add “Instagram” → API setup "
+        "with Instagram login → Business login settings."
+    ),
+    Platform.LINKEDIN: (
+        "linkedin.com/developers → Create app → Products: “Share on LinkedIn” and “Sign In "
+        "with LinkedIn using OpenID Connect” → Auth: Authorized redirect URLs."
+    ),
+    Platform.FACEBOOK: (
+        "developers.facebook.com → create a Business app → add “Facebook Login for "
+        "Business” → Settings: Valid OAuth Redirect URIs."
+    ),
+}
+
+SECRET_OPTIONAL = {Platform.TWITTER}
+ORDER = (Platform.TWITTER, Platform.INSTAGRAM, Platform.LINKEDIN, Platform.FACEBOOK)
+
+
+def redirect_uris() -> dict[Platform, str]:
+    from app.adapters.config import AdapterConfig
+
+    config = AdapterConfig.real()
+    return {platform: config.redirect_uri(platform) for platform in Platform}
+
+
+class PlatformSection(QFrame):
+    """One platform's card: hint, client id, client secret, redirect URI + Copy."""
+
+    def __init__(
+        self, platform: Platform, redirect_uri: str, stored: AppCredentials | None, parent=None
+    ) -> None:
+        super().__init__(parent)
+        self.platform = platform
+        self.stored = stored
+        key = platform.value
+        name = platform.label
+        self.setObjectName(f"developerAppSection_{key}")
+        self.setProperty("role", "card")
+
+        icon = QLabel(self)
+        icon.setPixmap(theme.platform_icon(platform).pixmap(20, 20))
+        icon.setAccessibleName(name)
+        title = QLabel(name, self)
+        title.setStyleSheet("font-weight: 600; font-size: 14px;")
+        self.state_label = QLabel("", self)
+        self.state_label.setObjectName(f"developerAppState_{key}")
+        self.state_label.setProperty("role", "small")
+        head = QHBoxLayout()
+        head.setSpacing(8)
+        head.addWidget(icon)
+        head.addWidget(title)
+        head.addStretch(1)
+        head.addWidget(self.state_label)
+
+        hint = QLabel(self.tr(PORTAL_HINTS[platform]), self)
+        hint.setObjectName(f"developerAppHint_{key}")
+        hint.setProperty("role", "small")
+        hint.setWordWrap(True)
+
+        self.client_id = QLineEdit(stored.client_id if stored else "", self)
+        self.client_id.setObjectName(f"clientIdEdit_{key}")
+        self.client_id.setAccessibleName(self.tr("{platform} client id").format(platform=name))
+        self.client_id.setPlaceholderText(self.tr("Client id from the developer portal"))
+        self.client_secret = QLineEdit("", self)
+        self.client_secret.setObjectName(f"clientSecretEdit_{key}")
+        self.client_secret.setAccessibleName(
+            self.tr("{platform} client secret").format(platform=name)
+        )
+        self.client_secret.setEchoMode(QLineEdit.EchoMode.Password)
+        if stored and stored.client_secret:
+            self.client_secret.setPlaceholderText(self.tr("Stored — type to replace"))
+        elif platform in SECRET_OPTIONAL:
+            self.client_secret.setPlaceholderText(self.tr("Optional for a Native App"))
+        else:
+            self.client_secret.setPlaceholderText(self.tr("Client secret"))
+
+        self.redirect_label = QLabel(redirect_uri, self)
+        self.redirect_label.setObjectName(f"redirectUriLabel_{key}")
+        self.redirect_label.setAccessibleName(
+            self.tr("{platform} redirect URI").format(platform=name)
+        )
+        self.redirect_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        self.redirect_label.setFont(mono)
+        self.redirect_label.setStyleSheet(
+            "background: #f3f4f6; border: 1px solid #e5e7eb; border-radius: 4px; padding: 4px 8px;"
+        )
+        self.copy_button = QPushButton(theme.icon("fa5s.copy"), self.tr("Copy"), self)
+        self.copy_button.setObjectName(f"copyRedirectButton_{key}")
+        self.copy_button.setAccessibleName(
+            self.tr("Copy the {platform} redirect URI").format(platform=name)
+        )
+        self.copy_button.setToolTip(self.tr("Copy this address to paste it into the portal"))
+        self.copy_button.setIconSize(QSize(14, 14))
+        self.copy_button.clicked.connect(self.copy_redirect)
+        redirect_row = QHBoxLayout()
+        redirect_row.setSpacing(8)
+        redirect_row.addWidget(self.redirect_label, 1)
+        redirect_row.addWidget(self.copy_button)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(8)
+        grid.addWidget(self._field_label(self.tr("Client id"), self.client_id), 0, 0)
+        grid.addWidget(self.client_id, 0, 1)
+        grid.addWidget(self._field_label(self.tr("Client secret"), self.client_secret), 0, 2)
+        grid.addWidget(self.client_secret, 0, 3)
+        grid.addWidget(self._field_label(self.tr("Redirect URI"), self.copy_button), 1, 0)
+        grid.addLayout(redirect_row, 1, 1, 1, 3)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(8)
+        layout.addLayout(head)
+        layout.addWidget(hint)
+        layout.addLayout(grid)
+        self.client_id.textChanged.connect(self._refresh_state)
+        self._refresh_state()
+
+    def _field_label(self, text: str, buddy: QWidget) -> QLabel:
+        label = QLabel(text, self)
+        label.setBuddy(buddy)
+        return label
+
+    def _refresh_state(self) -> None:
+        if self.client_id.text().strip():
+            self.state_label.setText(self.tr("✓ Set up") if self.stored else self.tr("New"))
+        else:
+            self.state_label.setText(self.tr("Not set up"))
+
+    def copy_redirect(self) -> None:
+        QGuiApplication.clipboard().setText(self.redirect_label.text())
+        self.copy_button.setText(self.tr("Copied"))
+        # The button is the timer's context: closing the dialog first cancels the reset.
+        QTimer.singleShot(1500, self.copy_button, self._reset_copy)
+
+    def _reset_copy(self) -> None:
+        self.copy_button.setText(self.tr("Copy"))
+
+    def values(self) -> tuple[str, str]:
+        return self.client_id.text().strip(), self.client_secret.text().strip()
+
+
+class DeveloperAppsDialog(QDialog):
+    """objectName developerAppsDialog. Saves through `AccountService` on OK."""
+
+    def __init__(
+        self, service: AccountService, parent=None, *, focus: Platform | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.setObjectName("developerAppsDialog")
+        self.setWindowTitle(self.tr("Developer apps"))
+        self.setAccessibleName(self.tr("Developer apps"))
+        self.resize(760, 720)
+        self.setMinimumSize(620, 420)
+
+        intro = QLabel(
+            self.tr(
+                "To publish to the real platforms, Herald signs in through developer apps that "
+                "you create and own. For each platform, create the app in its developer portal, "
+                "register the redirect URI shown here exactly as written, and paste the app's "
+                "client id and secret. Secrets are stored encrypted; the README explains each "
+                "step."
+            ),
+            self,
+        )
+        intro.setObjectName("developerAppsIntro")
+        intro.setWordWrap(True)
+
+        uris = redirect_uris()
+        self.sections: dict[Platform, PlatformSection] = {}
+        body = QWidget(self)
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(12)
+        for platform in ORDER:
+            section = PlatformSection(
+                platform, uris[platform], service.app_credentials(platform), body
+            )
+            self.sections[platform] = section
+            column.addWidget(section)
+        column.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("developerAppsScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        scroll.setStyleSheet(
+            "QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }"
+        )
+
+        self.error_label = QLabel("", self)
+        self.error_label.setObjectName("developerAppsErrorLabel")
+        self.error_label.setStyleSheet("color: #b91c1c;")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.setObjectName("developerAppsButtons")
+        save = buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setObjectName("developerAppsSaveButton")
+        save.setAccessibleName(self.tr("Save developer apps"))
+        save.setProperty("primary", True)
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setObjectName("developerAppsCancelButton")
+        cancel.setAccessibleName(self.tr("Cancel"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 16)
+        layout.setSpacing(12)
+        layout.addWidget(intro)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        previous: QWidget | None = None
+        for platform in ORDER:
+            section = self.sections[platform]
+            for widget in (section.client_id, section.client_secret, section.copy_button):
+                if previous is not None:
+                    self.setTabOrder(previous, widget)
+                previous = widget
+        target = self.sections[focus] if focus in self.sections else self.sections[ORDER[0]]
+        target.client_id.setFocus()
+        if focus in self.sections:
+            QTimer.singleShot(0, lambda: scroll.ensureWidgetVisible(target))
+
+    def show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    def save(self) -> None:
+        """Store every platform's app; an emptied client id removes that platform's app."""
+        pending: list[tuple[Platform, AppCredentials | None]] = []
+        for platform in ORDER:
+            section = self.sections[platform]
+            client_id, secret = section.values()
+            if not client_id:
+                if secret:
+                    section.client_id.setFocus()
+                    self.show_error(
+                        self.tr("Enter the {platform} client id as well as its secret.").format(
+                            platform=platform.label
+                        )
+                    )
+                    return
+                pending.append((platform, None))
+                continue
+            if not secret and section.stored is not None:
+                secret = section.stored.client_secret or ""
+            pending.append((platform, AppCredentials(client_id, secret or None)))
+        try:
+            for platform, app in pending:
+                if app is None:
+                    if self.sections[platform].stored is not None:
+                        self.service.clear_app_credentials(platform)
+                else:
+                    self.service.set_app_credentials(platform, app)
+        except (AccountError, VaultError) as exc:
+            self.show_error(str(exc))
+            return
+        self.accept()

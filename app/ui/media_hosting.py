@@ -1,0 +1,230 @@
+"""Choosing how Instagram gets an account's images (the "media hosting" setting).
+
+Instagram does not accept uploads: it downloads every image from a public web address, and a
+desktop has none. The user picks one of:
+
+- Facebook Page photos: Herald uploads the image as an unpublished photo to one of their
+  connected Facebook Pages and gives Instagram that photo's address (images only);
+- an S3-compatible bucket they own (not available in this version: shown, disabled);
+- this computer (only the built-in emulator can reach it: demo mode only).
+
+The value is the dict stored under "media_hosting" in the account's settings, in the shape
+of app.adapters.media_server.MediaHosting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.accounts import AccountInfo
+from app.ui import theme
+
+HELP = {
+    "facebook_page_photo": (
+        "Herald uploads each image as an unpublished photo to one of your connected Facebook "
+        "Pages and gives Instagram that photo's address. Nothing appears on the Page. "
+        "Images only (no videos)."
+    ),
+    "s3": (
+        "Herald uploads each file to an S3-compatible bucket you own (AWS S3, Cloudflare R2, "
+        "Backblaze B2, MinIO…) whose files are publicly readable. Not available in this "
+        "version of Herald yet."
+    ),
+    "loopback": (
+        "Herald serves the file from this computer. Only the built-in emulator can reach it, "
+        "so this works in the demo only."
+    ),
+}
+
+
+def _help_texts() -> dict[str, str]:
+    """The adapters' own wording when available (kept in one place), else ours."""
+    try:
+        from app.adapters.media_server import MEDIA_HOSTING_HELP
+    except ImportError:
+        return dict(HELP)
+    return {kind: MEDIA_HOSTING_HELP.get(kind, text) for kind, text in HELP.items()}
+
+
+class MediaHostingDialog(QDialog):
+    """objectName mediaHostingDialog. `value` is the setting to store (after exec())."""
+
+    def __init__(
+        self,
+        account: AccountInfo,
+        facebook_pages: Sequence[AccountInfo],
+        *,
+        demo: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.account = account
+        self.setObjectName("mediaHostingDialog")
+        self.setWindowTitle(
+            self.tr("Media hosting for Instagram {handle}").format(handle=account.handle)
+        )
+        self.setAccessibleName(self.windowTitle())
+        self.setMinimumWidth(540)
+        current = account.settings.get("media_hosting")
+        current = current if isinstance(current, dict) else {}
+        helps = _help_texts()
+
+        icon = QLabel(self)
+        icon.setPixmap(theme.platform_icon("INSTAGRAM").pixmap(28, 28))
+        title = QLabel(self.tr("How should Instagram get your images?"), self)
+        title.setProperty("role", "title")
+        head = QHBoxLayout()
+        head.setSpacing(12)
+        head.addWidget(icon)
+        head.addWidget(title, 1)
+        intro = QLabel(
+            self.tr(
+                "Instagram does not accept uploads: it downloads each image from a public web "
+                "address. Your computer does not have one, so choose where Herald should put "
+                "images for Instagram to fetch."
+            ),
+            self,
+        )
+        intro.setObjectName("mediaHostingIntro")
+        intro.setWordWrap(True)
+
+        self.group = QButtonGroup(self)
+        self.radios: dict[str, QRadioButton] = {}
+        self.page_combo = QComboBox(self)
+        self.page_combo.setObjectName("facebookPageCombo")
+        self.page_combo.setAccessibleName(self.tr("Facebook Page that hosts the images"))
+        for page in facebook_pages:
+            self.page_combo.addItem(theme.platform_icon("FACEBOOK"), page.handle, page.external_id)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 16)
+        layout.setSpacing(12)
+        layout.addLayout(head)
+        layout.addWidget(intro)
+
+        options = [
+            ("facebook_page_photo", "facebookPagePhotoRadio", self.tr("Facebook Page photos")),
+            ("s3", "s3Radio", self.tr("S3-compatible bucket")),
+            ("loopback", "loopbackRadio", self.tr("This computer (demo only)")),
+        ]
+        for kind, name, label in options:
+            radio = QRadioButton(label, self)
+            radio.setObjectName(name)
+            radio.setAccessibleName(label)
+            self.group.addButton(radio)
+            self.radios[kind] = radio
+            text = QLabel(self.tr(helps[kind]), self)
+            text.setObjectName(f"{name}Help")
+            text.setProperty("role", "small")
+            text.setWordWrap(True)
+            text.setContentsMargins(24, 0, 0, 0)
+            layout.addWidget(radio)
+            layout.addWidget(text)
+            if kind == "facebook_page_photo":
+                row = QHBoxLayout()
+                row.setContentsMargins(24, 0, 0, 0)
+                row.setSpacing(8)
+                page_label = QLabel(self.tr("Page"), self)
+                page_label.setBuddy(self.page_combo)
+                row.addWidget(page_label)
+                row.addWidget(self.page_combo, 1)
+                layout.addLayout(row)
+
+        facebook = self.radios["facebook_page_photo"]
+        if not facebook_pages:
+            facebook.setEnabled(False)
+            facebook.setToolTip(self.tr("Connect a Facebook Page in this workspace first"))
+            self.page_combo.setEnabled(False)
+            self.page_combo.setToolTip(self.tr("Connect a Facebook Page in this workspace first"))
+        s3 = self.radios["s3"]
+        s3.setEnabled(False)
+        s3.setToolTip(self.tr("Not available in this version of Herald yet"))
+        loopback = self.radios["loopback"]
+        if not demo:
+            loopback.setEnabled(False)
+            loopback.setToolTip(
+                self.tr("Only the demo's emulator can fetch images from this computer")
+            )
+        facebook.toggled.connect(self._update)
+
+        self.note = QLabel("", self)
+        self.note.setObjectName("mediaHostingNote")
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #b45309;")
+        layout.addWidget(self.note)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.setObjectName("mediaHostingButtons")
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("mediaHostingSaveButton")
+        self.save_button.setAccessibleName(self.tr("Save media hosting"))
+        self.save_button.setProperty("primary", True)
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setObjectName("mediaHostingCancelButton")
+        cancel.setAccessibleName(self.tr("Cancel"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+        self._select_initial(current, demo)
+        self._update()
+
+    def _select_initial(self, current: dict[str, Any], demo: bool) -> None:
+        kind = current.get("kind")
+        if kind == "facebook_page_photo" and current.get("page_id"):
+            index = self.page_combo.findData(current["page_id"])
+            if index >= 0:
+                self.page_combo.setCurrentIndex(index)
+        radio = self.radios.get(str(kind)) if kind else None
+        if radio is not None and radio.isEnabled():
+            radio.setChecked(True)
+        elif self.radios["facebook_page_photo"].isEnabled():
+            self.radios["facebook_page_photo"].setChecked(True)
+        elif demo:
+            self.radios["loopback"].setChecked(True)
+
+    def _update(self) -> None:
+        chosen = self.kind
+        self.page_combo.setEnabled(chosen == "facebook_page_photo" and self.page_combo.count() > 0)
+        self.save_button.setEnabled(chosen is not None)
+        if chosen is None:
+            self.note.setText(
+                self.tr(
+                    "Connect a Facebook Page in this workspace to host Instagram images. Until "
+                    "a media hosting is chosen, Instagram posts with images cannot be published."
+                )
+            )
+            self.save_button.setToolTip(self.tr("Choose an option first"))
+        else:
+            self.note.setText("")
+            self.save_button.setToolTip("")
+        self.note.setVisible(bool(self.note.text()))
+
+    @property
+    def kind(self) -> str | None:
+        for kind, radio in self.radios.items():
+            if radio.isChecked():
+                return kind
+        return None
+
+    @property
+    def value(self) -> dict[str, Any]:
+        kind = self.kind
+        if kind == "facebook_page_photo":
+            return {"kind": kind, "page_id": str(self.page_combo.currentData())}
+        return {"kind": kind or "loopback"}

@@ -1,0 +1,107 @@
+"""Shared pieces of the loopback tests against app.emulator (real OAuth flow, real sockets)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+
+from app.adapters.config import AdapterConfig
+from app.adapters.http import OUTCOME_UNKNOWN
+from app.adapters.oauth import connect, loopback_browser
+from app.constants import Platform
+from app.core.ports import (
+    AccountRef,
+    AppCredentials,
+    AuthError,
+    PermanentError,
+    PublishError,
+    RateLimitedError,
+    TransientError,
+)
+
+EMU_NAME = {
+    Platform.TWITTER: "twitter",
+    Platform.INSTAGRAM: "instagram",
+    Platform.LINKEDIN: "linkedin",
+    Platform.FACEBOOK: "facebook",
+}
+APP = AppCredentials("herald-test-client", "herald-test-secret")
+
+# (endpoint, kind, fault params, expected class, expected code or None)
+PUBLISH_FAULTS = [
+    ("publish", "500", {}, TransientError, None),
+    ("publish", "502", {}, TransientError, None),
+    ("publish", "503", {}, TransientError, None),
+    ("publish", "timeout", {"delay": 1.0}, TransientError, OUTCOME_UNKNOWN),
+    ("publish", "429", {"reset_in": 120}, RateLimitedError, None),
+    ("publish", "malformed", {}, TransientError, OUTCOME_UNKNOWN),
+    ("publish", "truncated", {}, TransientError, OUTCOME_UNKNOWN),
+    ("publish", "invalid_token", {}, AuthError, None),
+    ("publish", "revoked_refresh", {}, AuthError, None),
+    ("publish", "duplicate", {}, PermanentError, None),
+    ("publish", "lost", {}, TransientError, OUTCOME_UNKNOWN),
+]
+READ_FAULTS = [
+    ("metrics", "503", {}, TransientError, None),
+    ("metrics", "429", {}, RateLimitedError, None),
+    ("metrics", "malformed", {}, TransientError, None),
+    ("metrics", "invalid_token", {}, AuthError, None),
+    ("lookup", "500", {}, TransientError, None),
+    ("lookup", "truncated", {}, TransientError, None),
+]
+TOKEN_FAULTS = [
+    ("token", "503", {}, TransientError, None),
+    ("token", "revoked_refresh", {}, AuthError, None),
+]
+
+
+def fault_id(case: tuple) -> str:
+    return f"{case[0]}-{case[1]}"
+
+
+def emulator_config(srv, **overrides) -> AdapterConfig:
+    # Short read timeout so "timeout" faults (delay 1 s) are seen quickly.
+    return AdapterConfig.for_emulator(srv.base_url, **{"read_timeout": 0.5, **overrides})
+
+
+def connect_account(platform: Platform, config: AdapterConfig, clock, index: int = 0) -> AccountRef:
+    accounts = connect(
+        platform, APP, config, open_browser=loopback_browser, port=0, timeout=10, clock=clock
+    )
+    a = accounts[index]
+    return AccountRef(platform, a.external_id, a.handle, a.credentials, APP, a.settings)
+
+
+@dataclass
+class CountingClient:
+    """An httpx client that counts requests per (method, path suffix)."""
+
+    calls: Counter = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self.client = httpx.Client(
+            timeout=httpx.Timeout(5.0, read=0.5),
+            event_hooks={"request": [self._count]},
+        )
+
+    def _count(self, request: httpx.Request) -> None:
+        self.calls[(request.method, request.url.path)] += 1
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def expect_fault(call, expected: type[PublishError], code: str | None) -> PublishError:
+    with pytest.raises(PublishError) as info:
+        call()
+    exc = info.value
+    assert type(exc) is expected, (type(exc).__name__, exc.message, exc.code)
+    assert exc.message
+    if code is not None:
+        assert exc.code == code, (exc.code, exc.message)
+    if expected is RateLimitedError:
+        assert isinstance(exc, RateLimitedError) and exc.reset_at is not None
+    return exc

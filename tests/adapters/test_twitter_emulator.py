@@ -1,0 +1,163 @@
+"""X adapter against the emulator over loopback: OAuth, posts, media, metrics, tokens, faults."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from app.adapters.twitter import TwitterAdapter
+from app.constants import Platform
+from app.core.ports import AuthError, Credentials
+from tests.adapters.conftest import make_image
+from tests.adapters.emu_support import (
+    PUBLISH_FAULTS,
+    READ_FAULTS,
+    TOKEN_FAULTS,
+    CountingClient,
+    connect_account,
+    emulator_config,
+    expect_fault,
+    fault_id,
+)
+
+
+@pytest.fixture
+def cfg(emu):
+    return emulator_config(emu)
+
+
+@pytest.fixture
+def account(cfg, clock):
+    return connect_account(Platform.TWITTER, cfg, clock)
+
+
+@pytest.fixture
+def adapter(cfg, clock):
+    with TwitterAdapter(cfg, clock) as a:
+        yield a
+
+
+def test_connect_gives_rotating_tokens(account, emu, clock):
+    assert account.external_id == emu.users["twitter"]["id"]
+    assert account.handle == "@" + emu.users["twitter"]["handle"]
+    assert account.credentials.refresh_token
+    assert account.credentials.expires_at == clock.now() + timedelta(hours=2)
+
+
+def test_publish_text_and_media_then_metrics(adapter, account, emu, clock, tmp_path):
+    text_post = adapter.publish(account, "Hello from Herald", [], "idem-x-1")
+    media_post = adapter.publish(
+        account, "With a picture", [make_image(tmp_path, "a.jpg")], "idem-x-2"
+    )
+    published = {p["external_id"]: p for p in emu.published()}
+    assert published[text_post.external_id]["text"] == "Hello from Herald"
+    assert published[text_post.external_id]["idempotency_key"] == "idem-x-1"
+    assert len(published[media_post.external_id]["media"]) == 1
+    assert text_post.rate_limit is not None and text_post.rate_limit.limit
+
+    clock.advance(timedelta(hours=1))  # still within the 2 h token
+    metrics = adapter.fetch_metrics(account, [text_post.external_id, media_post.external_id, "999"])
+    assert set(metrics) == {text_post.external_id, media_post.external_id}
+    assert metrics[text_post.external_id].impressions > 0
+
+
+def test_metrics_batches_split_over_100(cfg, clock, account):
+    counter = CountingClient()
+    try:
+        adapter = TwitterAdapter(cfg, clock, counter.client)
+        ids = [
+            adapter.publish(account, f"post number {i}", [], f"k{i}").external_id
+            for i in range(101)
+        ]
+        before = sum(
+            n for (m, p), n in counter.calls.items() if m == "GET" and p.endswith("/2/tweets")
+        )
+        metrics = adapter.fetch_metrics(account, ids)
+        after = sum(
+            n for (m, p), n in counter.calls.items() if m == "GET" and p.endswith("/2/tweets")
+        )
+    finally:
+        counter.close()
+    assert after - before == 2
+    assert set(metrics) == set(ids)
+
+
+def test_token_expiry_refresh_and_rotation(adapter, account, clock):
+    clock.advance(timedelta(hours=2, minutes=1))
+    with pytest.raises(AuthError):
+        adapter.publish(account, "expired token", [], "k1")
+    fresh = adapter.refresh(account)
+    assert fresh.access_token != account.credentials.access_token
+    assert fresh.refresh_token and fresh.refresh_token != account.credentials.refresh_token
+    assert fresh.expires_at == clock.now() + timedelta(hours=2)
+    renewed = replace(account, credentials=fresh)
+    assert adapter.publish(renewed, "after refresh", [], "k2").external_id
+    # The old refresh token was single-use: presenting it again is refused.
+    with pytest.raises(AuthError):
+        adapter.refresh(account)
+    # The rotated one works once more.
+    assert adapter.refresh(renewed).refresh_token != fresh.refresh_token
+
+
+def test_lost_response_is_reconciled(adapter, account, emu, clock):
+    emu.add_fault("twitter", "publish", "lost", count=1)
+    since = clock.now()
+    expect_fault(
+        lambda: adapter.publish(account, "maybe posted", [], "k-lost"), *PUBLISH_FAULTS[-1][3:]
+    )
+    found = adapter.find_existing(account, "k-lost", "maybe posted", since)
+    assert found is not None and found in {p["external_id"] for p in emu.published()}
+    assert adapter.find_existing(account, "k-none", "never posted", since) is None
+
+
+@pytest.mark.parametrize("case", PUBLISH_FAULTS + READ_FAULTS, ids=fault_id)
+def test_injected_faults(adapter, account, emu, case, clock):
+    endpoint, kind, params, expected, code = case
+    existing = adapter.publish(account, "already there", [], "k0").external_id
+    emu.add_fault("twitter", endpoint, kind, count=1, **params)
+    if endpoint == "publish":
+        call = lambda: adapter.publish(account, "faulty post", [], "k1")  # noqa: E731
+    elif endpoint == "metrics":
+        call = lambda: adapter.fetch_metrics(account, [existing])  # noqa: E731
+    else:
+        call = lambda: adapter.find_existing(account, "k", "x", clock.now())  # noqa: E731
+    expect_fault(call, expected, code)
+
+
+def test_media_upload_fault(adapter, account, emu, tmp_path):
+    emu.add_fault("twitter", "media_upload", "503", count=1)
+    from app.core.ports import TransientError
+
+    expect_fault(
+        lambda: adapter.publish(account, "pic", [make_image(tmp_path, "a.jpg")], "k"),
+        TransientError,
+        None,
+    )
+
+
+@pytest.mark.parametrize("case", TOKEN_FAULTS, ids=fault_id)
+def test_token_faults(adapter, account, emu, case):
+    endpoint, kind, params, expected, code = case
+    emu.add_fault("twitter", endpoint, kind, count=1, **params)
+    expect_fault(lambda: adapter.refresh(account), expected, code)
+
+
+def test_revoked_tokens_need_reauth(adapter, account, emu):
+    emu.revoke_tokens("twitter")
+    with pytest.raises(AuthError):
+        adapter.publish(account, "x", [], "k")
+    with pytest.raises(AuthError):
+        adapter.refresh(account)
+
+
+def test_oauth1_user_keys_are_accepted_or_explained(cfg, clock, account):
+    # The emulator speaks OAuth 2.0 only; a 1.0a-signed request must fail as an AuthError,
+    # never as an unexpected exception.
+    signed = replace(
+        account,
+        credentials=Credentials("legacy-token", extra={"oauth1_token_secret": "legacy-secret"}),
+    )
+    with TwitterAdapter(cfg, clock) as adapter, pytest.raises(AuthError):
+        adapter.publish(signed, "signed", [], "k")

@@ -1,0 +1,64 @@
+"""Exactly once: several worker processes on one database publish 1,000 posts × 4 platforms
+due at once; the emulator must have created every target once and only once."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from app.core.clock import SystemClock
+from app.core.db import open_database
+from tests.integration.helpers import (
+    connect_emulator,
+    image,
+    published_counts,
+    seed_posts,
+    start_worker,
+    target_statuses,
+    unlimited,
+    wait_all,
+    worker_logs,
+)
+
+POSTS = 1000
+PLATFORMS = ("TWITTER", "INSTAGRAM", "LINKEDIN", "FACEBOOK")
+
+
+def _run(db_url, tmp_path, emulator, monkeypatch, workers: int) -> float:
+    connect_emulator(db_url, emulator.base_url, monkeypatch)
+    db = open_database(db_url)
+    try:
+        unlimited(db)
+        seed_posts(db, POSTS, SystemClock().now(), image(tmp_path / "pic.jpg"))
+        t0 = time.monotonic()
+        procs = [start_worker(db_url, tmp_path, "--until-idle") for _ in range(workers)]
+        codes = wait_all(procs, timeout=240)
+        took = time.monotonic() - t0
+        assert codes == [0] * workers, worker_logs(tmp_path)
+        published = emulator.published()
+        counts = published_counts(published)
+        expected = {(p, f"post {i} #herald") for p in PLATFORMS for i in range(POSTS)}
+        assert set(counts) == expected, "some target never went out"
+        duplicates = {k: n for k, n in counts.items() if n != 1}
+        assert not duplicates, f"published more than once: {list(duplicates.items())[:5]}"
+        assert len(published) == POSTS * len(PLATFORMS)
+        assert target_statuses(db) == {"PUBLISHED": POSTS * len(PLATFORMS)}
+    finally:
+        db.dispose()
+    return took
+
+
+@pytest.mark.slow
+def test_four_workers_on_one_sqlite_file_publish_each_target_once(tmp_path, emulator, monkeypatch):
+    took = _run(f"sqlite:///{tmp_path / 'herald.db'}", tmp_path, emulator, monkeypatch, 4)
+    print(f"4 SQLite workers drained {POSTS * 4} targets in {took:.1f} s")
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_eight_workers_on_postgres_publish_each_target_once(
+    pg_url, tmp_path, emulator, monkeypatch
+):
+    took = _run(pg_url, tmp_path, emulator, monkeypatch, 8)
+    print(f"8 PostgreSQL workers drained {POSTS * 4} targets in {took:.1f} s")
