@@ -17,8 +17,9 @@ The Settings dialog calls::
     autostart.disable()
     autostart.describe()           # where the entry lives, for a tooltip
 
-Every function raises `AutostartError` (a message meant for a person) when the entry cannot
-be written or removed.
+`enable`, `disable` and `is_enabled` raise `AutostartError` (a message meant for a person)
+when the entry cannot be written, removed or read; `enable` raises ValueError for an empty
+command.
 """
 
 from __future__ import annotations
@@ -74,6 +75,10 @@ def is_supported() -> bool:
 def default_command() -> list[str]:
     """How to start this Herald: the bundle's executable, or this Python running Herald."""
     if getattr(sys, "frozen", False):
+        # An AppImage runs from a temporary mount; $APPIMAGE is the file the user keeps.
+        appimage = os.environ.get("APPIMAGE")
+        if appimage and platform_kind() == "xdg":
+            return [appimage]
         return [sys.executable]
     python = _gui_python(sys.executable)
     main_py = Path(__file__).resolve().parents[2] / "main.py"

@@ -55,9 +55,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"herald emulator: {exc}", file=sys.stderr)
         return 2
     stop = threading.Event()
-    previous = {
-        sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)
-    }
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, lambda *_: stop.set())
     try:
         server = EmulatorServer(
             port=args.port,

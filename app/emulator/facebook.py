@@ -21,30 +21,29 @@ page within `facebook_duplicate_window_s` (1 h) is refused with 506 "Duplicate s
 message". Every API call counts against `facebook_calls_per_hour` per page token (then code 32)
 or per user token (then code 4); usage is reported in X-Page-Usage / X-App-Usage.
 Scheduled or unpublished posts (published=false) are not emulated (error 100).
+
+OAuth and token endpoints live in app.emulator.facebook_auth.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from app.emulator import graph, oauth
+from app.emulator import facebook_auth, graph
+from app.emulator.facebook_auth import graph_api, page_owner
 from app.emulator.graph import bad_param, graph_error
 from app.emulator.media import MIB, FetchError, fetch, image_kind
 from app.emulator.routes import GRAPH_VERSION as V
-from app.emulator.routes import Handler, PlatformAPI, Route, RouteTable
-from app.emulator.state import PLATFORM_OF, Post, Token, User, utc
+from app.emulator.routes import PlatformAPI, Route, RouteTable
+from app.emulator.state import PLATFORM_OF, Post, Token, utc
 from app.emulator.wire import Request, Response, json_response
 
 if TYPE_CHECKING:
     from app.emulator.core import Emulator
 
 P = "facebook"
-SHORT_TTL = 3600
-LONG_TTL = 5183944
-HOUR = 3600
-table = RouteTable()
+table = RouteTable(list(facebook_auth.table.routes))
 POST_ID = r"(?P<post>\d+_\d+)"
 PAGE_ID = r"(?P<page>\d+)"
 INSIGHTS = {
@@ -56,127 +55,6 @@ INSIGHTS = {
     "post_reactions_by_type_total": "Lifetime Total post Reactions by Type.",
     "post_reactions_like_total": "Lifetime Total Like Reactions of a post.",
 }
-
-
-def _throttle_key(tok: Token) -> tuple[str, int]:
-    return (f"fb:page:{tok.page_id}", 32) if tok.kind == "page" else (f"fb:user:{tok.user_id}", 4)
-
-
-FBHandler = Callable[["Emulator", Request, "re.Match[str]", Token], Response]
-
-
-def graph_api(kinds: tuple[str, ...] = ("access", "page")) -> Callable[[FBHandler], Handler]:
-    """Authenticate, count the call against the hourly budget, report usage headers."""
-
-    def wrap(fn: FBHandler) -> Handler:
-        def handler(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-            with emu.lock:
-                tok = graph.authenticate(emu, P, req, kinds)
-                if isinstance(tok, Response):
-                    return tok
-                key, code = _throttle_key(tok)
-                limit = emu.config.facebook_calls_per_hour
-                q = emu.state.limits.moving(key, limit, HOUR, emu.now_ts())
-                if not q.allowed:
-                    return graph.throttled(code, q.reset - emu.now_ts(), tok.page_id or "")
-            resp = fn(emu, req, m, tok)
-            header = "X-Page-Usage" if tok.kind == "page" else "X-App-Usage"
-            return resp.with_header(header, graph.usage_header(q.used, q.limit))
-
-        return handler
-
-    return wrap
-
-
-# ---------------------------------------------------------------------- OAuth
-@table.add("GET", V + "/dialog/oauth", "authorize")
-def dialog(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    return oauth.authorize(emu, P, req)
-
-
-@table.add("GET", V + "/oauth/access_token", "token")
-def access_token(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    client_id = req.param("client_id")
-    if not client_id:
-        return bad_param("Missing client_id parameter.")
-    if not req.param("client_secret"):
-        return bad_param("Missing client_secret parameter.")
-    if req.param("grant_type") == "fb_exchange_token":
-        value = req.param("fb_exchange_token")
-        problem = oauth.token_problem(emu, P, value, ("access",))
-        if problem:
-            return graph.token_error(problem)
-        old = emu.state.tokens[value or ""]
-        tok = oauth.issue(
-            emu, P, "access", old.user_id, client_id, LONG_TTL, tag="ut", long_lived=True
-        )
-        tok.scope = old.scope
-        return json_response(
-            200, {"access_token": tok.value, "token_type": "bearer", "expires_in": LONG_TTL}
-        )
-    if not req.param("code"):
-        return bad_param("Missing code parameter.")
-    record = oauth.redeem_code(
-        emu,
-        P,
-        code=req.param("code"),
-        client_id=client_id,
-        redirect_uri=req.param("redirect_uri") or "",
-        verifier=req.param("code_verifier"),
-    )
-    if isinstance(record, str):
-        if "redirect_uri" in record:
-            return bad_param(
-                "Error validating verification code. Please make sure your redirect_uri is "
-                "identical to the one you used in the OAuth dialog request",
-                36008,
-            )
-        if "already used" in record:
-            return bad_param("This authorization code has been used.", 36009)
-        return bad_param(f"Invalid verification code format. ({record})", 36007)
-    tok = oauth.issue(emu, P, "access", record.user_id, client_id, SHORT_TTL, tag="ut")
-    tok.scope = record.scope
-    body = {"access_token": tok.value, "token_type": "bearer", "expires_in": SHORT_TTL}
-    return json_response(200, body)
-
-
-def _user(emu: Emulator, tok: Token) -> User:
-    user = emu.state.find_user(P, user_id=tok.user_id)
-    assert user is not None
-    return user
-
-
-@table.add("GET", V + "/me", "account", locked=False)
-@graph_api()
-def me(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Response:
-    with emu.lock:
-        user = _user(emu, tok)
-    if tok.kind == "page":
-        return json_response(200, {"id": user.page_id, "name": user.page_name})
-    return json_response(200, {"id": user.id, "name": user.name})
-
-
-@table.add("GET", V + "/me/accounts", "account", locked=False)
-@graph_api(("access",))
-def accounts(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Response:
-    with emu.lock:
-        user = _user(emu, tok)
-        page_token = emu.state.tokens.get(tok.page_token or "")
-        if page_token is None:
-            lifetime = None if tok.long_lived else (tok.expires_at or 0) - emu.now_ts()
-            page_token = oauth.issue(
-                emu, P, "page", user, tok.client_id, lifetime, tag="pt", page_id=user.page_id
-            )
-            tok.page_token = page_token.value
-        item = {
-            "access_token": page_token.value,
-            "category": "Software",
-            "category_list": [{"id": "2211", "name": "Software"}],
-            "name": user.page_name,
-            "id": user.page_id,
-            "tasks": ["ADVERTISE", "ANALYZE", "CREATE_CONTENT", "MESSAGING", "MODERATE", "MANAGE"],
-        }
-    return json_response(200, {"data": [item], "paging": {"cursors": {"before": "", "after": ""}}})
 
 
 # ---------------------------------------------------------------------- posting
@@ -232,7 +110,7 @@ def feed_post(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Resp
             return bad_param("(#100) The message is too long.")
         if _is_duplicate(emu, m["page"], message, link):
             return graph.duplicate_post()
-        user = _user(emu, tok)
+        user = page_owner(emu, tok)
         post = _new_post(emu, req, m["page"], message, link=link, user_id=user.id)
         return json_response(200, {"id": post.external_id})
 
@@ -262,7 +140,7 @@ def photo_post(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Res
     message = req.param("message") or req.param("caption") or ""
     with emu.lock:
         photo_id = emu.state.new_id("fb_photo")
-        user = _user(emu, tok)
+        user = page_owner(emu, tok)
         post = _new_post(
             emu,
             req,

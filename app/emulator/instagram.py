@@ -13,12 +13,15 @@ graph.instagram.com; the Graph version segment, e.g. /v25.0, is optional):
     POST /v25.0/{ig-user-id}/media_publish?creation_id=   -> {"id": media id}
     GET  /v25.0/{ig-user-id}/content_publishing_limit?fields=quota_usage,config
     GET  /v25.0/{ig-user-id}/media?fields=id,caption,timestamp   (newest first)
-    GET  /v25.0/{media-id}/insights?metric=reach,likes,comments,shares,saved,total_interactions,views
+    GET  /v25.0/{media-id}/insights?metric=reach,likes,comments,shares,saved,
+         total_interactions,views
 
 Containers stay IN_PROGRESS for `container_polls` status reads (default 1), then FINISHED;
 they expire after 24 h. A video that is not MP4/MOV turns the container to ERROR. Publishing
 an unfinished container gives 9007/2207027; an expired one -2/2207020; an already published
 one 9007/2207006 (look the media up instead). The 50-per-24-h quota is a moving window.
+
+OAuth and token endpoints live in app.emulator.instagram_auth.
 """
 
 from __future__ import annotations
@@ -26,22 +29,21 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from app.emulator import graph, oauth
+from app.emulator import graph, instagram_auth
 from app.emulator.graph import bad_param, graph_error
+from app.emulator.instagram_auth import user_token
 from app.emulator.media import MIB, FetchError, fetch, image_kind, is_video, jpeg_size
 from app.emulator.routes import GRAPH_VERSION as V
 from app.emulator.routes import PlatformAPI, Route, RouteTable
-from app.emulator.state import PLATFORM_OF, Container, Post, Token, utc
+from app.emulator.state import PLATFORM_OF, Container, Post, utc
 from app.emulator.wire import Request, Response, json_response
 
 if TYPE_CHECKING:
     from app.emulator.core import Emulator
 
 P = "instagram"
-SHORT_TTL = 3600
-LONG_TTL = 5184000
 DAY = 86400
-table = RouteTable()
+table = RouteTable(list(instagram_auth.table.routes))
 STATUS_TEXT = {
     "IN_PROGRESS": "In Progress: Media is still being processed.",
     "FINISHED": "Finished: Media has been uploaded and it is ready to be published.",
@@ -56,92 +58,6 @@ def ig_error(message: str, code: int, subcode: int, title: str = "", msg: str = 
     return graph_error(
         400, message, code, subcode=subcode, user_title=title or None, user_msg=msg or None
     )
-
-
-def _old_oauth_error(message: str) -> Response:
-    return json_response(
-        400, {"error_type": "OAuthException", "code": 400, "error_message": message}
-    )
-
-
-def _user_token(emu: Emulator, req: Request, user_id: str | None = None) -> Token | Response:
-    result = graph.authenticate(emu, P, req)
-    if isinstance(result, Token) and user_id is not None and user_id != result.user_id:
-        return graph.no_object(user_id)
-    return result
-
-
-# ---------------------------------------------------------------------- OAuth
-@table.add("GET", "/oauth/authorize", "authorize")
-def authorize(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    return oauth.authorize(emu, P, req)
-
-
-@table.add("POST", "/oauth/access_token", "token")
-def access_token(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    for name in ("client_id", "client_secret", "grant_type", "redirect_uri", "code"):
-        if not req.param(name):
-            return _old_oauth_error(f"Missing required field {name}")
-    if req.param("grant_type") != "authorization_code":
-        return _old_oauth_error("Invalid grant_type")
-    record = oauth.redeem_code(
-        emu,
-        P,
-        code=req.param("code"),
-        client_id=req.param("client_id"),
-        redirect_uri=req.param("redirect_uri"),
-        verifier=req.param("code_verifier"),
-    )
-    if isinstance(record, str):
-        return _old_oauth_error(f"Error validating verification code: {record}")
-    tok = oauth.issue(emu, P, "access", record.user_id, record.client_id, SHORT_TTL, tag="at")
-    tok.scope = record.scope
-    return json_response(200, {"access_token": tok.value, "user_id": int(record.user_id)})
-
-
-def _long_lived(emu: Emulator, old: Token) -> Response:
-    tok = oauth.issue(
-        emu, P, "access", old.user_id, old.client_id, LONG_TTL, tag="at", long_lived=True
-    )
-    tok.scope = old.scope
-    body = {"access_token": tok.value, "token_type": "bearer", "expires_in": LONG_TTL}
-    return json_response(200, body)
-
-
-@table.add("GET", V + "/access_token", "token")
-def exchange(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    if req.param("grant_type") != "ig_exchange_token":
-        return bad_param("(#100) grant_type must be ig_exchange_token")
-    if not req.param("client_secret"):
-        return bad_param("(#100) Missing client_secret parameter.")
-    old = _user_token(emu, req)
-    if isinstance(old, Response):
-        return old
-    return _long_lived(emu, old)
-
-
-@table.add("GET", V + "/refresh_access_token", "token")
-def refresh(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    if req.param("grant_type") != "ig_refresh_token":
-        return bad_param("(#100) grant_type must be ig_refresh_token")
-    old = _user_token(emu, req)
-    if isinstance(old, Response):
-        return old
-    if not old.long_lived:
-        return bad_param("(#100) Only long-lived access tokens can be refreshed.")
-    if emu.now_ts() - old.issued_at < DAY:
-        return bad_param("(#100) The access token must be at least 24 hours old to be refreshed.")
-    return _long_lived(emu, old)
-
-
-@table.add("GET", V + "/me", "account")
-def me(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    tok = _user_token(emu, req)
-    if isinstance(tok, Response):
-        return tok
-    user = emu.state.find_user(P, user_id=tok.user_id)
-    assert user is not None
-    return json_response(200, {"user_id": user.id, "username": user.handle, "id": user.id})
 
 
 # ---------------------------------------------------------------------- containers
@@ -197,7 +113,7 @@ def _video_ok(emu: Emulator, url: str) -> bool | Response:
 @table.add("POST", V + r"/(?P<uid>\d+)/media", "media_upload", locked=False)
 def create_container(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     with emu.lock:
-        tok = _user_token(emu, req, m["uid"])
+        tok = user_token(emu, req, m["uid"])
         if isinstance(tok, Response):
             return tok
     image_url, video_url = req.param("image_url"), req.param("video_url")
@@ -267,7 +183,7 @@ def fail_container(emu: Emulator, container_id: str) -> None:
 
 @table.add("GET", V + r"/(?P<id>\d+)", "container_status")
 def get_object(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    tok = _user_token(emu, req)
+    tok = user_token(emu, req)
     if isinstance(tok, Response):
         return tok
     fields = graph.split_fields(req.param("fields")) or ["id"]
@@ -305,7 +221,7 @@ def _quota(emu: Emulator, uid: str, consume: bool) -> Any:
 
 @table.add("POST", V + r"/(?P<uid>\d+)/media_publish", "publish")
 def media_publish(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    tok = _user_token(emu, req, m["uid"])
+    tok = user_token(emu, req, m["uid"])
     if isinstance(tok, Response):
         return tok
     creation_id = req.param("creation_id")
@@ -356,7 +272,7 @@ def media_publish(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
 
 @table.add("GET", V + r"/(?P<uid>\d+)/content_publishing_limit", "account")
 def publishing_limit(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    tok = _user_token(emu, req, m["uid"])
+    tok = user_token(emu, req, m["uid"])
     if isinstance(tok, Response):
         return tok
     q = _quota(emu, tok.user_id, consume=False)
@@ -371,7 +287,7 @@ def publishing_limit(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
 
 @table.add("GET", V + r"/(?P<uid>\d+)/media", "lookup")
 def list_media(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    tok = _user_token(emu, req, m["uid"])
+    tok = user_token(emu, req, m["uid"])
     if isinstance(tok, Response):
         return tok
     fields = graph.split_fields(req.param("fields")) or ["id"]
@@ -387,7 +303,7 @@ def list_media(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
 
 @table.add("GET", V + r"/(?P<mid>\d+)/insights", "metrics")
 def insights(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    tok = _user_token(emu, req)
+    tok = user_token(emu, req)
     if isinstance(tok, Response):
         return tok
     post = emu.state.post(P, m["mid"])

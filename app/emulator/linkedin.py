@@ -19,6 +19,8 @@ seeded in the past keeps working). POST /rest/posts also needs
 `X-Restli-Protocol-Version: 2.0.0` (else 400). Access tokens live 60 days; refresh tokens 365
 days, not rotated, and a refresh does not extend them. 100 posts per member per UTC day, then
 429 until midnight UTC (LinkedIn sends no reset header).
+
+OAuth and token endpoints live in app.emulator.linkedin_auth.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from app.emulator import oauth
+from app.emulator import linkedin_auth, linkedin_media
+from app.emulator.linkedin_auth import li_error, rest_auth, token_error
 from app.emulator.routes import PlatformAPI, Route, RouteTable
 from app.emulator.state import PLATFORM_OF, Post, Token, utc
 from app.emulator.wire import Request, Response, empty_response, json_response
@@ -36,160 +39,15 @@ if TYPE_CHECKING:
     from app.emulator.core import Emulator
 
 P = "linkedin"
-ACCESS_TTL = 5184000
-REFRESH_TTL = 31536000
 MAX_COMMENTARY = 3000
 REQUIRED = ("author", "commentary", "visibility", "distribution", "lifecycleState")
-table = RouteTable()
-
-
-def li_error(status: int, message: str, **extra: Any) -> Response:
-    return json_response(status, {"message": message, "status": status, **extra})
-
-
-def token_error(problem: str) -> Response:
-    if problem == "expired":
-        return li_error(401, "The token used in the request has expired", serviceErrorCode=65602)
-    if problem == "revoked":
-        return li_error(
-            401,
-            "The token used in the request has been revoked by the user",
-            serviceErrorCode=65601,
-        )
-    return li_error(401, "Invalid access token", serviceErrorCode=65600)
-
-
-def _auth(emu: Emulator, req: Request) -> Token | Response:
-    value = req.bearer()
-    problem = oauth.token_problem(emu, P, value, ("access",))
-    return token_error(problem) if problem else emu.state.tokens[value or ""]
-
-
-def _version_problem(req: Request) -> Response | None:
-    version = req.header("LinkedIn-Version")
-    if not version:
-        return json_response(
-            400,
-            {
-                "status": 400,
-                "code": "VERSION_MISSING",
-                "message": "A version must be present. Please specify a version by adding the "
-                "LinkedIn-Version header.",
-            },
-        )
-    m = re.fullmatch(r"(\d{4})(\d{2})(?:\.\d{2})?", version.strip())
-    if not m or int(m[1]) < 2022 or not 1 <= int(m[2]) <= 12:
-        return json_response(
-            426,
-            {
-                "status": 426,
-                "code": "NONEXISTENT_VERSION",
-                "message": f"Requested version {version} is not active",
-            },
-        )
-    return None
-
-
-def _rest(emu: Emulator, req: Request) -> Token | Response:
-    return _version_problem(req) or _auth(emu, req)
-
-
-def _oauth_error(description: str, error: str = "invalid_request") -> Response:
-    return json_response(400, {"error": error, "error_description": description})
-
-
-# ---------------------------------------------------------------------- OAuth
-@table.add("GET", "/oauth/v2/authorization", "authorize")
-def authorize(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    return oauth.authorize(emu, P, req)
-
-
-@table.add("POST", "/oauth/v2/accessToken", "token")
-def access_token(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    basic_id, basic_secret = oauth.basic_credentials(req)
-    client_id = req.form.get("client_id") or basic_id
-    secret = req.form.get("client_secret") or basic_secret
-    if not client_id:
-        return _oauth_error('A required parameter "client_id" is missing')
-    grant = req.form.get("grant_type")
-    now = emu.now_ts()
-    if grant == "authorization_code":
-        if not secret and not req.form.get("code_verifier"):
-            return _oauth_error('A required parameter "client_secret" is missing')
-        record = oauth.redeem_code(
-            emu,
-            P,
-            code=req.form.get("code"),
-            client_id=client_id,
-            redirect_uri=req.form.get("redirect_uri") or "",
-            verifier=req.form.get("code_verifier"),
-        )
-        if isinstance(record, str):
-            return _oauth_error(
-                "Unable to retrieve access token: appid/redirect uri/code verifier does not "
-                "match authorization code. Or authorization code expired. Or external member "
-                "binding exists",
-                "invalid_grant" if "expired" in record else "invalid_request",
-            )
-        access = oauth.issue(emu, P, "access", record.user_id, client_id, ACCESS_TTL, tag="at")
-        refresh = oauth.issue(emu, P, "refresh", record.user_id, client_id, REFRESH_TTL, tag="rt")
-        access.scope = refresh.scope = record.scope
-        body = {
-            "access_token": access.value,
-            "expires_in": ACCESS_TTL,
-            "refresh_token": refresh.value,
-            "refresh_token_expires_in": REFRESH_TTL,
-            "scope": record.scope,
-        }
-        return json_response(200, body)
-    if grant == "refresh_token":
-        value = req.form.get("refresh_token")
-        if not secret:
-            return _oauth_error('A required parameter "client_secret" is missing')
-        problem = oauth.token_problem(emu, P, value, ("refresh",))
-        if problem or emu.state.tokens[value or ""].client_id != client_id:
-            return _oauth_error(
-                "The provided authorization grant or refresh token is invalid, expired or revoked",
-                "invalid_grant",
-            )
-        old = emu.state.tokens[value or ""]
-        access = oauth.issue(emu, P, "access", old.user_id, client_id, ACCESS_TTL, tag="at")
-        access.scope = old.scope
-        remaining = int((old.expires_at or now) - now)
-        body = {
-            "access_token": access.value,
-            "expires_in": ACCESS_TTL,
-            "refresh_token": old.value,
-            "refresh_token_expires_in": remaining,
-            "scope": old.scope,
-        }
-        return json_response(200, body)
-    return _oauth_error("Unsupported grant_type", "unsupported_grant_type")
-
-
-@table.add("GET", "/v2/userinfo", "account")
-def userinfo(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    tok = _auth(emu, req)
-    if isinstance(tok, Response):
-        return tok
-    user = emu.state.find_user(P, user_id=tok.user_id)
-    assert user is not None
-    given, _, family = user.name.partition(" ")
-    body = {
-        "sub": user.id,
-        "name": user.name,
-        "given_name": given,
-        "family_name": family,
-        "locale": {"country": "US", "language": "en"},
-        "email_verified": False,
-    }
-    return json_response(200, body)
+table = RouteTable(linkedin_auth.table.routes + linkedin_media.table.routes)
 
 
 # ---------------------------------------------------------------------- posts
 @table.add("POST", "/rest/posts", "publish")
 def create_post(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    tok = _rest(emu, req)
+    tok = rest_auth(emu, req)
     if isinstance(tok, Response):
         return tok
     if req.header("X-Restli-Protocol-Version") != "2.0.0":
@@ -266,7 +124,7 @@ def _element(post: Post) -> dict[str, Any]:
 
 @table.add("GET", "/rest/posts", "lookup")
 def find_posts(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    tok = _rest(emu, req)
+    tok = rest_auth(emu, req)
     if isinstance(tok, Response):
         return tok
     if req.query.get("q") != "author" or not req.query.get("author"):
@@ -291,7 +149,7 @@ def _own_post(emu: Emulator, urn: str) -> Post | None:
 
 @table.add("GET", r"/rest/posts/(?P<urn>urn:li:\w+:\d+)", "lookup")
 def get_post(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    tok = _rest(emu, req)
+    tok = rest_auth(emu, req)
     if isinstance(tok, Response):
         return tok
     post = _own_post(emu, m["urn"])
@@ -302,7 +160,7 @@ def get_post(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
 
 @table.add("DELETE", r"/rest/posts/(?P<urn>urn:li:\w+:\d+)", "delete")
 def delete_post(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    tok = _rest(emu, req)
+    tok = rest_auth(emu, req)
     if isinstance(tok, Response):
         return tok
     post = _own_post(emu, m["urn"])
@@ -320,7 +178,7 @@ def _metrics(emu: Emulator, post: Post) -> dict[str, int]:
 
 @table.add("GET", r"/rest/socialActions/(?P<urn>urn:li:\w+:\d+)", "metrics")
 def social_actions(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    tok = _rest(emu, req)
+    tok = rest_auth(emu, req)
     if isinstance(tok, Response):
         return tok
     post = _own_post(emu, m["urn"])
@@ -358,7 +216,7 @@ def _urn_list(value: str | None) -> list[str]:
 
 @table.add("GET", "/rest/organizationalEntityShareStatistics", "metrics")
 def share_statistics(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    tok = _rest(emu, req)
+    tok = rest_auth(emu, req)
     if isinstance(tok, Response):
         return tok
     org = req.query.get("organizationalEntity")
@@ -398,7 +256,7 @@ def fault_response(
         )
     if kind == "invalid_token":
         if route.endpoint == "token":
-            return _oauth_error(
+            return linkedin_auth.oauth_error(
                 "The provided authorization grant or refresh token is invalid, expired or revoked",
                 "invalid_grant",
             )

@@ -20,6 +20,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -96,7 +97,7 @@ class _Handler(BaseHTTPRequestHandler):
         lines = [
             f"HTTP/1.1 {resp.status} {reason}",
             f"Server: {self.server_version}",
-            f"Date: {self.date_time_string()}",
+            f"Date: {formatdate(self.server.emulator.now_ts(), usegmt=True)}",  # emulator clock
         ]
         if resp.content_type and resp.status != 204:
             lines.append(f"Content-Type: {resp.content_type}")

@@ -19,186 +19,39 @@ problem+JSON. Every API response carries `x-rate-limit-limit/remaining/reset` fo
 bucket (per user): posting 300 per 15 min by default; reads 900, deletes 50, media 500.
 Identical text from the same account within 24 h is refused with X's duplicate-content 403.
 Scopes are recorded but not enforced.
+
+OAuth and token endpoints live in app.emulator.x_auth, media upload in app.emulator.x_media,
+shared errors and rate limits in app.emulator.x_wire.
 """
 
 from __future__ import annotations
 
-import base64
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from app.emulator import oauth
-from app.emulator.media import image_kind, is_video
+from app.emulator import oauth, x_auth, x_media
 from app.emulator.ratelimit import Quota
-from app.emulator.routes import Handler, PlatformAPI, Route, RouteTable
-from app.emulator.state import PLATFORM_OF, Post, Token, Upload, iso_z, parse_iso, utc
+from app.emulator.routes import PlatformAPI, Route, RouteTable
+from app.emulator.state import PLATFORM_OF, Post, Token, iso_z, parse_iso, utc
 from app.emulator.wire import Request, Response, json_response
+from app.emulator.x_media import MEDIA_TTL
+from app.emulator.x_wire import (
+    PROBLEMS,
+    api,
+    duplicate,
+    invalid_request,
+    problem,
+    quota,
+    too_many,
+    unauthorized,
+    with_rate,
+)
 
 if TYPE_CHECKING:
     from app.emulator.core import Emulator
 
 P = "twitter"
-ACCESS_TTL = 7200
-REFRESH_TTL = 180 * 86400
-MEDIA_TTL = 86400
-PROBLEMS = "https://api.twitter.com/2/problems/"
-table = RouteTable()
-
-
-def problem(
-    status: int, title: str, detail: str, type_: str = "about:blank", **extra: Any
-) -> Response:
-    body = {"title": title, "detail": detail, "type": type_, "status": status, **extra}
-    resp = json_response(status, body)
-    resp.content_type = "application/problem+json"
-    return resp
-
-
-def invalid_request(message: str, parameter: str | None = None, value: Any = None) -> Response:
-    error: dict[str, Any] = {"message": message}
-    if parameter:
-        error["parameters"] = {parameter: [value] if value is not None else []}
-    body = {
-        "errors": [error],
-        "title": "Invalid Request",
-        "detail": "One or more parameters to your request was invalid.",
-        "type": PROBLEMS + "invalid-request",
-    }
-    resp = json_response(400, body)
-    resp.content_type = "application/problem+json"
-    return resp
-
-
-def unauthorized() -> Response:
-    return problem(401, "Unauthorized", "Unauthorized")
-
-
-def too_many() -> Response:
-    return problem(429, "Too Many Requests", "Too Many Requests")
-
-
-def duplicate() -> Response:
-    return problem(
-        403, "Forbidden", "You are not allowed to create a Tweet with duplicate content."
-    )
-
-
-def oauth_error(description: str, error: str = "invalid_request") -> Response:
-    return json_response(400, {"error": error, "error_description": description})
-
-
-# ---------------------------------------------------------------------- rate limits
-BUCKETS = {
-    "publish": ("x_posts_limit", "x_posts_window_s"),
-    "read": ("x_read_limit", None),
-    "delete": ("x_delete_limit", None),
-    "media": ("x_media_limit", None),
-}
-
-
-def quota(emu: Emulator, bucket: str, user: str, *, consume: bool = True) -> Quota:
-    limit_name, window_name = BUCKETS[bucket]
-    limit = getattr(emu.config, limit_name)
-    window = getattr(emu.config, window_name) if window_name else 900
-    key = f"x:{bucket}:{user}"
-    return emu.state.limits.fixed(key, limit, window, emu.now_ts(), consume=consume)
-
-
-def with_rate(resp: Response, q: Quota) -> Response:
-    resp.headers += [
-        ("x-rate-limit-limit", str(q.limit)),
-        ("x-rate-limit-remaining", str(q.remaining)),
-        ("x-rate-limit-reset", str(q.reset)),
-    ]
-    return resp
-
-
-XHandler = Callable[["Emulator", Request, "re.Match[str]", Token], Response]
-
-
-def api(bucket: str) -> Callable[[XHandler], Handler]:
-    """Authenticate with the bearer token, count the call in `bucket`, add the headers."""
-
-    def wrap(fn: XHandler) -> Handler:
-        def handler(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-            token = oauth.valid_token(emu, P, req.bearer())
-            if token is None:
-                return with_rate(unauthorized(), quota(emu, bucket, "anonymous", consume=False))
-            q = quota(emu, bucket, token.user_id)
-            if not q.allowed:
-                return with_rate(too_many(), q)
-            return with_rate(fn(emu, req, m, token), q)
-
-        return handler
-
-    return wrap
-
-
-# ---------------------------------------------------------------------- OAuth
-@table.add("GET", "/i/oauth2/authorize", "authorize")
-def authorize(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    return oauth.authorize(emu, P, req, require_pkce=True)
-
-
-def _issue_pair(emu: Emulator, user_id: str, client_id: str, scope: str) -> dict[str, Any]:
-    access = oauth.issue(emu, P, "access", user_id, client_id, ACCESS_TTL, tag="at", scope=scope)
-    body: dict[str, Any] = {
-        "token_type": "bearer",
-        "expires_in": ACCESS_TTL,
-        "access_token": access.value,
-        "scope": scope,
-    }
-    if "offline.access" in scope.split():
-        refresh = oauth.issue(
-            emu, P, "refresh", user_id, client_id, REFRESH_TTL, tag="rt", scope=scope
-        )
-        body["refresh_token"] = refresh.value
-    return body
-
-
-@table.add("POST", "/2/oauth2/token", "token")
-def token(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    basic_id, basic_secret = oauth.basic_credentials(req)
-    if req.header("Authorization") and not (basic_id and basic_secret):
-        return json_response(401, {"error": "invalid_client", "error_description": "Bad client"})
-    client_id = req.form.get("client_id") or basic_id
-    if not client_id:
-        return oauth_error("Missing required parameter [client_id].")
-    grant = req.form.get("grant_type")
-    if grant == "authorization_code":
-        for name in ("code", "redirect_uri", "code_verifier"):
-            if not req.form.get(name):
-                return oauth_error(f"Missing required parameter [{name}].")
-        record = oauth.redeem_code(
-            emu,
-            P,
-            code=req.form["code"],
-            client_id=client_id,
-            redirect_uri=req.form["redirect_uri"],
-            verifier=req.form["code_verifier"],
-        )
-        if isinstance(record, str):
-            return oauth_error("Value passed for the authorization code was invalid.")
-        return json_response(200, _issue_pair(emu, record.user_id, client_id, record.scope))
-    if grant == "refresh_token":
-        value = req.form.get("refresh_token")
-        if oauth.token_problem(emu, P, value, ("refresh",)):
-            return oauth_error("Value passed for the token was invalid.")
-        old = emu.state.tokens[value or ""]
-        if old.client_id != client_id:
-            return oauth_error("Value passed for the token was invalid.")
-        old.used = True  # rotation: a refresh token works once
-        return json_response(200, _issue_pair(emu, old.user_id, client_id, old.scope))
-    return oauth_error("Unsupported grant type.", "unsupported_grant_type")
-
-
-@table.add("POST", "/2/oauth2/revoke", "token")
-def revoke_token(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    record = emu.state.tokens.get(req.form.get("token") or "")
-    if record is not None and record.platform == P:
-        record.revoked = True
-    return json_response(200, {"revoked": True})
+table = RouteTable(x_auth.table.routes + x_media.table.routes)
 
 
 # ---------------------------------------------------------------------- posts
@@ -379,63 +232,6 @@ def user_tweets(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Re
     return json_response(200, {"data": [render(emu, p, fields) for p in found], "meta": meta})
 
 
-# ---------------------------------------------------------------------- media
-def _media_body(upload: Upload) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": upload.id,
-        "media_key": f"3_{upload.id}",
-        "size": upload.size,
-        "expires_after_secs": MEDIA_TTL,
-    }
-    if upload.state != "succeeded" or upload.mime.startswith("video"):
-        data["processing_info"] = {"state": upload.state}
-    return {"data": data}
-
-
-@table.add("POST", "/2/media/upload", "media_upload")
-@api("media")
-def media_upload(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Response:
-    command = (req.param("command") or "").upper()
-    category = req.param("media_category") or "tweet_image"
-    now = emu.now_ts()
-    if command == "INIT":
-        upload = Upload(emu.state.new_id("x_media"), tok.user_id, now, 0, category, "")
-        upload.mime = req.param("media_type") or "application/octet-stream"
-        upload.state = "pending"
-        upload.total_bytes = int(req.param("total_bytes") or 0)
-        emu.state.uploads[upload.id] = upload
-        return json_response(200, _media_body(upload))
-    if command in ("APPEND", "FINALIZE", "STATUS"):
-        upload = emu.state.uploads.get(req.param("media_id") or "")
-        if upload is None or upload.user_id != tok.user_id:
-            return invalid_request("Invalid media_id.", "media_id")
-        if command == "APPEND":
-            part = req.files.get("media")
-            data = part.data if part else base64.b64decode(req.param("media_data") or "")
-            upload.size += len(data)
-            return Response(status=204, content_type=None)
-        if command == "FINALIZE":
-            if upload.total_bytes and upload.size != upload.total_bytes:
-                return invalid_request("Media size does not match total_bytes.", "media_id")
-            upload.state = "succeeded"
-        return json_response(200, _media_body(upload))
-    if command:
-        return invalid_request(f"Unknown command {command}.", "command")
-    part = req.files.get("media")
-    data = part.data if part else base64.b64decode(req.param("media_data") or "")
-    if not data:
-        return invalid_request("A `media` file is required.", "media")
-    kind = image_kind(data)
-    mime = f"image/{kind}" if kind else ("video/mp4" if is_video(data) else "")
-    if not mime:
-        return invalid_request("Unsupported media type.", "media")
-    if mime.startswith("image") and len(data) > 5 * 1024 * 1024:
-        return invalid_request("Images must be at most 5 MB.", "media")
-    upload = Upload(emu.state.new_id("x_media"), tok.user_id, now, len(data), category, mime)
-    emu.state.uploads[upload.id] = upload
-    return json_response(200, _media_body(upload))
-
-
 # ---------------------------------------------------------------------- faults
 _BUCKET_OF = {"publish": "publish", "delete": "delete", "media_upload": "media"}
 
@@ -445,7 +241,7 @@ def fault_response(
 ) -> Response:
     if route.endpoint in ("token", "authorize"):
         if kind in ("invalid_token", "revoked_refresh", "duplicate"):
-            return oauth_error("Value passed for the token was invalid.")
+            return x_auth.oauth_error("Value passed for the token was invalid.")
         if kind == "429":
             return too_many()
         return problem(int(kind), *_STATUS_TEXT.get(kind, _STATUS_TEXT["500"]))

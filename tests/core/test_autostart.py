@@ -118,10 +118,13 @@ def test_linux_default_command_runs_this_python_and_main_py(linux):
     assert args == [sys.executable, str(main_py)]
 
 
-def test_frozen_default_command_is_the_bundle_executable(monkeypatch):
+def test_frozen_default_command_is_the_bundle_executable(linux, monkeypatch):
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "executable", "/opt/herald/herald")
+    monkeypatch.delenv("APPIMAGE", raising=False)
     assert autostart.default_command() == ["/opt/herald/herald"]
+    monkeypatch.setenv("APPIMAGE", "/home/ann/Apps/Herald.AppImage")
+    assert autostart.default_command() == ["/home/ann/Apps/Herald.AppImage"]
 
 
 def test_relative_xdg_config_home_is_ignored(linux, tmp_path, monkeypatch):

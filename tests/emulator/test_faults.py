@@ -1,4 +1,4 @@
-"""Fault injection: every kind, per platform envelope, next-N and probability, SPEC and control API."""
+"""Fault injection: each kind in each envelope, next-N, probability, SPEC, control API."""
 
 from __future__ import annotations
 
@@ -312,7 +312,8 @@ def test_probability_is_seeded() -> None:
 
 def test_spec_grammar() -> None:
     rules = parse_spec(
-        "twitter:publish:503:0.2, instagram:*:timeout:next=3,linkedin:publish:429:next=1:reset_in=120,"
+        "twitter:publish:503:0.2, instagram:*:timeout:next=3,"
+        "linkedin:publish:429:next=1:reset_in=120,"
         "x:token:revoked_refresh:p=1"
     )
     assert [(r.platform, r.endpoint, r.kind, r.probability, r.count) for r in rules] == [

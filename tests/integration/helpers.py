@@ -94,14 +94,22 @@ def image(path: Path) -> Path:
 
 
 def seed_posts(
-    db: Database, count: int, due: datetime, picture: Path, prefix: str = "post"
+    db: Database,
+    count: int,
+    due: datetime,
+    picture: Path | None,
+    prefix: str = "post",
+    platforms: Sequence[str] | None = None,
 ) -> None:
     """`count` posts due at `due`, each to every account, each with the picture (Instagram
     needs one). Bulk inserts: the composer's checks are tested elsewhere."""
     with db.session() as s:
         ws = s.scalar(select(Workspace.id))
-        accounts = list(s.scalars(select(Account.id).order_by(Account.id)))
-        media = Media(
+        q = select(Account.id).order_by(Account.id)
+        if platforms is not None:
+            q = q.where(Account.platform.in_(list(platforms)))
+        accounts = list(s.scalars(q))
+        media = picture and Media(
             workspace_id=ws,
             path=str(picture),
             original_name=picture.name,
@@ -112,8 +120,9 @@ def seed_posts(
             height=1080,
             created_at=due,
         )
-        s.add(media)
-        s.flush()
+        if media:
+            s.add(media)
+            s.flush()
         first = (s.scalar(select(Post.id).order_by(Post.id.desc()).limit(1)) or 0) + 1
         s.execute(
             insert(Post),
@@ -131,10 +140,11 @@ def seed_posts(
                 for i in range(count)
             ],
         )
-        s.execute(
-            insert(PostMedia),
-            [{"post_id": first + i, "media_id": media.id, "position": 0} for i in range(count)],
-        )
+        if media:
+            s.execute(
+                insert(PostMedia),
+                [{"post_id": first + i, "media_id": media.id, "position": 0} for i in range(count)],
+            )
         s.execute(
             insert(Target),
             [

@@ -138,5 +138,8 @@ def test_bundle_carries_its_data_files(bundle):
     assert list(contents.glob("keyring-*.dist-info/entry_points.txt"))
     for name in (p.name for p in (ROOT / "resources").glob("*") if p.is_file()):
         assert (contents / "resources" / name).is_file()
-    assert (contents / "share" / "applications" / "herald.desktop").is_file()
-    assert (contents / "share" / "icons" / "hicolor" / "48x48" / "apps" / "herald.png").is_file()
+    if sys.platform not in ("win32", "darwin"):  # XDG desktop files for installers
+        assert (contents / "share" / "applications" / "herald.desktop").is_file()
+        hicolor = contents / "share" / "icons" / "hicolor"
+        assert (hicolor / "48x48" / "apps" / "herald.png").is_file()
+        assert (hicolor / "scalable" / "apps" / "herald.svg").is_file()

@@ -114,6 +114,14 @@ def claim_due(
     """
     if limit <= 0:
         return []
+    with db.session() as s:  # a read first: the write lock only when there is work
+        probe = (
+            select(Target.id)
+            .join(Account, Account.id == Target.account_id)
+            .join(Post, Post.id == Target.post_id)
+        )
+        if s.scalar(probe.where(_claimable(now)).limit(1)) is None:
+            return []
     with write_session(db) as s:
         defaults = budgets if budgets is not None else ratelimits.load_defaults(s)
         claimed = _take(
@@ -184,6 +192,10 @@ def claim_expired(
     the post exists."""
     if limit <= 0:
         return []
+    with db.session() as s:  # a read first: most cycles find no expired lease
+        probe = select(Target.id).join(Account, Account.id == Target.account_id)
+        if s.scalar(probe.where(_expired(now)).limit(1)) is None:
+            return []
     with write_session(db) as s:
         taken = _take(
             s,

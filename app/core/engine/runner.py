@@ -24,17 +24,16 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from sqlalchemy import select
-
 from app.constants import Platform
 from app.core import events as ev
 from app.core.accounts import AccountInfo, AccountService
 from app.core.clock import Clock
 from app.core.db import Database
 from app.core.engine import claim, policy, ratelimits, reconcile, store
+from app.core.engine.group import GroupCommit
 from app.core.engine.missed import Missed, grace_period, mark_missed
 from app.core.engine.txn import write_session
-from app.core.models import Account, AccountStatus, Target
+from app.core.models import AccountStatus
 from app.core.ports import (
     AccountRef,
     AppCredentials,
@@ -126,6 +125,10 @@ class NetworkState:
         return "online" if self.online else "waiting for network"
 
 
+#: how long an account's row (status, settings) is reused before being read again
+ACCOUNT_INFO_TTL_S = 2.0
+
+
 def default_owner() -> str:
     return f"{socket.gethostname()[:40]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
@@ -169,6 +172,10 @@ class PublishingEngine:
         self._refs: dict[int, tuple[float, AccountRef]] = {}
         with db.session() as s:
             self._budgets = ratelimits.load_defaults(s)
+        self._successes: GroupCommit[store.Success, bool] = GroupCommit(
+            lambda batch: store.mark_published_many(self.db, batch, self._budgets)
+        )
+        self._accounts_seen: dict[int, tuple[float, AccountInfo]] = {}
 
     # ------------------------------------------------------------ state
 
@@ -185,6 +192,7 @@ class PublishingEngine:
     def _on_accounts_changed(self, _event: ev.Event) -> None:
         with self._lock:
             self._refs.clear()
+            self._accounts_seen.clear()
         self.wake()
 
     # ------------------------------------------------------------ start
@@ -250,36 +258,29 @@ class PublishingEngine:
         with self._lock:
             self._inflight.update(expired)
             self._inflight.update(due)
-        recon = [self._submit(tid, self._reconcile) for tid in expired]
-        pubs = [self._submit(tid, self._publish) for tid in due]
+        works = store.load_works(self.db, expired + due, self.owner)
+        lost = [tid for tid in expired + due if tid not in works]
+        if lost:  # taken over meanwhile (cannot normally happen: we just claimed them)
+            with self._lock:
+                self._inflight.difference_update(lost)
+        recon = [self._submit(works[t], self._reconcile) for t in expired if t in works]
+        pubs = [self._submit(works[t], self._publish) for t in due if t in works]
         return recon, pubs
 
-    def _submit(self, target_id: int, fn: Callable[[int], Outcome]) -> Future[Outcome]:
-        platform = self._platform_of(target_id)
-        pool = self._pool(platform)
-
+    def _submit(self, work: store.Work, fn: Callable[[store.Work], Outcome]) -> Future[Outcome]:
         def task() -> Outcome:
             try:
-                return fn(target_id)
+                return fn(work)
             except Exception:
                 # The lease runs out and reconciliation takes over: never a silent duplicate.
-                log.exception("publishing target %s failed unexpectedly", target_id)
+                log.exception("publishing target %s failed unexpectedly", work.target_id)
                 return Outcome.SKIPPED
             finally:
                 with self._lock:
-                    self._inflight.discard(target_id)
+                    self._inflight.discard(work.target_id)
                 self.wake()
 
-        return pool.submit(task)
-
-    def _platform_of(self, target_id: int) -> Platform:
-        with self.db.session() as s:
-            value = s.scalar(
-                select(Account.platform)
-                .join(Target, Target.account_id == Account.id)
-                .where(Target.id == target_id)
-            )
-        return Platform(str(value))
+        return self._pool(work.platform).submit(task)
 
     def _pool(self, platform: Platform) -> ThreadPoolExecutor:
         with self._lock:
@@ -407,7 +408,15 @@ class PublishingEngine:
     # ------------------------------------------------------------ accounts
 
     def _account(self, account_id: int) -> AccountInfo:
-        return self.accounts.get(account_id)
+        """The account's row, re-read at most every few seconds (its status matters)."""
+        with self._lock:
+            seen = self._accounts_seen.get(account_id)
+        if seen is not None and time.monotonic() - seen[0] < ACCOUNT_INFO_TTL_S:
+            return seen[1]
+        info = self.accounts.get(account_id)
+        with self._lock:
+            self._accounts_seen[account_id] = (time.monotonic(), info)
+        return info
 
     def _account_ref(self, info: AccountInfo, adapter: PlatformAdapter) -> AccountRef:
         """Decrypted credentials, refreshed first when they expire within the margin."""
@@ -476,6 +485,7 @@ class PublishingEngine:
     def _needs_reauth(self, info: AccountInfo, reason: str) -> None:
         with self._lock:
             self._refs.pop(info.id, None)
+            self._accounts_seen.pop(info.id, None)
         if store.require_reauth(self.db, info.id, reason):
             log.warning("account %s (%s) needs reconnecting", info.id, info.platform.label)
             self.events.publish(
@@ -511,10 +521,8 @@ class PublishingEngine:
 
     # ------------------------------------------------------------ one target
 
-    def _publish(self, target_id: int) -> Outcome:
-        work = store.load_work(self.db, target_id, self.owner)
-        if work is None:
-            return Outcome.SKIPPED
+    def _publish(self, work: store.Work) -> Outcome:
+        target_id = work.target_id
         if self._stopping.is_set():
             store.release(self.db, [target_id], self.owner, self.clock.now())
             return Outcome.RELEASED
@@ -600,9 +608,7 @@ class PublishingEngine:
         rate_limit: Any,
     ) -> Outcome:
         now = self.clock.now()
-        store.mark_published(
-            self.db, work.target_id, external_id, url, now, rate_limit, self._budgets
-        )
+        self._successes.submit(store.Success(work.target_id, external_id, url, now, rate_limit))
         self._online_again()
         self.events.publish(
             ev.TARGET_PUBLISHED,
@@ -654,11 +660,9 @@ class PublishingEngine:
 
     # ------------------------------------------------------------ reconciliation
 
-    def _reconcile(self, target_id: int) -> Outcome:
+    def _reconcile(self, work: store.Work) -> Outcome:
         """A lease expired on this in-flight target: find out before anything is re-sent."""
-        work = store.load_work(self.db, target_id, self.owner)
-        if work is None:
-            return Outcome.SKIPPED
+        target_id = work.target_id
         now = self.clock.now()
         info = self._account(work.account_id)
         adapter = self.adapters.adapter(info)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.constants import Platform
 from app.core.db import Database
@@ -20,7 +20,7 @@ from app.core.engine import ratelimits
 from app.core.engine.policy import Decision
 from app.core.engine.txn import lock_posts, refresh_post_status, write_session
 from app.core.metric_plan import plan_checkpoints
-from app.core.models import Account, AccountStatus, Target, TargetStatus
+from app.core.models import Account, AccountStatus, Post, PostMedia, Target, TargetStatus
 from app.core.ports import MediaItem, RateLimitInfo
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,15 @@ def _post_of(s: Session, target_id: int) -> int | None:
     return s.scalar(select(Target.post_id).where(Target.id == target_id))
 
 
+@dataclass(frozen=True)
+class Success:
+    target_id: int
+    external_id: str
+    url: str | None
+    at: datetime
+    rate_limit: RateLimitInfo | None = None
+
+
 def mark_published(
     db: Database,
     target_id: int,
@@ -63,46 +72,88 @@ def mark_published(
     rate_limit: RateLimitInfo | None = None,
     budgets: Mapping[Platform, ratelimits.BudgetDefault] | None = None,
 ) -> bool:
-    """Record a success (plans the analytics checkpoints in the same transaction).
+    """Record one success; False when the target was already PUBLISHED."""
+    done = mark_published_many(db, [Success(target_id, external_id, url, now, rate_limit)], budgets)
+    return done[0]
 
-    Returns False when the target was already PUBLISHED (then nothing is overwritten)."""
+
+def mark_published_many(
+    db: Database,
+    successes: Sequence[Success],
+    budgets: Mapping[Platform, ratelimits.BudgetDefault] | None = None,
+) -> list[bool]:
+    """Record successes in one transaction: PUBLISHED with the platform's id, analytics
+    checkpoints planned, headers' rate limits stored, post statuses derived. A target that is
+    already PUBLISHED is left as it is (False for it)."""
+    if not successes:
+        return []
+    ids = [x.target_id for x in successes]
     with write_session(db) as s:
-        post_id = _post_of(s, target_id)
-        if post_id is None:
-            return False
-        lock_posts(s, [post_id])
-        target = s.get(Target, target_id, with_for_update=True)
-        if target is None:
-            return False
-        if target.status == TargetStatus.PUBLISHED:
-            if target.external_id != external_id:
-                log.warning(
-                    "target %s published twice: %s and %s",
-                    target_id,
-                    target.external_id,
-                    external_id,
-                )
-            return False
-        target.status = TargetStatus.PUBLISHED
-        target.external_id = external_id
-        target.external_url = url
-        target.published_at = now
-        target.lease_until = None
-        target.lease_owner = None
-        target.error_code = None
-        target.error_message = None
-        target.updated_at = now
-        s.flush()
-        plan_checkpoints(s, target_id, now)
-        if rate_limit is not None:
-            account = s.get(Account, target.account_id)
-            assert account is not None
-            defaults = budgets if budgets is not None else ratelimits.load_defaults(s)
-            ratelimits.apply_info(
-                s, target.account_id, Platform(account.platform), rate_limit, now, defaults
+        rows = {
+            r.id: r
+            for r in s.execute(
+                select(
+                    Target.id, Target.post_id, Target.account_id, Target.status, Target.external_id
+                ).where(Target.id.in_(ids))
             )
-        refresh_post_status(s, [post_id], now)
-    return True
+        }
+        lock_posts(s, (r.post_id for r in rows.values()))
+        fresh: list[Success] = []
+        for x in successes:
+            row = rows.get(x.target_id)
+            if row is None:
+                continue
+            if row.status == TargetStatus.PUBLISHED:
+                if row.external_id != x.external_id:
+                    log.warning(
+                        "target %s published twice: %s and %s",
+                        x.target_id,
+                        row.external_id,
+                        x.external_id,
+                    )
+                continue
+            fresh.append(x)
+        if fresh:
+            s.execute(
+                update(Target),
+                [
+                    {
+                        "id": x.target_id,
+                        "status": TargetStatus.PUBLISHED,
+                        "external_id": x.external_id,
+                        "external_url": x.url,
+                        "published_at": x.at,
+                        "lease_until": None,
+                        "lease_owner": None,
+                        "error_code": None,
+                        "error_message": None,
+                        "updated_at": x.at,
+                    }
+                    for x in fresh
+                ],
+            )
+            for x in fresh:
+                plan_checkpoints(s, x.target_id, x.at)
+            latest: dict[int, Success] = {}
+            for x in fresh:
+                if x.rate_limit is not None:
+                    latest[rows[x.target_id].account_id] = x
+            if latest:
+                defaults = budgets if budgets is not None else ratelimits.load_defaults(s)
+                platforms = dict(
+                    s.execute(
+                        select(Account.id, Account.platform).where(Account.id.in_(latest))
+                    ).all()
+                )
+                for account_id in sorted(latest):
+                    x = latest[account_id]
+                    assert x.rate_limit is not None
+                    ratelimits.apply_info(
+                        s, account_id, Platform(platforms[account_id]), x.rate_limit, x.at, defaults
+                    )
+            refresh_post_status(s, {rows[x.target_id].post_id for x in fresh}, fresh[-1].at)
+    done = {x.target_id for x in fresh}
+    return [x.target_id in done for x in successes]
 
 
 def apply_decision(
@@ -210,38 +261,59 @@ def exhaust_budget(
         ratelimits.exhaust(s, account_id, platform, reset_at, now, budgets)
 
 
+def load_works(db: Database, target_ids: Sequence[int], owner: str) -> dict[int, Work]:
+    """Snapshots of claimed targets still held by `owner`, in a few queries for the batch."""
+    if not target_ids:
+        return {}
+    with db.session() as s:
+        targets = s.scalars(
+            select(Target)
+            .where(
+                Target.id.in_(list(target_ids)),
+                Target.lease_owner == owner,
+                Target.status == TargetStatus.IN_FLIGHT,
+            )
+            .options(
+                selectinload(Target.account),
+                selectinload(Target.post)
+                .selectinload(Post.media_links)
+                .selectinload(PostMedia.media),
+            )
+        ).all()
+        return {t.id: _work(t) for t in targets}
+
+
 def load_work(db: Database, target_id: int, owner: str) -> Work | None:
     """The claimed target's snapshot, or None when this worker no longer holds it."""
-    with db.session() as s:
-        target = s.get(Target, target_id)
-        if target is None or target.lease_owner != owner or target.status != TargetStatus.IN_FLIGHT:
-            return None
-        post = target.post
-        account = target.account
-        text = effective_text(post.base_text or "", target.content_override)
-        return Work(
-            target_id=target.id,
-            post_id=post.id,
-            account_id=account.id,
-            platform=Platform(account.platform),
-            text=text,
-            media=tuple(
-                MediaItem(
-                    path=m.path,
-                    mime=m.mime,
-                    bytes=m.bytes,
-                    sha256=m.sha256,
-                    width=m.width,
-                    height=m.height,
-                    duration_s=m.duration_s,
-                )
-                for m in (link.media for link in post.media_links)
-            ),
-            idempotency_key=target.idempotency_key,
-            attempts=target.attempts,
-            due=target.next_attempt_at,
-            error_code=target.error_code,
-        )
+    return load_works(db, [target_id], owner).get(target_id)
+
+
+def _work(target: Target) -> Work:
+    post = target.post
+    account = target.account
+    return Work(
+        target_id=target.id,
+        post_id=post.id,
+        account_id=account.id,
+        platform=Platform(account.platform),
+        text=effective_text(post.base_text or "", target.content_override),
+        media=tuple(
+            MediaItem(
+                path=m.path,
+                mime=m.mime,
+                bytes=m.bytes,
+                sha256=m.sha256,
+                width=m.width,
+                height=m.height,
+                duration_s=m.duration_s,
+            )
+            for m in (link.media for link in post.media_links)
+        ),
+        idempotency_key=target.idempotency_key,
+        attempts=target.attempts,
+        due=target.next_attempt_at,
+        error_code=target.error_code,
+    )
 
 
 def effective_text(base: str, override: str | None) -> str:

@@ -9,22 +9,46 @@ are read, so two workers finishing targets of the same post cannot both derive a
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from app.core.db import Database, write_transaction
 from app.core.models import Post, PostStatus, Target, TargetStatus
 from app.core.poststatus import derive_post_status
 
+_sqlite_writers: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_guard = threading.Lock()
+
+
+def _writer_lock(engine: Engine) -> threading.Lock | None:
+    """One writer at a time per process on SQLite. Threads waiting inside SQLite's busy
+    handler sleep in growing steps (up to 100 ms) and starve each other under load; waiting
+    on a Python lock instead hands the database over at once. Other processes still meet
+    the busy handler, but as one contender each."""
+    if engine.dialect.name != "sqlite":
+        return None
+    with _guard:
+        lock = _sqlite_writers.get(engine)
+        if lock is None:
+            lock = _sqlite_writers[engine] = threading.Lock()
+        return lock
+
 
 @contextmanager
 def write_session(db: Database) -> Iterator[Session]:
     """An ORM session inside one write transaction; commits when the block ends cleanly."""
-    with write_transaction(db.engine) as conn, Session(bind=conn, expire_on_commit=False) as s:
+    lock = _writer_lock(db.engine)
+    with (
+        lock if lock is not None else nullcontext(),
+        write_transaction(db.engine) as conn,
+        Session(bind=conn, expire_on_commit=False) as s,
+    ):
         yield s
         s.flush()
 

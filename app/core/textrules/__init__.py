@@ -26,6 +26,7 @@ def clear_caches() -> None:
     twitter.clear_result_cache()
     urls.find_urls.cache_clear()
 
+
 __all__ = [
     "V2",
     "V3",

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-# "#" (or the full-width "＃") then letters, digits, underscores or combining marks.
-_HASHTAG = re.compile(r"(?<![\w#＃&])[#＃]\w[\w\u0300-\u036f\u200c\u200d]*")
+# "#" (or the full-width "＃") then letters, digits, underscores or combining marks. The sign
+# comes first and the look-behind after it, so the regex engine can skip ahead to each "#".
+_HASHTAG = re.compile(r"[#＃](?<![\w#＃&][#＃])\w[\w\u0300-\u036f\u200c\u200d]*")
 # "@" (or "＠") then an Instagram username: letters, digits, "." and "_", at most 30.
-_MENTION = re.compile(r"(?<![\w@＠.])[@＠][A-Za-z0-9._]{1,30}")
+_MENTION = re.compile(r"[@＠](?<![\w@＠.][@＠])[A-Za-z0-9._]{1,30}")
 
 
 class Tag(NamedTuple):

@@ -11,11 +11,6 @@ import re
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
-def has_astral(text: str) -> bool:
-    """True when some character needs two UTF-16 units (emoji, rare CJK, ...)."""
-    return not text.isascii() and _ASTRAL.search(text) is not None
-
-
 def utf16_length(text: str) -> int:
     if text.isascii():
         return len(text)
@@ -25,15 +20,17 @@ def utf16_length(text: str) -> int:
 def utf16_to_index(text: str, units: int) -> int:
     """Python index of the character that contains UTF-16 unit `units` (clamped to the text).
 
-    A unit in the middle of a surrogate pair maps to the character that holds it.
+    A unit in the middle of a surrogate pair maps to the character that holds it. Only the
+    astral characters are visited: before the k-th of them, index = units - k.
     """
     if units <= 0:
         return 0
-    if not has_astral(text):
-        return min(units, len(text))
-    seen = 0
-    for index, ch in enumerate(text):
-        seen += 2 if ch > "\uffff" else 1
-        if seen > units:
-            return index
-    return len(text)
+    passed = 0  # astral characters before the current position
+    for match in _ASTRAL.finditer(text):
+        position = match.start()
+        if units - passed <= position:
+            return units - passed
+        if units - passed == position + 1:  # the second unit of this astral character
+            return position
+        passed += 1
+    return min(units - passed, len(text))

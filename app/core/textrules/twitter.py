@@ -118,7 +118,8 @@ class _WeightTable:
     starts: tuple[int, ...]  # disjoint ranges, sorted, for single-character look-ups
     ends: tuple[int, ...]
     weights: tuple[int, ...]
-    # For each weight other than the default: a regex matching the code points that have it.
+    # For each weight other than the default: a regex matching runs of code points that have it
+    # (runs, not single characters: far fewer matches to count in ordinary text).
     classes: tuple[tuple[int, re.Pattern[str]], ...]
 
     def char_weight(self, ch: str) -> int:
@@ -133,7 +134,7 @@ class _WeightTable:
             return self.ascii_weight * len(run)
         total = self.default * len(run)
         for weight, pattern in self.classes:
-            hits = len(run) - len(pattern.sub("", run))
+            hits = sum(map(len, pattern.findall(run)))
             total += (weight - self.default) * hits
         return total
 
@@ -158,7 +159,7 @@ def _weight_table(config: TweetConfig) -> _WeightTable:
         if w != config.default_weight:
             by_weight.setdefault(w, []).append((s, e))
     classes = tuple(
-        (w, re.compile("[" + "".join(f"{_esc(s)}-{_esc(e)}" for s, e in spans) + "]"))
+        (w, re.compile("[" + "".join(f"{_esc(s)}-{_esc(e)}" for s, e in spans) + "]+"))
         for w, spans in by_weight.items()
     )
 
@@ -214,24 +215,26 @@ def _last_fitting_index(
     table: _WeightTable,
     limit: int,
 ) -> int:
-    """Index of the last character (or entity's last character) with running weight <= limit;
-    -1 when even the first does not fit."""
+    """Index of the last character (a link's or emoji's last character) that the walk reaches
+    with its running weight still <= limit; -1 when even the first does not fit."""
     running = 0
-    last = -1
     for (start, end, kind), weight in zip(pieces, weights, strict=True):
         if running + weight <= limit:
             running += weight
-            last = end - 1
             continue
-        if kind != 0:
-            return last
-        for index in range(start, end):
-            running += table.char_weight(text[index])
-            if running > limit:
-                return last
-            last = index
-        return last  # pragma: no cover - the run's total weight exceeded the limit
-    return last
+        if kind != 0:  # a link or emoji is in or out as a whole
+            return start - 1
+        # The limit falls inside this plain run. Weights are not negative, so the weight of a
+        # prefix grows with its length: bisect for the longest prefix that still fits.
+        fits, too_long = 0, end - start
+        while too_long - fits > 1:
+            middle = (fits + too_long) // 2
+            if running + table.run_weight(text[start : start + middle]) <= limit:
+                fits = middle
+            else:
+                too_long = middle
+        return start + fits - 1
+    return len(text) - 1
 
 
 def parse_tweet(text: str, config: TweetConfig = V3) -> ParseResult:

@@ -81,7 +81,7 @@ def _case_forms(ch: str) -> str:
     forms.update(_EXTRA_CASE_FORMS.get(ch, ""))
     if len(forms) == 1:
         return re.escape(ch)
-    return "[" + "".join(sorted(forms)) + "]"
+    return "[" + "".join(re.escape(form) for form in sorted(forms)) + "]"
 
 
 def _trie_pattern(words: frozenset[str]) -> str:

@@ -69,7 +69,7 @@ def test_lists_the_workspaces_accounts_with_status_and_expiry(
     assert _cell(view, x, 3) == "expires in 12 days"
     tip = _cell(view, x, 3, Qt.ItemDataRole.ToolTipRole)
     assert "(Europe/London)" in tip and "2026" in tip
-    assert "X account @bakery" == _cell(view, x, 0, Qt.ItemDataRole.ToolTipRole)
+    assert _cell(view, x, 0, Qt.ItemDataRole.ToolTipRole) == "X account @bakery"
 
     li = _row_of(view, "Corner Bakery Ltd")
     assert _cell(view, li, 2) == "Needs reconnect"

@@ -1,0 +1,118 @@
+"""Instagram Login under /instagram: authorize, code exchange, long-lived tokens, refresh, /me.
+
+    GET  /oauth/authorize           302 with code, state (PKCE checked when a challenge is sent)
+    POST /oauth/access_token        form -> {"access_token", "user_id"}: short-lived, 1 h
+    GET  /access_token?grant_type=ig_exchange_token&client_secret&access_token -> 60 days
+    GET  /refresh_access_token?grant_type=ig_refresh_token&access_token  (>= 24 h old) -> 60 days
+    GET  /v25.0/me?fields=user_id,username
+
+The OAuth endpoint answers errors in Instagram's older envelope
+``{"error_type", "code", "error_message"}``; the graph.instagram.com endpoints use Graph's.
+A refresh issues a new token string; the old one stays valid until it expires.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from app.emulator import graph, oauth
+from app.emulator.graph import bad_param
+from app.emulator.routes import GRAPH_VERSION as V
+from app.emulator.routes import RouteTable
+from app.emulator.state import Token
+from app.emulator.wire import Request, Response, json_response
+
+if TYPE_CHECKING:
+    from app.emulator.core import Emulator
+
+P = "instagram"
+SHORT_TTL = 3600
+LONG_TTL = 5184000
+DAY = 86400
+table = RouteTable()
+
+
+def _old_oauth_error(message: str) -> Response:
+    return json_response(
+        400, {"error_type": "OAuthException", "code": 400, "error_message": message}
+    )
+
+
+def user_token(emu: Emulator, req: Request, user_id: str | None = None) -> Token | Response:
+    result = graph.authenticate(emu, P, req)
+    if isinstance(result, Token) and user_id is not None and user_id != result.user_id:
+        return graph.no_object(user_id)
+    return result
+
+
+@table.add("GET", "/oauth/authorize", "authorize")
+def authorize(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
+    return oauth.authorize(emu, P, req)
+
+
+@table.add("POST", "/oauth/access_token", "token")
+def access_token(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
+    for name in ("client_id", "client_secret", "grant_type", "redirect_uri", "code"):
+        if not req.param(name):
+            return _old_oauth_error(f"Missing required field {name}")
+    if req.param("grant_type") != "authorization_code":
+        return _old_oauth_error("Invalid grant_type")
+    record = oauth.redeem_code(
+        emu,
+        P,
+        code=req.param("code"),
+        client_id=req.param("client_id"),
+        redirect_uri=req.param("redirect_uri"),
+        verifier=req.param("code_verifier"),
+    )
+    if isinstance(record, str):
+        return _old_oauth_error(f"Error validating verification code: {record}")
+    tok = oauth.issue(emu, P, "access", record.user_id, record.client_id, SHORT_TTL, tag="at")
+    tok.scope = record.scope
+    return json_response(200, {"access_token": tok.value, "user_id": int(record.user_id)})
+
+
+def _long_lived(emu: Emulator, old: Token) -> Response:
+    tok = oauth.issue(
+        emu, P, "access", old.user_id, old.client_id, LONG_TTL, tag="at", long_lived=True
+    )
+    tok.scope = old.scope
+    body = {"access_token": tok.value, "token_type": "bearer", "expires_in": LONG_TTL}
+    return json_response(200, body)
+
+
+@table.add("GET", V + "/access_token", "token")
+def exchange(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
+    if req.param("grant_type") != "ig_exchange_token":
+        return bad_param("(#100) grant_type must be ig_exchange_token")
+    if not req.param("client_secret"):
+        return bad_param("(#100) Missing client_secret parameter.")
+    old = user_token(emu, req)
+    if isinstance(old, Response):
+        return old
+    return _long_lived(emu, old)
+
+
+@table.add("GET", V + "/refresh_access_token", "token")
+def refresh(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
+    if req.param("grant_type") != "ig_refresh_token":
+        return bad_param("(#100) grant_type must be ig_refresh_token")
+    old = user_token(emu, req)
+    if isinstance(old, Response):
+        return old
+    if not old.long_lived:
+        return bad_param("(#100) Only long-lived access tokens can be refreshed.")
+    if emu.now_ts() - old.issued_at < DAY:
+        return bad_param("(#100) The access token must be at least 24 hours old to be refreshed.")
+    return _long_lived(emu, old)
+
+
+@table.add("GET", V + "/me", "account")
+def me(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
+    tok = user_token(emu, req)
+    if isinstance(tok, Response):
+        return tok
+    user = emu.state.find_user(P, user_id=tok.user_id)
+    assert user is not None
+    return json_response(200, {"user_id": user.id, "username": user.handle, "id": user.id})
