@@ -12,13 +12,12 @@ import enum
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Literal
 
 from app.constants import Platform
-from app.core.media import MediaError, MediaInfo, inspect_media
-from app.core.ports import MediaItem
+from app.core.media import MediaDescription, MediaError, MediaInfo, inspect_media_cached
 from app.core.textrules import entities
 from app.core.textrules.platform_rules import MediaRules, PlatformRules, rules_for
 from app.core.textrules.twitter import (
@@ -30,7 +29,8 @@ from app.core.textrules.twitter import weighted_length as weighted_length
 from app.core.textrules.urls import find_urls
 
 Severity = Literal["error", "warning"]
-MediaInput = MediaInfo | MediaItem | str | os.PathLike[str]
+# An inspected file, a description of one (MediaItem, the posts service's facts), or a path.
+MediaInput = MediaInfo | MediaDescription | str | os.PathLike[str]
 
 __all__ = [
     "ConstraintWarning",
@@ -263,9 +263,17 @@ def _check_media(
 def _as_media_info(item: MediaInput) -> MediaInfo:
     if isinstance(item, MediaInfo):
         return item
-    if isinstance(item, MediaItem):
-        return MediaInfo.from_media_item(item)
-    return inspect_media(item)
+    if isinstance(item, str | os.PathLike):
+        return inspect_media_cached(item)
+    if getattr(item, "error", None) or (
+        item.mime == "image/gif" and not hasattr(item, "animated") and os.path.isfile(item.path)
+    ):
+        # A file that failed inspection before (look again, for the exact reason), or a GIF
+        # whose animation is not recorded (X counts animated GIFs apart from photos).
+        info = inspect_media_cached(item.path)
+        name = getattr(item, "original_name", None)
+        return replace(info, display_name=name) if name else info
+    return MediaInfo.from_description(item)
 
 
 def _check_media_counts(

@@ -20,8 +20,9 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import BinaryIO, Literal, Protocol
 
 from PIL import Image
 
@@ -73,10 +74,12 @@ class MediaInfo:
     height: int | None = None
     duration_s: float | None = None  # videos and animated GIFs
     animated: bool = False
+    # The name people know the file by, when `path` is Herald's hashed copy of it.
+    display_name: str | None = None
 
     @property
     def name(self) -> str:
-        return Path(self.path).name or self.path
+        return self.display_name or Path(self.path).name or self.path
 
     @property
     def aspect_ratio(self) -> Fraction | None:
@@ -101,23 +104,50 @@ class MediaInfo:
     @classmethod
     def from_media_item(cls, item: MediaItem) -> MediaInfo:
         """Best view of a MediaItem, which does not record animation: a GIF counts as animated."""
-        if item.mime in VIDEO_MIMES:
+        return cls.from_description(item)
+
+    @classmethod
+    def from_description(cls, facts: MediaDescription) -> MediaInfo:
+        """MediaInfo from any object describing an inspected file (MediaItem, the posts
+        service's media facts...). Without an `animated` attribute a GIF counts as animated."""
+        mime = facts.mime
+        animated = bool(getattr(facts, "animated", mime == "image/gif"))
+        if mime in VIDEO_MIMES:
             kind: MediaKind = "video"
-        elif item.mime == "image/gif":
+        elif mime == "image/gif" and animated:
             kind = "gif"
         else:
             kind = "image"
         return cls(
-            path=item.path,
-            mime=item.mime,
+            path=facts.path,
+            mime=mime,
             kind=kind,
-            bytes=item.bytes,
-            sha256=item.sha256,
-            width=item.width,
-            height=item.height,
-            duration_s=item.duration_s,
+            bytes=facts.bytes,
+            sha256=str(getattr(facts, "sha256", "") or ""),
+            width=facts.width,
+            height=facts.height,
+            duration_s=facts.duration_s,
             animated=kind == "gif",
+            display_name=getattr(facts, "original_name", None) or None,
         )
+
+
+class MediaDescription(Protocol):
+    """What the rules need from an already-inspected file; MediaItem has it, and so does any
+    record with these attributes (an `original_name` and `animated`, if present, are used)."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def mime(self) -> str: ...
+    @property
+    def bytes(self) -> int: ...
+    @property
+    def width(self) -> int | None: ...
+    @property
+    def height(self) -> int | None: ...
+    @property
+    def duration_s(self) -> float | None: ...
 
 
 def inspect_media(path: str | os.PathLike[str]) -> MediaInfo:
@@ -157,6 +187,24 @@ def inspect_media(path: str | os.PathLike[str]) -> MediaInfo:
         duration_s=duration,
         animated=animated,
     )
+
+
+def inspect_media_cached(path: str | os.PathLike[str]) -> MediaInfo:
+    """inspect_media, remembered while the file is unchanged (same inode, size and mtime).
+
+    The composer validates on every keystroke; decoding a 12-megapixel JPEG each time would
+    not do. Failures are not remembered, so a fixed file is seen at once.
+    """
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return inspect_media(path)  # raises the "unreadable" MediaError with the reason
+    return _inspect_unchanged(os.fspath(path), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _inspect_unchanged(path: str, inode: int, size: int, mtime_ns: int) -> MediaInfo:
+    return inspect_media(path)
 
 
 def _file_size(fh: BinaryIO) -> int:

@@ -214,6 +214,9 @@ class Emulator:
         if key not in PLATFORM_OF:
             raise ValueError(f"unknown platform {platform!r}")
         with self.lock:
+            if user_id is not None and key == "facebook":  # a page id names its owner
+                owner = next((u for u in self.state.users.values() if u.page_id == user_id), None)
+                user_id = owner.id if owner else user_id
             count = revoke(self, key, user_id)
         self.persist()
         return count

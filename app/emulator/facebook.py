@@ -30,10 +30,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from app.emulator import facebook_auth, graph
-from app.emulator.facebook_auth import graph_api, page_owner
+from app.emulator import facebook_auth, facebook_media, graph
+from app.emulator.facebook_auth import graph_api, page_owner, page_problem
+from app.emulator.facebook_media import new_post
 from app.emulator.graph import bad_param, graph_error
-from app.emulator.media import MIB, FetchError, fetch, image_kind
 from app.emulator.routes import GRAPH_VERSION as V
 from app.emulator.routes import PlatformAPI, Route, RouteTable
 from app.emulator.state import PLATFORM_OF, Post, Token, utc
@@ -43,8 +43,8 @@ if TYPE_CHECKING:
     from app.emulator.core import Emulator
 
 P = "facebook"
-table = RouteTable(list(facebook_auth.table.routes))
-POST_ID = r"(?P<post>\d+_\d+)"
+table = RouteTable(facebook_auth.table.routes + facebook_media.table.routes)
+POST_ID = r"(?P<post>\d+(?:_\d+)?)"  # a post, or a photo/video id
 PAGE_ID = r"(?P<page>\d+)"
 INSIGHTS = {
     "post_impressions": "Lifetime Post Total Impressions",
@@ -58,40 +58,10 @@ INSIGHTS = {
 
 
 # ---------------------------------------------------------------------- posting
-def _page_problem(tok: Token, page_id: str) -> Response | None:
-    if tok.kind != "page":
-        return graph_error(
-            403,
-            "(#200) If posting to a page, requires both pages_read_engagement and "
-            "pages_manage_posts as an admin with sufficient administrative permission",
-            200,
-        )
-    if tok.page_id != page_id:
-        return graph.no_object(page_id)
-    return None
-
-
 def _is_duplicate(emu: Emulator, page_id: str, message: str, link: str | None) -> bool:
     same = emu.state.last_same_text(P, page_id, message, link)
     window = emu.config.facebook_duplicate_window_s
     return bool(same and not same.deleted and emu.now_ts() - same.created_at < window)
-
-
-def _new_post(emu: Emulator, req: Request, page_id: str, message: str, **extra: Any) -> Post:
-    post_id = f"{page_id}_{emu.state.new_id('fb_post')}"
-    media = [extra["url"]] if extra.get("url") else []
-    return emu.state.add_post(
-        Post(
-            platform=P,
-            account=page_id,
-            external_id=post_id,
-            text=message,
-            created_at=emu.now_ts(),
-            media=media,
-            idempotency_key=req.header("Idempotency-Key"),
-            extra={k: v for k, v in extra.items() if v is not None},
-        )
-    )
 
 
 @table.add("POST", V + "/" + PAGE_ID + "/feed", "publish", locked=False)
@@ -99,58 +69,26 @@ def _new_post(emu: Emulator, req: Request, page_id: str, message: str, **extra: 
 def feed_post(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Response:
     message, link = req.param("message") or "", req.param("link")
     with emu.lock:
-        problem = _page_problem(tok, m["page"])
+        problem = page_problem(emu, tok, m["page"])
         if problem:
             return problem
         if (req.param("published") or "").lower() == "false":
             return bad_param("(#100) Scheduled and unpublished posts are not emulated.")
-        if not message and not link:
+        photos = facebook_media.attached_photos(emu, req, m["page"])
+        if isinstance(photos, Response):
+            return photos
+        if not message and not link and not photos:
             return bad_param("(#100) Missing message or attachment.")
         if len(message) > 63206:
             return bad_param("(#100) The message is too long.")
-        if _is_duplicate(emu, m["page"], message, link):
+        if not photos and _is_duplicate(emu, m["page"], message, link):
             return graph.duplicate_post()
+        for photo in photos:
+            photo.state = "published"
         user = page_owner(emu, tok)
-        post = _new_post(emu, req, m["page"], message, link=link, user_id=user.id)
+        media = [p.extra["source"] for p in photos]
+        post = new_post(emu, req, m["page"], message, media, link=link, user_id=user.id)
         return json_response(200, {"id": post.external_id})
-
-
-@table.add("POST", V + "/" + PAGE_ID + "/photos", "publish", locked=False)
-@graph_api(("page", "access"))
-def photo_post(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Response:
-    with emu.lock:
-        problem = _page_problem(tok, m["page"])
-    if problem:
-        return problem
-    url = req.param("url")
-    source = req.files.get("source")
-    if source is not None:
-        data = source.data
-    elif url:
-        try:
-            data = fetch(url, max_bytes=10 * MIB, timeout=emu.config.media_fetch_timeout_s)
-        except FetchError as exc:
-            if exc.reason == "too_large":
-                return bad_param("(#100) The photo is larger than 10 MB.")
-            return graph_error(400, "(#324) Missing or invalid image file", 324)
-    else:
-        return graph_error(400, "(#324) Requires upload file", 324)
-    if image_kind(data) is None:
-        return graph_error(400, "(#324) Missing or invalid image file", 324)
-    message = req.param("message") or req.param("caption") or ""
-    with emu.lock:
-        photo_id = emu.state.new_id("fb_photo")
-        user = page_owner(emu, tok)
-        post = _new_post(
-            emu,
-            req,
-            m["page"],
-            message,
-            url=url or "upload:source",
-            photo_id=photo_id,
-            user_id=user.id,
-        )
-        return json_response(200, {"id": photo_id, "post_id": post.external_id})
 
 
 # ---------------------------------------------------------------------- reading
@@ -211,6 +149,10 @@ def _visible_post(emu: Emulator, tok: Token, post_id: str) -> Post | None:
 def get_post(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Response:
     fields = graph.split_fields(req.param("fields")) or ["message", "created_time"]
     with emu.lock:
+        owned_page = page_owner(emu, tok).page_id
+        photo = facebook_media.photo(emu, m["post"], owned_page)
+        if photo is not None:
+            return json_response(200, facebook_media.photo_object(photo, fields))
         post = _visible_post(emu, tok, m["post"])
         if post is None:
             return graph.no_object(m["post"])

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from app.emulator import graph, oauth
-from app.emulator.graph import bad_param
+from app.emulator.graph import bad_param, graph_error
 from app.emulator.routes import GRAPH_VERSION as V
 from app.emulator.routes import Handler, RouteTable
 from app.emulator.state import Token, User
@@ -152,3 +152,17 @@ def accounts(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Respo
             "tasks": ["ADVERTISE", "ANALYZE", "CREATE_CONTENT", "MESSAGING", "MODERATE", "MANAGE"],
         }
     return json_response(200, {"data": [item], "paging": {"cursors": {"before": "", "after": ""}}})
+
+
+def page_problem(emu: Emulator, tok: Token, page_id: str) -> Response | None:
+    """Why `tok` may not publish on `page_id` (None when it may): page tokens only."""
+    if tok.kind != "page":
+        return graph_error(
+            403,
+            "(#200) If posting to a page, requires both pages_read_engagement and "
+            "pages_manage_posts as an admin with sufficient administrative permission",
+            200,
+        )
+    if tok.page_id != page_id:
+        return graph.no_object(page_id)
+    return None

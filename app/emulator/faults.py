@@ -5,7 +5,8 @@ SPEC grammar (commas separate rules, colons separate a rule's fields)::
     SPEC     := RULE ("," RULE)*
     RULE     := PLATFORM ":" ENDPOINT ":" KIND (":" MODIFIER)*
     PLATFORM := twitter | instagram | linkedin | facebook | *        (x is an alias of twitter)
-    ENDPOINT := publish | media_upload | token | metrics | lookup | container_status | *
+    ENDPOINT := publish | media_upload | token | metrics | lookup | container_status
+              | authorize | account | delete | cdn | *
     KIND     := 500 | 502 | 503 | timeout | 429 | malformed | truncated | invalid_token
               | revoked_refresh | duplicate | lost | error
     MODIFIER := FLOAT            probability in [0, 1], e.g. 0.2  (same as p=0.2)
@@ -47,7 +48,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PLATFORMS = ("twitter", "instagram", "linkedin", "facebook")
-ENDPOINTS = ("publish", "media_upload", "token", "metrics", "lookup", "container_status")
+ENDPOINTS = (
+    "publish",
+    "media_upload",
+    "token",
+    "metrics",
+    "lookup",
+    "container_status",
+    "authorize",
+    "account",
+    "delete",
+    "cdn",
+)
 KINDS = (
     "500",
     "502",

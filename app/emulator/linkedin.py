@@ -32,7 +32,7 @@ from urllib.parse import unquote
 from app.emulator import linkedin_auth, linkedin_media
 from app.emulator.linkedin_auth import li_error, rest_auth, token_error
 from app.emulator.routes import PlatformAPI, Route, RouteTable
-from app.emulator.state import PLATFORM_OF, Post, Token, utc
+from app.emulator.state import PLATFORM_OF, Post, utc
 from app.emulator.wire import Request, Response, empty_response, json_response
 
 if TYPE_CHECKING:
@@ -72,12 +72,18 @@ def create_post(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
         return li_error(422, "ERROR :: /lifecycleState :: only PUBLISHED is emulated\n")
     author = str(body["author"])
     member_urn = f"urn:li:person:{tok.user_id}"
-    if author != member_urn and not re.fullmatch(r"urn:li:organization:\d+", author):
+    if not linkedin_media.may_post_as(tok.user_id, author):
         return li_error(
             403,
             "Not enough permissions to access: partnerApiPostsExternal.CREATE",
             serviceErrorCode=100,
         )
+    images = linkedin_media.content_images(body.get("content"))
+    if isinstance(images, str):
+        return li_error(422, images)
+    for urn in images:
+        if linkedin_media.image(emu, urn) is None:
+            return li_error(422, f"ERROR :: /content :: {urn} does not exist or is not uploaded\n")
     limit = emu.config.linkedin_posts_per_day
     q = emu.state.limits.daily_utc(f"li:posts:{tok.user_id}", limit, emu.now_ts())
     if not q.allowed:
@@ -85,12 +91,10 @@ def create_post(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
             429, "Resource level throttle MEMBER DAY limit for calls to this resource is reached."
         )
     urn = f"urn:li:share:{emu.state.new_id('li_share')}"
-    content = body.get("content") or {}
-    media = [
-        v
-        for v in (content.get("media", {}).get("id"), content.get("article", {}).get("source"))
-        if v
-    ]
+    article = (body.get("content") or {}).get("article") or {}
+    media = images + (
+        [article["source"]] if isinstance(article, dict) and article.get("source") else []
+    )
     emu.state.add_post(
         Post(
             platform=P,

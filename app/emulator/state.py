@@ -61,6 +61,7 @@ ID_BASES = {
     "x_user": 1_500_000_000_000_000_000,
     "ig_user": 17_841_400_000_000_000,
     "li_user": 0,
+    "li_image": 4_000_000_000_000_000,
     "fb_user": 100_000_000_000_000,
     "fb_page": 200_000_000_000_000,
 }
@@ -154,8 +155,9 @@ class Upload:
     size: int
     category: str
     mime: str
-    state: str = "succeeded"  # pending (chunked INIT) | succeeded
+    state: str = "succeeded"  # pending (chunked INIT, LinkedIn before PUT) | succeeded
     total_bytes: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 T = TypeVar("T")
@@ -181,7 +183,7 @@ class State:
         self.containers: dict[str, Container] = {}
         self.uploads: dict[str, Upload] = {}
         self.limits = RateLimiter()
-        self.version = 0
+        self.blobs: dict[str, tuple[str, bytes]] = {}  # stored photo bytes, memory only
 
     # ------------------------------------------------------------------ ids and records
     def new_id(self, kind: str) -> str:
@@ -193,6 +195,8 @@ class State:
     def add_post(self, post: Post) -> Post:
         self.posts.append(post)
         self.index[(post.platform, post.external_id)] = post
+        for alias in post.extra.get("aliases", ()):  # e.g. a Facebook video id
+            self.index.setdefault((post.platform, alias), post)
         key = (post.platform, post.account, post.text, post.extra.get("link"))
         self.same_text[key] = post
         return post

@@ -41,6 +41,10 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName("Herald")
     app.setOrganizationName("Herald")
     app.setApplicationDisplayName("Herald")
+    app.setDesktopFileName("herald")  # Wayland: match the window to herald.desktop
+    from app.ui.icons import app_icon
+
+    app.setWindowIcon(app_icon())
     apply_theme(app)
 
     from app.core.db import DatabaseError, open_database

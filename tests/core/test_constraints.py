@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -347,3 +347,42 @@ def test_warnings_are_ordered_and_serialisable() -> None:
     warnings = validate(Platform.INSTAGRAM, "x" * 2201 + " example.com")
     assert codes(warnings) == ["too_long", "link_not_clickable", "media_required"]
     assert all(isinstance(w.message, str) and w.message for w in warnings)
+
+
+@dataclass(frozen=True)
+class StoredFacts:
+    """Shaped like the posts service's record of an attached file (a hashed copy on disk)."""
+
+    path: str
+    original_name: str
+    mime: str
+    bytes: int
+    width: int | None
+    height: int | None
+    duration_s: float | None
+    sha256: str
+    error: str | None = None
+
+
+def test_any_record_with_media_facts_is_accepted_and_named_by_its_original_name() -> None:
+    facts = StoredFacts(
+        "/data/media/3f2a9c.png", "logo.png", "image/png", 2000, 1080, 1080, None, "0"
+    )
+    warning = only(validate(Platform.INSTAGRAM, "caption", [facts]), "image_format")
+    assert "logo.png" in warning.message and "3f2a9c" not in warning.message
+
+
+def test_a_record_that_failed_inspection_is_looked_at_again(tmp_path: Path) -> None:
+    text_file = tmp_path / "notes.jpg"
+    text_file.write_text("not a picture")
+    facts = StoredFacts(str(text_file), "notes.jpg", "", 0, None, None, None, "", error="bad")
+    assert codes(validate(Platform.LINKEDIN, "hi", [facts])) == ["media_unknown_type"]
+
+
+def test_a_gif_record_without_animation_info_is_inspected(tmp_path: Path) -> None:
+    still = make_gif(tmp_path / "still.gif", frames=1)
+    facts = StoredFacts(
+        str(still), "still.gif", "image/gif", still.stat().st_size, 40, 30, None, ""
+    )
+    photo = fake("image")
+    assert validate(Platform.TWITTER, "hi", [facts, photo]) == []  # a still GIF is a photo

@@ -336,3 +336,20 @@ def test_to_media_item_and_back(tmp_path: Path) -> None:
 def test_media_item_kinds(mime: str, kind: str) -> None:
     item = MediaItem(path="/x/file", mime=mime, bytes=10, sha256="0" * 64)
     assert MediaInfo.from_media_item(item).kind == kind
+
+
+# ---------------------------------------------------------------- cache for repeated validation
+
+
+def test_cached_inspection_until_the_file_changes(tmp_path: Path) -> None:
+    from app.core.media import inspect_media_cached
+
+    path = make_jpeg(tmp_path / "p.jpg", 800, 600)
+    first = inspect_media_cached(path)
+    assert inspect_media_cached(str(path)) is first
+    make_jpeg(path, 640, 480)  # rewritten: new size and mtime
+    assert (inspect_media_cached(path).width, inspect_media_cached(path).height) == (640, 480)
+    path.unlink()
+    with pytest.raises(MediaError) as caught:
+        inspect_media_cached(path)
+    assert caught.value.code == "unreadable"

@@ -184,3 +184,12 @@ def test_bad_state_file_is_refused(tmp_path: Path) -> None:
     path.write_text(json.dumps({"format": 99}))
     with pytest.raises(ValueError):
         EmulatorServer(state_file=path)
+
+
+def test_revoking_a_facebook_page_revokes_its_owners_tokens(
+    emu: EmulatorServer, client: httpx.Client
+) -> None:
+    fb = fb_login(client)
+    assert emu.revoke_tokens("facebook", emu.users["facebook"]["page_id"]) == 3
+    resp = client.get("/facebook/v25.0/me", params={"access_token": fb.page_token})
+    assert resp.json()["error"]["code"] == 190

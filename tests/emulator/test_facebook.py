@@ -9,10 +9,12 @@ import pytest
 
 from app.emulator import EmulatorServer
 from tests.emulator.helpers import (
+    MP4,
     REDIRECT,
     FacebookLogin,
     MediaServer,
     fb_login,
+    ig_login,
     jpeg,
     redirect_params,
 )
@@ -221,3 +223,83 @@ def test_hourly_call_budget_throttles_with_code_32(
     assert _error(client.get(f"{G}/me", params={"access_token": fb.user_token}))[0] == 4
     emu.advance(3600)
     assert _feed(client, fb, "n3").status_code == 200
+
+
+def test_unpublished_photos_attached_to_a_feed_post(
+    emu: EmulatorServer, client: httpx.Client, fb: FacebookLogin, media: MediaServer
+) -> None:
+    photo_ids = []
+    for i in range(2):
+        resp = client.post(
+            f"{G}/{fb.page_id}/photos",
+            data={
+                "url": media.url(f"m{i}.jpg", jpeg(640, 480)),
+                "published": "false",
+                "access_token": fb.page_token,
+            },
+        )
+        assert resp.json().keys() == {"id"}
+        photo_ids.append(resp.json()["id"])
+    assert emu.published() == []
+    fields = {
+        f"attached_media[{i}]": json.dumps({"media_fbid": pid}) for i, pid in enumerate(photo_ids)
+    }
+    post = client.post(
+        f"{G}/{fb.page_id}/feed", data={"message": "album", "access_token": fb.page_token, **fields}
+    )
+    assert post.status_code == 200
+    [published] = emu.published()
+    assert len(published["media"]) == 2
+    again = client.post(
+        f"{G}/{fb.page_id}/feed", data={"message": "again", "access_token": fb.page_token, **fields}
+    )
+    assert _error(again)[0] == 100  # attached photos are spent
+
+
+def test_photo_hosting_feeds_instagram(
+    emu: EmulatorServer, client: httpx.Client, fb: FacebookLogin
+) -> None:
+    """An unpublished page photo's CDN address is fetchable, e.g. as an Instagram image_url."""
+    picture = jpeg(1080, 1080)
+    resp = client.post(
+        f"{G}/{fb.page_id}/photos",
+        data={"published": "false", "temporary": "true", "access_token": fb.page_token},
+        files={"source": ("p.jpg", picture, "image/jpeg")},
+    )
+    photo_id = resp.json()["id"]
+    info = client.get(f"{G}/{photo_id}", params={"fields": "images", "access_token": fb.page_token})
+    [image] = info.json()["images"]
+    assert (image["width"], image["height"]) == (1080, 1080)
+    assert client.get(image["source"]).content == picture
+    token, uid = ig_login(client)
+    container = client.post(
+        f"/instagram/v25.0/{uid}/media", data={"image_url": image["source"], "access_token": token}
+    )
+    assert container.status_code == 200
+
+
+def test_video_post(
+    emu: EmulatorServer, client: httpx.Client, fb: FacebookLogin, media: MediaServer
+) -> None:
+    resp = client.post(
+        f"{G}/{fb.page_id}/videos",
+        data={
+            "file_url": media.url("v.mp4", MP4),
+            "description": "watch",
+            "access_token": fb.page_token,
+        },
+    )
+    assert resp.status_code == 200
+    video_id = resp.json()["id"]
+    assert emu.published()[0]["text"] == "watch"
+    emu.advance(86400)
+    insights = client.get(
+        f"{G}/{video_id}/insights",
+        params={"metric": "post_impressions", "access_token": fb.page_token},
+    )
+    assert insights.json()["data"][0]["values"][0]["value"] > 0
+    bad = client.post(
+        f"{G}/{fb.page_id}/videos",
+        data={"file_url": media.url("v.txt", b"nope"), "access_token": fb.page_token},
+    )
+    assert _error(bad)[0] == 351

@@ -8,7 +8,16 @@ import httpx
 import pytest
 
 from app.emulator import EmulatorServer
-from tests.emulator.helpers import MP4, REDIRECT, MediaServer, ig_login, jpeg, png, redirect_params
+from tests.emulator.helpers import (
+    MP4,
+    REDIRECT,
+    MediaServer,
+    ig_login,
+    jpeg,
+    pkce,
+    png,
+    redirect_params,
+)
 
 G = "/instagram/v25.0"
 
@@ -104,8 +113,6 @@ def test_missing_secret_and_reused_code(client: httpx.Client) -> None:
 
 
 def test_pkce_checked_when_a_challenge_was_sent(client: httpx.Client) -> None:
-    from tests.emulator.helpers import pkce
-
     verifier, challenge = pkce()
     params = {
         "client_id": "a",

@@ -13,6 +13,7 @@ from tests.emulator.helpers import (
     LI_HEADERS,
     REDIRECT,
     bearer,
+    jpeg,
     li_body,
     li_headers,
     li_login,
@@ -274,3 +275,70 @@ def test_rest_calls_need_version_and_token(client: httpx.Client, li: tuple[str, 
         client.get("/linkedin/rest/posts", params=params, headers=bearer(li[0])).status_code == 400
     )
     assert client.get("/linkedin/rest/posts", params=params, headers=LI_HEADERS).status_code == 401
+
+
+# ---------------------------------------------------------------------- images
+def _upload_image(client: httpx.Client, li: tuple[str, str], data: bytes) -> str:
+    init = client.post(
+        "/linkedin/rest/images",
+        params={"action": "initializeUpload"},
+        json={"initializeUploadRequest": {"owner": f"urn:li:person:{li[1]}"}},
+        headers=li_headers(li[0]),
+    )
+    assert init.status_code == 200, init.text
+    value = init.json()["value"]
+    assert value["uploadUrl"].startswith(str(client.base_url).rstrip("/") + "/linkedin/")
+    put = client.put(
+        value["uploadUrl"], content=data, headers={**bearer(li[0]), "Content-Type": "image/jpeg"}
+    )
+    assert put.status_code == 201
+    return value["image"]
+
+
+def test_image_upload_then_post(
+    emu: EmulatorServer, client: httpx.Client, li: tuple[str, str]
+) -> None:
+    image = _upload_image(client, li, jpeg(300, 200))
+    assert image.startswith("urn:li:image:")
+    status = client.get(f"/linkedin/rest/images/{quote(image, safe='')}", headers=li_headers(li[0]))
+    assert status.json()["status"] == "AVAILABLE"
+    body = {**li_body(li[1], "with picture"), "content": {"media": {"id": image}}}
+    resp = client.post("/linkedin/rest/posts", json=body, headers=li_headers(li[0]))
+    assert resp.status_code == 201
+    assert emu.published()[0]["media"] == [image]
+    second = _upload_image(client, li, jpeg(10, 10))
+    multi = {
+        **li_body(li[1], "two"),
+        "content": {"multiImage": {"images": [{"id": image}, {"id": second}]}},
+    }
+    assert (
+        client.post("/linkedin/rest/posts", json=multi, headers=li_headers(li[0])).status_code
+        == 201
+    )
+
+
+def test_image_upload_errors(client: httpx.Client, li: tuple[str, str]) -> None:
+    body = {**li_body(li[1], "ghost"), "content": {"media": {"id": "urn:li:image:42"}}}
+    assert (
+        client.post("/linkedin/rest/posts", json=body, headers=li_headers(li[0])).status_code == 422
+    )
+    init = client.post(
+        "/linkedin/rest/images",
+        params={"action": "initializeUpload"},
+        json={"initializeUploadRequest": {"owner": f"urn:li:person:{li[1]}"}},
+        headers=li_headers(li[0]),
+    ).json()["value"]
+    pending = {**li_body(li[1], "pending"), "content": {"media": {"id": init["image"]}}}
+    assert (
+        client.post("/linkedin/rest/posts", json=pending, headers=li_headers(li[0])).status_code
+        == 422
+    )
+    assert client.put(init["uploadUrl"], content=jpeg(5, 5)).status_code == 401
+    assert client.put(init["uploadUrl"], content=b"text", headers=bearer(li[0])).status_code == 400
+    other = client.post(
+        "/linkedin/rest/images",
+        params={"action": "initializeUpload"},
+        json={"initializeUploadRequest": {"owner": "urn:li:person:Someone"}},
+        headers=li_headers(li[0]),
+    )
+    assert other.status_code == 403

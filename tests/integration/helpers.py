@@ -167,15 +167,16 @@ def seed_posts(
 def start_worker(
     db_url: str, data_dir: Path, *extra: str, log_name: str = "worker"
 ) -> subprocess.Popen[str]:
-    out = open(data_dir / f"{log_name}-{time.monotonic_ns()}.log", "w")  # noqa: SIM115
-    return subprocess.Popen(
-        [sys.executable, "main.py", "worker", "--db", db_url, "--quiet", *extra],
-        cwd=ROOT,
-        env=env(data_dir),
-        stdout=out,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    log = data_dir / f"{log_name}-{time.monotonic_ns()}.log"
+    with log.open("w") as out:  # the child keeps its own descriptor
+        return subprocess.Popen(
+            [sys.executable, "main.py", "worker", "--db", db_url, "--quiet", *extra],
+            cwd=ROOT,
+            env=env(data_dir),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
 
 
 def wait_all(procs: Sequence[subprocess.Popen[str]], timeout: float) -> list[int]:

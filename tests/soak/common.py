@@ -13,6 +13,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -50,6 +51,18 @@ def soak_posts(default: int = 10_000) -> int:
     if value < 1:
         raise ValueError("HERALD_SOAK_POSTS must be a positive integer")
     return value
+
+
+@contextlib.contextmanager
+def work_dir(prefix: str) -> Iterator[Path]:
+    """A scratch folder, kept (and named on stderr) when HERALD_SOAK_KEEP=1."""
+    if os.environ.get("HERALD_SOAK_KEEP") == "1":
+        path = Path(tempfile.mkdtemp(prefix=prefix))
+        log(f"keeping {path}")
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        yield Path(tmp)
 
 
 def log(message: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date, timedelta
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -115,9 +116,15 @@ class AnalyticsView(QWidget):
         root = QVBoxLayout(self)
         root.setContentsMargins(16, 16, 16, 16)
         root.setSpacing(12)
-        root.addLayout(self._build_filters())
+        self.filters = QWidget(self)
+        self.filters.setObjectName("analyticsFilters")
+        self.filters.setLayout(self._build_filters())
+        self.filters.layout().setContentsMargins(0, 0, 0, 0)
+        root.addWidget(self.filters)
         root.addWidget(self._build_refresh_bar())
-        cards = QHBoxLayout()
+        self.cards = QWidget(self)
+        cards = QHBoxLayout(self.cards)
+        cards.setContentsMargins(0, 0, 0, 0)
         cards.setSpacing(12)
         self.reach_card = KpiCard("reachCard", self.tr("Reach this week (impressions)"), self)
         self.posts_card = KpiCard("postsCard", self.tr("Posts in range"), self)
@@ -125,14 +132,34 @@ class AnalyticsView(QWidget):
         self.engagement_card = KpiCard("engagementCard", self.tr("Engagement in range"), self)
         for card in (self.reach_card, self.posts_card, self.best_card, self.engagement_card):
             cards.addWidget(card, 1)
-        root.addLayout(cards)
+        root.addWidget(self.cards)
         self.stack = QStackedWidget(self)
-        self.empty_label = QLabel(self.tr("Loading analytics…"), self.stack)
+        self.empty_page = QWidget(self.stack)
+        empty = QVBoxLayout(self.empty_page)
+        empty.addStretch(1)
+        icon = QLabel(self.empty_page)
+        icon.setPixmap(theme.icon("fa5s.chart-bar", "#9ca3af").pixmap(48, 48))
+        icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty.addWidget(icon)
+        self.empty_label = QLabel(self.tr("Loading analytics…"), self.empty_page)
         self.empty_label.setObjectName("analyticsEmptyLabel")
         self.empty_label.setProperty("role", "empty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
-        self.stack.addWidget(self.empty_label)
+        self.empty_label.setMinimumWidth(420)
+        self.empty_label.setMaximumWidth(560)
+        centred = QHBoxLayout()  # not an alignment flag: word wrap needs the layout's width
+        centred.addStretch(1)
+        centred.addWidget(self.empty_label, 4)
+        centred.addStretch(1)
+        empty.addLayout(centred)
+        self.retry_button = QPushButton(self.tr("Try again"), self.empty_page)
+        self.retry_button.setObjectName("analyticsRetryButton")
+        self.retry_button.clicked.connect(self.reload)
+        self.retry_button.hide()
+        empty.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        empty.addStretch(2)
+        self.stack.addWidget(self.empty_page)
         self.tabs = QTabWidget(self.stack)
         self.tabs.setObjectName("analyticsTabs")
         self.tabs.setDocumentMode(True)
@@ -347,57 +374,62 @@ class AnalyticsView(QWidget):
         self._ensure_pages()
         self._show_cards(data)
         summary = data.summary
-        if data.ever_published == 0:
+        nothing_yet = data.ever_published == 0
+        self.cards.setVisible(not nothing_yet)
+        self.filters.setVisible(not nothing_yet)
+        if nothing_yet:
             self._show_empty(
+                self.tr("No published posts yet"),
                 self.tr(
-                    "No published posts yet.\nOnce your first post goes out, Herald measures it "
-                    "1 hour, 6 hours, 1 day and 1 week later and shows the results here. "
-                    "Schedule a post from the Calendar to get started."
-                )
+                    "Once your first post goes out, Herald measures it 1 hour, 6 hours, 1 day "
+                    "and 1 week later and shows here what worked, on which platform and at "
+                    "what time. Schedule a post from the Calendar to get started."
+                ),
             )
         elif summary.published == 0:
             first, last = self.date_range()
+            platforms = self.selected_platforms()
             where = (
-                self.tr(" on {platform}").format(platform=self.selected_platforms()[0].label)
-                if self.selected_platforms()
-                else ""
+                self.tr(" on {platform}").format(platform=platforms[0].label) if platforms else ""
             )
             self._show_empty(
+                self.tr("Nothing published in this range"),
                 self.tr(
-                    "No posts were published{where} between {start} and {end}.\n"
-                    "Widen the date range or choose All platforms."
-                ).format(
-                    where=where,
-                    start=day(first),
-                    end=day(last),
-                )
+                    "No posts were published{where} between {start} and {end}. Widen the date "
+                    "range or choose All platforms."
+                ).format(where=where, start=day(first), end=day(last)),
+            )
+        elif not summary.measured:
+            self._show_empty(
+                self.tr("Not measured yet"),
+                self.tr(
+                    "{n} posts were published in this range but none has been measured yet. "
+                    "Herald fetches their metrics 1 hour after publishing, then at 6 hours, "
+                    "1 day and 1 week."
+                ).format(n=summary.published),
             )
         else:
             for page in self.pages.values():
                 page.set_data(data)
             self.stack.setCurrentWidget(self.tabs)
-        if summary.published and not summary.measured:
-            self._show_empty(
-                self.tr(
-                    "{n} posts were published in this range but none has been measured yet.\n"
-                    "Herald fetches their metrics 1 hour after publishing, then at 6 hours, "
-                    "1 day and 1 week."
-                ).format(n=summary.published)
-            )
         self._set_enabled_actions(True)
         self.loaded.emit()
 
     def _failed(self, generation: int, message: str) -> None:
         if generation != self._generation:
             return
-        self._show_empty(
-            self.tr("Analytics could not be loaded: {message}").format(message=message)
-        )
+        self._show_empty(self.tr("Analytics could not be loaded"), message)
+        self.retry_button.show()
         self.loaded.emit()
 
-    def _show_empty(self, text: str) -> None:
-        self.empty_label.setText(text)
-        self.stack.setCurrentWidget(self.empty_label)
+    def _show_empty(self, headline: str, text: str) -> None:
+        self.empty_label.setText(
+            f"<p style='font-size:18px; font-weight:600; color:#1f2937'>{escape(headline)}</p>"
+            f"<p>{escape(text)}</p>"
+        )
+        self.empty_label.setAccessibleName(f"{headline}. {text}")
+        self.retry_button.hide()
+        self.stack.setCurrentWidget(self.empty_page)
 
     def _show_cards(self, data: Dashboard) -> None:
         s = data.summary

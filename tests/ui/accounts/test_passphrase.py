@@ -29,11 +29,18 @@ class Answers:
     def __init__(self, *answers):
         self.answers = list(answers)
         self.texts: list[str] = []
+        self._seen: list = []
         QTimer.singleShot(0, self._poll)
 
     def _poll(self):
         dialog = QApplication.activeModalWidget()
-        if dialog is not None and dialog.objectName() == "passphraseDialog":
+        if (
+            dialog is not None
+            and dialog.objectName() == "passphraseDialog"
+            and dialog.isVisible()
+            and not any(d is dialog for d in self._seen)
+        ):
+            self._seen.append(dialog)
             self.texts.append(dialog.labelText())
             edit = dialog.findChild(QLineEdit, "passphraseEdit")
             assert edit.echoMode() == QLineEdit.EchoMode.Password

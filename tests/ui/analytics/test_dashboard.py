@@ -148,7 +148,8 @@ def test_empty_workspace_says_what_is_missing(qtbot, db, clock):
     view = open_view(qtbot, db, clock, ws)
     empty = view.findChild(QLabel, "analyticsEmptyLabel")
     assert empty.isVisible()
-    assert empty.text().startswith("No published posts yet")
+    assert "No published posts yet" in empty.text()
+    assert not view.findChild(QWidget, "reachCard").isVisible()
     refresh = view.findChild(QPushButton, "refreshNowButton")
     assert not refresh.isEnabled() and refresh.toolTip()
 
@@ -327,3 +328,22 @@ def test_main_window_does_not_import_pyqtgraph_at_start(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "False"
+
+
+def test_a_failed_query_says_so_and_offers_retry(qtbot, db, clock, seeded, monkeypatch):
+    from app.ui.analytics import view as view_module
+
+    real = view_module.load_dashboard
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(view_module, "load_dashboard", broken)
+    view = open_view(qtbot, db, clock, seeded["workspace"])
+    empty = view.findChild(QLabel, "analyticsEmptyLabel")
+    retry = view.findChild(QPushButton, "analyticsRetryButton")
+    assert "could not be loaded" in empty.text() and "database is locked" in empty.text()
+    assert retry.isVisible()
+    monkeypatch.setattr(view_module, "load_dashboard", real)
+    wait_loaded(qtbot, view, retry.click)
+    assert not retry.isVisible() and view.data.summary.published > 0

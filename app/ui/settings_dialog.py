@@ -1,0 +1,123 @@
+"""Settings: grace period for posts missed while Herald was closed, start at login, the default
+time zone for new workspaces, and whether the theme follows the system."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from app.core.settings import (
+    DEFAULT_ZONE,
+    GRACE_MINUTES,
+    MAX_GRACE_MINUTES,
+    START_AT_LOGIN,
+    THEME_FOLLOWS_SYSTEM,
+    SettingsError,
+    SettingsService,
+)
+from app.core.timeutil import is_valid_zone
+from app.ui.workspace_dialog import system_zone, zone_combo
+
+try:  # written concurrently: the platform's login entry
+    from app.core import autostart
+except ImportError:  # pragma: no cover
+    autostart = None  # type: ignore[assignment]
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: SettingsService, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle(self.tr("Settings"))
+        self.settings = settings
+
+        self.grace_spin = QSpinBox(self)
+        self.grace_spin.setObjectName("graceMinutesSpin")
+        self.grace_spin.setAccessibleName(self.tr("Grace period in minutes"))
+        self.grace_spin.setRange(0, MAX_GRACE_MINUTES)
+        self.grace_spin.setSuffix(self.tr(" min"))
+        self.grace_spin.setValue(settings.grace_minutes())
+        self.grace_spin.setToolTip(
+            self.tr(
+                "Posts that fell due while Herald was closed go out on start if they are late by "
+                "less than this; older ones are listed for you to publish or reschedule."
+            )
+        )
+        self.login_check = QCheckBox(self.tr("Start Herald when I log in"), self)
+        self.login_check.setObjectName("startAtLoginCheck")
+        self.login_check.setAccessibleName(self.tr("Start at login"))
+        self.login_check.setChecked(settings.flag(START_AT_LOGIN))
+        if autostart is None or not autostart.is_supported():
+            self.login_check.setEnabled(False)
+            self.login_check.setToolTip(self.tr("This system offers no way to start apps at login."))
+        else:
+            self.login_check.setToolTip(autostart.describe())
+        self.zone_combo = zone_combo(self, settings.default_zone() or system_zone())
+        self.zone_combo.setObjectName("defaultZoneCombo")
+        self.zone_combo.setAccessibleName(self.tr("Default time zone"))
+        self.zone_combo.setToolTip(self.tr("Suggested for new workspaces (type to search)"))
+        self.theme_check = QCheckBox(self.tr("Follow the system's light or dark theme"), self)
+        self.theme_check.setObjectName("themeFollowsSystemCheck")
+        self.theme_check.setAccessibleName(self.tr("Theme follows the system"))
+        self.theme_check.setChecked(settings.flag(THEME_FOLLOWS_SYSTEM))
+        self.error_label = QLabel("", self)
+        self.error_label.setObjectName("settingsErrorLabel")
+        self.error_label.setStyleSheet("color: #b91c1c;")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+
+        form = QFormLayout()
+        form.setSpacing(12)
+        form.addRow(self.tr("Grace period"), self.grace_spin)
+        form.addRow(self.tr("Default time zone"), self.zone_combo)
+        form.addRow("", self.login_check)
+        form.addRow("", self.theme_check)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("settingsOkButton")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setObjectName(
+            "settingsCancelButton"
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 16)
+        layout.setSpacing(12)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(460)
+
+    def _fail(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    def accept(self) -> None:
+        zone = self.zone_combo.currentText().strip()
+        if not is_valid_zone(zone):
+            self._fail(self.tr("Choose a time zone from the list (e.g. Europe/London)."))
+            return
+        login = self.login_check.isChecked()
+        try:
+            if (
+                autostart is not None
+                and self.login_check.isEnabled()
+                and login != self.settings.flag(START_AT_LOGIN)
+            ):
+                autostart.enable() if login else autostart.disable()
+            self.settings.set(GRACE_MINUTES, self.grace_spin.value())
+            self.settings.set(DEFAULT_ZONE, zone)
+            self.settings.set(START_AT_LOGIN, login)
+            self.settings.set(THEME_FOLLOWS_SYSTEM, self.theme_check.isChecked())
+        except (SettingsError, RuntimeError, OSError) as exc:
+            self._fail(str(exc))
+            return
+        super().accept()

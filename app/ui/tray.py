@@ -1,0 +1,147 @@
+"""Tray icon: closing the window keeps Herald publishing in the tray (said once), failures and
+reauth needs become notifications, and Quit lives in the tray menu.
+
+Where the desktop has no tray (the offscreen platform, some Linux desktops) the controller
+degrades: closing the window closes it (the person could not get it back otherwise), and
+notifications are only recorded in `notifications` (and shown in the status bar).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QAction, QIcon
+from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
+
+from app.core.settings import TRAY_NOTICE_SHOWN, SettingsService
+
+
+def _app_icon() -> QIcon:
+    try:
+        from app.ui.icons import app_icon
+
+        return app_icon()
+    except ImportError:  # pragma: no cover - the icon package is optional
+        from app.ui import theme
+
+        return theme.icon("fa5s.bullhorn", "#2563eb")
+
+
+class TrayController(QObject):
+    quitRequested = Signal()  # emitted before Herald quits: stop the engine here
+
+    def __init__(
+        self,
+        window,
+        settings: SettingsService | None = None,
+        *,
+        available: bool | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.settings = settings
+        self.available = (
+            QSystemTrayIcon.isSystemTrayAvailable() if available is None else available
+        )
+        self.quitting = False
+        self.notifications: list[tuple[str, str]] = []
+        self._notice_shown = bool(settings.flag(TRAY_NOTICE_SHOWN)) if settings else False
+
+        self.menu = QMenu(window)
+        self.menu.setObjectName("trayMenu")
+        self.show_action = QAction(self.tr("Show Herald"), self.menu)
+        self.show_action.setObjectName("trayShowAction")
+        self.show_action.triggered.connect(self.show_window)
+        self.quit_action = QAction(self.tr("Quit Herald"), self.menu)
+        self.quit_action.setObjectName("trayQuitAction")
+        self.quit_action.triggered.connect(self.quit)
+        self.menu.addAction(self.show_action)
+        self.menu.addSeparator()
+        self.menu.addAction(self.quit_action)
+
+        self.tray: QSystemTrayIcon | None = None
+        if self.available and QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(_app_icon(), self)
+            self.tray.setToolTip(self.tr("Herald — publishing on schedule"))
+            self.tray.setContextMenu(self.menu)
+            self.tray.activated.connect(self._on_activated)
+            self.tray.show()
+        window.installEventFilter(self)
+
+    # ------------------------------------------------------------ window
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if obj is self.window and event.type() == QEvent.Type.Close:
+            if self.available and not self.quitting:
+                event.ignore()
+                self.window.hide()
+                self._first_close_notice()
+                return True
+        return False
+
+    def _first_close_notice(self) -> None:
+        if self._notice_shown:
+            return
+        self._notice_shown = True
+        if self.settings is not None:
+            self.settings.set(TRAY_NOTICE_SHOWN, True)
+        self.notify(
+            self.tr("Herald keeps publishing in the tray"),
+            self.tr(
+                "Your posts go out on time while the window is closed. "
+                "Choose Quit from the tray menu to stop Herald."
+            ),
+        )
+
+    def show_window(self) -> None:
+        self.window.show()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    def _on_activated(self, reason) -> None:
+        if reason in (
+            QSystemTrayIcon.ActivationReason.Trigger,
+            QSystemTrayIcon.ActivationReason.DoubleClick,
+        ):
+            self.show_window()
+
+    def quit(self) -> None:
+        self.quitting = True
+        self.quitRequested.emit()
+        if self.tray is not None:
+            self.tray.hide()
+        quit_window = getattr(self.window, "quit", None)
+        if callable(quit_window):
+            quit_window()
+        else:
+            self.window.close()
+            QApplication.quit()
+
+    # ------------------------------------------------------------ notifications
+
+    def notify(
+        self,
+        title: str,
+        message: str,
+        icon: QSystemTrayIcon.MessageIcon = QSystemTrayIcon.MessageIcon.Information,
+    ) -> None:
+        self.notifications.append((title, message))
+        if self.tray is not None:
+            self.tray.showMessage(title, message, icon, 10_000)
+        bar = getattr(self.window, "statusBar", None)
+        if callable(bar):
+            bar().showMessage(f"{title}: {message}", 10_000)
+
+    def notify_failure(self, reason: str, what: str | None = None) -> None:
+        """A post failed for good on a platform; `reason` is the platform's own words."""
+        title = self.tr("A post could not be published")
+        message = f"{what}: {reason}" if what else reason
+        self.notify(title, message, QSystemTrayIcon.MessageIcon.Warning)
+
+    def notify_reauth(self, handle: str, reason: str = "") -> None:
+        title = self.tr("Reconnect {handle}").format(handle=handle)
+        message = self.tr("Herald can't post for {handle} until you sign in again.").format(
+            handle=handle
+        )
+        if reason:
+            message += f" ({reason})"
+        self.notify(title, message, QSystemTrayIcon.MessageIcon.Warning)

@@ -1,0 +1,409 @@
+"""Chaos: N worker processes on one database publish POSTS × 4 platforms through an emulator
+that fails 20 % of calls with a 5xx, 5 % with a timeout and some with a 429, while a driver
+SIGKILLs a random worker every few seconds and starts it again.
+
+At the end every target must be PUBLISHED (exactly one post at the emulator) or FAILED with its
+reason after its retries, or NEEDS_CONFIRMATION (a person decides; counted, never duplicated);
+nothing QUEUED / IN_FLIGHT / MISSED; no emulator post twice; no emulator post Herald does not
+know about.
+
+Time. Herald retries a transient failure after 1, 5 and 15 minutes of real time and the worker
+command has no clock-speed or retry-scale option. The driver therefore plays the clock for the
+retries only: about once a second it rewrites the due time of every queued *retry* (attempts > 0
+and a back-off of a minute or more) to the same back-off divided by RETRY_SCALE (60: 1 s, 5 s,
+15 s), guarded so a row a worker touched meanwhile is left alone. Rate-limit waits (seconds, from
+the emulator's reset headers) and budgets are not touched. Everything else is real: the workers,
+their SIGKILLs, leases, reconciliation, the network and the emulator.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import bindparam, func, select, update
+
+from app.constants import Platform
+from app.core.db import Database, open_database, write_transaction
+from app.core.models import Account, Post, PostStatus, Target, TargetStatus
+from app.core.poststatus import derive_post_status
+from tests.soak.common import (
+    EmulatorProcess,
+    SuiteResult,
+    Worker,
+    connect_accounts,
+    log,
+    make_picture,
+    pg_base_url,
+    pg_schema,
+    pg_unreachable,
+    post_text,
+    safe_url,
+    seed_posts,
+    set_rate_limits,
+    work_dir,
+    worker_output,
+)
+
+#: share of *all* emulator calls (every platform, every endpoint) that get each fault
+FAULT_MIX: tuple[tuple[float, str], ...] = (
+    (0.07, "500"),
+    (0.07, "502"),
+    (0.06, "503"),
+    # the emulator holds the request, then drops the connection without an answer
+    (0.025, "timeout:delay=2"),
+    # ... after having carried it out: the post exists, the client never hears of it
+    (0.025, "timeout:delay=2:process=1"),
+    (0.02, "429:reset_in=3"),
+)
+RETRY_SCALE = 60
+#: a retry back-off is at least a minute: shorter waits are rate limits, leave them alone
+MIN_BACKOFF = timedelta(seconds=55)
+POSTS_PER_ACCOUNT = 150
+TERMINAL = {TargetStatus.PUBLISHED, TargetStatus.FAILED, TargetStatus.NEEDS_CONFIRMATION}
+MAX_ATTEMPTS = 4  # the first try and three retries
+
+#: the emulator's limits during the run. X's publishing window is small so real 429s happen
+#: when Herald's budget and the emulator's window drift apart; the others cannot be scaled
+#: (LinkedIn's is per UTC day) and are lifted.
+EMULATOR_LIMITS: dict[str, Any] = {
+    "x_posts_limit": 40,
+    "x_posts_window_s": 20,
+    "x_read_limit": 10_000_000,
+    "x_media_limit": 10_000_000,
+    "linkedin_posts_per_day": 10_000_000,
+    "instagram_publishes_per_24h": 10_000_000,
+    "facebook_calls_per_hour": 10_000_000,
+    "container_polls": 0,
+}
+HERALD_BUDGETS: dict[str, Any] = {
+    "TWITTER": {"limit": 40, "window_s": 20},
+    "LINKEDIN": {"limit": 10_000_000, "window_s": 900, "utc_day": False},
+    "INSTAGRAM": {"limit": 10_000_000, "window_s": 900},
+}
+
+
+def fault_spec(mix: tuple[tuple[float, str], ...] = FAULT_MIX) -> str:
+    """The emulator tries rules in order and the first that fires wins, so each rule's
+    probability is conditional on the earlier ones not firing."""
+    rules, left = [], 1.0
+    for share, rule in mix:
+        kind, _, params = rule.partition(":")
+        p = min(1.0, share / left)
+        left -= share
+        rules.append(f"*:*:{kind}:p={p:.6f}" + (f":{params}" if params else ""))
+    return ",".join(rules)
+
+
+@dataclass(frozen=True)
+class ChaosPlan:
+    backend: str  # "sqlite" | "postgres"
+    workers: int
+    posts: int
+    seed: int = 1
+    kill_every: tuple[float, float] = (2.0, 5.0)
+    lease_s: float = 15.0
+    #: the whole publishing phase, kills included; what is left afterwards counts as stuck
+    deadline_s: float = 300.0
+
+    @property
+    def name(self) -> str:
+        label = "SQLite file" if self.backend == "sqlite" else "PostgreSQL"
+        return f"chaos: {self.workers} workers, {label}"
+
+
+def accelerate_retries(db: Database, scale: float = RETRY_SCALE) -> int:
+    """Divide the back-off of every queued retry by `scale` (see the module docstring)."""
+    now = datetime.now(UTC)
+    with db.session() as s:
+        rows = s.execute(
+            select(Target.id, Target.next_attempt_at, Target.updated_at).where(
+                Target.status == TargetStatus.QUEUED,
+                Target.attempts > 0,
+                Target.next_attempt_at > now + MIN_BACKOFF,
+            )
+        ).all()
+    changes = []
+    for target_id, due, changed in rows:
+        if due is None or changed is None or due - changed < MIN_BACKOFF:
+            continue
+        changes.append(
+            {"b_id": target_id, "b_old": due, "b_new": changed + (due - changed) / scale}
+        )
+    if not changes:
+        return 0
+    table = Target.__table__
+    stmt = (
+        update(table)
+        .where(
+            table.c.id == bindparam("b_id"),
+            table.c.status == TargetStatus.QUEUED.value,
+            table.c.next_attempt_at == bindparam("b_old"),
+        )
+        .values(next_attempt_at=bindparam("b_new"))
+    )
+    with write_transaction(db.engine) as conn:
+        conn.execute(stmt, changes)
+    return len(changes)
+
+
+def status_counts(db: Database) -> Counter[str]:
+    with db.session() as s:
+        rows = s.execute(select(Target.status, func.count()).group_by(Target.status)).all()
+    return Counter({str(TargetStatus(st)): int(n) for st, n in rows})
+
+
+def _terminal(counts: Counter[str]) -> int:
+    return sum(counts[str(s)] for s in TERMINAL)
+
+
+def run(plan: ChaosPlan) -> SuiteResult:
+    result = SuiteResult(plan.name)
+    started = time.monotonic()
+    with work_dir("herald-soak-chaos-") as work:
+        if plan.backend == "postgres":
+            base = pg_base_url()
+            why = pg_unreachable(base)
+            if why:
+                result.status = "SKIP"
+                result.notes.append(f"skipped: {why} (set HERALD_TEST_PG_URL)")
+                return result
+            with pg_schema(base) as url:
+                _run(plan, url, work, result)
+        else:
+            _run(plan, f"sqlite:///{work / 'herald.db'}", work, result)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _run(plan: ChaosPlan, db_url: str, work: Path, result: SuiteResult) -> None:
+    rng = random.Random(plan.seed)
+    spec = fault_spec()
+    emulator = EmulatorProcess(work / "emulator", seed=plan.seed, timeout_delay=2.0).start()
+    db = open_database(db_url)
+    workers: list[Worker] = []
+    try:
+        emulator.configure(**EMULATOR_LIMITS)
+        per_platform = max(1, math.ceil(plan.posts / POSTS_PER_ACCOUNT))
+        t0 = time.monotonic()
+        accounts = connect_accounts(db, emulator.base_url, "Soak", per_platform)
+        log(
+            f"{plan.name}: {per_platform * len(accounts)} accounts connected through OAuth "
+            f"in {time.monotonic() - t0:.1f} s ({safe_url(db_url)})"
+        )
+        set_rate_limits(db, HERALD_BUDGETS)
+        picture = make_picture(work / "picture.jpg")
+        t0 = time.monotonic()
+        total = seed_posts(db, plan.posts, accounts, datetime.now(UTC), picture, "chaos")
+        log(
+            f"{plan.name}: {plan.posts} posts / {total} targets seeded in {time.monotonic() - t0:.1f} s"
+        )
+        emulator.add_faults(spec)
+        args = ["--lease-seconds", str(plan.lease_s)]
+        workers = [Worker(db_url, work, f"w{i}", args) for i in range(plan.workers)]
+        for w in workers:
+            w.start()
+        stats = _drive(plan, db, workers, total, rng)
+        codes = [w.terminate(60) for w in workers]
+        emulator.clear_faults()
+        published = emulator.published()
+        _judge(db, total, published, result)
+        result.figures.update(stats)
+        result.figures["clean exits after SIGTERM"] = f"{codes.count(0)}/{len(codes)}"
+        result.check(
+            codes.count(0) == len(codes), f"workers did not stop cleanly on SIGTERM: {codes}"
+        )
+        _scan_worker_output(work, result)
+        result.notes.append(
+            f"faults on every platform and endpoint: {spec}; emulator 'timeout' = request held "
+            "2 s, then the connection is dropped"
+        )
+        result.notes.append(
+            f"retry back-off played {RETRY_SCALE}x faster by the driver (1 s / 5 s / 15 s): "
+            "the worker has no clock/back-off option (see docs/soak.md)"
+        )
+    finally:
+        for w in workers:
+            w.kill()
+            w.terminate(5)
+        db.dispose()
+        emulator.stop()
+
+
+def _drive(
+    plan: ChaosPlan, db: Database, workers: list[Worker], total: int, rng: random.Random
+) -> dict[str, Any]:
+    started = time.monotonic()
+    next_kill = started + rng.uniform(*plan.kill_every)
+    next_check = started
+    kills = unexpected = accelerated = 0
+    last_report = started
+    counts: Counter[str] = Counter()
+    while True:
+        now = time.monotonic()
+        for w in workers:
+            if not w.alive():  # died by itself: a finding (its log is scanned later)
+                unexpected += 1
+                log(f"worker {w.name} exited by itself with {w.proc.returncode if w.proc else '?'}")
+                w.start()
+        if now >= next_kill:
+            victim = rng.choice(workers)
+            victim.kill()
+            kills += 1
+            victim.start()
+            next_kill = now + rng.uniform(*plan.kill_every)
+        if now >= next_check:
+            accelerated += accelerate_retries(db)
+            counts = status_counts(db)
+            next_check = now + 1.0
+            if _terminal(counts) >= total:
+                break
+            if now - last_report >= 15:
+                last_report = now
+                log(f"{plan.name}: {now - started:5.0f} s {dict(counts)} kills={kills}")
+        if now - started > plan.deadline_s:
+            log(f"{plan.name}: deadline of {plan.deadline_s:.0f} s reached with {dict(counts)}")
+            break
+        time.sleep(0.1)
+    took = time.monotonic() - started
+    return {
+        "publishing time": f"{took:.0f} s",
+        "targets/s": f"{total / took:.1f}",
+        "SIGKILLs": kills,
+        "unexpected worker exits": unexpected,
+        "retries sped up": accelerated,
+    }
+
+
+def _judge(db: Database, total: int, published: list[dict[str, Any]], result: SuiteResult) -> None:
+    with db.session() as s:
+        rows = s.execute(
+            select(
+                Target.id,
+                Target.post_id,
+                Target.status,
+                Target.attempts,
+                Target.idempotency_key,
+                Target.external_id,
+                Target.error_code,
+                Target.error_message,
+                Account.platform,
+            ).join(Account, Account.id == Target.account_id)
+        ).all()
+        posts = dict(s.execute(select(Post.id, Post.status)).all())
+        target_statuses: dict[int, list[TargetStatus]] = {}
+        for r in rows:
+            target_statuses.setdefault(r.post_id, []).append(TargetStatus(r.status))
+    by_key: dict[str, list[dict[str, Any]]] = {}
+    for p in published:
+        by_key.setdefault(str(p.get("idempotency_key")), []).append(p)
+    keys = {r.idempotency_key for r in rows}
+    strangers = [p for k, ps in by_key.items() if k not in keys for p in ps]
+    text_counts = Counter((str(p["platform"]).upper(), str(p["text"])) for p in published)
+    same_text = sum(n - 1 for n in text_counts.values() if n > 1)
+
+    status = Counter(str(TargetStatus(r.status)) for r in rows)
+    duplicates = sum(
+        len(by_key.get(r.idempotency_key, [])) - 1
+        for r in rows
+        if len(by_key.get(r.idempotency_key, [])) > 1
+    )
+    lost = [
+        r.id
+        for r in rows
+        if r.status == TargetStatus.PUBLISHED and not by_key.get(r.idempotency_key)
+    ]
+    wrong_id = [
+        r.id
+        for r in rows
+        if r.status == TargetStatus.PUBLISHED
+        and len(by_key.get(r.idempotency_key, [])) == 1
+        and by_key[r.idempotency_key][0]["external_id"] != r.external_id
+    ]
+    failed = [r for r in rows if r.status == TargetStatus.FAILED]
+    no_reason = [r.id for r in failed if not (r.error_message or "").strip()]
+    failed_but_out = [r for r in failed if by_key.get(r.idempotency_key)]
+    confirm = [r for r in rows if r.status == TargetStatus.NEEDS_CONFIRMATION]
+    confirm_out = sum(1 for r in confirm if by_key.get(r.idempotency_key))
+    stuck = [r for r in rows if TargetStatus(r.status) not in TERMINAL]
+    over_attempts = [r.id for r in rows if r.attempts > MAX_ATTEMPTS]
+    bad_post_status = [
+        pid for pid, sts in target_statuses.items() if posts.get(pid) != derive_post_status(sts)
+    ]
+    reasons = Counter(r.error_code or "?" for r in failed)
+
+    f = result.figures
+    f["targets"] = total
+    f["published (once)"] = status["PUBLISHED"]
+    f["failed with reason"] = len(failed) - len(no_reason)
+    f["needs confirmation"] = f"{len(confirm)} ({confirm_out} of them did go out)"
+    f["duplicates at emulator"] = duplicates + same_text
+    f["lost (PUBLISHED, not at emulator)"] = len(lost)
+    f["stuck (not final)"] = len(stuck)
+    f["emulator posts"] = len(published)
+    if reasons:
+        f["failure codes"] = ", ".join(f"{k}={v}" for k, v in reasons.most_common(6))
+
+    result.check(len(rows) == total, f"{len(rows)} targets in the database, {total} seeded")
+    result.check(not duplicates, f"{duplicates} extra emulator posts with the same idempotency key")
+    for r in rows:
+        copies = by_key.get(r.idempotency_key, [])
+        if len(copies) > 1:
+            when = ", ".join(f"{c['created_at']} {c['external_id']}" for c in copies)
+            log(
+                f"duplicate: target {r.id} {Platform(r.platform).value} {r.status} "
+                f"attempts={r.attempts} code={r.error_code} at {when}"
+            )
+    result.check(not same_text, f"{same_text} extra emulator posts with the same platform+text")
+    result.check(not strangers, f"{len(strangers)} emulator posts no target asked for")
+    result.check(not lost, f"{len(lost)} PUBLISHED targets have no emulator post: {lost[:5]}")
+    result.check(not wrong_id, f"{len(wrong_id)} targets store another external id: {wrong_id[:5]}")
+    result.check(
+        not no_reason, f"{len(no_reason)} FAILED targets without a reason: {no_reason[:5]}"
+    )
+    result.check(
+        not failed_but_out,
+        f"{len(failed_but_out)} targets are FAILED although the post went out (e.g. target "
+        + ", ".join(
+            f"{r.id} [{r.error_code}] {(r.error_message or '')[:90]!r}" for r in failed_but_out[:3]
+        )
+        + ")",
+    )
+    if stuck:
+        left = Counter(str(TargetStatus(r.status)) for r in stuck)
+        result.fail(
+            f"{len(stuck)} targets not final: {dict(left)} (e.g. {[r.id for r in stuck[:5]]})"
+        )
+    result.check(not over_attempts, f"{len(over_attempts)} targets over {MAX_ATTEMPTS} attempts")
+    result.check(
+        not bad_post_status,
+        f"{len(bad_post_status)} posts whose status disagrees with their targets: "
+        f"{bad_post_status[:5]}",
+    )
+    missing_texts = {
+        (str(Platform(r.platform)), r.idempotency_key)
+        for r in rows
+        if r.status == TargetStatus.PUBLISHED
+    }
+    del missing_texts  # the key check above covers it; texts are checked for duplicates only
+    _ = post_text, PostStatus
+
+
+def _scan_worker_output(work: Path, result: SuiteResult) -> None:
+    """Tracebacks in a worker's own output (not the log file) mean it crashed on something."""
+    crashes = 0
+    example = ""
+    for path, text in worker_output(work):
+        if "Traceback (most recent call last)" in text:
+            crashes += 1
+            if not example:
+                tail = text[text.index("Traceback") :].strip().splitlines()
+                example = f"{path.name}: {tail[-1][:200] if tail else ''}"
+    result.figures["worker outputs with a traceback"] = crashes
+    result.check(not crashes, f"{crashes} worker runs printed a traceback ({example})")
