@@ -281,23 +281,23 @@ def _check_media_counts(
 ) -> None:
     limits = rules.media
     counts = {kind: sum(1 for i in infos if i.kind == kind) for kind in ("image", "video", "gif")}
-    kinds_present = [kind for kind, n in counts.items() if n]
-    if not limits.allow_mixed and len(kinds_present) > 1:
-        listed = " and ".join(_KIND_PLURAL[k] for k in kinds_present)
-        found.append(
-            ConstraintWarning(
-                WarningCode.MEDIA_MIXED,
-                "error",
-                f"{rules.name} can't mix {listed} in one post: attach up to "
-                f"{limits.max_images} photos, or one video, or one GIF.",
-            )
-        )
-        return
     per_kind = (
         ("image", limits.max_images),
         ("video", limits.max_videos),
         ("gif", limits.max_gifs),
     )
+    kinds_present = [kind for kind, n in counts.items() if n]
+    if not limits.allow_mixed and len(kinds_present) > 1:
+        listed = " and ".join(_KIND_PLURAL[k] for k in kinds_present)
+        choices = ", or ".join(_count_phrase(limit, kind) for kind, limit in per_kind if limit)
+        found.append(
+            ConstraintWarning(
+                WarningCode.MEDIA_MIXED,
+                "error",
+                f"{rules.name} can't mix {listed} in one post: attach {choices}.",
+            )
+        )
+        return
     for kind, limit in per_kind:
         if limit is not None and counts[kind] > limit:
             found.append(

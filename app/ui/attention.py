@@ -119,6 +119,8 @@ class AttentionBanner(QFrame):
     def clear(self, account_id: int) -> None:
         row = self._rows.pop(account_id, None)
         if row is not None:
+            row[0].hide()
+            row[0].setParent(None)
             row[0].deleteLater()
         self.setVisible(bool(self._rows))
 
@@ -213,8 +215,11 @@ class ProblemsPanel(QFrame):
         self.zone = zone
         while self._layout.count():
             item = self._layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget()
+            if widget is not None:
+                widget.hide()
+                widget.setParent(None)
+                widget.deleteLater()
         failed = [p for p in problems if p.status == TargetStatus.FAILED]
         confirm = [p for p in problems if p.status == TargetStatus.NEEDS_CONFIRMATION]
         missed = {p.post_id for p in problems if p.status == TargetStatus.MISSED}

@@ -68,16 +68,15 @@ def ask_passphrase(
     """Vault passphrase callback: the passphrase, or None when the person cancels."""
     if not _on_ui_thread():
         return None
-    if parent is None:
+    if parent is None or not shiboken6.isValid(parent) or not parent.isVisible():
         active = QApplication.activeWindow()
         parent = active if active is not None and active.isVisible() else None
     why = _tr(
         "Herald keeps your account tokens and app secrets encrypted. This computer has no "
-        "keychain Herald can use"
+        "keychain Herald can use to hold the key."
     )
     if problem:
-        why += f" ({problem})"
-    why += "."
+        why += " " + _tr("(Details: {problem}.)").format(problem=problem)
     if not creating:
         return _ask(
             parent,

@@ -111,9 +111,11 @@ def collect() -> list[Row]:
         db = open_database(f"sqlite:///{path}")
         clock = FakeClock(NOW)
         try:
-            snapshots = db.engine.connect().exec_driver_sql(
-                "SELECT count(*) FROM analytics_snapshots"
-            ).scalar()
+            snapshots = (
+                db.engine.connect()
+                .exec_driver_sql("SELECT count(*) FROM analytics_snapshots")
+                .scalar()
+            )
             top = besttime.recompute(db, 1, clock)[(1, Platform.TWITTER)].top(3)
             rows = [
                 compare(

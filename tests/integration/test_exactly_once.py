@@ -36,7 +36,11 @@ def _run(db_url, tmp_path, emulator, monkeypatch, workers: int) -> float:
         seed_posts(db, POSTS, due, None, platforms=("TWITTER", "LINKEDIN", "FACEBOOK"))
         seed_posts(db, POSTS, due, image(tmp_path / "pic.jpg"), platforms=("INSTAGRAM",))
         t0 = time.monotonic()
-        procs = [start_worker(db_url, tmp_path, "--until-idle") for _ in range(workers)]
+        # Each worker modest: 2 cores run the emulator and every worker (2 per platform each).
+        procs = [
+            start_worker(db_url, tmp_path, "--until-idle", "--concurrency", "2", "--batch", "8")
+            for _ in range(workers)
+        ]
         codes = wait_all(procs, timeout=240)
         took = time.monotonic() - t0
         assert codes == [0] * workers, worker_logs(tmp_path)

@@ -73,8 +73,6 @@ MAX_ATTEMPTS = 4  # the first try and three retries
 #: when Herald's budget and the emulator's window drift apart; the others cannot be scaled
 #: (LinkedIn's is per UTC day) and are lifted.
 EMULATOR_LIMITS: dict[str, Any] = {
-    "x_posts_limit": 40,
-    "x_posts_window_s": 20,
     "x_read_limit": 10_000_000,
     "x_media_limit": 10_000_000,
     "linkedin_posts_per_day": 10_000_000,
@@ -83,7 +81,6 @@ EMULATOR_LIMITS: dict[str, Any] = {
     "container_polls": 0,
 }
 HERALD_BUDGETS: dict[str, Any] = {
-    "TWITTER": {"limit": 40, "window_s": 20},
     "LINKEDIN": {"limit": 10_000_000, "window_s": 900, "utc_day": False},
     "INSTAGRAM": {"limit": 10_000_000, "window_s": 900},
 }
@@ -111,6 +108,11 @@ class ChaosPlan:
     lease_s: float = 15.0
     #: the whole publishing phase, kills included; what is left afterwards counts as stuck
     deadline_s: float = 300.0
+    #: off only to measure what the chaos costs (same run without faults / kills)
+    faults: bool = True
+    kills: bool = True
+    #: X's publishing limit per account (posts, window seconds), at the emulator and in Herald
+    x_limit: tuple[int, int] = (10, 10)
 
     @property
     def name(self) -> str:
@@ -189,7 +191,10 @@ def _run(plan: ChaosPlan, db_url: str, work: Path, result: SuiteResult) -> None:
     db = open_database(db_url)
     workers: list[Worker] = []
     try:
-        emulator.configure(**EMULATOR_LIMITS)
+        x_posts, x_window = plan.x_limit
+        emulator.configure(
+            **EMULATOR_LIMITS, x_posts_limit=x_posts, x_posts_window_s=x_window
+        )
         per_platform = max(1, math.ceil(plan.posts / POSTS_PER_ACCOUNT))
         t0 = time.monotonic()
         accounts = connect_accounts(db, emulator.base_url, "Soak", per_platform)
@@ -197,14 +202,17 @@ def _run(plan: ChaosPlan, db_url: str, work: Path, result: SuiteResult) -> None:
             f"{plan.name}: {per_platform * len(accounts)} accounts connected through OAuth "
             f"in {time.monotonic() - t0:.1f} s ({safe_url(db_url)})"
         )
-        set_rate_limits(db, HERALD_BUDGETS)
+        set_rate_limits(
+            db, {**HERALD_BUDGETS, "TWITTER": {"limit": x_posts, "window_s": x_window}}
+        )
         picture = make_picture(work / "picture.jpg")
         t0 = time.monotonic()
         total = seed_posts(db, plan.posts, accounts, datetime.now(UTC), picture, "chaos")
         log(
             f"{plan.name}: {plan.posts} posts / {total} targets seeded in {time.monotonic() - t0:.1f} s"
         )
-        emulator.add_faults(spec)
+        if plan.faults:
+            emulator.add_faults(spec)
         args = ["--lease-seconds", str(plan.lease_s)]
         workers = [Worker(db_url, work, f"w{i}", args) for i in range(plan.workers)]
         for w in workers:
@@ -252,7 +260,7 @@ def _drive(
                 unexpected += 1
                 log(f"worker {w.name} exited by itself with {w.proc.returncode if w.proc else '?'}")
                 w.start()
-        if now >= next_kill:
+        if plan.kills and now >= next_kill:
             victim = rng.choice(workers)
             victim.kill()
             kills += 1

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Float, cast, func, select
 from sqlalchemy.orm import Session
 
 from app.constants import Platform
@@ -22,7 +22,8 @@ from app.core.analytics.selection import (
     RATE,
     S,
     Scope,
-    hour_of_week,
+    hour_of_week_of,
+    local_time_key,
     measured_targets,
     target_conditions,
 )
@@ -212,20 +213,29 @@ def heatmaps(db: Database, scope: Scope, zone: str | None = None) -> dict[Platfo
     with db.session() as s:
         bounds = _bounds(s, scope)
         if bounds is not None:
-            how = hour_of_week(db.engine.dialect.name, zone, *bounds).label("how")
-            q = (
-                measured_targets(
-                    scope,
-                    Account.platform,
-                    how,
-                    func.count(RATE),
-                    func.avg(RATE),
-                    func.sum(RATE * RATE),
-                    prefer_24h=True,
-                )
-                .where(S.impressions > 0)
-                .group_by(Account.platform, how)
-            )
+            dialect = db.engine.dialect.name
+            key = local_time_key(dialect, zone, *bounds)
+            rate = cast(ENGAGEMENT, Float) / S.impressions
+            rows = measured_targets(
+                scope,
+                Account.platform.label("platform"),
+                key.label("key"),
+                rate.label("rate"),
+                prefer_24h=True,
+            ).where(S.impressions > 0)
+            if dialect == "sqlite":
+                # LIMIT -1 OFFSET 0 keeps SQLite from flattening the sub-select into the
+                # GROUP BY, which would compute the time and the rate several times a row.
+                rows = rows.limit(-1).offset(0)
+            per_target = rows.subquery()
+            how = hour_of_week_of(dialect, per_target.c.key)
+            q = select(
+                per_target.c.platform,
+                how,
+                func.count(),
+                func.avg(per_target.c.rate),
+                func.sum(per_target.c.rate * per_target.c.rate),
+            ).group_by(per_target.c.platform, how)
             for platform, bucket, n, mean, sumsq in s.execute(q):
                 means, counts, stds = acc[Platform(platform)]
                 b = int(bucket)

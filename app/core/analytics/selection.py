@@ -3,10 +3,10 @@
 - `Scope`: which published targets count (workspace, publish-time range, platforms).
 - `measured_targets(scope, prefer_24h)`: one row per published target with the snapshot that
   represents it: the 24 h checkpoint when `prefer_24h` (falling back to the latest snapshot
-  when the 24 h one is missing), else the latest snapshot. One correlated index lookup per
-  target, so a million snapshots cost what their ~250,000 targets cost.
-- `hour_of_week(zone, ...)`: the publish time's hour of the week (0 = Monday 00:00) in the
-  workspace's zone, computed in SQL. PostgreSQL knows the IANA zones (`AT TIME ZONE`);
+  when the 24 h one is missing), else the latest snapshot. Index-only lookups per target,
+  so a million snapshots cost what their ~250,000 targets cost.
+- `hour_of_week(...)` (= `hour_of_week_of(local_time_key(...))`): the publish time's hour of
+  the week (0 = Monday 00:00) in the workspace's zone, computed in SQL. PostgreSQL knows the IANA zones (`AT TIME ZONE`);
   SQLite gets the zone's UTC offsets as a CASE over the DST transitions in the range, so
   "Tuesday 09:00" means the user's Tuesday 09:00 on both sides of a DST change.
 """
@@ -77,23 +77,20 @@ def target_conditions(scope: Scope) -> list[ColumnElement[bool]]:
 
 
 def _chosen_snapshot_id(prefer_24h: bool) -> ColumnElement[Any]:
+    """The id of the snapshot that represents a target: its newest 24 h one (when asked and
+    present), else its newest. "Newest" is the last stored (highest id): snapshots are
+    stored as they are fetched. max(id) per (target, checkpoint) is answered from the
+    (target_id, checkpoint) index alone, which keeps a million snapshots fast."""
     s = aliased(AnalyticsSnapshot)
     latest = (
-        select(s.id)
-        .where(s.target_id == Target.id)
-        .order_by(s.fetched_at.desc(), s.id.desc())
-        .limit(1)
-        .correlate(Target)
-        .scalar_subquery()
+        select(func.max(s.id)).where(s.target_id == Target.id).correlate(Target).scalar_subquery()
     )
     if not prefer_24h:
         return latest
     s24 = aliased(AnalyticsSnapshot)
     day = (
-        select(s24.id)
+        select(func.max(s24.id))
         .where(s24.target_id == Target.id, s24.checkpoint == Checkpoint.H24)
-        .order_by(s24.fetched_at.desc(), s24.id.desc())
-        .limit(1)
         .correlate(Target)
         .scalar_subquery()
     )
@@ -149,23 +146,35 @@ def offset_segments(zone: str, start: datetime, end: datetime) -> list[tuple[dat
     return segments
 
 
-def hour_of_week(dialect: str, zone: str, start: datetime, end: datetime) -> ColumnElement[int]:
-    """SQL for the hour of the week (0..167) of Target.published_at in `zone`.
-
-    `start`/`end` bound the publish times the query can meet (SQLite needs them to list the
-    zone's transitions; rows outside get the nearest segment's offset)."""
+def local_time_key(dialect: str, zone: str, start: datetime, end: datetime) -> ColumnElement[int]:
+    """Per row, an integer that `hour_of_week_of` turns into the publish time's hour of the
+    week in `zone`: PostgreSQL gives that hour directly (AT TIME ZONE knows the zone);
+    SQLite gives the local time in seconds since 1970, the UTC time plus the zone's offset,
+    taken from a CASE over the zone's DST transitions between `start` and `end` (rows
+    outside get the nearest segment's offset)."""
     if dialect == "postgresql":
         local = func.timezone(zone, Target.published_at)
         return cast((extract("isodow", local) - 1) * 24 + extract("hour", local), Integer)  # type: ignore[return-value]
     segments = offset_segments(zone, start, end)
     if len(segments) == 1:
-        offset_expr: ColumnElement[Any] = literal(segments[0][1])
+        offset: ColumnElement[Any] = literal(segments[0][1])
     else:
         whens = [
             (Target.published_at < boundary, literal(segments[i][1]))
             for i, (boundary, _off) in enumerate(segments[1:])
         ]
-        offset_expr = case(*whens, else_=literal(segments[-1][1]))
-    local_s = cast(func.strftime("%s", Target.published_at), Integer) + offset_expr
+        offset = case(*whens, else_=literal(segments[-1][1]))
+    return cast(func.strftime("%s", Target.published_at), Integer) + offset  # type: ignore[return-value]
+
+
+def hour_of_week_of(dialect: str, key: ColumnElement[int]) -> ColumnElement[int]:
+    """0..167 (Monday 00:00 = 0) from `local_time_key`."""
+    if dialect == "postgresql":
+        return key
     # 1970-01-01 was a Thursday (weekday 3 with Monday = 0). Integer division in SQLite.
-    return ((local_s // 86400 + 3) % 7) * 24 + (local_s % 86400) // 3600  # type: ignore[return-value]
+    return ((key // 86400 + 3) % 7) * 24 + (key % 86400) // 3600  # type: ignore[return-value]
+
+
+def hour_of_week(dialect: str, zone: str, start: datetime, end: datetime) -> ColumnElement[int]:
+    """SQL for the hour of the week (0..167) of Target.published_at in `zone`."""
+    return hour_of_week_of(dialect, local_time_key(dialect, zone, start, end))

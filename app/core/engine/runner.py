@@ -627,6 +627,19 @@ class PublishingEngine:
             return outcome
         if not isinstance(error, AuthError):
             self._online_again()  # the platform answered
+        if (
+            isinstance(error, PermanentError)
+            and error.code == "duplicate"
+            and (work.attempts > 0 or work.error_code is not None)
+        ):
+            # "Duplicate" after an attempt whose answer was lost most likely means our own
+            # earlier attempt went out (the lookup could not see it yet): ask, never FAIL it.
+            reason = f"The platform says this post already exists: {error.message}"
+            if store.park_for_confirmation(self.db, work.target_id, self.owner, reason, now):
+                self.events.publish(
+                    ev.NEEDS_CONFIRMATION, target_id=work.target_id, post_id=work.post_id
+                )
+            return Outcome.CONFIRM
         decision = policy.decide(error, work.attempts, now, work.due)
         if isinstance(error, RateLimitedError) and decision.next_attempt_at is not None:
             store.exhaust_budget(

@@ -84,6 +84,14 @@ class ComposerDialog(QDialog):
 
     def _build(self) -> None:
         self.setAcceptDrops(True)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(VALIDATE_MS)
+        self._timer.timeout.connect(self._validate)
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_MS)
+        self._preview_timer.timeout.connect(self._render_preview)
         self.account_list = QListWidget(self)
         self.account_list.setObjectName("accountList")
         self.account_list.setAccessibleName(self.tr("Accounts to publish to"))
@@ -214,14 +222,6 @@ class ComposerDialog(QDialog):
         layout.addWidget(_line(self))
         layout.addLayout(buttons)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(VALIDATE_MS)
-        self._timer.timeout.connect(self._validate)
-        self._preview_timer = QTimer(self)
-        self._preview_timer.setSingleShot(True)
-        self._preview_timer.setInterval(PREVIEW_MS)
-        self._preview_timer.timeout.connect(self._render_preview)
 
     def _button(self, text: str, name: str, slot) -> QPushButton:
         button = QPushButton(text, self)

@@ -78,8 +78,9 @@ def test_creating_a_passphrase_asks_twice_with_an_explanation(qtbot, db, no_keyc
 
 def test_wrong_passphrase_says_so_and_changes_nothing(qtbot, db, no_keychain, monkeypatch):
     first = _vault(db)
-    Answers("correct horse battery", "correct horse battery")
+    setup = Answers("correct horse battery", "correct horse battery")
     assert unlock_vault(first)
+    assert not setup.answers
     from app.core.accounts import AccountService
 
     AccountService(db, first).set_app_credentials(Platform.LINKEDIN, AppCredentials("id", "sec"))
@@ -106,8 +107,9 @@ def test_cancelling_leaves_the_vault_locked_quietly(qtbot, db, no_keychain, monk
     warnings = []
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a: warnings.append(a)))
     vault = _vault(db)
-    Answers(None)
+    answers = Answers(None)
     assert not unlock_vault(vault)
+    assert not answers.answers
     assert warnings == []
     assert "vault.check" not in _settings(db)
 

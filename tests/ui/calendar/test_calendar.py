@@ -266,7 +266,7 @@ def test_context_menu_duplicate_delete_publish_retry(env, qtbot):
     assert not service(context).get(post_id).deleted
     empty = view.build_context_menu(None, datetime(2026, 1, 9, 9))
     trigger(empty, "composeHereAction")
-    dialog = window.findChild(ComposerDialog, "composerDialog")
+    (dialog,) = [d for d in window.findChildren(ComposerDialog) if d.isVisible()]
     assert dialog.schedule.wall() == datetime(2026, 1, 9, 9)
     dialog.reject()
 
