@@ -123,17 +123,17 @@ def collect() -> list[Row]:
                     lambda: besttime.recompute(db, 1, clock),
                     "naive Python bucketing",
                     lambda: naive_heatmap(path),
-                    repeat=5,
+                    repeat=3,
                     targets=TARGETS,
                     top3_twitter=[s.label for s in top],
                 ),
                 row(
-                    f"dashboard summary (4 heatmaps, totals, reach, top posts), {snapshots:,}",
+                    f"dashboard summary (heatmaps, totals, reach, top posts), {snapshots:,}",
                     sample(
                         lambda: aggregates.workspace_summary(
                             db, 1, NOW - timedelta(days=365), NOW, None, NOW
                         ),
-                        repeat=5,
+                        repeat=3,
                     ),
                 ),
                 row(

@@ -240,6 +240,14 @@ class Worker:
             text=True,
         )
 
+    def started(self) -> bool:
+        """True once the worker printed its banner (signal handlers are installed by then)."""
+        path = self.data_dir / "workers" / f"{self.name}-{self.generation:03d}.log"
+        try:
+            return "Herald worker " in path.read_text(errors="replace")
+        except OSError:
+            return False
+
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
@@ -253,6 +261,9 @@ class Worker:
         """SIGTERM and wait: the worker finishes what it started and gives the rest back."""
         if self.proc is None:
             return None
+        deadline = time.monotonic() + 30
+        while self.proc.poll() is None and not self.started() and time.monotonic() < deadline:
+            time.sleep(0.1)  # a SIGTERM during start-up kills before the handler exists
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -335,12 +346,13 @@ def connect_accounts(
     db: Database,
     emulator_url: str,
     workspace: str,
-    per_platform: int,
+    per_platform: int | Mapping[Platform, int],
     *,
     prefix: str = "soak",
 ) -> dict[Platform, list[int]]:
-    """`per_platform` accounts of each platform, each its own emulator user, connected with the
-    real OAuth flow (PKCE, state, loopback redirect) as `accounts add-emulator` does."""
+    """`per_platform` accounts of each platform (one count, or one per platform), each its own
+    emulator user, connected with the real OAuth flow (PKCE, state, loopback redirect) as
+    `accounts add-emulator` does."""
     from app.adapters.config import AdapterConfig
     from app.adapters.oauth import connect, loopback_browser
     from app.commands.worker import API_BASE, EMULATOR_APP
@@ -373,8 +385,13 @@ def connect_accounts(
         with lock:  # one writer at a time is plenty here (SQLite)
             return platform, i, service.save_connected(ws.id, account)
 
-    jobs = [(p, i) for p in PLATFORMS for i in range(per_platform)]
-    with ThreadPoolExecutor(8) as pool:
+    counts = (
+        per_platform
+        if isinstance(per_platform, Mapping)
+        else dict.fromkeys(PLATFORMS, per_platform)
+    )
+    jobs = [(p, i) for p in PLATFORMS for i in range(counts.get(p, 0))]
+    with ThreadPoolExecutor(12) as pool:
         done = list(pool.map(lambda job: one(*job), jobs))
     out: dict[Platform, list[int]] = {p: [] for p in PLATFORMS}
     for platform, _i, account_id in sorted(done, key=lambda d: (d[0].value, d[1])):

@@ -30,7 +30,6 @@ from app.core.analytics.selection import (
 from app.core.db import Database
 from app.core.models import (
     Account,
-    AnalyticsSnapshot,
     Checkpoint,
     Post,
     Target,
@@ -71,12 +70,13 @@ class Heatmap:
 @dataclass(frozen=True)
 class PlatformTotals:
     platform: Platform
-    posts: int
+    posts: int  # measured posts (published, with at least one snapshot)
     impressions: int
     likes: int
     shares: int
     comments: int
     avg_rate: float | None  # mean of the posts' engagement rates
+    published: int = 0  # published posts, measured or not yet
 
     @property
     def engagement(self) -> int:
@@ -258,16 +258,18 @@ def heatmap(
 
 
 def platform_totals(db: Database, scope: Scope) -> list[PlatformTotals]:
-    """Per platform: posts, summed latest metrics and the mean engagement rate."""
+    """Per platform: published and measured posts, summed latest metrics, mean rate."""
     q = measured_targets(
         scope,
         Account.platform,
-        func.count(Target.id),
+        func.count(S.id),
         func.coalesce(func.sum(S.impressions), 0),
         func.coalesce(func.sum(S.likes), 0),
         func.coalesce(func.sum(S.shares), 0),
         func.coalesce(func.sum(S.comments), 0),
         func.avg(RATE),
+        func.count(Target.id),
+        outer=True,
     ).group_by(Account.platform)
     with db.session() as s:
         rows = {Platform(r[0]): r for r in s.execute(q)}
@@ -275,10 +277,12 @@ def platform_totals(db: Database, scope: Scope) -> list[PlatformTotals]:
     for p in _platforms(scope):
         r = rows.get(p)
         if r is None:
-            out.append(PlatformTotals(p, 0, 0, 0, 0, 0, None))
+            out.append(PlatformTotals(p, 0, 0, 0, 0, 0, None, 0))
         else:
             rate = float(r[6]) if r[6] is not None else None
-            out.append(PlatformTotals(p, r[1], int(r[2]), int(r[3]), int(r[4]), int(r[5]), rate))
+            out.append(
+                PlatformTotals(p, r[1], int(r[2]), int(r[3]), int(r[4]), int(r[5]), rate, int(r[7]))
+            )
     return out
 
 
@@ -290,26 +294,17 @@ def best_platform(totals: Sequence[PlatformTotals]) -> Platform | None:
     return max(candidates, key=lambda t: (t.avg_rate or 0.0, t.engagement)).platform
 
 
-def published_counts(db: Database, scope: Scope) -> tuple[int, int]:
-    """(published targets in scope, of which measured at least once)."""
-    conditions = target_conditions(scope)
-    base = (
+def published_count(db: Database, scope: Scope) -> int:
+    """Published targets in scope, measured or not."""
+    q = (
         select(func.count(Target.id))
         .select_from(Target)
         .join(Account, Account.id == Target.account_id)
         .join(Post, Post.id == Target.post_id)
-        .where(*conditions)
-    )
-    has_snapshot = (
-        select(AnalyticsSnapshot.id)
-        .where(AnalyticsSnapshot.target_id == Target.id)
-        .correlate(Target)
-        .exists()
+        .where(*target_conditions(scope))
     )
     with db.session() as s:
-        published = int(s.scalar(base) or 0)
-        measured = int(s.scalar(base.where(has_snapshot)) or 0) if published else 0
-    return published, measured
+        return int(s.scalar(q) or 0)
 
 
 def local_day_start(day: date, zone: str) -> datetime:
@@ -398,14 +393,13 @@ def workspace_summary(
     """Everything the dashboard shows for one workspace, range and platform filter."""
     zone = workspace_zone(db, workspace_id)
     scope = Scope(workspace_id, start, end).with_platforms(platforms)
-    published, measured = published_counts(db, scope)
     totals = platform_totals(db, scope)
     return WorkspaceSummary(
         workspace_id=workspace_id,
         zone=zone,
         scope=scope,
-        published=published,
-        measured=measured,
+        published=sum(t.published for t in totals),
+        measured=sum(t.posts for t in totals),
         reach=reach_week_over_week(db, workspace_id, now, platforms, zone),
         platforms=totals,
         best_platform=best_platform(totals),

@@ -103,14 +103,17 @@ ENGAGEMENT = S.likes + S.shares + S.comments
 RATE = case((S.impressions > 0, cast(ENGAGEMENT, Float) / S.impressions), else_=None)
 
 
-def measured_targets(scope: Scope, *columns: Any, prefer_24h: bool = False) -> Select[Any]:
-    """SELECT columns FROM published targets JOIN their representative snapshot."""
+def measured_targets(
+    scope: Scope, *columns: Any, prefer_24h: bool = False, outer: bool = False
+) -> Select[Any]:
+    """SELECT columns FROM published targets JOIN their representative snapshot (LEFT JOIN
+    with `outer`: targets without a snapshot too, with NULL metrics)."""
     return (
         select(*columns)
         .select_from(Target)
         .join(Account, Account.id == Target.account_id)
         .join(Post, Post.id == Target.post_id)
-        .join(S, S.id == _chosen_snapshot_id(prefer_24h))
+        .join(S, S.id == _chosen_snapshot_id(prefer_24h), isouter=outer)
         .where(and_(*target_conditions(scope)))
     )
 

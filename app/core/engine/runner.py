@@ -125,6 +125,8 @@ class NetworkState:
         return "online" if self.online else "waiting for network"
 
 
+#: how often `run_forever(until_idle=True)` re-checks whether everything is done
+UNTIL_IDLE_POLL_S = 0.25
 #: how long an account's row (status, settings) is reused before being read again
 ACCOUNT_INFO_TTL_S = 2.0
 
@@ -325,6 +327,10 @@ class PublishingEngine:
                 if until_idle and self._idle():
                     break
                 timeout = min(self._sleep_for(), max(0.0, next_heartbeat - time.monotonic()))
+                if until_idle:
+                    # Other workers' in-flight work ends without waking us (another process):
+                    # look again soon instead of sleeping until their leases expire.
+                    timeout = min(timeout, UNTIL_IDLE_POLL_S)
                 self._sleep(timeout, stop)
         finally:
             self._stopping.set()

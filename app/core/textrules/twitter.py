@@ -269,15 +269,20 @@ def parse_tweet(text: str, config: TweetConfig = V3) -> ParseResult:
 
     weighted_length = total // scale
     text_units = utf16_length(text)
-    normalization_offset = text_units - utf16_length(normalized)
-    # Like twitter-text, a text with no valid character at all reports index 0.
-    valid_units = utf16_length(normalized[: valid_display + 1]) - 1 if valid_display >= 0 else 0
-    valid_range_end = valid_units + normalization_offset
+    normalization_offset = 0 if normalized is text else text_units - utf16_length(normalized)
+    fitting_units = utf16_length(normalized[: last_fitting + 1])
+    if valid_display < 0:
+        valid_range_end = 0  # as twitter-text reports a text with no valid character at all
+    elif valid_display == last_fitting:
+        valid_range_end = fitting_units - 1
+    else:
+        valid_range_end = utf16_length(normalized[: valid_display + 1]) - 1
+    valid_range_end += normalization_offset
 
     overflow_start: int | None = None
     if total > limit:
         # twitter-text's validRangeEnd (ignoring invalid characters), back in Python indices.
-        units = utf16_length(normalized[: last_fitting + 1]) + normalization_offset
+        units = fitting_units + normalization_offset
         overflow_start = utf16_to_index(text, units) if last_fitting >= 0 else 0
 
     return ParseResult(

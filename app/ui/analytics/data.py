@@ -42,7 +42,7 @@ def load_dashboard(
     summary = aggregates.workspace_summary(
         db, workspace_id, start, end, platforms, now, top=TOP_POSTS
     )
-    ever, _measured = aggregates.published_counts(db, Scope(workspace_id))
+    ever = aggregates.published_count(db, Scope(workspace_id))
     shown = [t.platform for t in summary.platforms]
     profiles = besttime.profiles(db, workspace_id, shown, clock)
     reports = {p.post_id: aggregates.per_post(db, p.post_id) for p in summary.top_posts}

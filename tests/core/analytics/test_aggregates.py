@@ -149,7 +149,9 @@ def test_deleted_and_unpublished_posts_do_not_count(db, ws):
     h.snapshot(db, gone, Checkpoint.H24, likes=100, impressions=100)
     hm = agg.heatmap(db, ws, Platform.TWITTER)
     assert sum(hm.counts) == 1
-    assert agg.published_counts(db, Scope(ws)) == (1, 1)
+    assert agg.published_count(db, Scope(ws)) == 1
+    (x_totals,) = [t for t in agg.platform_totals(db, Scope(ws)) if t.platform == Platform.TWITTER]
+    assert (x_totals.published, x_totals.posts) == (1, 1)
 
 
 def test_other_workspaces_do_not_leak(db, ws):
