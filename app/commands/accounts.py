@@ -16,6 +16,9 @@ import argparse
 import sys
 from dataclasses import replace
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.commands.worker import first_line
 from app.constants import Platform
 from app.core.accounts import AccountInfo, AccountService
 from app.core.db import Database, DatabaseError, open_database
@@ -52,8 +55,8 @@ def line(info: AccountInfo) -> str:
 def run(args: argparse.Namespace) -> int:
     try:
         db = open_database(getattr(args, "db", None))
-    except DatabaseError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+    except (DatabaseError, SQLAlchemyError) as exc:
+        print(f"{PROG}: {first_line(exc)}", file=sys.stderr)
         return 2
     try:
         if args.accounts_command == "add-emulator":

@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.commands.worker import first_line
 from app.constants import Platform
 from app.core.accounts import AccountInfo, AccountService
 from app.core.db import Database, DatabaseError, open_database
@@ -212,8 +215,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         db = open_database(getattr(args, "db", None))
-    except DatabaseError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+    except (DatabaseError, SQLAlchemyError) as exc:
+        print(f"{PROG}: {first_line(exc)}", file=sys.stderr)
         return 2
     try:
         count = import_file(db, path, args.workspace)

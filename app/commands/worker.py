@@ -21,6 +21,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.adapters.config import AdapterConfig
 from app.adapters.media_server import HostingRouter, LoopbackMediaHost, MediaServer
@@ -41,6 +42,12 @@ log = logging.getLogger(__name__)
 #: The emulator accepts any client; demos and tests use this fixed, non-secret pair.
 EMULATOR_APP = AppCredentials(client_id="herald-demo", client_secret="demo-secret")
 API_BASE = "api_base"
+
+
+def first_line(exc: BaseException) -> str:
+    """SQLAlchemy appends a documentation link on a second line; errors here are one line."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def emulator_base(account: AccountInfo) -> str | None:
@@ -158,8 +165,8 @@ def run(args: argparse.Namespace) -> int:
     setup_logging()
     try:
         db, vault = _open(args)
-    except DatabaseError as exc:
-        print(f"herald worker: {exc}", file=sys.stderr)
+    except (DatabaseError, SQLAlchemyError) as exc:
+        print(f"herald worker: {first_line(exc)}", file=sys.stderr)
         return 2
     clock = SystemClock()
     events = ev.EventHub()

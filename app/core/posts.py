@@ -24,8 +24,10 @@ from sqlalchemy.orm import Session, selectinload
 from app.constants import Platform
 from app.core import paths
 from app.core.clock import Clock, SystemClock
+from app.core.constraints import effective_text, validate, weighted_length
 from app.core.db import Database
 from app.core.events import POSTS_CHANGED, EventHub
+from app.core.media import MediaError, inspect_media
 from app.core.models import (
     Account,
     Media,
@@ -38,20 +40,6 @@ from app.core.models import (
 )
 from app.core.poststatus import derive_post_status, needs_attention
 from app.core.timeutil import ensure_utc, to_utc
-
-try:  # written concurrently by the content-rules engineer
-    from app.core.constraints import effective_text, validate, weighted_length
-except ImportError:  # pragma: no cover - only until app.core.constraints lands
-    _FALLBACK_RULES = True
-else:
-    _FALLBACK_RULES = False
-
-try:
-    from app.core.media import inspect_media
-except ImportError:  # pragma: no cover - only until app.core.media lands
-    _FALLBACK_MEDIA = True
-else:
-    _FALLBACK_MEDIA = False
 
 __all__ = [
     "Action",
@@ -503,10 +491,10 @@ class PostService:
         )
         if existing is not None and Path(existing.path).is_file():
             return existing
-        info = inspect_media(path)
-        error = getattr(info, "error", None)
-        if error:
-            raise PostError(f"{path.name}: {error}")
+        try:
+            info = inspect_media(path)
+        except MediaError as exc:
+            raise PostError(str(exc)) from exc
         ext = path.suffix.lower() or (mimetypes.guess_extension(info.mime) or "")
         target = paths.media_dir() / f"{digest}{ext}"
         if not target.exists():
@@ -943,84 +931,3 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-# ------------------------------------------------------------------ stand-ins
-# Minimal stand-ins used only while app.core.constraints / app.core.media are not in the tree
-# (they are written concurrently). Delete once both modules have landed.
-
-if _FALLBACK_RULES:  # pragma: no cover
-    import re
-
-    _URL = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9-]+\.(?:com|org|net|io|co)(?:/\S*)?", re.I)
-    _LIMITS = {
-        Platform.TWITTER: 280,
-        Platform.INSTAGRAM: 2200,
-        Platform.LINKEDIN: 3000,
-        Platform.FACEBOOK: 63206,
-    }
-
-    @dataclass(frozen=True)
-    class _Warning:
-        code: str
-        severity: str
-        message: str
-        start: int | None = None
-        end: int | None = None
-
-    def effective_text(base: str, override: str | None) -> str:  # type: ignore[misc]
-        return base if override is None else override
-
-    def _weights(text: str) -> list[int]:
-        weights = [1] * len(text)
-        for m in _URL.finditer(text):
-            weights[m.start()] = 23
-            for i in range(m.start() + 1, m.end()):
-                weights[i] = 0
-        return weights
-
-    def weighted_length(text: str) -> int:  # type: ignore[misc]
-        return sum(_weights(text))
-
-    def validate(platform: Any, text: str, media: Sequence[Any] = ()) -> list[Any]:  # type: ignore[misc]
-        platform = Platform(platform)
-        limit = _LIMITS[platform]
-        out: list[Any] = []
-        weights = _weights(text) if platform == Platform.TWITTER else [1] * len(text)
-        total = 0
-        for i, w in enumerate(weights):
-            total += w
-            if total > limit:
-                out.append(
-                    _Warning(
-                        "too_long", "error", f"{sum(weights)}/{limit} characters", i, len(text)
-                    )
-                )
-                break
-        if platform == Platform.INSTAGRAM and not media:
-            out.append(_Warning("media_required", "error", "Instagram needs a photo or video"))
-        return out
-
-
-if _FALLBACK_MEDIA:  # pragma: no cover
-
-    @dataclass(frozen=True)
-    class _MediaInfo:
-        mime: str
-        bytes: int
-        width: int | None
-        height: int | None
-        duration_s: float | None
-        sha256: str
-        error: str | None = None
-
-    def inspect_media(path: str | Path) -> Any:  # type: ignore[misc]
-        path = Path(path)
-        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        width = height = None
-        if mime.startswith("image/"):
-            from PIL import Image
-
-            with Image.open(path) as img:
-                width, height = img.size
-        return _MediaInfo(mime, path.stat().st_size, width, height, None, _sha256(path))

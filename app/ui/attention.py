@@ -75,6 +75,7 @@ class AttentionBanner(QFrame):
                 self.clear(account_id)
         for a in wanted.values():
             self.show_reauth(a.id, a.status_reason or "", handle=a.handle, platform=a.platform)
+        self.setVisible(bool(self._rows))
 
     def show_reauth(
         self,
@@ -330,6 +331,9 @@ class MissedPostsDialog(QDialog):
         self.list = QListWidget(self)
         self.list.setObjectName("missedList")
         self.list.setAccessibleName(self.tr("Missed posts"))
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setSpacing(2)
         self.when_edit = QDateTimeEdit(self)
         self.when_edit.setObjectName("rescheduleDateTimeEdit")
         self.when_edit.setAccessibleName(self.tr("New time"))
@@ -379,7 +383,7 @@ class MissedPostsDialog(QDialog):
                 else ""
             )
             platforms = ", ".join(p.label for p in post.platforms)
-            item = QListWidgetItem(f"{when} · {platforms} — {post.excerpt}")
+            item = QListWidgetItem(f"{when} · {platforms}\n{post.excerpt}")
             item.setData(Qt.ItemDataRole.UserRole, post.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)

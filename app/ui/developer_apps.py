@@ -62,6 +62,13 @@ def redirect_uris() -> dict[Platform, str]:
     return {platform: config.redirect_uri(platform) for platform in Platform}
 
 
+def mark_primary(button: QPushButton) -> None:
+    """The blue main action; re-polished because button boxes polish their buttons early."""
+    button.setProperty("primary", True)
+    button.style().unpolish(button)
+    button.style().polish(button)
+
+
 class PlatformSection(QFrame):
     """One platform's card: hint, client id, client secret, redirect URI + Copy."""
 
@@ -99,7 +106,6 @@ class PlatformSection(QFrame):
         self.client_id = QLineEdit(stored.client_id if stored else "", self)
         self.client_id.setObjectName(f"clientIdEdit_{key}")
         self.client_id.setAccessibleName(self.tr("{platform} client id").format(platform=name))
-        self.client_id.setPlaceholderText(self.tr("Client id from the developer portal"))
         self.client_secret = QLineEdit("", self)
         self.client_secret.setObjectName(f"clientSecretEdit_{key}")
         self.client_secret.setAccessibleName(
@@ -111,7 +117,7 @@ class PlatformSection(QFrame):
         elif platform in SECRET_OPTIONAL:
             self.client_secret.setPlaceholderText(self.tr("Optional for a Native App"))
         else:
-            self.client_secret.setPlaceholderText(self.tr("Client secret"))
+            self.client_secret.setPlaceholderText(self.tr("Stored encrypted"))
 
         self.redirect_label = QLabel(redirect_uri, self)
         self.redirect_label.setObjectName(f"redirectUriLabel_{key}")
@@ -143,12 +149,11 @@ class PlatformSection(QFrame):
         grid.setVerticalSpacing(8)
         grid.addWidget(self._field_label(self.tr("Client id"), self.client_id), 0, 0)
         grid.addWidget(self.client_id, 0, 1)
-        grid.addWidget(self._field_label(self.tr("Client secret"), self.client_secret), 0, 2)
-        grid.addWidget(self.client_secret, 0, 3)
-        grid.addWidget(self._field_label(self.tr("Redirect URI"), self.copy_button), 1, 0)
-        grid.addLayout(redirect_row, 1, 1, 1, 3)
+        grid.addWidget(self._field_label(self.tr("Client secret"), self.client_secret), 1, 0)
+        grid.addWidget(self.client_secret, 1, 1)
+        grid.addWidget(self._field_label(self.tr("Redirect URI"), self.copy_button), 2, 0)
+        grid.addLayout(redirect_row, 2, 1)
         grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -156,6 +161,7 @@ class PlatformSection(QFrame):
         layout.addLayout(head)
         layout.addWidget(hint)
         layout.addLayout(grid)
+        layout.addStretch(1)
         self.client_id.textChanged.connect(self._refresh_state)
         self._refresh_state()
 
@@ -194,8 +200,7 @@ class DeveloperAppsDialog(QDialog):
         self.setObjectName("developerAppsDialog")
         self.setWindowTitle(self.tr("Developer apps"))
         self.setAccessibleName(self.tr("Developer apps"))
-        self.resize(760, 720)
-        self.setMinimumSize(620, 420)
+        self.setMinimumSize(640, 420)
 
         intro = QLabel(
             self.tr(
@@ -213,16 +218,15 @@ class DeveloperAppsDialog(QDialog):
         uris = redirect_uris()
         self.sections: dict[Platform, PlatformSection] = {}
         body = QWidget(self)
-        column = QVBoxLayout(body)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(12)
-        for platform in ORDER:
-            section = PlatformSection(
-                platform, uris[platform], service.app_credentials(platform), body
-            )
+        grid = QGridLayout(body)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(12)
+        for index, platform in enumerate(ORDER):
+            stored = service.app_credentials(platform)
+            section = PlatformSection(platform, uris[platform], stored, body)
             self.sections[platform] = section
-            column.addWidget(section)
-        column.addStretch(1)
+            grid.addWidget(section, index // 2, index % 2)
+        grid.setRowStretch(2, 1)
         scroll = QScrollArea(self)
         scroll.setObjectName("developerAppsScroll")
         scroll.setWidgetResizable(True)
@@ -239,15 +243,14 @@ class DeveloperAppsDialog(QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.hide()
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
+        buttons = QDialogButtonBox(self)
         buttons.setObjectName("developerAppsButtons")
-        save = buttons.button(QDialogButtonBox.StandardButton.Save)
+        save = buttons.addButton(self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
         save.setObjectName("developerAppsSaveButton")
         save.setAccessibleName(self.tr("Save developer apps"))
-        save.setProperty("primary", True)
-        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        save.setDefault(True)
+        mark_primary(save)
+        cancel = buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         cancel.setObjectName("developerAppsCancelButton")
         cancel.setAccessibleName(self.tr("Cancel"))
         buttons.accepted.connect(self.save)
@@ -267,10 +270,32 @@ class DeveloperAppsDialog(QDialog):
                 if previous is not None:
                     self.setTabOrder(previous, widget)
                 previous = widget
+        self._fit_to_screen(body, intro, buttons)
         target = self.sections[focus] if focus in self.sections else self.sections[ORDER[0]]
         target.client_id.setFocus()
         if focus in self.sections:
             QTimer.singleShot(0, lambda: scroll.ensureWidgetVisible(target))
+
+    def _fit_to_screen(self, body: QWidget, intro: QLabel, buttons: QWidget) -> None:
+        """As large as the content, but never larger than the screen (then it scrolls)."""
+        parent = self.parentWidget()
+        screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
+        available = screen.availableGeometry() if screen is not None else None
+        width = 980
+        intro.setFixedWidth(width - 32)
+        height = (
+            body.sizeHint().height()
+            + intro.heightForWidth(width - 32)
+            + buttons.sizeHint().height()
+            + 16 * 2
+            + 12 * 3
+        )
+        if available is not None:
+            width = min(width, available.width() - 24)
+            height = min(height, available.height() - 24)
+        intro.setMinimumWidth(0)
+        intro.setMaximumWidth(16777215)
+        self.resize(width, height)
 
     def show_error(self, message: str) -> None:
         self.error_label.setText(message)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.core.accounts import AccountInfo
 from app.ui import theme
+from app.ui.developer_apps import mark_primary
 
 HELP = {
     "facebook_page_photo": (
@@ -166,15 +167,16 @@ class MediaHostingDialog(QDialog):
         self.note.setStyleSheet("color: #b45309;")
         layout.addWidget(self.note)
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
+        buttons = QDialogButtonBox(self)
         buttons.setObjectName("mediaHostingButtons")
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button = buttons.addButton(
+            self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.save_button.setObjectName("mediaHostingSaveButton")
         self.save_button.setAccessibleName(self.tr("Save media hosting"))
-        self.save_button.setProperty("primary", True)
-        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button.setDefault(True)
+        mark_primary(self.save_button)
+        cancel = buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         cancel.setObjectName("mediaHostingCancelButton")
         cancel.setAccessibleName(self.tr("Cancel"))
         buttons.accepted.connect(self.accept)

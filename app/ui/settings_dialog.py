@@ -56,7 +56,9 @@ class SettingsDialog(QDialog):
         self.login_check.setChecked(settings.flag(START_AT_LOGIN))
         if autostart is None or not autostart.is_supported():
             self.login_check.setEnabled(False)
-            self.login_check.setToolTip(self.tr("This system offers no way to start apps at login."))
+            self.login_check.setToolTip(
+                self.tr("This system offers no way to start apps at login.")
+            )
         else:
             self.login_check.setToolTip(autostart.describe())
         self.zone_combo = zone_combo(self, settings.default_zone() or system_zone())
@@ -83,9 +85,7 @@ class SettingsDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("settingsOkButton")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setObjectName(
-            "settingsCancelButton"
-        )
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setObjectName("settingsCancelButton")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -39,9 +39,7 @@ class TrayController(QObject):
         super().__init__(window)
         self.window = window
         self.settings = settings
-        self.available = (
-            QSystemTrayIcon.isSystemTrayAvailable() if available is None else available
-        )
+        self.available = QSystemTrayIcon.isSystemTrayAvailable() if available is None else available
         self.quitting = False
         self.notifications: list[tuple[str, str]] = []
         self._notice_shown = bool(settings.flag(TRAY_NOTICE_SHOWN)) if settings else False
@@ -70,12 +68,12 @@ class TrayController(QObject):
     # ------------------------------------------------------------ window
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
-        if obj is self.window and event.type() == QEvent.Type.Close:
-            if self.available and not self.quitting:
-                event.ignore()
-                self.window.hide()
-                self._first_close_notice()
-                return True
+        keep_running = self.available and not self.quitting
+        if obj is self.window and event.type() == QEvent.Type.Close and keep_running:
+            event.ignore()
+            self.window.hide()
+            self._first_close_notice()
+            return True
         return False
 
     def _first_close_notice(self) -> None:
@@ -93,9 +91,10 @@ class TrayController(QObject):
         )
 
     def show_window(self) -> None:
-        self.window.show()
-        self.window.raise_()
-        self.window.activateWindow()
+        self.window.showNormal()
+        if QApplication.platformName() != "offscreen":  # offscreen can't raise; it says so
+            self.window.raise_()
+            self.window.activateWindow()
 
     def _on_activated(self, reason) -> None:
         if reason in (

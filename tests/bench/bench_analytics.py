@@ -119,7 +119,7 @@ def collect() -> list[Row]:
             top = besttime.recompute(db, 1, clock)[(1, Platform.TWITTER)].top(3)
             rows = [
                 compare(
-                    f"best times: 168-bucket heatmaps + top 3, {snapshots:,} snapshots",
+                    f"analytics: 168-bucket heatmaps + top 3, {snapshots / 1e6:g}M snapshots",
                     lambda: besttime.recompute(db, 1, clock),
                     "naive Python bucketing",
                     lambda: naive_heatmap(path),
@@ -128,7 +128,7 @@ def collect() -> list[Row]:
                     top3_twitter=[s.label for s in top],
                 ),
                 row(
-                    f"dashboard summary (heatmaps, totals, reach, top posts), {snapshots:,}",
+                    f"analytics: dashboard summary, {snapshots / 1e6:g}M snapshots",
                     sample(
                         lambda: aggregates.workspace_summary(
                             db, 1, NOW - timedelta(days=365), NOW, None, NOW
@@ -137,7 +137,7 @@ def collect() -> list[Row]:
                     ),
                 ),
                 row(
-                    "recommend() from the cache (composer call)",
+                    "analytics: recommend() from the cache",
                     sample(lambda: besttime.recommend(db, 1, Platform.LINKEDIN, clock=clock), 50),
                 ),
             ]

@@ -25,7 +25,9 @@ REFRESH_MARGIN = timedelta(minutes=5)
 _refresh_lock = threading.Lock()  # X refresh tokens are single-use: one refresh at a time
 
 
-class _AccountAccess:
+class AccountAccess:
+    """Adapters and fresh credentials for an account, from a MaintenanceContext."""
+
     def __init__(self, ctx: MaintenanceContext) -> None:
         self.ctx = ctx
 
@@ -60,7 +62,7 @@ class _AccountAccess:
 
 
 def collector_for(ctx: MaintenanceContext) -> MetricsCollector:
-    access = _AccountAccess(ctx)
+    access = AccountAccess(ctx)
     return MetricsCollector(
         ctx.db, ctx.clock, access.lookup, ctx.events, auth_handler=access.on_auth_error
     )

@@ -138,8 +138,10 @@ def claim_due(
         )
         if not claimed:
             return []
-        kept = _reserve_budgets(s, claimed, now, defaults)
+        # Lock order everywhere: posts, then budget rows (both sorted), so a claim and a
+        # write-back never wait on each other in a cycle.
         lock_posts(s, (c.post_id for c in claimed))
+        kept = _reserve_budgets(s, claimed, now, defaults)
         refresh_post_status(s, (c.post_id for c in claimed), now)
     return kept
 

@@ -32,7 +32,7 @@ from app.core.db import Database
 from app.core.engine import claim, policy, ratelimits, reconcile, store
 from app.core.engine.group import GroupCommit
 from app.core.engine.missed import Missed, grace_period, mark_missed
-from app.core.engine.txn import write_session
+from app.core.engine.txn import retrying, write_session
 from app.core.models import AccountStatus
 from app.core.ports import (
     AccountRef,
@@ -175,7 +175,7 @@ class PublishingEngine:
         with db.session() as s:
             self._budgets = ratelimits.load_defaults(s)
         self._successes: GroupCommit[store.Success, bool] = GroupCommit(
-            lambda batch: store.mark_published_many(self.db, batch, self._budgets)
+            lambda batch: retrying(lambda: store.mark_published_many(self.db, batch, self._budgets))
         )
         self._accounts_seen: dict[int, tuple[float, AccountInfo]] = {}
 
@@ -245,14 +245,12 @@ class PublishingEngine:
             free = min(free, 1)  # one target finds out whether the network is back
         if free <= 0:
             return [], []
-        expired = claim.claim_expired(self.db, self.owner, now, free, self.settings.lease)
-        due = claim.claim_due(
-            self.db,
-            self.owner,
-            now,
-            free - len(expired),
-            self.settings.lease,
-            self._budgets,
+        lease = self.settings.lease
+        expired = retrying(lambda: claim.claim_expired(self.db, self.owner, now, free, lease))
+        due = retrying(
+            lambda: claim.claim_due(
+                self.db, self.owner, now, free - len(expired), lease, self._budgets
+            )
         )
         if probing and (expired or due):
             with self._lock:

@@ -10,17 +10,22 @@ are read, so two workers finishing targets of the same post cannot both derive a
 from __future__ import annotations
 
 import threading
+import time
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.core.db import Database, write_transaction
 from app.core.models import Post, PostStatus, Target, TargetStatus
 from app.core.poststatus import derive_post_status
+
+T = TypeVar("T")
 
 _sqlite_writers: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 _guard = threading.Lock()
@@ -38,6 +43,23 @@ def _writer_lock(engine: Engine) -> threading.Lock | None:
         if lock is None:
             lock = _sqlite_writers[engine] = threading.Lock()
         return lock
+
+
+#: PostgreSQL's deadlock_detected and serialization_failure: safe to run the transaction again
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def retrying(fn: Callable[[], T], attempts: int = 4) -> T:
+    """Run a whole transaction again when the server aborted it to break a deadlock."""
+    for n in range(attempts):
+        try:
+            return fn()
+        except DBAPIError as exc:
+            state = getattr(exc.orig, "sqlstate", None)
+            if state not in RETRYABLE_SQLSTATES or n == attempts - 1:
+                raise
+            time.sleep(0.05 * (n + 1))
+    raise AssertionError("unreachable")
 
 
 @contextmanager

@@ -105,8 +105,7 @@ def hosting_kind(account: AccountInfo) -> str | None:
 
 def notes_text(account: AccountInfo) -> str:
     if account.status == AccountStatus.REQUIRES_REAUTH:
-        reason = account.status_reason or _tr("The platform no longer accepts Herald's token.")
-        return _tr("{reason} Reconnect to resume publishing.").format(reason=reason.rstrip())
+        return account.status_reason or _tr("The platform no longer accepts Herald's token.")
     if account.status == AccountStatus.DISABLED:
         return account.status_reason or _tr("Herald does not publish to this account.")
     if account.platform == Platform.INSTAGRAM:
@@ -115,6 +114,22 @@ def notes_text(account: AccountInfo) -> str:
             return _tr("Choose a media hosting to publish images.")
         return _tr("Media hosting: {where}").format(where=_tr(HOSTING_LABELS[kind]))
     return ""
+
+
+_STATUS_ORDER = {
+    AccountStatus.REQUIRES_REAUTH: 0,
+    AccountStatus.ACTIVE: 1,
+    AccountStatus.DISABLED: 2,
+}
+
+
+def sort_key(account: AccountInfo) -> tuple:
+    """Accounts that need the person first, disabled ones last; then by platform and name."""
+    return (
+        _STATUS_ORDER.get(account.status, 1),
+        account.platform.label.lower(),
+        account.handle.lower(),
+    )
 
 
 class AccountsModel(QAbstractTableModel):
@@ -130,7 +145,7 @@ class AccountsModel(QAbstractTableModel):
 
     def set_accounts(self, rows: Sequence[AccountInfo], now: datetime, zone: str) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows = sorted(rows, key=sort_key)
         self._now = now
         self._zone = zone
         self.endResetModel()
@@ -213,6 +228,10 @@ class AccountsModel(QAbstractTableModel):
         if column == "status":
             text = status_text(account.status)
             return f"{text}: {account.status_reason}" if account.status_reason else text
+        if column == "notes" and account.status == AccountStatus.REQUIRES_REAUTH:
+            return _tr("{reason} Reconnect to resume publishing.").format(
+                reason=notes_text(account).rstrip()
+            )
         if column == "token":
             return expiry_tooltip(account.token_expires_at, self._current_time(), self._zone)
         return notes_text(account) or None

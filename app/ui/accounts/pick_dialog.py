@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from app.constants import Platform
 from app.core.ports import ConnectedAccount
 from app.ui import theme
+from app.ui.developer_apps import mark_primary
 
 
 class PickAccountsDialog(QDialog):
@@ -59,15 +60,13 @@ class PickAccountsDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
         self.list.itemChanged.connect(self._update)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.add_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.add_button.setText(self.tr("Add"))
+        buttons = QDialogButtonBox(self)
+        self.add_button = buttons.addButton(self.tr("Add"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.add_button.setObjectName("pickAccountsAddButton")
         self.add_button.setAccessibleName(self.tr("Add the ticked accounts"))
-        self.add_button.setProperty("primary", True)
-        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.add_button.setDefault(True)
+        mark_primary(self.add_button)
+        cancel = buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         cancel.setObjectName("pickAccountsCancelButton")
         cancel.setAccessibleName(self.tr("Cancel"))
         buttons.accepted.connect(self.accept)

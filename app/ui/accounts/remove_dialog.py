@@ -74,7 +74,12 @@ class RemoveAccountDialog(QDialog):
         )
         self.remove_button.setObjectName("removeAccountConfirmButton")
         self.remove_button.setAccessibleName(self.tr("Remove account"))
-        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.remove_button.setStyleSheet(
+            "QPushButton { background: #dc2626; color: #ffffff; border: 1px solid #dc2626; }"
+            " QPushButton:hover { background: #b91c1c; }"
+            " QPushButton:focus { border: 1px solid #7f1d1d; }"
+        )
+        cancel = buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         cancel.setObjectName("removeAccountCancelButton")
         cancel.setAccessibleName(self.tr("Cancel"))
         cancel.setDefault(True)

@@ -9,10 +9,9 @@ OAuth flow runs off the UI thread (`ConnectJob`); everything else goes through
 from __future__ import annotations
 
 import logging
-import webbrowser
 from typing import Any
 
-from PySide6.QtCore import QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -28,14 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.constants import Platform
-from app.core.accounts import AccountError, AccountInfo
+from app.core.accounts import AccountInfo
 from app.core.events import ACCOUNTS_CHANGED, NEEDS_REAUTH
 from app.core.models import AccountStatus
-from app.core.ports import AppCredentials
 from app.core.vault import VaultError
 from app.core.workspaces import WorkspaceInfo
 from app.ui import theme
 from app.ui.accounts.connect import ConnectFn, ConnectJob, ConnectProgressDialog
+from app.ui.accounts.connect_flow import ConnectFlow
 from app.ui.accounts.model import AccountRole, AccountsModel, hosting_kind
 from app.ui.accounts.remove_dialog import RemoveAccountDialog
 from app.ui.accounts.services import accounts_of, vault_of
@@ -44,8 +44,6 @@ from app.ui.passphrase import unlock_vault
 
 log = logging.getLogger(__name__)
 
-DEMO_APP = AppCredentials(client_id="herald-demo")
-
 
 class _EventBridge(QObject):
     """Core events arrive on any thread; this re-emits them on the UI thread."""
@@ -53,7 +51,7 @@ class _EventBridge(QObject):
     changed = Signal()
 
 
-class AccountsView(QWidget):
+class AccountsView(ConnectFlow, QWidget):
     title = "Accounts"
 
     def __init__(
@@ -82,6 +80,9 @@ class AccountsView(QWidget):
         self._build()
         self._subscribe()
         self._update_actions()
+        app = QCoreApplication.instance()
+        if app is not None:  # quitting mid-connect must not wait for the browser
+            app.aboutToQuit.connect(self.shutdown)
 
     # ------------------------------------------------------------------ building
 
@@ -135,18 +136,27 @@ class AccountsView(QWidget):
             "disableAccountButton", self.tr("Disable"), "fa5s.pause-circle", self.toggle_disabled
         )
         self.remove_button = button(
-            "removeAccountButton", self.tr("Remove…"), "fa5s.trash-alt", self.remove_selected
+            "removeAccountButton", self.tr("Remove"), "fa5s.trash-alt", self.remove_selected
         )
         self.media_button = button(
-            "mediaHostingButton", self.tr("Media hosting…"), "fa5s.images", self.edit_media_hosting
+            "mediaHostingButton", self.tr("Media hosting"), "fa5s.images", self.edit_media_hosting
         )
         self.apps_button = button(
-            "developerAppsButton", self.tr("Developer apps…"), "fa5s.key", self.edit_developer_apps
+            "developerAppsButton", self.tr("Developer apps"), "fa5s.key", self.edit_developer_apps
         )
         self.apps_button.setToolTip(
             self.tr("Your own client id and secret per platform, needed to connect real accounts")
         )
 
+        for widget in (
+            self.connect_button,
+            self.reconnect_button,
+            self.disable_button,
+            self.remove_button,
+            self.media_button,
+            self.apps_button,
+        ):  # never squeezed below their text
+            widget.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         toolbar = QHBoxLayout()
         toolbar.setSpacing(8)
         for widget in (self.connect_button, self.reconnect_button, self.disable_button):
@@ -194,6 +204,12 @@ class AccountsView(QWidget):
         self.setTabOrder(self.remove_button, self.media_button)
         self.setTabOrder(self.media_button, self.apps_button)
         self.setTabOrder(self.apps_button, self.table)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's naming
+        super().resizeEvent(event)
+        # Narrow windows: the platform column goes (the icon, tooltip and accessible name
+        # still say it) so the notes keep their room.
+        self.table.setColumnHidden(1, self.width() < 880)
 
     def _subscribe(self) -> None:
         bridge = _EventBridge(self)
@@ -365,193 +381,6 @@ class AccountsView(QWidget):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         return box
-
-    # ------------------------------------------------------------------ connect
-
-    def connect_platform(self, platform: Platform) -> None:
-        self._start_connect(Platform(platform))
-
-    def reconnect_selected(self) -> None:
-        account = self.selected_account()
-        if account is not None:
-            self._start_connect(account.platform, reconnecting=account)
-
-    def _demo_url(self) -> str | None:
-        if getattr(self.context, "demo", False):
-            return getattr(self.context, "emulator_url", None)
-        return None
-
-    def _start_connect(self, platform: Platform, reconnecting: AccountInfo | None = None) -> None:
-        if self.job is not None or self.workspace is None:
-            return
-        if not unlock_vault(self.vault, self):
-            return
-        connect_fn = self.connect_fn
-        if connect_fn is None:
-            try:
-                from app.adapters.oauth import connect as connect_fn
-            except ImportError:
-                self._error(
-                    self.tr("Cannot connect"),
-                    self.tr("Connecting accounts is not available in this build of Herald."),
-                )
-                return
-        from app.adapters.config import AdapterConfig
-
-        demo_url = self._demo_url()
-        options: dict[str, Any] = {
-            "login_hint": reconnecting.handle.lstrip("@") if reconnecting else None,
-            "clock": self.context.clock,
-        }
-        if demo_url:
-            from app.adapters.oauth import loopback_browser
-
-            config, app = AdapterConfig.for_emulator(demo_url), DEMO_APP
-            # No browser: follow the emulator's authorize redirect; any free port will do.
-            options.update(open_browser=loopback_browser, port=0)
-        else:
-            try:
-                found = self.service.app_credentials(platform)
-            except VaultError as exc:
-                self._error(self.tr("Cannot read your developer app"), str(exc))
-                return
-            if found is None:
-                self._ask_for_developer_app(platform)
-                return
-            config, app = AdapterConfig.real(), found
-            options["open_browser"] = self.open_browser or webbrowser.open
-        job = ConnectJob(connect_fn, platform, app, config, options, parent=self)
-        job.succeeded.connect(lambda result: self._on_connected(platform, result, reconnecting))
-        job.failed.connect(lambda message: self._on_connect_failed(platform, message, reconnecting))
-        job.cancelled.connect(lambda: self.notify(self.tr("Connecting was cancelled.")))
-        job.finished.connect(self._on_job_finished)
-        self.job = job
-        self.progress = ConnectProgressDialog(platform, self, demo=bool(demo_url))
-        self.progress.canceled.connect(job.cancel)
-        self.progress.canceled.connect(self._close_progress)
-        self._update_actions()
-        job.start()
-        self.progress.show()
-
-    def _close_progress(self) -> None:
-        if self.progress is not None:
-            self.progress.hide()
-            self.progress.deleteLater()
-            self.progress = None
-
-    def _on_job_finished(self) -> None:
-        job = self.job
-        self.job = None
-        self._close_progress()
-        if job is not None:
-            job.wait(5)
-            job.deleteLater()
-        self._update_actions()
-
-    def _on_connected(self, platform: Platform, result: list, reconnecting) -> None:
-        if self.workspace is None:
-            return
-        if not result:
-            self._error(
-                self.tr("Nothing to connect"),
-                self.tr("{platform} did not give Herald any account to publish to.").format(
-                    platform=platform.label
-                ),
-            )
-            return
-        known = {a.external_id for a in self.model.accounts if a.platform == platform}
-        chosen = self._choose(platform, result, known, reconnecting)
-        if not chosen:
-            return
-        try:
-            ids = [self.service.save_connected(self.workspace.id, account) for account in chosen]
-        except (VaultError, AccountError) as exc:
-            self._error(self.tr("Could not save the account"), str(exc))
-            return
-        self._changed()
-        handles = ", ".join(a.handle for a in chosen)
-        if reconnecting is not None and reconnecting.external_id not in {
-            a.external_id for a in chosen
-        }:
-            self.reload(select_id=reconnecting.id)
-            self._error(
-                self.tr("A different account was approved"),
-                self.tr(
-                    "You approved Herald as {new}, not {old}. {new} was added as a new account; "
-                    "{old} still needs reconnecting. Sign out of {platform} in your browser "
-                    "and try again to reconnect {old}."
-                ).format(new=handles, old=reconnecting.handle, platform=platform.label),
-                "reconnectMismatchBox",
-            )
-            return
-        self.reload(select_id=reconnecting.id if reconnecting is not None else ids[0])
-        verb = self.tr("Reconnected") if reconnecting is not None else self.tr("Connected")
-        self.notify(f"{verb} {platform.label} {handles}.")
-
-    def _choose(self, platform: Platform, result: list, known: set[str], reconnecting) -> list:
-        """Which of the granted accounts to save: all when there is one; on a reconnect, the
-        ones already connected; otherwise the person ticks them."""
-        if len(result) == 1:
-            return list(result)
-        if reconnecting is not None:
-            again = [a for a in result if a.external_id in known]
-            if reconnecting.external_id in {a.external_id for a in again}:
-                return again
-        from app.ui.accounts.pick_dialog import PickAccountsDialog
-
-        dialog = PickAccountsDialog(platform, result, known, self)
-        try:
-            return dialog.chosen if dialog.exec() else []
-        finally:
-            dialog.deleteLater()
-
-    def _on_connect_failed(self, platform: Platform, message: str, reconnecting) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            self.tr("Could not connect {platform}").format(platform=platform.label),
-            message,
-            QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Close,
-            self,
-        )
-        box.setObjectName("connectErrorBox")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def done(code: int) -> None:
-            if code == QMessageBox.StandardButton.Retry.value:
-                self._start_connect(platform, reconnecting)
-
-        box.finished.connect(done)
-        box.open()
-        self.notify(self.tr("Could not connect {platform}.").format(platform=platform.label))
-
-    def _ask_for_developer_app(self, platform: Platform) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            self.tr("Developer app needed"),
-            self.tr(
-                "To connect {platform}, Herald needs your own {platform} developer app: its "
-                "client id (and secret). Enter them in Developer apps; the README says which "
-                "app to create and which redirect address to register."
-            ).format(platform=platform.label),
-            QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setObjectName("developerAppNeededBox")
-        open_button = box.addButton(
-            self.tr("Open Developer apps"), QMessageBox.ButtonRole.AcceptRole
-        )
-        open_button.setObjectName("openDeveloperAppsButton")
-        box.exec()
-        if box.clickedButton() is open_button:
-            self.edit_developer_apps(focus=platform)
-
-    def shutdown(self, timeout: float = 10.0) -> bool:
-        """Cancel a running connect and wait for its thread (on quit, and in tests)."""
-        job = self.job
-        if job is None:
-            return True
-        job.cancel()
-        return job.wait(timeout)
 
     # ------------------------------------------------------------------ other actions
 

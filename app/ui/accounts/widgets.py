@@ -127,12 +127,11 @@ def make_table(model, parent=None) -> QTableView:
     header.setHighlightSections(False)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     header.setMinimumSectionSize(90)
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-    table.setColumnWidth(0, 220)
     table.setStyleSheet(
         "QTableView#accountsTable { background: #ffffff; border: 1px solid #e5e7eb;"
         " border-radius: 8px; alternate-background-color: #f9fafb; selection-background-color:"

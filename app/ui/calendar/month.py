@@ -42,9 +42,13 @@ class MonthGrid(GridBase):
 
     # ------------------------------------------------------------ geometry
 
+    @property
+    def rows(self) -> int:
+        return max(1, self.days // 7)
+
     def cell_rect(self, index: int) -> QRectF:
         w = self.width() / 7
-        h = (self.height() - HEADER_H) / 6
+        h = (self.height() - HEADER_H) / self.rows
         row, col = divmod(index, 7)
         return QRectF(col * w, HEADER_H + row * h, w, h)
 
@@ -52,9 +56,9 @@ class MonthGrid(GridBase):
         if pos.y() < HEADER_H or not self.rect().contains(pos.toPoint()):
             return None
         w = self.width() / 7
-        h = (self.height() - HEADER_H) / 6
+        h = (self.height() - HEADER_H) / self.rows
         col = min(6, int(pos.x() // w))
-        row = min(5, int((pos.y() - HEADER_H) // h))
+        row = min(self.rows - 1, int((pos.y() - HEADER_H) // h))
         return self.first_day + timedelta(days=row * 7 + col)
 
     def layout_chips(self) -> list[Chip]:
@@ -65,7 +69,7 @@ class MonthGrid(GridBase):
                 by_day[local.date()].append(Chip(post, local, QRectF()))
         chips: list[Chip] = []
         self._more = []
-        for index in range(42):
+        for index in range(self.days):
             day = self.first_day + timedelta(days=index)
             items = sorted(by_day.get(day, []), key=lambda c: (c.local, c.post.id))
             if not items:
@@ -155,7 +159,7 @@ class MonthGrid(GridBase):
         number_font.setPixelSize(12)
         fm = QFontMetrics(number_font)
         p.setFont(number_font)
-        for index in range(42):
+        for index in range(self.days):
             day = self.first_day + timedelta(days=index)
             cell = self.cell_rect(index)
             if day.month != self.month.month:
@@ -179,8 +183,8 @@ class MonthGrid(GridBase):
                 p.setPen(QColor("#9ca3af") if day.month != self.month.month else QColor("#374151"))
             p.drawText(label_rect, int(Qt.AlignmentFlag.AlignCenter), label)
         p.setPen(GRID)
-        for row in range(7):
-            y = HEADER_H + row * (self.height() - HEADER_H) / 6
+        for row in range(self.rows + 1):
+            y = HEADER_H + row * (self.height() - HEADER_H) / self.rows
             p.drawLine(QPointF(0, y), QPointF(self.width(), y))
         for col in range(1, 7):
             p.drawLine(QPointF(col * w, HEADER_H), QPointF(col * w, self.height()))

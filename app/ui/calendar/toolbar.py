@@ -44,6 +44,9 @@ class CalendarToolbar(QFrame):
             "#calendarToolbar QToolButton:hover { background: #f3f4f6; }"
             "#calendarToolbar QToolButton:focus { border: 1px solid #2563eb; }"
             "#calendarToolbar QToolButton:disabled { color: #9ca3af; }"
+            "#calendarToolbar QToolButton::menu-indicator { image: none; width: 0; }"
+            "#calendarToolbar QDateEdit::drop-down { subcontrol-origin: padding;"
+            " subcontrol-position: center right; width: 20px; border: none; }"
             '#calendarToolbar QPushButton[segment="true"] { border-radius: 0; margin: 0;'
             " padding: 5px 14px; }"
             '#calendarToolbar QPushButton[segment="true"]:checked { background: #2563eb;'

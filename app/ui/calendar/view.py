@@ -209,6 +209,7 @@ class CalendarView(QWidget):
         self.zone = workspace.timezone
         self.anchor = self.today()
         self.set_mode(self.mode)
+        self.refresh_attention()
         if not self._checked_missed:
             self._checked_missed = True
             QTimer.singleShot(0, self._check_missed_on_start)
@@ -262,7 +263,9 @@ class CalendarView(QWidget):
         if self.mode == "month":
             first = self.anchor.replace(day=1)
             offset = (first.isoweekday() - first_weekday) % 7
-            return first - timedelta(days=offset), 42
+            next_month = (first + timedelta(days=32)).replace(day=1)
+            weeks = -(-(offset + (next_month - first).days) // 7)  # 5 or 6 (4 in a rare Feb)
+            return first - timedelta(days=offset), weeks * 7
         if self.mode == "week":
             offset = (self.anchor.isoweekday() - first_weekday) % 7
             return self.anchor - timedelta(days=offset), 7

@@ -101,6 +101,7 @@ class ComposerDialog(QDialog):
         self.account_list.setIconSize(QSize(16, 16))
         self.account_list.setMaximumHeight(64)
         self.account_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.account_list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         for a in self.accounts:
             item = QListWidgetItem(theme.platform_icon(str(a.platform)), a.handle)
             item.setData(Qt.ItemDataRole.UserRole, a.id)
@@ -124,6 +125,8 @@ class ComposerDialog(QDialog):
         self.tabs.setObjectName("platformTabs")
         self.tabs.setAccessibleName(self.tr("Text per account"))
         self.tabs.setDocumentMode(False)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
+        self.tabs.setUsesScrollButtons(True)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         base_page = QWidget(self.tabs)
         self.base_edit = make_editor(
@@ -147,7 +150,7 @@ class ComposerDialog(QDialog):
         self.warnings = QListWidget(self)
         self.warnings.setObjectName("warningsList")
         self.warnings.setAccessibleName(self.tr("Warnings and errors"))
-        self.warnings.setFixedHeight(92)
+        self.warnings.setFixedHeight(104)
         self.warnings.setWordWrap(True)
         self.warnings.itemActivated.connect(self._on_warning_activated)
         self.warnings.itemDoubleClicked.connect(self._on_warning_activated)
@@ -197,6 +200,7 @@ class ComposerDialog(QDialog):
         left.addWidget(self._caption(self.tr("Media")))
         left.addWidget(self.media)
         right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
         right.setSpacing(8)
         right.addWidget(self._caption(self.tr("When")))
         right.addWidget(self.schedule)
@@ -211,7 +215,7 @@ class ComposerDialog(QDialog):
         body.addWidget(right_box)
         buttons = QHBoxLayout()
         buttons.setSpacing(8)
-        buttons.addWidget(self.error_label, 1)
+        buttons.addStretch(1)
         for b in (self.cancel_button, self.draft_button, self.now_button, self.schedule_button):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
@@ -220,8 +224,8 @@ class ComposerDialog(QDialog):
         layout.addWidget(self.readonly_label)
         layout.addLayout(body, 1)
         layout.addWidget(_line(self))
+        layout.addWidget(self.error_label)
         layout.addLayout(buttons)
-
 
     def _button(self, text: str, name: str, slot) -> QPushButton:
         button = QPushButton(text, self)
@@ -315,7 +319,8 @@ class ComposerDialog(QDialog):
         return tab
 
     def _tab_title(self, tab: AccountTab, *, mark: bool = True) -> str:
-        title = f"{tab.platform.label} {tab.account.handle}"
+        """The handle (the tab's icon says which platform); ● when it has its own text."""
+        title = tab.account.handle if mark else f"{tab.platform.label} {tab.account.handle}"
         if mark and not tab.following:
             title += " ●"
         return title
@@ -346,13 +351,20 @@ class ComposerDialog(QDialog):
         self._on_edit()
 
     def _update_tab_mark(self, index: int, tab: AccountTab) -> None:
-        self.tabs.setTabText(index, self._tab_title(tab))
-        self.tabs.setTabToolTip(
-            index,
-            self.tr("Has its own text for this account")
+        title = self._tab_title(tab)
+        if self.tabs.tabText(index) == title:
+            return
+        self.tabs.setTabText(index, title)
+        name = f"{tab.platform.label} ({tab.account.handle})"
+        what = (
+            self.tr("has its own text")
             if not tab.following
-            else self.tr("Uses the text from “All networks”"),
+            else self.tr("uses the text from “All networks”")
         )
+        self.tabs.setTabToolTip(index, f"{name} — {what}")
+        bar = self.tabs.tabBar()
+        if hasattr(bar, "setAccessibleTabName"):
+            bar.setAccessibleTabName(index, f"{name}, {what}")
 
     def _on_tab_changed(self, _index: int) -> None:
         widget = self.tabs.currentWidget()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import posts
+from app.core.media import MediaError
 from app.core.posts import MediaFacts
 from app.ui import theme
 
@@ -29,7 +30,7 @@ def facts_for(path: str | Path) -> MediaFacts:
     path = Path(path)
     try:
         info = posts.inspect_media(path)
-    except Exception as exc:  # an unreadable file is reported, not raised
+    except MediaError as exc:  # an unreadable file is reported, not raised
         return MediaFacts(None, str(path), path.name, "", 0, None, None, None, "", str(exc))
     return MediaFacts(
         id=None,

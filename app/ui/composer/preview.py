@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QTextBrowser
 
 from app.constants import Platform
 from app.core.posts import MediaFacts
-from app.ui.composer.rules import COUNTER_LIMITS, count
+from app.ui.composer.rules import count, limit
 
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
 TAG = re.compile(r"(?<![\w&])([#@][\w.]+)")
@@ -66,8 +66,7 @@ def render(platform: Platform, handle: str, text: str, media: list[MediaFacts]) 
     body = text
     tail = ""
     if platform == Platform.TWITTER:
-        limit = COUNTER_LIMITS[platform]
-        over = count(platform, text) - limit
+        over = count(platform, text) - limit(platform)
         if over > 0:
             tail = (
                 '<p style="color:#b91c1c;margin:4px 0 0 0">'

@@ -9,14 +9,7 @@ from typing import Any
 
 from app.constants import Platform
 from app.core import posts
-
-# The counter's denominator per platform (the rules engine decides what is an error).
-COUNTER_LIMITS = {
-    Platform.TWITTER: 280,
-    Platform.INSTAGRAM: 2200,
-    Platform.LINKEDIN: 3000,
-    Platform.FACEBOOK: 63206,
-}
+from app.core.textrules.platform_rules import rules_for
 
 
 @dataclass(frozen=True)
@@ -47,8 +40,12 @@ class Result:
         return "ok"
 
 
+def limit(platform: Platform) -> int:
+    return rules_for(platform).max_length
+
+
 def count(platform: Platform, text: str) -> int:
-    if platform == Platform.TWITTER:
+    if rules_for(platform).length_counting == "x_weighted":
         return posts.weighted_length(text)
     return len(text)
 
@@ -75,7 +72,7 @@ class RuleCache:
             )
             for w in posts.validate(platform, text, list(media))
         )
-        result = Result(count(platform, text), COUNTER_LIMITS[platform], issues)
+        result = Result(count(platform, text), limit(platform), issues)
         if len(self._cache) >= self._size:
             self._cache.pop(next(iter(self._cache)))
         self._cache[key] = result

@@ -62,6 +62,12 @@ class SchedulePicker(QFrame):
         self.time_edit.setObjectName("timeEdit")
         self.time_edit.setAccessibleName(self.tr("Time"))
         self.time_edit.setDisplayFormat(locale.timeFormat(QLocale.FormatType.ShortFormat))
+        # Arrow keys and the wheel change it; the tiny spin arrows only crowd the field.
+        self.time_edit.setButtonSymbols(QTimeEdit.ButtonSymbols.NoButtons)
+        self.setStyleSheet(
+            "QDateEdit::drop-down { subcontrol-origin: padding; subcontrol-position: center right;"
+            " width: 20px; border: none; }"
+        )
         self.zone_combo = zone_combo(self, zone)
         self.zone_combo.setObjectName("zoneCombo")
         self.zone_combo.setAccessibleName(self.tr("Time zone"))
@@ -263,14 +269,20 @@ class SchedulePicker(QFrame):
             return
         now = self.context.clock.now()
         delta = when - now
+        minutes = int(delta.total_seconds() // 60)
         if delta < timedelta(0):
             text = self.tr("This time has passed.")
-        elif delta < timedelta(hours=1):
-            text = self.tr("In %n minute(s).", "", max(1, int(delta.total_seconds() // 60)))
+        elif minutes < 60:
+            text = self.tr("In 1 minute.") if minutes <= 1 else self.tr("In {n} minutes.")
+        elif minutes < 120:
+            text = self.tr("In 1 hour.")
         elif delta < timedelta(days=2):
-            text = self.tr("In %n hour(s).", "", int(delta.total_seconds() // 3600))
+            text = self.tr("In {n} hours.")
         else:
-            text = self.tr("In %n day(s).", "", delta.days)
+            text = self.tr("In {n} days.")
+        text = text.format(
+            n=minutes if minutes < 60 else minutes // 60 if delta.days < 2 else delta.days
+        )
         if self.zone != self.workspace.timezone:
             local = from_utc(when, self.workspace.timezone)
             text += " " + self.tr("{t} in the workspace's zone ({zone}).").format(

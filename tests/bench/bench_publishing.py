@@ -1,0 +1,204 @@
+"""Publishing: lateness (scheduled → created on the emulator) and burst drain time, Herald's
+engine against a baseline that follows the seed's design (poll, claim LIMIT 50 without a
+lease, one thread pool per post; its 60-s interval shortened to 1 s so it finishes).
+
+Both run in this process against the same emulator over loopback, on their own SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, update
+
+from app.commands.worker import PlatformAdapters
+from app.core.accounts import AccountService
+from app.core.clock import SystemClock
+from app.core.db import open_database
+from app.core.engine import EngineSettings, PublishingEngine
+from app.core.events import EventHub
+from app.core.models import Target, TargetStatus
+from app.core.vault import Vault
+from tests.bench.harness import Row
+from tests.integration.helpers import (
+    NO_EMULATOR_LIMITS,
+    VAULT_KEY,
+    connect_emulator,
+    image,
+    seed_posts,
+    unlimited,
+)
+
+BURST = 1000
+IDLE_POSTS = 20
+PLATFORMS = ("TWITTER", "LINKEDIN", "FACEBOOK")
+
+
+class _Env:
+    def setenv(self, key: str, value: str) -> None:
+        os.environ[key] = value
+
+
+def _setup(tmp: Path, emulator_url: str, name: str) -> Any:
+    url = f"sqlite:///{tmp / f'{name}.db'}"
+    connect_emulator(url, emulator_url, _Env(), workspace=name)
+    db = open_database(url)
+    unlimited(db)
+    return db
+
+
+def _seed(db: Any, tmp: Path, count: int, due: datetime, prefix: str) -> None:
+    seed_posts(db, count, due, None, prefix=prefix, platforms=PLATFORMS)
+    seed_posts(db, count, due, image(tmp / "pic.jpg"), prefix=prefix, platforms=("INSTAGRAM",))
+
+
+def _created(emulator: Any, prefix: str) -> list[datetime]:
+    out = []
+    for p in emulator.published():
+        if str(p["text"]).startswith(prefix + " "):
+            out.append(datetime.fromisoformat(str(p["created_at"]).replace("Z", "+00:00")))
+    return out
+
+
+def _wait_published(emulator: Any, prefix: str, n: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while len(_created(emulator, prefix)) < n and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+# ---------------------------------------------------------------- the seed's design
+
+
+def baseline(db: Any, adapters: PlatformAdapters, accounts: AccountService, stop: Any) -> None:
+    """Poll every second; take up to 50 due targets (no lease, no lock); one pool per post."""
+    from app.core.engine import store
+
+    while not stop.is_set():
+        now = datetime.now(UTC)
+        with db.session() as s:
+            ids = list(
+                s.scalars(
+                    select(Target.id)
+                    .where(Target.status == TargetStatus.QUEUED, Target.next_attempt_at <= now)
+                    .limit(50)
+                )
+            )
+            s.execute(update(Target).where(Target.id.in_(ids)).values(status="IN_FLIGHT"))
+            s.execute(update(Target).where(Target.id.in_(ids)).values(lease_owner="base"))
+            s.commit()
+        works = store.load_works(db, ids, "base")
+        by_post: dict[int, list[Any]] = {}
+        for w in works.values():
+            by_post.setdefault(w.post_id, []).append(w)
+        for group in by_post.values():
+            with ThreadPoolExecutor(len(group)) as pool:
+                for w in group:
+                    pool.submit(_send, db, adapters, accounts, w)
+        stop.wait(1.0)
+
+
+def _send(db: Any, adapters: PlatformAdapters, accounts: AccountService, w: Any) -> None:
+    from app.core.engine import store
+
+    info = accounts.get(w.account_id)
+    adapter = adapters.adapter(info)
+    ref = accounts.account_ref(w.account_id, adapters.app_credentials(info))
+    result = adapter.publish(ref, w.text, w.media, w.idempotency_key)
+    store.mark_published(db, w.target_id, result.external_id, None, datetime.now(UTC))
+
+
+# ---------------------------------------------------------------- runs
+
+
+def _run(kind: str, tmp: Path, emulator: Any) -> dict[str, list[float]]:
+    db = _setup(tmp, emulator.base_url, kind)
+    clock = SystemClock()
+    accounts = AccountService(db, Vault(db), clock)
+    adapters = PlatformAdapters(clock)
+    stop = threading.Event()
+    if kind == "herald":
+        engine = PublishingEngine(db, clock, adapters, EventHub(), accounts, EngineSettings())
+        runner = threading.Thread(target=engine.run_forever, args=(stop,), name="bench-engine")
+    else:
+        runner = threading.Thread(
+            target=baseline, args=(db, adapters, accounts, stop), name="bench-base"
+        )
+    runner.start()
+    try:
+        # Idle machine: posts due one by one, a little apart; each is woken for on time.
+        lateness: list[float] = []
+        for i in range(IDLE_POSTS):
+            due = datetime.now(UTC) + timedelta(seconds=1.3)
+            prefix = f"{kind}-idle-{i}"
+            _seed(db, tmp, 1, due, prefix)
+            if kind == "herald":
+                engine.wake()  # what PostService's POSTS_CHANGED event does in the app
+            _wait_published(emulator, prefix, 4, 90)
+            lateness += [(c - due).total_seconds() for c in _created(emulator, prefix)]
+        # Burst: 1,000 posts × 4 platforms due at once.
+        due = datetime.now(UTC) + timedelta(seconds=2)
+        prefix = f"{kind}-burst"
+        _seed(db, tmp, BURST, due, prefix)
+        if kind == "herald":
+            engine.wake()
+        _wait_published(emulator, prefix, BURST * 4, 600)
+        created = _created(emulator, prefix)
+        drain = (max(created) - due).total_seconds()
+        burst_late = [(c - due).total_seconds() for c in created]
+    finally:
+        stop.set()
+        runner.join(60)
+        adapters.close()
+        db.dispose()
+    return {"idle": lateness, "drain": [drain], "burst": burst_late}
+
+
+def _p99(values: list[float]) -> float:
+    return statistics.quantiles(values, n=100)[98] if len(values) >= 2 else values[0]
+
+
+def collect() -> list[Row]:
+    from app.emulator import EmulatorServer
+
+    os.environ["HERALD_VAULT_KEY"] = VAULT_KEY
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        os.environ.setdefault("HERALD_DATA_DIR", str(tmp / "data"))
+        with EmulatorServer(port=0, now=SystemClock().now, **NO_EMULATOR_LIMITS) as emulator:
+            ours = _run("herald", tmp, emulator)
+            base = _run("baseline", tmp, emulator)
+    rows = []
+    for name, key, fn in (
+        ("publish lateness idle, median", "idle", statistics.median),
+        ("publish lateness idle, p99", "idle", _p99),
+        ("publish lateness burst 1000x4, median", "burst", statistics.median),
+        ("publish lateness burst 1000x4, p99", "burst", _p99),
+        ("burst drain 1000x4", "drain", max),
+    ):
+        mine, ref = fn(ours[key]), fn(base[key])
+        rows.append(
+            Row(
+                name=name,
+                median=mine,
+                spread=0.0,
+                unit="s",
+                reference="seed design (1 s poll, LIMIT 50, pool per post)",
+                reference_median=ref,
+                ratio=mine / ref if ref else None,
+                samples=len(ours[key]),
+            )
+        )
+    return rows
+
+
+if __name__ == "__main__":
+    for r in collect():
+        print(r.as_dict())
