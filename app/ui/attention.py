@@ -206,10 +206,39 @@ class ProblemsPanel(QFrame):
         self.service = service
         self.zone = "UTC"
         self.problems: list[TargetProblem] = []
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(12, 8, 12, 8)
+        self.expanded = False
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 6, 12, 6)
+        outer.setSpacing(4)
+        header = QHBoxLayout()
+        header.setSpacing(8)
+        header.addWidget(_icon_label(theme.icon("fa5s.exclamation-triangle", "#b45309"), self))
+        self.summary = QLabel(self)
+        self.summary.setObjectName("problemsSummaryLabel")
+        header.addWidget(self.summary, 1)
+        self.toggle = _button(self.tr("Show"), "problemsToggleButton", self)
+        self.toggle.setCheckable(True)
+        self.toggle.toggled.connect(self._on_toggle)
+        header.addWidget(self.toggle)
+        outer.addLayout(header)
+        self.details = QWidget(self)
+        self.details.setObjectName("problemsDetails")
+        self._layout = QVBoxLayout(self.details)
+        self._layout.setContentsMargins(0, 4, 0, 0)
         self._layout.setSpacing(4)
+        outer.addWidget(self.details)
+        self.details.hide()
         self.hide()
+
+    def _on_toggle(self, on: bool) -> None:
+        self.expanded = on
+        self.details.setVisible(on)
+        self.toggle.setText(self.tr("Hide") if on else self.tr("Show"))
+        self.toggle.setAccessibleName(
+            self.tr("Hide the posts that need attention")
+            if on
+            else self.tr("Show the posts that need attention")
+        )
 
     def set_problems(self, problems: list[TargetProblem], zone: str) -> None:
         self.problems = problems
@@ -224,6 +253,16 @@ class ProblemsPanel(QFrame):
         failed = [p for p in problems if p.status == TargetStatus.FAILED]
         confirm = [p for p in problems if p.status == TargetStatus.NEEDS_CONFIRMATION]
         missed = {p.post_id for p in problems if p.status == TargetStatus.MISSED}
+        parts = []
+        if failed:
+            parts.append(self.tr("{n} failed").format(n=len(failed)))
+        if confirm:
+            parts.append(self.tr("{n} to confirm").format(n=len(confirm)))
+        if missed:
+            parts.append(self.tr("{n} missed while Herald was closed").format(n=len(missed)))
+        self.summary.setText(
+            self.tr("Posts need your attention: {what}.").format(what=", ".join(parts))
+        )
         shown = 0
         for problem in confirm + failed:
             if shown >= MAX_ROWS:
@@ -232,7 +271,9 @@ class ProblemsPanel(QFrame):
             shown += 1
         rest = len(confirm) + len(failed) - shown
         if rest > 0:
-            more = QLabel(self.tr("…and %n more in the calendar (red and purple chips).", "", rest))
+            more = QLabel(
+                self.tr("…and {n} more, marked in the calendar.").format(n=rest), self.details
+            )
             more.setProperty("role", "small")
             self._layout.addWidget(more)
         if missed:
@@ -245,7 +286,7 @@ class ProblemsPanel(QFrame):
         return f"{from_utc(problem.scheduled_at, self.zone):%a %d %b %H:%M} · "
 
     def _row(self, problem: TargetProblem) -> QWidget:
-        row = QWidget(self)
+        row = QWidget(self.details)
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
         line.setSpacing(8)
@@ -264,6 +305,7 @@ class ProblemsPanel(QFrame):
             )
         line.addWidget(_icon_label(status_icon, row))
         label = QLabel(text, row)
+        label.setWordWrap(True)
         label.setToolTip(f"{text}\n“{problem.excerpt}”")
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         line.addWidget(label, 1)
@@ -283,12 +325,18 @@ class ProblemsPanel(QFrame):
         return row
 
     def _missed_row(self, count: int) -> QWidget:
-        row = QWidget(self)
+        row = QWidget(self.details)
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
         line.addWidget(_icon_label(theme.icon("fa5s.history", "#9333ea"), row))
         line.addWidget(
-            QLabel(self.tr("%n post(s) fell due while Herald was closed.", "", count), row), 1
+            QLabel(
+                self.tr("1 post fell due while Herald was closed.")
+                if count == 1
+                else self.tr("{n} posts fell due while Herald was closed.").format(n=count),
+                row,
+            ),
+            1,
         )
         review = _button(self.tr("Review…"), "reviewMissedButton", row, primary=True)
         review.clicked.connect(self.missedReviewRequested)
@@ -301,7 +349,11 @@ class ProblemsPanel(QFrame):
         except PostError as exc:
             self.notice.emit(str(exc))
             return
-        self.notice.emit(self.tr("Retrying %n account(s).", "", count))
+        self.notice.emit(
+            self.tr("Retrying 1 account.")
+            if count == 1
+            else self.tr("Retrying {n} accounts.").format(n=count)
+        )
 
     def review(self, problem: TargetProblem) -> ConfirmationDialog:
         dialog = ConfirmationDialog(self.service, problem, self.window())

@@ -173,6 +173,12 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.quit)
         file_menu.addAction(self.quit_action)
+        self.settings_menu = bar.addMenu(self.tr("&Settings"))
+        self.settings_menu.setObjectName("settingsMenu")
+        apps = QAction(self.tr("&Developer apps…"), self)
+        apps.setObjectName("developerAppsAction")
+        apps.triggered.connect(self._edit_developer_apps)
+        self.settings_menu.addAction(apps)
         self.help_menu = bar.addMenu(self.tr("&Help"))
         self.help_menu.setObjectName("helpMenu")
         about = QAction(self.tr("&About Herald"), self)
@@ -247,6 +253,11 @@ class MainWindow(QMainWindow):
                 continue
             self.reload_workspaces(select_id=updated.id)
             return
+
+    def _edit_developer_apps(self) -> None:
+        editor = getattr(self.views.get("accounts"), "edit_developer_apps", None)
+        if editor is not None:
+            editor()
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -18,7 +18,15 @@ import pytest
 from tests.e2e.conftest import ARTIFACTS, assert_screenshot, child_env, run_child
 
 SIZES = ((1440, 900), (1024, 700))
-SHOTS = ("accounts", "accounts-empty", "developer-apps", "media-hosting", "remove", "welcome")
+SHOTS = (
+    "accounts",
+    "accounts-empty",
+    "connecting",
+    "developer-apps",
+    "media-hosting",
+    "remove",
+    "welcome",
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -156,6 +164,18 @@ def main(db_path: str, out_dir: str, width: int, height: int) -> int:
     _settle(app)
     _shot(remove, out / f"remove-{suffix}.png")
     remove.close()
+
+    def waiting_for_browser(platform, app_credentials, config, *, cancel, **_kwargs):
+        cancel.wait(30)  # stands in for the browser sign-in until Cancel
+        raise RuntimeError("Sign-in cancelled.")
+
+    view.connect_fn = waiting_for_browser
+    view.connect_platform(Platform.TWITTER)
+    _settle(app)
+    _shot(view.progress, out / f"connecting-{suffix}.png")
+    view.progress.cancel()
+    assert view.shutdown(10)
+    _settle(app)
 
     window.select_workspace(ids["empty"])
     _settle(app)

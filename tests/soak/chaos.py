@@ -429,10 +429,19 @@ def _judge(db: Database, total: int, published: list[dict[str, Any]], result: Su
         + ")",
     )
     if stuck:
-        left = Counter(str(TargetStatus(r.status)) for r in stuck)
-        result.fail(
-            f"{len(stuck)} targets not final: {dict(left)} (e.g. {[r.id for r in stuck[:5]]})"
+        now = datetime.now(UTC)
+        left = Counter(
+            (
+                str(TargetStatus(r.status)),
+                Platform(r.platform).value,
+                _due_in(r.next_attempt_at, now) if r.status == TargetStatus.QUEUED else "",
+            )
+            for r in stuck
         )
+        detail = "; ".join(
+            f"{n} {st} {pf} {due}".strip() for (st, pf, due), n in left.most_common(6)
+        )
+        result.fail(f"{len(stuck)} targets not final: {detail} (e.g. {[r.id for r in stuck[:5]]})")
     result.check(not over_attempts, f"{len(over_attempts)} targets over {MAX_ATTEMPTS} attempts")
     result.check(
         not bad_post_status,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy.orm import Session
@@ -60,26 +60,33 @@ def publish_history(
     collector: MetricsCollector,
     until: datetime,
     progress: Callable[[int, int], None] | None = None,
+    daily: Callable[[], object] | None = None,
 ) -> HistoryResult:
     """Publish `posts` at their times and collect their checkpoints up to `until`.
 
     Each post becomes a PUBLISHED Post with one PUBLISHED Target (external id, published_at =
     the clock at publishing) and its planned metric checkpoints. A post the platform refuses
     is listed in `failed` and skipped; an auth failure gets the collector's `auth_handler`
-    (one refresh) first. Returns counts; `progress(done, total)` after each post."""
+    (one refresh) first. `daily()` runs once per simulated day, at midnight UTC: what the
+    maintenance job does in real use (refreshing long-lived tokens before they expire).
+    Returns counts; `progress(done, total)` after each post."""
     queue = sorted(posts, key=lambda p: p.when)
     result = HistoryResult()
     i = 0
+    next_day = _next_midnight(clock.now()) if daily is not None else None
     while True:
         next_post = queue[i].when if i < len(queue) else None
         next_metric = collector.next_due_at()
-        candidates = [t for t in (next_post, next_metric) if t is not None and t <= until]
+        candidates = [t for t in (next_post, next_metric, next_day) if t is not None and t <= until]
         if not candidates:
             break
         step = min(candidates)
         if step > clock.now():
             clock.set(step)
         result.steps += 1
+        if daily is not None and next_day is not None and clock.now() >= next_day:
+            daily()
+            next_day = _next_midnight(clock.now())
         while i < len(queue) and queue[i].when <= clock.now():
             _publish_one(
                 db,
@@ -98,6 +105,11 @@ def publish_history(
         clock.set(until)
     result.snapshots += collector.run_until_idle().stored
     return result
+
+
+def _next_midnight(instant: datetime) -> datetime:
+    day = instant.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return day + timedelta(days=1)
 
 
 def _publish_one(

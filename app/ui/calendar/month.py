@@ -35,7 +35,7 @@ class MonthGrid(GridBase):
         self.month = date.today().replace(day=1)
         self.selected_day: date | None = None
         self._more: list[tuple[QRectF, date, int]] = []
-        self.setMinimumSize(560, 360)
+        self.setMinimumSize(420, 280)
 
     def set_month(self, month: date) -> None:
         self.month = month.replace(day=1)

@@ -103,7 +103,11 @@ class CalendarToolbar(QFrame):
         self.jump_edit.setAccessibleName(self.tr("Jump to date"))
         self.jump_edit.setToolTip(self.tr("Jump to a date (Ctrl+G)"))
         self.drafts_button = _tool(
-            self, "draftsButton", "fa5s.pencil-alt", self.tr("Drafts without a time"), "Drafts"
+            self,
+            "draftsButton",
+            "fa5s.pencil-alt",
+            self.tr("Drafts without a date or time"),
+            "Drafts",
         )
         self.drafts_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.undo_button = _tool(self, "undoButton", "fa5s.undo", self.tr("Undo (Ctrl+Z)"))

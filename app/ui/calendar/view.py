@@ -303,12 +303,8 @@ class CalendarView(QWidget):
         self.problems.set_problems(self.service.problems(self.workspace.id), self.zone)
         self.banner.set_accounts(list_accounts(self.context, self.workspace.id))
         count = len(self.service.drafts(self.workspace.id))
-        self.toolbar.drafts_button.setText(self.tr("Drafts ({n})").format(n=count))
-        self.toolbar.drafts_button.setEnabled(bool(count))
-        if not count:
-            self.toolbar.drafts_button.setToolTip(self.tr("No drafts without a time"))
-        else:
-            self.toolbar.drafts_button.setToolTip(self.tr("Drafts without a time"))
+        self.toolbar.drafts_button.setText(self.tr("Undated drafts ({n})").format(n=count))
+        self.toolbar.drafts_button.setVisible(bool(count))
 
     def schedule_reload(self) -> None:
         self._reload_timer.start()

@@ -125,7 +125,7 @@ class ComposerDialog(QDialog):
         self.tabs.setObjectName("platformTabs")
         self.tabs.setAccessibleName(self.tr("Text per account"))
         self.tabs.setDocumentMode(False)
-        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideMiddle)
         self.tabs.setUsesScrollButtons(True)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         base_page = QWidget(self.tabs)
@@ -319,9 +319,19 @@ class ComposerDialog(QDialog):
         return tab
 
     def _tab_title(self, tab: AccountTab, *, mark: bool = True) -> str:
-        """The handle (the tab's icon says which platform); ● when it has its own text."""
-        title = tab.account.handle if mark else f"{tab.platform.label} {tab.account.handle}"
-        if mark and not tab.following:
+        """The platform's name (the handle too when two chosen accounts share a platform);
+        ● when the tab has its own text."""
+        if not mark:
+            return f"{tab.platform.label} {tab.account.handle}"
+        same = [
+            a
+            for a in self.selected_ids()
+            if a in self.tabs_by_account and self.tabs_by_account[a].platform == tab.platform
+        ]
+        title = (
+            tab.platform.label if len(same) <= 1 else f"{tab.platform.label} {tab.account.handle}"
+        )
+        if not tab.following:
             title += " ●"
         return title
 
@@ -446,6 +456,11 @@ class ComposerDialog(QDialog):
         for account_id in selected:
             tab = self.tabs_by_account[account_id]
             name = f"{tab.platform.label} ({tab.account.handle})"
+            if tab.account.status == AccountStatus.REQUIRES_REAUTH:
+                note = self.tr("needs to be reconnected; the post waits until you do")
+                rows.append(
+                    ("warning", f"{name}: {note}", account_id, Issue("", "", "", None, None))
+                )
             for issue in self.results[account_id].issues:
                 rows.append((issue.severity, f"{name}: {issue.message}", account_id, issue))
         rows.sort(key=lambda r: r[0] != "error")

@@ -62,11 +62,10 @@ class SchedulePicker(QFrame):
         self.time_edit.setObjectName("timeEdit")
         self.time_edit.setAccessibleName(self.tr("Time"))
         self.time_edit.setDisplayFormat(locale.timeFormat(QLocale.FormatType.ShortFormat))
-        # Arrow keys and the wheel change it; the tiny spin arrows only crowd the field.
-        self.time_edit.setButtonSymbols(QTimeEdit.ButtonSymbols.NoButtons)
         self.setStyleSheet(
             "QDateEdit::drop-down { subcontrol-origin: padding; subcontrol-position: center right;"
             " width: 20px; border: none; }"
+            "QTimeEdit::up-button, QTimeEdit::down-button { width: 16px; border: none; }"
         )
         self.zone_combo = zone_combo(self, zone)
         self.zone_combo.setObjectName("zoneCombo")

@@ -87,7 +87,6 @@ def _schedule(zone: str, accounts: dict[Platform, int], media: dict[Platform, li
 def simulation(tmp_path_factory) -> Simulation:
     from PIL import Image
 
-    from app.cli import main as cli_main
     from app.commands.worker import PlatformAdapters
     from app.core.accounts import AccountService
     from app.core.analytics import jobs
@@ -108,26 +107,7 @@ def simulation(tmp_path_factory) -> Simulation:
         try:
             model = srv_model(srv.base_url)
             zone = model["audience_timezone"]
-            code = cli_main(
-                [
-                    "accounts",
-                    "add-emulator",
-                    "--emulator",
-                    srv.base_url,
-                    "--db",
-                    url,
-                    "--workspace",
-                    "Demo",
-                    "--timezone",
-                    zone,
-                ]
-            )
-            assert code == 0
-            with db.session() as s:
-                ws = s.scalar(select(Workspace.id))
-                accounts = {
-                    Platform(p): a for a, p in s.execute(select(Account.id, Account.platform))
-                }
+            ws, accounts = _connect(db, srv.base_url, zone, clock)
             picture = tmp / "bread.jpg"
             Image.new("RGB", (1080, 1080), (200, 140, 60)).save(picture, quality=80)
             data = picture.read_bytes()
@@ -164,6 +144,31 @@ def simulation(tmp_path_factory) -> Simulation:
             adapters.close()
             srv.stop()
     return Simulation(url, zone, model, result, x_batches, len(posts))
+
+
+def _connect(db: Database, base_url: str, zone: str, clock: FakeClock):
+    """What `accounts add-emulator` does (the real OAuth flow), on the shared fake clock so
+    token expiry times are the emulator's."""
+    from dataclasses import replace
+
+    from app.adapters.config import AdapterConfig
+    from app.adapters.oauth import connect, loopback_browser
+    from app.commands.worker import API_BASE, EMULATOR_APP
+    from app.core.accounts import AccountService
+    from app.core.vault import Vault
+    from app.core.workspaces import WorkspaceService
+
+    ws = WorkspaceService(db, clock).create("Demo", zone)
+    service = AccountService(db, Vault(db), clock)
+    config = AdapterConfig.for_emulator(base_url)
+    accounts = {}
+    for platform in Platform:
+        found = connect(
+            platform, EMULATOR_APP, config, open_browser=loopback_browser, port=0, clock=clock
+        )
+        account = replace(found[0], settings={**dict(found[0].settings), API_BASE: base_url})
+        accounts[platform] = service.save_connected(ws.id, account)
+    return ws.id, accounts
 
 
 def srv_model(base_url: str) -> dict:
