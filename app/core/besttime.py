@@ -33,6 +33,7 @@ __all__ = [
     "Profile",
     "Slot",
     "Suggestion",
+    "describe_score",
     "next_occurrence",
     "parse_platform",
     "profiles",
@@ -188,8 +189,11 @@ def _label(when: datetime, zone: str) -> str:
     return f"{local:%a %d %b, %H:%M}"
 
 
-def _pct(rate: float) -> str:
-    return f"{rate * 100:.1f}%"
+def describe_score(slot: Slot) -> str:
+    """ "5.1% engagement rate", or "14.2 engagements per post" when impressions are unknown."""
+    if slot.measure == "engagement":
+        return f"{slot.score:.1f} engagements per post"
+    return f"{slot.score * 100:.1f}% engagement rate"
 
 
 def _single(profile: Profile, slot: Slot) -> str:
@@ -202,7 +206,7 @@ def _single(profile: Profile, slot: Slot) -> str:
         )
     posts = "post" if slot.samples == 1 else "posts"
     return (
-        f"{name}: {slot.label} is your #{rank} hour, expected engagement {_pct(slot.score)} "
+        f"{name}: {slot.label} is your #{rank} hour, expected {describe_score(slot)} "
         f"from {slot.samples} {posts} ({slot.confidence} confidence)."
     )
 

@@ -14,11 +14,13 @@ import mimetypes
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from itertools import chain, groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 from app.constants import Platform
@@ -779,17 +781,19 @@ class PostService:
         """Posts scheduled in [start, end): one query, on the (workspace_id, scheduled_at)
         index, reading only what a calendar chip shows (never the whole text)."""
         start_utc, end_utc = ensure_utc(start_utc), ensure_utc(end_utc)
+        # Enum and date columns are read raw and converted once here: the calendar reads a
+        # few thousand rows per view and SQLAlchemy's per-value processors would dominate.
         query = (
             select(
                 Post.id,
-                Post.scheduled_at,
+                type_coerce(Post.scheduled_at, String).label("when"),
                 Post.scheduled_tz,
-                Post.status,
+                type_coerce(Post.status, String).label("post_status"),
                 func.substr(Post.base_text, 1, EXCERPT_CHARS),
-                Target.status,
+                type_coerce(Target.status, String).label("target_status"),
                 Target.error_message,
                 Target.error_code,
-                Account.platform,
+                type_coerce(Account.platform, String).label("platform"),
                 Account.handle,
                 func.substr(Target.content_override, 1, EXCERPT_CHARS),
             )
@@ -873,55 +877,60 @@ class PostService:
             self.events.publish(POSTS_CHANGED, workspace_id=workspace_id)
 
 
+_POST_STATUS = {m.value: m for m in PostStatus}
+_TARGET_STATUS = {m.value: m for m in TargetStatus}
+_PLATFORM = {m.value: m for m in Platform}
+_ATTENTION_VALUES = frozenset(
+    s.value for s in (TargetStatus.NEEDS_CONFIRMATION, TargetStatus.MISSED)
+)
+
+
+def _utc_value(value: Any) -> datetime:
+    """A raw scheduled_at (SQLite: ISO text; PostgreSQL: an aware datetime) -> aware UTC."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return ensure_utc(value)
+
+
 def _group_rows(rows: Sequence[Any]) -> list[PostSummary]:
     out: list[PostSummary] = []
-    current: dict[str, Any] | None = None
-
-    def flush() -> None:
-        if current is None:
-            return
-        statuses = current["statuses"]
+    for pid, group in groupby(rows, key=itemgetter(0)):
+        first = next(group)
+        _, when, zone, status, text, *_rest = first
+        statuses: list[str] = []
+        platforms: list[Platform] = []
+        handles: list[str] = []
+        failed: list[str] = []
+        override = None
+        for row in chain((first,), group):
+            t_status, msg, code, platform, handle, t_override = row[5:]
+            if t_status is None:
+                continue
+            statuses.append(t_status)
+            if platform is not None:
+                p = _PLATFORM[platform]
+                if p not in platforms:
+                    platforms.append(p)
+                handles.append(handle)
+                if t_status == "FAILED":
+                    failed.append(_reason(p, msg, code))
+            if override is None and t_override:
+                override = t_override
+        post_status = _POST_STATUS[status]
+        attention = any(s in _ATTENTION_VALUES for s in statuses)
         out.append(
             PostSummary(
-                id=current["id"],
-                scheduled_at=current["when"],
-                zone=current["zone"],
-                status=current["status"],
-                display_status=_display_status(current["status"], statuses),
-                platforms=list(dict.fromkeys(current["platforms"])),
-                excerpt=_excerpt(current["text"] or current["override"]),
-                failed_reasons=current["failed"],
-                handles=current["handles"],
+                id=pid,
+                scheduled_at=_utc_value(when),
+                zone=zone,
+                status=post_status,
+                display_status=ATTENTION if attention else post_status.value,
+                platforms=platforms,
+                excerpt=_excerpt(text or override),
+                failed_reasons=failed,
+                handles=handles,
             )
         )
-
-    for pid, when, zone, status, text, t_status, msg, code, platform, handle, override in rows:
-        if current is None or current["id"] != pid:
-            flush()
-            current = {
-                "id": pid,
-                "when": when,
-                "zone": zone,
-                "status": PostStatus(status),
-                "text": text,
-                "override": None,
-                "statuses": [],
-                "platforms": [],
-                "handles": [],
-                "failed": [],
-            }
-        if t_status is None:
-            continue
-        t_status = TargetStatus(t_status)
-        current["statuses"].append(t_status)
-        if platform is not None:
-            current["platforms"].append(Platform(platform))
-            current["handles"].append(handle)
-            if t_status == TargetStatus.FAILED:
-                current["failed"].append(_reason(Platform(platform), msg, code))
-        if current["override"] is None and override:
-            current["override"] = override
-    flush()
     return out
 
 

@@ -390,6 +390,10 @@ class MissedPostsDialog(QDialog):
         self.when_edit.setObjectName("rescheduleDateTimeEdit")
         self.when_edit.setAccessibleName(self.tr("New time"))
         self.when_edit.setCalendarPopup(True)
+        self.when_edit.setStyleSheet(
+            "QDateTimeEdit::drop-down { subcontrol-origin: padding;"
+            " subcontrol-position: center right; width: 20px; border: none; }"
+        )
         self.when_edit.setToolTip(self.tr("New time, in {zone}").format(zone=zone))
         self.error_label = QLabel("", self)
         self.error_label.setObjectName("missedErrorLabel")

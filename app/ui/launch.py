@@ -1,4 +1,4 @@
-"""Starting the GUI: display check, database, logging, then the main window."""
+"""Starting the GUI: display check, database, first run, main window, tray, scheduler."""
 
 from __future__ import annotations
 
@@ -23,6 +23,22 @@ def has_display() -> bool:
     return True  # Windows and macOS always have a window server
 
 
+def _make_app():
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.icons import app_icon
+    from app.ui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Herald")
+    app.setOrganizationName("Herald")
+    app.setApplicationDisplayName("Herald")
+    app.setDesktopFileName("herald")  # Wayland: match the window to herald.desktop
+    app.setWindowIcon(app_icon())
+    apply_theme(app)
+    return app
+
+
 def run_gui(args: argparse.Namespace) -> int:
     if args.self_check:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -33,46 +49,112 @@ def run_gui(args: argparse.Namespace) -> int:
     from app.core.logsetup import setup_logging
 
     setup_logging()
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    app = _make_app()
 
-    from app.ui.theme import apply_theme
+    context = _open_context(args.db, demo=args.demo, self_check=args.self_check)
+    if context is None:
+        return 1
+    first = None
+    if not (args.self_check or context.demo) and not context.workspaces.list():
+        from app.ui.first_run import run_first_run
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Herald")
-    app.setOrganizationName("Herald")
-    app.setApplicationDisplayName("Herald")
-    app.setDesktopFileName("herald")  # Wayland: match the window to herald.desktop
-    from app.ui.icons import app_icon
+        first = run_first_run(context)
+        if first.cancelled:
+            _close(context)
+            return 0
+        if first.demo:  # "Explore the demo" on the welcome screen: same as --demo
+            _close(context)
+            context = _open_context(None, demo=True, self_check=False)
+            if context is None:
+                return 1
+    try:
+        return _run_window(app, args, context, first)
+    finally:
+        _close(context)
 
-    app.setWindowIcon(app_icon())
-    apply_theme(app)
 
+def _open_context(db_url: str | None, *, demo: bool, self_check: bool):
+    """The database (the demo's own when demo) wrapped in an AppContext, or None after
+    telling the person why it cannot be opened."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.core.appcontext import AppContext
     from app.core.db import DatabaseError, open_database
 
+    demo_env = None
+    if demo:
+        from app.ui.demo_launch import start_demo
+
+        demo_env = start_demo()
+        if demo_env is None:
+            return None
+        db_url = demo_env.db_url
     try:
-        db = open_database(args.db)
+        db = open_database(db_url)
     except DatabaseError as exc:
         log.error("cannot open database: %s", exc)
-        if args.self_check:
+        if demo_env is not None:
+            demo_env.emulator.stop()
+        if self_check:
             print(f"herald: {exc}", file=sys.stderr)
         else:
             QMessageBox.critical(None, "Herald", str(exc))
-        return 1
+        return None
+    context = AppContext(
+        db=db,
+        demo=demo_env is not None,
+        emulator_url=demo_env.emulator.base_url if demo_env else None,
+    )
+    context.demo_env = demo_env  # type: ignore[attr-defined]  # stopped in _close
+    return context
 
-    from app.core.appcontext import AppContext
+
+def _close(context) -> None:
+    context.close()
+    demo_env = getattr(context, "demo_env", None)
+    if demo_env is not None:
+        demo_env.emulator.stop()
+
+
+def _run_window(app, args: argparse.Namespace, context, first) -> int:
     from app.ui.main_window import MainWindow
+    from app.ui.passphrase import ask_passphrase, unlock_vault
 
-    context = AppContext(db=db, demo=bool(args.demo))
+    context.passphrase_prompt = lambda creating: ask_passphrase(
+        creating, None, context.vault.keyring_problem
+    )
     window = MainWindow(context)
-    window.show()
     if args.self_check:
+        window.show()
         app.processEvents()
         ok = window.isVisible()
         window.close()
-        context.close()
         print("self-check ok" if ok else "self-check failed")
         return 0 if ok else 1
+
+    from app.core.settings import SettingsService
+    from app.ui import wiring
+    from app.ui.tray import TrayController
+
+    tray = TrayController(window, SettingsService(context.db))
+    wiring.connect_views(window)
+    window.show()
+    if first is not None and first.connect_accounts:
+        window.show_area("accounts")
+
+    scheduler = None
+    if unlock_vault(context.vault, window):
+        from app.ui.scheduler_thread import build_scheduler
+
+        scheduler = build_scheduler(context.db, context.clock, context.events, context.accounts)
+        wiring.connect_scheduler(window, scheduler, tray)
+        scheduler.start()
+    else:
+        window.statusBar().showMessage(
+            window.tr("Publishing is paused: the vault is locked (no passphrase given).")
+        )
     try:
         return app.exec()
     finally:
-        context.close()
+        if scheduler is not None:
+            wiring.stop_scheduler(scheduler)

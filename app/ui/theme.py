@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
@@ -45,4 +46,6 @@ def icon(name: str, colour: str = "#475569"):
 def apply_theme(app: QApplication) -> None:
     app.setStyle("Fusion")
     qss = resources.files("app.ui").joinpath("style.qss").read_text(encoding="utf-8")
-    app.setStyleSheet(qss)
+    # Style sheets need a file path for images; the icons folder ships inside the package.
+    icons = Path(str(resources.files("app.ui").joinpath("icons"))).as_posix()
+    app.setStyleSheet(qss.replace("{icons}", icons))

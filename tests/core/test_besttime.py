@@ -14,7 +14,7 @@ from app.core import besttime
 from app.core.analytics import aggregates, priors
 from app.core.analytics.scoring import K_MAX, Profile
 from app.core.clock import FakeClock
-from app.core.models import RecommendationCache, Workspace
+from app.core.models import Checkpoint, RecommendationCache, Workspace
 from app.core.timeutil import to_utc
 from tests.core.analytics import helpers as h
 
@@ -322,3 +322,22 @@ def test_k_is_large_when_buckets_do_not_differ(db, clock):
     assert prof.k >= 10
     assert prof.k <= K_MAX
     assert aggregates.BUCKETS == 168
+
+
+def test_a_platform_without_impressions_still_gets_its_own_best_times(db, clock):
+    ws = h.workspace(db, zone=LONDON)
+    li = h.account(db, ws, Platform.LINKEDIN)
+    rng = random.Random(11)
+    rows = []
+    for week in range(16):
+        for day, hour, likes in ((0, 16, 40), (3, 12, 8), (4, 10, 8), (6, 9, 8)):
+            when = to_utc(datetime(2026, 1, 5 + day, hour) + timedelta(days=7 * week), LONDON)
+            rows.append((when, int(likes * rng.uniform(0.8, 1.2))))
+    for when, likes in rows:
+        _p, (t,) = h.publish(db, ws, li, when)
+        h.snapshot(db, t, Checkpoint.H24, likes=likes, impressions=0)
+    best = besttime.recommend(db, ws, Platform.LINKEDIN, k=1, clock=clock)[0]
+    assert (best.weekday, best.hour) == (0, 16)  # Monday 16:00, not the prior's Tuesday
+    assert best.measure == "engagement" and best.samples == 16
+    assert best.score == pytest.approx(40, rel=0.3)
+    assert "engagements per post" in besttime.describe_score(best)

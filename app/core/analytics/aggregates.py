@@ -44,13 +44,19 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 @dataclass(frozen=True)
 class Heatmap:
     """Average engagement rate per hour of the week (index = weekday * 24 + hour, Monday 0),
-    from each post's 24 h snapshot (or its latest when the 24 h one is missing)."""
+    from each post's 24 h snapshot (or its latest when the 24 h one is missing).
+
+    `measure` is "rate" (engagement / impressions) unless most of the platform's posts report
+    no impressions at all (LinkedIn personal profiles: the API gives likes and comments
+    only); then it is "engagement" (likes + shares + comments per post), so those accounts
+    still get their own best times."""
 
     platform: Platform
     zone: str
     means: tuple[float | None, ...]
     counts: tuple[int, ...]
-    stds: tuple[float | None, ...]  # sample standard deviation of the rates (n >= 2)
+    stds: tuple[float | None, ...]  # sample standard deviation of the values (n >= 2)
+    measure: str = "rate"
 
     @property
     def samples(self) -> int:
@@ -207,43 +213,61 @@ def _platforms(scope: Scope) -> tuple[Platform, ...]:
 def heatmaps(db: Database, scope: Scope, zone: str | None = None) -> dict[Platform, Heatmap]:
     """One 168-bucket heatmap per platform in scope (every platform when none is chosen)."""
     zone = zone or workspace_zone(db, scope.workspace_id)
-    acc: dict[Platform, tuple[list[float | None], list[int], list[float | None]]] = {
-        p: ([None] * BUCKETS, [0] * BUCKETS, [None] * BUCKETS) for p in _platforms(scope)
+    # per platform and measure: bucket -> (n, mean, sum of squares)
+    stats: dict[Platform, dict[str, dict[int, tuple[int, float, float]]]] = {
+        p: {"rate": {}, "engagement": {}} for p in _platforms(scope)
     }
     with db.session() as s:
         bounds = _bounds(s, scope)
         if bounds is not None:
             dialect = db.engine.dialect.name
             key = local_time_key(dialect, zone, *bounds)
-            rate = cast(ENGAGEMENT, Float) / S.impressions
             rows = measured_targets(
                 scope,
                 Account.platform.label("platform"),
                 key.label("key"),
-                rate.label("rate"),
+                RATE.label("rate"),
+                cast(ENGAGEMENT, Float).label("eng"),
                 prefer_24h=True,
-            ).where(S.impressions > 0)
+            )
             if dialect == "sqlite":
                 # LIMIT -1 OFFSET 0 keeps SQLite from flattening the sub-select into the
                 # GROUP BY, which would compute the time and the rate several times a row.
                 rows = rows.limit(-1).offset(0)
-            per_target = rows.subquery()
-            how = hour_of_week_of(dialect, per_target.c.key)
+            t = rows.subquery()
+            how = hour_of_week_of(dialect, t.c.key)
             q = select(
-                per_target.c.platform,
+                t.c.platform,
                 how,
+                func.count(t.c.rate),
+                func.avg(t.c.rate),
+                func.sum(t.c.rate * t.c.rate),
                 func.count(),
-                func.avg(per_target.c.rate),
-                func.sum(per_target.c.rate * per_target.c.rate),
-            ).group_by(per_target.c.platform, how)
-            for platform, bucket, n, mean, sumsq in s.execute(q):
-                means, counts, stds = acc[Platform(platform)]
-                b = int(bucket)
-                counts[b], means[b] = int(n), float(mean)
-                if n >= 2:
-                    var = (float(sumsq) - n * float(mean) ** 2) / (n - 1)
-                    stds[b] = max(var, 0.0) ** 0.5
-    return {p: Heatmap(p, zone, tuple(m), tuple(c), tuple(sd)) for p, (m, c, sd) in acc.items()}
+                func.avg(t.c.eng),
+                func.sum(t.c.eng * t.c.eng),
+            ).group_by(t.c.platform, how)
+            for platform, bucket, n, mean, sq, n_all, mean_eng, sq_eng in s.execute(q):
+                by_measure = stats[Platform(platform)]
+                if n:
+                    by_measure["rate"][int(bucket)] = (int(n), float(mean), float(sq))
+                by_measure["engagement"][int(bucket)] = (int(n_all), float(mean_eng), float(sq_eng))
+    return {p: _heatmap(p, zone, by_measure) for p, by_measure in stats.items()}
+
+
+def _heatmap(
+    platform: Platform, zone: str, by_measure: dict[str, dict[int, tuple[int, float, float]]]
+) -> Heatmap:
+    with_rate = sum(n for n, _m, _s in by_measure["rate"].values())
+    everything = sum(n for n, _m, _s in by_measure["engagement"].values())
+    measure = "rate" if with_rate * 2 >= everything else "engagement"
+    means: list[float | None] = [None] * BUCKETS
+    counts = [0] * BUCKETS
+    stds: list[float | None] = [None] * BUCKETS
+    for b, (n, mean, sumsq) in by_measure[measure].items():
+        counts[b], means[b] = n, mean
+        if n >= 2:
+            stds[b] = max((sumsq - n * mean * mean) / (n - 1), 0.0) ** 0.5
+    return Heatmap(platform, zone, tuple(means), tuple(counts), tuple(stds), measure)
 
 
 def heatmap(

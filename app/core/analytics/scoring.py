@@ -44,9 +44,10 @@ PAYLOAD_FORMAT = 1
 class Slot:
     weekday: int  # 0 = Monday
     hour: int  # 0..23 in the workspace's time zone
-    score: float  # shrunk engagement rate (0.05 = 5 %)
+    score: float  # shrunk engagement rate (0.05 = 5 %); engagements per post if measure says
     confidence: Confidence
     samples: int  # posts behind it
+    measure: str = "rate"  # "engagement" for platforms whose posts report no impressions
 
     @property
     def bucket(self) -> int:
@@ -71,6 +72,7 @@ class Profile:
     samples: tuple[int, ...]
     means: tuple[float | None, ...]
     confidences: tuple[Confidence, ...]
+    measure: str = "rate"
 
     @property
     def source(self) -> str:
@@ -83,6 +85,7 @@ class Profile:
             self.scores[bucket],
             self.confidences[bucket],
             self.samples[bucket],
+            self.measure,
         )
 
     def ranking(self) -> list[int]:
@@ -99,6 +102,7 @@ class Profile:
             "k": self.k,
             "scale": self.scale,
             "posts": self.posts,
+            "measure": self.measure,
             "scores": list(self.scores),
             "samples": list(self.samples),
             "means": list(self.means),
@@ -130,6 +134,7 @@ class Profile:
                 k=float(payload["k"]),
                 scale=float(payload["scale"]),
                 posts=int(payload["posts"]),
+                measure=str(payload.get("measure", "rate")),
                 scores=tuple(float(v) for v in payload["scores"]),
                 samples=tuple(int(v) for v in payload["samples"]),
                 means=tuple(None if v is None else float(v) for v in payload["means"]),
@@ -224,4 +229,5 @@ def score_profile(heatmap: Heatmap, prior: Prior, computed_at: datetime) -> Prof
         samples=tuple(counts),
         means=tuple(means),
         confidences=tuple(levels),
+        measure=heatmap.measure if total else "rate",
     )

@@ -24,7 +24,7 @@ from app.constants import Platform
 from app.core.analytics.aggregates import Heatmap, PlatformTotals, SnapshotPoint
 from app.core.analytics.scoring import Slot
 from app.core.models import Checkpoint
-from app.ui.analytics.fmt import pct
+from app.ui.analytics.fmt import pct, value
 from app.ui.theme import PLATFORM_ICONS
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -76,6 +76,7 @@ class HeatmapChart(pg.PlotWidget):
         self.values = np.full((7, 24), np.nan)
         self.counts = np.zeros((7, 24), dtype=int)
         self.top: list[Slot] = []
+        self.measure = "rate"
         self._marks: list[object] = []
         item = _style(self)
         item.invertY(True)
@@ -108,6 +109,7 @@ class HeatmapChart(pg.PlotWidget):
                 self.values[b // 24, b % 24] = np.nan if mean is None else mean
                 self.counts[b // 24, b % 24] = heatmap.counts[b]
         self.top = list(top)
+        self.measure = heatmap.measure if heatmap is not None else "rate"
         self.image.setImage(self._rgba(), autoLevels=False)
         self.image.setRect(QRectF(0, 0, 24, 7))
         self._draw_marks()
@@ -153,16 +155,16 @@ class HeatmapChart(pg.PlotWidget):
     def hover_text(self, weekday: int, hour: int) -> str:
         label = f"{DAYS[weekday]} {hour:02d}:00"
         n = int(self.counts[weekday, hour])
-        value = self.values[weekday, hour]
-        if n == 0 or not np.isfinite(value):
+        mean = self.values[weekday, hour]
+        if n == 0 or not np.isfinite(mean):
             text = f"{label} — no posts in this range"
         else:
             posts = "post" if n == 1 else "posts"
-            text = f"{label} — avg {pct(float(value))} over {n} {posts}"
+            text = f"{label} — avg {value(self.measure, float(mean))} over {n} {posts}"
         for rank, slot in enumerate(self.top, start=1):
             if (slot.weekday, slot.hour) == (weekday, hour):
                 text += (
-                    f"\nRecommended #{rank}: expected {pct(slot.score)}, "
+                    f"\nRecommended #{rank}: expected {value(slot.measure, slot.score)}, "
                     f"{slot.confidence} confidence ({slot.samples} posts in 12 months)"
                 )
         return text
@@ -207,7 +209,10 @@ class PlatformBarChart(pg.PlotWidget):
         self._items.append(bars)
         top = max(heights, default=0.0) or 1.0
         for x, t, h in zip(xs, totals, heights, strict=True):
-            label = pct(t.avg_rate) if t.posts else "no posts"
+            if t.avg_rate is not None:
+                label = pct(t.avg_rate)
+            else:
+                label = "no impressions reported" if t.posts else "no posts"
             text = pg.TextItem(label, color=TEXT, anchor=(0.5, 1.0))
             text.setFont(_small_font())
             text.setPos(x, h + top * 0.02)

@@ -23,9 +23,10 @@ def best_times(data: Dashboard) -> Table:
         "weekday",
         "hour",
         "posts",
-        "avg_engagement_rate",
+        "measure",
+        "average",
         "recommended_rank",
-        "expected_engagement_rate",
+        "expected",
         "confidence",
     ]
     rows: list[list[object]] = []
@@ -40,6 +41,7 @@ def best_times(data: Dashboard) -> Table:
                     WEEKDAYS[b // 24],
                     f"{b % 24:02d}:00",
                     heatmap.counts[b],
+                    heatmap.measure,
                     _rate(heatmap.means[b]),
                     rank or "",
                     _rate(profile.scores[b]) if profile and rank else "",

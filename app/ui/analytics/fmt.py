@@ -34,3 +34,12 @@ def compact(n: int) -> str:
 
 def pct(rate: float | None, digits: int = 1) -> str:
     return "—" if rate is None else f"{rate * 100:.{digits}f}%"
+
+
+def value(measure: str, v: float | None) -> str:
+    """A heatmap value: a rate ("3.2%") or, where impressions are unknown, engagements."""
+    if v is None:
+        return "—"
+    if measure == "engagement":
+        return f"{v:.1f} eng."
+    return pct(v)

@@ -45,7 +45,7 @@ from app.ui.analytics.charts import (
     DAYS as WEEKDAY_SHORT,
 )
 from app.ui.analytics.data import Dashboard
-from app.ui.analytics.fmt import day, number
+from app.ui.analytics.fmt import day, number, value
 
 
 def _label(text: str = "", role: str | None = None, parent: QWidget | None = None) -> QLabel:
@@ -169,7 +169,13 @@ class HeatmapPanel(QFrame):
             if n
             else self.tr("no measured posts in this range")
         )
-        self.scale.set_max(self.chart.scale_max if n else None)
+        self.scale.set_max(self.chart.scale_max if n else None, heatmap.measure)
+        if n and heatmap.measure == "engagement":
+            self.count.setText(
+                self.count.text()
+                + " · "
+                + self.tr("engagements per post (no impressions reported)")
+            )
         parts = []
         for rank, slot in enumerate(top, 1):
             basis = (
@@ -183,7 +189,7 @@ class HeatmapPanel(QFrame):
             )
             parts.append(
                 f"<b>{rank}</b>&nbsp;{WEEKDAY_SHORT[slot.weekday]}&nbsp;{slot.hour:02d}:00 "
-                f"{pct(slot.score)} <i>{slot.confidence}</i>&nbsp;({basis})"
+                f"{value(slot.measure, slot.score)} <i>{slot.confidence}</i>&nbsp;({basis})"
             )
         self.best.setText(self.tr("Best:") + " " + " &nbsp;·&nbsp; ".join(parts) if parts else "")
         self.best.setToolTip(

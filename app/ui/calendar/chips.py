@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from PySide6.QtCore import QCoreApplication, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QLocale, QRectF, Qt, QTime
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap
 
 from app.core.posts import PostSummary
@@ -53,7 +53,14 @@ def tint(status: str) -> QColor:
 
 
 def format_time(local: datetime) -> str:
-    return f"{local:%H:%M}"
+    return _time_text(local.hour, local.minute)
+
+
+@lru_cache(maxsize=1440)
+def _time_text(hour: int, minute: int) -> str:
+    """The system locale's short time (09:30 or 9:30 AM), cached per minute of the day."""
+    text = QLocale().toString(QTime(hour, minute), QLocale.FormatType.ShortFormat)
+    return text.replace(":00 ", " ") if len(text) > 6 else text
 
 
 def describe(post: PostSummary, local: datetime | None) -> str:
@@ -84,6 +91,7 @@ class ChipPainter:
         self.bold_small = QFont(self.small)
         self.bold_small.setWeight(QFont.Weight.DemiBold)
         self.fm = QFontMetrics(self.small)
+        self.bold_fm = QFontMetrics(self.bold_small)
 
     def paint(self, p: QPainter, chip: Chip, *, selected: bool, two_lines: bool) -> None:
         post = chip.post
@@ -111,7 +119,7 @@ class ChipPainter:
         p.setPen(TEXT)
         p.setFont(self.bold_small)
         time_text = format_time(chip.local)
-        tw = QFontMetrics(self.bold_small).horizontalAdvance(time_text)
+        tw = self.bold_fm.horizontalAdvance(time_text)
         if x + tw < right:
             p.drawText(QRectF(x, top, tw + 1, line_h), Qt.AlignmentFlag.AlignVCenter, time_text)
             x += tw + 5

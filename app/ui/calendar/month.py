@@ -62,18 +62,19 @@ class MonthGrid(GridBase):
         return self.first_day + timedelta(days=row * 7 + col)
 
     def layout_chips(self) -> list[Chip]:
-        by_day: dict[date, list[Chip]] = defaultdict(list)
+        by_day: dict[date, list[tuple[datetime, int, object]]] = defaultdict(list)
         for post in self.posts:
             local = self.local_time(post.id)
             if local is not None:
-                by_day[local.date()].append(Chip(post, local, QRectF()))
+                by_day[local.date()].append((local, post.id, post))
         chips: list[Chip] = []
         self._more = []
         for index in range(self.days):
             day = self.first_day + timedelta(days=index)
-            items = sorted(by_day.get(day, []), key=lambda c: (c.local, c.post.id))
+            items = by_day.get(day)
             if not items:
                 continue
+            items.sort(key=lambda item: (item[0], item[1]))
             cell = self.cell_rect(index)
             room = cell.height() - DAY_LABEL_H - PAD
             fits = max(0, int((room + CHIP_GAP) // (CHIP_H + CHIP_GAP)))
@@ -82,13 +83,13 @@ class MonthGrid(GridBase):
             # Keep the selected post visible even when its day overflows.
             shown = items[:fits]
             if self.selected_id is not None and fits:
-                sel = next((c for c in items[fits:] if c.post.id == self.selected_id), None)
+                sel = next((i for i in items[fits:] if i[1] == self.selected_id), None)
                 if sel is not None:
                     shown = items[: fits - 1] + [sel]
             y = cell.top() + DAY_LABEL_H
-            for chip in shown:
-                chip.rect = QRectF(cell.left() + PAD, y, cell.width() - 2 * PAD, CHIP_H)
-                chips.append(chip)
+            for local, _post_id, post in shown:
+                rect = QRectF(cell.left() + PAD, y, cell.width() - 2 * PAD, CHIP_H)
+                chips.append(Chip(post, local, rect))  # type: ignore[arg-type]
                 y += CHIP_H + CHIP_GAP
             hidden = len(items) - len(shown)
             if hidden:

@@ -227,3 +227,22 @@ def test_local_day_start_when_midnight_is_skipped():
     assert agg.local_day_start(date(2026, 1, 5), "Europe/London") == datetime(
         2026, 1, 5, tzinfo=UTC
     )
+
+
+def test_platforms_without_impressions_are_mapped_by_engagement(db, ws):
+    li = h.account(db, ws, Platform.LINKEDIN)
+    tue9 = to_utc(datetime(2026, 1, 6, 9), "Europe/London")
+    for week, likes in enumerate((10, 14)):
+        _p, (t,) = h.publish(db, ws, li, tue9 + timedelta(days=7 * week))
+        # LinkedIn member posts: likes and comments, no impressions
+        h.snapshot(db, t, Checkpoint.H24, likes=likes, comments=2, impressions=0)
+    hm = agg.heatmap(db, ws, Platform.LINKEDIN)
+    assert hm.measure == "engagement"
+    assert hm.counts[33] == 2 and hm.means[33] == pytest.approx(14.0)
+    # once most posts report impressions, the rate is used (posts without are left out)
+    for week in (2, 3, 4):
+        _p, (t,) = h.publish(db, ws, li, tue9 + timedelta(days=7 * week))
+        h.snapshot(db, t, Checkpoint.H24, likes=10, impressions=200)
+    hm = agg.heatmap(db, ws, Platform.LINKEDIN)
+    assert hm.measure == "rate"
+    assert hm.counts[33] == 3 and hm.means[33] == pytest.approx(0.05)

@@ -90,7 +90,7 @@ def simulation(tmp_path_factory) -> Simulation:
     from app.commands.worker import PlatformAdapters
     from app.core.accounts import AccountService
     from app.core.analytics import jobs
-    from app.core.engine.maintenance import MaintenanceContext
+    from app.core.engine.maintenance import MaintenanceContext, refresh_expiring_tokens
     from app.core.events import EventHub
     from app.core.vault import Vault
     from app.emulator import EmulatorServer
@@ -137,7 +137,14 @@ def simulation(tmp_path_factory) -> Simulation:
             posts = _schedule(zone, accounts, media)
             last = max(p.when for p in posts)
             result = publish_history(
-                db, clock, ws, posts, lookup, collector, last + timedelta(days=1)
+                db,
+                clock,
+                ws,
+                posts,
+                lookup,
+                collector,
+                last + timedelta(days=1),
+                daily=lambda: refresh_expiring_tokens(ctx),  # the maintenance job's work
             )
         finally:
             db.dispose()

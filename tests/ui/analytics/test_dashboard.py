@@ -198,7 +198,8 @@ def test_export_csv_and_png(qtbot, db, clock, seeded, tmp_path):
     for b in range(168):
         assert int(fb[b]["posts"]) == core.counts[b]
         if core.means[b] is not None:
-            assert float(fb[b]["avg_engagement_rate"]) == pytest.approx(core.means[b], abs=1e-6)
+            assert float(fb[b]["average"]) == pytest.approx(core.means[b], abs=1e-6)
+            assert fb[b]["measure"] == "rate"
     ranked = sorted((r for r in fb if r["recommended_rank"]), key=lambda r: r["recommended_rank"])
     assert [r["recommended_rank"] for r in ranked] == ["1", "2", "3"]
     assert all(r["confidence"] in ("low", "medium", "high") for r in ranked)

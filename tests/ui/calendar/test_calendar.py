@@ -422,3 +422,34 @@ def test_every_interactive_widget_has_names(env):
         widget = view.findChild(QWidget, name)
         assert widget is not None, name
         assert widget.accessibleName(), name
+
+
+def test_undated_drafts_are_reachable(env, qtbot):
+    context, ws, x, li, window, view = env
+    button = view.toolbar.drafts_button
+    assert not button.isVisibleTo(view)
+    draft = service(context).create(ws.id, "An idea for later", [x])
+    view.refresh_attention()
+    assert button.isVisibleTo(view)
+    assert button.text() == "Undated drafts (1)"
+    view._fill_drafts()
+    (action,) = view.drafts_menu.actions()
+    assert action.text() == "An idea for later"
+    action.trigger()
+    (dialog,) = [d for d in window.findChildren(ComposerDialog) if d.isVisible()]
+    assert dialog.post.id == draft.id
+    dialog.reject()
+
+
+def test_engine_slots(env, qtbot):
+    context, ws, x, li, window, view = env
+    label = view.findChild(QWidget, "networkLabel")
+    view.on_network_state(False, "no route to host")
+    assert label.isVisibleTo(view) and "Waiting for network" in label.text()
+    view.on_network_state(True, "")
+    assert not label.isVisibleTo(view)
+    post_id = schedule(context, ws.id, [x], TUE)
+    set_targets(context, post_id, TargetStatus.FAILED, error_message="Server error")
+    view.on_engine_event(1, post_id, "Server error")
+    qtbot.waitUntil(lambda: view.problems.isVisible())
+    assert view.month.chips[0].post.display_status == "FAILED"

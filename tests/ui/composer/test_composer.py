@@ -341,3 +341,42 @@ def test_every_interactive_widget_is_named(env, qtbot):
         widget = find(dialog, QWidget, name)
         assert widget.accessibleName(), name
     assert find(dialog, QLabel, f"counterLabel_{x}")
+
+
+def test_media_by_drag_and_drop(env, qtbot, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    context, ws, x, li = env
+    dialog = open_composer(qtbot, context, ws)
+    photo = tmp_path / "croissant.png"
+    Image.new("RGB", (800, 1000), "gold").save(photo)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(photo))])
+    event = QDropEvent(
+        QPointF(20, 20),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    from PySide6.QtGui import QDragEnterEvent
+
+    enter = QDragEnterEvent(
+        QPointF(20, 20),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    dialog.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    dialog.dropEvent(event)
+    thumbs = find(dialog, QListWidget, "mediaThumbnails")
+    assert thumbs.count() == 1
+    assert "croissant.png" in thumbs.item(0).toolTip() and "800×1000" in thumbs.item(0).toolTip()
+    thumbs.setCurrentRow(0)
+    thumbs.item(0).setSelected(True)
+    dialog.media.remove_selected()
+    assert thumbs.count() == 0
+    dialog._dirty = False

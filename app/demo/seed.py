@@ -1,0 +1,413 @@
+"""`seed_history`: weeks of published posts with their analytics, made the way real use makes
+them, only faster.
+
+Herald's clock (a FakeClock) and the emulator's clock start `days` ago and move together, from
+one event to the next: a post falling due, a metric checkpoint, a new day. Posts are written
+with the PostService, published by the PublishingEngine through the real adapters, measured
+by the MetricsCollector at their checkpoints (1 h, 6 h, 24 h, 7 d); the daily maintenance
+refreshes tokens. Then a week of posts is scheduled from the real now on, the best-time
+recommendations are computed and the emulator's clock is set back to the real now.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as wall_time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from app.constants import Platform
+from app.core.accounts import AccountInfo, AccountService
+from app.core.clock import FakeClock, SystemClock
+from app.core.db import Database
+from app.core.models import Account, AnalyticsSnapshot, Post, Target, TargetStatus
+from app.core.timeutil import is_valid_zone
+from app.core.vault import Vault
+from app.demo.content import TextMaker, make_images
+from app.demo.emulator import DemoError, connect_emulator_accounts, loopback_url
+
+log = logging.getLogger(__name__)
+
+DEFAULT_WORKSPACE = "Demo Bakery"
+DEFAULT_ZONE = "America/New_York"
+MAX_DAYS = 365
+UPCOMING_DAYS = 7
+#: posts fall on quarter hours, so their checkpoints share the clock's stops
+GRID_MINUTES = 15
+WAKING_HOURS = range(7, 22)
+NIGHT_HOURS = (0, 1, 2, 3, 4, 5, 6, 22, 23)
+NIGHT_SHARE = 0.12
+POSTS_PER_DAY = (2, 4)  # per platform, inclusive
+PHOTO_SHARE = {Platform.INSTAGRAM: 1.0, Platform.FACEBOOK: 0.3}
+UPCOMING_TIMES = ((8, 30), (12, 0), (17, 30), (19, 15))
+
+#: progress(done, total, what is happening)
+Progress = Callable[[int, int, str], None]
+
+
+class SeedCancelled(DemoError):
+    """The caller's cancel event was set; what was written so far stays."""
+
+
+@dataclass
+class SeedReport:
+    workspace_id: int
+    workspace: str
+    timezone: str
+    days: int
+    accounts: list[AccountInfo] = field(default_factory=list)
+    posts: int = 0  # history posts written
+    published: int = 0  # history targets the engine published
+    failed: int = 0  # history targets that did not go out
+    snapshots: int = 0
+    upcoming: int = 0  # scheduled after the real now
+    drafts: int = 0
+    recommendations: int = 0  # platforms whose best times come from data
+    seconds: float = 0.0
+
+    def summary(self) -> list[str]:
+        handles = ", ".join(f"{a.platform.label} {a.handle}" for a in self.accounts)
+        return [
+            f"workspace: {self.workspace} ({self.timezone}), {self.days} days of history "
+            f"in {self.seconds:.1f} s",
+            f"accounts: {len(self.accounts)} ({handles})",
+            f"published: {self.published} posts, {self.failed} failed",
+            f"snapshots: {self.snapshots}",
+            f"upcoming: {self.upcoming} scheduled over the next {UPCOMING_DAYS} days, "
+            f"{self.drafts} drafts",
+            f"recommendations: best times for {self.recommendations} platforms",
+        ]
+
+
+def seed_history(
+    db: Database,
+    emulator_url: str,
+    *,
+    workspace: str = DEFAULT_WORKSPACE,
+    timezone: str = DEFAULT_ZONE,
+    days: int = 90,
+    set_emulator_clock: Callable[[datetime], None],
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    rng_seed: int = 1,
+    vault: Vault | None = None,
+) -> SeedReport:
+    """Seed `workspace` (created when missing) with `days` of history on the emulator at
+    `emulator_url`, whose clock `set_emulator_clock` moves. Raises DemoError (one line) on bad
+    input or when the emulator cannot be used, SeedCancelled when `cancel` is set."""
+    if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+        raise DemoError(f"days must be a whole number from 1 to {MAX_DAYS}")
+    if not is_valid_zone(timezone):
+        raise DemoError(f"unknown time zone {timezone!r}")
+    url = loopback_url(emulator_url)
+    _refuse_real_accounts(db)
+    began = time.monotonic()
+    real_now = datetime.now(UTC).replace(second=0, microsecond=0)
+    zone = ZoneInfo(timezone)
+    first_day = real_now.astimezone(zone).date() - timedelta(days=days)
+    clock = FakeClock(_midnight(first_day, zone))
+    set_emulator_clock(clock.now())
+    try:
+        with tempfile.TemporaryDirectory(prefix="herald-demo-") as tmp:
+            run = _Run(db, url, workspace, timezone, clock, set_emulator_clock, rng_seed, vault)
+            run.images = make_images(Path(tmp), run.rng)
+            report = run.history(first_day, real_now, days, progress, cancel)
+            _say(progress, days, days, "Scheduling the coming week")
+            report.upcoming, report.drafts = run.upcoming(real_now)
+    finally:
+        set_emulator_clock(datetime.now(UTC))  # the emulator lives in the present again
+    _say(progress, days, days, "Finding the best times to post")
+    from app.core import besttime
+
+    profiles = besttime.recompute(db, report.workspace_id, clock=SystemClock())
+    report.recommendations = sum(1 for p in profiles.values() if p.posts > 0)
+    report.snapshots = _count_snapshots(db, report.workspace_id)
+    report.seconds = time.monotonic() - began
+    log.info("demo history seeded: %s", "; ".join(report.summary()))
+    return report
+
+
+# ------------------------------------------------------------------ the run
+
+
+class _Run:
+    def __init__(
+        self,
+        db: Database,
+        url: str,
+        workspace: str,
+        timezone: str,
+        clock: FakeClock,
+        set_emulator_clock: Callable[[datetime], None],
+        rng_seed: int,
+        vault: Vault | None,
+    ) -> None:
+        from app.core.workspaces import WorkspaceError, WorkspaceService
+
+        self.db = db
+        self.url = url
+        self.clock = clock
+        self.set_emulator_clock = set_emulator_clock
+        self.zone = ZoneInfo(timezone)
+        self.rng = random.Random(rng_seed)
+        self.texts = TextMaker(self.rng)
+        self.images: list[Path] = []
+        self.vault = vault or Vault(db)
+        self.vault.unlock()  # a locked vault says so now, in one line
+        self.accounts = AccountService(db, self.vault, clock)
+        workspaces = WorkspaceService(db, clock)
+        try:
+            self.workspace = workspaces.by_name(workspace)
+        except WorkspaceError:
+            try:
+                self.workspace = workspaces.create(workspace, timezone)
+            except WorkspaceError as exc:
+                raise DemoError(str(exc)) from None
+        self.by_platform: dict[Platform, AccountInfo] = {}
+
+    def move(self, instant: datetime) -> None:
+        if instant > self.clock.now():
+            self.clock.set(instant)
+            self.set_emulator_clock(instant)
+
+    # -------------------------------------------------------- history
+
+    def history(
+        self,
+        first_day: date,
+        real_now: datetime,
+        days: int,
+        progress: Progress | None,
+        cancel: threading.Event | None,
+    ) -> SeedReport:
+        from app.commands.worker import PlatformAdapters
+        from app.core.analytics.jobs import collector_for
+        from app.core.engine import EngineSettings, PublishingEngine
+        from app.core.engine.claim import next_wakeup
+        from app.core.engine.maintenance import MaintenanceContext, refresh_expiring_tokens
+        from app.core.events import EventHub
+
+        ws = self.workspace
+        report = SeedReport(ws.id, ws.name, ws.timezone, days)
+        _say(progress, 0, days, "Connecting the demo accounts")
+        connected = connect_emulator_accounts(self.accounts, ws.id, self.url, clock=self.clock)
+        report.accounts = connected
+        self.by_platform = {a.platform: a for a in connected}
+        adapters = _NoWaitAdapters(self.clock)
+        events = EventHub()
+        # Credentials are re-read at once: time runs far faster than the engine's cache.
+        settings = EngineSettings(account_cache_s=0.0, owner="demo-seed")
+        engine = PublishingEngine(self.db, self.clock, adapters, events, self.accounts, settings)
+        ctx = MaintenanceContext(self.db, self.clock, self.accounts, adapters, events)
+        collector = collector_for(ctx)
+        try:
+            for index in range(days + 1):
+                if cancel is not None and cancel.is_set():
+                    raise SeedCancelled("seeding the demo was cancelled")
+                day = first_day + timedelta(days=index)
+                start, end = _midnight(day, self.zone), _midnight(day + timedelta(days=1), self.zone)
+                end = min(end, real_now)
+                if start >= end:
+                    break
+                self.move(start)
+                refresh_expiring_tokens(ctx)  # the daily job: 60-day tokens stay alive
+                report.posts += self.write_day(day, start, end)
+                while True:
+                    now = self.clock.now()
+                    due = [next_wakeup(self.db, now), collector.next_due_at()]
+                    upcoming = [t for t in due if t is not None and t < end]
+                    if not upcoming:
+                        break
+                    self.move(min(upcoming))
+                    now = self.clock.now()
+                    if due[0] is not None and due[0] <= now:
+                        engine.run_until_idle()
+                    if due[1] is not None and due[1] <= now:
+                        collector.run_until_idle()
+                _say(progress, min(index + 1, days), days, f"Publishing {day:%a %d %b}")
+            self.move(real_now)
+            collector.run_until_idle()
+        finally:
+            engine.close()
+            adapters.close()
+        report.published, report.failed = _history_counts(self.db, ws.id, real_now)
+        return report
+
+    def write_day(self, day: date, start: datetime, end: datetime) -> int:
+        """The day's posts, 2-4 per platform at varied hours, written in one transaction."""
+        from app.core.posts import PostService
+
+        service = PostService(self.db, self.clock)
+        plan = []
+        for platform, account in self.by_platform.items():
+            for _ in range(self.rng.randint(*POSTS_PER_DAY)):
+                when = self._time_on(day)
+                if start < when < end:
+                    plan.append((when, platform, account.id))
+        plan.sort()
+        with self.db.session() as s:
+            for when, platform, account_id in plan:
+                service.create_in(
+                    s,
+                    self.workspace.id,
+                    self.texts.text(platform),
+                    [account_id],
+                    media_paths=self._photos(platform),
+                    scheduled_local=when,
+                    action="schedule",
+                )
+            s.commit()
+        return len(plan)
+
+    def _time_on(self, day: date) -> datetime:
+        hours = NIGHT_HOURS if self.rng.random() < NIGHT_SHARE else WAKING_HOURS
+        hour = self.rng.choice(hours)
+        minute = self.rng.randrange(0, 60, GRID_MINUTES)
+        local = datetime.combine(day, wall_time(hour, minute), tzinfo=self.zone)
+        return local.astimezone(UTC)
+
+    def _photos(self, platform: Platform) -> list[Path]:
+        if self.rng.random() < PHOTO_SHARE.get(platform, 0.0):
+            return [self.rng.choice(self.images)]
+        return []
+
+    # -------------------------------------------------------- the coming week
+
+    def upcoming(self, real_now: datetime) -> tuple[int, int]:
+        """Posts scheduled from the real now on (the scheduler publishes them when due), some
+        for every network with per-network edits, and two drafts."""
+        from app.core.posts import PostService
+
+        service = PostService(self.db, SystemClock())
+        acc = self.by_platform
+        everywhere = [acc[p].id for p in Platform]
+        today = real_now.astimezone(self.zone).date()
+        earliest = datetime.now(UTC) + timedelta(minutes=10)
+        count = 0
+        with self.db.session() as s:
+            for offset in range(UPCOMING_DAYS + 1):
+                day = today + timedelta(days=offset)
+                picks = self.rng.sample(UPCOMING_TIMES, 2)
+                for n, (hour, minute) in enumerate(sorted(picks)):
+                    local = datetime.combine(day, wall_time(hour, minute), tzinfo=self.zone)
+                    when = local.astimezone(UTC)
+                    if when < earliest or offset == UPCOMING_DAYS and n:
+                        continue
+                    if (offset + n) % 2 == 0:
+                        service.create_in(
+                            s,
+                            self.workspace.id,
+                            self.texts.text(Platform.FACEBOOK),
+                            everywhere,
+                            overrides={
+                                acc[Platform.TWITTER].id: self.texts.text(Platform.TWITTER),
+                                acc[Platform.INSTAGRAM].id: self.texts.text(Platform.INSTAGRAM),
+                            },
+                            media_paths=[self.rng.choice(self.images)],
+                            scheduled_local=when,
+                            action="schedule",
+                        )
+                    else:
+                        platform = self.rng.choice((Platform.TWITTER, Platform.LINKEDIN))
+                        service.create_in(
+                            s,
+                            self.workspace.id,
+                            self.texts.text(platform),
+                            [acc[platform].id],
+                            scheduled_local=when,
+                            action="schedule",
+                        )
+                    count += 1
+            for platform in (Platform.LINKEDIN, Platform.TWITTER):
+                service.create_in(
+                    s, self.workspace.id, self.texts.text(platform), [acc[platform].id]
+                )
+            s.commit()
+        return count, 2
+
+
+class _NoWaitAdapters:
+    """The worker's PlatformAdapters, except that Instagram's container polls do not sleep on
+    the wall clock: the emulator counts polls, and simulated hours must not cost real ones."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        from app.commands.worker import PlatformAdapters
+
+        self._inner = PlatformAdapters(clock)
+
+    def adapter(self, account: AccountInfo):  # type: ignore[no-untyped-def]
+        adapter = self._inner.adapter(account)
+        if hasattr(adapter, "sleep"):
+            adapter.sleep = _no_wait
+        return adapter
+
+    def app_credentials(self, account: AccountInfo):  # type: ignore[no-untyped-def]
+        return self._inner.app_credentials(account)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def _no_wait(_seconds: float) -> None:
+    return None
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _say(progress: Progress | None, done: int, total: int, text: str) -> None:
+    if progress is not None:
+        progress(done, total, text)
+
+
+def _midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, wall_time(0, 0), tzinfo=zone).astimezone(UTC)
+
+
+def _refuse_real_accounts(db: Database) -> None:
+    """Seeding runs the engine over the whole database: it must hold emulator accounts only."""
+    from app.commands.worker import API_BASE
+
+    with db.session() as s:
+        settings: Sequence[dict | None] = s.scalars(select(Account.settings)).all()
+    real = [x for x in settings if not (x or {}).get(API_BASE)]
+    if real:
+        raise DemoError(
+            f"this database has {len(real)} account(s) on real platforms; "
+            "seed demo history into a database of its own"
+        )
+
+
+def _history_counts(db: Database, workspace_id: int, before: datetime) -> tuple[int, int]:
+    with db.session() as s:
+        rows = s.execute(
+            select(Target.status, func.count(Target.id))
+            .join(Post, Post.id == Target.post_id)
+            .where(Post.workspace_id == workspace_id, Post.scheduled_at < before)
+            .group_by(Target.status)
+        ).all()
+    counts = {TargetStatus(status): int(n) for status, n in rows}
+    published = counts.pop(TargetStatus.PUBLISHED, 0)
+    return published, sum(counts.values())
+
+
+def _count_snapshots(db: Database, workspace_id: int) -> int:
+    with db.session() as s:
+        return int(
+            s.scalar(
+                select(func.count(AnalyticsSnapshot.id))
+                .join(Target, Target.id == AnalyticsSnapshot.target_id)
+                .join(Post, Post.id == Target.post_id)
+                .where(Post.workspace_id == workspace_id)
+            )
+            or 0
+        )
