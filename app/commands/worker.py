@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.adapters.config import AdapterConfig
+from app.adapters.facebook import FacebookAdapter, FacebookPagePhotoHost
 from app.adapters.media_server import HostingRouter, LoopbackMediaHost, MediaServer
 from app.adapters.registry import build_adapters, close_adapters
 from app.constants import Platform
@@ -34,7 +35,7 @@ from app.core.db import Database, DatabaseError, open_database
 from app.core.engine import EngineSettings, PublishingEngine
 from app.core.engine.maintenance import Maintenance, MaintenanceContext
 from app.core.logsetup import setup_logging
-from app.core.ports import AppCredentials, PlatformAdapter
+from app.core.ports import AccountRef, AppCredentials, PermanentError, PlatformAdapter
 from app.core.vault import Vault, VaultError, tty_passphrase_prompt
 
 log = logging.getLogger(__name__)
@@ -59,8 +60,9 @@ class PlatformAdapters:
     """AdapterSource: one adapter set per destination (the real platforms, or one emulator),
     built on first use and closed by `close()`."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, accounts: AccountService | None = None) -> None:
         self.clock = clock
+        self.accounts = accounts  # to find the Facebook Page that hosts Instagram images
         self._lock = threading.Lock()
         self._sets: dict[str | None, dict[Platform, PlatformAdapter]] = {}
         self._media: MediaServer | None = None
@@ -80,13 +82,33 @@ class PlatformAdapters:
 
     def _build(self, base: str | None) -> dict[Platform, PlatformAdapter]:
         if base is None:
-            # Instagram on the real platform needs a public media hosting chosen per account.
-            return build_adapters(AdapterConfig.real(), self.clock, media_host=HostingRouter({}))
+            # Instagram on the real platform needs a public media hosting chosen per account:
+            # an unpublished photo on one of the user's connected Facebook Pages.
+            router = HostingRouter({})
+            adapters = build_adapters(AdapterConfig.real(), self.clock, media_host=router)
+            if self.accounts is not None:
+                facebook = adapters[Platform.FACEBOOK]
+                assert isinstance(facebook, FacebookAdapter)
+                router.hosts["facebook_page_photo"] = FacebookPagePhotoHost(
+                    facebook, self._page_account
+                )
+            return adapters
         if self._media is None:
             # The emulator fetches Instagram/Facebook photos from this loopback server.
             self._media = MediaServer().start()
         host = LoopbackMediaHost(self._media)
         return build_adapters(AdapterConfig.for_emulator(base), self.clock, media_host=host)
+
+    def _page_account(self, page_id: str) -> AccountRef:
+        assert self.accounts is not None
+        for info in self.accounts.list():
+            if info.platform == Platform.FACEBOOK and info.external_id == page_id:
+                return self.accounts.account_ref(info.id)
+        raise PermanentError(
+            "The Facebook Page chosen to host Instagram images is no longer connected; "
+            "choose another media hosting in Accounts.",
+            code="no_media_hosting",
+        )
 
     def close(self) -> None:
         with self._lock:
@@ -178,7 +200,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"herald worker: {exc}", file=sys.stderr)
         db.dispose()
         return 2
-    adapters = PlatformAdapters(clock)
+    adapters = PlatformAdapters(clock, accounts)
     settings = EngineSettings(
         lease=timedelta(seconds=args.lease_seconds),
         per_platform=args.concurrency,

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as wall_time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -47,6 +48,17 @@ WAKING_HOURS = range(7, 22)
 NIGHT_HOURS = (0, 1, 2, 3, 4, 5, 6, 22, 23)
 NIGHT_SHARE = 0.12
 POSTS_PER_DAY = (2, 4)  # per platform, inclusive
+#: time slots a day: the platforms post in the same few slots (fewer clock stops)
+SLOTS_PER_DAY = 5
+ZERO = timedelta(0)
+#: how late a checkpoint may be measured when that saves a stop of the clocks
+CHECKPOINT_SLACK = {
+    timedelta(hours=1): timedelta(minutes=10),
+    timedelta(hours=6): timedelta(minutes=45),
+    timedelta(hours=24): timedelta(hours=3),
+    timedelta(days=7): timedelta(hours=12),
+}
+COLLECT_LIMIT = 1000
 PHOTO_SHARE = {Platform.INSTAGRAM: 1.0, Platform.FACEBOOK: 0.3}
 UPCOMING_TIMES = ((8, 30), (12, 0), (17, 30), (19, 15))
 
@@ -189,10 +201,8 @@ class _Run:
         progress: Progress | None,
         cancel: threading.Event | None,
     ) -> SeedReport:
-        from app.commands.worker import PlatformAdapters
         from app.core.analytics.jobs import collector_for
         from app.core.engine import EngineSettings, PublishingEngine
-        from app.core.engine.claim import next_wakeup
         from app.core.engine.maintenance import MaintenanceContext, refresh_expiring_tokens
         from app.core.events import EventHub
 
@@ -209,32 +219,25 @@ class _Run:
         engine = PublishingEngine(self.db, self.clock, adapters, events, self.accounts, settings)
         ctx = MaintenanceContext(self.db, self.clock, self.accounts, adapters, events)
         collector = collector_for(ctx)
+        timeline = _Timeline(real_now)
+        for index in range(days + 1):
+            timeline.add(_midnight(first_day + timedelta(days=index), self.zone), _DAY, index)
         try:
-            for index in range(days + 1):
-                if cancel is not None and cancel.is_set():
-                    raise SeedCancelled("seeding the demo was cancelled")
-                day = first_day + timedelta(days=index)
-                start, end = _midnight(day, self.zone), _midnight(day + timedelta(days=1), self.zone)
-                end = min(end, real_now)
-                if start >= end:
-                    break
-                self.move(start)
-                refresh_expiring_tokens(ctx)  # the daily job: 60-day tokens stay alive
-                report.posts += self.write_day(day, start, end)
-                while True:
-                    now = self.clock.now()
-                    due = [next_wakeup(self.db, now), collector.next_due_at()]
-                    upcoming = [t for t in due if t is not None and t < end]
-                    if not upcoming:
-                        break
-                    self.move(min(upcoming))
-                    now = self.clock.now()
-                    if due[0] is not None and due[0] <= now:
-                        engine.run_until_idle()
-                    if due[1] is not None and due[1] <= now:
-                        collector.run_until_idle()
-                _say(progress, min(index + 1, days), days, f"Publishing {day:%a %d %b}")
-            self.move(real_now)
+            while (stop := timeline.next_stop()) is not None:
+                self.move(stop)
+                kinds = timeline.pop_due(stop)
+                for index in sorted(kinds.get(_DAY, ())):
+                    if cancel is not None and cancel.is_set():
+                        raise SeedCancelled("seeding the demo was cancelled")
+                    day = first_day + timedelta(days=index)
+                    refresh_expiring_tokens(ctx)  # the daily job: 60-day tokens stay alive
+                    report.posts += self.write_day(day, timeline)
+                    _say(progress, min(index + 1, days), days, f"Publishing {day:%a %d %b}")
+                if _POST in kinds:
+                    self._publish(engine, settings.batch_limit, timeline)
+                if _METRIC in kinds:
+                    self._measure(collector, timeline)
+            engine.run_until_idle()  # anything a retry left for the very end
             collector.run_until_idle()
         finally:
             engine.close()
@@ -242,17 +245,40 @@ class _Run:
         report.published, report.failed = _history_counts(self.db, ws.id, real_now)
         return report
 
-    def write_day(self, day: date, start: datetime, end: datetime) -> int:
-        """The day's posts, 2-4 per platform at varied hours, written in one transaction."""
+    def _publish(self, engine: Any, batch: int, timeline: _Timeline) -> None:
+        from app.core.engine import Outcome
+        from app.core.engine.claim import next_wakeup
+
+        while True:
+            result = engine.run_once()
+            if result.claimed < batch:
+                break
+        if result.count(Outcome.PUBLISHED) < result.claimed + result.reconciled:
+            log.info("demo history: %s", dict(result.outcomes))
+            timeline.retry(next_wakeup(self.db, self.clock.now()), _POST, self.clock.now())
+
+    def _measure(self, collector: Any, timeline: _Timeline) -> None:
+        while True:
+            result = collector.run_once(COLLECT_LIMIT)
+            if result.claimed < COLLECT_LIMIT:
+                break
+        if result.retried or result.deferred:
+            timeline.retry(collector.next_due_at(), _METRIC, self.clock.now())
+
+    def write_day(self, day: date, timeline: _Timeline) -> int:
+        """The day's posts: a few time slots at varied hours, each platform posting in 2-4 of
+        them, written in one transaction; their publish times and checkpoints go on the
+        timeline."""
         from app.core.posts import PostService
 
         service = PostService(self.db, self.clock)
+        now = self.clock.now()
+        slots = sorted({self._time_on(day) for _ in range(SLOTS_PER_DAY)})
+        slots = [t for t in slots if now < t < timeline.end]
         plan = []
         for platform, account in self.by_platform.items():
-            for _ in range(self.rng.randint(*POSTS_PER_DAY)):
-                when = self._time_on(day)
-                if start < when < end:
-                    plan.append((when, platform, account.id))
+            count = min(len(slots), self.rng.randint(*POSTS_PER_DAY))
+            plan += [(when, platform, account.id) for when in self.rng.sample(slots, count)]
         plan.sort()
         with self.db.session() as s:
             for when, platform, account_id in plan:
@@ -266,6 +292,10 @@ class _Run:
                     action="schedule",
                 )
             s.commit()
+        for when in {when for when, _, _ in plan}:
+            timeline.add(when, _POST)
+            for delay, slack in CHECKPOINT_SLACK.items():
+                timeline.add(when + delay, _METRIC, slack=slack)
         return len(plan)
 
     def _time_on(self, day: date) -> datetime:
@@ -359,6 +389,44 @@ class _NoWaitAdapters:
 
 def _no_wait(_seconds: float) -> None:
     return None
+
+
+_DAY, _POST, _METRIC = "day", "post", "metric"
+
+
+class _Timeline:
+    """The instants the clocks stop at. Every event has a due time and a slack: the clocks
+    stop at the earliest due time + slack among pending events, and everything due by then
+    happens there. Posts and new days have no slack (a post goes out on its minute); a
+    checkpoint is measured a little late when that spares a stop (as it is when Herald was
+    closed at the time), the later checkpoints more so."""
+
+    def __init__(self, end: datetime) -> None:
+        self.end = end
+        self._events: list[tuple[datetime, datetime, str, int]] = []  # deadline, due, kind, n
+
+    def add(self, due: datetime, kind: str, n: int = 0, *, slack: timedelta = ZERO) -> None:
+        if due < self.end:
+            self._events.append((min(due + slack, self.end), due, kind, n))
+
+    def retry(self, due: datetime | None, kind: str, now: datetime) -> None:
+        """Something was not done (a retry, a rate limit): stop again when it is due."""
+        if due is not None:
+            self.add(max(due, now + timedelta(minutes=1)), kind)
+
+    def next_stop(self) -> datetime | None:
+        return min((e[0] for e in self._events), default=None)
+
+    def pop_due(self, stop: datetime) -> dict[str, list[int]]:
+        kinds: dict[str, list[int]] = {}
+        keep = []
+        for event in self._events:
+            if event[1] <= stop:
+                kinds.setdefault(event[2], []).append(event[3])
+            else:
+                keep.append(event)
+        self._events = keep
+        return kinds
 
 
 # ------------------------------------------------------------------ helpers

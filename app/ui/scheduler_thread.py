@@ -132,7 +132,7 @@ def build_scheduler(
     maintenance, and the adapters' HTTP clients closed when it stops."""
     from app.commands.worker import PlatformAdapters
 
-    adapters = PlatformAdapters(clock)
+    adapters = PlatformAdapters(clock, accounts)
     engine = PublishingEngine(db, clock, adapters, events, accounts, settings)
     upkeep = (
         Maintenance(MaintenanceContext(db, clock, accounts, adapters, events))
