@@ -226,6 +226,24 @@ def renew_leases(db: Database, owner: str, target_ids: list[int], until: datetim
         return int(getattr(result, "rowcount", 0) or 0)
 
 
+def hold_lease(db: Database, owner: str, target_id: int, now: datetime, until: datetime) -> bool:
+    """Just before a send: True (and the lease extended to `until`) only while this owner
+    still holds an unexpired lease. A worker that stalled past its lease may have lost the
+    target to reconciliation elsewhere; it must not send then, or the post could go twice."""
+    with write_session(db) as s:
+        result = s.execute(
+            update(Target)
+            .where(
+                Target.id == target_id,
+                Target.lease_owner == owner,
+                Target.status == TargetStatus.IN_FLIGHT,
+                Target.lease_until > now,
+            )
+            .values(lease_until=until)
+        )
+        return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
 def next_wakeup(db: Database, now: datetime) -> datetime | None:
     """The earliest time anything becomes claimable: a queued target's due time (or its
     account's budget reset, when the budget is spent) or an in-flight lease's expiry."""

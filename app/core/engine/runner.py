@@ -545,6 +545,10 @@ class PublishingEngine:
                 found = self._lookup(adapter, ref, info, work)
                 if found is not None:
                     return found
+            now = self.clock.now()
+            if not claim.hold_lease(self.db, self.owner, target_id, now, now + self.settings.lease):
+                log.warning("target %s: lease lost before sending; not sent", target_id)
+                return Outcome.SKIPPED
             result = self._send(adapter, ref, info, work)
         except _Reauth as exc:
             self._needs_reauth(info, exc.reason)

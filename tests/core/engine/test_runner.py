@@ -460,3 +460,41 @@ def _wait_for(cond, timeout=10.0):
             return
         time.sleep(0.01)
     raise AssertionError("condition not reached in time")
+
+
+def test_a_worker_that_lost_its_lease_does_not_send(db, clock, ws, accounts, engine, fakes):
+    # The worker stalls after claiming; meanwhile its lease ran out and another worker took
+    # the target over. When the first one wakes up it must not send a second copy.
+    from sqlalchemy import update
+
+    from app.core.models import Target
+
+    acc = connect(accounts, ws, Platform.TWITTER, clock)
+    add_post(db, ws, [acc], clock.now())
+    adapter = fakes[Platform.TWITTER]
+    original = adapter.validate
+
+    def stall_then_lose_lease(text, media):
+        with db.session() as s:
+            s.execute(update(Target).values(lease_owner="another-worker"))
+            s.commit()
+        return original(text, media)
+
+    adapter.validate = stall_then_lose_lease
+    result = engine.run_once()
+    assert adapter.calls["publish"] == 0
+    assert result.count(Outcome.SKIPPED) == 1
+
+
+def test_hold_lease_extends_only_a_live_lease_of_its_owner(db, clock, ws, accounts, engine):
+    from app.core.engine import claim
+
+    acc = connect(accounts, ws, Platform.LINKEDIN, clock)
+    add_post(db, ws, [acc], clock.now())
+    now = clock.now()
+    [t] = claim.claim_due(db, "me", now, 10, timedelta(seconds=60))
+    assert claim.hold_lease(db, "me", t, now, now + timedelta(seconds=120))
+    assert target(db, t).lease_until == now + timedelta(seconds=120)
+    assert not claim.hold_lease(db, "someone-else", t, now, now + timedelta(seconds=300))
+    later = now + timedelta(seconds=121)
+    assert not claim.hold_lease(db, "me", t, later, later + timedelta(seconds=60))
