@@ -1,6 +1,308 @@
-"""Herald's pytest plugin for testers (registered as a pytest11 entry point).
+"""Herald's pytest plugin for testers (registered as the `herald` pytest11 entry point).
 
-Kept cheap to import: fixtures import Herald's modules only when a test asks for them.
+Fixtures (all prefixed `herald_`; each cleans up after itself):
+
+    herald_clock      FakeClock at 2026-01-05 09:00 UTC; moves only when told to
+    herald_db         a fresh SQLite database in the test's tmp_path (data folder there too)
+    herald_vault      the database's vault, keyed by a throw-away HERALD_VAULT_KEY
+    herald_context    the AppContext the window and engine share (db, clock, events, vault)
+    herald_workspace  workspace "Herald Test" in UTC (wall times in tests are UTC times)
+    herald_emulator   EmulatorServer on 127.0.0.1:<free port> on herald_clock's time, with
+                      add_fault / clear_faults / published / revoke_tokens / configure
+    herald_accounts   one emulator account per platform in herald_workspace, connected through
+                      the real OAuth flow: herald_accounts["x"], ["instagram"], ...
+    herald_engine     PublishingEngine on the real adapters: run_once() / run_until_idle()
+    herald_window     the MainWindow on all of the above, shown and registered with qtbot
+
+Helpers: `compose_post(qtbot, window, text, ...)` drives the composer by objectName and
+clicks Schedule; `advance(clock, emulator, seconds)` moves Herald's and the emulator's clocks.
+
+Kept cheap to import (it is loaded in every pytest run): fixtures import Herald when used.
 """
 
 from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from app.constants import Platform
+    from app.core.accounts import AccountInfo
+    from app.core.clock import FakeClock
+    from app.core.workspaces import WorkspaceInfo
+
+CLOCK_START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday
+WORKSPACE = "Herald Test"
+WORKSPACE_ZONE = "UTC"
+BUTTONS = {"schedule": "scheduleButton", "draft": "saveDraftButton", "now": "publishNowButton"}
+
+
+# ------------------------------------------------------------------ fixtures
+
+
+@pytest.fixture
+def herald_clock() -> FakeClock:
+    from app.core.clock import FakeClock
+
+    return FakeClock(CLOCK_START)
+
+
+@pytest.fixture
+def herald_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    from app.core.db import open_database
+
+    # Media copies, logs and backups go to the test's folder, never the user's.
+    monkeypatch.setenv("HERALD_DATA_DIR", str(tmp_path / "herald-data"))
+    db = open_database(f"sqlite:///{tmp_path / 'herald-test.db'}")
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def herald_vault(herald_db: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    import base64
+
+    from app.core.vault import ENV_KEY, Vault
+
+    # A key of its own: no keychain needed, and `main.py` commands run in-process (or in
+    # child processes) see the same one.
+    monkeypatch.setenv(ENV_KEY, base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+    return Vault(herald_db)
+
+
+@pytest.fixture
+def herald_context(herald_db: Any, herald_clock: FakeClock, herald_vault: Any) -> Any:
+    from app.core.accounts import AccountService
+    from app.core.appcontext import AppContext
+
+    context = AppContext(db=herald_db, clock=herald_clock)
+    context.vault = herald_vault  # type: ignore[attr-defined]
+    context.accounts = AccountService(herald_db, herald_vault, herald_clock)  # type: ignore[attr-defined]
+    return context
+
+
+@pytest.fixture
+def herald_workspace(herald_context: Any) -> WorkspaceInfo:
+    return herald_context.workspaces.create(WORKSPACE, WORKSPACE_ZONE)
+
+
+@pytest.fixture
+def herald_emulator(herald_clock: FakeClock) -> Iterator[Any]:
+    from app.emulator import EmulatorServer
+
+    # Instagram containers are ready at once (the adapter would otherwise wait a second).
+    server = EmulatorServer(port=0, seed=0, now=herald_clock.now, container_polls=0).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def herald_accounts(
+    herald_context: Any, herald_workspace: WorkspaceInfo, herald_emulator: Any
+) -> EmulatorAccounts:
+    from app.demo.emulator import connect_emulator_accounts
+
+    connected = connect_emulator_accounts(
+        herald_context.accounts,
+        herald_workspace.id,
+        herald_emulator.base_url,
+        clock=herald_context.clock,
+    )
+    return EmulatorAccounts(herald_workspace, tuple(connected))
+
+
+@pytest.fixture
+def herald_engine(herald_context: Any) -> Iterator[Any]:
+    from app.commands.worker import PlatformAdapters
+    from app.core.engine import PublishingEngine
+
+    ctx = herald_context
+    adapters = PlatformAdapters(ctx.clock)
+    engine = PublishingEngine(ctx.db, ctx.clock, adapters, ctx.events, ctx.accounts)
+    yield engine
+    engine.close()
+    adapters.close()
+
+
+@pytest.fixture
+def herald_window(qtbot: Any, herald_context: Any, herald_workspace: WorkspaceInfo) -> Any:
+    from app.ui.main_window import MainWindow
+
+    window = MainWindow(herald_context)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+# ------------------------------------------------------------------ values
+
+
+@dataclass(frozen=True)
+class EmulatorAccounts:
+    """The accounts `herald_accounts` connected: index by platform ("x", "twitter",
+    "instagram", "linkedin", "facebook" or a Platform), iterate, or take `.ids`."""
+
+    workspace: WorkspaceInfo
+    accounts: tuple[AccountInfo, ...]
+
+    def __getitem__(self, platform: str | Platform) -> AccountInfo:
+        try:
+            wanted = _platform(platform)
+        except ValueError:
+            raise KeyError(platform) from None
+        for account in self.accounts:
+            if account.platform == wanted:
+                return account
+        raise KeyError(platform)
+
+    def __iter__(self) -> Iterator[AccountInfo]:
+        return iter(self.accounts)
+
+    def __len__(self) -> int:
+        return len(self.accounts)
+
+    @property
+    def ids(self) -> list[int]:
+        return [a.id for a in self.accounts]
+
+
+def _platform(value: Any) -> Platform:
+    from app.constants import Platform
+
+    key = str(getattr(value, "value", value)).strip().upper()
+    return Platform.TWITTER if key == "X" else Platform(key)
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def advance(clock: FakeClock, emulator: Any = None, seconds: float | timedelta = 0) -> datetime:
+    """Move Herald's clock by `seconds` and put the emulator's clock (an EmulatorServer or
+    its URL) at the same instant; returns the new time. Nothing is published by this: run
+    the engine (herald_engine.run_until_idle()) or let a scheduler thread wake up."""
+    delta = seconds if isinstance(seconds, timedelta) else timedelta(seconds=seconds)
+    now = clock.advance(delta)
+    if isinstance(emulator, str):
+        from app.demo.emulator import RemoteClock, loopback_url
+
+        remote = RemoteClock(loopback_url(emulator))
+        try:
+            remote(now)
+        finally:
+            remote.close()
+    elif emulator is not None:
+        emulator.set_clock(now)
+    return now
+
+
+def compose_post(
+    qtbot: Any,
+    window: Any,
+    text: str,
+    *,
+    accounts: Iterable[Any] | None = None,
+    when: datetime | None = None,
+    overrides: Mapping[Any, str] | None = None,
+    media: Sequence[str | Path] = (),
+    action: str = "schedule",
+    timeout: int = 5_000,
+) -> int:
+    """Write a post in the composer the way a person does, and save it; returns its id.
+
+    Opens the calendar (navCalendarButton) and the composer (composeButton), types `text`
+    into baseTextEdit, ticks only `accounts` in accountList (ids, AccountInfo or platform
+    names; default: all), gives each account in `overrides` its own text (followBaseCheck_<id>
+    unticked, tabTextEdit_<id>), attaches `media` files, sets dateEdit/timeEdit to `when` (a
+    naive wall time in the composer's zone, or an aware instant; default: the composer's
+    suggestion) and clicks scheduleButton (`action="draft"`: saveDraftButton, "now":
+    publishNowButton). Fails with the composer's own reason when it refuses."""
+    from PySide6.QtCore import QDate, Qt, QTime
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QCheckBox,
+        QComboBox,
+        QDateEdit,
+        QLabel,
+        QListWidget,
+        QPlainTextEdit,
+        QPushButton,
+        QTimeEdit,
+    )
+
+    if action not in BUTTONS:
+        raise ValueError(f"action must be one of {sorted(BUTTONS)}, not {action!r}")
+    qtbot.mouseClick(
+        _child(window, QAbstractButton, "navCalendarButton"), Qt.MouseButton.LeftButton
+    )
+    before = set(_open_composers(window))
+    qtbot.mouseClick(_child(window, QAbstractButton, "composeButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(set(_open_composers(window)) - before), timeout=timeout)
+    dialog = next(d for d in _open_composers(window) if d not in before)
+
+    _child(dialog, QPlainTextEdit, "baseTextEdit").setPlainText(text)
+    listing = _child(dialog, QListWidget, "accountList")
+    if accounts is not None:
+        chosen = {_account_id(dialog, a) for a in accounts}
+        for row in range(listing.count()):
+            item = listing.item(row)
+            checked = item.data(Qt.ItemDataRole.UserRole) in chosen
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+    for account, own_text in (overrides or {}).items():
+        account_id = _account_id(dialog, account)
+        _child(dialog, QCheckBox, f"followBaseCheck_{account_id}").setChecked(False)
+        _child(dialog, QPlainTextEdit, f"tabTextEdit_{account_id}").setPlainText(own_text)
+    if media:
+        dialog.media.add_paths([str(p) for p in media])
+    if when is not None:
+        wall = when
+        if when.tzinfo is not None:
+            from zoneinfo import ZoneInfo
+
+            zone = _child(dialog, QComboBox, "zoneCombo").currentText().strip()
+            wall = when.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+        _child(dialog, QDateEdit, "dateEdit").setDate(QDate(wall.year, wall.month, wall.day))
+        _child(dialog, QTimeEdit, "timeEdit").setTime(QTime(wall.hour, wall.minute))
+
+    button = _child(dialog, QPushButton, BUTTONS[action])
+    try:
+        qtbot.waitUntil(button.isEnabled, timeout=timeout)
+    except qtbot.TimeoutError:
+        raise AssertionError(f"{BUTTONS[action]} stays disabled: {button.toolTip()}") from None
+    saved: list[int] = []
+    dialog.saved.connect(saved.append)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    if not saved:
+        error = _child(dialog, QLabel, "composerErrorLabel").text()
+        raise AssertionError(f"the composer did not save the post: {error or 'no reason given'}")
+    return saved[0]
+
+
+def _child(parent: Any, kind: Any, name: str) -> Any:
+    widget = parent.findChild(kind, name)
+    if widget is None:
+        raise AssertionError(f"no {kind.__name__} named {name!r} in {parent.objectName()!r}")
+    return widget
+
+
+def _open_composers(window: Any) -> list[Any]:
+    from PySide6.QtWidgets import QDialog
+
+    return [d for d in window.findChildren(QDialog, "composerDialog") if d.isVisible()]
+
+
+def _account_id(dialog: Any, account: Any) -> int:
+    if isinstance(account, int):
+        return account
+    if hasattr(account, "id"):
+        return int(account.id)
+    platform = _platform(account)
+    for info in dialog.accounts:
+        if info.platform == platform:
+            return int(info.id)
+    raise AssertionError(f"the composer lists no {platform.label} account")

@@ -5,8 +5,9 @@
 One line per slot, the top 3 per platform (every platform unless --platform is given):
 PLATFORM<TAB>WEEKDAY<TAB>HH:00<TAB>score<TAB>confidence<TAB>samples, where the weekday is
 Monday…Sunday and the hour is in the workspace's time zone, the score is the expected
-engagement rate (0.0512 = 5.12 %), confidence is low|medium|high and samples is the number
-of posts behind the slot (0: the cold-start profile). See docs/besttime.md.
+engagement rate (0.0512 = 5.12 %; engagements per post for a platform whose posts report no
+impressions, like LinkedIn personal profiles), confidence is low|medium|high and samples is
+the number of posts behind the slot (0: the cold-start profile). See docs/besttime.md.
 """
 
 from __future__ import annotations

@@ -214,6 +214,9 @@ def run(args: argparse.Namespace) -> int:
     }
     maintenance = None
     if not args.until_idle:
+        from app.core.analytics import jobs as analytics_jobs
+
+        analytics_jobs.register()  # metric checkpoints and best-time recompute
         maintenance = Maintenance(MaintenanceContext(db, clock, accounts, adapters, events))
         maintenance.start()
     where = make_url(db.url).render_as_string(hide_password=True)

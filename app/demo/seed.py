@@ -11,6 +11,7 @@ recommendations are computed and the emulator's clock is set back to the real no
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import tempfile
@@ -48,13 +49,13 @@ WAKING_HOURS = range(7, 22)
 NIGHT_HOURS = (0, 1, 2, 3, 4, 5, 6, 22, 23)
 NIGHT_SHARE = 0.12
 POSTS_PER_DAY = (2, 4)  # per platform, inclusive
-#: time slots a day: the platforms post in the same few slots (fewer clock stops)
-SLOTS_PER_DAY = 5
+#: the platforms post in the same few slots a day, two pairs an hour apart (fewer stops)
+PAIRS_PER_DAY = 2
 ZERO = timedelta(0)
 #: how late a checkpoint may be measured when that saves a stop of the clocks
 CHECKPOINT_SLACK = {
     timedelta(hours=1): timedelta(minutes=10),
-    timedelta(hours=6): timedelta(minutes=45),
+    timedelta(hours=6): timedelta(minutes=75),
     timedelta(hours=24): timedelta(hours=3),
     timedelta(days=7): timedelta(hours=12),
 }
@@ -121,7 +122,7 @@ def seed_history(
     if not is_valid_zone(timezone):
         raise DemoError(f"unknown time zone {timezone!r}")
     url = loopback_url(emulator_url)
-    _refuse_real_accounts(db)
+    check_database(db)
     began = time.monotonic()
     real_now = datetime.now(UTC).replace(second=0, microsecond=0)
     zone = ZoneInfo(timezone)
@@ -135,8 +136,11 @@ def seed_history(
             report = run.history(first_day, real_now, days, progress, cancel)
             _say(progress, days, days, "Scheduling the coming week")
             report.upcoming, report.drafts = run.upcoming(real_now)
-    finally:
-        set_emulator_clock(datetime.now(UTC))  # the emulator lives in the present again
+    except BaseException:
+        with contextlib.suppress(Exception):
+            set_emulator_clock(datetime.now(UTC))
+        raise
+    set_emulator_clock(datetime.now(UTC))  # the emulator lives in the present again
     _say(progress, days, days, "Finding the best times to post")
     from app.core import besttime
 
@@ -220,8 +224,15 @@ class _Run:
         ctx = MaintenanceContext(self.db, self.clock, self.accounts, adapters, events)
         collector = collector_for(ctx)
         timeline = _Timeline(real_now)
+        slots: dict[int, list[datetime]] = {}
         for index in range(days + 1):
-            timeline.add(_midnight(first_day + timedelta(days=index), self.zone), _DAY, index)
+            day = first_day + timedelta(days=index)
+            start = _midnight(day, self.zone)
+            slots[index] = self._slots(day)
+            # The day's posts are written (and tokens refreshed) before its first slot.
+            first = min(slots[index], default=start)
+            slack = max(ZERO, first - start - timedelta(minutes=1))
+            timeline.add(start, _DAY, index, slack=slack)
         try:
             while (stop := timeline.next_stop()) is not None:
                 self.move(stop)
@@ -231,7 +242,7 @@ class _Run:
                         raise SeedCancelled("seeding the demo was cancelled")
                     day = first_day + timedelta(days=index)
                     refresh_expiring_tokens(ctx)  # the daily job: 60-day tokens stay alive
-                    report.posts += self.write_day(day, timeline)
+                    report.posts += self.write_day(slots.pop(index), timeline)
                     _say(progress, min(index + 1, days), days, f"Publishing {day:%a %d %b}")
                 if _POST in kinds:
                     self._publish(engine, settings.batch_limit, timeline)
@@ -265,15 +276,13 @@ class _Run:
         if result.retried or result.deferred:
             timeline.retry(collector.next_due_at(), _METRIC, self.clock.now())
 
-    def write_day(self, day: date, timeline: _Timeline) -> int:
-        """The day's posts: a few time slots at varied hours, each platform posting in 2-4 of
-        them, written in one transaction; their publish times and checkpoints go on the
-        timeline."""
+    def write_day(self, slots: list[datetime], timeline: _Timeline) -> int:
+        """The day's posts, each platform posting in 2-4 of its slots, written in one
+        transaction; their publish times and checkpoints go on the timeline."""
         from app.core.posts import PostService
 
         service = PostService(self.db, self.clock)
         now = self.clock.now()
-        slots = sorted({self._time_on(day) for _ in range(SLOTS_PER_DAY)})
         slots = [t for t in slots if now < t < timeline.end]
         plan = []
         for platform, account in self.by_platform.items():
@@ -298,12 +307,18 @@ class _Run:
                 timeline.add(when + delay, _METRIC, slack=slack)
         return len(plan)
 
-    def _time_on(self, day: date) -> datetime:
-        hours = NIGHT_HOURS if self.rng.random() < NIGHT_SHARE else WAKING_HOURS
-        hour = self.rng.choice(hours)
-        minute = self.rng.randrange(0, 60, GRID_MINUTES)
-        local = datetime.combine(day, wall_time(hour, minute), tzinfo=self.zone)
-        return local.astimezone(UTC)
+    def _slots(self, day: date) -> list[datetime]:
+        """The day's posting times: pairs an hour apart at varied hours (mostly waking
+        hours, some at night), so an hour-old post is measured when the next one goes out."""
+        slots = set()
+        for _ in range(PAIRS_PER_DAY):
+            hours = NIGHT_HOURS if self.rng.random() < NIGHT_SHARE else WAKING_HOURS
+            hour = self.rng.choice(hours)
+            minute = self.rng.randrange(0, 60, GRID_MINUTES)
+            local = datetime.combine(day, wall_time(hour, minute), tzinfo=self.zone)
+            first = local.astimezone(UTC)
+            slots.update((first, first + timedelta(hours=1)))
+        return sorted(slots)
 
     def _photos(self, platform: Platform) -> list[Path]:
         if self.rng.random() < PHOTO_SHARE.get(platform, 0.0):
@@ -441,8 +456,9 @@ def _midnight(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, wall_time(0, 0), tzinfo=zone).astimezone(UTC)
 
 
-def _refuse_real_accounts(db: Database) -> None:
-    """Seeding runs the engine over the whole database: it must hold emulator accounts only."""
+def check_database(db: Database) -> None:
+    """DemoError unless every account in the database is on an emulator: seeding runs the
+    engine and the collector over the whole database, and must never reach a platform."""
     from app.commands.worker import API_BASE
 
     with db.session() as s:

@@ -1,7 +1,9 @@
 """Simulated engagement: how many impressions, likes, shares and comments a post has "now".
 
-A post's final reach depends on when it was published, through a per-platform hour-of-week
-profile (168 weights, index = weekday * 24 + hour, Monday = 0, in the audience time zone).
+A post's final reach and its engagement rate depend on when it was published, through a
+per-platform hour-of-week profile w (168 weights, index = weekday * 24 + hour, Monday = 0,
+in the audience time zone): impressions ∝ (0.4 + 0.6·w) and interactions ∝ impressions · w,
+so both reach and engagement per impression peak at the profile's top hours.
 Each profile is a broad, plausible shape (at most 0.6) plus three distinct peak cells (1.0,
 0.93, 0.86) so that a recommender can recover the top three hours even through the noise
 (each post's reach is scaled by a factor in [0.85, 1.15], so a peak post always beats an
@@ -29,6 +31,7 @@ from zoneinfo import ZoneInfo
 from app.constants import Platform
 
 PEAK_WEIGHTS = (1.0, 0.93, 0.86)
+AUDIENCE_FLOOR = 0.4  # share of a peak hour's reach that a post gets at a dead hour
 BASE_MAX = 0.6
 
 # (day factors Mon..Sun, {hour: factor} for the hour-of-day shape, three (weekday, hour) peaks)
@@ -160,9 +163,14 @@ def _final(
 ) -> dict[str, float]:
     w = model.weight(platform, datetime.fromtimestamp(created_ts, UTC))
     reach = 0.85 + 0.3 * _unit(model.seed, f"{platform}:{post_id}:reach")
+    # Some audience sees a post at any hour; at the profile's good hours more people see it
+    # AND the people who see it interact more, so the engagement *rate* follows the profile.
+    seen = (AUDIENCE_FLOOR + (1 - AUDIENCE_FLOOR) * w) * reach
     out = {}
     for metric in METRICS:
-        rate = 0.8 + 0.4 * _unit(model.seed, f"{platform}:{post_id}:{metric}")
-        factor = 1.0 if metric == "impressions" else rate
-        out[metric] = _SCALE[platform][metric] * w * reach * factor
+        if metric == "impressions":
+            out[metric] = _SCALE[platform][metric] * seen
+            continue
+        noise = 0.8 + 0.4 * _unit(model.seed, f"{platform}:{post_id}:{metric}")
+        out[metric] = _SCALE[platform][metric] * seen * w * noise
     return out

@@ -117,12 +117,11 @@ def _close(context) -> None:
 
 
 def _run_window(app, args: argparse.Namespace, context, first) -> int:
+    from app.ui.accounts.services import vault_of
     from app.ui.main_window import MainWindow
-    from app.ui.passphrase import ask_passphrase, unlock_vault
+    from app.ui.passphrase import unlock_vault
 
-    context.passphrase_prompt = lambda creating: ask_passphrase(
-        creating, None, context.vault.keyring_problem
-    )
+    vault_of(context)  # installs the passphrase dialog before anything needs the vault
     window = MainWindow(context)
     if args.self_check:
         window.show()
@@ -148,6 +147,7 @@ def _run_window(app, args: argparse.Namespace, context, first) -> int:
 
         scheduler = build_scheduler(context.db, context.clock, context.events, context.accounts)
         wiring.connect_scheduler(window, scheduler, tray)
+        window.scheduler = scheduler  # the analytics area's "Refresh now" uses its collector
         scheduler.start()
     else:
         window.statusBar().showMessage(

@@ -134,9 +134,10 @@ def build_scheduler(
 
     adapters = PlatformAdapters(clock, accounts)
     engine = PublishingEngine(db, clock, adapters, events, accounts, settings)
-    upkeep = (
-        Maintenance(MaintenanceContext(db, clock, accounts, adapters, events))
-        if maintenance
-        else None
-    )
+    upkeep = None
+    if maintenance:
+        from app.core.analytics import jobs as analytics_jobs
+
+        analytics_jobs.register()  # metric checkpoints and best-time recompute
+        upkeep = Maintenance(MaintenanceContext(db, clock, accounts, adapters, events))
     return SchedulerThread(engine, maintenance=upkeep, on_stopped=adapters.close, parent=parent)

@@ -32,7 +32,7 @@ from sqlalchemy import bindparam, func, select, update
 
 from app.constants import Platform
 from app.core.db import Database, open_database, write_transaction
-from app.core.models import Account, Post, Target, TargetStatus
+from app.core.models import Account, AccountStatus, Post, Target, TargetStatus
 from app.core.poststatus import derive_post_status
 from tests.soak.common import (
     EmulatorProcess,
@@ -177,21 +177,44 @@ def accelerate_retries(db: Database, scale: float = RETRY_SCALE) -> int:
 
 
 def stalled(db: Database, horizon: timedelta = timedelta(minutes=10)) -> bool:
-    """Nothing in flight and every queued target due beyond the horizon: waiting any longer
-    proves nothing (a rate-limit wait of hours, a day...). Those targets are reported stuck."""
+    """Nothing can move any more: nothing in flight, and every queued target is due beyond the
+    horizon (a rate-limit wait of hours) or belongs to an account that is not ACTIVE (it waits
+    for a person to reconnect it). Waiting longer proves nothing; those targets count as stuck.
+    """
     now = datetime.now(UTC)
     with db.session() as s:
-        busy = s.scalar(
-            select(func.count()).where(
-                Target.status.in_([TargetStatus.IN_FLIGHT])
-                | (
-                    (Target.status == TargetStatus.QUEUED)
-                    & (Target.next_attempt_at <= now + horizon)
-                )
+        flying = s.scalar(select(func.count()).where(Target.status == TargetStatus.IN_FLIGHT))
+        movable = s.scalar(
+            select(func.count())
+            .select_from(Target)
+            .join(Account, Account.id == Target.account_id)
+            .where(
+                Target.status == TargetStatus.QUEUED,
+                Target.next_attempt_at <= now + horizon,
+                Account.status == AccountStatus.ACTIVE,
             )
         )
         waiting = s.scalar(select(func.count()).where(Target.status == TargetStatus.QUEUED))
-    return not busy and bool(waiting)
+    return not flying and not movable and bool(waiting)
+
+
+def idle_with_due_work(db: Database) -> bool:
+    """Claimable work is due but nobody is publishing: every worker sleeps towards a due time
+    the driver has since moved earlier (see accelerate_retries)."""
+    now = datetime.now(UTC)
+    with db.session() as s:
+        flying = s.scalar(select(func.count()).where(Target.status == TargetStatus.IN_FLIGHT))
+        due = s.scalar(
+            select(func.count())
+            .select_from(Target)
+            .join(Account, Account.id == Target.account_id)
+            .where(
+                Target.status == TargetStatus.QUEUED,
+                Target.next_attempt_at <= now,
+                Account.status == AccountStatus.ACTIVE,
+            )
+        )
+    return not flying and bool(due)
 
 
 def status_counts(db: Database) -> Counter[str]:
@@ -287,7 +310,7 @@ def _drive(
     started = time.monotonic()
     next_kill = started + rng.uniform(*plan.kill_every)
     next_check = started
-    kills = unexpected = accelerated = 0
+    kills = unexpected = accelerated = nudges = idle_checks = 0
     last_report = started
     counts: Counter[str] = Counter()
     while True:
@@ -310,8 +333,17 @@ def _drive(
             if _terminal(counts) >= total:
                 break
             if stalled(db):
-                log(f"{plan.name}: stalled: everything left is due more than 10 min from now")
+                log(f"{plan.name}: stalled: nothing left can move (see the stuck targets)")
                 break
+            idle_checks = idle_checks + 1 if idle_with_due_work(db) else 0
+            if idle_checks >= 3:
+                # The workers sleep towards due times the driver moved earlier; a graceful
+                # restart (SIGTERM, the worker gives its claims back) makes one look again.
+                sleeper = min(workers, key=lambda w: w.generation)
+                sleeper.terminate(30)
+                sleeper.start()
+                nudges += 1
+                idle_checks = 0
             if now - last_report >= 15:
                 last_report = now
                 log(f"{plan.name}: {now - started:5.0f} s {dict(counts)} kills={kills}")
@@ -326,6 +358,7 @@ def _drive(
         "SIGKILLs": kills,
         "unexpected worker exits": unexpected,
         "retries sped up": accelerated,
+        "idle workers restarted (SIGTERM)": nudges,
     }
 
 
@@ -346,6 +379,11 @@ def _judge(db: Database, total: int, published: list[dict[str, Any]], result: Su
             ).join(Account, Account.id == Target.account_id)
         ).all()
         posts = dict(s.execute(select(Post.id, Post.status)).all())
+        unhealthy = s.execute(
+            select(Account.platform, Account.status, Account.status_reason).where(
+                Account.status != AccountStatus.ACTIVE
+            )
+        ).all()
         target_statuses: dict[int, list[TargetStatus]] = {}
         for r in rows:
             target_statuses.setdefault(r.post_id, []).append(TargetStatus(r.status))
@@ -399,6 +437,16 @@ def _judge(db: Database, total: int, published: list[dict[str, Any]], result: Su
     if reasons:
         f["failure codes"] = ", ".join(f"{k}={v}" for k, v in reasons.most_common(6))
 
+    f["accounts needing reconnect"] = len(unhealthy)
+    if unhealthy:
+        why = Counter(
+            f"{Platform(p).value} {AccountStatus(st).value}: {reason}"
+            for p, st, reason in unhealthy
+        )
+        result.fail(
+            f"{len(unhealthy)} accounts were taken out of service although the emulator revoked "
+            "nothing: " + "; ".join(f"{n}x {k}" for k, n in why.most_common(3))
+        )
     result.check(len(rows) == total, f"{len(rows)} targets in the database, {total} seeded")
     result.check(not duplicates, f"{duplicates} extra emulator posts with the same idempotency key")
     for r in rows:

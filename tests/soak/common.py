@@ -327,8 +327,11 @@ def pg_schema(base: str) -> Iterator[str]:
     try:
         yield f"{base}{sep}options=-csearch_path%3D{schema}"
     finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        if os.environ.get("HERALD_SOAK_KEEP") == "1":
+            log(f"keeping PostgreSQL schema {schema}")
+        else:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
 
 

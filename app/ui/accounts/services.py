@@ -17,6 +17,11 @@ from app.ui.passphrase import passphrase_callback
 
 
 def vault_of(context: Any) -> Vault:
+    if getattr(context, "passphrase_prompt", "absent") is None:
+        # An AppContext whose launcher set no prompt: ask with a dialog on the active window.
+        context.passphrase_prompt = passphrase_callback(
+            QApplication.activeWindow, lambda: getattr(context, "vault", None)
+        )
     vault = getattr(context, "vault", None)
     if vault is None:
         holder: dict[str, Vault] = {}

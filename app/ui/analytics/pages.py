@@ -104,12 +104,18 @@ class ColourScale(QWidget):
             w.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
             row.addWidget(w)
 
-    def set_max(self, top: float | None) -> None:
+    def set_max(self, top: float | None, measure: str = "rate") -> None:
         self.setVisible(bool(top))
-        self.high.setText(pct(top) if top else "")
+        self.low.setText("0" if measure == "engagement" else "0%")
+        self.high.setText(value(measure, top) if top else "")
+        what = (
+            self.tr("engagements per post")
+            if measure == "engagement"
+            else self.tr("engagement rate")
+        )
         self.setToolTip(
-            self.tr("Lighter cells: lower engagement rate; darker: up to {top}").format(
-                top=pct(top)
+            self.tr("Lighter cells: lower {what}; darker: up to {top}").format(
+                what=what, top=value(measure, top)
             )
         )
 

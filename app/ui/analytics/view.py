@@ -9,6 +9,7 @@ Reloads when metrics or posts change (EventHub, from any thread), once the view 
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -43,6 +44,8 @@ from app.ui.analytics import export
 from app.ui.analytics.background import BackgroundJob
 from app.ui.analytics.data import Dashboard, load_dashboard
 from app.ui.analytics.fmt import compact, date_format, day, pct
+
+log = logging.getLogger(__name__)
 
 DEFAULT_DAYS = 90
 RELOAD_DELAY_MS = 400
@@ -409,8 +412,13 @@ class AnalyticsView(QWidget):
                 ).format(n=summary.published),
             )
         else:
-            for page in self.pages.values():
-                page.set_data(data)
+            try:
+                for page in self.pages.values():
+                    page.set_data(data)
+            except Exception as exc:  # a bug must not leave the view "loading" for ever
+                log.exception("analytics: showing the dashboard failed")
+                self._failed(generation, str(exc) or type(exc).__name__)
+                return
             self.stack.setCurrentWidget(self.tabs)
         self._set_enabled_actions(True)
         self.loaded.emit()

@@ -366,3 +366,28 @@ def test_refresh_now_skips_deleted_and_reports_errors(db, clock, world):
     assert result.total == 1 and result.skipped == 1
     assert result.stored == 0
     assert result.errors == ["X @shop: timed out"]
+
+
+def test_lookup_failures_follow_the_policy(db, clock, world):
+    from app.core.ports import NetworkUnavailableError
+
+    ws, acc, adapter, _collector, _ = world
+    h.publish(db, ws, acc, clock.now(), plan=True)
+    clock.advance(timedelta(hours=1))
+    failures = [NetworkUnavailableError("no route to host"), AuthError("refresh token revoked")]
+
+    def lookup(_account_id):
+        raise failures.pop(0)
+
+    collector = MetricsCollector(db, clock, lookup)
+    first = collector.run_once()
+    assert first.offline and first.deferred == 1
+    (task, *_) = tasks(db)
+    assert task.status == TaskStatus.QUEUED and task.attempts == 0
+    clock.advance(timedelta(minutes=1))
+    assert collector.run_once().deferred == 1
+    with db.session() as s:
+        account = s.get(Account, acc)
+        assert account.status == AccountStatus.REQUIRES_REAUTH
+        assert account.status_reason == "refresh token revoked"
+    assert tasks(db)[0].attempts == 0

@@ -55,7 +55,7 @@ def drop(grid, post_id: int, pos: QPointF) -> None:
 
         cls = QDragEnterEvent if kind == "enter" else QDragMoveEvent
         event = cls(
-            pos,
+            pos.toPoint(),  # drag enter/move events take an integer QPoint
             Qt.DropAction.MoveAction,
             mime,
             Qt.MouseButton.LeftButton,

@@ -363,7 +363,7 @@ def test_media_by_drag_and_drop(env, qtbot, tmp_path):
     from PySide6.QtGui import QDragEnterEvent
 
     enter = QDragEnterEvent(
-        QPointF(20, 20),
+        QPointF(20, 20).toPoint(),  # drag enter events take an integer QPoint
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,
