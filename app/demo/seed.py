@@ -60,6 +60,9 @@ CHECKPOINT_SLACK = {
     timedelta(days=7): timedelta(hours=12),
 }
 COLLECT_LIMIT = 1000
+#: real seconds the engine reuses an account's decrypted credentials (it still refreshes a
+#: token that has expired on the fake clock first)
+ACCOUNT_CACHE_S = 5.0
 PHOTO_SHARE = {Platform.INSTAGRAM: 1.0, Platform.FACEBOOK: 0.3}
 UPCOMING_TIMES = ((8, 30), (12, 0), (17, 30), (19, 15))
 
@@ -205,7 +208,6 @@ class _Run:
         progress: Progress | None,
         cancel: threading.Event | None,
     ) -> SeedReport:
-        from app.core.analytics.jobs import collector_for
         from app.core.engine import EngineSettings, PublishingEngine
         from app.core.engine.maintenance import MaintenanceContext, refresh_expiring_tokens
         from app.core.events import EventHub
@@ -218,11 +220,12 @@ class _Run:
         self.by_platform = {a.platform: a for a in connected}
         adapters = _NoWaitAdapters(self.clock)
         events = EventHub()
-        # Credentials are re-read at once: time runs far faster than the engine's cache.
-        settings = EngineSettings(account_cache_s=0.0, owner="demo-seed")
+        # The engine re-reads credentials that expire (on the fake clock) before using them.
+        settings = EngineSettings(account_cache_s=ACCOUNT_CACHE_S, owner="demo-seed")
         engine = PublishingEngine(self.db, self.clock, adapters, events, self.accounts, settings)
         ctx = MaintenanceContext(self.db, self.clock, self.accounts, adapters, events)
-        collector = collector_for(ctx)
+        access = _CachedAccess(ctx)
+        collector = _collector(ctx, access)
         timeline = _Timeline(real_now)
         slots: dict[int, list[datetime]] = {}
         for index in range(days + 1):
@@ -242,6 +245,7 @@ class _Run:
                         raise SeedCancelled("seeding the demo was cancelled")
                     day = first_day + timedelta(days=index)
                     refresh_expiring_tokens(ctx)  # the daily job: 60-day tokens stay alive
+                    access.forget()
                     report.posts += self.write_day(slots.pop(index), timeline)
                     _say(progress, min(index + 1, days), days, f"Publishing {day:%a %d %b}")
                 if _POST in kinds:
@@ -404,6 +408,45 @@ class _NoWaitAdapters:
 
 def _no_wait(_seconds: float) -> None:
     return None
+
+
+class _CachedAccess:
+    """The collector's account look-up (app.core.analytics.jobs.AccountAccess), remembered
+    while the token is good: the simulation measures thousands of posts in seconds, and
+    reading and decrypting each account's credentials for every batch would dominate."""
+
+    def __init__(self, ctx: Any) -> None:
+        from app.core.analytics.jobs import REFRESH_MARGIN, AccountAccess
+
+        self._access = AccountAccess(ctx)
+        self._clock = ctx.clock
+        self._margin = REFRESH_MARGIN
+        self._known: dict[int, Any] = {}
+
+    def lookup(self, account_id: int) -> Any:
+        found = self._known.get(account_id)
+        if found is not None:
+            expires = found[1].credentials.expires_at
+            if expires is None or expires > self._clock.now() + self._margin:
+                return found
+        found = self._known[account_id] = self._access.lookup(account_id)
+        return found
+
+    def on_auth_error(self, account_id: int, exc: Any) -> bool:
+        self._known.pop(account_id, None)
+        return self._access.on_auth_error(account_id, exc)
+
+    def forget(self) -> None:
+        """Tokens were refreshed: read them again."""
+        self._known.clear()
+
+
+def _collector(ctx: Any, access: _CachedAccess) -> Any:
+    from app.core.analytics.collector import MetricsCollector
+
+    return MetricsCollector(
+        ctx.db, ctx.clock, access.lookup, ctx.events, auth_handler=access.on_auth_error
+    )
 
 
 _DAY, _POST, _METRIC = "day", "post", "metric"

@@ -28,7 +28,9 @@ from app.adapters.instagram import InstagramAdapter
 from app.adapters.linkedin import LinkedInAdapter
 from app.adapters.twitter import TwitterAdapter
 from app.constants import Platform
+from app.core.accounts import register_credentials
 from app.core.clock import FakeClock
+from app.core.logsetup import register_secret
 from app.core.ports import (
     AccountRef,
     AppCredentials,
@@ -286,8 +288,9 @@ ACCOUNTS = {
 
 
 def _account(platform: Platform) -> AccountRef:
+    """As AccountService.account_ref hands it over: the secrets registered for masking."""
     external_id, handle = ACCOUNTS[platform]
-    return AccountRef(
+    ref = AccountRef(
         platform=platform,
         external_id=external_id,
         handle=handle,
@@ -299,6 +302,9 @@ def _account(platform: Platform) -> AccountRef:
         ),
         app=AppCredentials("soak-client-id", CLIENT_SECRET),
     )
+    register_credentials(ref.credentials)
+    register_secret(CLIENT_SECRET)
+    return ref
 
 
 def _adapter(platform: Platform, client: httpx.Client) -> Any:

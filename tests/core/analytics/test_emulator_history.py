@@ -59,15 +59,17 @@ class Simulation:
 
 def _schedule(zone: str, accounts: dict[Platform, int], media: dict[Platform, list[MediaItem]]):
     """POSTS_PER_BUCKET posts per platform in each of the 168 hours of the week, in different
-    weeks, at hh:00 local time."""
+    weeks, at hh:00 local time (the platforms' texts differ, so no duplicate-content refusals)."""
     tz = ZoneInfo(zone)
     weeks = DAYS // 7
     first_monday = START.astimezone(tz).replace(tzinfo=None)
     out = []
-    for p_index, platform in enumerate(Platform):
+    for platform in Platform:
         for bucket in range(168):
             for j in range(POSTS_PER_BUCKET):
-                week = (bucket * 5 + p_index + j * (weeks // POSTS_PER_BUCKET)) % weeks
+                # Every platform posts at the same instants: a quarter of the clock steps
+                # (publishing and each checkpoint) for the same coverage of the 168 hours.
+                week = (bucket * 5 + j * (weeks // POSTS_PER_BUCKET)) % weeks
                 wall = first_monday + timedelta(days=7 * week + bucket // 24, hours=bucket % 24)
                 when = wall.replace(tzinfo=tz)
                 if when.astimezone(tz).replace(tzinfo=None) != wall:
