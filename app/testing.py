@@ -217,8 +217,9 @@ def compose_post(
 
     Opens the calendar (navCalendarButton) and the composer (composeButton), types `text`
     into baseTextEdit, ticks only `accounts` in accountList (ids, AccountInfo or platform
-    names; default: all), gives each account in `overrides` its own text (followBaseCheck_<id>
-    unticked, tabTextEdit_<id>), attaches `media` files, sets dateEdit/timeEdit to `when` (a
+    names; default: all), gives each account in `overrides` (an id or a platform name) its
+    own text (followBaseCheck_<id> unticked, tabTextEdit_<id>), attaches `media` files, sets
+    dateEdit/timeEdit to `when` (a
     naive wall time in the composer's zone, or an aware instant; default: the composer's
     suggestion) and clicks scheduleButton (`action="draft"`: saveDraftButton, "now":
     publishNowButton). Fails with the composer's own reason when it refuses."""

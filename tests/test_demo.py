@@ -34,7 +34,7 @@ from app.core.models import (
     Target,
     TargetStatus,
 )
-from app.demo import DemoError, SeedCancelled, SeedReport, prepare_demo, seed_history
+from app.demo import DemoAdapters, DemoError, SeedCancelled, SeedReport, prepare_demo, seed_history
 from app.demo.environment import KEY_FILE, MARKER_FILE
 
 DAYS = 7
@@ -48,7 +48,7 @@ class Seeded:
     report: SeedReport
     published: list[dict]
     emulator_clock_after: datetime
-    progress: list[tuple[int, int, str]]
+    progress: list[tuple[str, float]]
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def seeded(tmp_path_factory) -> Seeded:
 
     tmp = tmp_path_factory.mktemp("demo-history")
     url = f"sqlite:///{tmp / 'demo.db'}"
-    steps: list[tuple[int, int, str]] = []
+    steps: list[tuple[str, float]] = []
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("HERALD_DATA_DIR", str(tmp / "data"))
         srv = EmulatorServer(port=0, seed=7).start()
@@ -168,9 +168,27 @@ def test_a_week_is_scheduled_ahead_and_best_times_are_ready(seeded, seeded_db):
 
 def test_the_emulator_is_back_in_the_present_and_progress_was_told(seeded):
     assert abs(seeded.emulator_clock_after - datetime.now(UTC)) < timedelta(minutes=2)
-    assert seeded.progress[-1][2] == "Finding the best times to post"
-    done = [d for d, total, _ in seeded.progress]
-    assert done == sorted(done) and done[-1] == DAYS
+    assert seeded.progress[0] == ("Connecting the demo accounts", 0.0)
+    assert seeded.progress[-1] == ("The demo is ready", 1.0)
+    fractions = [f for _, f in seeded.progress]
+    assert fractions == sorted(fractions)
+    assert any(text.startswith("Publishing the history: ") for text, _ in seeded.progress)
+
+
+def test_demo_adapters_send_every_account_to_the_emulator(seeded, clock):
+    from app.commands.worker import EMULATOR_APP
+    from app.core.accounts import AccountInfo
+
+    real = AccountInfo(1, 1, Platform.TWITTER, "@shop", "1", AccountStatus.ACTIVE, None, None, {})
+    adapters = DemoAdapters(clock, seeded.base_url)
+    try:
+        adapter = adapters.adapter(real)
+        assert adapter.config.x_api_base == f"{seeded.base_url}/x"
+        assert adapters.app_credentials(real) == EMULATOR_APP
+    finally:
+        adapters.close()
+    with pytest.raises(DemoError):
+        DemoAdapters(clock, "https://api.x.com")
 
 
 # ------------------------------------------------------------------ seed_history's guards

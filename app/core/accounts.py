@@ -100,7 +100,7 @@ class AccountService:
         external id (a reconnect keeps its history and scheduled posts). Status becomes ACTIVE."""
         register_credentials(connected.credentials)
         blob = self.vault.encrypt_json(credentials_to_json(connected.credentials))
-        with self.db.session() as s:
+        with self.db.write_session() as s:
             account = s.scalar(
                 select(Account).where(
                     Account.workspace_id == workspace_id,
@@ -186,12 +186,12 @@ class AccountService:
 
     def save_credentials(self, account_id: int, credentials: Credentials) -> None:
         """`store_credentials` in a transaction of its own."""
-        with self.db.session() as s:
+        with self.db.write_session() as s:
             self.store_credentials(s, account_id, credentials)
             s.commit()
 
     def set_status(self, account_id: int, status: AccountStatus, reason: str | None = None) -> None:
-        with self.db.session() as s:
+        with self.db.write_session() as s:
             account = self._load(s, account_id)
             account.status = AccountStatus(status)
             account.status_reason = reason
@@ -205,7 +205,7 @@ class AccountService:
 
     def update_settings(self, account_id: int, changes: Mapping[str, Any]) -> AccountInfo:
         """Merge `changes` into the account's settings (a None value removes a key)."""
-        with self.db.session() as s:
+        with self.db.write_session() as s:
             account = self._load(s, account_id)
             merged = dict(account.settings or {})
             for key, value in changes.items():
@@ -228,7 +228,7 @@ class AccountService:
         if scheduled_posts not in ("delete", "keep_as_draft"):
             raise AccountError(f"Unknown choice for scheduled posts: {scheduled_posts!r}.")
         now = self.clock.now()
-        with self.db.session() as s:
+        with self.db.write_session() as s:
             account = self._load(s, account_id)
             post_ids = s.scalars(
                 select(Target.post_id).where(Target.account_id == account_id).distinct()
@@ -272,7 +272,7 @@ class AccountService:
         if app.client_secret:
             value["client_secret"] = self.vault.encrypt(app.client_secret).decode("ascii")
         key = _APP_SETTING.format(platform=Platform(platform).value)
-        with self.db.session() as s:
+        with self.db.write_session() as s:
             row = s.get(Setting, key)
             if row is None:
                 s.add(Setting(key=key, value=value))
@@ -295,7 +295,7 @@ class AccountService:
 
     def clear_app_credentials(self, platform: Platform) -> None:
         key = _APP_SETTING.format(platform=Platform(platform).value)
-        with self.db.session() as s:
+        with self.db.write_session() as s:
             row = s.get(Setting, key)
             if row is not None:
                 s.delete(row)

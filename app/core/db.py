@@ -188,6 +188,15 @@ class Database:
     def session(self) -> Session:
         return self.sessions()
 
+    def write_session(self) -> Session:
+        """A session for work that reads and then writes. On SQLite its transactions start
+        with BEGIN IMMEDIATE: a deferred transaction that read first cannot take the write
+        lock once another connection (the engine) has committed since, and fails at once
+        with "database is locked" instead of waiting. Keep these transactions short."""
+        if self.engine.dialect.name != "sqlite":
+            return self.sessions()
+        return self.sessions(bind=self.engine.execution_options(sqlite_begin="BEGIN IMMEDIATE"))
+
     def dispose(self) -> None:
         self.engine.dispose()
 

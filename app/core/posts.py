@@ -279,7 +279,7 @@ class PostService:
         fold: int | None = None,
         action: Action = "draft",
     ) -> PostDetail:
-        with self.db.session() as s:
+        with self.db.write_session() as s:
             post = self.create_in(
                 s,
                 workspace_id,
@@ -354,7 +354,7 @@ class PostService:
         fold: int | None = None,
         action: Action = "draft",
     ) -> PostDetail:
-        with self.db.session() as s:
+        with self.db.write_session() as s:
             post = self._load(s, post_id)
             if any(TargetStatus(t.status) == TargetStatus.IN_FLIGHT for t in post.targets):
                 raise PostError("This post is being published right now; edit it afterwards.")
@@ -530,7 +530,7 @@ class PostService:
         a post that is publishing or fully published cannot move."""
         new_utc = ensure_utc(new_utc)
         now = self.clock.now()
-        with self.db.session() as s:
+        with self.db.write_session() as s:
             post = self._load(s, post_id)
             status = PostStatus(post.status)
             if status in (PostStatus.PUBLISHED, PostStatus.PUBLISHING):
@@ -553,7 +553,7 @@ class PostService:
 
     def delete(self, post_id: int) -> None:
         """Soft delete (Ctrl+Z restores it); refused while the post is being published."""
-        with self.db.session() as s:
+        with self.db.write_session() as s:
             post = self._load(s, post_id)
             if any(TargetStatus(t.status) == TargetStatus.IN_FLIGHT for t in post.targets):
                 raise PostError("This post is being published right now; it can't be deleted.")
@@ -564,7 +564,7 @@ class PostService:
         self._changed(workspace_id)
 
     def restore(self, post_id: int) -> None:
-        with self.db.session() as s:
+        with self.db.write_session() as s:
             post = self._load(s, post_id, deleted_ok=True)
             post.deleted_at = None
             post.updated_at = self.clock.now()
@@ -575,7 +575,7 @@ class PostService:
     def duplicate(self, post_id: int) -> PostDetail:
         """A draft copy: same text, per-account edits, media and time."""
         now = self.clock.now()
-        with self.db.session() as s:
+        with self.db.write_session() as s:
             src = self._load(s, post_id)
             copy = Post(
                 workspace_id=src.workspace_id,
@@ -610,7 +610,7 @@ class PostService:
     def publish_now(self, post_id: int) -> PostDetail:
         """Queue every target that has not gone out for right now (rules checked first)."""
         now = self.clock.now()
-        with self.db.session() as s:
+        with self.db.write_session() as s:
             post = self._load(s, post_id)
             if any(TargetStatus(t.status) == TargetStatus.IN_FLIGHT for t in post.targets):
                 raise PostError("This post is being published right now.")
@@ -634,7 +634,7 @@ class PostService:
         """Queue only the FAILED targets again, attempts reset and errors cleared; returns how
         many. Targets that succeeded are never sent twice."""
         now = self.clock.now()
-        with self.db.session() as s:
+        with self.db.write_session() as s:
             post = self._load(s, post_id)
             failed = [t for t in post.targets if TargetStatus(t.status) == TargetStatus.FAILED]
             for t in failed:
@@ -657,7 +657,7 @@ class PostService:
 
     def _resolve_confirmation(self, target_id: int, *, published: bool) -> None:
         now = self.clock.now()
-        with self.db.session() as s:
+        with self.db.write_session() as s:
             target = s.get(Target, target_id)
             if target is None:
                 raise PostError(f"No target with id {target_id}.")
@@ -709,7 +709,7 @@ class PostService:
         now = self.clock.now()
         count = 0
         workspaces: set[int] = set()
-        with self.db.session() as s:
+        with self.db.write_session() as s:
             for post_id in post_ids:
                 post = self._load(s, post_id)
                 due = when or now

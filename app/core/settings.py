@@ -47,7 +47,7 @@ class SettingsService:
 
     def set(self, key: str, value: Any) -> None:
         value = _check(key, value)
-        with self.db.session() as s:
+        with self.db.write_session() as s:
             row = s.get(Setting, key)
             if row is None:
                 s.add(Setting(key=key, value=value))
@@ -56,7 +56,7 @@ class SettingsService:
             s.commit()
 
     def delete(self, key: str) -> None:
-        with self.db.session() as s:
+        with self.db.write_session() as s:
             row = s.get(Setting, key)
             if row is not None:
                 s.delete(row)

@@ -56,7 +56,7 @@ class WorkspaceService:
             return _info(ws)
 
     def by_name(self, name: str) -> WorkspaceInfo:
-        with self.db.session() as s:
+        with self.db.write_session() as s:
             ws = s.scalar(
                 select(Workspace).where(func.lower(Workspace.name) == name.strip().lower())
             )
@@ -66,7 +66,7 @@ class WorkspaceService:
 
     def create(self, name: str, timezone: str) -> WorkspaceInfo:
         name, timezone = _clean(name, timezone)
-        with self.db.session() as s:
+        with self.db.write_session() as s:
             if s.scalar(select(Workspace.id).where(func.lower(Workspace.name) == name.lower())):
                 raise WorkspaceError(f"A workspace named {name!r} already exists.")
             ws = Workspace(name=name, timezone=timezone, created_at=self.clock.now())

@@ -5,15 +5,19 @@ built-in emulator (never a real platform).
   clocks moved together (also `main.py demo-seed`).
 - `prepare_demo(data_dir, ...)`: what `main.py --demo` needs: its own database and vault key,
   an in-process emulator, seeded on first use and reused afterwards.
+- `DemoAdapters(clock, emulator_url)`: the engine's AdapterSource in demo mode; every account
+  goes to the emulator, whatever its settings say.
 
 No Qt here: the GUI runs `prepare_demo` on a worker thread and shows its progress.
 """
 
+from app.demo.adapters import DemoAdapters
 from app.demo.emulator import DemoError
 from app.demo.environment import DemoEnvironment, prepare_demo
 from app.demo.seed import SeedCancelled, SeedReport, seed_history
 
 __all__ = [
+    "DemoAdapters",
     "DemoEnvironment",
     "DemoError",
     "SeedCancelled",

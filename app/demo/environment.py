@@ -102,6 +102,8 @@ def prepare_demo(
             if marker is not None:
                 env.workspace_id = int(marker["workspace_id"])
                 _reuse(db, vault, env)
+                if progress is not None:
+                    progress("Opening the demo", 1.0)
             else:
                 env.report = seed_history(
                     db,

@@ -66,8 +66,10 @@ ACCOUNT_CACHE_S = 5.0
 PHOTO_SHARE = {Platform.INSTAGRAM: 1.0, Platform.FACEBOOK: 0.3}
 UPCOMING_TIMES = ((8, 30), (12, 0), (17, 30), (19, 15))
 
-#: progress(done, total, what is happening)
-Progress = Callable[[int, int, str], None]
+#: progress(what is happening, fraction done from 0.0 to 1.0); called on the seeding thread
+Progress = Callable[[str, float], None]
+#: the share of the work the history takes (the rest: the coming week, the best times)
+HISTORY_SHARE = 0.95
 
 
 class SeedCancelled(DemoError):
@@ -137,20 +139,21 @@ def seed_history(
             run = _Run(db, url, workspace, timezone, clock, set_emulator_clock, rng_seed, vault)
             run.images = make_images(Path(tmp), run.rng)
             report = run.history(first_day, real_now, days, progress, cancel)
-            _say(progress, days, days, "Scheduling the coming week")
+            _say(progress, "Scheduling the coming week", HISTORY_SHARE)
             report.upcoming, report.drafts = run.upcoming(real_now)
     except BaseException:
         with contextlib.suppress(Exception):
             set_emulator_clock(datetime.now(UTC))
         raise
     set_emulator_clock(datetime.now(UTC))  # the emulator lives in the present again
-    _say(progress, days, days, "Finding the best times to post")
+    _say(progress, "Finding the best times to post", 0.98)
     from app.core import besttime
 
     profiles = besttime.recompute(db, report.workspace_id, clock=SystemClock())
     report.recommendations = sum(1 for p in profiles.values() if p.posts > 0)
     report.snapshots = _count_snapshots(db, report.workspace_id)
     report.seconds = time.monotonic() - began
+    _say(progress, "The demo is ready", 1.0)
     log.info("demo history seeded: %s", "; ".join(report.summary()))
     return report
 
@@ -214,7 +217,7 @@ class _Run:
 
         ws = self.workspace
         report = SeedReport(ws.id, ws.name, ws.timezone, days)
-        _say(progress, 0, days, "Connecting the demo accounts")
+        _say(progress, "Connecting the demo accounts", 0.0)
         connected = connect_emulator_accounts(self.accounts, ws.id, self.url, clock=self.clock)
         report.accounts = connected
         self.by_platform = {a.platform: a for a in connected}
@@ -247,7 +250,8 @@ class _Run:
                     refresh_expiring_tokens(ctx)  # the daily job: 60-day tokens stay alive
                     access.forget()
                     report.posts += self.write_day(slots.pop(index), timeline)
-                    _say(progress, min(index + 1, days), days, f"Publishing {day:%a %d %b}")
+                    done = HISTORY_SHARE * min(index + 1, days) / days
+                    _say(progress, f"Publishing the history: {day:%a %d %b}", done)
                 if _POST in kinds:
                     self._publish(engine, settings.batch_limit, timeline)
                 if _METRIC in kinds:
@@ -264,12 +268,14 @@ class _Run:
         from app.core.engine import Outcome
         from app.core.engine.claim import next_wakeup
 
+        incomplete = False
         while True:
             result = engine.run_once()
+            incomplete |= result.count(Outcome.PUBLISHED) < result.claimed + result.reconciled
             if result.claimed < batch:
                 break
-        if result.count(Outcome.PUBLISHED) < result.claimed + result.reconciled:
-            log.info("demo history: %s", dict(result.outcomes))
+        if incomplete:  # a retry or a rate limit: stop again when it falls due
+            log.info("demo history at %s: %s", self.clock.now(), dict(result.outcomes))
             timeline.retry(next_wakeup(self.db, self.clock.now()), _POST, self.clock.now())
 
     def _measure(self, collector: Any, timeline: _Timeline) -> None:
@@ -349,8 +355,8 @@ class _Run:
                 for n, (hour, minute) in enumerate(sorted(picks)):
                     local = datetime.combine(day, wall_time(hour, minute), tzinfo=self.zone)
                     when = local.astimezone(UTC)
-                    if when < earliest or offset == UPCOMING_DAYS and n:
-                        continue
+                    if when < earliest or (offset == UPCOMING_DAYS and n > 0):
+                        continue  # past already; the last day gets one post
                     if (offset + n) % 2 == 0:
                         service.create_in(
                             s,
@@ -490,9 +496,9 @@ class _Timeline:
 # ------------------------------------------------------------------ helpers
 
 
-def _say(progress: Progress | None, done: int, total: int, text: str) -> None:
+def _say(progress: Progress | None, text: str, fraction: float) -> None:
     if progress is not None:
-        progress(done, total, text)
+        progress(text, fraction)
 
 
 def _midnight(day: date, zone: ZoneInfo) -> datetime:

@@ -103,7 +103,7 @@ def seed_posts(
 ) -> None:
     """`count` posts due at `due`, each to every account, each with the picture (Instagram
     needs one). Bulk inserts: the composer's checks are tested elsewhere."""
-    with db.session() as s:
+    with db.write_session() as s:
         ws = s.scalar(select(Workspace.id))
         q = select(Account.id).order_by(Account.id)
         if platforms is not None:

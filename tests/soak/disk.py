@@ -1,0 +1,287 @@
+"""Disk full: Herald's data folder (database, logs, media) on a 4 MB tmpfs.
+
+Posts are scheduled through `main.py import` (each file one all-or-nothing transaction) until
+the disk is full; then the publishing worker runs on the full disk against the emulator; then
+ballast is deleted and the worker runs again. Herald must say "disk full" in one clear line (no
+traceback) and keep every post committed before: after reopening, each is there with its exact
+text, the file passes `PRAGMA integrity_check`, and once space is back they get published.
+
+Without permission to mount (not root, or a container that forbids it) the database is capped
+with SQLite's `PRAGMA max_page_count` on every connection instead, in this process; the output
+says which was used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import subprocess
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import event, select
+
+from app.core.db import open_database
+from app.core.models import Post, Target
+from tests.soak.common import (
+    EmulatorProcess,
+    SuiteResult,
+    herald,
+    log,
+    work_dir,
+)
+
+SIZE = "4m"
+BALLAST = 512 * 1024
+POSTS_PER_FILE = 40
+FULL_WORDS = ("disk is full", "disk full", "no space", "not enough space")
+
+
+@contextlib.contextmanager
+def tiny_filesystem(path: Path) -> Iterator[bool]:
+    """Mount a small tmpfs at `path`; yields False (and mounts nothing) when not permitted."""
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={SIZE}", "tmpfs", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        done = None
+    mounted = done is not None and done.returncode == 0
+    try:
+        yield mounted
+    finally:
+        if mounted and os.environ.get("HERALD_SOAK_KEEP") == "1":
+            log(f"keeping the tmpfs mounted at {path} (umount it yourself)")
+        elif mounted:
+            subprocess.run(
+                ["umount", "-l", str(path)], capture_output=True, timeout=30, check=False
+            )
+
+
+def run() -> SuiteResult:
+    result = SuiteResult("disk: database on a full filesystem")
+    started = time.monotonic()
+    with work_dir("herald-soak-disk-") as work, tiny_filesystem(work / "tiny") as mounted:
+        if mounted:
+            result.figures["method"] = f"tmpfs of {SIZE} (mount)"
+            _run_tmpfs(work, work / "tiny", result)
+        else:
+            result.figures["method"] = "PRAGMA max_page_count (mount not permitted)"
+            _run_page_cap(work, result)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _csv(path: Path, accounts: str, start: int, when: datetime) -> list[str]:
+    """POSTS_PER_FILE posts of ~2 KB each (LinkedIn and Facebook take long texts)."""
+    texts = [
+        f"Disk soak post {start + i:05d} " + ("lorem ipsum dolor " * 110)
+        for i in range(POSTS_PER_FILE)
+    ]
+    lines = ["scheduled_at,timezone,accounts,text,media"]
+    stamp = when.strftime("%Y-%m-%d %H:%M")
+    lines += [f'{stamp},UTC,"{accounts}",{t.strip()},' for t in texts]
+    path.write_text("\n".join(lines) + "\n")
+    return [t.strip() for t in texts]
+
+
+def _worker(db_url: str, data: Path, timeout: float, *extra: str) -> tuple[int | None, str]:
+    """(exit status or None when it had to be killed, everything it printed)."""
+    try:
+        proc = herald(["worker", "--db", db_url, "--until-idle", *extra], data, timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        out = exc.stdout or b""
+        err = exc.stderr or b""
+        text = (out.decode(errors="replace") if isinstance(out, bytes) else out) + (
+            err.decode(errors="replace") if isinstance(err, bytes) else err
+        )
+        return None, text
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def _says_full(text: str) -> bool:
+    low = text.lower()
+    return any(w in low for w in FULL_WORDS)
+
+
+def _one_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:200] if lines else ""
+
+
+def _verify(db_url: str, committed: list[str], result: SuiteResult, label: str) -> None:
+    db = open_database(db_url, migrate=False)
+    try:
+        with db.session() as s:
+            texts = list(s.scalars(select(Post.base_text).where(Post.base_text.like("Disk soak%"))))
+            targets = len(list(s.scalars(select(Target.id))))
+            integrity = s.connection().exec_driver_sql("PRAGMA integrity_check").scalar()
+    finally:
+        db.dispose()
+    missing = sorted(set(committed) - set(texts))
+    extra = sorted(set(texts) - set(committed))
+    result.figures[f"posts after reopening ({label})"] = f"{len(texts)} of {len(committed)}"
+    result.check(integrity == "ok", f"{label}: PRAGMA integrity_check says {integrity!r}")
+    result.check(not missing, f"{label}: {len(missing)} committed posts are gone or changed")
+    result.check(not extra, f"{label}: {len(extra)} posts from a failed import are in the file")
+    result.check(targets >= len(texts), f"{label}: {targets} targets for {len(texts)} posts")
+
+
+# ---------------------------------------------------------------- tmpfs: the real thing
+
+
+def _run_tmpfs(work: Path, tiny: Path, result: SuiteResult) -> None:
+    data = tiny / "data"
+    data.mkdir()
+    db_url = f"sqlite:///{data / 'herald.db'}"
+    committed: list[str] = []
+    with EmulatorProcess(work / "emulator", seed=5) as emulator:
+        emulator.configure(container_polls=0)
+        proc = herald(
+            ["accounts", "add-emulator", "--emulator", emulator.base_url, "--db", db_url,
+             "--workspace", "Disk"],
+            data,
+        )  # fmt: skip
+        result.check(proc.returncode == 0, f"accounts add-emulator: {_one_line(proc.stderr)}")
+        handles = [
+            f"{line.split(chr(9))[0].lower()}:{line.split(chr(9))[1]}"
+            for line in proc.stdout.splitlines()
+            if line.count("\t") >= 2 and line.startswith(("LINKEDIN", "FACEBOOK"))
+        ]
+        ballast = tiny / "ballast.bin"
+        ballast.write_bytes(b"\0" * BALLAST)
+        # Due in the future, so that the import's "already passed" check stays quiet however
+        # long filling takes; the worker runs below are given the due time as it comes.
+        when = (datetime.now(UTC) + timedelta(minutes=3)).replace(second=0, microsecond=0)
+        full_message = ""
+        imports = 0
+        for batch in range(400):
+            path = work / f"batch-{batch:03d}.csv"
+            texts = _csv(path, ";".join(handles), batch * POSTS_PER_FILE, when)
+            proc = herald(["import", str(path), "--db", db_url, "--workspace", "Disk"], data)
+            imports += 1
+            if proc.returncode == 0:
+                committed.extend(texts)
+                continue
+            full_message = proc.stderr
+            break
+        else:
+            result.fail("the 4 MB filesystem never filled up")
+        log(f"disk: full after {imports} imports, {len(committed)} posts committed")
+        result.figures["posts committed before full"] = len(committed)
+        result.figures["import on the full disk said"] = _one_line(full_message)
+        result.check(
+            _says_full(full_message),
+            f"import on a full disk did not say so: {_one_line(full_message)!r}",
+        )
+        result.check(
+            "Traceback" not in full_message,
+            f"import on a full disk printed a traceback ending {_one_line(full_message)!r}",
+        )
+        _verify(db_url, committed, result, "after the failed import")
+
+        # The worker on the full disk: publishing needs writes (claims, results, logs).
+        wait = (when - datetime.now(UTC)).total_seconds()
+        if wait > 0:
+            time.sleep(wait + 1)
+        log("disk: the worker on the full disk")
+        worker_code, worker_out = _worker(db_url, data, 90)
+        result.figures["worker on the full disk"] = (
+            f"exit {worker_code}: {_one_line(worker_out)}" if worker_code is not None else
+            "still running after 90 s (killed)"
+        )  # fmt: skip
+        result.check(
+            "Traceback" not in worker_out,
+            f"worker on a full disk printed a traceback ending {_one_line(worker_out)!r}",
+        )
+        _verify(db_url, committed, result, "after the worker on the full disk")
+
+        # Space again: everything committed goes out, nothing was lost on the way.
+        ballast.unlink()
+        log("disk: space freed, the worker again")
+        code, out = _worker(db_url, data, 300, "--quiet")
+        result.figures["worker once space was back"] = (
+            f"exit {code}" if code is not None else f"still running after 300 s: {_one_line(out)}"
+        )
+        result.check(code == 0, f"worker after freeing space: exit {code}: {_one_line(out)!r}")
+        published = emulator.published()
+    sent = {p["text"] for p in published}
+    missing = [t for t in committed if t not in sent]
+    result.figures["published once space was back"] = (
+        f"{len(committed) - len(missing)} of {len(committed)}"
+    )
+    result.check(
+        not missing, f"{len(missing)} committed posts never went out after space came back"
+    )
+
+
+# ---------------------------------------------------------------- fallback: page cap
+
+
+def _run_page_cap(work: Path, result: SuiteResult) -> None:
+    """In-process: every connection of Herald's engine gets a page cap (it is not persistent)."""
+    from app.commands.import_csv import ImportFailed, import_file
+    from app.constants import Platform
+    from app.core.models import Account, AccountStatus
+    from app.core.workspaces import WorkspaceService
+
+    db_url = f"sqlite:///{work / 'herald.db'}"
+    db = open_database(db_url)
+    ws = WorkspaceService(db).create("Disk", "UTC")
+    with db.session() as s:
+        for p in (Platform.LINKEDIN, Platform.FACEBOOK):
+            s.add(
+                Account(
+                    workspace_id=ws.id,
+                    platform=p,
+                    handle=f"disk_{p.value.lower()}",
+                    external_id=p.value,
+                    status=AccountStatus.ACTIVE,
+                    settings={},
+                    created_at=datetime.now(UTC),
+                )
+            )
+        s.commit()
+    pages = int(db.engine.connect().exec_driver_sql("PRAGMA page_count").scalar() or 0) + 250
+
+    @event.listens_for(db.engine, "connect")
+    def _cap(conn: sqlite3.Connection, _record: object) -> None:
+        conn.execute(f"PRAGMA max_page_count={pages}")
+
+    db.engine.dispose()  # every connection from now on is capped
+    committed: list[str] = []
+    when = datetime.now(UTC) + timedelta(days=1)
+    message = ""
+    for batch in range(400):
+        path = work / f"batch-{batch:03d}.csv"
+        texts = _csv(
+            path, "linkedin:disk_linkedin;facebook:disk_facebook", batch * POSTS_PER_FILE, when
+        )
+        try:
+            import_file(db, path, "Disk")
+        except ImportFailed as exc:
+            message = "\n".join(exc.errors)
+            break
+        except Exception as exc:  # what the command would show as a traceback
+            message = f"Traceback (most recent call last): {type(exc).__name__}: {exc}"
+            break
+        committed.extend(texts)
+    db.dispose()
+    result.figures["posts committed before full"] = len(committed)
+    result.figures["import on the full database said"] = _one_line(message)
+    result.check(
+        _says_full(message), f"import did not say the disk is full: {_one_line(message)!r}"
+    )
+    result.check("Traceback" not in message, f"import crashed: {_one_line(message)!r}")
+    _verify(db_url, committed, result, "after the failed import")
