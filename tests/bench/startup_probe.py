@@ -44,9 +44,10 @@ def peak_mib() -> float:
     """Peak resident memory of this process. Linux keeps ru_maxrss across exec (a child of a
     big parent would report the parent's peak), so read VmHWM, which starts anew with exec."""
     try:
-        for line in open("/proc/self/status", encoding="ascii"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
