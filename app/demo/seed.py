@@ -179,7 +179,6 @@ class _Run:
         self.url = url
         self.clock = clock
         self.set_emulator_clock = set_emulator_clock
-        self.zone = ZoneInfo(timezone)
         self.rng = random.Random(rng_seed)
         self.texts = TextMaker(self.rng)
         self.images: list[Path] = []
@@ -194,6 +193,8 @@ class _Run:
                 self.workspace = workspaces.create(workspace, timezone)
             except WorkspaceError as exc:
                 raise DemoError(str(exc)) from None
+        # Post at local hours of the workspace (an existing one keeps its own zone).
+        self.zone = ZoneInfo(self.workspace.timezone)
         self.by_platform: dict[Platform, AccountInfo] = {}
 
     def move(self, instant: datetime) -> None:
@@ -482,10 +483,13 @@ class _Timeline:
         return min((e[0] for e in self._events), default=None)
 
     def pop_due(self, stop: datetime) -> dict[str, list[int]]:
+        """The events due by `stop`, by kind. Checkpoints wait while they can: they are
+        measured together when the first of them cannot wait any longer."""
+        measure = any(e[2] == _METRIC and e[0] <= stop for e in self._events)
         kinds: dict[str, list[int]] = {}
         keep = []
         for event in self._events:
-            if event[1] <= stop:
+            if event[1] <= stop and (measure or event[2] != _METRIC):
                 kinds.setdefault(event[2], []).append(event[3])
             else:
                 keep.append(event)

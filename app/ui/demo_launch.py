@@ -64,9 +64,11 @@ def start_demo():
     worker.start()
     loop.exec()
     worker.join()
+    cancelled = cancel.is_set()
+    dialog.canceled.disconnect(cancel.set)  # closing the dialog emits canceled
     dialog.close()
     env = result.get("env")
-    if env is None and not cancel.is_set():
+    if env is None and not cancelled:
         QMessageBox.critical(
             None,
             "Herald",
@@ -74,7 +76,7 @@ def start_demo():
                 error=result.get("error", "")
             ),
         )
-    if env is not None and cancel.is_set():
-        env.emulator.stop()
+    if env is not None and cancelled:
+        env.close()
         return None
     return env

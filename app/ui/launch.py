@@ -105,6 +105,9 @@ def _open_context(db_url: str | None, *, demo: bool, self_check: bool):
         demo=demo_env is not None,
         emulator_url=demo_env.emulator.base_url if demo_env else None,
     )
+    if demo_env is not None:
+        # The demo's vault key lives beside the demo database: no keychain or passphrase.
+        context.vault = demo_env.vault(db)  # type: ignore[misc]
     context.demo_env = demo_env  # type: ignore[attr-defined]  # stopped in _close
     return context
 
@@ -113,7 +116,7 @@ def _close(context) -> None:
     context.close()
     demo_env = getattr(context, "demo_env", None)
     if demo_env is not None:
-        demo_env.emulator.stop()
+        demo_env.close()
 
 
 def _run_window(app, args: argparse.Namespace, context, first) -> int:

@@ -281,7 +281,8 @@ def _run(plan: ChaosPlan, db_url: str, work: Path, result: SuiteResult) -> None:
         codes = [w.terminate(60) for w in workers]
         emulator.clear_faults()
         published = emulator.published()
-        _judge(db, total, published, result)
+        out_of_time = bool(stats.pop("out of time"))
+        _judge(db, total, published, result, out_of_time)
         result.figures.update(stats)
         result.figures["clean exits after SIGTERM"] = f"{codes.count(0)}/{len(codes)}"
         result.check(
@@ -311,6 +312,7 @@ def _drive(
     next_kill = started + rng.uniform(*plan.kill_every)
     next_check = started
     kills = unexpected = accelerated = nudges = idle_checks = 0
+    out_of_time = False
     last_report = started
     counts: Counter[str] = Counter()
     while True:
@@ -349,12 +351,14 @@ def _drive(
                 log(f"{plan.name}: {now - started:5.0f} s {dict(counts)} kills={kills}")
         if now - started > plan.deadline_s:
             log(f"{plan.name}: deadline of {plan.deadline_s:.0f} s reached with {dict(counts)}")
+            out_of_time = True
             break
         time.sleep(0.1)
     took = time.monotonic() - started
     return {
+        "out of time": out_of_time,
         "publishing time": f"{took:.0f} s",
-        "targets/s": f"{total / took:.1f}",
+        "final targets/s": f"{_terminal(counts) / took:.1f}",
         "SIGKILLs": kills,
         "unexpected worker exits": unexpected,
         "retries sped up": accelerated,
@@ -362,7 +366,13 @@ def _drive(
     }
 
 
-def _judge(db: Database, total: int, published: list[dict[str, Any]], result: SuiteResult) -> None:
+def _judge(
+    db: Database,
+    total: int,
+    published: list[dict[str, Any]],
+    result: SuiteResult,
+    out_of_time: bool = False,
+) -> None:
     with db.session() as s:
         rows = s.execute(
             select(
@@ -489,7 +499,15 @@ def _judge(db: Database, total: int, published: list[dict[str, Any]], result: Su
         detail = "; ".join(
             f"{n} {st} {pf} {due}".strip() for (st, pf, due), n in left.most_common(6)
         )
-        result.fail(f"{len(stuck)} targets not final: {detail} (e.g. {[r.id for r in stuck[:5]]})")
+        if out_of_time:
+            result.fail(
+                f"ran out of time with {len(stuck)} targets not final: {detail}; raise "
+                "HERALD_SOAK_CHAOS_DEADLINE or lower HERALD_SOAK_POSTS if they were still moving"
+            )
+        else:
+            result.fail(
+                f"{len(stuck)} targets not final: {detail} (e.g. {[r.id for r in stuck[:5]]})"
+            )
     result.check(not over_attempts, f"{len(over_attempts)} targets over {MAX_ATTEMPTS} attempts")
     result.check(
         not bad_post_status,

@@ -366,7 +366,7 @@ def _check_error(exc: PublishError) -> None:
     assert reset is None or (isinstance(reset, datetime) and reset.tzinfo is not None)
 
 
-@settings(max_examples=examples(1500))
+@settings(max_examples=examples(1000))
 @given(
     platform=st.sampled_from(list(Platform)),
     operation=st.sampled_from(OPERATIONS),

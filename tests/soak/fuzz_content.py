@@ -92,7 +92,7 @@ def _check(result: list[ConstraintWarning], text: str) -> None:
             assert pos is None or 0 <= pos <= len(text), (pos, len(text))
 
 
-@settings(max_examples=examples(1000))
+@settings(max_examples=examples(600))
 @given(text=st.one_of(texts, huge_texts))
 @example(text="\ud800" * 300)
 @example(text=ZWJ.join(["👨"] * 500))
@@ -102,13 +102,13 @@ def test_weighted_length_never_raises(text: str) -> None:
     assert isinstance(n, int) and n >= 0
 
 
-@settings(max_examples=examples(1000))
+@settings(max_examples=examples(600))
 @given(platform=st.sampled_from(list(Platform)), text=st.one_of(texts, huge_texts))
 def test_validate_text_never_raises(platform: Platform, text: str) -> None:
     _check(validate(platform, text), text)
 
 
-@settings(max_examples=examples(600))
+@settings(max_examples=examples(400))
 @given(
     platform=st.sampled_from(list(Platform) + [p.value for p in Platform]),
     text=texts,

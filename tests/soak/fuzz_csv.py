@@ -191,7 +191,7 @@ def _import(db: Database, folder: Path, data: bytes) -> None:
     assert imported >= 1 and after[0] == before[0] + imported, (imported, before, after)
 
 
-@settings(max_examples=examples(800))
+@settings(max_examples=examples(500))
 @given(data=csv_bytes)
 @example(data=HUGE_FIELD)
 @example(data=HUGE_TEXT)
@@ -230,7 +230,7 @@ def test_same_media_twice_is_a_row_error_or_imported(world, capsys) -> None:
     assert code in (0, 1) and "Traceback" not in err
 
 
-@settings(max_examples=examples(150))
+@settings(max_examples=examples(100))
 @given(data=csv_bytes)
 def test_import_command_prints_lines_not_tracebacks(world, data: bytes, capsys) -> None:
     db, folder = world

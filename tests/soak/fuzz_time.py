@@ -56,7 +56,7 @@ def _is_clear(exc: BaseException) -> bool:
     return isinstance(exc, ValueError) and bool(str(exc).strip())
 
 
-@settings(max_examples=examples(3000))
+@settings(max_examples=examples(2000))
 @given(wall=walls, zone=zone_names, fold=folds)
 @example(wall=datetime(2024, 3, 31, 2, 30), zone="Europe/Berlin", fold=None)
 @example(wall=datetime(2024, 10, 27, 2, 30), zone="Europe/Berlin", fold=None)
@@ -93,7 +93,7 @@ def test_calendar_ends(wall: datetime, zone: str) -> None:
         assert _is_clear(exc), f"next_valid_wall: {type(exc).__name__}: {exc}"
 
 
-@settings(max_examples=examples(1500))
+@settings(max_examples=examples(1000))
 @given(wall=walls, zone=zone_names)
 def test_next_valid_wall_answers_or_raises_a_domain_error(wall: datetime, zone: str) -> None:
     try:
@@ -104,7 +104,7 @@ def test_next_valid_wall_answers_or_raises_a_domain_error(wall: datetime, zone: 
     assert found >= wall.replace(second=0, microsecond=0)
 
 
-@settings(max_examples=examples(1500))
+@settings(max_examples=examples(1000))
 @given(instant=st.datetimes(timezones=st.just(UTC)), zone=zone_names)
 def test_from_utc_and_hour_of_week(instant: datetime, zone: str) -> None:
     try:
@@ -117,7 +117,7 @@ def test_from_utc_and_hour_of_week(instant: datetime, zone: str) -> None:
     assert 0 <= how < 168
 
 
-@settings(max_examples=examples(300))
+@settings(max_examples=examples(200))
 @given(wall=walls, zone=st.sampled_from(ZONES), tz_offset=st.integers(-1439, 1439))
 def test_aware_input_is_refused_clearly(wall: datetime, zone: str, tz_offset: int) -> None:
     from datetime import timezone

@@ -1,0 +1,224 @@
+"""`make soak`: Herald's reliability suites, in order, each bounded in time; one summary table;
+exit status 1 when any invariant failed (a suite that cannot run here is SKIPPED, with why).
+
+    python -m tests.soak.run [chaos-sqlite] [chaos-pg] [fuzz] [secrets] [disk]
+
+Environment:
+    HERALD_SOAK_POSTS           posts per chaos run, each to all 4 platforms (default 10000)
+    HERALD_SOAK_CHAOS_DEADLINE  seconds a chaos run may publish before what is left counts as
+                                unfinished (default: 120 + targets / 8, at most 3600)
+    HERALD_SOAK_EXAMPLES        scale of the fuzz example counts (default 1; 0.1 is quick)
+    HERALD_SOAK_POSTS_PER_ACCOUNT  one posts-per-account figure for every platform (chaos)
+    HERALD_SOAK_DISK_METHOD     "pagecap" to use PRAGMA max_page_count instead of a tmpfs
+    HERALD_SOAK_KEEP=1          keep scratch folders, PostgreSQL schemas and the tmpfs
+    HERALD_SOAK_JSON=PATH       also write the results as JSON
+    HERALD_TEST_PG_URL          the PostgreSQL server (default herald:herald@127.0.0.1/herald_test)
+
+See docs/soak.md for what each suite does and what it found.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.soak.common import PY, ROOT, SuiteResult, log, soak_posts
+
+HERE = Path(__file__).parent
+FUZZ_MODULES = ("fuzz_content.py", "fuzz_time.py", "fuzz_csv.py", "fuzz_adapters.py")
+
+
+def chaos_deadline(posts: int) -> float:
+    raw = os.environ.get("HERALD_SOAK_CHAOS_DEADLINE", "").strip()
+    if raw:
+        return float(raw)
+    return min(3600.0, 120.0 + posts * 4 / 8)
+
+
+def chaos(backend: str, workers: int) -> Callable[[], SuiteResult]:
+    def suite() -> SuiteResult:
+        from tests.soak.chaos import ChaosPlan, run
+
+        posts = soak_posts()
+        return run(ChaosPlan(backend, workers, posts, deadline_s=chaos_deadline(posts)))
+
+    return suite
+
+
+def fuzz() -> SuiteResult:
+    """The fuzz modules under pytest (they are not part of `make test`)."""
+    result = SuiteResult("fuzz: rules, time, CSV, adapters")
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="herald-soak-fuzz-") as tmp:
+        report = Path(tmp) / "junit.xml"
+        cmd = [
+            PY, "-m", "pytest", "-p", "no:cacheprovider", "-o", "python_files=fuzz_*.py",
+            "-o", "timeout=1800", "-q", "-rf", f"--junitxml={report}",
+            *(str(HERE / m) for m in FUZZ_MODULES),
+        ]  # fmt: skip
+        log("fuzz: " + " ".join(cmd[1:9]) + " tests/soak/fuzz_*.py")
+        proc = subprocess.run(cmd, cwd=ROOT, stdout=sys.stderr, stderr=sys.stderr, check=False)
+        cases = ET.parse(report).getroot().iter("testcase") if report.exists() else iter(())
+        passed = failed = skipped = 0
+        for case in cases:
+            bad = case.find("failure") if case.find("failure") is not None else case.find("error")
+            if bad is not None:
+                failed += 1
+                first = (bad.get("message") or "").strip().splitlines()
+                name = (
+                    f"{Path(case.get('classname', '').replace('.', '/')).name}::{case.get('name')}"
+                )
+                result.fail(f"{name}: {first[0][:230] if first else 'failed'}")
+            elif case.find("skipped") is not None:
+                skipped += 1
+            else:
+                passed += 1
+        result.figures["tests passed"] = passed
+        result.figures["tests failed"] = failed
+        if skipped:
+            result.figures["tests skipped"] = skipped
+        result.figures["example scale"] = os.environ.get("HERALD_SOAK_EXAMPLES", "1")
+        if proc.returncode not in (0, 1) or not (passed or failed):
+            result.fail(f"pytest exited {proc.returncode} (see its output above)")
+        if failed:
+            result.notes.append("reproduce one: the pytest output above has its inputs")
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def secrets() -> SuiteResult:
+    from tests.soak.leaks import run
+
+    return run()
+
+
+def disk() -> SuiteResult:
+    from tests.soak.disk import run
+
+    return run()
+
+
+SUITES: dict[str, Callable[[], SuiteResult]] = {
+    "chaos-sqlite": chaos("sqlite", 4),
+    "chaos-pg": chaos("postgres", 8),
+    "fuzz": fuzz,
+    "secrets": secrets,
+    "disk": disk,
+}
+TITLES = {
+    "chaos-sqlite": "chaos: 4 workers, SQLite file",
+    "chaos-pg": "chaos: 8 workers, PostgreSQL",
+    "fuzz": "fuzz: rules, time, CSV, adapters",
+    "secrets": "secrets: tokens in files and output",
+    "disk": "disk: database on a full filesystem",
+}
+HEADLINE = {
+    "chaos": (
+        "targets",
+        "published (once)",
+        "failed with reason",
+        "needs confirmation",
+        "duplicates at emulator",
+        "stuck (not final)",
+    ),
+    "fuzz": ("tests passed", "tests failed"),
+    "secrets": ("tokens issued by the emulator", "hits"),
+    "disk": ("method", "posts committed before full"),
+}
+
+
+def headline(name: str, result: SuiteResult) -> str:
+    keys = HEADLINE.get(name.split("-")[0], ())
+    parts = [f"{k} {result.figures[k]}" for k in keys if k in result.figures]
+    if result.status == "SKIP" and result.notes:
+        parts = [result.notes[0]]
+    return "; ".join(str(p) for p in parts)
+
+
+def print_summary(results: list[tuple[str, SuiteResult]], wall: float) -> None:
+    print()
+    print("Herald soak")
+    header = f"{'suite':38} {'result':7} {'time':>8}  figures"
+    print(header)
+    print("-" * 120)
+    for name, r in results:
+        print(f"{r.name[:38]:38} {r.status:7} {r.seconds:7.0f}s  {headline(name, r)}")
+    print("-" * 120)
+    for name, r in results:
+        print(f"\n[{r.status}] {r.name}")
+        for key, value in r.figures.items():
+            print(f"    {key}: {value}")
+        for problem in r.problems:
+            print(f"  ✗ {problem}")
+        for note in r.notes:
+            print(f"  · {note}")
+        del name
+    cpu = os.cpu_count()
+    print(
+        f"\nposts per chaos run: {soak_posts()}; total {wall / 60:.1f} min on {cpu} cores, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+    failed = [r.name for _, r in results if r.status == "FAIL"]
+    print("RESULT: " + ("FAIL (" + ", ".join(failed) + ")" if failed else "PASS"))
+
+
+def main(argv: list[str]) -> int:
+    wanted = argv[1:] or list(SUITES)
+    unknown = [w for w in wanted if w not in SUITES]
+    if unknown:
+        print(f"unknown suite(s) {unknown}; choose from {list(SUITES)}", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    results: list[tuple[str, SuiteResult]] = []
+    for name in wanted:
+        log(f"suite {name}")
+        t0 = time.monotonic()
+        try:
+            result = SUITES[name]()
+        except Exception as exc:  # a suite that breaks is a failed suite, the others still run
+            traceback.print_exc()
+            result = SuiteResult(TITLES[name])
+            result.fail(f"the suite itself crashed: {type(exc).__name__}: {exc}")
+            result.seconds = time.monotonic() - t0
+        log(f"suite {name}: {result.status} in {result.seconds:.0f} s")
+        results.append((name, result))
+    wall = time.monotonic() - started
+    print_summary(results, wall)
+    target = os.environ.get("HERALD_SOAK_JSON")
+    if target:
+        Path(target).write_text(
+            json.dumps(
+                {
+                    "posts": soak_posts(),
+                    "minutes": round(wall / 60, 1),
+                    "suites": [
+                        {
+                            "suite": name,
+                            "name": r.name,
+                            "status": r.status,
+                            "seconds": round(r.seconds, 1),
+                            "figures": {k: str(v) for k, v in r.figures.items()},
+                            "problems": r.problems,
+                            "notes": r.notes,
+                        }
+                        for name, r in results
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    return 1 if any(r.status == "FAIL" for _, r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
