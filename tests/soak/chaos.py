@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.exc import OperationalError
 
 from app.constants import Platform
 from app.core.db import Database, open_database, write_transaction
@@ -171,9 +172,14 @@ def accelerate_retries(db: Database, scale: float = RETRY_SCALE) -> int:
         )
         .values(next_attempt_at=bindparam("b_new"))
     )
-    with write_transaction(db.engine) as conn:
-        conn.execute(stmt, changes)
-    return len(changes)
+    done = 0
+    for change in changes:  # one row per transaction: never a lock-order deadlock with workers
+        try:
+            with write_transaction(db.engine) as conn:
+                done += conn.execute(stmt, change).rowcount or 0
+        except OperationalError:  # busy or a deadlock victim: that row waits for the next round
+            continue
+    return done
 
 
 def stalled(db: Database, horizon: timedelta = timedelta(minutes=10)) -> bool:

@@ -87,7 +87,21 @@ def run() -> SuiteResult:
     return result
 
 
+def _self_test() -> None:
+    """The scanner finds a secret hidden in each form it claims to look for."""
+    secret = "soak-probe-token-3f9a1c77e2"
+    hidden = [
+        secret.encode(),
+        quote(secret, safe="").encode(),
+        b"Authorization: Basic " + base64.b64encode(b"id:" + secret.encode()),
+        b"x" + base64.urlsafe_b64encode(b"ab" + secret.encode() + b"tail"),
+    ]
+    for blob in hidden:
+        assert scan([("probe", b"<" + blob + b">")], {secret: "probe"}), blob
+
+
 def _run(work: Path, result: SuiteResult) -> None:
+    _self_test()
     data = work / "data"
     data.mkdir()
     db_url = f"sqlite:///{data / 'herald.db'}"
