@@ -16,8 +16,10 @@ Each secret is looked for as is, URL-encoded, and base64/base64url-encoded at ev
 from __future__ import annotations
 
 import base64
+import contextlib
 import logging
 import os
+import sys
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -227,11 +229,13 @@ def _debug_pass(
         logsetup.setup_logging(logging.DEBUG, log_file)
         for name in ("httpx", "httpcore", "urllib3", "sqlalchemy.engine"):
             logging.getLogger(name).setLevel(logging.DEBUG)
-        for _ in range(3):
-            path = _csv(work, handles, picture, datetime.now(UTC))
-            if cli_main(["import", str(path), "--db", db_url, "--workspace", "Demo Bakery"]) == 0:
-                break
-        code = cli_main(["worker", "--db", db_url, "--until-idle", "--quiet"])
+        with contextlib.redirect_stdout(sys.stderr):  # keep the summary on stdout clean
+            for _ in range(3):
+                path = _csv(work, handles, picture, datetime.now(UTC))
+                args = ["import", str(path), "--db", db_url, "--workspace", "Demo Bakery"]
+                if cli_main(args) == 0:
+                    break
+            code = cli_main(["worker", "--db", db_url, "--until-idle", "--quiet"])
         result.check(code == 0, f"in-process worker exited {code}")
     except Exception as exc:  # noqa: BLE001 - reported, the scan still runs
         result.fail(f"in-process DEBUG pass crashed: {type(exc).__name__}: {exc}")

@@ -187,7 +187,8 @@ def main(argv: list[str]) -> int:
         except Exception as exc:  # a suite that breaks is a failed suite, the others still run
             traceback.print_exc()
             result = SuiteResult(TITLES[name])
-            result.fail(f"the suite itself crashed: {type(exc).__name__}: {exc}")
+            first = (str(exc).strip().splitlines() or [""])[0][:300]
+            result.fail(f"the suite itself crashed: {type(exc).__name__}: {first}")
             result.seconds = time.monotonic() - t0
         log(f"suite {name}: {result.status} in {result.seconds:.0f} s")
         results.append((name, result))

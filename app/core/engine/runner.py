@@ -82,6 +82,11 @@ class EngineSettings:
     account_cache_s: float = 30.0
 
 
+# Error codes meaning "the platform may have made the post": set by the adapters for a lost
+# answer, and by the engine when the look-up before a retry could not tell.
+UNKNOWN_OUTCOME_CODES = frozenset({"outcome_unknown", "lookup_failed"})
+
+
 class Outcome(StrEnum):
     PUBLISHED = "published"
     RETRY = "retry"  # transient failure, attempt used, due again later
@@ -649,6 +654,19 @@ class PublishingEngine:
                 )
             return Outcome.CONFIRM
         decision = policy.decide(error, work.attempts, now, work.due)
+        if (
+            decision.gave_up
+            and not isinstance(error, PermanentError)
+            and (error.code in UNKNOWN_OUTCOME_CODES or work.error_code in UNKNOWN_OUTCOME_CODES)
+        ):
+            # Out of retries, but this or an earlier attempt may have gone out (its answer was
+            # lost, or the look-up failed): FAILED would invite a Retry that posts twice.
+            reason = f"Herald cannot tell whether this post went out: {error.message}"
+            if store.park_for_confirmation(self.db, work.target_id, self.owner, reason, now):
+                self.events.publish(
+                    ev.NEEDS_CONFIRMATION, target_id=work.target_id, post_id=work.post_id
+                )
+            return Outcome.CONFIRM
         if isinstance(error, RateLimitedError) and decision.next_attempt_at is not None:
             store.exhaust_budget(
                 self.db,

@@ -498,3 +498,23 @@ def test_hold_lease_extends_only_a_live_lease_of_its_owner(db, clock, ws, accoun
     assert not claim.hold_lease(db, "someone-else", t, now, now + timedelta(seconds=300))
     later = now + timedelta(seconds=121)
     assert not claim.hold_lease(db, "me", t, later, later + timedelta(seconds=60))
+
+
+def test_last_attempt_with_a_lost_answer_asks_instead_of_failing(
+    db, clock, ws, accounts, engine, fakes, recorded
+):
+    # The 4th send may have gone out (its answer was lost): FAILED would offer a Retry that
+    # posts twice, so the person is asked instead.
+    a = connect(accounts, ws, Platform.LINKEDIN, clock)
+    post_id, (t,) = add_post(db, ws, [a], clock.now())
+    fx = fakes[Platform.LINKEDIN]
+    fx.publish_errors = [TransientError("Service Unavailable", status=503)] * 3 + [
+        TransientError("The answer was lost", code="outcome_unknown")
+    ]
+    for _ in range(3):
+        assert engine.run_once().count(Outcome.RETRY) == 1
+        clock.set(target(db, t).next_attempt_at)
+    assert engine.run_once().count(Outcome.CONFIRM) == 1
+    assert target(db, t).status == TargetStatus.NEEDS_CONFIRMATION
+    assert kinds(recorded, ev.TARGET_FAILED) == []
+    assert kinds(recorded, ev.NEEDS_CONFIRMATION) == [{"target_id": t, "post_id": post_id}]
