@@ -28,7 +28,7 @@ from app.core.engine import store
 from app.core.engine.runner import AdapterSource
 from app.core.engine.txn import write_session
 from app.core.models import Account, AccountStatus
-from app.core.ports import AuthError, PublishError
+from app.core.ports import AccountRef, AuthError, PublishError
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +107,11 @@ def refresh_expiring_tokens(ctx: MaintenanceContext) -> RefreshReport:
                 ctx.accounts.store_credentials(s, account_id, creds)
             report.refreshed.append(account_id)
         except AuthError as exc:
+            if _rotated_elsewhere(ctx, account_id, ref):
+                # Another Herald process on this database refreshed first (X refresh tokens
+                # are single-use): the stored credentials are newer and valid.
+                report.refreshed.append(account_id)
+                continue
             report.reauth.append(account_id)
             if store.require_reauth(ctx.db, account_id, exc.message):
                 ctx.events.publish(
@@ -123,6 +128,17 @@ def refresh_expiring_tokens(ctx: MaintenanceContext) -> RefreshReport:
             report.failed.append(account_id)
             log.exception("token refresh for account %s failed", account_id)
     return report
+
+
+def _rotated_elsewhere(ctx: MaintenanceContext, account_id: int, used: AccountRef) -> bool:
+    try:
+        stored = ctx.accounts.credentials(account_id)
+    except Exception:
+        return False
+    return (stored.access_token, stored.refresh_token) != (
+        used.credentials.access_token,
+        used.credentials.refresh_token,
+    )
 
 
 def backup_database(ctx: MaintenanceContext) -> Path | None:
