@@ -146,6 +146,9 @@ def reserve(
     return granted, row.reset_at
 
 
+UNKNOWN_LIMIT = 1_000_000  # "no published limit": large enough never to bind by itself
+
+
 def apply_info(
     session: Session,
     account_id: int,
@@ -157,7 +160,14 @@ def apply_info(
     """Overwrite the stored budget with what the platform's headers said."""
     if info.limit is None and info.remaining is None and info.reset_at is None:
         return
-    default = defaults.get(platform) or BudgetDefault(info.limit or info.remaining or 1, 24 * 3600)
+    default = defaults.get(platform)
+    if default is None:
+        # No documented budget (Facebook): only the platform's throttles count. A throttle
+        # (remaining 0, no limit) must block until its reset, not leave a budget of 1/day.
+        window = 3600
+        if info.reset_at is not None and info.reset_at > now:
+            window = max(60, int((info.reset_at - now).total_seconds()))
+        default = BudgetDefault(info.limit or UNKNOWN_LIMIT, window)
     _insert_missing(session, account_id, info.scope, default, now)
     values: dict[str, Any] = {"updated_at": now}
     if info.limit is not None:

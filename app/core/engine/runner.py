@@ -82,9 +82,15 @@ class EngineSettings:
     account_cache_s: float = 30.0
 
 
-# Error codes meaning "the platform may have made the post": set by the adapters for a lost
-# answer, and by the engine when the look-up before a retry could not tell.
-UNKNOWN_OUTCOME_CODES = frozenset({"outcome_unknown", "lookup_failed"})
+def _may_have_gone_out(error: PublishError) -> bool:
+    """The last attempt got no answer at all (timeout, dropped connection) or the look-up
+    before it could not tell. A 5xx is an answer: the platform made nothing. Earlier attempts'
+    doubts were settled by the look-up before each retry."""
+    if isinstance(error, PermanentError):
+        return False
+    if error.code == "lookup_failed":
+        return True
+    return error.code == "outcome_unknown" and error.status is None
 
 
 class Outcome(StrEnum):
@@ -654,11 +660,7 @@ class PublishingEngine:
                 )
             return Outcome.CONFIRM
         decision = policy.decide(error, work.attempts, now, work.due)
-        if (
-            decision.gave_up
-            and not isinstance(error, PermanentError)
-            and (error.code in UNKNOWN_OUTCOME_CODES or work.error_code in UNKNOWN_OUTCOME_CODES)
-        ):
+        if decision.gave_up and _may_have_gone_out(error):
             # Out of retries, but this or an earlier attempt may have gone out (its answer was
             # lost, or the look-up failed): FAILED would invite a Retry that posts twice.
             reason = f"Herald cannot tell whether this post went out: {error.message}"

@@ -47,3 +47,34 @@ def test_refresh_refused_with_unchanged_credentials_needs_reauth(
     )
     assert report.reauth == [account_id]
     assert accounts.get(account_id).status == AccountStatus.REQUIRES_REAUTH
+
+
+def test_a_throttle_on_a_platform_without_a_documented_budget_only_waits_for_its_reset(db, clock):
+    from datetime import UTC, datetime
+
+    from app.core.engine.ratelimits import UNKNOWN_LIMIT, apply_info
+    from app.core.models import RateLimitBudget
+    from app.core.ports import RateLimitInfo
+    from app.core.workspaces import WorkspaceService
+
+    now = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    with db.write_session() as s:
+        from app.core.models import Account
+
+        ws = WorkspaceService(db, clock).create("W", "UTC")
+        acc = Account(
+            workspace_id=ws.id,
+            platform=Platform.FACEBOOK,
+            handle="page",
+            external_id="p1",
+            status=AccountStatus.ACTIVE,
+            settings={},
+            created_at=now,
+        )
+        s.add(acc)
+        s.flush()
+        info = RateLimitInfo(None, 0, now + timedelta(minutes=1))
+        apply_info(s, acc.id, Platform.FACEBOOK, info, now, {})
+        s.commit()
+        row = s.get(RateLimitBudget, (acc.id, "publish"))
+        assert (row.limit, row.remaining, row.window_s) == (UNKNOWN_LIMIT, 0, 60)
