@@ -5,15 +5,19 @@ SIGKILLs a random worker every few seconds and starts it again.
 At the end every target must be PUBLISHED (exactly one post at the emulator) or FAILED with its
 reason after its retries, or NEEDS_CONFIRMATION (a person decides; counted, never duplicated);
 nothing QUEUED / IN_FLIGHT / MISSED; no emulator post twice; no emulator post Herald does not
-know about.
+know about; no account taken out of service (the emulator revokes nothing); every worker exits
+0 on SIGTERM.
 
 Time. Herald retries a transient failure after 1, 5 and 15 minutes of real time and the worker
 command has no clock-speed or retry-scale option. The driver therefore plays the clock for the
 retries only: about once a second it rewrites the due time of every queued *retry* (attempts > 0
 and a back-off of a minute or more) to the same back-off divided by RETRY_SCALE (60: 1 s, 5 s,
 15 s), guarded so a row a worker touched meanwhile is left alone. Rate-limit waits (seconds, from
-the emulator's reset headers) and budgets are not touched. Everything else is real: the workers,
-their SIGKILLs, leases, reconciliation, the network and the emulator.
+the emulator's reset headers) and budgets are not touched. A worker asleep towards a due time
+the driver has since moved earlier does not notice; when due work sits unclaimed for 3 s the
+driver restarts one worker gracefully (SIGTERM). Everything else is real: the workers, their
+SIGKILLs, leases, reconciliation, the network and the emulator. An engine option for the retry
+schedule would replace both tricks (docs/soak.md, "Requests").
 """
 
 from __future__ import annotations
