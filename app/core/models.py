@@ -210,6 +210,10 @@ class Target(Base):
     error_message: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
+    #: The due time of the earliest attempt whose outcome Herald never learned (a timeout, a
+    #: lost answer, a worker killed mid-send). Set: every later attempt asks the platform first,
+    #: searching from here. Kept across reschedules; cleared only by a person's "publish again".
+    maybe_sent_since: Mapped[datetime | None]
 
     post: Mapped[Post] = relationship(back_populates="targets")
     account: Mapped[Account] = relationship()

@@ -83,14 +83,20 @@ class EngineSettings:
 
 
 def _may_have_gone_out(error: PublishError) -> bool:
-    """The last attempt got no answer at all (timeout, dropped connection) or the look-up
-    before it could not tell. A 5xx is an answer: the platform made nothing. Earlier attempts'
-    doubts were settled by the look-up before each retry."""
-    if isinstance(error, PermanentError):
-        return False
+    """The attempt got no usable answer (timeout, dropped connection, a 504, a success without
+    the post's id, an adapter bug after sending) or the look-up before it could not tell. Any
+    other 5xx is an answer: the platform made nothing (and a later Retry still looks first,
+    see _doubtful)."""
     if error.code == "lookup_failed":
         return True
-    return error.code == "outcome_unknown" and error.status is None
+    if error.code != "outcome_unknown":
+        return False
+    return error.status is None or error.status < 300 or error.status == 504
+
+
+def _doubtful(error: PublishError) -> bool:
+    """The platform may have made the post: every later send asks it first."""
+    return error.code in ("lookup_failed", "outcome_unknown")
 
 
 class Outcome(StrEnum):
@@ -551,7 +557,7 @@ class PublishingEngine:
             problems = self._validate(adapter, work)
             if problems:
                 raise PermanentError(problems, code="content_rejected")
-            if work.attempts > 0:
+            if work.maybe_sent_since is not None:
                 # An earlier attempt may have reached the platform (timeout, lost response).
                 found = self._lookup(adapter, ref, info, work)
                 if found is not None:
@@ -568,7 +574,9 @@ class PublishingEngine:
             return self._failed(work, info, exc)
         except Exception as exc:  # an adapter bug: retried like a transient error, then FAILED
             log.exception("adapter error for target %s", target_id)
-            return self._failed(work, info, TransientError(str(exc) or type(exc).__name__))
+            # It may have failed after sending: treated as a lost answer.
+            error = TransientError(str(exc) or type(exc).__name__, code="outcome_unknown")
+            return self._failed(work, info, error)
         return self._published(work, info, result.external_id, result.url, result.rate_limit)
 
     def _validate(self, adapter: PlatformAdapter, work: store.Work) -> str | None:
@@ -597,10 +605,12 @@ class PublishingEngine:
     ) -> Outcome | None:
         """None: the platform does not have it, go ahead and send."""
         now = self.clock.now()
-        res = reconcile.lookup(adapter, ref, work.idempotency_key, work.text, work.due, now)
+        res = reconcile.lookup(adapter, ref, work.idempotency_key, work.text, work.lookup_from, now)
         if res.found == reconcile.Found.AUTH:
             fresh = self._refresh(info, adapter, ref)
-            res = reconcile.lookup(adapter, fresh, work.idempotency_key, work.text, work.due, now)
+            res = reconcile.lookup(
+                adapter, fresh, work.idempotency_key, work.text, work.lookup_from, now
+            )
             if res.found == reconcile.Found.AUTH:
                 raise _Reauth(res.reason or "the platform refused the token")
         if res.found == reconcile.Found.EXISTS:
@@ -649,7 +659,11 @@ class PublishingEngine:
         if (
             isinstance(error, PermanentError)
             and error.code == "duplicate"
-            and (work.attempts > 0 or work.error_code is not None)
+            and (
+                work.maybe_sent_since is not None
+                or work.attempts > 0
+                or work.error_code is not None
+            )
         ):
             # "Duplicate" after an attempt whose answer was lost most likely means our own
             # earlier attempt went out (the lookup could not see it yet): ask, never FAIL it.
@@ -678,7 +692,10 @@ class PublishingEngine:
                 now,
                 self._budgets,
             )
-        if not store.apply_decision(self.db, work.target_id, self.owner, decision, now):
+        doubt = work.due or now if _doubtful(error) else None
+        if not store.apply_decision(
+            self.db, work.target_id, self.owner, decision, now, maybe_sent_since=doubt
+        ):
             return Outcome.SKIPPED
         if decision.gave_up:
             reason = decision.error_message or "failed"
@@ -709,10 +726,14 @@ class PublishingEngine:
         adapter = self.adapters.adapter(info)
         try:
             ref = self._account_ref(info, adapter)
-            res = reconcile.lookup(adapter, ref, work.idempotency_key, work.text, work.due, now)
+            res = reconcile.lookup(
+                adapter, ref, work.idempotency_key, work.text, work.lookup_from, now
+            )
             if res.found == reconcile.Found.AUTH:
                 ref = self._refresh(info, adapter, ref)
-                res = reconcile.lookup(adapter, ref, work.idempotency_key, work.text, work.due, now)
+                res = reconcile.lookup(
+                    adapter, ref, work.idempotency_key, work.text, work.lookup_from, now
+                )
                 if res.found == reconcile.Found.AUTH:
                     raise _Reauth(res.reason or "the platform refused the token")
         except _Reauth as exc:
@@ -737,12 +758,15 @@ class PublishingEngine:
             decision = policy.Decision(
                 policy.TargetStatus.QUEUED, work.attempts, work.due or now, None, None
             )
-            store.apply_decision(self.db, target_id, self.owner, decision, now)
+            # A platform's listing can lag: the next attempts still look first.
+            store.apply_decision(
+                self.db, target_id, self.owner, decision, now, maybe_sent_since=work.due or now
+            )
             return Outcome.REQUEUED
-        reason = (
-            "Herald stopped while publishing and the platform could not say whether the post "
-            f"went out ({res.reason}). Check the account, then confirm or publish again."
+        # The platform could not say: count it as a failed attempt whose post may be out. The
+        # retries look again; only when they run out does a person decide.
+        error = TransientError(
+            f"a worker stopped mid-publish and the look-up failed ({res.reason})",
+            code="lookup_failed",
         )
-        if store.park_for_confirmation(self.db, target_id, self.owner, reason, now):
-            self.events.publish(ev.NEEDS_CONFIRMATION, target_id=target_id, post_id=work.post_id)
-        return Outcome.CONFIRM
+        return self._failed(work, info, error)

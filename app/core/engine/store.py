@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.constants import Platform
@@ -40,6 +40,14 @@ class Work:
     attempts: int
     due: datetime | None
     error_code: str | None
+    maybe_sent_since: datetime | None = None
+
+    @property
+    def lookup_from(self) -> datetime | None:
+        """Where a look-up for an earlier attempt's post starts: that attempt's due time (an
+        attempt never starts before it is due), else this attempt's."""
+        known = [t for t in (self.maybe_sent_since, self.due) if t is not None]
+        return min(known) if known else None
 
 
 def _owned(target_id: int, owner: str) -> object:
@@ -157,9 +165,24 @@ def mark_published_many(
 
 
 def apply_decision(
-    db: Database, target_id: int, owner: str, decision: Decision, now: datetime
+    db: Database,
+    target_id: int,
+    owner: str,
+    decision: Decision,
+    now: datetime,
+    *,
+    maybe_sent_since: datetime | None = None,
 ) -> bool:
-    """Store a failed attempt's outcome; False when this worker no longer held the lease."""
+    """Store a failed attempt's outcome; False when this worker no longer held the lease.
+
+    `maybe_sent_since`: this attempt may have reached the platform; it was due then. The
+    earliest such time is kept.
+    """
+    doubt = (
+        {"maybe_sent_since": func.coalesce(Target.maybe_sent_since, maybe_sent_since)}
+        if maybe_sent_since is not None
+        else {}
+    )
     with write_session(db) as s:
         post_id = _post_of(s, target_id)
         if post_id is None:
@@ -177,6 +200,7 @@ def apply_decision(
                 lease_until=None,
                 lease_owner=None,
                 updated_at=now,
+                **doubt,
             )
         )
         if not getattr(result, "rowcount", 0):
@@ -313,6 +337,7 @@ def _work(target: Target) -> Work:
         attempts=target.attempts,
         due=target.next_attempt_at,
         error_code=target.error_code,
+        maybe_sent_since=target.maybe_sent_since,
     )
 
 

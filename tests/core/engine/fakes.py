@@ -44,6 +44,7 @@ class FakeAdapter:
         self.publish_errors: list[BaseException | None] = []  # popped per publish call
         self.refresh_errors: list[BaseException | None] = []
         self.lookup_errors: list[BaseException | None] = []
+        self.lookups_since: list[datetime] = []
         self.calls: Counter[str] = Counter()
         self.tokens_seen: list[str] = []
         self.reject: str | None = None  # validate() says this error
@@ -101,8 +102,10 @@ class FakeAdapter:
         if err is not None:
             raise err
         with self.lock:
+            self.lookups_since.append(since)
             for p in self.posts:
-                if p["key"] == idempotency_key:
+                # A post made before the search window is invisible, as on the platforms.
+                if p["key"] == idempotency_key and p.get("at", since) >= since:
                     return p["external_id"]
         return None
 

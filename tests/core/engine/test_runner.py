@@ -105,7 +105,7 @@ def test_transient_failures_follow_the_1_5_15_schedule_then_fail(
     assert (row.error_code, row.error_message) == ("http_503", "Service Unavailable")
     assert post_status(db, post_id) == PostStatus.FAILED
     assert fx.calls["publish"] == 4
-    assert fx.calls["lookup"] == 3  # asked before every re-send
+    assert fx.calls["lookup"] == 0  # a 503 is an answer: nothing was made, nothing to ask
     assert kinds(recorded, ev.TARGET_FAILED) == [
         {"target_id": t, "post_id": post_id, "platform": "TWITTER", "reason": "Service Unavailable"}
     ]
@@ -121,7 +121,7 @@ def test_a_retry_finds_the_post_that_a_lost_response_created(
     def created_then_lost(account, text, key):
         fb.on_publish = None
         fb.posts.append({"key": key, "external_id": "fb-lost-1", "text": text})
-        raise TransientError("connection closed without a response")
+        raise TransientError("connection closed without a response", code="outcome_unknown")
 
     fb.on_publish = created_then_lost
     assert engine.run_once().count(Outcome.RETRY) == 1
@@ -129,6 +129,71 @@ def test_a_retry_finds_the_post_that_a_lost_response_created(
     assert engine.run_once().published == 1
     assert fb.calls["publish"] == 1  # never sent twice
     assert target(db, t).external_id == "fb-lost-1"
+
+
+def test_the_last_retry_still_finds_what_the_first_attempt_posted(
+    db, clock, ws, accounts, engine, fakes
+):
+    """The look-up searches from the first doubtful attempt, not from the retry's own due
+    time: at +21 minutes the 4th attempt must see the 1st's post (the soak's duplicates)."""
+    a = connect(accounts, ws, Platform.LINKEDIN, clock)
+    _, (t,) = add_post(db, ws, [a], clock.now())
+    li = fakes[Platform.LINKEDIN]
+    first_due = clock.now()
+
+    def created_then_lost(account, text, key):
+        li.on_publish = None
+        li.posts.append({"key": key, "external_id": "li-1", "text": text, "at": clock.now()})
+        raise TransientError("LinkedIn did not answer in time", code="outcome_unknown")
+
+    li.on_publish = created_then_lost
+    li.lookup_errors = [TransientError("Service Unavailable", status=503)] * 2
+    assert engine.run_once().count(Outcome.RETRY) == 1
+    for minutes in (1, 5):
+        clock.advance(timedelta(minutes=minutes))
+        assert engine.run_once().count(Outcome.RETRY) == 1
+    clock.advance(timedelta(minutes=15))
+    assert engine.run_once().published == 1
+    assert li.calls["publish"] == 1
+    assert target(db, t).external_id == "li-1"
+    assert li.lookups_since[-1] <= first_due
+
+
+def test_a_rescheduled_post_with_a_doubtful_attempt_is_looked_up_first(
+    db, clock, ws, accounts, engine, fakes
+):
+    a = connect(accounts, ws, Platform.FACEBOOK, clock)
+    post_id, (t,) = add_post(db, ws, [a], clock.now())
+    fb = fakes[Platform.FACEBOOK]
+    fb.publish_errors = [TransientError("timed out", code="outcome_unknown")]
+    assert engine.run_once().count(Outcome.RETRY) == 1
+    PostService(db, clock).reschedule(post_id, clock.now() + timedelta(hours=1))
+    assert target(db, t).attempts == 0  # a fresh set of retries...
+    clock.advance(timedelta(hours=1))
+    assert engine.run_once().published == 1
+    assert fb.calls["lookup"] == 1  # ...but it still asks before sending
+
+
+def test_a_person_retrying_after_5xx_on_publish_is_looked_up_first(
+    db, clock, ws, accounts, engine, fakes
+):
+    """A 5xx answering a publish fails the target with the platform's words, but the post
+    might exist: the person's Retry asks the platform before sending again."""
+    a = connect(accounts, ws, Platform.TWITTER, clock)
+    post_id, (t,) = add_post(db, ws, [a], clock.now())
+    x = fakes[Platform.TWITTER]
+    x.publish_errors = [TransientError("Over capacity", code="outcome_unknown", status=503)] * 4
+    for minutes in (0, 1, 5, 15):
+        clock.advance(timedelta(minutes=minutes))
+        engine.run_once()
+    assert target(db, t).status == TargetStatus.FAILED
+    lookups = x.calls["lookup"]
+    assert lookups == 3  # before each automatic retry
+    x.posts.append({"key": target(db, t).idempotency_key, "external_id": "tw-5", "text": "x"})
+    assert PostService(db, clock).retry_failed(post_id) == 1
+    assert engine.run_once().published == 1
+    assert x.calls["publish"] == 4 and x.calls["lookup"] == lookups + 1
+    assert target(db, t).external_id == "tw-5"
 
 
 def test_retrying_a_failed_post_resends_only_the_failed_target(
@@ -343,14 +408,34 @@ def test_expired_lease_that_cannot_be_checked_needs_confirmation(
     db, clock, ws, accounts, engine, fakes, recorded
 ):
     post_id, t = _crashed(db, clock, ws, accounts, Platform.FACEBOOK)
-    fakes[Platform.FACEBOOK].lookup_errors = [TransientError("Internal Server Error", status=500)]
+    fb = fakes[Platform.FACEBOOK]
+    fb.lookup_errors = [TransientError("Internal Server Error", status=500)] * 4
+    # Each failed look-up uses an attempt; the retries ask again, never send.
+    assert engine.run_once().count(Outcome.RETRY) == 1
+    for minutes in (1, 5):
+        clock.advance(timedelta(minutes=minutes))
+        assert engine.run_once().count(Outcome.RETRY) == 1
+    clock.advance(timedelta(minutes=15))
     assert engine.run_once().count(Outcome.CONFIRM) == 1
     row = target(db, t)
     assert row.status == TargetStatus.NEEDS_CONFIRMATION
     assert "Internal Server Error" in row.error_message
     assert kinds(recorded, ev.NEEDS_CONFIRMATION) == [{"target_id": t, "post_id": post_id}]
-    assert fakes[Platform.FACEBOOK].calls["publish"] == 0
+    assert fb.calls["publish"] == 0 and fb.calls["lookup"] == 4
     assert not engine.run_once().busy
+
+
+def test_expired_lease_checked_again_after_a_failed_look_up(db, clock, ws, accounts, engine, fakes):
+    _, t = _crashed(db, clock, ws, accounts, Platform.FACEBOOK)
+    fb = fakes[Platform.FACEBOOK]
+    fb.lookup_errors = [TransientError("Internal Server Error", status=500)]
+    assert engine.run_once().count(Outcome.RETRY) == 1
+    # The crashed attempt had in fact posted; the platform shows it by the next look-up.
+    fb.posts.append({"key": target(db, t).idempotency_key, "external_id": "fb-7", "text": "x"})
+    clock.advance(timedelta(minutes=1))
+    assert engine.run_once().published == 1
+    assert fb.calls["publish"] == 0
+    assert target(db, t).external_id == "fb-7"
 
 
 def test_expired_lease_while_offline_is_checked_later(db, clock, ws, accounts, engine, fakes):
