@@ -53,6 +53,7 @@ class Config:
     x_delete_limit: int = 50
     x_media_limit: int = 500
     x_duplicate_window_s: int = 86400
+    x_timeline_cap: int = 3200  # GET /2/users/{id}/tweets reaches the newest 3,200 posts
     linkedin_posts_per_day: int = 100  # per member, resets at midnight UTC
     instagram_publishes_per_24h: int = 50  # moving window, shown by content_publishing_limit
     facebook_calls_per_hour: int = 1000  # per page (code 32) or user token (code 4)

@@ -10,7 +10,8 @@ segment, e.g. /v25.0, is optional):
                                                      user token, 1 h from a short-lived one)
     POST /v25.0/{page-id}/feed      message, link    -> {"id": "{page-id}_{post-id}"}
     POST /v25.0/{page-id}/photos    url | multipart source, message|caption -> {"id", "post_id"}
-    GET  /v25.0/{page-id}/feed?fields=id,message,created_time&since=&limit=   newest first
+    GET  /v25.0/{page-id}/feed?fields=id,message,created_time&since=&until=&limit=&after=
+         &before=                                   newest first, Graph cursor paging
     GET  /v25.0/{post-id}?fields=id,message,created_time,shares,comments.summary(true),
          reactions.summary(true)
     GET  /v25.0/{post-id}/insights?metric=post_impressions,post_clicks,post_reactions_by_type_total
@@ -21,6 +22,8 @@ page within `facebook_duplicate_window_s` (1 h) is refused with 506 "Duplicate s
 message". Every API call counts against `facebook_calls_per_hour` per page token (then code 32)
 or per user token (then code 4); usage is reported in X-Page-Usage / X-App-Usage.
 Scheduled or unpublished posts (published=false) are not emulated (error 100).
+Listings page as Graph edges do (app.emulator.paging): `paging.cursors`, and `paging.next`
+only while older posts remain.
 
 OAuth and token endpoints live in app.emulator.facebook_auth.
 """
@@ -30,7 +33,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from app.emulator import facebook_auth, facebook_media, graph
+from app.emulator import facebook_auth, facebook_media, graph, paging
 from app.emulator.facebook_auth import graph_api, page_owner, page_problem
 from app.emulator.facebook_media import new_post
 from app.emulator.graph import bad_param, graph_error
@@ -121,20 +124,20 @@ def _metrics(emu: Emulator, post: Post) -> dict[str, int]:
 @graph_api()
 def list_feed(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Response:
     fields = graph.split_fields(req.param("fields")) or ["message", "created_time"]
-    limit_raw, since_raw = req.param("limit") or "25", req.param("since") or "0"
-    limit = min(100, max(1, int(limit_raw))) if limit_raw.isdigit() else 25
-    since = float(since_raw) if since_raw.isdigit() else 0.0
+    limit = paging.graph_limit(req)
+    visible = paging.graph_window(req)
     with emu.lock:
-        posts = [
-            p
-            for p in reversed(emu.state.posts)
-            if p.platform == P
-            and p.account == m["page"]
-            and not p.deleted
-            and p.created_at >= since
-        ][:limit]
-        data = [_fields_of(p, fields, _metrics(emu, p)) for p in posts]
-    return json_response(200, {"data": data, "paging": {"cursors": {"before": "", "after": ""}}})
+        try:
+            page = paging.paginate(
+                paging.account_posts(emu, P, m["page"]),
+                visible,
+                limit,
+                **paging.graph_cursors(req),
+            )
+        except paging.BadCursor:
+            return bad_param("(#100) Invalid pagination cursor.")
+        data = [_fields_of(p, fields, _metrics(emu, p)) for p in page.items]
+    return json_response(200, paging.graph_body(req, page, data, limit))
 
 
 def _visible_post(emu: Emulator, tok: Token, post_id: str) -> Post | None:

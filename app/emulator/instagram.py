@@ -12,7 +12,8 @@ graph.instagram.com; the Graph version segment, e.g. /v25.0, is optional):
     GET  /v25.0/{container-id}?fields=status_code,status
     POST /v25.0/{ig-user-id}/media_publish?creation_id=   -> {"id": media id}
     GET  /v25.0/{ig-user-id}/content_publishing_limit?fields=quota_usage,config
-    GET  /v25.0/{ig-user-id}/media?fields=id,caption,timestamp   (newest first)
+    GET  /v25.0/{ig-user-id}/media?fields=id,caption,timestamp&limit=&after=&before=&since=
+         &until=                                newest first, Graph cursor paging
     GET  /v25.0/{media-id}/insights?metric=reach,likes,comments,shares,saved,
          total_interactions,views
 
@@ -29,7 +30,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from app.emulator import graph, instagram_auth
+from app.emulator import graph, instagram_auth, paging
 from app.emulator.graph import bad_param, graph_error
 from app.emulator.instagram_auth import user_token
 from app.emulator.media import MIB, FetchError, fetch, image_kind, is_video, jpeg_size
@@ -291,14 +292,16 @@ def list_media(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     if isinstance(tok, Response):
         return tok
     fields = graph.split_fields(req.param("fields")) or ["id"]
-    limit = int(req.param("limit") or 25) if (req.param("limit") or "25").isdigit() else 25
-    since = float(req.param("since") or 0) if (req.param("since") or "0").isdigit() else 0.0
-    items = [
-        _media_object(p, fields)
-        for p in reversed(emu.state.posts)
-        if p.platform == P and p.account == tok.user_id and not p.deleted and p.created_at >= since
-    ][: max(1, min(limit, 100))]
-    return json_response(200, {"data": items, "paging": {"cursors": {"before": "", "after": ""}}})
+    limit = paging.graph_limit(req)
+    visible = paging.graph_window(req)
+    try:
+        page = paging.paginate(
+            paging.account_posts(emu, P, tok.user_id), visible, limit, **paging.graph_cursors(req)
+        )
+    except paging.BadCursor:
+        return bad_param("(#100) Invalid pagination cursor.")
+    data = [_media_object(p, fields) for p in page.items]
+    return json_response(200, paging.graph_body(req, page, data, limit))
 
 
 @table.add("GET", V + r"/(?P<mid>\d+)/insights", "metrics")

@@ -8,7 +8,8 @@ Paths (prefix /x stands for https://api.x.com and https://x.com):
     GET  /2/tweets?ids=a,b&tweet.fields=public_metrics,created_at,author_id   (1..100 ids)
     DELETE /2/tweets/{id}
     GET  /2/users/me
-    GET  /2/users/{id}/tweets?start_time=&end_time=&since_id=&max_results=5..100
+    GET  /2/users/{id}/tweets?start_time=&end_time=&since_id=&until_id=&max_results=5..100
+         &pagination_token=     newest first; meta.next_token until the last page
     POST /2/media/upload            multipart `media` (+ `media_category`), or
                                     command=INIT|APPEND|FINALIZE|STATUS (chunked)
 
@@ -19,6 +20,8 @@ problem+JSON. Every API response carries `x-rate-limit-limit/remaining/reset` fo
 bucket (per user): posting 300 per 15 min by default; reads 900, deletes 50, media 500.
 Identical text from the same account within 24 h is refused with X's duplicate-content 403.
 Scopes are recorded but not enforced.
+The user timeline pages with `pagination_token` / `meta.next_token` (app.emulator.paging)
+and reaches only the newest `x_timeline_cap` (3,200) posts.
 
 OAuth and token endpoints live in app.emulator.x_auth, media upload in app.emulator.x_media,
 shared errors and rate limits in app.emulator.x_wire.
@@ -29,7 +32,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from app.emulator import oauth, x_auth, x_media
+from app.emulator import oauth, paging, x_auth, x_media
 from app.emulator.ratelimit import Quota
 from app.emulator.routes import PlatformAPI, Route, RouteTable
 from app.emulator.state import PLATFORM_OF, Post, Token, iso_z, parse_iso, utc
@@ -203,32 +206,55 @@ def users_me(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Respo
 @api("read")
 def user_tweets(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Response:
     q = req.query
-    try:
-        max_results = int(q.get("max_results", "10"))
-    except ValueError:
-        max_results = 0
+    raw_max = q.get("max_results", "10")
+    max_results = int(raw_max) if raw_max.isdigit() else 0
     if not 5 <= max_results <= 100:
-        return invalid_request("`max_results` must be between 5 and 100.", "max_results")
+        return invalid_request(
+            f"The `max_results` query parameter value [{raw_max}] is not between 5 and 100",
+            "max_results",
+            raw_max,
+        )
     start, end = parse_iso(q.get("start_time")), parse_iso(q.get("end_time"))
     since_id = int(q["since_id"]) if q.get("since_id", "").isdigit() else None
+    until_id = int(q["until_id"]) if q.get("until_id", "").isdigit() else None
     fields = set(q.get("tweet.fields", "").split(","))
-    found = []
-    for post in reversed(emu.state.posts):
-        if post.platform != P or post.account != m["id"] or post.deleted:
-            continue
-        if (start is not None and post.created_at < start) or (
-            end is not None and post.created_at > end
-        ):
-            continue
-        if since_id is not None and int(post.external_id) <= since_id:
-            continue
-        found.append(post)
-        if len(found) >= max_results:
-            break
+    ordered = paging.account_posts(emu, P, m["id"])
+    # only the most recent `x_timeline_cap` (3,200) posts can be reached, paging or not
+    live = [p.external_id for p in ordered if not p.deleted]
+    reachable = set(live[: emu.config.x_timeline_cap])
+
+    def visible(post: Post) -> bool:
+        return (
+            post.external_id in reachable
+            and (start is None or post.created_at >= start)  # start_time is inclusive
+            and (end is None or post.created_at < end)  # end_time is exclusive
+            and (since_id is None or int(post.external_id) > since_id)
+            and (until_id is None or int(post.external_id) < until_id)
+        )
+
+    token = q.get("pagination_token")
+    if token:
+        try:
+            direction, tweet_id = paging.x_untoken(token)
+            cursor = {"after" if direction == "n" else "before": tweet_id}
+            page = paging.paginate(ordered, visible, max_results, **cursor)
+        except paging.BadCursor:
+            return invalid_request(
+                f"The `pagination_token` query parameter value [{token}] is not valid",
+                "pagination_token",
+                token,
+            )
+    else:
+        page = paging.paginate(ordered, visible, max_results)
+    found = page.items
     meta: dict[str, Any] = {"result_count": len(found)}
     if not found:
         return json_response(200, {"meta": meta})
     meta["newest_id"], meta["oldest_id"] = found[0].external_id, found[-1].external_id
+    if page.older:
+        meta["next_token"] = paging.x_token(found[-1], "n")
+    if page.newer:
+        meta["previous_token"] = paging.x_token(found[0], "p")
     return json_response(200, {"data": [render(emu, p, fields) for p in found], "meta": meta})
 
 

@@ -104,6 +104,19 @@ def test_lost_response_is_reconciled(adapter, account, emu, clock, tmp_path):
     }
 
 
+def test_lookup_finds_a_post_older_than_one_page(adapter, account, emu, clock, tmp_path):
+    # find_existing reads the media list 50 at a time: the first of 60 is on the second page
+    emu.configure(instagram_publishes_per_24h=1000)
+    image = make_image(tmp_path, "a.jpg")
+    since = clock.now()
+    first = adapter.publish(account, "post number 0", [image], "k0").external_id
+    for i in range(1, 60):
+        clock.advance(timedelta(seconds=5))
+        adapter.publish(account, f"post number {i}", [image], f"k{i}")
+    assert adapter.find_existing(account, "k0", "post number 0", since) == first
+    assert adapter.find_existing(account, "k-none", "never posted", since) is None
+
+
 @pytest.mark.parametrize("case", PUBLISH_FAULTS + READ_FAULTS, ids=fault_id)
 def test_injected_faults(adapter, account, emu, case, clock, tmp_path):
     endpoint, kind, params, expected, code = case

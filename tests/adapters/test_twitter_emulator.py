@@ -112,6 +112,17 @@ def test_lost_response_is_reconciled(adapter, account, emu, clock):
     assert adapter.find_existing(account, "k-none", "never posted", since) is None
 
 
+def test_lookup_finds_a_post_older_than_one_page(adapter, account, clock):
+    # find_existing reads the timeline 100 at a time: the first of 110 is on the second page
+    since = clock.now()
+    first = adapter.publish(account, "post number 0", [], "k0").external_id
+    for i in range(1, 110):
+        clock.advance(timedelta(seconds=5))
+        adapter.publish(account, f"post number {i}", [], f"k{i}")
+    assert adapter.find_existing(account, "k0", "post number 0", since) == first
+    assert adapter.find_existing(account, "k-none", "never posted", since) is None
+
+
 @pytest.mark.parametrize("case", PUBLISH_FAULTS + READ_FAULTS, ids=fault_id)
 def test_injected_faults(adapter, account, emu, case, clock):
     endpoint, kind, params, expected, code = case
