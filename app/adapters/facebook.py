@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
@@ -279,11 +280,10 @@ class FacebookAdapter(BaseAdapter):
                 message = item.get("message") if isinstance(item.get("message"), str) else ""
                 if same_text(message, text):
                     return as_str(item.get("id"))
-            paging = as_dict(body.get("paging"))
-            after = as_str(as_dict(paging.get("cursors")).get("after"))
-            if older_seen or after is None or not paging.get("next"):
+            following = _next_page(as_dict(body.get("paging")), params)
+            if older_seen or following is None:
                 return None
-            params["after"] = after
+            params = following
         raise TransientError(
             "The Page's feed is too long to check for the post", code="lookup_truncated"
         )
@@ -369,3 +369,18 @@ class FacebookPagePhotoHost:
                 code="no_media_hosting",
             )
         return self.adapter.upload_unpublished_photo(self.page_account(str(page_id)), item)
+
+
+def _next_page(paging: dict[str, Any], params: dict[str, Any]) -> dict[str, Any] | None:
+    """The next page's query, or None. A feed read with `since` may page by time (`next`
+    carries `until` and `__paging_token`, no cursors): its query is reused on our own URL,
+    without any access_token it carries, so the token never leaves in a URL."""
+    next_url = as_str(paging.get("next"))
+    if not next_url:
+        return None
+    after = as_str(as_dict(paging.get("cursors")).get("after"))
+    if after is not None:
+        return {**params, "after": after}
+    query = {k: v for k, v in parse_qsl(urlsplit(next_url).query) if k != "access_token"}
+    following = {**params, **query}
+    return following if following != params else None

@@ -295,6 +295,27 @@ def test_find_existing(adapter, account, mock, clock):
     )
 
 
+def test_find_existing_follows_time_based_paging_without_sending_the_token(
+    adapter, account, mock, clock
+):
+    """A feed read with `since` may page by time: `next` has until/__paging_token and no
+    cursors (and, on Facebook, an access_token that must not be echoed in our URL)."""
+    old = {"id": f"{PAGE}_1", "message": "Fresh bread", "created_time": "2026-01-05T08:59:10+0000"}
+    newer = {"id": f"{PAGE}_2", "message": "Other", "created_time": "2026-01-05T08:59:50+0000"}
+    next_url = f"{G}/{PAGE}/feed?until=1767603580&__paging_token=tok&access_token=LEAK&limit=50"
+    route = mock.get(f"{G}/{PAGE}/feed").mock(
+        side_effect=[
+            httpx.Response(200, json={"data": [newer], "paging": {"next": next_url}}),
+            httpx.Response(200, json={"data": [old], "paging": {}}),
+        ]
+    )
+    since = clock.now() - timedelta(minutes=2)
+    assert adapter.find_existing(account, "k", "Fresh bread", since) == f"{PAGE}_1"
+    second = route.calls[1].request.url.params
+    assert second["until"] == "1767603580" and second["__paging_token"] == "tok"
+    assert "access_token" not in second
+
+
 def test_refresh_gets_new_page_token(adapter, account, mock):
     mock.get(f"{G}/oauth/access_token").respond(
         200,
