@@ -3,6 +3,10 @@
 On start, queued targets that never had an attempt and were due more than the grace period
 ago (setting "engine.grace_minutes", default 15) become MISSED; the user is shown the list
 and chooses to publish now or reschedule. Later ones go out as usual.
+
+Only when nothing was being published: when another worker on the same database has
+published (or is publishing) within the grace period, the backlog is being worked through,
+not missed — a worker restarting beside busy ones must not take their queue away.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 
 from app.core.db import Database
 from app.core.engine.txn import lock_posts, refresh_post_status, write_session
@@ -41,6 +45,8 @@ def grace_period(db: Database) -> timedelta:
 def mark_missed(db: Database, now: datetime, grace: timedelta) -> Missed:
     cutoff = now - grace
     with write_session(db) as s:
+        if s.scalar(select(Target.id).where(_worked_since(cutoff)).limit(1)) is not None:
+            return Missed((), ())
         rows = s.execute(
             select(Target.id, Target.post_id)
             .join(Post, Post.id == Target.post_id)
@@ -64,3 +70,17 @@ def mark_missed(db: Database, now: datetime, grace: timedelta) -> Missed:
         )
         refresh_post_status(s, post_ids, now)
     return Missed(tuple(target_ids), tuple(post_ids))
+
+
+def _worked_since(cutoff: datetime) -> ColumnElement[bool]:
+    """A worker touched a target after `cutoff`: it was running then."""
+    return (
+        Target.status.in_(
+            (
+                TargetStatus.IN_FLIGHT,
+                TargetStatus.PUBLISHED,
+                TargetStatus.FAILED,
+                TargetStatus.NEEDS_CONFIRMATION,
+            )
+        )
+    ) & (Target.updated_at > cutoff)

@@ -15,6 +15,7 @@ from app.core.models import (
     PostStatus,
     RateLimitBudget,
     Setting,
+    Target,
     TargetStatus,
 )
 from app.core.ports import (
@@ -465,6 +466,20 @@ def test_posts_missed_while_closed_are_listed_not_sent(
     # The user chooses "publish now".
     PostService(db, clock).publish_missed_now([old_post])
     assert engine.run_once().published == 1
+
+
+def test_a_worker_starting_beside_a_busy_one_does_not_mark_its_backlog_missed(
+    db, clock, ws, accounts, make_engine, fakes
+):
+    a = connect(accounts, ws, Platform.TWITTER, clock)
+    _, (backlog,) = add_post(db, ws, [a], clock.now() - timedelta(minutes=20))
+    _, (done,) = add_post(db, ws, [a], clock.now() - timedelta(minutes=25))
+    with db.session() as s:  # another worker published this two minutes ago
+        row = s.get(Target, done)
+        row.status, row.updated_at = TargetStatus.PUBLISHED, clock.now() - timedelta(minutes=2)
+        s.commit()
+    make_engine().run_once()
+    assert target(db, backlog).status == TargetStatus.PUBLISHED
 
 
 def test_grace_period_is_a_setting(db, clock, ws, accounts, make_engine):
