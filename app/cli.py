@@ -84,6 +84,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(module.run(args) or 0)
         except KeyboardInterrupt:
             return 130
+        except Exception as exc:
+            from app.core.db import DatabaseError  # imported here: --version stays light
+
+            if not isinstance(exc, DatabaseError):
+                raise
+            # Explained for a person (a full disk...): one line, not a traceback.
+            lines = str(exc).strip().splitlines() or [type(exc).__name__]
+            print(f"herald {args.command}: {lines[0]}", file=sys.stderr)
+            return 1
     from app.ui.launch import run_gui
 
     return run_gui(args)

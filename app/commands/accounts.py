@@ -66,6 +66,9 @@ def run(args: argparse.Namespace) -> int:
     except (CommandError, WorkspaceError, VaultError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1
+    except DatabaseError as exc:  # a full disk...
+        print(f"{PROG}: {first_line(exc)}", file=sys.stderr)
+        return 1
     finally:
         db.dispose()
     return 0

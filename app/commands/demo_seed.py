@@ -97,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
         )
     except (DemoError, VaultError) as exc:  # the emulator went away, a locked vault...
         return _fail(str(exc), 1)
+    except DatabaseError as exc:  # a full disk...
+        return _fail(first_line(exc), 1)
     finally:
         clock.close()
         db.dispose()

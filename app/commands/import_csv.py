@@ -29,7 +29,7 @@ from app.core.accounts import AccountInfo, AccountService
 from app.core.db import Database, DatabaseError, open_database
 from app.core.engine.txn import write_session
 from app.core.posts import PostError, PostService, SchedulingError
-from app.core.timeutil import AmbiguousTimeError, NonexistentTimeError, to_utc, zone_info
+from app.core.timeutil import to_utc, zone_info
 from app.core.vault import Vault
 from app.core.workspaces import WorkspaceError, WorkspaceService
 
@@ -55,9 +55,13 @@ class Row:
 
 
 class ImportFailed(Exception):
-    def __init__(self, errors: Sequence[str]) -> None:
+    """Nothing was imported: bad rows (FILE:LINE: reason each), or the database failed (a full
+    disk...: `database` is set and `errors` is its one message)."""
+
+    def __init__(self, errors: Sequence[str], database: DatabaseError | None = None) -> None:
         super().__init__("\n".join(errors))
         self.errors = list(errors)
+        self.database = database
 
 
 def _norm(handle: str) -> str:
@@ -123,7 +127,7 @@ def _parse(
     if wall is not None and zone:
         try:
             to_utc(wall.replace(second=0, microsecond=0), zone)
-        except (NonexistentTimeError, AmbiguousTimeError) as exc:
+        except ValueError as exc:  # a DST gap, a repeated hour, outside the calendar
             errors.append(str(exc))
     account_ids: list[int] = []
     overrides: dict[int, str | None] = {}
@@ -156,6 +160,13 @@ def _parse(
 
 def import_file(db: Database, path: Path, workspace: str) -> int:
     """Import every row or none; returns the number of posts. Raises ImportFailed."""
+    try:
+        return _import_file(db, path, workspace)
+    except DatabaseError as exc:  # a full disk...: the one transaction was rolled back whole
+        raise ImportFailed([first_line(exc)], database=exc) from exc
+
+
+def _import_file(db: Database, path: Path, workspace: str) -> int:
     try:
         ws = WorkspaceService(db).by_name(workspace)
     except WorkspaceError as exc:
@@ -221,6 +232,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         count = import_file(db, path, args.workspace)
     except ImportFailed as exc:
+        if exc.database is not None:  # one line: it says that nothing was lost
+            print(f"{PROG}: {exc.errors[0]}", file=sys.stderr)
+            return 1
         for message in exc.errors:
             print(message, file=sys.stderr)
         print(f"{PROG}: nothing was imported ({len(exc.errors)} problem(s))", file=sys.stderr)

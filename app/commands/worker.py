@@ -163,6 +163,9 @@ def _printer(quiet: bool) -> Any:
         elif event.kind == ev.NETWORK_STATE:
             state = "online" if d["online"] else f"waiting for network ({d['reason']})"
             say(f"network\t{state}")
+        elif event.kind == ev.STORAGE_STATE:
+            state = "ok" if d["ok"] else f"waiting for disk space ({d['reason']})"
+            say(f"storage\t{state}")
         elif event.kind == ev.MISSED_POSTS:
             say(f"missed\t{len(d['post_ids'])} posts are past their time; see the app")
         elif event.kind == ev.TARGET_PUBLISHED and not quiet:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sqlite3
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +24,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core import paths
@@ -38,6 +41,20 @@ class DatabaseError(RuntimeError):
 
 class NewerSchemaError(DatabaseError):
     pass
+
+
+class DiskFullError(DatabaseError):
+    """The disk (or the PostgreSQL server's disk) holding the database has no space left.
+
+    Whatever the failed statement or transaction wrote was rolled back; what was committed
+    before is intact."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        super().__init__(
+            f"The disk holding Herald's database ({where}) is full; free some space and try "
+            "again. Nothing was lost."
+        )
 
 
 def resolve_url(cli_url: str | None = None) -> str:
@@ -66,7 +83,98 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+#: SQLite result codes (the low byte of an extended code)
+SQLITE_IOERR = 10
+SQLITE_FULL = 13
+#: PostgreSQL's disk_full
+PG_DISK_FULL = "53100"
+#: below this much free space an SQLite I/O error is taken for a full disk
+LOW_DISK_BYTES = 1_000_000
+#: what SQLite says when a statement runs after it rolled the transaction back on its own
+#: (as it may on SQLITE_FULL, e.g. inside a SAVEPOINT)
+_AFTERMATH = ("no such savepoint", "no transaction is active")
+
+
+def database_place(url: str) -> str:
+    """Where the database lives, for a person: the SQLite file, or PostgreSQL's host/db."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = sqlite_path(url)
+        return str(path) if path is not None else "in memory"
+    host = parsed.host or "localhost"
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"{host}{port}/{parsed.database or ''}"
+
+
+def _sqlite_code(exc: BaseException) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF
+    text = str(exc)
+    if "database or disk is full" in text:
+        return SQLITE_FULL
+    if "disk I/O error" in text:
+        return SQLITE_IOERR
+    return None
+
+
+def _low_on_space(path: Path | None) -> bool:
+    if path is None:
+        return False
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return shutil.disk_usage(folder).free < LOW_DISK_BYTES
+    except OSError:
+        return False
+
+
+def _is_disk_full(exc: BaseException, path: Path | None) -> bool:
+    state = getattr(exc, "sqlstate", None) or getattr(exc, "pgcode", None)
+    if state == PG_DISK_FULL:
+        return True
+    if not isinstance(exc, sqlite3.Error):
+        return False
+    code = _sqlite_code(exc)
+    return code == SQLITE_FULL or (code == SQLITE_IOERR and _low_on_space(path))
+
+
+def _watch_for_full_disk(engine: Engine, url: str) -> None:
+    """Turn the database's "disk full" (SQLITE_FULL, an SQLite I/O error with no free space
+    left, PostgreSQL 53100) into DiskFullError, with one message for a person.
+
+    SQLite may roll the whole transaction back on SQLITE_FULL; the rollback to a SAVEPOINT
+    that follows then fails with "no such savepoint". A connection that has seen a full
+    disk reports that aftermath as the full disk too."""
+    path = sqlite_path(url) if _is_sqlite(url) else None
+    where = database_place(url)
+    filled: weakref.WeakSet[Connection] = weakref.WeakSet()  # each checkout is its own
+    lock = threading.Lock()  # the engine's threads share the engine
+
+    @event.listens_for(engine, "handle_error")
+    def _disk_full(context: ExceptionContext) -> None:
+        exc = context.original_exception
+        conn = context.connection
+        if _is_disk_full(exc, path):
+            if conn is not None:
+                with lock:
+                    filled.add(conn)
+            raise DiskFullError(where) from exc
+        if conn is not None and any(m in str(exc) for m in _AFTERMATH):
+            with lock:
+                seen = conn in filled
+            if seen:
+                raise DiskFullError(where) from exc
+
+
 def create_db_engine(url: str) -> Engine:
+    engine = _create_db_engine(url)
+    _watch_for_full_disk(engine, url)
+    return engine
+
+
+def _create_db_engine(url: str) -> Engine:
     if _is_sqlite(url):
         path = sqlite_path(url)
         if path is not None:

@@ -23,6 +23,7 @@ TARGET_FAILED = "target_failed"  # {"target_id", "post_id", "platform", "reason"
 NEEDS_REAUTH = "needs_reauth"  # {"account_id", "handle", "platform", "reason"}
 NEEDS_CONFIRMATION = "needs_confirmation"  # {"target_id", "post_id"}
 NETWORK_STATE = "network_state"  # {"online": bool, "reason": str | None}
+STORAGE_STATE = "storage_state"  # {"ok": bool, "reason": str | None}: False = disk full
 MISSED_POSTS = "missed_posts"  # {"post_ids": [...]}
 METRICS_UPDATED = "metrics_updated"  # {"target_ids": [...]}
 

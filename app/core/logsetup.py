@@ -2,13 +2,20 @@
 
 The redaction works on the formatted message *and* its arguments and exception text, so a
 token that reaches a log by accident (an httpx debug line, a repr in a traceback) is masked.
+
+`HERALD_LOG_LEVEL` (DEBUG, INFO, WARNING, ERROR) sets the level when the caller does not; the
+redaction applies at every level. A log file that cannot be written (a full disk) is said once
+on stderr, in one line, and again only after writing has worked in between.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
+import os
 import re
+import sys
 from pathlib import Path
 
 from app.core import paths
@@ -72,17 +79,73 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class LogFileHandler(logging.handlers.RotatingFileHandler):
+    """The rotating log file. When a record cannot be written (no space left, the folder
+    gone...) it says so once on stderr, one line, drops such records quietly, and reopens the
+    file for the next one; after a record is written again, a new failure is said again."""
+
+    failing = False  # the last record could not be written
+    _failed_now = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._failed_now = False
+        super().emit(record)  # calls handleError on failure
+        if not self._failed_now:
+            self.failing = False
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        self._failed_now = True
+        exc = sys.exc_info()[1]
+        if isinstance(exc, OSError) and self.stream is not None:
+            # The unwritten lines go; the next record opens the file again.
+            stream, self.stream = self.stream, None  # type: ignore[assignment]
+            with contextlib.suppress(Exception):
+                stream.close()
+        if self.failing:
+            return
+        self.failing = True
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        with contextlib.suppress(Exception):  # no stderr either: stay quiet
+            sys.stderr.write(
+                f"herald: cannot write the log file {self.baseFilename} ({why}); "
+                "log lines are dropped until it works again\n"
+            )
+            sys.stderr.flush()
+
+
+LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def level_from_env(default: int = logging.INFO) -> int:
+    """`HERALD_LOG_LEVEL` as a logging level; a value that is not one is said once (stderr)
+    and the default is used."""
+    raw = os.environ.get("HERALD_LOG_LEVEL", "").strip()
+    if not raw:
+        return default
+    if raw.upper() in LEVELS:
+        return int(getattr(logging, raw.upper()))
+    sys.stderr.write(
+        f"herald: HERALD_LOG_LEVEL={raw[:40]!r} is not one of {', '.join(LEVELS)}; "
+        f"logging at {logging.getLevelName(default)}\n"
+    )
+    return default
+
+
 _configured = False
 
 
-def setup_logging(level: int = logging.INFO, log_file: Path | None = None) -> Path:
-    """Install the rotating file handler once per process; returns the log file's path."""
+def setup_logging(level: int | None = None, log_file: Path | None = None) -> Path:
+    """Install the rotating file handler once per process; returns the log file's path.
+
+    `level` None: `HERALD_LOG_LEVEL`, else INFO."""
     global _configured
     target = log_file or paths.log_dir() / "herald.log"
     root = logging.getLogger()
     if _configured:
         return target
-    handler = logging.handlers.RotatingFileHandler(
+    if level is None:
+        level = level_from_env()
+    handler = LogFileHandler(
         target, maxBytes=2_000_000, backupCount=5, encoding="utf-8", delay=True
     )
     handler.setFormatter(
@@ -92,8 +155,10 @@ def setup_logging(level: int = logging.INFO, log_file: Path | None = None) -> Pa
     root.addHandler(handler)
     root.setLevel(level)
     # httpx logs full request lines at INFO; keep them out unless debugging.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(
+            logging.DEBUG if level <= logging.DEBUG else logging.WARNING
+        )
     _configured = True
     return target
 

@@ -5,6 +5,8 @@ Scheduling checks every target's effective text and media with the content rules
 (app.core.constraints); an error blocks scheduling with `SchedulingError`, a warning does not.
 A local wall time that falls in a DST gap or happens twice raises the time utilities' own
 NonexistentTimeError / AmbiguousTimeError: the composer asks the person, it never guesses.
+One whose UTC instant would leave years 1-9999 raises OutOfCalendarError (a ValueError).
+The same picture given twice is attached once.
 """
 
 from __future__ import annotations
@@ -414,7 +416,7 @@ class PostService:
         else:  # DST gaps and repeated hours raise: the composer asks the person
             when = to_utc(scheduled_local.replace(second=0, microsecond=0), zone, fold)
 
-        media = [self._media_for(s, post.workspace_id, p) for p in media_paths]
+        media = self._media_list(s, post.workspace_id, media_paths)
         if action != "draft":
             self._check(base_text, [accounts[a] for a in wanted], overrides, media, when, now)
 
@@ -480,6 +482,17 @@ class PostService:
             raise SchedulingError(messages)
 
     # -------------------------------------------------------- media
+
+    def _media_list(
+        self, s: Session, workspace_id: int, sources: Sequence[str | Path]
+    ) -> list[Media]:
+        """The Media rows for a post's files, in order, each once: the same picture listed
+        twice (or two copies of the same bytes) is attached once, where it first appears."""
+        found: dict[str, Media] = {}  # by content hash, in order of first appearance
+        for path in dict.fromkeys(Path(source) for source in sources):
+            media = self._media_for(s, workspace_id, path)
+            found.setdefault(media.sha256, media)
+        return list(found.values())
 
     def _media_for(self, s: Session, workspace_id: int, source: str | Path) -> Media:
         """The Media row for a file: copied into Herald's media folder (named by content hash),

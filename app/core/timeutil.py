@@ -1,11 +1,14 @@
 """Conversions between a person's wall time in an IANA zone and the UTC instants we store.
 
 A wall time that falls in a DST gap or is repeated by a fall-back is never guessed: callers
-get an exception that says which, and choose.
+get an exception that says which, and choose. A time whose conversion would leave years
+1-9999 (Python's calendar) raises OutOfCalendarError, also a ValueError.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -36,6 +39,30 @@ class AmbiguousTimeError(ValueError):
             f"{wall:%Y-%m-%d %H:%M} happens twice in {zone} (clocks go back): "
             f"first at {first:%H:%M} UTC, again at {second:%H:%M} UTC"
         )
+
+
+class OutOfCalendarError(ValueError):
+    """The time, converted to or from UTC, would fall before year 1 or after year 9999."""
+
+    def __init__(self, when: datetime, zone: str) -> None:
+        self.when = when
+        self.zone = zone
+        side = "before year 1" if when.year < 5000 else "after year 9999"
+        shown = when.isoformat(sep=" ", timespec="minutes")
+        if when.tzinfo is None:  # a wall time in `zone`
+            message = f"{shown} in {zone} is outside the calendar (in UTC it would be {side})"
+        else:  # an instant to be shown in `zone`
+            message = f"{shown} is outside the calendar in {zone} (it would be {side} there)"
+        super().__init__(message)
+
+
+@contextmanager
+def _in_calendar(when: datetime, zone: str) -> Iterator[None]:
+    """Turn datetime's OverflowError ("date value out of range") into OutOfCalendarError."""
+    try:
+        yield
+    except OverflowError:
+        raise OutOfCalendarError(when, zone) from None
 
 
 @lru_cache(maxsize=1024)
@@ -72,7 +99,8 @@ def to_utc(wall: datetime, zone: str, fold: int | None = None) -> datetime:
     """Naive local wall time in `zone` -> aware UTC instant.
 
     Raises NonexistentTimeError inside a DST gap, AmbiguousTimeError for a repeated time
-    unless `fold` is 0 (the first occurrence) or 1 (the second), ValueError for an unknown zone.
+    unless `fold` is 0 (the first occurrence) or 1 (the second), OutOfCalendarError when the
+    instant would leave years 1-9999, ValueError for an unknown zone.
     """
     tz = zone_info(zone)
     if wall.tzinfo is not None:
@@ -80,9 +108,11 @@ def to_utc(wall: datetime, zone: str, fold: int | None = None) -> datetime:
     if fold not in (None, 0, 1):
         raise ValueError("fold must be None, 0 or 1")
     wall = wall.replace(fold=0)
-    first = wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
-    second = wall.replace(tzinfo=tz, fold=1).astimezone(UTC)
-    if not _roundtrips(wall, tz, 0) and not _roundtrips(wall, tz, 1):
+    with _in_calendar(wall, zone):
+        first = wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
+        second = wall.replace(tzinfo=tz, fold=1).astimezone(UTC)
+        exists = _roundtrips(wall, tz, 0) or _roundtrips(wall, tz, 1)
+    if not exists:
         raise NonexistentTimeError(wall, zone, next_valid_wall(wall, zone))
     if first != second:
         if fold is None:
@@ -92,27 +122,35 @@ def to_utc(wall: datetime, zone: str, fold: int | None = None) -> datetime:
 
 
 def next_valid_wall(wall: datetime, zone: str) -> datetime:
-    """The first wall time at or after `wall` (minute resolution) that exists in `zone`."""
+    """The first wall time at or after `wall` (minute resolution) that exists in `zone`.
+
+    OutOfCalendarError when the search leaves years 1-9999."""
     tz = zone_info(zone)
     probe = wall.replace(second=0, microsecond=0, fold=0)
-    for _ in range(24 * 60):
-        if _roundtrips(probe, tz, 0) or _roundtrips(probe, tz, 1):
-            return probe
-        probe += timedelta(minutes=1)
+    with _in_calendar(wall, zone):
+        for _ in range(24 * 60):
+            if _roundtrips(probe, tz, 0) or _roundtrips(probe, tz, 1):
+                return probe
+            probe += timedelta(minutes=1)
     raise ValueError(f"no valid time found after {wall} in {zone}")
 
 
 def from_utc(instant: datetime, zone: str) -> datetime:
-    """Aware instant -> aware wall time in `zone` (fold set as zoneinfo computes it)."""
+    """Aware instant -> aware wall time in `zone` (fold set as zoneinfo computes it).
+
+    OutOfCalendarError when the wall time would leave years 1-9999."""
     if instant.tzinfo is None:
         raise ValueError("from_utc takes a timezone-aware instant")
-    return instant.astimezone(zone_info(zone))
+    tz = zone_info(zone)
+    with _in_calendar(instant, zone):
+        return instant.astimezone(tz)
 
 
 def ensure_utc(instant: datetime) -> datetime:
     if instant.tzinfo is None:
         raise ValueError("expected a timezone-aware datetime")
-    return instant.astimezone(UTC)
+    with _in_calendar(instant, "UTC"):
+        return instant.astimezone(UTC)
 
 
 def hour_of_week(instant: datetime, zone: str) -> int:

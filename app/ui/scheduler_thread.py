@@ -35,6 +35,8 @@ class SchedulerThread(QThread):
             not say whether the post exists; the person confirms or publishes again.
         networkStateChanged(bool online, str reason): False = "waiting for network" (the queue
             is paused, no attempts are used); True when publishing resumed ("" reason).
+        storageStateChanged(bool ok, str reason): False = the database's disk is full (the
+            queue is paused, nothing is lost); True when it can be written again.
         missedPosts(list post_ids): posts that fell due while Herald was closed, past the
             grace period; not sent, listed for the person to publish now or reschedule.
 
@@ -48,6 +50,7 @@ class SchedulerThread(QThread):
     needsConfirmation = Signal(int)  # noqa: N815
     networkStateChanged = Signal(bool, str)  # noqa: N815
     missedPosts = Signal(list)  # noqa: N815
+    storageStateChanged = Signal(bool, str)  # noqa: N815
 
     def __init__(
         self,
@@ -77,6 +80,8 @@ class SchedulerThread(QThread):
             self.needsConfirmation.emit(int(d["target_id"]))
         elif event.kind == ev.NETWORK_STATE:
             self.networkStateChanged.emit(bool(d["online"]), str(d.get("reason") or ""))
+        elif event.kind == ev.STORAGE_STATE:
+            self.storageStateChanged.emit(bool(d["ok"]), str(d.get("reason") or ""))
         elif event.kind == ev.MISSED_POSTS:
             self.missedPosts.emit(list(d["post_ids"]))
 

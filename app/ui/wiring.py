@@ -45,6 +45,7 @@ def connect_scheduler(window, scheduler: SchedulerThread, tray: TrayController |
         scheduler.needsConfirmation.connect(calendar.on_engine_event)
         scheduler.needsReauth.connect(calendar.show_reauth)
         scheduler.networkStateChanged.connect(calendar.on_network_state)
+        scheduler.storageStateChanged.connect(calendar.on_storage_state)
         scheduler.missedPosts.connect(calendar.show_missed)
 
     if tray is not None:

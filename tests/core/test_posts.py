@@ -201,6 +201,27 @@ def test_media_copied_by_hash_and_shared(service, ws, x, image, db):
         assert len(s.scalars(select(Media)).all()) == 1
 
 
+def test_same_picture_twice_is_attached_once(service, ws, x, image, tmp_path, db):
+    """The same file listed twice (or a copy with the same bytes) is one picture, where it
+    first appears; the platforms would refuse a duplicate anyway."""
+    other = tmp_path / "rye.png"
+    Image.new("RGB", (1080, 1080), "brown").save(other)
+    copy = tmp_path / "copy of bread.jpg"
+    copy.write_bytes(image.read_bytes())
+    post = service.create(
+        ws, "bread", [x], media_paths=[image, other, image, copy, str(other)],
+        scheduled_local=WALL, action="schedule",
+    )  # fmt: skip
+    assert [m.original_name for m in post.media] == ["bread.jpg", "rye.png"]
+    again = service.update(
+        post.id, "bread", [x], media_paths=[other, other, image], scheduled_local=WALL,
+        action="schedule",
+    )  # fmt: skip
+    assert [m.original_name for m in again.media] == ["rye.png", "bread.jpg"]
+    with db.session() as s:
+        assert len(s.scalars(select(Media)).all()) == 2
+
+
 def test_missing_media_file(service, ws, x, tmp_path):
     with pytest.raises(PostError, match="cannot be found"):
         service.create(ws, "bread", [x], media_paths=[tmp_path / "nope.jpg"])

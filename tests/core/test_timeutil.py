@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 from app.core.timeutil import (
     AmbiguousTimeError,
     NonexistentTimeError,
+    OutOfCalendarError,
+    ensure_utc,
     from_utc,
     hour_of_week,
     next_valid_wall,
@@ -124,3 +126,37 @@ def test_round_trip_or_clear_error(wall, zone):
         instant = to_utc(wall, zone, fold=1)
     assert instant.tzinfo is not None
     assert from_utc(instant, zone).replace(tzinfo=None, fold=0) == wall
+
+
+@pytest.mark.parametrize(
+    ("wall", "zone", "side"),
+    [
+        (datetime(1, 1, 1), "Asia/Tokyo", "before year 1"),
+        (datetime(9999, 12, 31, 23, 59), "America/Los_Angeles", "after year 9999"),
+        (datetime(9999, 12, 31, 20, 0), "Pacific/Pago_Pago", "after year 9999"),
+    ],
+)
+def test_calendar_ends_are_a_clear_value_error(wall, zone, side):
+    """A wall time whose UTC instant leaves years 1-9999 (a CSV row, a typo in a year) is a
+    ValueError naming the time, not datetime's OverflowError."""
+    for fold in (None, 0, 1):
+        with pytest.raises(OutOfCalendarError) as caught:
+            to_utc(wall, zone, fold)
+        message = str(caught.value)
+        assert isinstance(caught.value, ValueError)
+        assert f"{wall:%m-%d %H:%M} in {zone} is outside the calendar" in message
+        assert wall.isoformat(sep=" ", timespec="minutes") in message and side in message
+    with pytest.raises(OutOfCalendarError):
+        next_valid_wall(wall, zone)
+
+
+def test_instants_at_the_calendar_ends_are_a_clear_value_error():
+    with pytest.raises(OutOfCalendarError, match="outside the calendar in Asia/Tokyo"):
+        from_utc(datetime(9999, 12, 31, 23, 0, tzinfo=UTC), "Asia/Tokyo")
+    with pytest.raises(OutOfCalendarError, match="before year 1"):
+        hour_of_week(datetime(1, 1, 1, tzinfo=UTC), "America/New_York")
+    with pytest.raises(OutOfCalendarError):
+        ensure_utc(datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5))))
+    # The ends themselves still work where the conversion stays inside.
+    assert to_utc(datetime(1, 1, 1, 12, 0), "Asia/Tokyo").year == 1
+    assert from_utc(datetime(9999, 12, 31, 23, 0, tzinfo=UTC), "UTC").year == 9999

@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 
 SIZES = ((1440, 900), (1024, 700))
-SHOTS = ("calendar-month", "calendar-week", "calendar-day", "composer-warnings", "missed-posts")
+SHOTS = (
+    "calendar-month",
+    "calendar-week",
+    "calendar-day",
+    "calendar-paused",
+    "composer-warnings",
+    "missed-posts",
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -187,6 +194,12 @@ def main(out: Path, width: int, height: int) -> None:
     _settle(app)
     _shot(window, out / f"calendar-day-{suffix}")
     view.set_mode("month")
+    view.on_network_state(False, "Cannot reach X (ConnectError)")
+    view.on_storage_state(False, "The disk holding Herald's database (/home/sam/herald.db) is full")
+    _settle(app)
+    _shot(window, out / f"calendar-paused-{suffix}")
+    view.on_network_state(True)
+    view.on_storage_state(True)
     dialog = view.compose(datetime(2026, 1, 16, 9, 0))
     dialog.base_edit.setPlainText(
         "Our new pumpkin & rye loaf is here! Made with pumpkins from Harrogate farms, "

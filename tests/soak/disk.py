@@ -39,7 +39,7 @@ SIZE = "4m"
 ROOMY = "64m"
 FB_PAGES = 30
 POSTS_PER_FILE = 40
-FULL_WORDS = ("disk is full", "disk full", "no space", "not enough space")
+FULL_WORDS = ("disk is full", "is full", "disk full", "no space", "not enough space")
 
 
 @contextlib.contextmanager

@@ -88,6 +88,9 @@ def test_needs_reauth_and_confirmation_are_relayed(setup, thread, qtbot):
     with qtbot.waitSignal(t.needsConfirmation) as confirm:
         hub.publish(ev.NEEDS_CONFIRMATION, target_id=9, post_id=4)
     assert confirm.args == [9]
+    with qtbot.waitSignal(t.storageStateChanged) as storage:
+        hub.publish(ev.STORAGE_STATE, ok=False, reason="disk full")
+    assert storage.args == [False, "disk full"]
 
 
 def test_stop_is_bounded_and_shuts_maintenance_down(setup, qtbot, db, clock):

@@ -28,7 +28,7 @@ from app.constants import Platform
 from app.core import events as ev
 from app.core.accounts import AccountInfo, AccountService
 from app.core.clock import Clock
-from app.core.db import Database
+from app.core.db import Database, DiskFullError
 from app.core.engine import claim, policy, ratelimits, reconcile, store
 from app.core.engine.group import GroupCommit
 from app.core.engine.missed import Missed, grace_period, mark_missed
@@ -144,6 +144,8 @@ class NetworkState:
 
 #: how often `run_forever(until_idle=True)` re-checks whether everything is done
 UNTIL_IDLE_POLL_S = 0.25
+#: seconds between tries to write again after the database's disk filled up
+DISK_FULL_RETRY_S = 10.0
 #: how long an account's row (status, settings) is reused before being read again
 ACCOUNT_INFO_TTL_S = 2.0
 
@@ -185,6 +187,7 @@ class PublishingEngine:
         self._inflight: set[int] = set()
         self._pools: dict[Platform, ThreadPoolExecutor] = {}
         self._online = True
+        self._storage_ok = True
         self._offline_reason: str | None = None
         self._probe_at: datetime | None = None
         self._refresh_locks: dict[int, threading.Lock] = {}
@@ -288,6 +291,11 @@ class PublishingEngine:
         def task() -> Outcome:
             try:
                 return fn(work)
+            except DiskFullError as exc:
+                # Its outcome could not be stored: the lease runs out and reconciliation asks
+                # the platform once there is space.
+                self._storage(ok=False, reason=str(exc))
+                return Outcome.SKIPPED
             except Exception:
                 # The lease runs out and reconciliation takes over: never a silent duplicate.
                 log.exception("publishing target %s failed unexpectedly", work.target_id)
@@ -331,11 +339,18 @@ class PublishingEngine:
             self.start()
             while not stop.is_set():
                 try:
-                    self._cycle()
+                    recon, pubs = self._cycle()
+                except DiskFullError as exc:
+                    # Nothing can be recorded: claim nothing until there is space again.
+                    self._storage(ok=False, reason=str(exc))
+                    self._sleep(DISK_FULL_RETRY_S, stop)
+                    continue
                 except Exception:
                     log.exception("claiming failed; trying again shortly")
                     self._sleep(1.0, stop)
                     continue
+                if recon or pubs:  # claiming wrote to the database
+                    self._storage(ok=True)
                 if time.monotonic() >= next_heartbeat:
                     self._heartbeat()
                     next_heartbeat = time.monotonic() + self._heartbeat_s()
@@ -358,6 +373,18 @@ class PublishingEngine:
                 unsub()
             stop.set()  # lets the watcher end
             stop_watch.join(2)
+
+    def _storage(self, *, ok: bool, reason: str | None = None) -> None:
+        """Say once when the database's disk fills up and once when it is writable again."""
+        with self._lock:
+            if ok == self._storage_ok:
+                return
+            self._storage_ok = ok
+        if ok:
+            log.info("the database can be written again; publishing resumed")
+        else:
+            log.warning("%s Publishing is paused until there is space.", reason)
+        self.events.publish(ev.STORAGE_STATE, ok=ok, reason=reason)
 
     def _watch_stop(self, stop: threading.Event) -> None:
         stop.wait()

@@ -116,6 +116,10 @@ class CalendarToolbar(QFrame):
         self.network_label.setObjectName("networkLabel")
         self.network_label.setStyleSheet("color: #b45309;")
         self.network_label.hide()
+        self.storage_label = QLabel(self)
+        self.storage_label.setObjectName("storageLabel")
+        self.storage_label.setStyleSheet("color: #b91c1c;")
+        self.storage_label.hide()
 
         first = QHBoxLayout()
         first.setSpacing(8)
@@ -146,7 +150,6 @@ class CalendarToolbar(QFrame):
         second.addSpacing(8)
         second.addWidget(self.drafts_button)
         second.addStretch(1)
-        second.addWidget(self.network_label)
         second.addWidget(self.undo_button)
         second.addWidget(self.redo_button)
         layout = QVBoxLayout(self)
@@ -154,3 +157,11 @@ class CalendarToolbar(QFrame):
         layout.setSpacing(8)
         layout.addLayout(first)
         layout.addLayout(second)
+        # Paused states get a row of their own (it collapses while both are hidden): the
+        # second row has no room left at 1024 px.
+        paused = QHBoxLayout()
+        paused.setSpacing(16)
+        paused.addWidget(self.network_label)
+        paused.addWidget(self.storage_label)
+        paused.addStretch(1)
+        layout.addLayout(paused)

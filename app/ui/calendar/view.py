@@ -598,9 +598,20 @@ class CalendarView(QWidget):
 
     def on_network_state(self, online: bool, reason: str = "") -> None:
         label = self.toolbar.network_label
-        label.setText(self.tr("Waiting for network — posts go out when you're back online"))
-        label.setToolTip(reason or "")
+        label.setText(self.tr("Waiting for network"))
+        # The details live in the tooltip: the toolbar row has little room at 1024 px.
+        label.setToolTip(
+            self.tr("Posts go out when you're back online. {reason}").format(reason=reason or "")
+        )
         label.setVisible(not online)
+
+    def on_storage_state(self, ok: bool, reason: str = "") -> None:
+        label = self.toolbar.storage_label
+        label.setText(self.tr("Disk full — publishing paused"))
+        label.setToolTip(
+            self.tr("{reason} Posts go out once there is space.").format(reason=reason or "")
+        )
+        label.setVisible(not ok)
 
     def show_missed(self, _post_ids=None) -> MissedPostsDialog | None:
         if self.workspace is None or not self.service.missed(self.workspace.id):

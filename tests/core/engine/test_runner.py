@@ -525,6 +525,33 @@ def test_run_forever_until_idle_returns(db, clock, ws, accounts, engine, fakes):
     assert len(set(fakes[Platform.TWITTER].sent_keys())) == 40
 
 
+def test_a_full_disk_pauses_publishing_says_so_once_and_resumes(
+    db, clock, ws, accounts, engine, fakes, recorded, monkeypatch, caplog
+):
+    from app.core.db import DiskFullError
+    from app.core.engine import claim, runner
+
+    a = connect(accounts, ws, Platform.TWITTER, clock)
+    add_post(db, ws, [a], clock.now(), "after the disk is freed")
+    real = claim.claim_due
+    failures = [DiskFullError("/data/herald.db")] * 3
+
+    def claim_on_a_full_disk(*args, **kwargs):
+        if failures:
+            raise failures.pop()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(claim, "claim_due", claim_on_a_full_disk)
+    monkeypatch.setattr(runner, "DISK_FULL_RETRY_S", 0.01)
+    engine.run_forever(threading.Event(), until_idle=True)
+    assert len(fakes[Platform.TWITTER].posts) == 1
+    states = kinds(recorded, ev.STORAGE_STATE)
+    assert [d["ok"] for d in states] == [False, True]
+    assert "is full" in states[0]["reason"]
+    full = [r for r in caplog.records if "is full" in r.getMessage()]
+    assert len(full) == 1 and full[0].exc_info is None  # one line, no traceback
+
+
 def test_stopping_releases_claimed_work_that_had_not_started(
     db, clock, ws, accounts, make_engine, fakes
 ):
