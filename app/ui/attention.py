@@ -34,6 +34,7 @@ from app.core.models import AccountStatus, TargetStatus
 from app.core.posts import PostError, PostService, TargetProblem
 from app.core.timeutil import AmbiguousTimeError, NonexistentTimeError, from_utc, to_utc
 from app.ui import theme
+from app.ui.dates import limit_dates
 
 MAX_ROWS = 4
 
@@ -390,6 +391,7 @@ class MissedPostsDialog(QDialog):
         self.when_edit.setObjectName("rescheduleDateTimeEdit")
         self.when_edit.setAccessibleName(self.tr("New time"))
         self.when_edit.setCalendarPopup(True)
+        limit_dates(self.when_edit)
         self.when_edit.setStyleSheet(
             "QDateTimeEdit::drop-down { subcontrol-origin: padding;"
             " subcontrol-position: center right; width: 20px; border: none; }"

@@ -44,6 +44,7 @@ from app.ui.analytics import export
 from app.ui.analytics.background import BackgroundJob
 from app.ui.analytics.data import Dashboard, load_dashboard
 from app.ui.analytics.fmt import compact, date_format, day, pct
+from app.ui.dates import limit_dates
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +183,7 @@ class AnalyticsView(QWidget):
             (self.date_from, "dateFromEdit", self.tr("Published from")),
             (self.date_to, "dateToEdit", self.tr("Published until")),
         ):
+            limit_dates(edit)
             edit.setObjectName(name)
             edit.setCalendarPopup(True)
             edit.setDisplayFormat(fmt)

@@ -29,6 +29,7 @@ from app.core.timeutil import (
     to_utc,
 )
 from app.ui import theme
+from app.ui.dates import limit_dates
 from app.ui.workspace_dialog import zone_combo
 
 try:  # written concurrently by the analytics engineer
@@ -57,6 +58,7 @@ class SchedulePicker(QFrame):
         self.date_edit.setObjectName("dateEdit")
         self.date_edit.setAccessibleName(self.tr("Date"))
         self.date_edit.setCalendarPopup(True)
+        limit_dates(self.date_edit)
         self.date_edit.setDisplayFormat(locale.dateFormat(QLocale.FormatType.ShortFormat))
         self.time_edit = QTimeEdit(self)
         self.time_edit.setObjectName("timeEdit")
