@@ -156,8 +156,12 @@ def _run_window(app, args: argparse.Namespace, context, first) -> int:
         window.statusBar().showMessage(
             window.tr("Publishing is paused: the vault is locked (no passphrase given).")
         )
+    from app.ui import errors
+
+    uninstall = errors.install(window)
     try:
         return app.exec()
     finally:
+        uninstall()
         if scheduler is not None:
             wiring.stop_scheduler(scheduler)
