@@ -8,7 +8,6 @@ The account is a Page: external_id is the page id, credentials.access_token the 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,26 +19,22 @@ import httpx
 from app.adapters.base import (
     IDEMPOTENCY_HEADER,
     MAX_LOOKUP_PAGES,
-    BaseAdapter,
     open_media,
     parse_time,
     same_text,
 )
 from app.adapters.config import AdapterConfig
-from app.adapters.graph import classify_graph
+from app.adapters.graph import GraphAdapter, classify_graph
 from app.adapters.http import (
     OUTCOME_UNKNOWN,
     Classifier,
-    RateLimitCallback,
     Reply,
     as_dict,
     as_int,
     as_list,
     as_str,
 )
-from app.adapters.media_server import MediaHost
 from app.constants import Platform
-from app.core.clock import Clock
 from app.core.ports import (
     AccountRef,
     AuthError,
@@ -62,33 +57,14 @@ def classify_facebook(
     return classify_graph(Platform.FACEBOOK, resp, body, rate_limit, now)
 
 
-class FacebookAdapter(BaseAdapter):
+class FacebookAdapter(GraphAdapter):
     platform = Platform.FACEBOOK
-    metrics_batch_size = 1  # one insights call per post
-
-    def __init__(
-        self,
-        config: AdapterConfig,
-        clock: Clock,
-        client: httpx.Client | None = None,
-        on_rate_limit: RateLimitCallback | None = None,
-        *,
-        media_host: MediaHost | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        super().__init__(config, clock, client, on_rate_limit)
-        # Photos are uploaded as files unless a host is given (the emulator's loopback server).
-        self.media_host = media_host
 
     def _classifier(self) -> Classifier:
         return classify_facebook
 
-    def _call(self, method: str, path: str, account: AccountRef, **kwargs: Any) -> Reply:
-        headers = self._bearer(account)
-        headers.update(kwargs.pop("headers", {}))
-        return self.http.request(
-            method, self.config.graph(path), account=account, headers=headers, **kwargs
-        )
+    def _graph_url(self, path: str) -> str:
+        return self.config.graph(path)
 
     # ------------------------------------------------------------ publish
 
@@ -160,9 +136,8 @@ class FacebookAdapter(BaseAdapter):
         *,
         unsafe: bool,
     ) -> Reply:
-        url = item.public_url or (
-            self.media_host.url_for(account, item) if self.media_host else None
-        )
+        # Photos go up as files unless a host is given (the emulator's loopback server).
+        url = self._hosted_url(account, item)
         is_video = (item.mime or "").startswith("video/")
         if url:
             data = {**fields, ("file_url" if is_video else "url"): url}

@@ -1,4 +1,5 @@
-"""Meta Graph API error classification, shared by the Facebook and Instagram adapters.
+"""What the Facebook and Instagram adapters share: Meta Graph error classification and
+the adapter base (bearer calls on a Graph host, media hosting, container polling waits).
 
 Graph errors come as ``{"error": {"message", "type", "code", "error_subcode", "is_transient",
 "error_user_title", "error_user_msg", "fbtrace_id"}}``, mostly with HTTP 400 whatever the
@@ -7,21 +8,31 @@ cause, so the class comes from ``code``/``error_subcode``, not the status.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import httpx
 
+from app.adapters.base import BaseAdapter
+from app.adapters.config import AdapterConfig
 from app.adapters.http import (
+    RateLimitCallback,
+    Reply,
     as_dict,
     as_int,
     by_status,
     clean_message,
     fallback_message,
 )
+from app.adapters.media_server import MediaHost
 from app.constants import Platform
+from app.core.clock import Clock
 from app.core.ports import (
+    AccountRef,
     AuthError,
+    MediaItem,
     PermanentError,
     PublishError,
     RateLimitedError,
@@ -105,3 +116,38 @@ def classify_graph(
     if code is None:
         return by_status(platform, status, message, rate_limit=rate_limit)
     return PermanentError(message, code=code_str, status=status)
+
+
+class GraphAdapter(BaseAdapter):
+    metrics_batch_size = 1  # one insights call per post
+
+    def __init__(
+        self,
+        config: AdapterConfig,
+        clock: Clock,
+        client: httpx.Client | None = None,
+        on_rate_limit: RateLimitCallback | None = None,
+        *,
+        media_host: MediaHost | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(config, clock, client, on_rate_limit)
+        self.media_host = media_host
+        # Only Instagram waits (container polls); injectable so tests and the demo never block.
+        self.sleep = sleep
+
+    def _graph_url(self, path: str) -> str:  # pragma: no cover - every adapter overrides
+        raise NotImplementedError
+
+    def _call(self, method: str, path: str, account: AccountRef, **kwargs: Any) -> Reply:
+        headers = self._bearer(account)
+        headers.update(kwargs.pop("headers", {}))
+        return self.http.request(
+            method, self._graph_url(path), account=account, headers=headers, **kwargs
+        )
+
+    def _hosted_url(self, account: AccountRef, item: MediaItem) -> str | None:
+        """The item's public address, else one from the media host; None without either."""
+        if item.public_url:
+            return item.public_url
+        return self.media_host.url_for(account, item) if self.media_host else None

@@ -8,8 +8,7 @@ MediaItem's `public_url`, or one from the account's media hosting (app.adapters.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,26 +17,20 @@ import httpx
 from app.adapters.base import (
     IDEMPOTENCY_HEADER,
     MAX_LOOKUP_PAGES,
-    BaseAdapter,
     parse_time,
     same_text,
 )
-from app.adapters.config import AdapterConfig
-from app.adapters.graph import classify_graph
+from app.adapters.graph import GraphAdapter, classify_graph
 from app.adapters.http import (
     OUTCOME_UNKNOWN,
     Classifier,
-    RateLimitCallback,
-    Reply,
     as_dict,
     as_int,
     as_list,
     as_str,
     clean_message,
 )
-from app.adapters.media_server import MediaHost
 from app.constants import Platform
-from app.core.clock import Clock
 from app.core.ports import (
     AccountRef,
     AuthError,
@@ -63,33 +56,14 @@ def classify_instagram(
     return classify_graph(Platform.INSTAGRAM, resp, body, rate_limit, now)
 
 
-class InstagramAdapter(BaseAdapter):
+class InstagramAdapter(GraphAdapter):
     platform = Platform.INSTAGRAM
-    metrics_batch_size = 1  # one insights call per media
-
-    def __init__(
-        self,
-        config: AdapterConfig,
-        clock: Clock,
-        client: httpx.Client | None = None,
-        on_rate_limit: RateLimitCallback | None = None,
-        *,
-        media_host: MediaHost | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        super().__init__(config, clock, client, on_rate_limit)
-        self.media_host = media_host
-        self.sleep = sleep
 
     def _classifier(self) -> Classifier:
         return classify_instagram
 
-    def _call(self, method: str, path: str, account: AccountRef, **kwargs: Any) -> Reply:
-        headers = self._bearer(account)
-        headers.update(kwargs.pop("headers", {}))
-        return self.http.request(
-            method, self.config.ig_graph(path), account=account, headers=headers, **kwargs
-        )
+    def _graph_url(self, path: str) -> str:
+        return self.config.ig_graph(path)
 
     # ------------------------------------------------------------ publish
 
@@ -174,15 +148,14 @@ class InstagramAdapter(BaseAdapter):
         return info
 
     def _media_url(self, account: AccountRef, item: MediaItem) -> str:
-        if item.public_url:
-            return item.public_url
-        if self.media_host is None:
+        url = self._hosted_url(account, item)
+        if url is None:
             raise PermanentError(
                 "Instagram downloads media from a public address: choose a media hosting for "
                 "this account in Accounts.",
                 code="no_media_hosting",
             )
-        return self.media_host.url_for(account, item)
+        return url
 
     def _container(
         self,

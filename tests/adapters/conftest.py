@@ -9,7 +9,9 @@ import pytest
 import respx
 
 from app.adapters.config import AdapterConfig
-from app.core.ports import MediaItem
+from app.constants import Platform
+from app.core.ports import AccountRef, MediaItem
+from tests.adapters.emu_support import ADAPTERS, connect_account, emulator_config
 
 
 def jpeg_bytes(size: tuple[int, int] = (1080, 1080)) -> bytes:
@@ -58,6 +60,23 @@ def emu(clock):
 
     with EmulatorServer(port=0, seed=0, now=clock.now, timeout_delay_s=1.0) as srv:
         yield srv
+
+
+# The emulator tests' shared fixtures: each such module names its own `platform` fixture.
+@pytest.fixture
+def cfg(emu) -> AdapterConfig:
+    return emulator_config(emu)
+
+
+@pytest.fixture
+def account(platform: Platform, cfg, clock) -> AccountRef:
+    return connect_account(platform, cfg, clock)
+
+
+@pytest.fixture
+def adapter(platform, cfg, clock):
+    with ADAPTERS[platform](cfg, clock) as a:
+        yield a
 
 
 @pytest.fixture

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import httpx
 import pytest
 
 from app.adapters.config import AdapterConfig
+from app.adapters.facebook import FacebookAdapter
 from app.adapters.http import OUTCOME_UNKNOWN
+from app.adapters.instagram import InstagramAdapter
+from app.adapters.linkedin import LinkedInAdapter
 from app.adapters.oauth import connect, loopback_browser
+from app.adapters.twitter import TwitterAdapter
 from app.constants import Platform
 from app.core.ports import (
     AccountRef,
     AppCredentials,
     AuthError,
+    MediaItem,
     PermanentError,
     PublishError,
     RateLimitedError,
@@ -27,6 +34,12 @@ EMU_NAME = {
     Platform.INSTAGRAM: "instagram",
     Platform.LINKEDIN: "linkedin",
     Platform.FACEBOOK: "facebook",
+}
+ADAPTERS = {
+    Platform.TWITTER: TwitterAdapter,
+    Platform.INSTAGRAM: InstagramAdapter,
+    Platform.LINKEDIN: LinkedInAdapter,
+    Platform.FACEBOOK: FacebookAdapter,
 }
 APP = AppCredentials("herald-test-client", "herald-test-secret")
 
@@ -105,3 +118,62 @@ def expect_fault(call, expected: type[PublishError], code: str | None) -> Publis
     if expected is RateLimitedError:
         assert isinstance(exc, RateLimitedError) and exc.reset_at is not None
     return exc
+
+
+def check_injected_fault(
+    adapter, account: AccountRef, emu, clock, case: tuple, media: Sequence[MediaItem] = ()
+) -> None:
+    """One fault on `case`'s endpoint makes the adapter call that reaches it raise as expected.
+
+    A post is made first so that metrics have something to read."""
+    endpoint, kind, params, expected, code = case
+    existing = adapter.publish(account, "already there", list(media), "k0").external_id
+    emu.add_fault(EMU_NAME[account.platform], endpoint, kind, count=1, **params)
+    calls = {
+        "publish": lambda: adapter.publish(account, "faulty", list(media), "k1"),
+        "metrics": lambda: adapter.fetch_metrics(account, [existing]),
+        "lookup": lambda: adapter.find_existing(account, "k", "x", clock.now()),
+    }
+    expect_fault(calls[endpoint], expected, code)
+
+
+def check_token_fault(adapter, account: AccountRef, emu, case: tuple) -> None:
+    endpoint, kind, params, expected, code = case
+    emu.add_fault(EMU_NAME[account.platform], endpoint, kind, count=1, **params)
+    expect_fault(lambda: adapter.refresh(account), expected, code)
+
+
+def check_revoked_tokens_refused(adapter, account: AccountRef, emu) -> None:
+    emu.revoke_tokens(EMU_NAME[account.platform])
+    with pytest.raises(AuthError):
+        adapter.publish(account, "x", [], "k")
+    with pytest.raises(AuthError):
+        adapter.refresh(account)
+
+
+def check_lost_publish_is_found(
+    adapter, account: AccountRef, emu, clock, text: str, media: Sequence[MediaItem] = ()
+) -> None:
+    """The post whose answer was lost is the one find_existing finds."""
+    emu.add_fault(EMU_NAME[account.platform], "publish", "lost", count=1)
+    since = clock.now()
+    expect_fault(
+        lambda: adapter.publish(account, text, list(media), "k-lost"),
+        TransientError,
+        OUTCOME_UNKNOWN,
+    )
+    found = adapter.find_existing(account, "k-lost", text, since)
+    assert found is not None and found in {p["external_id"] for p in emu.published()}
+
+
+def check_lookup_past_first_page(
+    adapter, account: AccountRef, clock, posts: int, media: Sequence[MediaItem] = ()
+) -> None:
+    """find_existing pages back through `posts` posts to the first one (posts > one page)."""
+    since = clock.now()
+    first = adapter.publish(account, "post number 0", list(media), "k0").external_id
+    for i in range(1, posts):
+        clock.advance(timedelta(seconds=5))
+        adapter.publish(account, f"post number {i}", list(media), f"k{i}")
+    assert adapter.find_existing(account, "k0", "post number 0", since) == first
+    assert adapter.find_existing(account, "k-none", "never posted", since) is None

@@ -15,27 +15,18 @@ from tests.adapters.emu_support import (
     PUBLISH_FAULTS,
     READ_FAULTS,
     TOKEN_FAULTS,
-    connect_account,
-    emulator_config,
-    expect_fault,
+    check_injected_fault,
+    check_lookup_past_first_page,
+    check_lost_publish_is_found,
+    check_revoked_tokens_refused,
+    check_token_fault,
     fault_id,
 )
 
 
 @pytest.fixture
-def cfg(emu):
-    return emulator_config(emu)
-
-
-@pytest.fixture
-def account(cfg, clock):
-    return connect_account(Platform.FACEBOOK, cfg, clock)
-
-
-@pytest.fixture
-def adapter(cfg, clock):
-    with FacebookAdapter(cfg, clock) as a:
-        yield a
+def platform():
+    return Platform.FACEBOOK
 
 
 def test_connect_lists_pages_with_non_expiring_tokens(account, emu):
@@ -77,49 +68,23 @@ def test_page_token_survives_time_and_refresh_gets_a_new_one(adapter, account, c
 
 
 def test_lost_response_is_reconciled(adapter, account, emu, clock):
-    emu.add_fault("facebook", "publish", "lost", count=1)
-    since = clock.now()
-    expect_fault(lambda: adapter.publish(account, "maybe posted", [], "k"), *PUBLISH_FAULTS[-1][3:])
-    assert adapter.find_existing(account, "k", "maybe posted", since) in {
-        p["external_id"] for p in emu.published()
-    }
+    check_lost_publish_is_found(adapter, account, emu, clock, "maybe posted")
 
 
 def test_lookup_finds_a_post_older_than_one_page(adapter, account, clock):
     # find_existing reads the feed 50 at a time: the first of 60 posts is on the second page
-    since = clock.now()
-    first = adapter.publish(account, "post number 0", [], "k0").external_id
-    for i in range(1, 60):
-        clock.advance(timedelta(seconds=5))
-        adapter.publish(account, f"post number {i}", [], f"k{i}")
-    assert adapter.find_existing(account, "k0", "post number 0", since) == first
-    assert adapter.find_existing(account, "k-none", "never posted", since) is None
+    check_lookup_past_first_page(adapter, account, clock, 60)
 
 
 @pytest.mark.parametrize("case", PUBLISH_FAULTS + READ_FAULTS, ids=fault_id)
 def test_injected_faults(adapter, account, emu, case, clock):
-    endpoint, kind, params, expected, code = case
-    existing = adapter.publish(account, "already there", [], "k0").external_id
-    emu.add_fault("facebook", endpoint, kind, count=1, **params)
-    if endpoint == "publish":
-        call = lambda: adapter.publish(account, "faulty", [], "k1")  # noqa: E731
-    elif endpoint == "metrics":
-        call = lambda: adapter.fetch_metrics(account, [existing])  # noqa: E731
-    else:
-        call = lambda: adapter.find_existing(account, "k", "x", clock.now())  # noqa: E731
-    expect_fault(call, expected, code)
+    check_injected_fault(adapter, account, emu, clock, case)
 
 
 @pytest.mark.parametrize("case", TOKEN_FAULTS, ids=fault_id)
 def test_token_faults(adapter, account, emu, case):
-    endpoint, kind, params, expected, code = case
-    emu.add_fault("facebook", endpoint, kind, count=1, **params)
-    expect_fault(lambda: adapter.refresh(account), expected, code)
+    check_token_fault(adapter, account, emu, case)
 
 
 def test_revoked_page_needs_reconnect(adapter, account, emu):
-    emu.revoke_tokens("facebook")
-    with pytest.raises(AuthError):
-        adapter.publish(account, "x", [], "k")
-    with pytest.raises(AuthError):
-        adapter.refresh(account)
+    check_revoked_tokens_refused(adapter, account, emu)

@@ -16,21 +16,18 @@ from tests.adapters.emu_support import (
     PUBLISH_FAULTS,
     READ_FAULTS,
     TOKEN_FAULTS,
-    connect_account,
-    emulator_config,
+    check_injected_fault,
+    check_lookup_past_first_page,
+    check_lost_publish_is_found,
+    check_token_fault,
     expect_fault,
     fault_id,
 )
 
 
 @pytest.fixture
-def cfg(emu):
-    return emulator_config(emu)
-
-
-@pytest.fixture
-def account(cfg, clock):
-    return connect_account(Platform.INSTAGRAM, cfg, clock)
+def platform():
+    return Platform.INSTAGRAM
 
 
 @pytest.fixture
@@ -93,42 +90,19 @@ def test_token_refresh_and_expiry(adapter, account, clock, tmp_path):
 
 
 def test_lost_response_is_reconciled(adapter, account, emu, clock, tmp_path):
-    emu.add_fault("instagram", "publish", "lost", count=1)
-    since = clock.now()
-    expect_fault(
-        lambda: adapter.publish(account, "maybe posted", [make_image(tmp_path, "a.jpg")], "k"),
-        *PUBLISH_FAULTS[-1][3:],
-    )
-    assert adapter.find_existing(account, "k", "maybe posted", since) in {
-        p["external_id"] for p in emu.published()
-    }
+    media = [make_image(tmp_path, "a.jpg")]
+    check_lost_publish_is_found(adapter, account, emu, clock, "maybe posted", media)
 
 
 def test_lookup_finds_a_post_older_than_one_page(adapter, account, emu, clock, tmp_path):
     # find_existing reads the media list 50 at a time: the first of 60 is on the second page
     emu.configure(instagram_publishes_per_24h=1000)
-    image = make_image(tmp_path, "a.jpg")
-    since = clock.now()
-    first = adapter.publish(account, "post number 0", [image], "k0").external_id
-    for i in range(1, 60):
-        clock.advance(timedelta(seconds=5))
-        adapter.publish(account, f"post number {i}", [image], f"k{i}")
-    assert adapter.find_existing(account, "k0", "post number 0", since) == first
-    assert adapter.find_existing(account, "k-none", "never posted", since) is None
+    check_lookup_past_first_page(adapter, account, clock, 60, [make_image(tmp_path, "a.jpg")])
 
 
 @pytest.mark.parametrize("case", PUBLISH_FAULTS + READ_FAULTS, ids=fault_id)
 def test_injected_faults(adapter, account, emu, case, clock, tmp_path):
-    endpoint, kind, params, expected, code = case
-    existing = adapter.publish(account, "already there", [make_image(tmp_path, "a.jpg")], "k0")
-    emu.add_fault("instagram", endpoint, kind, count=1, **params)
-    if endpoint == "publish":
-        call = lambda: adapter.publish(account, "faulty", [make_image(tmp_path, "b.jpg")], "k1")  # noqa: E731
-    elif endpoint == "metrics":
-        call = lambda: adapter.fetch_metrics(account, [existing.external_id])  # noqa: E731
-    else:
-        call = lambda: adapter.find_existing(account, "k", "x", clock.now())  # noqa: E731
-    expect_fault(call, expected, code)
+    check_injected_fault(adapter, account, emu, clock, case, [make_image(tmp_path, "a.jpg")])
 
 
 @pytest.mark.parametrize(
@@ -152,7 +126,5 @@ def test_container_faults(adapter, account, emu, tmp_path, endpoint, kind, expec
 
 @pytest.mark.parametrize("case", TOKEN_FAULTS, ids=fault_id)
 def test_token_faults(adapter, account, emu, clock, case):
-    endpoint, kind, params, expected, code = case
     clock.advance(timedelta(days=2))  # a refresh needs a token at least 24 h old
-    emu.add_fault("instagram", endpoint, kind, count=1, **params)
-    expect_fault(lambda: adapter.refresh(account), expected, code)
+    check_token_fault(adapter, account, emu, case)

@@ -15,27 +15,16 @@ from tests.adapters.emu_support import (
     READ_FAULTS,
     TOKEN_FAULTS,
     CountingClient,
-    connect_account,
-    emulator_config,
-    expect_fault,
+    check_injected_fault,
+    check_lost_publish_is_found,
+    check_token_fault,
     fault_id,
 )
 
 
 @pytest.fixture
-def cfg(emu):
-    return emulator_config(emu)
-
-
-@pytest.fixture
-def account(cfg, clock):
-    return connect_account(Platform.LINKEDIN, cfg, clock)
-
-
-@pytest.fixture
-def adapter(cfg, clock):
-    with LinkedInAdapter(cfg, clock) as a:
-        yield a
+def platform():
+    return Platform.LINKEDIN
 
 
 def test_connect_person(account, emu, clock):
@@ -84,35 +73,17 @@ def test_refresh_and_expiry(adapter, account, clock):
 
 
 def test_lost_response_is_reconciled(adapter, account, emu, clock):
-    emu.add_fault("linkedin", "publish", "lost", count=1)
-    since = clock.now()
-    expect_fault(
-        lambda: adapter.publish(account, "maybe (posted)", [], "k"), *PUBLISH_FAULTS[-1][3:]
-    )
-    assert adapter.find_existing(account, "k", "maybe (posted)", since) in {
-        p["external_id"] for p in emu.published()
-    }
+    check_lost_publish_is_found(adapter, account, emu, clock, "maybe (posted)")
 
 
 @pytest.mark.parametrize("case", PUBLISH_FAULTS + READ_FAULTS, ids=fault_id)
 def test_injected_faults(adapter, account, emu, case, clock):
-    endpoint, kind, params, expected, code = case
-    existing = adapter.publish(account, "already there", [], "k0").external_id
-    emu.add_fault("linkedin", endpoint, kind, count=1, **params)
-    if endpoint == "publish":
-        call = lambda: adapter.publish(account, "faulty", [], "k1")  # noqa: E731
-    elif endpoint == "metrics":
-        call = lambda: adapter.fetch_metrics(account, [existing])  # noqa: E731
-    else:
-        call = lambda: adapter.find_existing(account, "k", "x", clock.now())  # noqa: E731
-    expect_fault(call, expected, code)
+    check_injected_fault(adapter, account, emu, clock, case)
 
 
 @pytest.mark.parametrize("case", TOKEN_FAULTS, ids=fault_id)
 def test_token_faults(adapter, account, emu, case):
-    endpoint, kind, params, expected, code = case
-    emu.add_fault("linkedin", endpoint, kind, count=1, **params)
-    expect_fault(lambda: adapter.refresh(account), expected, code)
+    check_token_fault(adapter, account, emu, case)
 
 
 def test_no_refresh_token_means_reconnect(adapter):

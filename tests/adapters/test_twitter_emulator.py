@@ -16,27 +16,19 @@ from tests.adapters.emu_support import (
     READ_FAULTS,
     TOKEN_FAULTS,
     CountingClient,
-    connect_account,
-    emulator_config,
+    check_injected_fault,
+    check_lookup_past_first_page,
+    check_lost_publish_is_found,
+    check_revoked_tokens_refused,
+    check_token_fault,
     expect_fault,
     fault_id,
 )
 
 
 @pytest.fixture
-def cfg(emu):
-    return emulator_config(emu)
-
-
-@pytest.fixture
-def account(cfg, clock):
-    return connect_account(Platform.TWITTER, cfg, clock)
-
-
-@pytest.fixture
-def adapter(cfg, clock):
-    with TwitterAdapter(cfg, clock) as a:
-        yield a
+def platform():
+    return Platform.TWITTER
 
 
 def test_connect_gives_rotating_tokens(account, emu, clock):
@@ -102,39 +94,19 @@ def test_token_expiry_refresh_and_rotation(adapter, account, clock):
 
 
 def test_lost_response_is_reconciled(adapter, account, emu, clock):
-    emu.add_fault("twitter", "publish", "lost", count=1)
     since = clock.now()
-    expect_fault(
-        lambda: adapter.publish(account, "maybe posted", [], "k-lost"), *PUBLISH_FAULTS[-1][3:]
-    )
-    found = adapter.find_existing(account, "k-lost", "maybe posted", since)
-    assert found is not None and found in {p["external_id"] for p in emu.published()}
+    check_lost_publish_is_found(adapter, account, emu, clock, "maybe posted")
     assert adapter.find_existing(account, "k-none", "never posted", since) is None
 
 
 def test_lookup_finds_a_post_older_than_one_page(adapter, account, clock):
     # find_existing reads the timeline 100 at a time: the first of 110 is on the second page
-    since = clock.now()
-    first = adapter.publish(account, "post number 0", [], "k0").external_id
-    for i in range(1, 110):
-        clock.advance(timedelta(seconds=5))
-        adapter.publish(account, f"post number {i}", [], f"k{i}")
-    assert adapter.find_existing(account, "k0", "post number 0", since) == first
-    assert adapter.find_existing(account, "k-none", "never posted", since) is None
+    check_lookup_past_first_page(adapter, account, clock, 110)
 
 
 @pytest.mark.parametrize("case", PUBLISH_FAULTS + READ_FAULTS, ids=fault_id)
 def test_injected_faults(adapter, account, emu, case, clock):
-    endpoint, kind, params, expected, code = case
-    existing = adapter.publish(account, "already there", [], "k0").external_id
-    emu.add_fault("twitter", endpoint, kind, count=1, **params)
-    if endpoint == "publish":
-        call = lambda: adapter.publish(account, "faulty post", [], "k1")  # noqa: E731
-    elif endpoint == "metrics":
-        call = lambda: adapter.fetch_metrics(account, [existing])  # noqa: E731
-    else:
-        call = lambda: adapter.find_existing(account, "k", "x", clock.now())  # noqa: E731
-    expect_fault(call, expected, code)
+    check_injected_fault(adapter, account, emu, clock, case)
 
 
 def test_media_upload_fault(adapter, account, emu, tmp_path):
@@ -150,17 +122,11 @@ def test_media_upload_fault(adapter, account, emu, tmp_path):
 
 @pytest.mark.parametrize("case", TOKEN_FAULTS, ids=fault_id)
 def test_token_faults(adapter, account, emu, case):
-    endpoint, kind, params, expected, code = case
-    emu.add_fault("twitter", endpoint, kind, count=1, **params)
-    expect_fault(lambda: adapter.refresh(account), expected, code)
+    check_token_fault(adapter, account, emu, case)
 
 
 def test_revoked_tokens_need_reauth(adapter, account, emu):
-    emu.revoke_tokens("twitter")
-    with pytest.raises(AuthError):
-        adapter.publish(account, "x", [], "k")
-    with pytest.raises(AuthError):
-        adapter.refresh(account)
+    check_revoked_tokens_refused(adapter, account, emu)
 
 
 def test_oauth1_user_keys_are_accepted_or_explained(cfg, clock, account):
