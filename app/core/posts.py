@@ -30,6 +30,7 @@ from app.core import paths
 from app.core.clock import Clock, SystemClock
 from app.core.constraints import effective_text, validate, weighted_length
 from app.core.db import Database
+from app.core.engine.policy import MAX_ATTEMPTS
 from app.core.events import POSTS_CHANGED, EventHub
 from app.core.media import MediaError, inspect_media
 from app.core.models import (
@@ -683,9 +684,11 @@ class PostService:
                 target.lease_owner = None
                 target.updated_at = now
             else:
+                # The person checked the platform: one more send, without asking it again.
                 attempts = target.attempts
                 _queue(target, now, now)
-                target.attempts = attempts
+                target.attempts = min(attempts, MAX_ATTEMPTS - 1)
+                target.maybe_sent_since = None
             post = target.post
             _refresh_status(post)
             post.updated_at = now

@@ -26,6 +26,13 @@ RETRY_DELAYS: tuple[timedelta, ...] = (
     timedelta(minutes=5),
     timedelta(minutes=15),
 )
+#: the first try and its retries
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+#: Out of attempts but the post may be out (no answer, or the look-up failed): Herald keeps
+#: asking the platform every CHECK_DELAY, sending nothing, until CHECK_WINDOW after the first
+#: doubtful attempt; only then does a person decide.
+CHECK_DELAY = timedelta(minutes=15)
+CHECK_WINDOW = timedelta(hours=1)
 #: when a 429 names no reset time
 DEFAULT_RATE_LIMIT_WAIT = timedelta(seconds=60)
 MAX_MESSAGE = 2000

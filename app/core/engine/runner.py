@@ -589,6 +589,8 @@ class PublishingEngine:
                 found = self._lookup(adapter, ref, info, work)
                 if found is not None:
                     return found
+                if work.attempts >= policy.MAX_ATTEMPTS:
+                    return self._not_there(work, info)
             now = self.clock.now()
             if not claim.hold_lease(self.db, self.owner, target_id, now, now + self.settings.lease):
                 log.warning("target %s: lease lost before sending; not sent", target_id)
@@ -702,6 +704,21 @@ class PublishingEngine:
             return Outcome.CONFIRM
         decision = policy.decide(error, work.attempts, now, work.due)
         if decision.gave_up and _may_have_gone_out(error):
+            doubt = work.maybe_sent_since or work.due or now
+            if now < doubt + policy.CHECK_WINDOW:
+                # Out of attempts: from now on only ask the platform, a little longer.
+                check = policy.Decision(
+                    policy.TargetStatus.QUEUED,
+                    min(decision.attempts, policy.MAX_ATTEMPTS),
+                    now + policy.CHECK_DELAY,
+                    decision.error_code,
+                    decision.error_message,
+                )
+                if store.apply_decision(
+                    self.db, work.target_id, self.owner, check, now, maybe_sent_since=doubt
+                ):
+                    return Outcome.RETRY
+                return Outcome.SKIPPED
             # Out of retries, but this or an earlier attempt may have gone out (its answer was
             # lost, or the look-up failed): FAILED would invite a Retry that posts twice.
             reason = f"Herald cannot tell whether this post went out: {error.message}"
@@ -719,9 +736,9 @@ class PublishingEngine:
                 now,
                 self._budgets,
             )
-        doubt = work.due or now if _doubtful(error) else None
+        doubtful_since = (work.due or now) if _doubtful(error) else None
         if not store.apply_decision(
-            self.db, work.target_id, self.owner, decision, now, maybe_sent_since=doubt
+            self.db, work.target_id, self.owner, decision, now, maybe_sent_since=doubtful_since
         ):
             return Outcome.SKIPPED
         if decision.gave_up:
@@ -736,6 +753,29 @@ class PublishingEngine:
             )
             return Outcome.FAILED
         return Outcome.WAITING if decision.wait != policy.Wait.NONE else Outcome.RETRY
+
+    def _not_there(self, work: store.Work, info: AccountInfo) -> Outcome:
+        """All attempts used, and the platform now says the post is not there: it failed,
+        with the last attempt's reason. A person's Retry still asks the platform first."""
+        now = self.clock.now()
+        reason = (
+            f"{work.error_message or 'The last attempt got no answer'} "
+            f"({info.platform.label} was checked afterwards: the post is not there.)"
+        )
+        decision = policy.Decision(
+            policy.TargetStatus.FAILED, work.attempts, None, work.error_code, reason
+        )
+        if not store.apply_decision(self.db, work.target_id, self.owner, decision, now):
+            return Outcome.SKIPPED
+        log.info("target %s failed: %s", work.target_id, reason)
+        self.events.publish(
+            ev.TARGET_FAILED,
+            target_id=work.target_id,
+            post_id=work.post_id,
+            platform=info.platform.value,
+            reason=reason,
+        )
+        return Outcome.FAILED
 
     def _wait(self, work: store.Work, error: PublishError) -> Outcome:
         now = self.clock.now()

@@ -41,6 +41,7 @@ class Work:
     due: datetime | None
     error_code: str | None
     maybe_sent_since: datetime | None = None
+    error_message: str | None = None
 
     @property
     def lookup_from(self) -> datetime | None:
@@ -338,6 +339,7 @@ def _work(target: Target) -> Work:
         due=target.next_attempt_at,
         error_code=target.error_code,
         maybe_sent_since=target.maybe_sent_since,
+        error_message=target.error_message,
     )
 
 

@@ -405,24 +405,35 @@ def test_expired_lease_absent_on_the_platform_is_sent_once(db, clock, ws, accoun
     assert target(db, t).attempts == 0
 
 
+def _run_until_settled(engine, db, clock, t, limit=12):
+    """Run each due attempt or check at its time until the target is final; the outcomes."""
+    outcomes = []
+    for _ in range(limit):
+        outcomes += [Outcome(k) for k, n in engine.run_once().outcomes.items() for _ in range(n)]
+        row = target(db, t)
+        if row.status != TargetStatus.QUEUED:
+            return outcomes
+        clock.set(row.next_attempt_at)
+    raise AssertionError(f"not settled after {limit} runs: {outcomes}")
+
+
 def test_expired_lease_that_cannot_be_checked_needs_confirmation(
     db, clock, ws, accounts, engine, fakes, recorded
 ):
     post_id, t = _crashed(db, clock, ws, accounts, Platform.FACEBOOK)
+    crashed_at = clock.now()
     fb = fakes[Platform.FACEBOOK]
-    fb.lookup_errors = [TransientError("Internal Server Error", status=500)] * 4
-    # Each failed look-up uses an attempt; the retries ask again, never send.
-    assert engine.run_once().count(Outcome.RETRY) == 1
-    for minutes in (1, 5):
-        clock.advance(timedelta(minutes=minutes))
-        assert engine.run_once().count(Outcome.RETRY) == 1
-    clock.advance(timedelta(minutes=15))
-    assert engine.run_once().count(Outcome.CONFIRM) == 1
+    fb.lookup_errors = [TransientError("Internal Server Error", status=500)] * 20
+    # Each failed look-up uses an attempt, then Herald keeps checking for an hour, never
+    # sending; only then does a person decide.
+    outcomes = _run_until_settled(engine, db, clock, t)
+    assert outcomes[-1] == Outcome.CONFIRM and outcomes.count(Outcome.CONFIRM) == 1
+    assert clock.now() >= crashed_at + timedelta(hours=1) - timedelta(minutes=2)
     row = target(db, t)
-    assert row.status == TargetStatus.NEEDS_CONFIRMATION
+    assert row.status == TargetStatus.NEEDS_CONFIRMATION and row.attempts == 4
     assert "Internal Server Error" in row.error_message
     assert kinds(recorded, ev.NEEDS_CONFIRMATION) == [{"target_id": t, "post_id": post_id}]
-    assert fb.calls["publish"] == 0 and fb.calls["lookup"] == 4
+    assert fb.calls["publish"] == 0 and fb.calls["lookup"] == len(outcomes)
     assert not engine.run_once().busy
 
 
@@ -627,21 +638,58 @@ def test_hold_lease_extends_only_a_live_lease_of_its_owner(db, clock, ws, accoun
     assert not claim.hold_lease(db, "me", t, later, later + timedelta(seconds=60))
 
 
-def test_last_attempt_with_a_lost_answer_asks_instead_of_failing(
+def test_last_attempt_with_a_lost_answer_is_checked_then_fails_if_not_there(
     db, clock, ws, accounts, engine, fakes, recorded
 ):
-    # The 4th send may have gone out (its answer was lost): FAILED would offer a Retry that
-    # posts twice, so the person is asked instead.
+    # The 4th send may have gone out (its answer was lost): Herald asks the platform 15
+    # minutes later before saying FAILED, so that a Retry can never post twice.
     a = connect(accounts, ws, Platform.LINKEDIN, clock)
     post_id, (t,) = add_post(db, ws, [a], clock.now())
     fx = fakes[Platform.LINKEDIN]
     fx.publish_errors = [TransientError("Service Unavailable", status=503)] * 3 + [
-        TransientError("The answer was lost", code="outcome_unknown")
+        TransientError("LinkedIn did not answer in time", code="outcome_unknown")
     ]
+    outcomes = _run_until_settled(engine, db, clock, t)
+    assert outcomes == [Outcome.RETRY] * 4 + [Outcome.FAILED]
+    row = target(db, t)
+    assert (row.status, row.attempts) == (TargetStatus.FAILED, 4)
+    assert "did not answer in time" in row.error_message and "not there" in row.error_message
+    assert fx.calls["publish"] == 4
+    assert [e["reason"] for e in kinds(recorded, ev.TARGET_FAILED)] == [row.error_message]
+    assert kinds(recorded, ev.NEEDS_CONFIRMATION) == []
+
+
+def test_last_attempt_with_a_lost_answer_is_found_by_the_check(
+    db, clock, ws, accounts, engine, fakes
+):
+    a = connect(accounts, ws, Platform.LINKEDIN, clock)
+    _, (t,) = add_post(db, ws, [a], clock.now())
+    fx = fakes[Platform.LINKEDIN]
+    fx.publish_errors = [TransientError("Service Unavailable", status=503)] * 3
+
+    def made_but_lost(account, text, key):
+        fx.posts.append({"key": key, "external_id": "li-late", "text": text, "at": clock.now()})
+        raise TransientError("LinkedIn did not answer in time", code="outcome_unknown")
+
     for _ in range(3):
-        assert engine.run_once().count(Outcome.RETRY) == 1
+        engine.run_once()
         clock.set(target(db, t).next_attempt_at)
-    assert engine.run_once().count(Outcome.CONFIRM) == 1
+    fx.on_publish = made_but_lost
+    fx.lookup_errors = [TransientError("Service Unavailable", status=503)]  # the 1st check
+    outcomes = _run_until_settled(engine, db, clock, t)
+    assert outcomes == [Outcome.RETRY, Outcome.RETRY, Outcome.PUBLISHED]
+    assert target(db, t).external_id == "li-late" and fx.calls["publish"] == 4
+
+
+def test_publish_again_after_a_confirmation_sends_once_without_asking_again(
+    db, clock, ws, accounts, engine, fakes
+):
+    post_id, t = _crashed(db, clock, ws, accounts, Platform.FACEBOOK)
+    fb = fakes[Platform.FACEBOOK]
+    fb.lookup_errors = [TransientError("Internal Server Error", status=500)] * 20
+    _run_until_settled(engine, db, clock, t)
     assert target(db, t).status == TargetStatus.NEEDS_CONFIRMATION
-    assert kinds(recorded, ev.TARGET_FAILED) == []
-    assert kinds(recorded, ev.NEEDS_CONFIRMATION) == [{"target_id": t, "post_id": post_id}]
+    fb.lookup_errors = []
+    PostService(db, clock).publish_again(t)  # the person checked: it is not there
+    assert engine.run_once().published == 1
+    assert fb.calls["publish"] == 1
