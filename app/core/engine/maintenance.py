@@ -2,6 +2,11 @@
 days (Instagram/Facebook long-lived tokens, LinkedIn's 60-day ones), back up the SQLite file,
 and whatever other features register (analytics, recommendations).
 
+X's access tokens last two hours and are refreshed right before use (publishing, analytics);
+its refresh tokens are single-use, so a needless refresh whose answer is lost (or a process
+killed before storing it) disconnects the account. The daily job leaves them alone unless an
+account has been idle for a month.
+
 BackgroundScheduler, not QtScheduler: the latter is broken with PySide6 (its timers are never
 cancelled), and jobs must never run on the GUI thread anyway. `shutdown()` joins the
 scheduler's threads, so nothing leaks.
@@ -18,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
+from app.constants import Platform
 from app.core import events as ev
 from app.core.accounts import AccountService
 from app.core.clock import Clock
@@ -33,6 +39,10 @@ from app.core.ports import AccountRef, AuthError, PublishError
 log = logging.getLogger(__name__)
 
 TOKEN_HORIZON = timedelta(days=30)
+#: platforms whose access tokens last hours: refreshed on demand, not by the daily job...
+ON_DEMAND_TOKENS = frozenset({Platform.TWITTER})
+#: ...unless unused this long (keeps the refresh token itself in use)
+IDLE_REFRESH = timedelta(days=30)
 BACKUPS_KEPT = 7
 BACKUP_REASON = "daily"
 
@@ -86,14 +96,18 @@ class RefreshReport:
 def refresh_expiring_tokens(ctx: MaintenanceContext) -> RefreshReport:
     """Refresh every ACTIVE account whose token expires within 30 days."""
     report = RefreshReport()
-    horizon = ctx.clock.now() + TOKEN_HORIZON
+    now = ctx.clock.now()
+    on_demand = Account.platform.in_(sorted(ON_DEMAND_TOKENS))
     with ctx.db.session() as s:
         ids = list(
             s.scalars(
                 select(Account.id).where(
                     Account.status == AccountStatus.ACTIVE,
                     Account.token_expires_at.is_not(None),
-                    Account.token_expires_at < horizon,
+                    or_(
+                        ~on_demand & (Account.token_expires_at < now + TOKEN_HORIZON),
+                        on_demand & (Account.token_expires_at < now - IDLE_REFRESH),
+                    ),
                 )
             )
         )

@@ -15,7 +15,7 @@ def test_refresh_refused_because_another_process_rotated_first_keeps_the_account
 ):
     account_id = connect(accounts, ws, Platform.TWITTER, clock)
     old = accounts.credentials(account_id)
-    accounts.save_credentials(account_id, replace(old, expires_at=clock.now() + timedelta(days=2)))
+    accounts.save_credentials(account_id, replace(old, expires_at=clock.now() - timedelta(days=31)))
 
     def rotated_elsewhere_then_refused(ref):
         # Another worker refreshed a moment ago: X refuses our (now used) refresh token.
@@ -36,7 +36,7 @@ def test_refresh_refused_with_unchanged_credentials_needs_reauth(
 ):
     account_id = connect(accounts, ws, Platform.TWITTER, clock)
     old = accounts.credentials(account_id)
-    accounts.save_credentials(account_id, replace(old, expires_at=clock.now() + timedelta(days=2)))
+    accounts.save_credentials(account_id, replace(old, expires_at=clock.now() - timedelta(days=31)))
 
     def refused(ref):
         raise AuthError("Value passed for the token was invalid.")
@@ -47,6 +47,24 @@ def test_refresh_refused_with_unchanged_credentials_needs_reauth(
     )
     assert report.reauth == [account_id]
     assert accounts.get(account_id).status == AccountStatus.REQUIRES_REAUTH
+
+
+def test_the_daily_job_leaves_short_lived_x_tokens_to_on_demand_refresh(
+    db, clock, ws, accounts, fakes, hub
+):
+    """X access tokens last 2 h and its refresh tokens are single-use: refreshing them daily
+    only risks a lost answer that disconnects the account (31 X accounts in the PostgreSQL
+    soak). Long-lived tokens expiring within 30 days are refreshed."""
+    x = connect(accounts, ws, Platform.TWITTER, clock)
+    li = connect(accounts, ws, Platform.LINKEDIN, clock)
+    for account_id, expires in ((x, timedelta(hours=1)), (li, timedelta(days=20))):
+        creds = accounts.credentials(account_id)
+        accounts.save_credentials(account_id, replace(creds, expires_at=clock.now() + expires))
+    report = refresh_expiring_tokens(
+        MaintenanceContext(db, clock, accounts, FakeSource(fakes), hub)
+    )
+    assert report.refreshed == [li]
+    assert fakes[Platform.TWITTER].refresh_counter == 0
 
 
 def test_a_throttle_on_a_platform_without_a_documented_budget_only_waits_for_its_reset(db, clock):

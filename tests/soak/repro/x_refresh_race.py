@@ -14,6 +14,8 @@ before process A stored its rotation.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
+from datetime import timedelta
 
 from app.commands.worker import PlatformAdapters
 from app.constants import Platform
@@ -36,6 +38,10 @@ def main() -> int:
                 MaintenanceContext(w.db, clock, service, PlatformAdapters(clock), ev.EventHub())
             )
         a, b = contexts
+        # An X account idle for a month: the only kind the daily job still refreshes.
+        creds = a.accounts.credentials(account_id)
+        idle = replace(creds, expires_at=clock.now() - timedelta(days=31))
+        a.accounts.save_credentials(account_id, idle)
         seen_by_b = b.accounts.account_ref(account_id, b.adapters.app_credentials(
             b.accounts.get(account_id)))  # fmt: skip
         b.accounts.account_ref = lambda *_args, **_kw: seen_by_b  # B read before A stored
