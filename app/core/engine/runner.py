@@ -742,16 +742,7 @@ class PublishingEngine:
         ):
             return Outcome.SKIPPED
         if decision.gave_up:
-            reason = decision.error_message or "failed"
-            log.info("target %s failed: %s", work.target_id, reason)
-            self.events.publish(
-                ev.TARGET_FAILED,
-                target_id=work.target_id,
-                post_id=work.post_id,
-                platform=info.platform.value,
-                reason=reason,
-            )
-            return Outcome.FAILED
+            return self._announce_failure(work, info, decision.error_message or "failed")
         return Outcome.WAITING if decision.wait != policy.Wait.NONE else Outcome.RETRY
 
     def _not_there(self, work: store.Work, info: AccountInfo) -> Outcome:
@@ -767,6 +758,9 @@ class PublishingEngine:
         )
         if not store.apply_decision(self.db, work.target_id, self.owner, decision, now):
             return Outcome.SKIPPED
+        return self._announce_failure(work, info, reason)
+
+    def _announce_failure(self, work: store.Work, info: AccountInfo, reason: str) -> Outcome:
         log.info("target %s failed: %s", work.target_id, reason)
         self.events.publish(
             ev.TARGET_FAILED,
