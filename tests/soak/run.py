@@ -6,7 +6,7 @@ exit status 1 when any invariant failed (a suite that cannot run here is SKIPPED
 Environment:
     HERALD_SOAK_POSTS           posts per chaos run, each to all 4 platforms (default 10000)
     HERALD_SOAK_CHAOS_DEADLINE  seconds a chaos run may publish before what is left counts as
-                                unfinished (default: 120 + targets / 8, at most 3600)
+                                unfinished (default: 120 + targets / 8, at most 5400)
     HERALD_SOAK_EXAMPLES        scale of the fuzz example counts (default 1; 0.1 is quick)
     HERALD_SOAK_POSTS_PER_ACCOUNT  one posts-per-account figure for every platform (chaos)
     HERALD_SOAK_DISK_METHOD     "pagecap" to use PRAGMA max_page_count instead of a tmpfs
@@ -41,7 +41,7 @@ def chaos_deadline(posts: int) -> float:
     raw = os.environ.get("HERALD_SOAK_CHAOS_DEADLINE", "").strip()
     if raw:
         return float(raw)
-    return min(3600.0, 120.0 + posts * 4 / 8)
+    return min(5400.0, 120.0 + posts * 4 / 8)
 
 
 def chaos(backend: str, workers: int) -> Callable[[], SuiteResult]:
