@@ -174,6 +174,10 @@ class Post(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     deleted_at: Mapped[datetime | None]  # soft delete, so Ctrl+Z can bring a post back
+    #: +1 on every change a person makes to what or when the post sends (text, media,
+    #: per-account texts, accounts, time). A worker sends only the version it loaded: its
+    #: last check before sending refuses when this moved on (or the post was deleted).
+    content_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     targets: Mapped[list[Target]] = relationship(
         back_populates="post", cascade="all, delete-orphan", order_by="Target.id"

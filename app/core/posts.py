@@ -245,6 +245,10 @@ def _refresh_status(post: Post, *, draft: bool = False) -> None:
     post.status = derive_post_status(statuses, is_draft=draft)
 
 
+def _in_flight(post: Post) -> bool:
+    return any(TargetStatus(t.status) == TargetStatus.IN_FLIGHT for t in post.targets)
+
+
 def _queue(target: Target, when: datetime, now: datetime) -> None:
     target.status = TargetStatus.QUEUED
     target.next_attempt_at = when
@@ -358,9 +362,10 @@ class PostService:
         action: Action = "draft",
     ) -> PostDetail:
         with self.db.write_session() as s:
-            post = self._load(s, post_id)
-            if any(TargetStatus(t.status) == TargetStatus.IN_FLIGHT for t in post.targets):
-                raise PostError("This post is being published right now; edit it afterwards.")
+            post = self._lock(
+                s, post_id, "This post is being published right now; edit it afterwards."
+            )
+            post.content_version += 1
             self._apply(
                 s,
                 post,
@@ -545,17 +550,19 @@ class PostService:
         new_utc = ensure_utc(new_utc)
         now = self.clock.now()
         with self.db.write_session() as s:
-            post = self._load(s, post_id)
+            busy = "This post is being published right now; it can't move."
+            post = self._lock(s, post_id, busy, check_in_flight=False)
             status = PostStatus(post.status)
             if status in (PostStatus.PUBLISHED, PostStatus.PUBLISHING):
                 raise PostError("This post has already gone out (or is going out); it can't move.")
-            if any(TargetStatus(t.status) == TargetStatus.IN_FLIGHT for t in post.targets):
-                raise PostError("This post is being published right now; it can't move.")
+            if _in_flight(post):
+                raise PostError(busy)
             if status != PostStatus.DRAFT and not allow_past and new_utc < now:
                 raise PostError("That time has already passed; choose a later time.")
             old = post.scheduled_at
             post.scheduled_at = new_utc
             post.updated_at = now
+            post.content_version += 1
             for t in post.targets:
                 if TargetStatus(t.status) in (TargetStatus.QUEUED, TargetStatus.MISSED):
                     _queue(t, new_utc, now)
@@ -568,9 +575,9 @@ class PostService:
     def delete(self, post_id: int) -> None:
         """Soft delete (Ctrl+Z restores it); refused while the post is being published."""
         with self.db.write_session() as s:
-            post = self._load(s, post_id)
-            if any(TargetStatus(t.status) == TargetStatus.IN_FLIGHT for t in post.targets):
-                raise PostError("This post is being published right now; it can't be deleted.")
+            post = self._lock(
+                s, post_id, "This post is being published right now; it can't be deleted."
+            )
             post.deleted_at = self.clock.now()
             post.updated_at = self.clock.now()
             workspace_id = post.workspace_id
@@ -625,9 +632,7 @@ class PostService:
         """Queue every target that has not gone out for right now (rules checked first)."""
         now = self.clock.now()
         with self.db.write_session() as s:
-            post = self._load(s, post_id)
-            if any(TargetStatus(t.status) == TargetStatus.IN_FLIGHT for t in post.targets):
-                raise PostError("This post is being published right now.")
+            post = self._lock(s, post_id, "This post is being published right now.")
             pending = [t for t in post.targets if TargetStatus(t.status) != TargetStatus.PUBLISHED]
             if not pending:
                 raise PostError("Every account has already published this post.")
@@ -636,6 +641,7 @@ class PostService:
             self._check(post.base_text, [t.account for t in pending], overrides, media, now, now)
             post.scheduled_at = now
             post.updated_at = now
+            post.content_version += 1
             for t in pending:
                 _queue(t, now, now)
             _refresh_status(post)
@@ -844,6 +850,28 @@ class PostService:
             return [self._summary(p) for p in posts]
 
     # -------------------------------------------------------- internals
+
+    def _lock(self, s: Session, post_id: int, busy: str, *, check_in_flight: bool = True) -> Post:
+        """The post for a change a person makes, checked and written as one atomic step
+        against the workers: raises PostError(`busy`) while a target is in flight.
+
+        SQLite: the write session's BEGIN IMMEDIATE already excludes every other writer (and
+        claims) until commit. PostgreSQL: the post row, then its targets, are locked until
+        commit; a target another transaction holds right now (a claim taking it, a worker
+        writing its outcome) counts as in flight. SKIP LOCKED rather than waiting: a claim
+        holds its targets while it waits for their post's lock, so waiting could deadlock.
+        A claim that read the post before this change committed still takes the target
+        afterwards; the worker's pre-send check (claim.hold_lease) refuses to send it."""
+        if not self.db.is_sqlite:
+            s.execute(select(Post.id).where(Post.id == post_id).with_for_update())
+            of_post = select(Target.id).where(Target.post_id == post_id)
+            locked = set(s.scalars(of_post.with_for_update(skip_locked=True)))
+            if locked != set(s.scalars(of_post)):
+                raise PostError(busy)
+        post = self._load(s, post_id)
+        if check_in_flight and _in_flight(post):
+            raise PostError(busy)
+        return post
 
     @staticmethod
     def _load(s: Session, post_id: int, *, deleted_ok: bool = False) -> Post:

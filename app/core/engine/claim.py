@@ -226,10 +226,25 @@ def renew_leases(db: Database, owner: str, target_ids: list[int], until: datetim
         return int(getattr(result, "rowcount", 0) or 0)
 
 
-def hold_lease(db: Database, owner: str, target_id: int, now: datetime, until: datetime) -> bool:
+def hold_lease(
+    db: Database,
+    owner: str,
+    target_id: int,
+    now: datetime,
+    until: datetime,
+    *,
+    content_version: int | None = None,
+) -> bool:
     """Just before a send: True (and the lease extended to `until`) only while this owner
-    still holds an unexpired lease. A worker that stalled past its lease may have lost the
-    target to reconciliation elsewhere; it must not send then, or the post could go twice."""
+    still holds an unexpired lease and the post is neither deleted nor changed since the
+    worker loaded `content_version` (None: only deletion is checked). A worker that stalled
+    past its lease may have lost the target to reconciliation elsewhere; it must not send
+    then, or the post could go twice. On PostgreSQL a delete or edit can commit between a
+    claim's read of the post and its lock on the target: checked here, in the same statement
+    that extends the lease, the old version is never sent once the change is confirmed."""
+    current = [Post.id == Target.post_id, Post.deleted_at.is_(None)]
+    if content_version is not None:
+        current.append(Post.content_version == content_version)
     with write_session(db) as s:
         result = s.execute(
             update(Target)
@@ -238,6 +253,7 @@ def hold_lease(db: Database, owner: str, target_id: int, now: datetime, until: d
                 Target.lease_owner == owner,
                 Target.status == TargetStatus.IN_FLIGHT,
                 Target.lease_until > now,
+                exists().where(*current),
             )
             .values(lease_until=until)
         )

@@ -592,9 +592,15 @@ class PublishingEngine:
                 if work.attempts >= policy.MAX_ATTEMPTS:
                     return self._not_there(work, info)
             now = self.clock.now()
-            if not claim.hold_lease(self.db, self.owner, target_id, now, now + self.settings.lease):
-                log.warning("target %s: lease lost before sending; not sent", target_id)
-                return Outcome.SKIPPED
+            if not claim.hold_lease(
+                self.db,
+                self.owner,
+                target_id,
+                now,
+                now + self.settings.lease,
+                content_version=work.content_version,
+            ):
+                return self._not_sending(work, now)
             result = self._send(adapter, ref, info, work)
         except _Reauth as exc:
             self._needs_reauth(info, exc.reason)
@@ -607,6 +613,19 @@ class PublishingEngine:
             error = TransientError(str(exc) or type(exc).__name__, code="outcome_unknown")
             return self._failed(work, info, error)
         return self._published(work, info, result.external_id, result.url, result.rate_limit)
+
+    def _not_sending(self, work: store.Work, now: datetime) -> Outcome:
+        """The pre-send check refused: the post was deleted or changed after this worker
+        loaded it (the target goes back to the queue for the new version), or the lease
+        was lost (another worker has the target now)."""
+        if store.release_stale(self.db, work.target_id, self.owner, work.content_version, now):
+            log.info(
+                "target %s: post deleted or changed since it was claimed; not sent",
+                work.target_id,
+            )
+            return Outcome.RELEASED
+        log.warning("target %s: lease lost before sending; not sent", work.target_id)
+        return Outcome.SKIPPED
 
     def _validate(self, adapter: PlatformAdapter, work: store.Work) -> str | None:
         errors = [

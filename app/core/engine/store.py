@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.constants import Platform
@@ -42,6 +42,9 @@ class Work:
     error_code: str | None
     maybe_sent_since: datetime | None = None
     error_message: str | None = None
+    #: the post's content_version read with `text` (same row): the pre-send check sends only
+    #: while the post is still at this version
+    content_version: int = 0
 
     @property
     def lookup_from(self) -> datetime | None:
@@ -230,6 +233,35 @@ def release(db: Database, target_ids: Sequence[int], owner: str, now: datetime) 
         return int(getattr(result, "rowcount", 0) or 0)
 
 
+def release_stale(
+    db: Database, target_id: int, owner: str, content_version: int, now: datetime
+) -> bool:
+    """Give a claimed target back when its post was deleted or changed since this worker
+    loaded it (a change that raced the claim); True when it did. Back in the queue, the next
+    claim loads the new version (a deleted post is never claimed)."""
+    with write_session(db) as s:
+        post_id = _post_of(s, target_id)
+        if post_id is None:
+            return False
+        lock_posts(s, [post_id])
+        result = s.execute(
+            update(Target)
+            .where(
+                _owned(target_id, owner),  # type: ignore[arg-type]
+                ~exists().where(
+                    Post.id == Target.post_id,
+                    Post.deleted_at.is_(None),
+                    Post.content_version == content_version,
+                ),
+            )
+            .values(status=TargetStatus.QUEUED, lease_until=None, lease_owner=None, updated_at=now)
+        )
+        if not getattr(result, "rowcount", 0):
+            return False
+        refresh_post_status(s, [post_id], now)
+    return True
+
+
 def park_for_confirmation(
     db: Database, target_id: int, owner: str, reason: str, now: datetime
 ) -> bool:
@@ -340,6 +372,7 @@ def _work(target: Target) -> Work:
         error_code=target.error_code,
         maybe_sent_since=target.maybe_sent_since,
         error_message=target.error_message,
+        content_version=post.content_version,
     )
 
 
