@@ -18,6 +18,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 
 from app.constants import Platform
 from app.core.accounts import AccountService
@@ -119,6 +120,7 @@ def test_deletes_and_edits_racing_claims_never_send_the_old_version(pg_url):
             t.start()
 
         changes: list[Change] = []
+        raw_errors: list[str] = []
         for round_ in range(ROUNDS):
             # A batch falls due at once: the workers claim it 4 at a time while the person
             # deletes and edits its posts one after the other, so the changes land before,
@@ -150,6 +152,8 @@ def test_deletes_and_edits_racing_claims_never_send_the_old_version(pg_url):
                     change.applied = True
                 except PostError as exc:
                     assert "being published right now" in str(exc)
+                except DBAPIError as exc:  # e.g. a deadlock: reported after the checks below
+                    raw_errors.append(f"{change.kind}: {type(exc.orig).__name__}")
                 change.confirmed_at = time.monotonic()
             changes.extend(batch)
             _wait_idle(user_db)
@@ -187,13 +191,17 @@ def test_deletes_and_edits_racing_claims_never_send_the_old_version(pg_url):
         released = sum(o.get(Outcome.RELEASED, 0) for o in outcomes)
         print(
             f"\n{ITERATIONS} changes: {applied} applied, {ITERATIONS - applied} refused while "
-            f"in flight; {len(sends)} sends; {released} claims given back by the pre-send check"
+            f"in flight; {len(sends)} sends; {released} claims given back by the pre-send "
+            f"check. Violations: {len(late_deleted)} deleted sent, {len(late_old_text)} old "
+            f"texts sent, {len(twice)} sent twice, {len(lost)} never sent, "
+            f"{len(raw_errors)} database errors"
         )
         assert not late_deleted, f"deleted posts sent after the delete: {late_deleted[:5]}"
         assert not late_old_text, f"old text sent after the edit: {late_old_text[:5]}"
         assert not twice, f"sent more than once: {list(twice.items())[:5]}"
         assert not lost, f"never sent: {lost[:5]}"
         assert TargetStatus.IN_FLIGHT not in set(statuses.values())
+        assert not raw_errors, f"changes that failed with a database error: {raw_errors[:5]}"
     finally:
         stop.set()
         for t in threads:
