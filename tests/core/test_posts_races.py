@@ -44,7 +44,7 @@ def _state(db, post_id: int) -> tuple:
         post = s.get(Post, post_id)
         assert post is not None
         targets = [(t.status, t.next_attempt_at, t.lease_owner) for t in post.targets]
-        return (post.base_text, post.scheduled_at, post.deleted_at, post.content_version, targets)
+        return (post.base_text, post.scheduled_at, post.deleted_at, post.updated_at, targets)
 
 
 def test_every_change_to_what_or_when_moves_the_version_on(db, clock):
@@ -100,7 +100,8 @@ def test_a_change_is_refused_while_a_claim_holds_a_target_postgres(pg_url, clock
         ws = WorkspaceService(db, clock).create("Bakery", "UTC").id
         x = add_account(db, clock, ws)
         service = PostService(db, clock)
-        post = service.create(ws, "v1", [x], action="now")
+        soon = clock.now() + timedelta(hours=1)
+        post = service.create(ws, "v1", [x], scheduled_local=soon, action="schedule")
         before = _state(db, post.id)
         with db.engine.connect() as claimer:
             tx = claimer.begin()

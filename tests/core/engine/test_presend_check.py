@@ -35,6 +35,25 @@ def _between_claim_and_send(fake, change):
     fake.validate = validate
 
 
+def _as_if_raced(db, target_id, change):
+    """What the PostgreSQL race leaves: the person's change (through PostService) read the
+    target while it was still QUEUED and committed; the claim took it all the same."""
+    with db.session() as s:
+        claimed = s.get(Target, target_id)
+        assert claimed is not None and claimed.status == TargetStatus.IN_FLIGHT
+        held = {
+            "status": claimed.status,
+            "lease_owner": claimed.lease_owner,
+            "lease_until": claimed.lease_until,
+        }
+        claimed.status = TargetStatus.QUEUED
+        s.commit()
+    change()
+    with db.session() as s:
+        s.execute(update(Target).where(Target.id == target_id).values(**held))
+        s.commit()
+
+
 def _write(db, post_id, **values):
     with db.session() as s:
         s.execute(update(Post).where(Post.id == post_id).values(**values))
@@ -44,20 +63,21 @@ def _write(db, post_id, **values):
 def test_a_post_deleted_after_its_claim_is_not_sent(db, clock, ws, accounts, engine, fakes):
     a = connect(accounts, ws, Platform.TWITTER, clock)
     post_id, (t,) = add_post(db, ws, [a], clock.now(), "launch")
+    service = PostService(db, clock)
     fx = fakes[Platform.TWITTER]
-    _between_claim_and_send(fx, lambda: _write(db, post_id, deleted_at=clock.now()))
+    _between_claim_and_send(fx, lambda: _as_if_raced(db, t, lambda: service.delete(post_id)))
 
     result = engine.run_once()
 
-    assert result.claimed == 1 and result.count(Outcome.RELEASED) == 1
     assert fx.calls["publish"] == 0 and fx.posts == []
+    assert result.claimed == 1 and result.count(Outcome.RELEASED) == 1
     row = target(db, t)
     assert (row.status, row.lease_owner, row.lease_until) == (TargetStatus.QUEUED, None, None)
     assert row.attempts == 0  # not an attempt: nothing was sent
     assert post_status(db, post_id) == PostStatus.SCHEDULED
     # Deleted stays unsent; an undo brings it back and it goes out once.
     assert not engine.run_once().busy
-    PostService(db, clock).restore(post_id)
+    service.restore(post_id)
     assert engine.run_once().published == 1
     assert [p["text"] for p in fx.posts] == ["launch"]
 
@@ -65,14 +85,13 @@ def test_a_post_deleted_after_its_claim_is_not_sent(db, clock, ws, accounts, eng
 def test_an_edit_after_the_claim_sends_only_the_new_text(db, clock, ws, accounts, engine, fakes):
     a = connect(accounts, ws, Platform.LINKEDIN, clock)
     post_id, (t,) = add_post(db, ws, [a], clock.now(), "old text")
+    service = PostService(db, clock)
     fx = fakes[Platform.LINKEDIN]
-    _between_claim_and_send(
-        fx,
-        lambda: _write(db, post_id, base_text="new text", content_version=Post.content_version + 1),
-    )
+    edit = lambda: service.update(post_id, "new text", [a], action="now")  # noqa: E731
+    _between_claim_and_send(fx, lambda: _as_if_raced(db, t, edit))
 
     first = engine.run_once()
-    assert first.count(Outcome.RELEASED) == 1 and fx.posts == []
+    assert fx.posts == [] and first.count(Outcome.RELEASED) == 1
     assert target(db, t).status == TargetStatus.QUEUED
 
     assert engine.run_once().published == 1
@@ -80,24 +99,17 @@ def test_an_edit_after_the_claim_sends_only_the_new_text(db, clock, ws, accounts
     assert target(db, t).status == TargetStatus.PUBLISHED
 
 
-def test_an_override_edit_after_the_claim_is_not_sent_in_its_old_form(
+def test_a_per_account_text_edited_after_the_claim_is_sent_in_its_new_form(
     db, clock, ws, accounts, engine, fakes
 ):
     a = connect(accounts, ws, Platform.TWITTER, clock)
     post_id, (t,) = add_post(db, ws, [a], clock.now(), "base")
-
-    def edit() -> None:
-        with db.session() as s:
-            s.execute(update(Target).where(Target.id == t).values(content_override="for X"))
-            s.execute(
-                update(Post)
-                .where(Post.id == post_id)
-                .values(content_version=Post.content_version + 1)
-            )
-            s.commit()
-
+    service = PostService(db, clock)
+    edit = lambda: service.update(  # noqa: E731
+        post_id, "base", [a], overrides={a: "for X"}, action="now"
+    )
     fx = fakes[Platform.TWITTER]
-    _between_claim_and_send(fx, edit)
+    _between_claim_and_send(fx, lambda: _as_if_raced(db, t, edit))
     engine.run_until_idle()
     assert [p["text"] for p in fx.posts] == ["for X"]
 
