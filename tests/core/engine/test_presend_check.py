@@ -2,22 +2,44 @@
 
 On PostgreSQL a claim reads the post in its own snapshot: a delete or edit that commits
 between that read and the claim's lock on the target leaves the target IN_FLIGHT on a post
-that changed. These tests make the same state on SQLite (the change is written while the
-target is claimed, as that race leaves it) and check what the worker then does."""
+that changed. These tests make that state deterministically (the person's change goes through
+PostService while the target reads QUEUED, then the claim holds it again), on SQLite and on
+PostgreSQL, and check what the worker then does."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import update
 
 from app.constants import Platform
+from app.core.db import Database, open_database
 from app.core.engine import Outcome, claim
 from app.core.models import Post, PostStatus, Target, TargetStatus
 from app.core.posts import PostService
 from tests.core.engine.fakes import add_post, connect, post_status, target
+from tests.integration.pg import pg_schema_url
 
 LEASE = timedelta(seconds=60)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(request, db_url) -> Iterator[Database]:
+    """Each test on SQLite and on PostgreSQL (a fresh schema)."""
+    if request.param == "sqlite":
+        database = open_database(db_url)
+        yield database
+        database.dispose()
+        return
+    schema = pg_schema_url()
+    database = open_database(next(schema))
+    try:
+        yield database
+    finally:
+        database.dispose()
+        schema.close()  # drops the schema
 
 
 def _between_claim_and_send(fake, change):
