@@ -85,6 +85,7 @@ def _wait_idle(db: Database, timeout: float = 60.0) -> None:
     raise AssertionError("the workers did not finish the batch")
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_deletes_and_edits_racing_claims_never_send_the_old_version(pg_url):
     clock = FakeClock()
