@@ -60,12 +60,17 @@ def _worker(db: Database, clock: FakeClock, source: FakeSource, n: int) -> Publi
     return PublishingEngine(db, clock, source, EventHub(), accounts, settings)
 
 
-def _claim_forever(engine: PublishingEngine, stop: threading.Event, outcomes: list) -> None:
-    while not stop.is_set():
-        result = engine.run_once()
-        outcomes.append(result.outcomes)
-        if not result.busy:
-            time.sleep(0.0005)
+def _claim_forever(
+    engine: PublishingEngine, stop: threading.Event, outcomes: list, errors: list
+) -> None:
+    try:
+        while not stop.is_set():
+            result = engine.run_once()
+            outcomes.append(result.outcomes)
+            if not result.busy:
+                time.sleep(0.0005)
+    except Exception as exc:  # reported by the test, not lost with the thread
+        errors.append(f"{engine.owner}: {exc!r}")
 
 
 def _wait_idle(db: Database, timeout: float = 60.0) -> None:
@@ -106,6 +111,7 @@ def test_deletes_and_edits_racing_claims_never_send_the_old_version(pg_url):
     threads: list[threading.Thread] = []
     stop = threading.Event()
     outcomes: list = []
+    worker_errors: list[str] = []
     try:
         ws = WorkspaceService(user_db, clock).create("Agency", "UTC").id
         account = connect(
@@ -114,7 +120,9 @@ def test_deletes_and_edits_racing_claims_never_send_the_old_version(pg_url):
         service = PostService(user_db, clock)
         engines = [_worker(db, clock, source, n) for n, db in enumerate(worker_dbs)]
         threads = [
-            threading.Thread(target=_claim_forever, args=(e, stop, outcomes), name=f"claimer-{n}")
+            threading.Thread(
+                target=_claim_forever, args=(e, stop, outcomes, worker_errors), name=f"claimer-{n}"
+            )
             for n, e in enumerate(engines)
         ]
         for t in threads:
@@ -191,8 +199,8 @@ def test_deletes_and_edits_racing_claims_never_send_the_old_version(pg_url):
         applied = sum(c.applied for c in changes)
         released = sum(o.get(Outcome.RELEASED, 0) for o in outcomes)
         print(
-            f"\n{ITERATIONS} changes: {applied} applied, {ITERATIONS - applied} refused while "
-            f"in flight; {len(sends)} sends; {released} claims given back by the pre-send "
+            f"\n{ITERATIONS} changes: {applied} applied, "
+            f"{ITERATIONS - applied - len(raw_errors)} refused while in flight; {len(sends)} sends; {released} claims given back by the pre-send "
             f"check. Violations: {len(late_deleted)} deleted sent, {len(late_old_text)} old "
             f"texts sent, {len(twice)} sent twice, {len(lost)} never sent, "
             f"{len(raw_errors)} database errors"
@@ -203,6 +211,7 @@ def test_deletes_and_edits_racing_claims_never_send_the_old_version(pg_url):
         assert not lost, f"never sent: {lost[:5]}"
         assert TargetStatus.IN_FLIGHT not in set(statuses.values())
         assert not raw_errors, f"changes that failed with a database error: {raw_errors[:5]}"
+        assert not worker_errors, worker_errors
     finally:
         stop.set()
         for t in threads:
