@@ -32,7 +32,7 @@ from app.adapters.http import (
 )
 from app.adapters.oauth1 import OAuth1
 from app.adapters.twitter_lookup import find_in_timeline
-from app.adapters.twitter_media import XMediaUploader
+from app.adapters.twitter_media import CHUNK_SIZE, XMediaUploader
 from app.constants import Platform
 from app.core.clock import Clock
 from app.core.logsetup import register_secret
@@ -110,6 +110,7 @@ def reposts(public_metrics: dict[str, Any]) -> int:
 class TwitterAdapter(BaseAdapter):
     platform = Platform.TWITTER
     metrics_batch_size = 100
+    media_chunk_size = CHUNK_SIZE
 
     def __init__(
         self,
@@ -193,7 +194,9 @@ class TwitterAdapter(BaseAdapter):
         return PublishResult(post_id, f"https://x.com/{handle}/status/{post_id}", reply.rate_limit)
 
     def _upload(self, account: AccountRef, item: MediaItem) -> str:
-        return XMediaUploader(self, self.sleep).upload(account, item)
+        return XMediaUploader(self, self.sleep, chunk_size=self.media_chunk_size).upload(
+            account, item
+        )
 
     # ------------------------------------------------------------ metrics
 
