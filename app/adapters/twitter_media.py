@@ -87,7 +87,7 @@ class XMediaUploader:
                 timeout=self.adapter._upload_timeout(),
                 scope="media",
             )
-        return self._wait_until_ready(account, as_dict(reply.json_dict().get("data")))
+        return self._wait_until_ready(account, _data(reply.json_dict()))
 
     # ------------------------------------------------------------ chunked
 
@@ -105,7 +105,7 @@ class XMediaUploader:
                 },
                 scope="media",
             )
-            media_id = _media_id(as_dict(init.json_dict().get("data")))
+            media_id = _media_id(_data(init.json_dict()))
             index = 0
             while chunk := f.read(self.chunk_size):
                 self.adapter._call(
@@ -121,7 +121,7 @@ class XMediaUploader:
         final = self.adapter._call(
             "POST", f"/2/media/upload/{media_id}/finalize", account, scope="media"
         )
-        data = as_dict(final.json_dict().get("data"))
+        data = _data(final.json_dict())
         data.setdefault("id", media_id)
         return self._wait_until_ready(account, data)
 
@@ -155,8 +155,14 @@ class XMediaUploader:
                 params={"command": "STATUS", "media_id": media_id},
                 scope="media",
             )
-            data = as_dict(reply.json_dict().get("data"))
+            data = _data(reply.json_dict())
             data.setdefault("id", media_id)
+
+
+def _data(body: dict[str, Any]) -> dict[str, Any]:
+    """v2 wraps the media object in `data`; the v1.1-style answers some clients record do not."""
+    wrapped = body.get("data")
+    return dict(wrapped) if isinstance(wrapped, dict) else dict(body)
 
 
 def _media_id(data: dict[str, Any]) -> str:
