@@ -194,3 +194,12 @@ def test_timeline_refuses_a_bad_window(
     resp = client.get(f"/x/2/users/{me}/tweets", params=params, headers=xh)
     assert resp.status_code == 400
     assert "start_time" in resp.json()["errors"][0]["message"]
+
+
+def test_processing_time_zero_makes_media_ready_at_finalize(
+    emu: EmulatorServer, client: httpx.Client, xh: dict[str, str]
+) -> None:
+    # what app.testing's herald_emulator sets: a frozen test clock never finishes processing
+    emu.configure(x_media_processing_s=0)
+    done = chunked(client, xh, VIDEO, "video/mp4", "tweet_video")
+    assert done["processing_info"] == {"state": "succeeded", "progress_percent": 100}
