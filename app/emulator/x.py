@@ -17,7 +17,8 @@ Paths (prefix /x stands for https://api.x.com and https://x.com):
 As on the real API, optional fields appear only when asked for in `tweet.fields`
 (`public_metrics`, `created_at`, `author_id`). `public_metrics` carries both `retweet_count`
 (docs.x.com, recorded traffic) and `repost_count` (X's OpenAPI v2.167). The timeline's
-`start_time` is inclusive and `end_time` exclusive; a malformed one, or a start not before
+`start_time` and `end_time` are both inclusive at second granularity (X's API reference:
+"12:00:01 includes the first second of the minute"); a malformed one, or a start not before
 the end, is refused with 400. Access tokens last 2 h; a refresh token is
 issued only with the `offline.access` scope, rotates and is single-use. Errors are
 problem+JSON. Every API response carries `x-rate-limit-limit/remaining/reset` for its
@@ -248,8 +249,9 @@ def user_tweets(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Re
     def visible(post: Post) -> bool:
         return (
             post.external_id in reachable
-            and (start is None or post.created_at >= start)  # start_time is inclusive
-            and (end is None or post.created_at < end)  # end_time is exclusive
+            # both bounds inclusive, to the second: end_time 12:00:01 takes 12:00:01.999
+            and (start is None or int(post.created_at) >= start)
+            and (end is None or int(post.created_at) <= end)
             and (since_id is None or int(post.external_id) > since_id)
             and (until_id is None or int(post.external_id) < until_id)
         )

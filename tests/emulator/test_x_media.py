@@ -162,11 +162,13 @@ def test_timeline_honours_start_and_end_time(
     emu: EmulatorServer, client: httpx.Client, xh: dict[str, str]
 ) -> None:
     me = client.get("/x/2/users/me", headers=xh).json()["data"]["id"]
-    ids = []
     for i in range(4):
-        ids.append(client.post("/x/2/tweets", json={"text": f"t{i}"}, headers=xh).json()["data"])
+        client.post("/x/2/tweets", json={"text": f"t{i}"}, headers=xh)
         emu.advance(60)
-    # posts at 14:00, 14:01, 14:02, 14:03; start inclusive, end exclusive
+    emu.advance(-59.5)
+    client.post("/x/2/tweets", json={"text": "half a second later"}, headers=xh)
+    # posts at 14:00:00, 14:01:00, 14:02:00, 14:03:00 and 14:03:00.5. X's reference: both
+    # bounds are inclusive, to the second ("12:00:01 includes the first second of the minute")
     resp = client.get(
         f"/x/2/users/{me}/tweets",
         params={
@@ -176,7 +178,7 @@ def test_timeline_honours_start_and_end_time(
         },
         headers=xh,
     )
-    assert [t["text"] for t in resp.json()["data"]] == ["t2", "t1"]
+    assert [t["text"] for t in resp.json()["data"]] == ["half a second later", "t3", "t2", "t1"]
 
 
 @pytest.mark.parametrize(
