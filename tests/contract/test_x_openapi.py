@@ -268,3 +268,42 @@ def test_every_emulator_answer_validates_against_the_spec(emu, clock, recorder, 
         if "processing_info" in r.json().get("data", {})
     }
     assert states >= {"pending", "in_progress", "succeeded"}
+
+
+def test_where_the_emulator_follows_live_x_over_the_spec(emu, clock, recorder) -> None:
+    """Answers that follow recorded live X, not the document (tests/contract/openapi/SOURCES.md):
+    kept visible here so a change on either side is noticed."""
+    account = connect_account(Platform.TWITTER, emulator_config(emu), clock)
+    x = recorder.client
+    base = f"{emu.base_url}/x"
+    auth = {"Authorization": f"Bearer {account.credentials.access_token}"}
+
+    # 401 as X sends it (type about:blank, quoted in xdevplatform/xurl#8); the spec's Problem
+    # allows only its own api.x.com problem types
+    unauthorized = x.get(f"{base}/2/users/me", headers={"Authorization": "Bearer nope"})
+    assert unauthorized.status_code == 401
+    assert unauthorized.json()["type"] == "about:blank"
+    assert response_problems("GET", "/2/users/me", unauthorized)
+
+    # a failed processing carries X's `error` object, which the spec's processing_info lacks
+    clip = b"not a video" * 20
+    init = x.post(
+        f"{base}/2/media/upload/initialize",
+        json={"media_type": "video/mp4", "total_bytes": len(clip), "media_category": "tweet_video"},
+        headers=auth,
+    ).json()["data"]
+    x.post(
+        f"{base}/2/media/upload/{init['id']}/append",
+        data={"segment_index": "0"},
+        files={"media": ("blob", clip, "application/octet-stream")},
+        headers=auth,
+    )
+    x.post(f"{base}/2/media/upload/{init['id']}/finalize", headers=auth)
+    emu.advance(emu.emulator.config.x_media_processing_s)
+    failed = x.get(
+        f"{base}/2/media/upload", params={"command": "STATUS", "media_id": init["id"]}, headers=auth
+    )
+    assert failed.json()["data"]["processing_info"]["state"] == "failed"
+    assert response_problems("GET", "/2/media/upload", failed) == [
+        "data/processing_info: Additional properties are not allowed ('error' was unexpected)"
+    ]
