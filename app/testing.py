@@ -96,8 +96,11 @@ def herald_workspace(herald_context: Any) -> WorkspaceInfo:
 def herald_emulator(herald_clock: FakeClock) -> Iterator[Any]:
     from app.emulator import EmulatorServer
 
-    # Instagram containers are ready at once (the adapter would otherwise wait a second).
-    server = EmulatorServer(port=0, seed=0, now=herald_clock.now, container_polls=0).start()
+    # Instagram containers and X video/GIF processing are ready at once: the adapters would
+    # otherwise wait in real time for a clock that only moves when the test moves it.
+    server = EmulatorServer(
+        port=0, seed=0, now=herald_clock.now, container_polls=0, x_media_processing_s=0
+    ).start()
     yield server
     server.stop()
 

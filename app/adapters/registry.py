@@ -32,7 +32,7 @@ def build_adapters(
     it); otherwise each makes its own, closed by `close_adapters`. `media_host` gives
     Instagram (and Facebook photos, when set) a public URL for media."""
     return {
-        Platform.TWITTER: TwitterAdapter(config, clock, client, on_rate_limit),
+        Platform.TWITTER: TwitterAdapter(config, clock, client, on_rate_limit, sleep=sleep),
         Platform.INSTAGRAM: InstagramAdapter(
             config, clock, client, on_rate_limit, media_host=media_host, sleep=sleep
         ),

@@ -8,25 +8,19 @@ consumer key/secret (AccountRef.app, or `extra["oauth1_consumer_key"/"_secret"]`
 
 from __future__ import annotations
 
-import mimetypes
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 
-from app.adapters.base import (
-    IDEMPOTENCY_HEADER,
-    MAX_LOOKUP_PAGES,
-    BaseAdapter,
-    chunks,
-    open_media,
-    same_text,
-)
+from app.adapters.base import IDEMPOTENCY_HEADER, BaseAdapter, chunks
+from app.adapters.config import AdapterConfig
 from app.adapters.http import (
     OUTCOME_UNKNOWN,
     Classifier,
+    RateLimitCallback,
     as_dict,
     as_int,
     as_list,
@@ -37,7 +31,10 @@ from app.adapters.http import (
     retry_after,
 )
 from app.adapters.oauth1 import OAuth1
+from app.adapters.twitter_lookup import find_in_timeline
+from app.adapters.twitter_media import CHUNK_SIZE, XMediaUploader
 from app.constants import Platform
+from app.core.clock import Clock
 from app.core.logsetup import register_secret
 from app.core.ports import (
     AccountRef,
@@ -102,18 +99,31 @@ def classify_x(
     return by_status(Platform.TWITTER, status, message, rate_limit=rate_limit)
 
 
-def _media_category(item: MediaItem) -> str:
-    mime = item.mime or mimetypes.guess_type(item.path)[0] or ""
-    if mime == "image/gif":
-        return "tweet_gif"
-    if mime.startswith("video/"):
-        return "tweet_video"
-    return "tweet_image"
+def reposts(public_metrics: dict[str, Any]) -> int:
+    """X's OpenAPI (v2.167) says `repost_count`; docs.x.com and recorded traffic say
+    `retweet_count`. Whichever the answer carries counts (never both: they are one number)."""
+    if "repost_count" in public_metrics:
+        return as_int(public_metrics.get("repost_count"))
+    return as_int(public_metrics.get("retweet_count"))
 
 
 class TwitterAdapter(BaseAdapter):
     platform = Platform.TWITTER
     metrics_batch_size = 100
+    media_chunk_size = CHUNK_SIZE
+
+    def __init__(
+        self,
+        config: AdapterConfig,
+        clock: Clock,
+        client: httpx.Client | None = None,
+        on_rate_limit: RateLimitCallback | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(config, clock, client, on_rate_limit)
+        # Waiting for X to process a video goes through here (a fake clock's advance in tests).
+        self.sleep = sleep
 
     def _classifier(self) -> Classifier:
         return classify_x
@@ -184,30 +194,9 @@ class TwitterAdapter(BaseAdapter):
         return PublishResult(post_id, f"https://x.com/{handle}/status/{post_id}", reply.rate_limit)
 
     def _upload(self, account: AccountRef, item: MediaItem) -> str:
-        with open_media(item) as f:
-            reply = self._call(
-                "POST",
-                "/2/media/upload",
-                account,
-                files={"media": (Path(item.path).name, f, item.mime or "application/octet-stream")},
-                data={"media_category": _media_category(item)},
-                timeout=self._upload_timeout(),
-                scope="media",
-            )
-        data = as_dict(reply.json_dict().get("data"))
-        state = as_dict(data.get("processing_info")).get("state")
-        if state == "failed":
-            error = as_dict(as_dict(data.get("processing_info")).get("error"))
-            raise PermanentError(
-                clean_message(error.get("message") or "X could not process the media"),
-                code="media_failed",
-            )
-        media_id = as_str(data.get("id")) or as_str(data.get("media_id_string"))
-        if media_id is None:
-            raise TransientError(
-                "X's media upload answered without a media id", code="malformed_response"
-            )
-        return media_id
+        return XMediaUploader(self, self.sleep, chunk_size=self.media_chunk_size).upload(
+            account, item
+        )
 
     # ------------------------------------------------------------ metrics
 
@@ -230,7 +219,7 @@ class TwitterAdapter(BaseAdapter):
                 pm = as_dict(tweet.get("public_metrics"))
                 result[tid] = Metrics(
                     likes=as_int(pm.get("like_count")),
-                    shares=as_int(pm.get("retweet_count")) + as_int(pm.get("quote_count")),
+                    shares=reposts(pm) + as_int(pm.get("quote_count")),
                     comments=as_int(pm.get("reply_count")),
                     impressions=as_int(pm.get("impression_count")),
                 )
@@ -239,33 +228,15 @@ class TwitterAdapter(BaseAdapter):
     # ------------------------------------------------------------ reconciliation
 
     def find_existing(
-        self, account: AccountRef, idempotency_key: str, text: str, since: datetime
+        self,
+        account: AccountRef,
+        idempotency_key: str,
+        text: str,
+        since: datetime,
+        until: datetime | None = None,
     ) -> str | None:
-        start = (since - timedelta(minutes=1)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        params: dict[str, Any] = {
-            "start_time": start,
-            "max_results": 100,
-            "tweet.fields": "created_at",
-        }
-        for _ in range(MAX_LOOKUP_PAGES):
-            reply = self._call(
-                "GET", f"/2/users/{account.external_id}/tweets", account, params=params
-            )
-            body = reply.json_dict()
-            for tweet in as_list(body.get("data")):
-                tweet = as_dict(tweet)
-                if same_text(
-                    tweet.get("text") if isinstance(tweet.get("text"), str) else None, text
-                ):
-                    return as_str(tweet.get("id"))
-            token = as_str(as_dict(body.get("meta")).get("next_token"))
-            if token is None:
-                return None
-            params["pagination_token"] = token
-        raise TransientError(
-            "X's timeline is too long to check for the post; try again later",
-            code="lookup_truncated",
-        )
+        """The post with `text` made in the doubtful attempt's window [since, until]."""
+        return find_in_timeline(self, account, text, since, until)
 
     # ------------------------------------------------------------ tokens
 

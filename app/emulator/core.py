@@ -54,6 +54,8 @@ class Config:
     x_media_limit: int = 500
     x_duplicate_window_s: int = 86400
     x_timeline_cap: int = 3200  # GET /2/users/{id}/tweets reaches the newest 3,200 posts
+    x_media_processing_s: int = 6  # X video/GIF processing time after finalize
+    x_media_check_after_s: int = 2  # processing_info.check_after_secs while processing
     linkedin_posts_per_day: int = 100  # per member, resets at midnight UTC
     instagram_publishes_per_24h: int = 50  # moving window, shown by content_publishing_limit
     facebook_calls_per_hour: int = 1000  # per page (code 32) or user token (code 4)

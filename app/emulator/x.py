@@ -10,11 +10,16 @@ Paths (prefix /x stands for https://api.x.com and https://x.com):
     GET  /2/users/me
     GET  /2/users/{id}/tweets?start_time=&end_time=&since_id=&until_id=&max_results=5..100
          &pagination_token=     newest first; meta.next_token until the last page
-    POST /2/media/upload            multipart `media` (+ `media_category`), or
-                                    command=INIT|APPEND|FINALIZE|STATUS (chunked)
+    POST /2/media/upload            one-shot images; video/GIF in chunks via
+                                    /2/media/upload/initialize, /{id}/append, /{id}/finalize,
+                                    GET /2/media/upload?command=STATUS (app.emulator.x_media)
 
 As on the real API, optional fields appear only when asked for in `tweet.fields`
-(`public_metrics`, `created_at`, `author_id`). Access tokens last 2 h; a refresh token is
+(`public_metrics`, `created_at`, `author_id`). `public_metrics` carries both `retweet_count`
+(docs.x.com, recorded traffic) and `repost_count` (X's OpenAPI v2.167). The timeline's
+`start_time` and `end_time` are both inclusive at second granularity (X's API reference:
+"12:00:01 includes the first second of the minute"); a malformed one, or a start not before
+the end, is refused with 400. Access tokens last 2 h; a refresh token is
 issued only with the `offline.access` scope, rotates and is single-use. Errors are
 problem+JSON. Every API response carries `x-rate-limit-limit/remaining/reset` for its
 bucket (per user): posting 300 per 15 min by default; reads 900, deletes 50, media 500.
@@ -96,7 +101,7 @@ def create_tweet(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> R
         if (
             upload is None
             or upload.user_id != tok.user_id
-            or upload.state != "succeeded"
+            or not x_media.usable(emu, upload)
             or now >= upload.created_at + MEDIA_TTL
         ):
             return invalid_request("Your media IDs are invalid.", "media.media_ids", media_id)
@@ -133,8 +138,11 @@ def render(emu: Emulator, post: Post, fields: set[str]) -> dict[str, Any]:
     if "public_metrics" in fields:
         created = utc(post.created_at)
         mx = emu.model.metrics(PLATFORM_OF[P], post.external_id, created, emu.now())
+        # X's OpenAPI (v2.167) names reposts `repost_count`; docs.x.com and recorded
+        # traffic say `retweet_count`. Both, with one value, so either reader gets it.
         item["public_metrics"] = {
             "retweet_count": mx["shares"],
+            "repost_count": mx["shares"],
             "reply_count": mx["comments"],
             "like_count": mx["likes"],
             "quote_count": mx["shares"] // 4,
@@ -215,6 +223,21 @@ def user_tweets(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Re
             raw_max,
         )
     start, end = parse_iso(q.get("start_time")), parse_iso(q.get("end_time"))
+    for name, parsed in (("start_time", start), ("end_time", end)):
+        if q.get(name) and parsed is None:
+            return invalid_request(
+                f"Invalid '{name}':'{q[name]}'. '{name}' must be a timestamp "
+                "in the format YYYY-MM-DDTHH:mm:ssZ.",
+                name,
+                q[name],
+            )
+    if start is not None and end is not None and start >= end:
+        return invalid_request(
+            f"Invalid 'start_time':'{q['start_time']}'. 'start_time' must be before "
+            f"'end_time':'{q['end_time']}'.",
+            "start_time",
+            q["start_time"],
+        )
     since_id = int(q["since_id"]) if q.get("since_id", "").isdigit() else None
     until_id = int(q["until_id"]) if q.get("until_id", "").isdigit() else None
     fields = set(q.get("tweet.fields", "").split(","))
@@ -226,8 +249,9 @@ def user_tweets(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Re
     def visible(post: Post) -> bool:
         return (
             post.external_id in reachable
-            and (start is None or post.created_at >= start)  # start_time is inclusive
-            and (end is None or post.created_at < end)  # end_time is exclusive
+            # both bounds inclusive, to the second: end_time 12:00:01 takes 12:00:01.999
+            and (start is None or int(post.created_at) >= start)
+            and (end is None or int(post.created_at) <= end)
             and (since_id is None or int(post.external_id) > since_id)
             and (until_id is None or int(post.external_id) < until_id)
         )

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from app.emulator.core import Emulator
 
 P = "twitter"
-PROBLEMS = "https://api.twitter.com/2/problems/"
+# X's OpenAPI (v2.167) names problem types under api.x.com; older traffic shows api.twitter.com.
+# Herald reads only the last segment (usage-capped, ...), so either host is understood.
+PROBLEMS = "https://api.x.com/2/problems/"
 
 
 def problem(

@@ -138,3 +138,71 @@ def test_oauth1_user_keys_are_accepted_or_explained(cfg, clock, account):
     )
     with TwitterAdapter(cfg, clock) as adapter, pytest.raises(AuthError):
         adapter.publish(signed, "signed", [], "k")
+
+
+# ---------------------------------------------------------------------- video, time window
+def _video(tmp_path, size: int = 3000):
+    import hashlib
+
+    from app.core.ports import MediaItem
+
+    data = (b"\x00\x00\x00\x18ftypmp42" + b"\x07" * size)[:size]
+    path = tmp_path / "clip.mp4"
+    path.write_bytes(data)
+    return MediaItem(str(path), "video/mp4", len(data), hashlib.sha256(data).hexdigest())
+
+
+def test_video_is_chunked_and_waits_for_processing_on_the_clock(cfg, clock, account, emu, tmp_path):
+    emu.configure(x_media_processing_s=12, x_media_check_after_s=5)
+    counter = CountingClient()
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:  # a fake clock: no test sleeps for real
+        slept.append(seconds)
+        clock.advance(timedelta(seconds=seconds))
+
+    try:
+        with TwitterAdapter(cfg, clock, counter.client, sleep=sleep) as adapter:
+            adapter.media_chunk_size = 1024
+            start = clock.now()
+            post = adapter.publish(account, "a clip", [_video(tmp_path)], "idem-video")
+    finally:
+        counter.close()
+    published = {p["external_id"]: p for p in emu.published()}
+    assert len(published[post.external_id]["media"]) == 1
+    assert counter.calls[("POST", "/x/2/media/upload/initialize")] == 1
+    assert counter.calls[("POST", "/x/2/media/upload")] == 0  # never one-shot
+    media_id = published[post.external_id]["media"][0]
+    assert counter.calls[("POST", f"/x/2/media/upload/{media_id}/append")] == 3
+    assert slept == [5, 5, 2]  # X's check_after_secs, to the end of processing
+    assert clock.now() - start == timedelta(seconds=12)
+
+
+def test_video_that_x_cannot_process_fails_with_x_message(adapter, account, emu, tmp_path, clock):
+    from app.core.ports import MediaItem, PermanentError
+
+    bad = tmp_path / "bad.mp4"
+    bad.write_bytes(b"this is no video" * 50)
+    item = MediaItem(str(bad), "video/mp4", bad.stat().st_size, "0" * 64)
+    adapter.sleep = lambda s: clock.advance(timedelta(seconds=s))
+    with pytest.raises(PermanentError, match="Invalid or Unsupported media"):
+        adapter.publish(account, "never", [item], "idem-bad")
+    assert not [p for p in emu.published() if p["text"] == "never"]
+
+
+def test_lookup_covers_a_window_busier_than_five_pages(adapter, account, emu, clock):
+    from app.emulator.state import Post
+
+    state = emu.emulator.state
+    since = clock.now()
+    lost = adapter.publish(account, "the doubtful one", [], "k-doubt").external_id
+    with emu.emulator.lock:
+        base = emu.emulator.now_ts()
+        for i in range(650):  # 6.5 pages of 100 after it, inside the window
+            tweet_id = state.new_id("tweet")
+            post = Post("twitter", account.external_id, tweet_id, f"busy {i}", base + 1 + i / 10)
+            state.add_post(post)
+    clock.advance(timedelta(minutes=10))
+    until = since + timedelta(minutes=2)
+    assert adapter.find_existing(account, "k-doubt", "the doubtful one", since, until) == lost
+    assert adapter.find_existing(account, "k-none", "never posted", since, until) is None

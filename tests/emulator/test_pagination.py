@@ -226,16 +226,16 @@ def test_x_timeline_windows_and_validation(
 ) -> None:
     ids = _tweets(emu, client, xh, 8)  # tweet i at 14:0i
     url = f"/x/2/users/{emu.users['twitter']['id']}/tweets"
-    # start_time inclusive, end_time exclusive
+    # start_time and end_time both inclusive, to the second (X's API reference)
     window = {"start_time": "2026-01-05T14:01:00Z", "end_time": "2026-01-05T14:07:00Z"}
     first = client.get(url, params={**window, "max_results": 5}, headers=xh).json()
-    assert _ids(first) == ids[6:1:-1]
+    assert _ids(first) == ids[7:2:-1]
     rest = client.get(
         url,
         params={**window, "max_results": 5, "pagination_token": first["meta"]["next_token"]},
         headers=xh,
     ).json()
-    assert _ids(rest) == [ids[1]]
+    assert _ids(rest) == [ids[2], ids[1]]
     assert "next_token" not in rest["meta"]
 
     small = client.get(url, params={"max_results": 4}, headers=xh)

@@ -278,6 +278,7 @@ def test_lookup_returns_public_metrics_only_when_asked(
     assert set(item["public_metrics"]) == {
         "like_count",
         "retweet_count",
+        "repost_count",
         "reply_count",
         "quote_count",
         "bookmark_count",
@@ -371,7 +372,10 @@ def test_uploaded_media_expires_after_a_day(
     assert client.post("/x/2/tweets", json=body, headers=headers).status_code == 400
 
 
-def test_chunked_media_upload(client: httpx.Client, xh: dict[str, str]) -> None:
+def test_chunked_media_upload(
+    emu: EmulatorServer, client: httpx.Client, xh: dict[str, str]
+) -> None:
+    emu_processing_s = emu.emulator.config.x_media_processing_s
     video = b"\x00\x00\x00\x18ftypmp42" + b"\x01" * 1000
     init = client.post(
         "/x/2/media/upload",
@@ -390,7 +394,14 @@ def test_chunked_media_upload(client: httpx.Client, xh: dict[str, str]) -> None:
         "/x/2/media/upload", data={"command": "FINALIZE", "media_id": init["id"]}, headers=xh
     ).json()["data"]
     assert done["size"] == len(video)
-    assert done["processing_info"]["state"] == "succeeded"
+    # Video is processed on the emulator's clock before a post may use it.
+    assert done["processing_info"]["state"] == "pending"
+    assert done["processing_info"]["check_after_secs"] >= 1
+    emu.advance(emu_processing_s)
+    status = client.post(
+        "/x/2/media/upload", data={"command": "STATUS", "media_id": init["id"]}, headers=xh
+    ).json()["data"]
+    assert status["processing_info"]["state"] == "succeeded"
 
 
 def test_media_upload_rejects_garbage(client: httpx.Client, xh: dict[str, str]) -> None:
