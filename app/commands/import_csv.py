@@ -113,9 +113,39 @@ def _wall_time(raw: str) -> datetime:
     return wall
 
 
+# A line inside a value that starts like a row of its own: "2031-05-04 09:30,Europe/Paris,..."
+_ROW_START = re.compile(r"\s*(\d{4}-\d\d-\d\d[T ]\d\d:\d\d[^,]*),[^,]*,")
+
+
+def _swallowed_row(record: Mapping[str, str]) -> str | None:
+    """Why this record looks like rows that an unclosed quote ran together, or None.
+
+    Strict quoting catches most unclosed quotes, but not one whose value happens to end at a
+    later row's stray quote: the rows between would become one post's text."""
+    for column, value in record.items():
+        for later in value.splitlines()[1:]:
+            found = _ROW_START.match(later)
+            if found is None:
+                continue
+            try:
+                datetime.fromisoformat(found.group(1).strip())
+            except ValueError:
+                continue
+            shown = later.strip()
+            shown = shown if len(shown) <= 40 else shown[:40] + "..."
+            return (
+                f"the {column} value runs over several lines and one of them looks like a row "
+                f"of its own ({shown!r}): is a closing quote missing in this row?"
+            )
+    return None
+
+
 def _parse(
     path: Path, line: int, record: Mapping[str, str], index: AccountIndex, now: datetime
 ) -> tuple[Row | None, list[str]]:
+    swallowed = _swallowed_row(record)
+    if swallowed is not None:  # its values are not what the person meant: say only this
+        return None, [swallowed]
     errors: list[str] = []
     zone = record["timezone"].strip()
     when: datetime | None = None
