@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -196,7 +197,7 @@ PG_REFUSED = [
 
 
 @pytest.fixture
-def pg_world() -> str:
+def pg_world() -> Iterator[str]:
     for url in pg_schema_url():
         make_world(url)
         yield url
