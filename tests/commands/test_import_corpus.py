@@ -214,3 +214,25 @@ def test_refused_on_postgresql_with_every_table_unchanged(
     assert_refused(capsys, code, path, REFUSED[name])
     assert table_contents(pg_world) == before
     assert before["posts"] == []
+
+
+def test_a_refused_file_copies_no_picture_into_the_media_folder(
+    world: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Pictures used to be copied into Herald's media folder row by row before the refusal."""
+    from PIL import Image
+
+    from app.core import paths
+
+    Image.new("RGB", (1080, 1080), (10, 120, 200)).save(tmp_path / "pic.jpg", quality=70)
+    path = tmp_path / "with-picture.csv"
+    path.write_text(
+        HEADER
+        + "2031-05-04 09:30,UTC,corpus.ig,a picture,pic.jpg\n"
+        + "2031-05-04 09:31,UTC,nobody,bad,\n"
+    )
+    before = sqlite_digest(world)
+    code = run_import(world, path)
+    assert_refused(capsys, code, path, [(3, "unknown account 'nobody'")])
+    assert sqlite_digest(world) == before
+    assert list(paths.media_dir().iterdir()) == []
