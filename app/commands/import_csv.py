@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -146,9 +146,26 @@ def _parse(
     swallowed = _swallowed_row(record)
     if swallowed is not None:  # its values are not what the person meant: say only this
         return None, [swallowed]
+    zone, when, errors = _when(record)
+    accounts, overrides, account_errors = _accounts(record, index)
+    media, media_errors = _media(path, record["media"])
+    errors += account_errors + media_errors
+    if when is not None and when < now.replace(second=0, microsecond=0):  # as the composer
+        errors.append("That time has already passed; choose a later time or Publish now.")
+    text = record["text"]
+    if not media_errors:
+        errors += _content_errors(text, accounts, overrides, media.values())
+    if errors or when is None:
+        return None, errors
+    ids = tuple(a.id for a in accounts)
+    return Row(line, when, zone, ids, text, overrides, tuple(media)), []
+
+
+def _when(record: Mapping[str, str]) -> tuple[str, datetime | None, list[str]]:
+    """(the zone, the UTC instant to the second, problems). DST gaps and repeated hours are
+    refused with the time utilities' explanation, never guessed."""
     errors: list[str] = []
     zone = record["timezone"].strip()
-    when: datetime | None = None
     try:
         zone_info(zone)
     except ValueError:
@@ -163,15 +180,24 @@ def _parse(
             wall = None
     except (ValueError, OverflowError):
         errors.append(f"scheduled_at {raw!r} is not a date and time (YYYY-MM-DD HH:MM[:SS])")
-    if wall is not None and zone:
-        try:
-            when = to_utc(wall, zone)
-        except AmbiguousTimeError as exc:  # the composer asks which one; a file cannot say
-            errors.append(f"{exc}; choose another time, or schedule this post in the app")
-        except ValueError as exc:  # a DST gap, outside the calendar
-            errors.append(str(exc))
-    accounts: list[AccountInfo] = []
+    if wall is None or not zone:
+        return zone, None, errors
+    try:
+        return zone, to_utc(wall, zone), errors
+    except AmbiguousTimeError as exc:  # the composer asks which one; a file cannot say
+        errors.append(f"{exc}; choose another time, or schedule this post in the app")
+    except ValueError as exc:  # a DST gap, outside the calendar
+        errors.append(str(exc))
+    return zone, None, errors
+
+
+def _accounts(
+    record: Mapping[str, str], index: AccountIndex
+) -> tuple[list[AccountInfo], dict[int, str | None], list[str]]:
+    """(each account named, once; its own text when its text_PLATFORM column has one; problems)"""
+    accounts: dict[int, AccountInfo] = {}
     overrides: dict[int, str | None] = {}
+    errors: list[str] = []
     names = [n for n in record["accounts"].split(";") if n.strip()]
     if not names:
         errors.append("no accounts")
@@ -181,28 +207,27 @@ def _parse(
         except ValueError as exc:
             errors.append(str(exc))
             continue
-        if any(a.id == info.id for a in accounts):
-            continue
-        accounts.append(info)
+        accounts.setdefault(info.id, info)
         own = record.get(PLATFORM_TEXT[info.platform], "")
         if own.strip():
             overrides[info.id] = own
-    media, media_errors = _media(path, record["media"])
-    errors.extend(media_errors)
-    if when is not None and when < now.replace(second=0, microsecond=0):
-        errors.append("That time has already passed; choose a later time or Publish now.")
-    text = record["text"]
-    if not media_errors:
-        infos = list({m.sha256: m for m in media.values()}.values())  # the same bytes once
-        for info in accounts:
-            own_text = effective_text(text, overrides.get(info.id))
-            for w in validate(info.platform, own_text, infos):
-                if w.severity == "error":
-                    errors.append(f"{info.platform.label} ({info.handle}): {w.message}")
-    if errors or when is None:
-        return None, errors
-    ids = tuple(a.id for a in accounts)
-    return Row(line, when, zone, ids, text, overrides, tuple(media)), []
+    return list(accounts.values()), overrides, errors
+
+
+def _content_errors(
+    text: str,
+    accounts: Sequence[AccountInfo],
+    overrides: Mapping[int, str | None],
+    media: Iterable[MediaInfo],
+) -> list[str]:
+    """Each platform's rules, worded as the composer words them (PostService._check)."""
+    distinct = list({m.sha256: m for m in media}.values())  # the same bytes are attached once
+    return [
+        f"{a.platform.label} ({a.handle}): {w.message}"
+        for a in accounts
+        for w in validate(a.platform, effective_text(text, overrides.get(a.id)), distinct)
+        if w.severity == "error"
+    ]
 
 
 def _media(path: Path, field: str) -> tuple[dict[Path, MediaInfo], list[str]]:
