@@ -146,6 +146,6 @@ def _quoting_problem(path: Path, start: int, line: int, reason: str) -> str:
         )
     began = f" (the row began on line {start}: is a quote missing there?)" if line > start else ""
     return (
-        f"{path}:{line}: a quote in the middle of a value ({reason}); write the whole value in "
-        f'quotes and double the quotes inside it ("say ""hi"""){began}'
+        f"{path}:{line}: a quote in the middle of a value (text follows a closing quote); write "
+        f'the whole value in quotes and double the quotes inside it ("say ""hi"""){began}'
     )

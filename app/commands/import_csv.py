@@ -90,6 +90,8 @@ class AccountIndex:
         if sep and prefix.strip().upper() in Platform.__members__:
             platform, name = Platform[prefix.strip().upper()], rest
         found = [a for a in self.by_handle.get(_norm(name), []) if platform in (None, a.platform)]
+        if not found and platform is not None:
+            raise ValueError(f"no {platform.label} account {name.strip()!r} in this workspace")
         if not found:
             raise ValueError(f"unknown account {name.strip()!r} in this workspace")
         if len(found) > 1:

@@ -61,7 +61,7 @@ REFUSED: dict[str, list[tuple[int | None, str]]] = {
     "dst_fold.csv": [(2, "2031-10-26 02:30 happens twice in Europe/Paris")],
     "unknown_accounts.csv": [
         (2, "unknown account 'nobody' in this workspace"),
-        (3, "unknown account 'corpus_x' in this workspace"),
+        (3, "no Facebook account 'corpus_x' in this workspace"),
     ],
 }
 
