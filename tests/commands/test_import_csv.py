@@ -10,9 +10,10 @@ import pytest
 
 from app.commands.import_csv import ImportFailed, import_file
 from app.core.clock import FakeClock
-from app.core.db import Database
+from app.core.db import Database, open_database
 from app.core.models import TargetStatus
 from tests.commands.import_world import WORKSPACE, make_world, posts
+from tests.integration.pg import pg_schema_url
 
 HEADER = "scheduled_at,timezone,accounts,text,media\n"
 
@@ -118,3 +119,18 @@ def test_content_rules_are_checked_before_anything_is_written(
     assert errors[0].startswith(f"{path}:2: X (corpus_x): ")
     assert errors[1].startswith(f"{path}:3: Instagram (corpus.ig): ")
     assert posts(db_url) == []
+
+
+@pytest.mark.postgres
+def test_seconds_are_kept_on_postgresql(tmp_path: Path) -> None:
+    for url in pg_schema_url():
+        make_world(url)
+        db = open_database(url)
+        try:
+            path = _file(tmp_path, "2031-05-04 14:08:51.2,Europe/Paris,corpus_x,on the second,")
+            assert import_file(db, path, WORKSPACE) == 1
+        finally:
+            db.dispose()
+        [post] = posts(url)
+        assert post.scheduled_at == datetime(2031, 5, 4, 12, 8, 52, tzinfo=UTC)
+        assert [t.next_attempt_at for t in post.targets] == [post.scheduled_at]
