@@ -11,7 +11,7 @@
   than the header has columns (after a stray quote this is often the only sign).
 
 Column names are compared without surrounding spaces and case ("Text " is `text`).
-Rows whose values are all blank (spreadsheets write ",,,,") are skipped.
+Blank rows (and a spreadsheet's ",,,,") are skipped; the first other one names the columns.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class Table:
 def read_table(path: Path, required: Sequence[str], optional: Sequence[str] = ()) -> Table:
     text = _decode(path, path.read_bytes())
     if not text.strip():
-        raise CsvRefused([f"{path}: the file is empty (the first line names the columns)"])
+        raise CsvRefused([f"{path}: the file is empty (its first line should name the columns)"])
     nul = text.find("\x00")
     if nul >= 0:
         raise CsvRefused(
@@ -88,22 +88,23 @@ def _parse(path: Path, text: str, required: Sequence[str], optional: Sequence[st
     columns: tuple[str, ...] | None = None
     try:
         for values in reader:
-            if columns is None:
-                columns = _columns(path, values, required, optional)
-            elif any(v.strip() for v in values):
-                if len(values) != len(columns):
-                    errors.append(
-                        f"{path}:{start}: {len(values)} values, but the first line names "
-                        f"{len(columns)} columns (a missing or extra comma, or a stray quote?)"
-                    )
-                else:
-                    records.append((start, dict(zip(columns, values, strict=True))))
+            if not any(v.strip() for v in values):
+                pass  # a blank line, or a spreadsheet's ",,,,"
+            elif columns is None:
+                columns = _columns(path, start, values, required, optional)
+            elif len(values) != len(columns):
+                errors.append(
+                    f"{path}:{start}: {len(values)} values, but the header names "
+                    f"{len(columns)} columns (a missing or extra comma, or a stray quote?)"
+                )
+            else:
+                records.append((start, dict(zip(columns, values, strict=True))))
             start = reader.line_num + 1
     except csv.Error as exc:
         errors.append(_quoting_problem(path, start, reader.line_num, str(exc)))
     if columns is None:
         raise CsvRefused(
-            errors or [f"{path}: the file is empty (the first line names the columns)"]
+            errors or [f"{path}: the file is empty (its first line should name the columns)"]
         )
     if errors:
         raise CsvRefused(errors)
@@ -111,7 +112,7 @@ def _parse(path: Path, text: str, required: Sequence[str], optional: Sequence[st
 
 
 def _columns(
-    path: Path, header: Sequence[str], required: Sequence[str], optional: Sequence[str]
+    path: Path, line: int, header: Sequence[str], required: Sequence[str], optional: Sequence[str]
 ) -> tuple[str, ...]:
     names = tuple(h.strip().casefold() for h in header)
     known = (*required, *optional)
@@ -128,7 +129,7 @@ def _columns(
         elif len(where) > 1:
             problems.append(f"column {name!r} appears {len(where)} times")
     if problems:
-        raise CsvRefused([f"{path}:1: {p}" for p in problems])
+        raise CsvRefused([f"{path}:{line}: {p}" for p in problems])
     return names
 
 

@@ -32,6 +32,7 @@ GOOD = {
     "good_utf8_bom.csv": 3,
     "good_utf16.csv": 3,
     "good_crlf_header_spaces.csv": 1,
+    "good_leading_blank_lines.csv": 1,
 }
 # file -> one (line, words the message has) per problem; line None: FILE: reason
 REFUSED: dict[str, list[tuple[int | None, str]]] = {
@@ -50,8 +51,8 @@ REFUSED: dict[str, list[tuple[int | None, str]]] = {
     "unknown_column.csv": [(1, "unknown column 'text_twiter'")],
     "unnamed_column.csv": [(1, "column 6 has no name")],
     "too_many_and_too_few_values.csv": [
-        (2, "6 values, but the first line names 5 columns"),
-        (4, "3 values, but the first line names 5 columns"),
+        (2, "6 values, but the header names 5 columns"),
+        (4, "3 values, but the header names 5 columns"),
     ],
     "empty.csv": [(None, "the file is empty")],
     "bom_only.csv": [(None, "the file is empty")],
