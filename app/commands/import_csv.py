@@ -5,31 +5,41 @@ separated by ";", optionally PLATFORM:handle when two accounts share a handle), 
 (paths separated by ";", relative to the CSV file; may be empty), and optional per-platform
 texts text_twitter, text_instagram, text_linkedin, text_facebook.
 
-Every row is checked first (dates, DST gaps and repeated hours, time zones, unknown accounts,
-media files, each platform's content rules); if any row is bad nothing is imported and each
-bad row is reported as FILE:LINE: reason. Rows go in through PostService.create_in, all in one
-transaction.
+The file itself is checked first (app.commands.csv_table: UTF-8 or UTF-16, no NUL, quotes
+that pair up, the columns). Then every row (dates, DST gaps and repeated hours, time zones,
+unknown accounts, media files, each platform's content rules), without writing anything: if any
+row is bad nothing is imported, the database is not touched, and each bad row is reported as
+FILE:LINE: reason. Only then do the rows go in through PostService.create_in, all in one
+transaction. (Checking first is what makes refusing a 20,000-row file take seconds: inserting
+then rolling back took minutes.)
+
+A post never goes out before the time written: seconds are kept, and a fraction of a second
+rounds the time up to the next whole second.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
+import re
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.commands.csv_table import CsvRefused, read_table
 from app.commands.worker import first_line
 from app.constants import Platform
 from app.core.accounts import AccountInfo, AccountService
+from app.core.clock import Clock, SystemClock
+from app.core.constraints import effective_text, validate
 from app.core.db import Database, DatabaseError, open_database
 from app.core.engine.txn import write_session
+from app.core.media import MediaError, MediaInfo, inspect_media_cached
 from app.core.posts import PostError, PostService, SchedulingError
-from app.core.timeutil import to_utc, zone_info
+from app.core.timeutil import AmbiguousTimeError, to_utc, zone_info
 from app.core.vault import Vault
 from app.core.workspaces import WorkspaceError, WorkspaceService
 
@@ -46,7 +56,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 @dataclass(frozen=True)
 class Row:
     line: int
-    wall: datetime
+    when: datetime  # the UTC instant, to the second
     zone: str
     account_ids: tuple[int, ...]
     text: str
@@ -80,6 +90,8 @@ class AccountIndex:
         if sep and prefix.strip().upper() in Platform.__members__:
             platform, name = Platform[prefix.strip().upper()], rest
         found = [a for a in self.by_handle.get(_norm(name), []) if platform in (None, a.platform)]
+        if not found and platform is not None:
+            raise ValueError(f"no {platform.label} account {name.strip()!r} in this workspace")
         if not found:
             raise ValueError(f"unknown account {name.strip()!r} in this workspace")
         if len(found) > 1:
@@ -90,47 +102,104 @@ class AccountIndex:
         return found[0]
 
 
-def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """(first line of the record, its fields); a record may span lines (quoted newlines)."""
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
-        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ImportFailed([f"{path}:1: missing column(s): {', '.join(missing)}"])
-        start = 2
-        for record in reader:
-            if None in record:  # more fields than the header names
-                raise ImportFailed([f"{path}:{start}: more values than columns"])
-            yield start, {k: (v or "") for k, v in record.items()}
-            start = reader.line_num + 1
+_FRACTION = re.compile(r"[.,](\d+)")  # the date part has neither
+
+
+def _wall_time(raw: str) -> datetime:
+    """The wall time written, with its seconds; a fraction of a second rounds up (never down:
+    fromisoformat would drop a 7th digit)."""
+    wall = datetime.fromisoformat(raw)
+    fraction = _FRACTION.search(raw)
+    if wall.tzinfo is None and fraction and fraction.group(1).strip("0"):
+        wall = wall.replace(microsecond=0) + timedelta(seconds=1)
+    return wall
+
+
+# A line inside a value that starts like a row of its own: "2031-05-04 09:30,Europe/Paris,..."
+_ROW_START = re.compile(r"\s*(\d{4}-\d\d-\d\d[T ]\d\d:\d\d[^,]*),[^,]*,")
+
+
+def _swallowed_row(record: Mapping[str, str]) -> str | None:
+    """Why this record looks like rows that an unclosed quote ran together, or None.
+
+    Strict quoting catches most unclosed quotes, but not one whose value happens to end at a
+    later row's stray quote: the rows between would become one post's text."""
+    for column, value in record.items():
+        for later in value.splitlines()[1:]:
+            found = _ROW_START.match(later)
+            if found is None:
+                continue
+            try:
+                datetime.fromisoformat(found.group(1).strip())
+            except ValueError:
+                continue
+            shown = later.strip()
+            shown = shown if len(shown) <= 40 else shown[:40] + "..."
+            return (
+                f"the {column} value runs over several lines and one of them looks like a row "
+                f"of its own ({shown!r}): is a closing quote missing in this row?"
+            )
+    return None
 
 
 def _parse(
-    path: Path, line: int, record: Mapping[str, str], index: AccountIndex
+    path: Path, line: int, record: Mapping[str, str], index: AccountIndex, now: datetime
 ) -> tuple[Row | None, list[str]]:
+    swallowed = _swallowed_row(record)
+    if swallowed is not None:  # its values are not what the person meant: say only this
+        return None, [swallowed]
+    zone, when, errors = _when(record)
+    accounts, overrides, account_errors = _accounts(record, index)
+    media, media_errors = _media(path, record["media"])
+    errors += account_errors + media_errors
+    if when is not None and when < now.replace(second=0, microsecond=0):  # as the composer
+        errors.append("That time has already passed; choose a later time or Publish now.")
+    text = record["text"]
+    if not media_errors:
+        errors += _content_errors(text, accounts, overrides, media.values())
+    if errors or when is None:
+        return None, errors
+    ids = tuple(a.id for a in accounts)
+    return Row(line, when, zone, ids, text, overrides, tuple(media)), []
+
+
+def _when(record: Mapping[str, str]) -> tuple[str, datetime | None, list[str]]:
+    """(the zone, the UTC instant to the second, problems). DST gaps and repeated hours are
+    refused with the time utilities' explanation, never guessed."""
     errors: list[str] = []
     zone = record["timezone"].strip()
-    wall: datetime | None = None
     try:
         zone_info(zone)
     except ValueError:
         errors.append(f"unknown time zone {zone!r}")
         zone = ""
     raw = record["scheduled_at"].strip()
+    wall: datetime | None = None
     try:
-        wall = datetime.fromisoformat(raw)
+        wall = _wall_time(raw)
         if wall.tzinfo is not None:
             errors.append(f"scheduled_at {raw!r} has a UTC offset; give the local wall time")
             wall = None
-    except ValueError:
-        errors.append(f"scheduled_at {raw!r} is not a date and time (YYYY-MM-DD HH:MM)")
-    if wall is not None and zone:
-        try:
-            to_utc(wall.replace(second=0, microsecond=0), zone)
-        except ValueError as exc:  # a DST gap, a repeated hour, outside the calendar
-            errors.append(str(exc))
-    account_ids: list[int] = []
+    except (ValueError, OverflowError):
+        errors.append(f"scheduled_at {raw!r} is not a date and time (YYYY-MM-DD HH:MM[:SS])")
+    if wall is None or not zone:
+        return zone, None, errors
+    try:
+        return zone, to_utc(wall, zone), errors
+    except AmbiguousTimeError as exc:  # the composer asks which one; a file cannot say
+        errors.append(f"{exc}; choose another time, or schedule this post in the app")
+    except ValueError as exc:  # a DST gap, outside the calendar
+        errors.append(str(exc))
+    return zone, None, errors
+
+
+def _accounts(
+    record: Mapping[str, str], index: AccountIndex
+) -> tuple[list[AccountInfo], dict[int, str | None], list[str]]:
+    """(each account named, once; its own text when its text_PLATFORM column has one; problems)"""
+    accounts: dict[int, AccountInfo] = {}
     overrides: dict[int, str | None] = {}
+    errors: list[str] = []
     names = [n for n in record["accounts"].split(";") if n.strip()]
     if not names:
         errors.append("no accounts")
@@ -140,51 +209,81 @@ def _parse(
         except ValueError as exc:
             errors.append(str(exc))
             continue
-        account_ids.append(info.id)
+        accounts.setdefault(info.id, info)
         own = record.get(PLATFORM_TEXT[info.platform], "")
         if own.strip():
             overrides[info.id] = own
-    media: list[Path] = []
-    for item in (m.strip() for m in record["media"].split(";")):
+    return list(accounts.values()), overrides, errors
+
+
+def _content_errors(
+    text: str,
+    accounts: Sequence[AccountInfo],
+    overrides: Mapping[int, str | None],
+    media: Iterable[MediaInfo],
+) -> list[str]:
+    """Each platform's rules, worded as the composer words them (PostService._check)."""
+    distinct = list({m.sha256: m for m in media}.values())  # the same bytes are attached once
+    return [
+        f"{a.platform.label} ({a.handle}): {w.message}"
+        for a in accounts
+        for w in validate(a.platform, effective_text(text, overrides.get(a.id)), distinct)
+        if w.severity == "error"
+    ]
+
+
+def _media(path: Path, field: str) -> tuple[dict[Path, MediaInfo], list[str]]:
+    """Each file of the row (relative to the CSV file), inspected; or why it cannot be used."""
+    found: dict[Path, MediaInfo] = {}
+    errors: list[str] = []
+    for item in (m.strip() for m in field.split(";")):
         if not item:
             continue
         p = Path(item).expanduser()
         p = p if p.is_absolute() else path.parent / p
         if not p.is_file():
             errors.append(f"media file not found: {item}")
-        media.append(p)
-    if errors or wall is None:
-        return None, errors
-    return Row(line, wall, zone, tuple(account_ids), record["text"], overrides, tuple(media)), []
+            continue
+        try:
+            found[p] = inspect_media_cached(p)
+        except MediaError as exc:
+            errors.append(str(exc))
+    return found, errors
 
 
-def import_file(db: Database, path: Path, workspace: str) -> int:
+def import_file(db: Database, path: Path, workspace: str, *, clock: Clock | None = None) -> int:
     """Import every row or none; returns the number of posts. Raises ImportFailed."""
     try:
-        return _import_file(db, path, workspace)
+        return _import_file(db, path, workspace, clock or SystemClock())
     except DatabaseError as exc:  # a full disk...: the one transaction was rolled back whole
         raise ImportFailed([first_line(exc)], database=exc) from exc
 
 
-def _import_file(db: Database, path: Path, workspace: str) -> int:
+def _import_file(db: Database, path: Path, workspace: str, clock: Clock) -> int:
     try:
         ws = WorkspaceService(db).by_name(workspace)
     except WorkspaceError as exc:
         raise ImportFailed([str(exc)]) from None
+    try:
+        table = read_table(path, REQUIRED, tuple(PLATFORM_TEXT.values()))
+    except CsvRefused as exc:
+        raise ImportFailed(exc.errors) from None
+    except OSError as exc:
+        raise ImportFailed([f"{path}: cannot read the file ({exc.strerror or exc})"]) from None
+    if not table.records:
+        raise ImportFailed([f"{path}: no rows to import (only the line naming the columns)"])
     index = AccountIndex(AccountService(db, Vault(db)).list(ws.id))
+    now = clock.now()
     rows: list[Row] = []
     errors: list[str] = []
-    try:
-        for line, record in _rows(path):
-            row, problems = _parse(path, line, record, index)
-            errors.extend(f"{path}:{line}: {p}" for p in problems)
-            if row is not None:
-                rows.append(row)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise ImportFailed([f"{path}: cannot read the file ({exc})"]) from None
-    if not rows and not errors:
-        raise ImportFailed([f"{path}: no rows to import"])
-    posts = PostService(db)
+    for line, record in table.records:
+        row, problems = _parse(path, line, record, index, now)
+        errors.extend(f"{path}:{line}: {p}" for p in problems)
+        if row is not None:
+            rows.append(row)
+    if errors:  # refused before writing anything
+        raise ImportFailed(errors)
+    posts = PostService(db, clock=clock)
     with _all_or_nothing(db) as session:
         for row in rows:
             try:
@@ -196,7 +295,7 @@ def _import_file(db: Database, path: Path, workspace: str) -> int:
                         row.account_ids,
                         overrides=row.overrides,
                         media_paths=row.media,
-                        scheduled_local=row.wall,
+                        scheduled_local=row.when,  # aware: kept to the second
                         zone=row.zone,
                         action="schedule",
                     )

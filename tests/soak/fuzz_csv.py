@@ -2,7 +2,7 @@
 
 Whatever the bytes, `import` is all or nothing: either every row is imported, or it raises the
 domain error ImportFailed listing each problem as FILE:LINE: reason (or FILE: reason for the
-whole file) and the database is exactly as before. The command line then prints those lines and
+whole file) and the database is exactly as before (the SQLite file's bytes, WAL checkpointed). The command line then prints those lines and
 exits 1; it never shows a traceback.
 """
 
@@ -25,6 +25,7 @@ from app.constants import Platform
 from app.core.db import Database, open_database
 from app.core.models import Account, AccountStatus, Media, Post, Target
 from app.core.workspaces import WorkspaceService
+from tests.commands.import_world import sqlite_digest
 from tests.soak.fuzzing import examples
 
 WORKSPACE = "Soak"
@@ -177,6 +178,7 @@ def _write(folder: Path, data: bytes) -> Path:
 def _import(db: Database, folder: Path, data: bytes) -> None:
     path = _write(folder, data)
     before = _counts(db)
+    digest = sqlite_digest(db.url)
     try:
         imported = import_file(db, path, WORKSPACE)
     except ImportFailed as exc:
@@ -185,7 +187,8 @@ def _import(db: Database, folder: Path, data: bytes) -> None:
             assert isinstance(message, str) and message.strip()
             assert message.startswith(str(path)), f"not FILE:LINE: reason: {message[:200]!r}"
         after = _counts(db)
-        assert after[:2] == before[:2], f"a failed import changed the database: {before}→{after}"
+        assert after == before, f"a failed import changed the database: {before}→{after}"
+        assert sqlite_digest(db.url) == digest, "a failed import changed the database file"
         return
     after = _counts(db)
     assert imported >= 1 and after[0] == before[0] + imported, (imported, before, after)
