@@ -96,7 +96,7 @@ def access_token(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
             "expires_in": ACCESS_TTL,
             "refresh_token": refresh.value,
             "refresh_token_expires_in": REFRESH_TTL,
-            "scope": record.scope,
+            "scope": ",".join(s for s in re.split(r"[\s,]+", record.scope) if s),
         }
         return json_response(200, body)
     if grant == "refresh_token":
@@ -118,7 +118,7 @@ def access_token(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
             "expires_in": ACCESS_TTL,
             "refresh_token": old.value,
             "refresh_token_expires_in": remaining,
-            "scope": old.scope,
+            "scope": ",".join(s for s in re.split(r"[\s,]+", old.scope) if s),
         }
         return json_response(200, body)
     return oauth_error("Unsupported grant_type", "unsupported_grant_type")
@@ -143,7 +143,20 @@ def userinfo(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     return json_response(200, body)
 
 
-def version_problem(req: Request) -> Response | None:
+def version_inactive(version: str) -> Response:
+    """LinkedIn's answer to a sunset (or not yet released) version, as recorded in n8n-io/n8n
+    issue 14737."""
+    return json_response(
+        426,
+        {
+            "status": 426,
+            "code": "NONEXISTENT_VERSION",
+            "message": f"Requested version {version} is not active",
+        },
+    )
+
+
+def version_problem(emu: Emulator, req: Request) -> Response | None:
     version = req.header("LinkedIn-Version")
     if not version:
         return json_response(
@@ -156,18 +169,26 @@ def version_problem(req: Request) -> Response | None:
             },
         )
     m = re.fullmatch(r"(\d{4})(\d{2})(?:\.\d{2})?", version.strip())
-    if not m or int(m[1]) < 2022 or not 1 <= int(m[2]) <= 12:
-        return json_response(
-            426,
-            {
-                "status": 426,
-                "code": "NONEXISTENT_VERSION",
-                "message": f"Requested version {version} is not active",
-            },
-        )
+    if not m or not 1 <= int(m[2]) <= 12:
+        return version_inactive(version)
+    month = int(m[1] + m[2])
+    newest = emu.config.linkedin_newest_version
+    if month < emu.config.linkedin_oldest_version or (newest and month > newest):
+        return version_inactive(version)
     return None
 
 
 def rest_auth(emu: Emulator, req: Request) -> Token | Response:
     """The gate of every /rest call: a valid LinkedIn-Version header, then the bearer token."""
-    return version_problem(req) or auth(emu, req)
+    return version_problem(emu, req) or auth(emu, req)
+
+
+def granted(tok: Token) -> set[str]:
+    return {s for s in re.split(r"[\s,]+", tok.scope or "") if s}
+
+
+def scope_refused(tok: Token, needed: tuple[str, ...], resource: str) -> Response | None:
+    """403 unless the token holds one of `needed` (as LinkedIn answers a missing permission)."""
+    if granted(tok) & set(needed):
+        return None
+    return li_error(403, f"Not enough permissions to access: {resource}", serviceErrorCode=100)

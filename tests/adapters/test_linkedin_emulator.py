@@ -18,6 +18,7 @@ from tests.adapters.emu_support import (
     check_injected_fault,
     check_lost_publish_is_found,
     check_token_fault,
+    connect_account,
     fault_id,
 )
 
@@ -44,18 +45,14 @@ def test_publish_and_metrics(adapter, account, emu, clock):
     assert result.external_id in metrics
 
 
-def test_org_statistics_in_batches(cfg, clock, account):
+def test_org_statistics_in_batches(cfg, clock):
+    org = connect_account(Platform.LINKEDIN, cfg, clock, index=1, linkedin_pages=True)
+    assert org.external_id == "urn:li:organization:2414183"
     counter = CountingClient()
     try:
         adapter = LinkedInAdapter(cfg, clock, counter.client)
-        ids = [adapter.publish(account, f"update {i}", [], f"k{i}").external_id for i in range(25)]
+        ids = [adapter.publish(org, f"update {i}", [], f"k{i}").external_id for i in range(25)]
         clock.advance(timedelta(hours=24))
-        # Statistics are asked for as the organization would (the emulator answers for any URN).
-        org = replace(
-            account,
-            external_id="urn:li:organization:2414183",
-            settings={"kind": "organization", "scopes": ["r_organization_social"]},
-        )
         metrics = adapter.fetch_metrics(org, ids)
         stats_calls = sum(n for (m, p), n in counter.calls.items() if "ShareStatistics" in p)
     finally:
