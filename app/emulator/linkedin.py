@@ -185,8 +185,13 @@ def _element(post: Post) -> dict[str, Any]:
         "createdAt": ms,
         "publishedAt": ms,
         "lastModifiedAt": ms,
-        "distribution": {"feedDistribution": "MAIN_FEED", "targetEntities": []},
+        "distribution": {
+            "feedDistribution": "MAIN_FEED",
+            "targetEntities": [],
+            "thirdPartyDistributionChannels": [],
+        },
         "isReshareDisabledByAuthor": False,
+        "lifecycleStateInfo": {"isEditedByAuthor": False},
     }
 
 

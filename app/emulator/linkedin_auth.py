@@ -132,14 +132,18 @@ def userinfo(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     user = emu.state.find_user(P, user_id=tok.user_id)
     assert user is not None
     given, _, family = user.name.partition(" ")
-    body = {
+    # The documented sample (sign-in-with-linkedin-v2): locale is a string like "en-US".
+    body: dict[str, Any] = {
         "sub": user.id,
         "name": user.name,
         "given_name": given,
         "family_name": family,
-        "locale": {"country": "US", "language": "en"},
-        "email_verified": False,
+        "picture": f"https://media.licdn.com/dms/image/emulator/{user.id}/profile-displayphoto-shrink_100_100/0/",
+        "locale": "en-US",
     }
+    if "email" in granted(tok):
+        body["email"] = f"{user.id}@example.com"
+        body["email_verified"] = True
     return json_response(200, body)
 
 
@@ -191,4 +195,9 @@ def scope_refused(tok: Token, needed: tuple[str, ...], resource: str) -> Respons
     """403 unless the token holds one of `needed` (as LinkedIn answers a missing permission)."""
     if granted(tok) & set(needed):
         return None
-    return li_error(403, f"Not enough permissions to access: {resource}", serviceErrorCode=100)
+    return li_error(
+        403,
+        f"Not enough permissions to access: {resource}",
+        serviceErrorCode=100,
+        code="ACCESS_DENIED",
+    )
