@@ -12,7 +12,11 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from sqlalchemy import select
+
 from app.constants import Platform
+from app.core.db import Database
+from app.core.models import Account, AccountStatus
 
 SCOPES_KEY = "scopes"
 
@@ -95,3 +99,21 @@ def analytics_unavailable_reason(
     if linkedin_can_read(external_id, settings):
         return None
     return linkedin_read_reason(external_id)
+
+
+def analytics_notices(db: Database, workspace_id: int) -> list[str]:
+    """One line per connected account of the workspace whose numbers the platform will not
+    give Herald, for Analytics ("LinkedIn · Pat: LinkedIn does not let this app...")."""
+    with db.session() as s:
+        rows = s.execute(
+            select(Account.platform, Account.handle, Account.external_id, Account.settings)
+            .where(Account.workspace_id == workspace_id)
+            .where(Account.status != AccountStatus.DISABLED)
+            .order_by(Account.id)
+        ).all()
+    notices = []
+    for platform, handle, external_id, settings in rows:
+        reason = analytics_unavailable_reason(platform, external_id, settings or {})
+        if reason:
+            notices.append(f"{Platform(platform).label} \u00b7 {handle}: {reason}")
+    return notices
