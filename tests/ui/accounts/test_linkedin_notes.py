@@ -6,7 +6,9 @@ from app.constants import Platform
 from app.core import platform_access as access
 from app.core.accounts import AccountInfo
 from app.core.models import AccountStatus
+from app.core.ports import AppCredentials
 from app.ui.accounts.model import notes_text
+from tests.ui.accounts.helpers import StubConnect, connected
 
 
 def _linkedin(external_id: str, scopes: list[str] | None) -> AccountInfo:
@@ -29,3 +31,16 @@ def test_a_readable_or_unknown_account_has_no_note():
 def test_a_page_without_statistics_permission_says_so():
     page = _linkedin("urn:li:organization:2414183", ["w_organization_social"])
     assert notes_text(page) == access.LINKEDIN_PAGE_STATS_REASON
+
+
+def test_the_company_page_entry_asks_linkedin_for_the_pages(qtbot, make_view, clock, workspace):
+    stub = StubConnect([connected(clock, Platform.LINKEDIN, "Pat", "urn:li:person:1")])
+    view = make_view(connect_fn=stub)
+    view.service.set_app_credentials(Platform.LINKEDIN, AppCredentials("li-id", "li-secret"))
+    view.connect_pages_action.trigger()
+    qtbot.waitUntil(lambda: view.job is None, timeout=10_000)
+    assert stub.calls[0]["platform"] == Platform.LINKEDIN
+    assert stub.calls[0]["linkedin_pages"] is True
+    view.connect_actions[Platform.LINKEDIN].trigger()
+    qtbot.waitUntil(lambda: view.job is None, timeout=10_000)
+    assert "linkedin_pages" not in stub.calls[1]
