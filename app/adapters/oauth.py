@@ -29,9 +29,9 @@ from app.adapters.config import AdapterConfig
 from app.adapters.facebook import classify_facebook, list_pages
 from app.adapters.http import Http, as_dict, as_int, as_list, as_str
 from app.adapters.instagram import LONG_LIVED, classify_instagram
-from app.adapters.linkedin import classify_linkedin, linkedin_credentials
+from app.adapters.linkedin import VERSION_INACTIVE, classify_linkedin, linkedin_credentials
 from app.adapters.twitter import classify_x
-from app.constants import Platform
+from app.constants import LINKEDIN_VERSION, Platform
 from app.core import platform_access as access
 from app.core.clock import Clock, SystemClock
 from app.core.logsetup import register_secret
@@ -442,18 +442,16 @@ def _linkedin_organizations(
     """Pages the member administers (GET /rest/organizationAcls?q=roleAssignee, which needs
     rw_organization_admin). `required`: the user asked for pages, so a refusal is explained."""
     cfg = flow.config
-    headers = {
-        "Authorization": f"Bearer {creds.access_token}",
-        "LinkedIn-Version": cfg.linkedin_version,
-        "X-Restli-Protocol-Version": "2.0.0",
-    }
     try:
-        body = flow.http.request(
-            "GET",
-            f"{cfg.linkedin_api_base}/rest/organizationAcls",
-            params={"q": "roleAssignee", "role": "ADMINISTRATOR", "state": "APPROVED"},
-            headers=headers,
-        ).json_dict()
+        try:
+            body = _organization_acls(flow, creds, cfg.linkedin_version)
+        except PermanentError as exc:
+            if exc.code != VERSION_INACTIVE or cfg.linkedin_version == LINKEDIN_VERSION:
+                raise
+            log.warning(
+                "LinkedIn refused API version %s; trying %s", cfg.linkedin_version, LINKEDIN_VERSION
+            )
+            body = _organization_acls(flow, creds, LINKEDIN_VERSION)
     except PublishError as exc:
         if required and exc.status == 403:
             raise OAuthError(access.LINKEDIN_PAGES_NOT_GRANTED) from None
@@ -472,6 +470,20 @@ def _linkedin_organizations(
                 )
             )
     return result
+
+
+def _organization_acls(flow: _Flow, creds: Credentials, version: str) -> dict[str, Any]:
+    headers = {
+        "Authorization": f"Bearer {creds.access_token}",
+        "LinkedIn-Version": version,
+        "X-Restli-Protocol-Version": "2.0.0",
+    }
+    return flow.http.request(
+        "GET",
+        f"{flow.config.linkedin_api_base}/rest/organizationAcls",
+        params={"q": "roleAssignee", "role": "ADMINISTRATOR", "state": "APPROVED"},
+        headers=headers,
+    ).json_dict()
 
 
 def _names_page_scope(result: CallbackResult) -> bool:

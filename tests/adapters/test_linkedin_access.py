@@ -403,3 +403,27 @@ def test_page_statistics_use_organizational_entity_share_statistics(adapter, moc
     assert "organizationalEntity=urn%3Ali%3Aorganization%3A2414183" in str(
         route.calls.last.request.url
     )
+
+
+def test_listing_pages_survives_a_sunset_version(mock):
+    _token(mock, "openid,profile,w_member_social," + ",".join(access.LINKEDIN_PAGE_SCOPES))
+    versions: list[str] = []
+
+    def acls(request: httpx.Request) -> httpx.Response:
+        versions.append(request.headers["LinkedIn-Version"])
+        if versions[-1] == "202401":
+            return httpx.Response(426, json=VERSION_REFUSED)
+        return httpx.Response(200, json={"elements": [{"organization": ORG}]})
+
+    mock.get(f"{API}/rest/organizationAcls").mock(side_effect=acls)
+    accounts = connect(
+        Platform.LINKEDIN,
+        APP,
+        AdapterConfig.real(linkedin_version="202401"),
+        open_browser=_browser(),
+        port=0,
+        timeout=5,
+        linkedin_pages=True,
+    )
+    assert versions == ["202401", LINKEDIN_VERSION]
+    assert [a.external_id for a in accounts] == [PERSON, ORG]
