@@ -25,3 +25,8 @@ PLATFORM_LABELS = {
     Platform.LINKEDIN: "LinkedIn",
     Platform.FACEBOOK: "Facebook",
 }
+
+# The LinkedIn-Version Herald was last checked against (learn.microsoft.com, Posts API and
+# statistics pages, 2026-01 view): the default of the "linkedin.api_version" setting and the
+# version Herald steps to when LinkedIn refuses a configured one as "not active".
+LINKEDIN_VERSION = "202601"

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from app.constants import Platform
+from app.constants import LINKEDIN_VERSION, Platform
 
 DEFAULT_REDIRECT_PORTS: Mapping[Platform, int] = MappingProxyType(
     {
@@ -45,7 +45,8 @@ class AdapterConfig:
 
     graph_version: str = "v25.0"
     instagram_graph_version: str = "v25.0"
-    linkedin_version: str = "202601"
+    # The "linkedin.api_version" setting; a refused one steps to constants.LINKEDIN_VERSION.
+    linkedin_version: str = LINKEDIN_VERSION
 
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
@@ -72,7 +73,15 @@ class AdapterConfig:
         "instagram_business_content_publish",
         "instagram_business_manage_insights",
     )
+    # r_member_social (reading the member's posts and their statistics) is restricted: asking
+    # for it without LinkedIn's approval fails the whole sign-in, so Herald does not.
     linkedin_scopes: tuple[str, ...] = ("openid", "profile", "w_member_social")
+    #: added when the user chooses "post as a company page" (Community Management API)
+    linkedin_page_scopes: tuple[str, ...] = (
+        "rw_organization_admin",
+        "w_organization_social",
+        "r_organization_social",
+    )
     facebook_scopes: tuple[str, ...] = (
         "pages_show_list",
         "pages_read_engagement",
@@ -103,6 +112,8 @@ class AdapterConfig:
             linkedin_api_base=f"{emu}/linkedin",
             facebook_web_base=f"{emu}/facebook",
             facebook_graph_base=f"{emu}/facebook",
+            # The emulator's developer app is approved for LinkedIn's member read permission.
+            linkedin_scopes=("openid", "profile", "w_member_social", "r_member_social"),
             emulator=True,
         )
         return replace(cfg, **overrides) if overrides else cfg  # type: ignore[arg-type]

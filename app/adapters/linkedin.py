@@ -7,7 +7,9 @@ format": its reserved characters are escaped, or LinkedIn cuts the text at the f
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,7 +19,6 @@ import httpx
 
 from app.adapters.base import (
     IDEMPOTENCY_HEADER,
-    MAX_LOOKUP_PAGES,
     BaseAdapter,
     chunks,
     open_media,
@@ -37,11 +38,14 @@ from app.adapters.http import (
     fallback_message,
     retry_after,
 )
-from app.constants import Platform
+from app.constants import LINKEDIN_VERSION, Platform
+from app.core import platform_access as access
 from app.core.ports import (
     AccountRef,
     AuthError,
     Credentials,
+    DuplicatePostError,
+    LookupUnavailableError,
     MediaItem,
     Metrics,
     PermanentError,
@@ -56,6 +60,14 @@ from app.core.ports import (
 _RESERVED = re.compile(r"([\\|{}@\[\]()<>*_~])")
 _ESCAPED = re.compile(r"\\([\\|{}@\[\]()<>#*_~])")
 _OAUTH_AUTH_ERRORS = {"invalid_grant", "invalid_request", "invalid_client", "unauthorized_client"}
+# "Content is a duplicate of urn:li:share:7141138937766391808" (422 DUPLICATE_POST).
+_DUPLICATE_OF = re.compile(r"duplicate of (urn:li:(?:share|ugcPost):\d+)", re.IGNORECASE)
+# 426 NONEXISTENT_VERSION: "Requested version 20240401 is not active".
+_VERSION_INACTIVE = re.compile(r"version .* is not active", re.IGNORECASE)
+VERSION_INACTIVE = "version_inactive"
+NOT_PERMITTED = "not_permitted"
+
+log = logging.getLogger(__name__)
 
 
 def escape_commentary(text: str) -> str:
@@ -96,30 +108,100 @@ def classify_linkedin(
         return AuthError(message, code=code or "unauthorized", status=status)
     if oauth_error in _OAUTH_AUTH_ERRORS and status == 400:
         return AuthError(message, code=oauth_error, status=status)
+    if status == 426 or _VERSION_INACTIVE.search(message):
+        return PermanentError(message, code=VERSION_INACTIVE, status=status)
+    duplicate = _DUPLICATE_OF.search(message)
+    if duplicate:
+        urn = duplicate.group(1)
+        return DuplicatePostError(message, urn, url=post_url(urn), status=status)
     if status == 409 or "duplicate" in message.lower():
         return PermanentError(message, code="duplicate", status=status)
     return by_status(Platform.LINKEDIN, status, message, code=code, rate_limit=rate_limit)
+
+
+def post_url(urn: str) -> str:
+    return f"https://www.linkedin.com/feed/update/{urn}/"
 
 
 class LinkedInAdapter(BaseAdapter):
     platform = Platform.LINKEDIN
     metrics_batch_size = 20
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._version = self.config.linkedin_version or LINKEDIN_VERSION
+        self._version_lock = threading.Lock()
+
+    @property
+    def version(self) -> str:
+        """The LinkedIn-Version sent now (the setting, or the fallback after a refusal)."""
+        return self._version
+
     def _classifier(self) -> Classifier:
         return classify_linkedin
 
     def _headers(self, account: AccountRef) -> dict[str, str]:
         headers = self._bearer(account)
-        headers["LinkedIn-Version"] = self.config.linkedin_version
+        headers["LinkedIn-Version"] = self._version
         headers["X-Restli-Protocol-Version"] = "2.0.0"
         return headers
 
     def _call(self, method: str, url: str, account: AccountRef, **kwargs: Any) -> Reply:
-        headers = self._headers(account)
-        headers.update(kwargs.pop("headers", {}))
+        extra = kwargs.pop("headers", {})
         if url.startswith("/"):
             url = f"{self.config.linkedin_api_base}{url}"
+        sent = self._version
+        try:
+            return self._request(method, url, account, extra, **kwargs)
+        except PermanentError as exc:
+            if exc.code != VERSION_INACTIVE:
+                raise
+            # A refused version made nothing, so even a publish may be sent again.
+            if not self._step_version(sent, exc.message):
+                raise self._version_error(sent, exc) from None
+        try:
+            return self._request(method, url, account, extra, **kwargs)
+        except PermanentError as exc:
+            if exc.code != VERSION_INACTIVE:
+                raise
+            raise self._version_error(self._version, exc) from None
+
+    def _request(
+        self, method: str, url: str, account: AccountRef, extra: dict[str, str], **kwargs: Any
+    ) -> Reply:
+        headers = self._headers(account)
+        headers.update(extra)
         return self.http.request(method, url, account=account, headers=headers, **kwargs)
+
+    def _step_version(self, refused: str, message: str) -> bool:
+        """Once: from a refused version to the newest one Herald knows to work."""
+        with self._version_lock:
+            if self._version != refused:
+                return True  # another call already stepped
+            if refused == LINKEDIN_VERSION:
+                return False
+            self._version = LINKEDIN_VERSION
+        log.warning(
+            "LinkedIn refused API version %s (%s); using %s from now on. "
+            "Update the LinkedIn API version in the settings.",
+            refused,
+            message,
+            LINKEDIN_VERSION,
+        )
+        return True
+
+    @staticmethod
+    def _version_error(version: str, exc: PublishError) -> TransientError:
+        # Not the post's fault: never a permanent failure of it.
+        return TransientError(
+            f"LinkedIn no longer accepts API version {version} ({exc.message}); "
+            "a newer Herald or a newer LinkedIn API version in the settings is needed.",
+            code=VERSION_INACTIVE,
+            status=exc.status,
+        )
+
+    def _may_read(self, account: AccountRef) -> bool:
+        return access.linkedin_can_read(account.external_id, account.settings)
 
     # ------------------------------------------------------------ publish
 
@@ -164,7 +246,7 @@ class LinkedInAdapter(BaseAdapter):
                 code=OUTCOME_UNKNOWN,
                 status=reply.status,
             )
-        return PublishResult(urn, f"https://www.linkedin.com/feed/update/{urn}/", reply.rate_limit)
+        return PublishResult(urn, post_url(urn), reply.rate_limit)
 
     def _upload_image(self, account: AccountRef, item: MediaItem) -> str:
         if not (item.mime or "").startswith("image/"):
@@ -219,7 +301,10 @@ class LinkedInAdapter(BaseAdapter):
 
     def fetch_metrics(self, account: AccountRef, external_ids: Sequence[str]) -> dict[str, Metrics]:
         ids = [i for i in dict.fromkeys(external_ids) if i]
-        if account.external_id.startswith("urn:li:organization:"):
+        if not self._may_read(account):
+            # Not asked at all: LinkedIn would answer 403 to every post, every day.
+            raise self._not_permitted(account)
+        if access.is_linkedin_page(account.external_id):
             result: dict[str, Metrics] = {}
             for batch in chunks(ids, self.metrics_batch_size):
                 result.update(self._org_statistics(account, batch))
@@ -239,7 +324,7 @@ class LinkedInAdapter(BaseAdapter):
         if ugc:
             query.append("ugcPosts=List(" + ",".join(quote(u, safe="") for u in ugc) + ")")
         url = f"{self.config.linkedin_api_base}/rest/organizationalEntityShareStatistics?{'&'.join(query)}"
-        reply = self._call("GET", url, account)
+        reply = self._read(account, "GET", url)
         result: dict[str, Metrics] = {}
         for element in as_list(reply.json_dict().get("elements")):
             element = as_dict(element)
@@ -259,8 +344,10 @@ class LinkedInAdapter(BaseAdapter):
         result: dict[str, Metrics] = {}
         for urn in urns:
             try:
-                reply = self._call("GET", f"/rest/socialActions/{quote(urn, safe='')}", account)
-            except PermanentError:
+                reply = self._read(account, "GET", f"/rest/socialActions/{quote(urn, safe='')}")
+            except PermanentError as exc:
+                if exc.code == NOT_PERMITTED:
+                    raise
                 continue  # deleted or not visible any more
             body = reply.json_dict()
             likes = as_dict(body.get("likesSummary"))
@@ -277,35 +364,89 @@ class LinkedInAdapter(BaseAdapter):
             )
         return result
 
+    def _read(self, account: AccountRef, method: str, url: str) -> Reply:
+        """A read that needs a read scope: LinkedIn's 403 says the scope is missing."""
+        try:
+            return self._call(method, url, account)
+        except PermanentError as exc:
+            if exc.status == 403:
+                raise self._not_permitted(account, exc.message) from None
+            raise
+
+    @staticmethod
+    def _not_permitted(account: AccountRef, detail: str | None = None) -> PermanentError:
+        reason = access.linkedin_read_reason(account.external_id)
+        message = f"{reason} (LinkedIn: {detail})" if detail else reason
+        return PermanentError(message, code=NOT_PERMITTED, status=403 if detail else None)
+
     # ------------------------------------------------------------ reconciliation
 
     def find_existing(
-        self, account: AccountRef, idempotency_key: str, text: str, since: datetime
+        self,
+        account: AccountRef,
+        idempotency_key: str,
+        text: str,
+        since: datetime,
+        until: datetime | None = None,
     ) -> str | None:
+        """Pages the author's posts, newest first, until they are older than `since`: the
+        window bounds the search, not a page count. Without a read scope nothing can be
+        listed; LinkedIn then refuses an identical re-send naming the post (DUPLICATE_POST),
+        which the engine uses instead."""
+        if not self._may_read(account):
+            raise self._lookup_unavailable(account)
         floor = since - timedelta(minutes=1)
+        ceiling = until + timedelta(minutes=1) if until is not None else None
         count = 50
-        for page in range(MAX_LOOKUP_PAGES):
+        start = 0
+        previous: list[str] = []
+        while True:
             url = (
                 f"{self.config.linkedin_api_base}/rest/posts?q=author"
-                f"&author={quote(account.external_id, safe='')}&count={count}&start={page * count}"
+                f"&author={quote(account.external_id, safe='')}"
+                f"&count={count}&start={start}&sortBy=CREATED"
             )
-            reply = self._call("GET", url, account)
-            elements = as_list(reply.json_dict().get("elements"))
+            try:
+                reply = self._read(account, "GET", url)
+            except PermanentError as exc:
+                if exc.code == NOT_PERMITTED:
+                    raise self._lookup_unavailable(account, exc.message) from None
+                raise
+            elements = [as_dict(e) for e in as_list(reply.json_dict().get("elements"))]
+            ids = [as_str(e.get("id")) or "" for e in elements]
+            if elements and ids == previous:
+                raise TransientError(
+                    "LinkedIn's post list repeated a page; cannot check for the post",
+                    code="lookup_truncated",
+                )
+            previous = ids
             older_seen = False
             for element in elements:
-                element = as_dict(element)
                 when = parse_time(element.get("createdAt") or element.get("publishedAt"))
                 if when is not None and when < floor:
                     older_seen = True
                     continue
+                if when is not None and ceiling is not None and when > ceiling:
+                    continue  # made after the doubtful attempt: not ours
                 commentary = element.get("commentary")
                 if isinstance(commentary, str) and same_text(unescape_commentary(commentary), text):
                     return as_str(element.get("id"))
             if older_seen or len(elements) < count:
                 return None
-        raise TransientError(
-            "LinkedIn's post list is too long to check for the post", code="lookup_truncated"
+            start += count
+
+    @staticmethod
+    def _lookup_unavailable(
+        account: AccountRef, detail: str | None = None
+    ) -> LookupUnavailableError:
+        what = "its page's" if access.is_linkedin_page(account.external_id) else "the member's"
+        message = (
+            f"LinkedIn does not let this app list {what} posts, so Herald cannot check "
+            "whether an earlier attempt went out"
         )
+        if detail:
+            message += f" (LinkedIn: {detail})"
+        return LookupUnavailableError(message, resend_reveals_duplicate=True)
 
     # ------------------------------------------------------------ tokens
 
@@ -347,6 +488,9 @@ def linkedin_credentials(
     if refresh_in:
         # A refresh does not extend the refresh token's own lifetime; LinkedIn says how long.
         extra["refresh_token_expires_at"] = (now + timedelta(seconds=refresh_in)).isoformat()
+    scope = body.get("scope")
+    if isinstance(scope, str):
+        extra["scope"] = scope
     expires_in = as_int(body.get("expires_in"))
     return Credentials(
         access_token=token,

@@ -29,9 +29,10 @@ from app.adapters.config import AdapterConfig
 from app.adapters.facebook import classify_facebook, list_pages
 from app.adapters.http import Http, as_dict, as_int, as_list, as_str
 from app.adapters.instagram import LONG_LIVED, classify_instagram
-from app.adapters.linkedin import classify_linkedin, linkedin_credentials
+from app.adapters.linkedin import VERSION_INACTIVE, classify_linkedin, linkedin_credentials
 from app.adapters.twitter import classify_x
-from app.constants import Platform
+from app.constants import LINKEDIN_VERSION, Platform
+from app.core import platform_access as access
 from app.core.clock import Clock, SystemClock
 from app.core.logsetup import register_secret
 from app.core.ports import (
@@ -187,9 +188,13 @@ def connect(
     client: httpx.Client | None = None,
     clock: Clock | None = None,
     cancel: threading.Event | None = None,
+    linkedin_pages: bool = False,
 ) -> list[ConnectedAccount]:
     """Run the browser sign-in for one platform; returns the accounts it grants (Facebook:
-    one per Page, the caller lets the user pick). Raises OAuthError with a readable message."""
+    one per Page, the caller lets the user pick). Raises OAuthError with a readable message.
+
+    `linkedin_pages`: also ask for the company-page permissions and return the pages the
+    member administers (LinkedIn's Community Management API product)."""
     platform = Platform(platform)
     clock = clock or SystemClock()
     state = generate_token(32)
@@ -198,10 +203,14 @@ def connect(
     listen_port = config.redirect_port(platform) if port is None else port
     listener = LoopbackListener(listen_port, config.redirect_path, config.redirect_host)
     http = _Flow(platform, config, clock, client)
+    http.linkedin_pages = linkedin_pages and platform == Platform.LINKEDIN
+    extra_scopes = config.linkedin_page_scopes if http.linkedin_pages else ()
     try:
         listener.start()
         redirect_uri = config.redirect_uri(platform, listener.port)
-        url = authorize_url(platform, app, config, redirect_uri, state, challenge, login_hint)
+        url = authorize_url(
+            platform, app, config, redirect_uri, state, challenge, login_hint, extra_scopes
+        )
         log.info("opening the browser to connect %s", platform.label)
         try:
             open_browser(url)
@@ -214,6 +223,8 @@ def connect(
         listener.close()
     try:
         if result.error:
+            if http.linkedin_pages and _names_page_scope(result):
+                raise OAuthError(access.LINKEDIN_PAGES_NOT_GRANTED)
             raise OAuthError(
                 f"{platform.label} did not grant access: {result.error_description or result.error}"
             )
@@ -244,6 +255,7 @@ def authorize_url(
     state: str,
     challenge: str,
     login_hint: str | None = None,
+    extra_scopes: tuple[str, ...] = (),
 ) -> str:
     endpoints = {
         Platform.TWITTER: (f"{config.x_web_base}/i/oauth2/authorize", config.x_scopes, " "),
@@ -264,6 +276,7 @@ def authorize_url(
         ),
     }
     base, scopes, sep = endpoints[platform]
+    scopes = tuple(dict.fromkeys((*scopes, *extra_scopes)))
     params = {
         "response_type": "code",
         "client_id": app.client_id,
@@ -293,6 +306,8 @@ class _Flow:
         self.config = config
         self.clock = clock
         self.http = Http(platform, config, clock, classify, client)
+        #: LinkedIn: the user asked to post as a company page too
+        self.linkedin_pages = False
 
     def close(self) -> None:
         self.http.close()
@@ -397,6 +412,10 @@ def _linkedin_exchange(
         },
     ).json_dict()
     creds = linkedin_credentials(body, flow.now())
+    granted = access.parse_scopes(body.get("scope"))
+    settings: dict[str, Any] = {}
+    if granted is not None:
+        settings[access.SCOPES_KEY] = access.scopes_setting(granted)
     auth = {"Authorization": f"Bearer {creds.access_token}"}
     info = flow.http.request(
         "GET", f"{cfg.linkedin_api_base}/v2/userinfo", headers=auth
@@ -404,38 +423,73 @@ def _linkedin_exchange(
     sub = _required(info, "sub")
     name = as_str(info.get("name")) or sub
     accounts = [
-        ConnectedAccount(Platform.LINKEDIN, f"urn:li:person:{sub}", name, creds, {"kind": "person"})
+        ConnectedAccount(
+            Platform.LINKEDIN, f"urn:li:person:{sub}", name, creds, {"kind": "person", **settings}
+        )
     ]
-    accounts.extend(_linkedin_organizations(flow, creds))
+    if flow.linkedin_pages:
+        if granted is not None and not {access.LI_ORG_ADMIN, access.LI_ORG_WRITE} <= granted:
+            raise OAuthError(access.LINKEDIN_PAGES_NOT_GRANTED)
+        accounts.extend(_linkedin_organizations(flow, creds, settings, required=True))
+    elif granted is None or access.LI_ORG_ADMIN in granted:
+        accounts.extend(_linkedin_organizations(flow, creds, settings, required=False))
     return accounts
 
 
-def _linkedin_organizations(flow: _Flow, creds: Credentials) -> list[ConnectedAccount]:
-    """Organizations the member administers (needs r_organization_admin; optional)."""
+def _linkedin_organizations(
+    flow: _Flow, creds: Credentials, settings: dict[str, Any], *, required: bool
+) -> list[ConnectedAccount]:
+    """Pages the member administers (GET /rest/organizationAcls?q=roleAssignee, which needs
+    rw_organization_admin). `required`: the user asked for pages, so a refusal is explained."""
     cfg = flow.config
-    headers = {
-        "Authorization": f"Bearer {creds.access_token}",
-        "LinkedIn-Version": cfg.linkedin_version,
-        "X-Restli-Protocol-Version": "2.0.0",
-    }
     try:
-        body = flow.http.request(
-            "GET",
-            f"{cfg.linkedin_api_base}/rest/organizationAcls",
-            params={"q": "roleAssignee", "role": "ADMINISTRATOR", "state": "APPROVED"},
-            headers=headers,
-        ).json_dict()
-    except PublishError:
+        try:
+            body = _organization_acls(flow, creds, cfg.linkedin_version)
+        except PermanentError as exc:
+            if exc.code != VERSION_INACTIVE or cfg.linkedin_version == LINKEDIN_VERSION:
+                raise
+            log.warning(
+                "LinkedIn refused API version %s; trying %s", cfg.linkedin_version, LINKEDIN_VERSION
+            )
+            body = _organization_acls(flow, creds, LINKEDIN_VERSION)
+    except PublishError as exc:
+        if required and exc.status == 403:
+            raise OAuthError(access.LINKEDIN_PAGES_NOT_GRANTED) from None
+        if required:
+            raise
         return []  # not granted or not offered: the person account alone
     result = []
     for element in as_list(body.get("elements")):
-        urn = as_str(as_dict(element).get("organization"))
-        if urn and urn.startswith("urn:li:organization:"):
-            name = as_str(as_dict(element).get("organizationName")) or urn.rsplit(":", 1)[-1]
+        element = as_dict(element)
+        urn = as_str(element.get("organization")) or as_str(element.get("organizationalTarget"))
+        if urn and access.is_linkedin_page(urn):
+            name = as_str(element.get("organizationName")) or urn.rsplit(":", 1)[-1]
             result.append(
-                ConnectedAccount(Platform.LINKEDIN, urn, name, creds, {"kind": "organization"})
+                ConnectedAccount(
+                    Platform.LINKEDIN, urn, name, creds, {"kind": "organization", **settings}
+                )
             )
     return result
+
+
+def _organization_acls(flow: _Flow, creds: Credentials, version: str) -> dict[str, Any]:
+    headers = {
+        "Authorization": f"Bearer {creds.access_token}",
+        "LinkedIn-Version": version,
+        "X-Restli-Protocol-Version": "2.0.0",
+    }
+    return flow.http.request(
+        "GET",
+        f"{flow.config.linkedin_api_base}/rest/organizationAcls",
+        params={"q": "roleAssignee", "role": "ADMINISTRATOR", "state": "APPROVED"},
+        headers=headers,
+    ).json_dict()
+
+
+def _names_page_scope(result: CallbackResult) -> bool:
+    """LinkedIn's authorize page refuses scopes the app lacks (unauthorized_scope_error)."""
+    text = f"{result.error or ''} {result.error_description or ''}"
+    return "scope" in text.lower() or any(s in text for s in access.LINKEDIN_PAGE_SCOPES)
 
 
 def _facebook_exchange(

@@ -27,7 +27,7 @@ from app.adapters.config import AdapterConfig
 from app.adapters.facebook import FacebookAdapter, FacebookPagePhotoHost
 from app.adapters.media_server import HostingRouter, LoopbackMediaHost, MediaServer
 from app.adapters.registry import build_adapters, close_adapters
-from app.constants import Platform
+from app.constants import LINKEDIN_VERSION, Platform
 from app.core import events as ev
 from app.core.accounts import AccountInfo, AccountService
 from app.core.clock import Clock, SystemClock
@@ -36,6 +36,7 @@ from app.core.engine import EngineSettings, PublishingEngine
 from app.core.engine.maintenance import Maintenance, MaintenanceContext
 from app.core.logsetup import setup_logging
 from app.core.ports import AccountRef, AppCredentials, PermanentError, PlatformAdapter
+from app.core.settings import SettingsService
 from app.core.vault import Vault, VaultError, tty_passphrase_prompt
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,11 @@ class PlatformAdapters:
             # Instagram on the real platform needs a public media hosting chosen per account:
             # an unpublished photo on one of the user's connected Facebook Pages.
             router = HostingRouter({})
-            adapters = build_adapters(AdapterConfig.real(), self.clock, media_host=router)
+            adapters = build_adapters(
+                AdapterConfig.real(linkedin_version=self._linkedin_version()),
+                self.clock,
+                media_host=router,
+            )
             if self.accounts is not None:
                 facebook = adapters[Platform.FACEBOOK]
                 assert isinstance(facebook, FacebookAdapter)
@@ -98,6 +103,12 @@ class PlatformAdapters:
             self._media = MediaServer().start()
         host = LoopbackMediaHost(self._media)
         return build_adapters(AdapterConfig.for_emulator(base), self.clock, media_host=host)
+
+    def _linkedin_version(self) -> str:
+        """The "linkedin.api_version" setting (a refused one steps to the known version)."""
+        if self.accounts is None:
+            return LINKEDIN_VERSION
+        return SettingsService(self.accounts.db).linkedin_version()
 
     def _page_account(self, page_id: str) -> AccountRef:
         assert self.accounts is not None

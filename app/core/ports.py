@@ -63,6 +63,45 @@ class PermanentError(PublishError):
     """Content rejected, media invalid, duplicate content...: FAILED at once with the message."""
 
 
+class DuplicatePostError(PermanentError):
+    """The platform refused the post as a duplicate and named the post it already has.
+
+    After an attempt whose answer was lost, that post is our own: the engine records the
+    target PUBLISHED with `existing_id` instead of failing it."""
+
+    def __init__(
+        self,
+        message: str,
+        existing_id: str,
+        *,
+        url: str | None = None,
+        code: str | None = "duplicate",
+        status: int | None = None,
+    ) -> None:
+        super().__init__(message, code=code, status=status)
+        self.existing_id = existing_id
+        self.url = url
+
+
+class LookupUnavailableError(PublishError):
+    """The account may not list its own posts (the platform did not grant the read scope), so
+    find_existing can never know; asking again will not help.
+
+    `resend_reveals_duplicate`: the platform refuses a second identical post and names the
+    first (DuplicatePostError), so sending again is itself the look-up."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        resend_reveals_duplicate: bool = False,
+        code: str | None = "lookup_unavailable",
+        status: int | None = None,
+    ) -> None:
+        super().__init__(message, code=code, status=status)
+        self.resend_reveals_duplicate = resend_reveals_duplicate
+
+
 # ---------------------------------------------------------------- values
 
 
@@ -180,7 +219,7 @@ class PlatformAdapter(Protocol):
     ) -> str | None:
         """External id of a post already made for this key/text since `since`, or None when the
         platform says there is none. Raises TransientError/NetworkUnavailableError when it
-        cannot be known."""
+        cannot be known now, LookupUnavailableError when it never can for this account."""
         ...
 
     def validate(self, text: str, media: Sequence[MediaItem]) -> list:

@@ -7,8 +7,10 @@ own login entry.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from app.constants import LINKEDIN_VERSION
 from app.core.db import Database
 from app.core.models import Setting
 from app.core.timeutil import is_valid_zone
@@ -18,6 +20,8 @@ START_AT_LOGIN = "app.start_at_login"
 DEFAULT_ZONE = "app.default_zone"
 THEME_FOLLOWS_SYSTEM = "ui.theme_follows_system"
 TRAY_NOTICE_SHOWN = "ui.tray_notice_shown"
+#: the LinkedIn-Version header (YYYYMM); LinkedIn sunsets a version after about a year
+LINKEDIN_API_VERSION = "linkedin.api_version"
 
 DEFAULTS: dict[str, Any] = {
     GRACE_MINUTES: 15,
@@ -25,7 +29,9 @@ DEFAULTS: dict[str, Any] = {
     DEFAULT_ZONE: None,  # None: the system's zone
     THEME_FOLLOWS_SYSTEM: True,
     TRAY_NOTICE_SHOWN: False,
+    LINKEDIN_API_VERSION: LINKEDIN_VERSION,
 }
+_LINKEDIN_VERSION = re.compile(r"20\d\d(0[1-9]|1[0-2])(\.\d\d)?")
 
 MAX_GRACE_MINUTES = 24 * 60
 
@@ -75,6 +81,12 @@ class SettingsService:
         value = self.get(DEFAULT_ZONE)
         return value if isinstance(value, str) and is_valid_zone(value) else None
 
+    def linkedin_version(self) -> str:
+        value = self.get(LINKEDIN_API_VERSION)
+        if isinstance(value, str) and _LINKEDIN_VERSION.fullmatch(value):
+            return value
+        return LINKEDIN_VERSION
+
     def flag(self, key: str) -> bool:
         return bool(self.get(key))
 
@@ -88,6 +100,12 @@ def _check(key: str, value: Any) -> Any:
     elif key == DEFAULT_ZONE:
         if value is not None and not (isinstance(value, str) and is_valid_zone(value)):
             raise SettingsError(f"Unknown time zone: {value!r}.")
+    elif key == LINKEDIN_API_VERSION:
+        if not (isinstance(value, str) and _LINKEDIN_VERSION.fullmatch(value.strip())):
+            raise SettingsError(
+                f"A LinkedIn API version is year and month, like {LINKEDIN_VERSION}."
+            )
+        value = value.strip()
     elif key in (START_AT_LOGIN, THEME_FOLLOWS_SYSTEM, TRAY_NOTICE_SHOWN):
         value = bool(value)
     return value

@@ -57,6 +57,13 @@ class Config:
     x_media_processing_s: int = 6  # X video/GIF processing time after finalize
     x_media_check_after_s: int = 2  # processing_info.check_after_secs while processing
     linkedin_posts_per_day: int = 100  # per member, resets at midnight UTC
+    # The same commentary by the same author again within this window is refused 422
+    # DUPLICATE_POST, naming the first post (LinkedIn does not publish the window).
+    linkedin_duplicate_window_s: int = 86400
+    # Active LinkedIn-Version range, YYYYMM; others are refused 426 NONEXISTENT_VERSION.
+    # 0 as the newest: no upper bound.
+    linkedin_oldest_version: int = 202201
+    linkedin_newest_version: int = 0
     instagram_publishes_per_24h: int = 50  # moving window, shown by content_publishing_limit
     facebook_calls_per_hour: int = 1000  # per page (code 32) or user token (code 4)
     facebook_duplicate_window_s: int = 3600

@@ -11,11 +11,20 @@ Paths (prefix /linkedin stands for https://www.linkedin.com and https://api.link
     GET  /rest/organizationalEntityShareStatistics?q=organizationalEntity
          &organizationalEntity=urn:li:organization:N&shares=List(urn:li:share:1,...)
          (also for posts authored by a person: statistics are returned for any known urn)
+    GET  /rest/organizationAcls?q=roleAssignee   the pages the member administers
+
+Permissions are checked as LinkedIn does, from the token's granted scopes: reading a
+member's posts (q=author, socialActions) needs r_member_social; a page's posts and
+statistics r_organization_social (or rw_organization_admin); posting as a page
+w_organization_social; listing pages rw_organization_admin. Else 403 "Not enough
+permissions". The same commentary by the same author within `linkedin_duplicate_window_s`
+is refused 422 DUPLICATE_POST naming the first post, in LinkedIn's recorded body.
 
 Every /rest call needs `LinkedIn-Version: YYYYMM` (or YYYYMM.RR): missing gives 400
-VERSION_MISSING; malformed or older than 202201 gives 426 NONEXISTENT_VERSION, as LinkedIn
-answers for a sunset version (the emulator does not sunset versions by date, so history
-seeded in the past keeps working). POST /rest/posts also needs
+VERSION_MISSING; malformed or outside the configured active range (`linkedin_oldest_version`
+.. `linkedin_newest_version`, default 202201 and later) gives 426 NONEXISTENT_VERSION, as
+LinkedIn answers for a sunset version (the emulator does not sunset versions by date, so
+history seeded in the past keeps working). POST /rest/posts also needs
 `X-Restli-Protocol-Version: 2.0.0` (else 400). Access tokens live 60 days; refresh tokens 365
 days, not rotated, and a refresh does not extend them. 100 posts per member per UTC day, then
 429 until midnight UTC (LinkedIn sends no reset header).
@@ -30,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from app.emulator import linkedin_auth, linkedin_media
-from app.emulator.linkedin_auth import li_error, rest_auth, token_error
+from app.emulator.linkedin_auth import li_error, rest_auth, scope_refused, token_error
 from app.emulator.routes import PlatformAPI, Route, RouteTable
 from app.emulator.state import PLATFORM_OF, Post, utc
 from app.emulator.wire import Request, Response, empty_response, json_response
@@ -41,6 +50,12 @@ if TYPE_CHECKING:
 P = "linkedin"
 MAX_COMMENTARY = 3000
 REQUIRED = ("author", "commentary", "visibility", "distribution", "lifecycleState")
+MEMBER_READ = ("r_member_social",)
+PAGE_READ = ("r_organization_social", "rw_organization_admin")
+PAGE_WRITE = ("w_organization_social",)
+PAGE_ADMIN = ("rw_organization_admin",)
+#: the pages every emulated member administers
+ADMIN_PAGES = ("urn:li:organization:2414183",)
 table = RouteTable(linkedin_auth.table.routes + linkedin_media.table.routes)
 
 
@@ -78,6 +93,13 @@ def create_post(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
             "Not enough permissions to access: partnerApiPostsExternal.CREATE",
             serviceErrorCode=100,
         )
+    if author != member_urn:
+        refused = scope_refused(tok, PAGE_WRITE, "partnerApiPostsExternal.CREATE")
+        if refused is not None:
+            return refused
+    first = _same_commentary(emu, author, commentary)
+    if first is not None:
+        return duplicate_error(first.external_id)
     images = linkedin_media.content_images(body.get("content"))
     if isinstance(images, str):
         return li_error(422, images)
@@ -110,6 +132,48 @@ def create_post(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     return empty_response(201, {"x-restli-id": urn})
 
 
+def duplicate_error(urn: str) -> Response:
+    """The body LinkedIn sent for a re-post (Arisamiga/Linkedin-RSS issue 5, 2023-12-14)."""
+    return json_response(
+        422,
+        {
+            "errorDetailType": "com.linkedin.common.error.BadRequest",
+            "message": "com.linkedin.content.common.exception.BadRequestResponseException: "
+            f"Content is a duplicate of {urn}",
+            "errorDetails": {
+                "inputErrors": [
+                    {
+                        "description": "Duplicate post is detected",
+                        "input": {},
+                        "code": "DUPLICATE_POST",
+                    }
+                ]
+            },
+            "status": 422,
+        },
+    )
+
+
+def _same_commentary(emu: Emulator, author: str, commentary: str) -> Post | None:
+    since = emu.now_ts() - emu.config.linkedin_duplicate_window_s
+    for post in reversed(emu.state.posts):
+        if post.created_at < since:
+            break
+        if (
+            post.platform == P
+            and not post.deleted
+            and post.extra.get("author") == author
+            and post.text == commentary
+        ):
+            return post
+    return None
+
+
+def _read_refused(tok: Any, author: str, resource: str) -> Response | None:
+    needed = PAGE_READ if author.startswith("urn:li:organization:") else MEMBER_READ
+    return scope_refused(tok, needed, resource)
+
+
 def _element(post: Post) -> dict[str, Any]:
     ms = int(post.created_at * 1000)
     return {
@@ -121,8 +185,13 @@ def _element(post: Post) -> dict[str, Any]:
         "createdAt": ms,
         "publishedAt": ms,
         "lastModifiedAt": ms,
-        "distribution": {"feedDistribution": "MAIN_FEED", "targetEntities": []},
+        "distribution": {
+            "feedDistribution": "MAIN_FEED",
+            "targetEntities": [],
+            "thirdPartyDistributionChannels": [],
+        },
         "isReshareDisabledByAuthor": False,
+        "lifecycleStateInfo": {"isEditedByAuthor": False},
     }
 
 
@@ -134,6 +203,9 @@ def find_posts(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     if req.query.get("q") != "author" or not req.query.get("author"):
         return li_error(400, "Finder q=author with an author parameter is required")
     author = req.query["author"]
+    refused = _read_refused(tok, author, "partnerApiPostsExternal.FINDER-author")
+    if refused is not None:
+        return refused
     count = int(req.query.get("count", "10")) if req.query.get("count", "10").isdigit() else 10
     start = int(req.query.get("start", "0")) if req.query.get("start", "0").isdigit() else 0
     mine = [
@@ -188,6 +260,9 @@ def social_actions(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     post = _own_post(emu, m["urn"])
     if post is None:
         return li_error(404, f"Entity {m['urn']} not found")
+    refused = _read_refused(tok, str(post.extra.get("author", "")), "socialActions.GET")
+    if refused is not None:
+        return refused
     mx = _metrics(emu, post)
     body = {
         "target": post.external_id,
@@ -226,6 +301,9 @@ def share_statistics(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     org = req.query.get("organizationalEntity")
     if req.query.get("q") != "organizationalEntity" or not org:
         return li_error(400, "Finder q=organizationalEntity with organizationalEntity is required")
+    refused = scope_refused(tok, PAGE_READ, "organizationalEntityShareStatistics.FINDER")
+    if refused is not None:
+        return refused
     urns = _urn_list(req.query.get("shares")) + _urn_list(req.query.get("ugcPosts"))
     urns += [v for k, v in req.query.items() if re.fullmatch(r"(shares|ugcPosts)\[\d+\]", k)]
     elements = []
@@ -250,6 +328,34 @@ def share_statistics(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     return json_response(200, {"elements": elements, "paging": paging})
 
 
+@table.add("GET", "/rest/organizationAcls", "account")
+def organization_acls(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
+    tok = rest_auth(emu, req)
+    if isinstance(tok, Response):
+        return tok
+    if req.query.get("q") != "roleAssignee":
+        return li_error(400, "Finder q=roleAssignee is required")
+    refused = scope_refused(tok, PAGE_ADMIN, "organizationAcls.FINDER-roleAssignee")
+    if refused is not None:
+        return refused
+    role = req.query.get("role", "ADMINISTRATOR")
+    state = req.query.get("state", "APPROVED")
+    member = f"urn:li:person:{tok.user_id}"
+    elements = []
+    if role == "ADMINISTRATOR" and state == "APPROVED":
+        elements = [
+            {
+                "roleAssignee": member,
+                "state": "APPROVED",
+                "role": "ADMINISTRATOR",
+                "organization": o,
+            }
+            for o in ADMIN_PAGES
+        ]
+    paging = {"start": 0, "count": 10, "links": [], "total": len(elements)}
+    return json_response(200, {"paging": paging, "elements": elements})
+
+
 # ---------------------------------------------------------------------- faults
 def fault_response(
     emu: Emulator, req: Request, route: Route, kind: str, params: dict[str, Any]
@@ -267,7 +373,7 @@ def fault_response(
         return token_error("expired")
     if kind == "duplicate":
         last = next((p.external_id for p in reversed(emu.state.posts) if p.platform == P), None)
-        return li_error(422, f"Content is a duplicate of {last or 'urn:li:share:0'}")
+        return duplicate_error(last or "urn:li:share:0")
     texts = {"500": "Internal Server Error", "502": "Bad Gateway", "503": "Service Unavailable"}
     status = kind if kind in texts else "500"
     return li_error(int(status), texts[status])

@@ -96,7 +96,7 @@ def access_token(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
             "expires_in": ACCESS_TTL,
             "refresh_token": refresh.value,
             "refresh_token_expires_in": REFRESH_TTL,
-            "scope": record.scope,
+            "scope": ",".join(s for s in re.split(r"[\s,]+", record.scope) if s),
         }
         return json_response(200, body)
     if grant == "refresh_token":
@@ -118,7 +118,7 @@ def access_token(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
             "expires_in": ACCESS_TTL,
             "refresh_token": old.value,
             "refresh_token_expires_in": remaining,
-            "scope": old.scope,
+            "scope": ",".join(s for s in re.split(r"[\s,]+", old.scope) if s),
         }
         return json_response(200, body)
     return oauth_error("Unsupported grant_type", "unsupported_grant_type")
@@ -132,18 +132,35 @@ def userinfo(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     user = emu.state.find_user(P, user_id=tok.user_id)
     assert user is not None
     given, _, family = user.name.partition(" ")
-    body = {
+    # The documented sample (sign-in-with-linkedin-v2): locale is a string like "en-US".
+    body: dict[str, Any] = {
         "sub": user.id,
         "name": user.name,
         "given_name": given,
         "family_name": family,
-        "locale": {"country": "US", "language": "en"},
-        "email_verified": False,
+        "picture": f"https://media.licdn.com/dms/image/emulator/{user.id}/profile-displayphoto-shrink_100_100/0/",
+        "locale": "en-US",
     }
+    if "email" in granted(tok):
+        body["email"] = f"{user.id}@example.com"
+        body["email_verified"] = True
     return json_response(200, body)
 
 
-def version_problem(req: Request) -> Response | None:
+def version_inactive(version: str) -> Response:
+    """LinkedIn's answer to a sunset (or not yet released) version, as recorded in n8n-io/n8n
+    issue 14737."""
+    return json_response(
+        426,
+        {
+            "status": 426,
+            "code": "NONEXISTENT_VERSION",
+            "message": f"Requested version {version} is not active",
+        },
+    )
+
+
+def version_problem(emu: Emulator, req: Request) -> Response | None:
     version = req.header("LinkedIn-Version")
     if not version:
         return json_response(
@@ -156,18 +173,31 @@ def version_problem(req: Request) -> Response | None:
             },
         )
     m = re.fullmatch(r"(\d{4})(\d{2})(?:\.\d{2})?", version.strip())
-    if not m or int(m[1]) < 2022 or not 1 <= int(m[2]) <= 12:
-        return json_response(
-            426,
-            {
-                "status": 426,
-                "code": "NONEXISTENT_VERSION",
-                "message": f"Requested version {version} is not active",
-            },
-        )
+    if not m or not 1 <= int(m[2]) <= 12:
+        return version_inactive(version)
+    month = int(m[1] + m[2])
+    newest = emu.config.linkedin_newest_version
+    if month < emu.config.linkedin_oldest_version or (newest and month > newest):
+        return version_inactive(version)
     return None
 
 
 def rest_auth(emu: Emulator, req: Request) -> Token | Response:
     """The gate of every /rest call: a valid LinkedIn-Version header, then the bearer token."""
-    return version_problem(req) or auth(emu, req)
+    return version_problem(emu, req) or auth(emu, req)
+
+
+def granted(tok: Token) -> set[str]:
+    return {s for s in re.split(r"[\s,]+", tok.scope or "") if s}
+
+
+def scope_refused(tok: Token, needed: tuple[str, ...], resource: str) -> Response | None:
+    """403 unless the token holds one of `needed` (as LinkedIn answers a missing permission)."""
+    if granted(tok) & set(needed):
+        return None
+    return li_error(
+        403,
+        f"Not enough permissions to access: {resource}",
+        serviceErrorCode=100,
+        code="ACCESS_DENIED",
+    )

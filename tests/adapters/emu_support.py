@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -80,9 +81,18 @@ def emulator_config(srv, **overrides) -> AdapterConfig:
     return AdapterConfig.for_emulator(srv.base_url, **{"read_timeout": 0.5, **overrides})
 
 
-def connect_account(platform: Platform, config: AdapterConfig, clock, index: int = 0) -> AccountRef:
+def connect_account(
+    platform: Platform, config: AdapterConfig, clock, index: int = 0, **options: Any
+) -> AccountRef:
     accounts = connect(
-        platform, APP, config, open_browser=loopback_browser, port=0, timeout=10, clock=clock
+        platform,
+        APP,
+        config,
+        open_browser=loopback_browser,
+        port=0,
+        timeout=10,
+        clock=clock,
+        **options,
     )
     a = accounts[index]
     return AccountRef(platform, a.external_id, a.handle, a.credentials, APP, a.settings)

@@ -9,7 +9,7 @@ import pytest
 
 from app.adapters.linkedin import LinkedInAdapter
 from app.constants import Platform
-from app.core.ports import AccountRef, AuthError, Credentials
+from app.core.ports import AccountRef, AuthError, Credentials, DuplicatePostError
 from tests.adapters.emu_support import (
     PUBLISH_FAULTS,
     READ_FAULTS,
@@ -18,6 +18,7 @@ from tests.adapters.emu_support import (
     check_injected_fault,
     check_lost_publish_is_found,
     check_token_fault,
+    connect_account,
     fault_id,
 )
 
@@ -44,14 +45,14 @@ def test_publish_and_metrics(adapter, account, emu, clock):
     assert result.external_id in metrics
 
 
-def test_org_statistics_in_batches(cfg, clock, account):
+def test_org_statistics_in_batches(cfg, clock):
+    org = connect_account(Platform.LINKEDIN, cfg, clock, index=1, linkedin_pages=True)
+    assert org.external_id == "urn:li:organization:2414183"
     counter = CountingClient()
     try:
         adapter = LinkedInAdapter(cfg, clock, counter.client)
-        ids = [adapter.publish(account, f"update {i}", [], f"k{i}").external_id for i in range(25)]
+        ids = [adapter.publish(org, f"update {i}", [], f"k{i}").external_id for i in range(25)]
         clock.advance(timedelta(hours=24))
-        # Statistics are asked for as the organization would (the emulator answers for any URN).
-        org = replace(account, external_id="urn:li:organization:2414183")
         metrics = adapter.fetch_metrics(org, ids)
         stats_calls = sum(n for (m, p), n in counter.calls.items() if "ShareStatistics" in p)
     finally:
@@ -76,7 +77,14 @@ def test_lost_response_is_reconciled(adapter, account, emu, clock):
     check_lost_publish_is_found(adapter, account, emu, clock, "maybe (posted)")
 
 
-@pytest.mark.parametrize("case", PUBLISH_FAULTS + READ_FAULTS, ids=fault_id)
+# LinkedIn's duplicate answer names the post it already has.
+LINKEDIN_FAULTS = [
+    (*c[:3], DuplicatePostError, *c[4:]) if c[1] == "duplicate" else c
+    for c in PUBLISH_FAULTS + READ_FAULTS
+]
+
+
+@pytest.mark.parametrize("case", LINKEDIN_FAULTS, ids=fault_id)
 def test_injected_faults(adapter, account, emu, case, clock):
     check_injected_fault(adapter, account, emu, clock, case)
 

@@ -17,6 +17,7 @@ from app.core.ports import (
     AppCredentials,
     AuthError,
     Credentials,
+    DuplicatePostError,
     PermanentError,
     PublishError,
     RateLimitedError,
@@ -85,7 +86,7 @@ DOCUMENTED = [
         "409-duplicate",
         409,
         {"message": "Content is a duplicate of urn:li:share:7000000000000000000", "status": 409},
-        PermanentError,
+        DuplicatePostError,
     ),
     (
         "429",
@@ -106,7 +107,7 @@ DOCUMENTED = [
             "status": 426,
             "code": "NONEXISTENT_VERSION",
         },
-        PermanentError,
+        TransientError,  # a sunset version is never the post's permanent failure
     ),
 ]
 

@@ -93,14 +93,20 @@ def ig_login(client: httpx.Client, hint: str | None = None) -> tuple[str, str]:
     return resp.json()["access_token"], str(short["user_id"])
 
 
-def li_login(client: httpx.Client) -> tuple[dict[str, Any], str]:
-    """(token response, member id)."""
+LI_SCOPES = (
+    "openid profile w_member_social r_member_social "
+    "rw_organization_admin w_organization_social r_organization_social"
+)
+
+
+def li_login(client: httpx.Client, scope: str = LI_SCOPES) -> tuple[dict[str, Any], str]:
+    """(token response, member id); by default with every permission an approved app has."""
     params = {
         "response_type": "code",
         "client_id": "herald-li",
         "redirect_uri": REDIRECT,
         "state": "li",
-        "scope": "openid profile w_member_social",
+        "scope": scope,
     }
     code = redirect_params(client.get("/linkedin/oauth/v2/authorization", params=params))["code"]
     form = {

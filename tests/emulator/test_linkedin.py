@@ -342,3 +342,87 @@ def test_image_upload_errors(client: httpx.Client, li: tuple[str, str]) -> None:
         headers=li_headers(li[0]),
     )
     assert other.status_code == 403
+
+
+# ---------------------------------------------------------------------- as LinkedIn is today
+def test_a_repeated_commentary_is_refused_naming_the_first_post(
+    emu: EmulatorServer, client: httpx.Client, li: tuple[str, str]
+) -> None:
+    first = _post(client, li, "Same words").headers["x-restli-id"]
+    again = _post(client, li, "Same words")
+    assert again.status_code == 422
+    body = again.json()
+    # The shape LinkedIn sent (Arisamiga/Linkedin-RSS issue 5).
+    assert body["message"].endswith(f"Content is a duplicate of {first}")
+    assert body["errorDetails"]["inputErrors"][0]["code"] == "DUPLICATE_POST"
+    assert body["status"] == 422
+    assert _post(client, li, "Other words").status_code == 201
+    emu.configure(linkedin_duplicate_window_s=60)
+    emu.advance(61)
+    assert _post(client, li, "Same words").status_code == 201
+
+
+def test_only_the_active_versions_are_accepted(
+    emu: EmulatorServer, client: httpx.Client, li: tuple[str, str]
+) -> None:
+    emu.configure(linkedin_oldest_version=202505, linkedin_newest_version=202601)
+    old = _post(client, li, "a", **{"LinkedIn-Version": "202504"})
+    assert old.status_code == 426
+    assert old.json() == {
+        "status": 426,
+        "code": "NONEXISTENT_VERSION",
+        "message": "Requested version 202504 is not active",
+    }
+    assert _post(client, li, "b", **{"LinkedIn-Version": "202602"}).status_code == 426
+    assert _post(client, li, "c", **{"LinkedIn-Version": "202505"}).status_code == 201
+    assert _post(client, li, "d", **{"LinkedIn-Version": "202601"}).status_code == 201
+
+
+def test_reading_needs_the_read_permission(client: httpx.Client) -> None:
+    tokens, sub = li_login(client, scope="openid profile w_member_social")
+    assert tokens["scope"] == "openid,profile,w_member_social"
+    token = tokens["access_token"]
+    urn = client.post(
+        "/linkedin/rest/posts", json=li_body(sub, "write only"), headers=li_headers(token)
+    ).headers["x-restli-id"]
+    stats = client.get(
+        f"/linkedin/rest/socialActions/{quote(urn, safe='')}", headers=li_headers(token)
+    )
+    assert stats.status_code == 403
+    assert stats.json()["message"].startswith("Not enough permissions to access")
+    listing = client.get(
+        "/linkedin/rest/posts",
+        params={"q": "author", "author": f"urn:li:person:{sub}"},
+        headers=li_headers(token),
+    )
+    assert listing.status_code == 403
+
+
+def test_pages_need_the_page_permissions(client: httpx.Client) -> None:
+    tokens, sub = li_login(client, scope="openid profile w_member_social")
+    headers = li_headers(tokens["access_token"])
+    acls = client.get(
+        "/linkedin/rest/organizationAcls", params={"q": "roleAssignee"}, headers=headers
+    )
+    assert acls.status_code == 403
+    body = li_body(sub, "as a page")
+    body["author"] = "urn:li:organization:2414183"
+    assert client.post("/linkedin/rest/posts", json=body, headers=headers).status_code == 403
+
+
+def test_organization_acls_list_the_pages_the_member_administers(
+    client: httpx.Client, li: tuple[str, str]
+) -> None:
+    found = client.get(
+        "/linkedin/rest/organizationAcls",
+        params={"q": "roleAssignee", "role": "ADMINISTRATOR", "state": "APPROVED"},
+        headers=li_headers(li[0]),
+    )
+    assert found.status_code == 200
+    (element,) = found.json()["elements"]
+    assert element == {
+        "roleAssignee": f"urn:li:person:{li[1]}",
+        "state": "APPROVED",
+        "role": "ADMINISTRATOR",
+        "organization": "urn:li:organization:2414183",
+    }

@@ -15,6 +15,7 @@ from enum import StrEnum
 from app.core.ports import (
     AccountRef,
     AuthError,
+    LookupUnavailableError,
     NetworkUnavailableError,
     PlatformAdapter,
     PublishError,
@@ -30,6 +31,9 @@ class Found(StrEnum):
     UNKNOWN = "unknown"  # the platform could not say: a person must confirm
     OFFLINE = "offline"  # no network: ask again later
     AUTH = "auth"  # the token was refused: refresh, then ask again
+    # The platform never lets this account list its posts: a person decides, unless a re-send
+    # is itself the look-up (`resend_reveals_duplicate`).
+    CANNOT = "cannot"
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class Lookup:
     external_id: str | None = None
     reason: str | None = None
     error: PublishError | None = None
+    resend_reveals_duplicate: bool = False
 
 
 def lookup(
@@ -55,6 +60,13 @@ def lookup(
         return Lookup(Found.OFFLINE, reason=exc.message, error=exc)
     except AuthError as exc:
         return Lookup(Found.AUTH, reason=exc.message, error=exc)
+    except LookupUnavailableError as exc:
+        return Lookup(
+            Found.CANNOT,
+            reason=exc.message,
+            error=exc,
+            resend_reveals_duplicate=exc.resend_reveals_duplicate,
+        )
     except PublishError as exc:
         return Lookup(Found.UNKNOWN, reason=exc.message, error=exc)
     except Exception as exc:  # an adapter bug must not turn into a duplicate post

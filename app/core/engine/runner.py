@@ -39,6 +39,7 @@ from app.core.ports import (
     AppCredentials,
     AuthError,
     Credentials,
+    DuplicatePostError,
     NetworkUnavailableError,
     PermanentError,
     PlatformAdapter,
@@ -666,6 +667,10 @@ class PublishingEngine:
             return self._published(work, info, res.external_id, None, None)
         if res.found == reconcile.Found.ABSENT:
             return None
+        if res.found == reconcile.Found.CANNOT:
+            if res.resend_reveals_duplicate and work.attempts < policy.MAX_ATTEMPTS:
+                return None  # send: the platform's duplicate answer names the post if it is out
+            return self._ask(work, res.reason)
         if res.found == reconcile.Found.OFFLINE:
             assert res.error is not None
             raise res.error
@@ -704,6 +709,13 @@ class PublishingEngine:
             return outcome
         if not isinstance(error, AuthError):
             self._online_again()  # the platform answered
+        if isinstance(error, DuplicatePostError) and (
+            work.maybe_sent_since is not None or work.attempts > 0 or work.error_code is not None
+        ):
+            # The platform names the post it already has: after an attempt whose answer was
+            # lost, that is ours.
+            log.info("target %s: already out as %s", work.target_id, error.existing_id)
+            return self._published(work, info, error.existing_id, error.url, None)
         if (
             isinstance(error, PermanentError)
             and error.code == "duplicate"
@@ -763,6 +775,17 @@ class PublishingEngine:
         if decision.gave_up:
             return self._announce_failure(work, info, decision.error_message or "failed")
         return Outcome.WAITING if decision.wait != policy.Wait.NONE else Outcome.RETRY
+
+    def _ask(self, work: store.Work, reason: str | None) -> Outcome:
+        """The platform can never say whether the post is out: a person decides, at once."""
+        now = self.clock.now()
+        text = f"Herald cannot tell whether this post went out: {reason or 'no way to check'}"
+        if store.park_for_confirmation(self.db, work.target_id, self.owner, text, now):
+            self.events.publish(
+                ev.NEEDS_CONFIRMATION, target_id=work.target_id, post_id=work.post_id
+            )
+            return Outcome.CONFIRM
+        return Outcome.SKIPPED
 
     def _not_there(self, work: store.Work, info: AccountInfo) -> Outcome:
         """All attempts used, and the platform now says the post is not there: it failed,
@@ -834,7 +857,9 @@ class PublishingEngine:
             assert res.external_id is not None
             return self._published(work, info, res.external_id, None, None)
         self._online_again()
-        if res.found == reconcile.Found.ABSENT:
+        if res.found == reconcile.Found.CANNOT and not res.resend_reveals_duplicate:
+            return self._ask(work, res.reason)
+        if res.found in (reconcile.Found.ABSENT, reconcile.Found.CANNOT):
             decision = policy.Decision(
                 policy.TargetStatus.QUEUED, work.attempts, work.due or now, None, None
             )

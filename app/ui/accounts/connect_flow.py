@@ -28,8 +28,9 @@ class ConnectFlow:
     connect_fn, open_browser, reload(), select_account(), selected_account(), notify(),
     _error(), _changed(), _update_actions(), edit_developer_apps()."""
 
-    def connect_platform(self, platform: Platform) -> None:
-        self._start_connect(Platform(platform))
+    def connect_platform(self, platform: Platform, linkedin_pages: bool = False) -> None:
+        """`linkedin_pages`: also ask for the company-page permissions (LinkedIn only)."""
+        self._start_connect(Platform(platform), linkedin_pages=linkedin_pages)
 
     def reconnect_selected(self) -> None:
         account = self.selected_account()
@@ -41,7 +42,12 @@ class ConnectFlow:
             return getattr(self.context, "emulator_url", None)
         return None
 
-    def _start_connect(self, platform: Platform, reconnecting: AccountInfo | None = None) -> None:
+    def _start_connect(
+        self,
+        platform: Platform,
+        reconnecting: AccountInfo | None = None,
+        linkedin_pages: bool = False,
+    ) -> None:
         if self.job is not None or self.workspace is None:
             return
         if not unlock_vault(self.vault, self):
@@ -63,6 +69,8 @@ class ConnectFlow:
             "login_hint": reconnecting.handle.lstrip("@") if reconnecting else None,
             "clock": self.context.clock,
         }
+        if linkedin_pages:
+            options["linkedin_pages"] = True
         if demo_url:
             from app.adapters.oauth import loopback_browser
 

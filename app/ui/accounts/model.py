@@ -23,6 +23,7 @@ from PySide6.QtGui import QColor
 from app.constants import Platform
 from app.core.accounts import AccountInfo
 from app.core.models import AccountStatus
+from app.core.platform_access import analytics_unavailable_reason
 from app.core.timeutil import zone_info
 from app.ui import theme
 
@@ -113,7 +114,8 @@ def notes_text(account: AccountInfo) -> str:
         if kind is None:
             return _tr("Choose a media hosting to publish images.")
         return _tr("Media hosting: {where}").format(where=_tr(HOSTING_LABELS[kind]))
-    return ""
+    reason = analytics_unavailable_reason(account.platform, account.external_id, account.settings)
+    return reason or ""
 
 
 _STATUS_ORDER = {

@@ -120,6 +120,24 @@ class AccountsView(ConnectFlow, QWidget):
             action.triggered.connect(lambda _=False, p=platform: self.connect_platform(p))
             self.connect_menu.addAction(action)
             self.connect_actions[platform] = action
+        # Posting as a page needs more LinkedIn permissions, which not every app has.
+        pages = QAction(
+            theme.platform_icon(Platform.LINKEDIN),
+            self.tr("LinkedIn company page"),
+            self.connect_menu,
+        )
+        pages.setObjectName("connectLinkedinPagesAction")
+        pages.setToolTip(
+            self.tr(
+                "Post as a LinkedIn company page you administer (your LinkedIn developer app "
+                "needs the Community Management API product)"
+            )
+        )
+        pages.triggered.connect(
+            lambda _=False: self.connect_platform(Platform.LINKEDIN, linkedin_pages=True)
+        )
+        self.connect_menu.addAction(pages)
+        self.connect_pages_action = pages
         self.connect_button.setMenu(self.connect_menu)
 
         def button(name: str, text: str, icon: str, slot) -> QPushButton:

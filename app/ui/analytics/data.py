@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.constants import Platform
-from app.core import besttime
+from app.core import besttime, platform_access
 from app.core.analytics import aggregates
 from app.core.analytics.aggregates import PostReport, WorkspaceSummary
 from app.core.analytics.scoring import Profile
@@ -24,6 +24,8 @@ class Dashboard:
     profiles: dict[Platform, Profile]  # best-time scores (last 12 months) per platform shown
     ever_published: int  # in the workspace, any date, any platform
     reports: dict[int, PostReport]  # the top posts, with every snapshot (growth)
+    #: accounts whose platform will not give Herald their numbers, and why
+    notices: tuple[str, ...] = ()
 
     @property
     def shown_platforms(self) -> list[Platform]:
@@ -46,4 +48,5 @@ def load_dashboard(
     shown = [t.platform for t in summary.platforms]
     profiles = besttime.profiles(db, workspace_id, shown, clock)
     reports = {p.post_id: aggregates.per_post(db, p.post_id) for p in summary.top_posts}
-    return Dashboard(summary, profiles, ever, reports)
+    notices = tuple(platform_access.analytics_notices(db, workspace_id))
+    return Dashboard(summary, profiles, ever, reports, notices)

@@ -126,6 +126,12 @@ class AnalyticsView(QWidget):
         self.filters.layout().setContentsMargins(0, 0, 0, 0)
         root.addWidget(self.filters)
         root.addWidget(self._build_refresh_bar())
+        # Why some accounts have no numbers (e.g. LinkedIn's restricted read permission).
+        self.access_notice = QLabel("", self)
+        self.access_notice.setObjectName("analyticsAccessNotice")
+        self.access_notice.setWordWrap(True)
+        self.access_notice.hide()
+        root.addWidget(self.access_notice)
         self.cards = QWidget(self)
         cards = QHBoxLayout(self.cards)
         cards.setContentsMargins(0, 0, 0, 0)
@@ -376,6 +382,8 @@ class AnalyticsView(QWidget):
         if generation != self._generation:
             return  # a newer query is on its way
         self.data = data
+        self.access_notice.setText("\n".join(data.notices))
+        self.access_notice.setVisible(bool(data.notices))
         self._ensure_pages()
         self._show_cards(data)
         summary = data.summary

@@ -135,6 +135,7 @@ def test_every_interactive_widget_has_a_name(make_view, db, clock, workspace):
         "connectInstagramAction",
         "connectLinkedinAction",
         "connectFacebookAction",
+        "connectLinkedinPagesAction",
     }
 
 
