@@ -1,0 +1,56 @@
+"""Is an SQLite file damaged? `PRAGMA quick_check` through a read-only connection.
+
+Run before Herald opens the file for real: the normal connection switches on WAL mode and
+may checkpoint on close, both writes, and nothing may write to a damaged file. quick_check
+reads every page and checks the b-trees (not the indexes' contents): a few seconds for a
+large database, much less for a usual one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+#: SQLite's primary result codes that mean the bytes are not a sound database
+SQLITE_CORRUPT = 11
+SQLITE_NOTADB = 26
+
+
+def problem(path: Path) -> str | None:
+    """What is wrong with the SQLite file at `path` (SQLite's first complaint), or None when
+    it is sound, empty or missing. A file that cannot be read for another reason (busy,
+    permissions) is not called damaged: opening it properly reports that."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    uri = path.resolve().as_uri() + "?mode=ro"
+    try:
+        con = sqlite3.connect(uri, uri=True, timeout=15)
+    except sqlite3.Error:
+        return None
+    try:
+        rows = con.execute("PRAGMA quick_check(1)").fetchall()
+    except sqlite3.DatabaseError as exc:
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
+            return str(exc)
+        return None
+    finally:
+        con.close()
+    first = str(rows[0][0]) if rows else "no answer to the integrity check"
+    return None if first == "ok" else first
+
+
+def last_good_backup(path: Path, folder: Path) -> Path | None:
+    """The newest backup of `path` in `folder` (Herald names them STEM-STAMP-REASON.db) that
+    passes the same check."""
+    if not folder.is_dir():
+        return None
+    candidates = sorted(
+        (p for p in folder.glob(f"{path.stem}-*.db") if p.is_file()),
+        key=lambda p: (p.stat().st_mtime, p.name),
+        reverse=True,
+    )
+    for candidate in candidates:
+        if candidate.stat().st_size > 0 and problem(candidate) is None:
+            return candidate
+    return None
