@@ -22,7 +22,10 @@ def problem(path: Path) -> str | None:
     permissions) is not called damaged: opening it properly reports that."""
     if not path.is_file() or path.stat().st_size == 0:
         return None
-    uri = path.resolve().as_uri() + "?mode=ro"
+    # No -wal file: everything is in the main file, and `immutable` reads it without creating
+    # the -wal and -shm files a WAL database otherwise gets even on a read-only open.
+    has_wal = path.with_name(path.name + "-wal").exists()
+    uri = path.resolve().as_uri() + ("?mode=ro" if has_wal else "?mode=ro&immutable=1")
     try:
         con = sqlite3.connect(uri, uri=True, timeout=15)
     except sqlite3.Error:
@@ -36,8 +39,12 @@ def problem(path: Path) -> str | None:
         return None
     finally:
         con.close()
-    first = str(rows[0][0]) if rows else "no answer to the integrity check"
-    return None if first == "ok" else first
+    said = [str(row[0]) for row in rows] or ["no answer to the integrity check"]
+    if said == ["ok"]:
+        return None
+    # quick_check prefixes its findings with "*** in database main ***": keep the findings.
+    lines = [ln for text in said for ln in text.splitlines() if ln and not ln.startswith("***")]
+    return "; ".join(lines) or said[0]
 
 
 def last_good_backup(path: Path, folder: Path) -> Path | None:
