@@ -314,9 +314,10 @@ def _tables(engine: Engine) -> list[str]:
     return sorted(inspect(engine).get_table_names())
 
 
-def _refuse_unversioned(engine: Engine, url: str) -> None:
-    tables = _tables(engine)
-    if not tables:
+def _refuse_unversioned(tables: list[str], url: str) -> None:
+    """Refuse a database holding tables but no alembic_version (not Herald's, or its version
+    record lost): upgrading would fail on "table ... already exists" or damage it."""
+    if not tables or "alembic_version" in tables:
         return
     shown = ", ".join(tables[:4]) + (", ..." if len(tables) > 4 else "")
     path = sqlite_path(url)
@@ -355,7 +356,7 @@ def upgrade(engine: Engine, url: str) -> Path | None:
     if current == head:
         return None
     if current is None:
-        _refuse_unversioned(engine, url)
+        _refuse_unversioned(_tables(engine), url)
     backup = None
     path = sqlite_path(url)
     if path is not None and current is not None:
@@ -424,7 +425,10 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
     resolved = resolve_url(url)
     path = sqlite_path(resolved)
     if path is not None:
+        # Both read-only: SQLite's normal open already writes (WAL mode) to a file we refuse.
         check_integrity(path)
+        if migrate:
+            _refuse_unversioned(integrity.tables(path), resolved)
     secure_files(resolved)
     engine = create_db_engine(resolved)
     try:

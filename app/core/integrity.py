@@ -16,18 +16,39 @@ SQLITE_CORRUPT = 11
 SQLITE_NOTADB = 26
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    # No -wal file: everything is in the main file, and `immutable` reads it without creating
+    # the -wal and -shm files a WAL database otherwise gets even on a read-only open.
+    has_wal = path.with_name(path.name + "-wal").exists()
+    uri = path.resolve().as_uri() + ("?mode=ro" if has_wal else "?mode=ro&immutable=1")
+    return sqlite3.connect(uri, uri=True, timeout=15)
+
+
+def tables(path: Path) -> list[str]:
+    """The tables of a sound SQLite file, read without writing anything."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return []
+    try:
+        con = _read_only(path)
+        try:
+            rows = con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            ).fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error:  # unreadable for another reason: opening it properly says why
+        return []
+    return sorted(str(name) for (name,) in rows)
+
+
 def problem(path: Path) -> str | None:
     """What is wrong with the SQLite file at `path` (SQLite's first complaint), or None when
     it is sound, empty or missing. A file that cannot be read for another reason (busy,
     permissions) is not called damaged: opening it properly reports that."""
     if not path.is_file() or path.stat().st_size == 0:
         return None
-    # No -wal file: everything is in the main file, and `immutable` reads it without creating
-    # the -wal and -shm files a WAL database otherwise gets even on a read-only open.
-    has_wal = path.with_name(path.name + "-wal").exists()
-    uri = path.resolve().as_uri() + ("?mode=ro" if has_wal else "?mode=ro&immutable=1")
     try:
-        con = sqlite3.connect(uri, uri=True, timeout=15)
+        con = _read_only(path)
     except sqlite3.Error:
         return None
     try:
