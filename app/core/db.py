@@ -7,11 +7,14 @@ timeout, so several threads and processes can share it safely.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
 import sqlite3
+import tempfile
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +36,8 @@ log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_S = 15
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+#: PostgreSQL advisory lock key held while the schema is upgraded ("HRLD")
+PG_UPGRADE_LOCK = 0x48524C44
 
 
 class DatabaseError(RuntimeError):
@@ -281,31 +286,42 @@ def backup_dir_for(path: Path) -> Path:
     return path.parent / "backups"
 
 
+#: a ".part" backup older than this was cut short (a kill): removed at the next backup
+STALE_PART_S = 3600
+
+
 def backup_sqlite(path: Path, reason: str) -> Path | None:
     """Consistent copy of a SQLite file (online backup API, WAL-safe) into the backups folder.
 
-    Written under a ".part" name and renamed when complete: a copy cut short (a kill, a full
-    disk) is never taken for a good backup. Owner-only, like the database."""
+    Written under a unique ".part" name and renamed when complete: a copy cut short (a kill,
+    a full disk) is never taken for a good backup. Owner-only, like the database."""
     if not path.exists() or path.stat().st_size == 0:
         return None
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target_dir = filemodes.private_dir(backup_dir_for(path))
-    for stale in target_dir.glob(f"{path.stem}-*.db.part"):
-        stale.unlink(missing_ok=True)
+    now = time.time()
+    for stale in target_dir.glob(f"{path.stem}-*.part"):
+        with contextlib.suppress(OSError):
+            if now - stale.stat().st_mtime > STALE_PART_S:
+                stale.unlink()
     target = target_dir / f"{path.stem}-{stamp}-{reason}.db"
-    partial = target.with_name(target.name + ".part")
-    partial.unlink(missing_ok=True)
-    filemodes.create_private_file(partial)
-    src = sqlite3.connect(str(path))
-    dst = sqlite3.connect(str(partial))
+    fd, name = tempfile.mkstemp(prefix=f"{target.stem}-", suffix=".part", dir=target_dir)
+    os.close(fd)  # mkstemp: 0600
+    partial = Path(name)
     try:
-        src.backup(dst)
-        # The copy is a standalone file: no -wal beside it to lose in the rename.
-        dst.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        dst.close()
-        src.close()
-    partial.replace(target)
+        src = sqlite3.connect(str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
+        dst = sqlite3.connect(str(partial))
+        try:
+            src.backup(dst)
+            # The copy is a standalone file: no -wal beside it to lose in the rename.
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+            src.close()
+        partial.replace(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     log.info("database backed up to %s", target)
     return target
 
@@ -317,7 +333,8 @@ def _tables(engine: Engine) -> list[str]:
 def _refuse_unversioned(tables: list[str], url: str) -> None:
     """Refuse a database holding tables but no alembic_version (not Herald's, or its version
     record lost): upgrading would fail on "table ... already exists" or damage it."""
-    if not tables or "alembic_version" in tables:
+    tables = [t for t in tables if t != "alembic_version"]  # an empty one says nothing
+    if not tables:
         return
     shown = ", ".join(tables[:4]) + (", ..." if len(tables) > 4 else "")
     path = sqlite_path(url)
@@ -357,13 +374,19 @@ def upgrade(engine: Engine, url: str) -> Path | None:
         return None
     if current is None:
         _refuse_unversioned(_tables(engine), url)
-    backup = None
     path = sqlite_path(url)
-    if path is not None and current is not None:
-        backup = backup_sqlite(path, f"before-{head}")
-    # BEGIN IMMEDIATE on SQLite: two workers starting at once queue here, and the second
-    # finds the schema already at head instead of failing on a stale read.
+    # Two workers starting at once queue here (SQLite: BEGIN IMMEDIATE; PostgreSQL: a
+    # transaction-scoped advisory lock); the second finds the schema already at head.
     with write_transaction(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_UPGRADE_LOCK})")
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current == head:
+            return None
+        backup = None
+        if path is not None and current is not None:
+            # Under the write lock: readers (this copy) go on, nobody writes meanwhile.
+            backup = backup_sqlite(path, f"before-{head}")
         cfg = alembic_config(url)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
@@ -427,8 +450,9 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
     if path is not None:
         # Both read-only: SQLite's normal open already writes (WAL mode) to a file we refuse.
         check_integrity(path)
-        if migrate:
-            _refuse_unversioned(integrity.tables(path), resolved)
+        tables = integrity.tables(path) if migrate else []
+        if "alembic_version" not in tables:
+            _refuse_unversioned(tables, resolved)
     secure_files(resolved)
     engine = create_db_engine(resolved)
     try:

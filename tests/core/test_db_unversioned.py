@@ -75,3 +75,15 @@ def test_postgres_tables_without_a_version_are_refused():
     finally:
         engine.dispose()
         schemas.close()  # drops the schema
+
+
+def test_an_empty_version_record_is_refused_too(tmp_path):
+    path = tmp_path / "lost.db"
+    url = f"sqlite:///{path}"
+    open_database(url).dispose()
+    con = sqlite3.connect(path)
+    con.execute("DELETE FROM alembic_version")
+    con.commit()
+    con.close()
+    with pytest.raises(UnversionedDatabaseError, match="no Herald schema version"):
+        open_database(url)

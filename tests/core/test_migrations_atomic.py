@@ -85,3 +85,47 @@ def test_a_failed_upgrade_leaves_the_old_schema_whole(old_db, fail_at_the_last_s
 def test_the_alembic_command_alone_upgrades_to_head(old_db):
     command.upgrade(alembic_config(f"sqlite:///{old_db}"), "head")
     assert _version(old_db) == head_revision()
+
+
+def _upgrade_at_once(url: str, count: int = 4) -> list[BaseException]:
+    import threading
+
+    barrier = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        barrier.wait()
+        try:
+            open_database(url).dispose()
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start, name=f"start-{i}") for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return errors
+
+
+def test_workers_starting_at_once_on_an_old_sqlite_file_all_start(old_db):
+    assert _upgrade_at_once(f"sqlite:///{old_db}") == []
+    assert _version(old_db) == head_revision()
+
+
+@pytest.mark.postgres
+def test_workers_starting_at_once_on_postgres_all_start():
+    from sqlalchemy import create_engine
+
+    from app.core.db import current_revision
+    from tests.integration.pg import pg_schema_url
+
+    schemas = pg_schema_url()
+    url = next(schemas)
+    try:
+        assert _upgrade_at_once(url) == []
+        engine = create_engine(url)
+        assert current_revision(engine) == head_revision()
+        engine.dispose()
+    finally:
+        schemas.close()
