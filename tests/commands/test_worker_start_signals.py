@@ -208,3 +208,56 @@ def test_sigkill_during_the_upgrade_leaves_the_old_schema(references, tmp_path):
     # and the next start upgrades it whole
     open_database(f"sqlite:///{path}").dispose()
     assert _assert_old_or_new(path, references) == head_revision()
+
+
+def _pg_schema(url: str) -> tuple[str | None, dict[str, list[str]]]:
+    from sqlalchemy import create_engine, inspect
+
+    from app.core.db import current_revision
+
+    engine = create_engine(url)
+    try:
+        found = inspect(engine)
+        tables = {
+            t: sorted(c["name"] for c in found.get_columns(t)) for t in found.get_table_names()
+        }
+        return current_revision(engine), tables
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
+def test_postgres_upgrade_is_whole_or_not_started(tmp_path, sig):
+    from tests.integration.pg import pg_schema_url
+
+    schemas = pg_schema_url()
+    url = next(schemas)
+    try:
+        db = open_database(url, migrate=False)
+        cfg = alembic_config(url)
+        with write_transaction(db.engine) as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, OLD)
+        db.dispose()
+        old = _pg_schema(url)
+        mark = tmp_path / "upgrading"
+        script = tmp_path / "slow.py"
+        script.write_text(SLOW_UPGRADE)
+        argv = [sys.executable, str(script), str(mark), "worker", "--quiet", "--db", url]
+        proc = _start(tmp_path, argv)
+        _wait(mark.exists, proc, "the upgrade")
+        time.sleep(0.4)
+        proc.send_signal(sig)
+        out, err = _finish(proc)
+        after = _pg_schema(url)
+        if sig == signal.SIGKILL:
+            assert after == old
+            open_database(url).dispose()  # the next start upgrades it whole
+            assert _pg_schema(url)[0] == head_revision()
+        else:
+            assert proc.returncode == 0, err
+            assert "Traceback" not in err
+            assert after[0] == head_revision() and after != old
+    finally:
+        schemas.close()
