@@ -261,3 +261,13 @@ def test_postgres_upgrade_is_whole_or_not_started(tmp_path, sig):
             assert after[0] == head_revision() and after != old
     finally:
         schemas.close()
+
+
+def test_the_handler_is_given_back_after_a_usage_error(capsys):
+    import app.cli
+
+    previous = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(SystemExit):
+        app.cli.main(["worker", "--no-such-option"])
+    capsys.readouterr()
+    assert signal.getsignal(signal.SIGTERM) == previous
