@@ -13,6 +13,9 @@ from collections.abc import Sequence
 
 from app import __version__
 
+#: commands that treat SIGTERM / Ctrl-C as "stop cleanly" from their very start
+STOP_ON_SIGNAL = frozenset({"worker"})
+
 # name -> (module, one-line help). Each module has configure(parser) and run(args) -> int.
 COMMANDS: dict[str, tuple[str, str]] = {
     "worker": ("app.commands.worker", "run the publishing engine headless"),
@@ -77,6 +80,20 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if _chosen_command(args_list) not in STOP_ON_SIGNAL:
+        return _main(args_list)
+    # Before the command's imports and its schema upgrade: a SIGTERM from now on asks the
+    # command to stop instead of killing it half-way.
+    from app.core import stopsignal
+
+    stopsignal.install()
+    try:
+        return _main(args_list)
+    finally:
+        stopsignal.uninstall()
+
+
+def _main(args_list: list[str]) -> int:
     args = build_parser(args_list).parse_args(args_list)
     if getattr(args, "command", None):
         module = importlib.import_module(args._module)

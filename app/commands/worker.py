@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 import threading
 from datetime import timedelta
@@ -29,6 +28,7 @@ from app.adapters.media_server import HostingRouter, LoopbackMediaHost, MediaSer
 from app.adapters.registry import build_adapters, close_adapters
 from app.constants import LINKEDIN_VERSION, Platform
 from app.core import events as ev
+from app.core import stopsignal
 from app.core.accounts import AccountInfo, AccountService
 from app.core.clock import Clock, SystemClock
 from app.core.db import Database, DatabaseError, open_database
@@ -192,6 +192,26 @@ def _open(args: argparse.Namespace) -> tuple[Database, Vault]:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Usually installed already by app.cli, before this module's imports.
+    stop = stopsignal.install()
+    try:
+        return _run(args, stop)
+    finally:
+        stopsignal.uninstall()
+
+
+def _stopped_early(stop: threading.Event, db: Database | None = None) -> bool:
+    """A SIGTERM / Ctrl-C came while starting: what was under way (an upgrade) is done."""
+    if not stop.is_set():
+        return False
+    if db is not None:
+        db.dispose()
+    log.info("worker stopped while starting (signal); nothing was claimed")
+    print("herald worker: stopped before publishing anything", flush=True)
+    return True
+
+
+def _run(args: argparse.Namespace, stop: threading.Event) -> int:
     if args.concurrency < 1 or args.batch < 1 or args.lease_seconds <= 0:
         print(
             "herald worker: --concurrency, --batch and --lease-seconds must be positive",
@@ -199,11 +219,15 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     setup_logging()
+    if _stopped_early(stop):
+        return 0
     try:
         db, vault = _open(args)
     except (DatabaseError, SQLAlchemyError) as exc:
         print(f"herald worker: {first_line(exc)}", file=sys.stderr)
         return 2
+    if _stopped_early(stop, db):
+        return 0
     clock = SystemClock()
     events = ev.EventHub()
     accounts = AccountService(db, vault, clock)
@@ -214,6 +238,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"herald worker: {exc}", file=sys.stderr)
         db.dispose()
         return 2
+    if _stopped_early(stop, db):
+        return 0
     adapters = PlatformAdapters(clock, accounts)
     settings = EngineSettings(
         lease=timedelta(seconds=args.lease_seconds),
@@ -222,10 +248,6 @@ def run(args: argparse.Namespace) -> int:
     )
     engine = PublishingEngine(db, clock, adapters, events, accounts, settings)
     events.subscribe(_printer(args.quiet))
-    stop = threading.Event()
-    previous = {
-        sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)
-    }
     maintenance = None
     if not args.until_idle:
         from app.core.analytics import jobs as analytics_jobs
@@ -242,6 +264,4 @@ def run(args: argparse.Namespace) -> int:
             maintenance.shutdown()
         adapters.close()
         db.dispose()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
     return 0

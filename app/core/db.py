@@ -7,11 +7,14 @@ timeout, so several threads and processes can share it safely.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
 import sqlite3
+import tempfile
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,16 +26,18 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core import paths
+from app.core import filemodes, integrity, paths
 
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_S = 15
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+#: PostgreSQL advisory lock key held while the schema is upgraded ("HRLD")
+PG_UPGRADE_LOCK = 0x48524C44
 
 
 class DatabaseError(RuntimeError):
@@ -41,6 +46,45 @@ class DatabaseError(RuntimeError):
 
 class NewerSchemaError(DatabaseError):
     pass
+
+
+class UnversionedDatabaseError(DatabaseError):
+    """The database has tables but no Herald schema version: not Herald's, or its version
+    record is gone. Refused untouched: upgrading it would fail half-way or damage it."""
+
+
+class DamagedDatabaseError(DatabaseError):
+    """The SQLite file fails its integrity check. Herald does not open it (not even to read:
+    a normal open writes), and names the last good backup."""
+
+    def __init__(self, path: Path, problem: str, backup: Path | None) -> None:
+        self.path = path
+        self.backup = backup
+        beside = f"{path.name}-wal and {path.name}-shm"
+        if backup is not None:
+            todo = (
+                f"to restore the last good backup, close Herald (every window and worker), "
+                f"move {path.name} and any {beside} out of {path.parent}, then copy {backup} "
+                f"to {path}"
+            )
+        else:
+            todo = (
+                f"there is no good backup of it in {path.parent / 'backups'}; close Herald, "
+                f"restore it from your own backups, or move it (and any {beside}) aside to "
+                "start with an empty database"
+            )
+        super().__init__(
+            f"The database {path} is damaged ({problem}); Herald has not changed it and will "
+            f"not open it. {todo[0].upper()}{todo[1:]}."
+        )
+
+
+def check_integrity(path: Path) -> None:
+    """Raise DamagedDatabaseError when the SQLite file at `path` is damaged (read-only)."""
+    found = integrity.problem(path)
+    if found is not None:
+        backup = integrity.last_good_backup(path, backup_dir_for(path))
+        raise DamagedDatabaseError(path, found.splitlines()[0], backup)
 
 
 class DiskFullError(DatabaseError):
@@ -179,6 +223,8 @@ def _create_db_engine(url: str) -> Engine:
         path = sqlite_path(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
+            # Owner-only from the start; SQLite gives its -wal and -shm files the same mode.
+            filemodes.create_private_file(path)
         engine = create_engine(
             url,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
@@ -235,28 +281,85 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def backup_dir_for(path: Path) -> Path:
+    """Where the backups of the SQLite file `path` go (beside it, in "backups")."""
+    return path.parent / "backups"
+
+
+#: a ".part" backup older than this was cut short (a kill): removed at the next backup
+STALE_PART_S = 3600
+
+
 def backup_sqlite(path: Path, reason: str) -> Path | None:
-    """Consistent copy of a SQLite file (online backup API, WAL-safe) into the backups folder."""
+    """Consistent copy of a SQLite file (online backup API, WAL-safe) into the backups folder.
+
+    Written under a unique ".part" name and renamed when complete: a copy cut short (a kill,
+    a full disk) is never taken for a good backup. Owner-only, like the database."""
     if not path.exists() or path.stat().st_size == 0:
         return None
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target_dir = path.parent / "backups"
-    target_dir.mkdir(parents=True, exist_ok=True)
+    target_dir = filemodes.private_dir(backup_dir_for(path))
+    now = time.time()
+    for stale in target_dir.glob(f"{path.stem}-*.part"):
+        with contextlib.suppress(OSError):
+            if now - stale.stat().st_mtime > STALE_PART_S:
+                stale.unlink()
     target = target_dir / f"{path.stem}-{stamp}-{reason}.db"
-    src = sqlite3.connect(str(path))
-    dst = sqlite3.connect(str(target))
+    fd, name = tempfile.mkstemp(prefix=f"{target.stem}-", suffix=".part", dir=target_dir)
+    os.close(fd)  # mkstemp: 0600
+    partial = Path(name)
     try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
+        src = sqlite3.connect(str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
+        dst = sqlite3.connect(str(partial))
+        try:
+            src.backup(dst)
+            # The copy is a standalone file: no -wal beside it to lose in the rename.
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+            src.close()
+        partial.replace(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     log.info("database backed up to %s", target)
     return target
 
 
-def upgrade(engine: Engine, url: str) -> Path | None:
-    """Bring the schema to head. Refuses a database made by a newer Herald, untouched.
+def _tables(engine: Engine) -> list[str]:
+    return sorted(inspect(engine).get_table_names())
 
+
+def _refuse_unversioned(tables: list[str], url: str) -> None:
+    """Refuse a database holding tables but no alembic_version (not Herald's, or its version
+    record lost): upgrading would fail on "table ... already exists" or damage it."""
+    tables = [t for t in tables if t != "alembic_version"]  # an empty one says nothing
+    if not tables:
+        return
+    shown = ", ".join(tables[:4]) + (", ..." if len(tables) > 4 else "")
+    path = sqlite_path(url)
+    if path is not None:
+        what = f"The file {path}"
+        todo = (
+            "choose another file with --db (or HERALD_DB_URL), or, if this was Herald's "
+            f"database, restore a backup from {backup_dir_for(path)}"
+        )
+    else:
+        what = f"The database {database_place(url)}"
+        todo = "choose another database with --db (or HERALD_DB_URL), or restore a backup of it"
+    raise UnversionedDatabaseError(
+        f"{what} already holds tables ({shown}) but no Herald schema version: it was not "
+        f"made by Herald, or its version record (alembic_version) is gone. Nothing was "
+        f"changed; {todo}."
+    )
+
+
+def upgrade(engine: Engine, url: str) -> Path | None:
+    """Bring the schema to head. Refuses a database made by a newer Herald, and one with
+    tables but no schema version, untouched.
+
+    All pending migrations run in one transaction (SQLite and PostgreSQL both have
+    transactional DDL): a kill leaves the schema either fully upgraded or not started.
     Returns the backup path when one was made (SQLite with an older schema).
     """
     script = ScriptDirectory.from_config(alembic_config(url))
@@ -269,11 +372,21 @@ def upgrade(engine: Engine, url: str) -> Path | None:
         )
     if current == head:
         return None
-    backup = None
+    if current is None:
+        _refuse_unversioned(_tables(engine), url)
     path = sqlite_path(url)
-    if path is not None and current is not None:
-        backup = backup_sqlite(path, f"before-{head}")
-    with engine.begin() as conn:
+    # Two workers starting at once queue here (SQLite: BEGIN IMMEDIATE; PostgreSQL: a
+    # transaction-scoped advisory lock); the second finds the schema already at head.
+    with write_transaction(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_UPGRADE_LOCK})")
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current == head:
+            return None
+        backup = None
+        if path is not None and current is not None:
+            # Under the write lock: readers (this copy) go on, nobody writes meanwhile.
+            backup = backup_sqlite(path, f"before-{head}")
         cfg = alembic_config(url)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
@@ -313,8 +426,34 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
 
+def secure_files(url: str) -> None:
+    """Make Herald's folders (data, backups, media, logs) and an SQLite database given
+    elsewhere with its -wal, -shm and backups owner-only, saying so once if they were not.
+    Folders not made yet are left to be created private."""
+    trees = [p for p in (paths.data_path(), paths.log_path()) if p.is_dir()]
+    files: list[Path] = []
+    path = sqlite_path(url)
+    if path is not None:
+        files = [path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))]
+        if backup_dir_for(path).is_dir():
+            trees.append(backup_dir_for(path))
+    filemodes.secure_existing(trees, files)
+
+
 def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
+    """Open (and by default upgrade) Herald's database.
+
+    An existing SQLite file is checked first (`PRAGMA quick_check`, read-only): a damaged one
+    raises DamagedDatabaseError naming the last good backup, and nothing writes to it."""
     resolved = resolve_url(url)
+    path = sqlite_path(resolved)
+    if path is not None:
+        # Both read-only: SQLite's normal open already writes (WAL mode) to a file we refuse.
+        check_integrity(path)
+        tables = integrity.tables(path) if migrate else []
+        if "alembic_version" not in tables:
+            _refuse_unversioned(tables, resolved)
+    secure_files(resolved)
     engine = create_db_engine(resolved)
     try:
         if migrate:

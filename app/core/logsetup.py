@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from app.core import paths
+from app.core.filemodes import private_opener
 
 REDACTED = "[REDACTED]"
 
@@ -86,6 +87,16 @@ class LogFileHandler(logging.handlers.RotatingFileHandler):
 
     failing = False  # the last record could not be written
     _failed_now = False
+
+    def _open(self):  # type: ignore[no-untyped-def]  # logging's own signature
+        # Created owner-only (0600), also each new file after a rotation: logs name accounts.
+        return open(  # noqa: SIM115 - the handler owns and closes the stream
+            self.baseFilename,
+            self.mode,
+            encoding=self.encoding,
+            errors=self.errors,
+            opener=private_opener,
+        )
 
     def emit(self, record: logging.LogRecord) -> None:
         self._failed_now = False

@@ -26,7 +26,7 @@ from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 from app.constants import Platform
-from app.core import paths
+from app.core import filemodes, paths
 from app.core.clock import Clock, SystemClock
 from app.core.constraints import effective_text, validate, weighted_length
 from app.core.db import Database
@@ -521,6 +521,7 @@ class PostService:
         if not target.exists():
             tmp = target.with_name(target.name + ".part")
             shutil.copyfile(path, tmp)
+            filemodes.make_private(tmp)  # copyfile gives the umask's mode (0644)
             tmp.replace(target)
         if existing is not None:  # the copy had gone missing: point the row at the new one
             existing.path = str(target)
