@@ -88,7 +88,9 @@ def common_slots(s: Session, account_ids: Sequence[int], labels: dict[int, str])
     return common
 
 
-def occupancy(s: Session, workspace_id: int, after: datetime, skip: Iterable[int] = ()) -> Occupancy:
+def occupancy(
+    s: Session, workspace_id: int, after: datetime, skip: Iterable[int] = ()
+) -> Occupancy:
     """Every account's taken instants after `after`, leaving out the posts in `skip`."""
     skipped = set(skip)
     rows = s.execute(
@@ -252,9 +254,7 @@ def pull_forward(s: Session, workspace_id: int, now: datetime) -> int:
     movable = [
         p
         for p in queue
-        if all(
-            a in flags and flags[a].pull_forward and not flags[a].paused for a in accounts_of(p)
-        )
+        if all(a in flags and flags[a].pull_forward and not flags[a].paused for a in accounts_of(p))
     ]
     if not movable:
         return 0

@@ -405,5 +405,3 @@ class QueueService:
     def _changed(self, workspace_id: int | None) -> None:
         if self.events is not None and workspace_id is not None:
             self.events.publish(POSTS_CHANGED, workspace_id=workspace_id)
-
-

@@ -53,7 +53,10 @@ def test_a_repeated_hour_is_used_once():
     # 01:30 happens twice in London on Sunday 25 October 2026 (00:30 and 01:30 UTC).
     slots = [Slot.at(6, 1, 30)]
     got = list(islice(instants(slots, "Europe/London", datetime(2026, 10, 24, tzinfo=UTC)), 2))
-    assert got == [datetime(2026, 10, 25, 0, 30, tzinfo=UTC), datetime(2026, 11, 1, 1, 30, tzinfo=UTC)]
+    assert got == [
+        datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+        datetime(2026, 11, 1, 1, 30, tzinfo=UTC),
+    ]
 
 
 def test_no_slots_no_instants():

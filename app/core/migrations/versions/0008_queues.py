@@ -32,9 +32,7 @@ def upgrade() -> None:
         sa.Column("account_id", sa.Integer(), nullable=False),
         sa.Column("weekday", sa.Integer(), nullable=False),
         sa.Column("minute", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["account_id"], ["account_queues.account_id"], ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["account_id"], ["account_queues.account_id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("account_id", "weekday", "minute"),
     )
@@ -51,9 +49,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["workspace_id"], ["workspaces.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("post_id"),
     )
-    op.create_index(
-        "ix_queued_posts_workspace_slot", "queued_posts", ["workspace_id", "slot_at"]
-    )
+    op.create_index("ix_queued_posts_workspace_slot", "queued_posts", ["workspace_id", "slot_at"])
 
 
 def downgrade() -> None:
