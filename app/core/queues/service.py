@@ -89,7 +89,11 @@ class QueueService:
         """Replace the weekly slots of every account given (the same slots for each)."""
         wanted = sorted(set(slots))
         with self.db.write_session() as s:
-            for q in self._queues(s, account_ids):
+            queues = self._queues(s, account_ids)
+            for q in queues:
+                q.slots = []
+            s.flush()  # the old rows go first: the new ones may repeat them (unique key)
+            for q in queues:
                 q.slots = [QueueSlot(weekday=x.weekday, minute=x.minute) for x in wanted]
                 q.updated_at = self.clock.now()
             s.commit()

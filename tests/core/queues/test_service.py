@@ -82,6 +82,13 @@ def test_slots_are_stored_per_account(queues, accounts):
     assert not info.paused and info.pull_forward
 
 
+def test_slots_can_be_saved_again_and_replaced(queues, accounts):
+    queues.set_slots(accounts, parse_slots("Mon–Fri 09:00, 17:00; Sat 10:00"))
+    queues.set_slots(accounts[:1], parse_slots("Sun 08:00"))
+    assert queues.queue(accounts[0]).slots == tuple(parse_slots("Sun 08:00"))
+    assert len(queues.queue(accounts[1]).slots) == 11
+
+
 def test_add_to_queue_takes_the_next_free_slots(queues, posts, ws, accounts):
     ids = fill(queues, ws, accounts)
     assert times(posts, ids) == [at(12, 9), at(12, 17), at(13, 9), at(13, 17), at(14, 9)]
