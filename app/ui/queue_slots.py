@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -86,9 +87,7 @@ class QueueSlotsEditor(QDialog):
         self.grid = QTableWidget(0, 7, self)
         self.grid.setObjectName("queueSlotsGrid")
         self.grid.setHorizontalHeaderLabels(list(DAY_NAMES))
-        self.grid.horizontalHeader().setStretchLastSection(False)
-        for col in range(7):
-            self.grid.setColumnWidth(col, 64)
+        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.grid.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.grid.itemChanged.connect(self._on_cell_changed)
 
@@ -149,6 +148,11 @@ class QueueSlotsEditor(QDialog):
         left = QVBoxLayout()
         left.addWidget(QLabel(self.tr("Accounts"), self))
         left.addWidget(self.account_list, 1)
+        hint = QLabel(self.tr("Save gives every ticked account these slots."), self)
+        hint.setObjectName("queueAccountsHint")
+        hint.setWordWrap(True)
+        hint.setFixedWidth(230)
+        left.addWidget(hint)
         body = QHBoxLayout()
         body.addLayout(left)
         body.addLayout(right, 1)
