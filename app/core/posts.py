@@ -267,6 +267,13 @@ def _queue_removed(s: Session, post: Post, now: datetime) -> None:
     after_removal(s, post, now)
 
 
+def _queue_restored(s: Session, post: Post, now: datetime) -> None:
+    # A deleted queued post came back (Ctrl+Z): the posts pulled into its slot move back.
+    from app.core.queues.placement import after_restore
+
+    after_restore(s, post, now)
+
+
 # ------------------------------------------------------------------ service
 
 
@@ -598,6 +605,7 @@ class PostService:
             post.deleted_at = None
             post.updated_at = self.clock.now()
             workspace_id = post.workspace_id
+            _queue_restored(s, post, self.clock.now())
             s.commit()
         self._changed(workspace_id)
 

@@ -272,6 +272,22 @@ def after_removal(s: Session, post: Post, now: datetime) -> None:
     pull_forward(s, post.workspace_id, now)
 
 
+def after_restore(s: Session, post: Post, now: datetime) -> None:
+    """Hook for PostService.restore (Ctrl+Z of a delete): a queued post comes back to its
+    slot, and the posts that were pulled forward into it move back one slot each."""
+    entry = s.get(QueuedPost, post.id)
+    if entry is None or entry.held or entry.slot_at != post.scheduled_at:
+        return
+    s.flush()
+    queue = members(s, post.workspace_id, now)
+    if post not in queue:
+        return
+    # The restored post first at its time: the one that moved into its slot makes room.
+    queue.sort(key=lambda p: (p.scheduled_at, p is not post, p.id))
+    taken = occupancy(s, post.workspace_id, now, skip=[p.id for p in queue])
+    repack(s, post.workspace_id, queue, now, taken, earlier_only=False)
+
+
 def _zone(s: Session, workspace_id: int) -> str:
     workspace = s.get(Workspace, workspace_id)
     if workspace is None:

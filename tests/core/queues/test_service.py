@@ -121,6 +121,14 @@ def test_deleting_a_queued_post_pulls_the_later_ones_forward(queues, posts, ws, 
     assert seen
 
 
+def test_undoing_the_delete_puts_every_post_back(queues, posts, ws, accounts):
+    ids = fill(queues, ws, accounts, 4)
+    before = times(posts, ids)
+    posts.delete(ids[1])
+    posts.restore(ids[1])
+    assert times(posts, ids) == before
+
+
 def test_without_pull_forward_the_gap_stays(queues, posts, ws, accounts):
     ids = fill(queues, ws, accounts, 3)
     queues.set_pull_forward(accounts, False)
