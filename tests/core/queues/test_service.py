@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -7,17 +8,36 @@ from sqlalchemy import select
 
 from app.constants import Platform
 from app.core.clock import FakeClock
+from app.core.db import Database, open_database
 from app.core.events import POSTS_CHANGED, EventHub
 from app.core.models import Account, PostStatus, Target, TargetStatus
 from app.core.posts import PostService
 from app.core.queues import QueueError, QueueService, parse_slots
 from app.core.workspaces import WorkspaceService
+from tests.integration.pg import pg_schema_url
 
 FRIDAY_18 = datetime(2026, 1, 9, 18, 0, tzinfo=UTC)
 
 
 def at(day: int, hour: int) -> datetime:
     return datetime(2026, 1, day, hour, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(request, db_url) -> Iterator[Database]:
+    """Each test on SQLite and on PostgreSQL (a fresh schema)."""
+    if request.param == "sqlite":
+        database = open_database(db_url)
+        yield database
+        database.dispose()
+        return
+    schema = pg_schema_url()
+    database = open_database(next(schema))
+    try:
+        yield database
+    finally:
+        database.dispose()
+        schema.close()  # drops the schema
 
 
 @pytest.fixture
