@@ -221,7 +221,7 @@ def repack(
     its accounts after the previous post of the same accounts, so the order holds.
     `earlier_only`: a post never moves later (pulling forward); otherwise never earlier
     (making room, as Share next does). `taken` must not contain `posts`. Returns moves."""
-    zone = _zone(s, workspace_id)
+    zone = zone_of(s, workspace_id)
     last: dict[int, datetime] = {}
     moved = 0
     for post in posts:
@@ -288,7 +288,7 @@ def after_restore(s: Session, post: Post, now: datetime) -> None:
     repack(s, post.workspace_id, queue, now, taken, earlier_only=False)
 
 
-def _zone(s: Session, workspace_id: int) -> str:
+def zone_of(s: Session, workspace_id: int) -> str:
     workspace = s.get(Workspace, workspace_id)
     if workspace is None:
         raise QueueError(f"No workspace with id {workspace_id}.")

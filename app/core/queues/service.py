@@ -185,7 +185,7 @@ class QueueService:
             if workspace_id is None:
                 return []
             slots = placement.common_slots(s, list(account_ids), self._labels(s, account_ids))
-            zone = placement._zone(s, workspace_id)
+            zone = placement.zone_of(s, workspace_id)
             taken = placement.occupancy(s, workspace_id, now)
         out: list[datetime] = []
         after = now
@@ -299,7 +299,7 @@ class QueueService:
     ) -> tuple[datetime, list[Post]]:
         """The slot for a post of `ids`, and the queued posts that must make room after it."""
         slots = placement.common_slots(s, ids, self._labels(s, ids))
-        zone = placement._zone(s, workspace_id)
+        zone = placement.zone_of(s, workspace_id)
         make_room: list[Post] = []
         if share_next:
             make_room = [
@@ -328,7 +328,7 @@ class QueueService:
         ).all()
         placed = 0
         last: dict[int, datetime] = {}
-        zone = placement._zone(s, workspace_id)
+        zone = placement.zone_of(s, workspace_id)
         taken = placement.occupancy(s, workspace_id, now)
         for entry in entries:
             post = s.get(Post, entry.post_id, options=[selectinload(Post.targets)])
