@@ -74,3 +74,48 @@ def test_no_slots_is_said_in_the_composer_and_nothing_is_saved(
     with pytest.raises(AssertionError, match="has no queue slots"):
         compose_post(qtbot, herald_window, "x", accounts=[herald_accounts["x"]], action="queue")
     assert herald_context.posts.drafts(herald_workspace.id) == []
+
+
+def test_a_paused_queue_publishes_nothing_until_it_resumes(
+    qtbot,
+    herald_window,
+    herald_accounts,
+    herald_clock,
+    herald_emulator,
+    herald_engine,
+    herald_context,
+    herald_queues,
+):
+    x = herald_accounts["x"]
+    set_queue_slots(herald_context, [x], "Mon–Fri 09:00, 17:00")
+    post = compose_post(qtbot, herald_window, "Held back", accounts=[x], action="queue")
+    assert herald_queues.pause([x.id]) == 1
+    advance(herald_clock, herald_emulator, 9 * 3600)  # past Monday 17:00 and beyond
+    herald_engine.run_until_idle()
+    assert herald_emulator.published() == []
+    assert herald_queues.resume([x.id]) == 1
+    assert queue_times(herald_context, [post]) == [datetime(2026, 1, 6, 9, 0)]
+    advance(herald_clock, herald_emulator, 15 * 3600)  # Tuesday 09:00
+    herald_engine.run_until_idle()
+    assert [p["text"] for p in herald_emulator.published()] == ["Held back"]
+
+
+def test_an_edited_post_goes_into_the_queue_from_the_composer(
+    qtbot, herald_window, herald_accounts, herald_context
+):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPlainTextEdit, QPushButton
+
+    from app.ui.composer.dialog import ComposerDialog
+
+    x = herald_accounts["x"]
+    set_queue_slots(herald_context, [x], "Mon–Fri 09:00, 17:00")
+    draft = compose_post(qtbot, herald_window, "An idea", accounts=[x], action="draft")
+    dialog = ComposerDialog(herald_context, herald_window.workspace, post_id=draft)
+    qtbot.addWidget(dialog)
+    dialog.findChild(QPlainTextEdit, "baseTextEdit").setPlainText("A finished idea")
+    button = dialog.findChild(QPushButton, "addToQueueButton")
+    qtbot.waitUntil(button.isEnabled)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert queue_times(herald_context, [draft]) == [datetime(2026, 1, 5, 17, 0)]
+    assert herald_context.posts.get(draft).base_text == "A finished idea"
