@@ -6,16 +6,22 @@ Fixtures (all prefixed `herald_`; each cleans up after itself):
     herald_db         a fresh SQLite database in the test's tmp_path (data folder there too)
     herald_vault      the database's vault, keyed by a throw-away HERALD_VAULT_KEY
     herald_context    the AppContext the window and engine share (db, clock, events, vault)
-    herald_workspace  workspace "Herald Test" in UTC (wall times in tests are UTC times)
+    herald_zone       the workspace's zone, "UTC"; override it to test another zone, e.g.
+                      @pytest.mark.parametrize("herald_zone", ["Europe/London"])
+    herald_workspace  workspace "Herald Test" in herald_zone (wall times in tests are its times)
     herald_emulator   EmulatorServer on 127.0.0.1:<free port> on herald_clock's time, with
                       add_fault / clear_faults / published / revoke_tokens / configure
     herald_accounts   one emulator account per platform in herald_workspace, connected through
                       the real OAuth flow: herald_accounts["x"], ["instagram"], ...
     herald_engine     PublishingEngine on the real adapters: run_once() / run_until_idle()
     herald_window     the MainWindow on all of the above, shown and registered with qtbot
+    herald_queues     the QueueService (weekly slots, add to queue, pause...) on herald_context
 
 Helpers: `compose_post(qtbot, window, text, ...)` drives the composer by objectName and
-clicks Schedule; `advance(clock, emulator, seconds)` moves Herald's and the emulator's clocks.
+clicks Schedule (or `action="queue"`: Add to queue, `"next"`: Share next); `advance(clock,
+emulator, seconds)` moves Herald's and the emulator's clocks; `set_queue_slots(context,
+accounts, "Mon–Fri 09:00, 17:00")` gives accounts weekly queue slots; `queue_times(context,
+post_ids)` reads the posts' times back as wall times in the workspace's zone.
 
 Kept cheap to import (it is loaded in every pytest run): fixtures import Herald when used.
 """
@@ -40,7 +46,13 @@ if TYPE_CHECKING:
 CLOCK_START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday
 WORKSPACE = "Herald Test"
 WORKSPACE_ZONE = "UTC"
-BUTTONS = {"schedule": "scheduleButton", "draft": "saveDraftButton", "now": "publishNowButton"}
+BUTTONS = {
+    "schedule": "scheduleButton",
+    "draft": "saveDraftButton",
+    "now": "publishNowButton",
+    "queue": "addToQueueButton",
+    "next": "shareNextButton",
+}
 
 
 # ------------------------------------------------------------------ fixtures
@@ -88,8 +100,13 @@ def herald_context(herald_db: Any, herald_clock: FakeClock, herald_vault: Any) -
 
 
 @pytest.fixture
-def herald_workspace(herald_context: Any) -> WorkspaceInfo:
-    return herald_context.workspaces.create(WORKSPACE, WORKSPACE_ZONE)
+def herald_zone() -> str:
+    return WORKSPACE_ZONE
+
+
+@pytest.fixture
+def herald_workspace(herald_context: Any, herald_zone: str) -> WorkspaceInfo:
+    return herald_context.workspaces.create(WORKSPACE, herald_zone)
 
 
 @pytest.fixture
@@ -141,6 +158,14 @@ def herald_window(qtbot: Any, herald_context: Any, herald_workspace: WorkspaceIn
     qtbot.addWidget(window)
     window.show()
     return window
+
+
+@pytest.fixture
+def herald_queues(herald_context: Any) -> Any:
+    from app.core.queues import QueueService
+
+    ctx = herald_context
+    return QueueService(ctx.db, ctx.clock, ctx.events)
 
 
 # ------------------------------------------------------------------ values
@@ -204,6 +229,31 @@ def advance(clock: FakeClock, emulator: Any = None, seconds: float | timedelta =
     return now
 
 
+def set_queue_slots(context: Any, accounts: Iterable[Any], slots: str) -> None:
+    """Give every account (ids, AccountInfo) the same weekly queue slots, written the way
+    the slots editor shows them: "Mon–Fri 09:00, 17:00; Sat 10:00"."""
+    from app.core.queues import QueueService, parse_slots
+
+    ids = [int(getattr(a, "id", a)) for a in accounts]
+    QueueService(context.db, context.clock, context.events).set_slots(ids, parse_slots(slots))
+
+
+def queue_times(context: Any, post_ids: Iterable[int]) -> list[datetime | None]:
+    """Each post's time as a naive wall time in its workspace's zone (None: no time, e.g.
+    held by a paused queue); deleted posts are left out."""
+    from app.core.timeutil import from_utc
+
+    out: list[datetime | None] = []
+    for post_id in post_ids:
+        post = context.posts.get(post_id)
+        if post.deleted:
+            continue
+        zone = context.workspaces.get(post.workspace_id).timezone
+        when = post.scheduled_at
+        out.append(None if when is None else from_utc(when, zone).replace(tzinfo=None))
+    return out
+
+
 def compose_post(
     qtbot: Any,
     window: Any,
@@ -225,7 +275,9 @@ def compose_post(
     dateEdit/timeEdit to `when` (a
     naive wall time in the composer's zone, or an aware instant; default: the composer's
     suggestion) and clicks scheduleButton (`action="draft"`: saveDraftButton, "now":
-    publishNowButton). Fails with the composer's own reason when it refuses."""
+    publishNowButton, "queue": addToQueueButton, "next": shareNextButton; the queue picks
+    the time, so `when` must be None). Fails with the composer's own reason when it
+    refuses."""
     from PySide6.QtCore import QDate, Qt, QTime
     from PySide6.QtWidgets import (
         QAbstractButton,
@@ -241,6 +293,8 @@ def compose_post(
 
     if action not in BUTTONS:
         raise ValueError(f"action must be one of {sorted(BUTTONS)}, not {action!r}")
+    if action in ("queue", "next") and when is not None:
+        raise ValueError("the queue picks the time: leave `when` out with action='queue'/'next'")
     qtbot.mouseClick(
         _child(window, QAbstractButton, "navCalendarButton"), Qt.MouseButton.LeftButton
     )

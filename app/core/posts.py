@@ -260,6 +260,20 @@ def _queue(target: Target, when: datetime, now: datetime) -> None:
     target.updated_at = now
 
 
+def _queue_removed(s: Session, post: Post, now: datetime) -> None:
+    # A queued post left its slot: the later ones of its queues move up (issue 22).
+    from app.core.queues.placement import after_removal
+
+    after_removal(s, post, now)
+
+
+def _queue_restored(s: Session, post: Post, now: datetime) -> None:
+    # A deleted queued post came back (Ctrl+Z): the posts pulled into its slot move back.
+    from app.core.queues.placement import after_restore
+
+    after_restore(s, post, now)
+
+
 # ------------------------------------------------------------------ service
 
 
@@ -582,6 +596,7 @@ class PostService:
             post.deleted_at = self.clock.now()
             post.updated_at = self.clock.now()
             workspace_id = post.workspace_id
+            _queue_removed(s, post, self.clock.now())
             s.commit()
         self._changed(workspace_id)
 
@@ -591,6 +606,7 @@ class PostService:
             post.deleted_at = None
             post.updated_at = self.clock.now()
             workspace_id = post.workspace_id
+            _queue_restored(s, post, self.clock.now())
             s.commit()
         self._changed(workspace_id)
 
@@ -646,6 +662,7 @@ class PostService:
             for t in pending:
                 _queue(t, now, now)
             _refresh_status(post)
+            _queue_removed(s, post, now)
             s.commit()
             detail = self._get(s, post_id)
         self._changed(detail.workspace_id)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.core.appcontext import AppContext
 from app.core.workspaces import WorkspaceError, WorkspaceInfo
-from app.ui import theme
+from app.ui import queue_slots, theme
 from app.ui.workspace_dialog import WorkspaceDialog, system_zone
 
 
@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
         about.setObjectName("aboutAction")
         about.triggered.connect(self.show_about)
         self.help_menu.addAction(about)
+        queue_slots.install_menu_entry(self)  # Settings ▸ Queue slots… (issue 22)
 
     def _make_view(self, area: str) -> QWidget:
         """Views are built by their own modules; an area whose module is missing says so."""

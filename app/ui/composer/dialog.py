@@ -32,6 +32,7 @@ from app.ui.composer.accounts import list_accounts
 from app.ui.composer.editors import AccountTab, highlight, make_editor
 from app.ui.composer.media import MediaStrip
 from app.ui.composer.preview import PreviewPane
+from app.ui.composer.queue_buttons import install as install_queue_buttons
 from app.ui.composer.rules import Issue, Result, RuleCache
 from app.ui.composer.schedule import SchedulePicker, default_wall
 
@@ -216,8 +217,10 @@ class ComposerDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.setSpacing(8)
         buttons.addStretch(1)
-        for b in (self.cancel_button, self.draft_button, self.now_button, self.schedule_button):
+        queue_buttons = install_queue_buttons(self)  # Add to queue, Share next (issue 22)
+        for b in (self.cancel_button, self.draft_button, self.now_button, *queue_buttons):
             buttons.addWidget(b)
+        buttons.addWidget(self.schedule_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)
         layout.setSpacing(12)
