@@ -14,12 +14,7 @@ from typing import Any
 
 import httpx
 
-from app.adapters.base import (
-    IDEMPOTENCY_HEADER,
-    MAX_LOOKUP_PAGES,
-    parse_time,
-    same_text,
-)
+from app.adapters.base import IDEMPOTENCY_HEADER
 from app.adapters.graph import GraphAdapter, classify_graph
 from app.adapters.http import (
     OUTCOME_UNKNOWN,
@@ -256,29 +251,20 @@ class InstagramAdapter(GraphAdapter):
     # ------------------------------------------------------------ reconciliation
 
     def find_existing(
-        self, account: AccountRef, idempotency_key: str, text: str, since: datetime
+        self,
+        account: AccountRef,
+        idempotency_key: str,
+        text: str,
+        since: datetime,
+        until: datetime | None = None,
     ) -> str | None:
-        params: dict[str, Any] = {"fields": "id,caption,timestamp", "limit": 50}
-        floor = since - timedelta(minutes=1)
-        for _ in range(MAX_LOOKUP_PAGES):
-            reply = self._call("GET", f"/{account.external_id}/media", account, params=params)
-            body = reply.json_dict()
-            older_seen = False
-            for item in as_list(body.get("data")):
-                item = as_dict(item)
-                when = parse_time(item.get("timestamp"))
-                if when is not None and when < floor:
-                    older_seen = True
-                    continue
-                caption = item.get("caption") if isinstance(item.get("caption"), str) else ""
-                if same_text(caption, text):
-                    return as_str(item.get("id"))
-            after = as_str(as_dict(as_dict(body.get("paging")).get("cursors")).get("after"))
-            if older_seen or after is None or not as_dict(body.get("paging")).get("next"):
-                return None
-            params["after"] = after
-        raise TransientError(
-            "Instagram's media list is too long to check for the post", code="lookup_truncated"
+        return self._find_in_window(
+            account,
+            f"/{account.external_id}/media",
+            ("id", "timestamp", "caption"),
+            text,
+            since,
+            until,
         )
 
     # ------------------------------------------------------------ tokens

@@ -1,0 +1,109 @@
+"""Graph insights that survive a retired metric.
+
+Graph refuses a whole `/insights` request when one metric in it is no longer valid (code
+100, "(#100) The value must be a valid insights metric"), usually without saying which.
+Meta retires metrics for every app and API version at once (Facebook's `post_impressions`
+on 2025-11-15), so one refused name must not blank the others: drop it, ask again, and
+report it so the collector remembers it in the account's settings (`REFUSED_SETTING`).
+
+Why on the account: adapters are stateless and get everything about an account in its
+AccountRef, so the account's settings are where a learned fact comes back on the next call,
+after a restart and on a worker on another machine sharing the database. Learning it per
+account costs one refused call per Page, once. A refusal is retried after `RECHECK_AFTER`,
+so a name Graph refused by mistake comes back by itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from app.adapters.base import parse_time
+from app.adapters.http import as_dict, as_list
+from app.core.ports import PermanentError
+
+#: AccountRef.settings key: {platform metric name: ISO time Graph refused it}
+REFUSED_SETTING = "refused_metrics"
+RECHECK_AFTER = timedelta(days=30)
+
+
+def is_invalid_metric(exc: PermanentError) -> bool:
+    """Graph's "this metric does not exist (any more)" refusal."""
+    return (exc.code or "").startswith("graph_100") and "metric" in exc.message.lower()
+
+
+def refused_now(settings: Mapping[str, Any], now: datetime) -> set[str]:
+    """The metrics this account's platform refused less than RECHECK_AFTER ago."""
+    stored = settings.get(REFUSED_SETTING)
+    if not isinstance(stored, dict):
+        return set()
+    out = set()
+    for name, when in stored.items():
+        at = parse_time(when)
+        if isinstance(name, str) and (at is None or now - at < RECHECK_AFTER):
+            out.add(name)
+    return out
+
+
+def merge_refused(settings: Mapping[str, Any], names: Iterable[str], now: datetime) -> dict:
+    """`settings` with `names` recorded as refused at `now` (a new dict)."""
+    out = dict(settings)
+    stored = dict(as_dict(out.get(REFUSED_SETTING)))
+    stored.update({name: now.isoformat() for name in names})
+    out[REFUSED_SETTING] = stored
+    return out
+
+
+def insight_values(body: Any) -> dict[str, Any]:
+    """{metric name: value} from an insights answer (`values[0].value` or `total_value`)."""
+    values: dict[str, Any] = {}
+    for entry in as_list(as_dict(body).get("data")):
+        entry = as_dict(entry)
+        name = entry.get("name")
+        vals = as_list(entry.get("values"))
+        value = as_dict(vals[0]).get("value") if vals else entry.get("total_value")
+        if isinstance(value, dict) and set(value) == {"value"}:
+            value = value["value"]
+        if isinstance(name, str):
+            values[name] = value
+    return values
+
+
+def read_insights(
+    ask: Callable[[Sequence[str]], Any],
+    wanted: Sequence[str],
+    refused: set[str],
+) -> tuple[dict[str, Any], list[str]]:
+    """Values of the `wanted` metrics Graph still serves, and the names it newly refused.
+
+    `ask(names)` makes one insights request and returns its body (raising PublishError).
+    When Graph refuses without naming the metric, each is asked alone once to find it."""
+    asking = [m for m in wanted if m not in refused]
+    newly: list[str] = []
+    while asking:
+        try:
+            return insight_values(ask(asking)), newly
+        except PermanentError as exc:
+            if not is_invalid_metric(exc):
+                raise
+            named = [m for m in asking if m in exc.message]
+            if not named:
+                named = asking if len(asking) == 1 else _probe(ask, asking)
+            if not named:
+                raise  # every metric passes alone: not a refused name, give up as before
+            newly.extend(named)
+            asking = [m for m in asking if m not in named]
+    return {}, newly
+
+
+def _probe(ask: Callable[[Sequence[str]], Any], names: Sequence[str]) -> list[str]:
+    bad = []
+    for name in names:
+        try:
+            ask([name])
+        except PermanentError as exc:
+            if not is_invalid_metric(exc):
+                raise
+            bad.append(name)
+    return bad
