@@ -22,7 +22,7 @@ from app.adapters.base import (
 )
 from app.adapters.config import AdapterConfig
 from app.adapters.graph import GraphAdapter, classify_graph
-from app.adapters.graph_insights import read_insights, refused_now
+from app.adapters.graph_insights import read_insights
 from app.adapters.http import (
     OUTCOME_UNKNOWN,
     Classifier,
@@ -33,6 +33,7 @@ from app.adapters.http import (
     as_str,
 )
 from app.constants import Platform
+from app.core.analytics.refusals import refused_now
 from app.core.ports import (
     AccountRef,
     AuthError,

@@ -2,57 +2,22 @@
 
 Graph refuses a whole `/insights` request when one metric in it is no longer valid (code
 100, "(#100) The value must be a valid insights metric"), usually without saying which.
-Meta retires metrics for every app and API version at once (Facebook's `post_impressions`
-on 2025-11-15), so one refused name must not blank the others: drop it, ask again, and
-report it so the collector remembers it in the account's settings (`REFUSED_SETTING`).
-
-Why on the account: adapters are stateless and get everything about an account in its
-AccountRef, so the account's settings are where a learned fact comes back on the next call,
-after a restart and on a worker on another machine sharing the database. Learning it per
-account costs one refused call per Page, once. A refusal is retried after `RECHECK_AFTER`,
-so a name Graph refused by mistake comes back by itself.
+One refused name must not blank the others: drop it, ask again, and report it so the
+collector remembers it on the account (app.core.analytics.refusals explains where and why).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from app.adapters.base import parse_time
 from app.adapters.http import as_dict, as_list
 from app.core.ports import PermanentError
-
-#: AccountRef.settings key: {platform metric name: ISO time Graph refused it}
-REFUSED_SETTING = "refused_metrics"
-RECHECK_AFTER = timedelta(days=30)
 
 
 def is_invalid_metric(exc: PermanentError) -> bool:
     """Graph's "this metric does not exist (any more)" refusal."""
     return (exc.code or "").startswith("graph_100") and "metric" in exc.message.lower()
-
-
-def refused_now(settings: Mapping[str, Any], now: datetime) -> set[str]:
-    """The metrics this account's platform refused less than RECHECK_AFTER ago."""
-    stored = settings.get(REFUSED_SETTING)
-    if not isinstance(stored, dict):
-        return set()
-    out = set()
-    for name, when in stored.items():
-        at = parse_time(when)
-        if isinstance(name, str) and (at is None or now - at < RECHECK_AFTER):
-            out.add(name)
-    return out
-
-
-def merge_refused(settings: Mapping[str, Any], names: Iterable[str], now: datetime) -> dict:
-    """`settings` with `names` recorded as refused at `now` (a new dict)."""
-    out = dict(settings)
-    stored = dict(as_dict(out.get(REFUSED_SETTING)))
-    stored.update({name: now.isoformat() for name in names})
-    out[REFUSED_SETTING] = stored
-    return out
 
 
 def insight_values(body: Any) -> dict[str, Any]:

@@ -229,7 +229,8 @@ class AnalyticsSnapshot(Base):
     likes: Mapped[int] = mapped_column(Integer, default=0)
     shares: Mapped[int] = mapped_column(Integer, default=0)
     comments: Mapped[int] = mapped_column(Integer, default=0)
-    impressions: Mapped[int] = mapped_column(Integer, default=0)
+    # NULL: the platform did not report it (a refused metric), shown as "not reported".
+    impressions: Mapped[int | None] = mapped_column(Integer, default=0)
     fetched_at: Mapped[datetime]
 
 

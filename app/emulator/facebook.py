@@ -14,7 +14,10 @@ segment, e.g. /v25.0, is optional):
          &before=                                   newest first, Graph cursor paging
     GET  /v25.0/{post-id}?fields=id,message,created_time,shares,comments.summary(true),
          reactions.summary(true)
-    GET  /v25.0/{post-id}/insights?metric=post_impressions,post_clicks,post_reactions_by_type_total
+    GET  /v25.0/{video-id}?fields=post_id                 {"post_id", "id"}: a video's feed post
+    GET  /v25.0/{post-id}/insights?metric=post_total_media_view_unique,post_clicks,
+         post_reactions_by_type_total              retired metrics (post_impressions...) are
+                                                   refused: 400, code 100, "invalid metric"
     DELETE /v25.0/{post-id}
 
 Posting needs the page's own token (a user token gets (#200)). The same message on the same
@@ -31,6 +34,7 @@ OAuth and token endpoints live in app.emulator.facebook_auth.
 from __future__ import annotations
 
 import re
+import secrets
 from typing import TYPE_CHECKING, Any
 
 from app.emulator import facebook_auth, facebook_media, graph, paging
@@ -49,15 +53,28 @@ P = "facebook"
 table = RouteTable(facebook_auth.table.routes + facebook_media.table.routes)
 POST_ID = r"(?P<post>\d+(?:_\d+)?)"  # a post, or a photo/video id
 PAGE_ID = r"(?P<page>\d+)"
+# Page post insights as Graph serves them since 2025-11-15 ("Page Insights API Updates",
+# 2025-08-15): the impressions family is retired on every version and refused.
 INSIGHTS = {
-    "post_impressions": "Lifetime Post Total Impressions",
-    "post_impressions_organic": "Lifetime Post Organic Impressions",
-    "post_impressions_paid": "Lifetime Post Paid Impressions",
+    "post_media_view": "Lifetime Post Media Views",
     "post_total_media_view_unique": "Lifetime Post Total Media Viewers",
     "post_clicks": "Lifetime Post Clicks",
     "post_reactions_by_type_total": "Lifetime Total post Reactions by Type.",
     "post_reactions_like_total": "Lifetime Total Like Reactions of a post.",
 }
+RETIRED_INSIGHTS = frozenset(
+    {
+        "post_impressions",
+        "post_impressions_unique",
+        "post_impressions_organic",
+        "post_impressions_organic_unique",
+        "post_impressions_paid",
+        "post_impressions_paid_unique",
+        "post_impressions_fan",
+        "post_impressions_viral",
+        "post_impressions_nonviral",
+    }
+)
 
 
 # ---------------------------------------------------------------------- posting
@@ -159,7 +176,23 @@ def get_post(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Respo
         post = _visible_post(emu, tok, m["post"])
         if post is None:
             return graph.no_object(m["post"])
+        if post.extra.get("video_id") == m["post"]:
+            return json_response(200, _video_object(post, fields))
         return json_response(200, _fields_of(post, fields, _metrics(emu, post)))
+
+
+def _video_object(post: Post, fields: list[str]) -> dict[str, Any]:
+    """A Page video as Graph shows it: its own id, and the feed post it made (`post_id`)."""
+    out: dict[str, Any] = {}
+    for field in fields:
+        if field == "post_id":
+            out["post_id"] = post.external_id
+        elif field == "description" and post.text:
+            out["description"] = post.text
+        elif field == "created_time":
+            out["created_time"] = graph.graph_time(post.created_at)
+    out["id"] = post.extra["video_id"]
+    return out
 
 
 @table.add("DELETE", V + "/" + POST_ID, "delete", locked=False)
@@ -179,9 +212,9 @@ def insights(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Respo
     names = [n.strip() for n in (req.param("metric") or "").split(",") if n.strip()]
     if not names:
         return bad_param("(#100) The parameter metric is required.")
-    for name in names:
-        if name not in INSIGHTS:
-            return bad_param("(#100) The value must be a valid insights metric")
+    if any(name not in INSIGHTS for name in names):
+        # Graph refuses the whole request for one bad name and does not say which.
+        return invalid_metric()
     with emu.lock:
         post = _visible_post(emu, tok, m["post"])
         if post is None:
@@ -190,9 +223,7 @@ def insights(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Respo
     likes = mx["likes"]
     loves, wows = likes // 5, likes // 20
     values: dict[str, Any] = {
-        "post_impressions": mx["impressions"],
-        "post_impressions_organic": mx["impressions"],
-        "post_impressions_paid": 0,
+        "post_media_view": mx["impressions"],
         "post_total_media_view_unique": int(mx["impressions"] * 0.75),
         "post_clicks": mx["clicks"],
         "post_reactions_by_type_total": {"like": likes - loves - wows, "love": loves, "wow": wows},
@@ -210,6 +241,17 @@ def insights(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Respo
         for name in names
     ]
     return json_response(200, {"data": data, "paging": {"previous": "", "next": ""}})
+
+
+def invalid_metric() -> Response:
+    """Graph's answer to a retired or unknown insights metric (recorded: no is_transient)."""
+    error = {
+        "message": "(#100) The value must be a valid insights metric",
+        "type": "OAuthException",
+        "code": 100,
+        "fbtrace_id": "A" + secrets.token_urlsafe(16),
+    }
+    return json_response(400, {"error": error})
 
 
 def fault_response(

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from app.adapters.facebook import INSIGHT_METRICS, FacebookAdapter
-from app.adapters.graph_insights import REFUSED_SETTING, merge_refused, refused_now
 from app.constants import Platform
+from app.core.analytics.refusals import REFUSED_SETTING, merge_refused, refused_now
 from app.core.ports import AccountRef, Credentials, MediaItem
 
 G = "https://graph.facebook.com/v25.0"
