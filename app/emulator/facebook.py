@@ -11,7 +11,7 @@ segment, e.g. /v25.0, is optional):
     POST /v25.0/{page-id}/feed      message, link    -> {"id": "{page-id}_{post-id}"}
     POST /v25.0/{page-id}/photos    url | multipart source, message|caption -> {"id", "post_id"}
     GET  /v25.0/{page-id}/feed?fields=id,message,created_time&since=&until=&limit=&after=
-         &before=                                   newest first, Graph cursor paging
+         &before=&__paging_token=&__previous=      newest first, time-based paging as Graph
     GET  /v25.0/{post-id}?fields=id,message,created_time,shares,comments.summary(true),
          reactions.summary(true)
     GET  /v25.0/{video-id}?fields=post_id                 {"post_id", "id"}: a video's feed post
@@ -25,8 +25,8 @@ page within `facebook_duplicate_window_s` (1 h) is refused with 506 "Duplicate s
 message". Every API call counts against `facebook_calls_per_hour` per page token (then code 32)
 or per user token (then code 4); usage is reported in X-Page-Usage / X-App-Usage.
 Scheduled or unpublished posts (published=false) are not emulated (error 100).
-Listings page as Graph edges do (app.emulator.paging): `paging.cursors`, and `paging.next`
-only while older posts remain.
+The feed pages by time as Graph's feed does (app.emulator.paging.graph_time_body):
+`paging.previous`, and `paging.next` only while older posts remain; no `cursors`.
 
 OAuth and token endpoints live in app.emulator.facebook_auth.
 """
@@ -127,9 +127,14 @@ def _fields_of(post: Post, fields: list[str], mx: dict[str, int] | None) -> dict
             out["link"] = post.extra["link"]
         elif name == "shares" and mx is not None:
             out["shares"] = {"count": mx["shares"]}
-        elif name in ("comments", "reactions", "likes") and mx is not None:
-            total = mx["comments"] if name == "comments" else mx["likes"]
-            out[name] = {"data": [], "summary": {"total_count": total}}
+        elif name == "comments" and mx is not None:
+            summary = {"order": "chronological", "total_count": mx["comments"], "can_comment": True}
+            out[name] = {"data": [], "summary": summary}
+        elif name == "reactions" and mx is not None:
+            summary = {"total_count": mx["likes"], "viewer_reaction": "NONE"}
+            out[name] = {"data": [], "summary": summary}
+        elif name == "likes" and mx is not None:
+            out[name] = {"data": [], "summary": {"total_count": mx["likes"]}}
     return out
 
 
@@ -154,7 +159,7 @@ def list_feed(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Resp
         except paging.BadCursor:
             return bad_param("(#100) Invalid pagination cursor.")
         data = [_fields_of(p, fields, _metrics(emu, p)) for p in page.items]
-    return json_response(200, paging.graph_body(req, page, data, limit))
+    return json_response(200, paging.graph_time_body(req, page, data, limit))
 
 
 def _visible_post(emu: Emulator, tok: Token, post_id: str) -> Post | None:
@@ -189,8 +194,8 @@ def _video_object(post: Post, fields: list[str]) -> dict[str, Any]:
             out["post_id"] = post.external_id
         elif field == "description" and post.text:
             out["description"] = post.text
-        elif field == "created_time":
-            out["created_time"] = graph.graph_time(post.created_at)
+        elif field in ("created_time", "updated_time"):
+            out[field] = graph.graph_time(post.created_at)
     out["id"] = post.extra["video_id"]
     return out
 
