@@ -16,6 +16,7 @@ import httpx
 
 from app.adapters.base import IDEMPOTENCY_HEADER
 from app.adapters.graph import GraphAdapter, classify_graph
+from app.adapters.graph_insights import read_insights
 from app.adapters.http import (
     OUTCOME_UNKNOWN,
     Classifier,
@@ -26,6 +27,7 @@ from app.adapters.http import (
     clean_message,
 )
 from app.constants import Platform
+from app.core.analytics.refusals import refused_now
 from app.core.ports import (
     AccountRef,
     AuthError,
@@ -40,7 +42,7 @@ from app.core.ports import (
     TransientError,
 )
 
-INSIGHT_METRICS = "reach,likes,comments,shares,saved,total_interactions,views"
+INSIGHT_METRICS = ("reach", "likes", "comments", "shares", "saved", "total_interactions", "views")
 MAX_CAROUSEL = 10
 LONG_LIVED = timedelta(days=60)
 
@@ -223,28 +225,28 @@ class InstagramAdapter(GraphAdapter):
 
     def fetch_metrics(self, account: AccountRef, external_ids: Sequence[str]) -> dict[str, Metrics]:
         result: dict[str, Metrics] = {}
+        refused = refused_now(account.settings, self.clock.now())
         for media_id in dict.fromkeys(external_ids):
+
+            def ask(names: Sequence[str], media_id: str = media_id) -> Any:
+                params = {"metric": ",".join(names)}
+                return self._call(
+                    "GET", f"/{media_id}/insights", account, params=params
+                ).json_dict()
+
             try:
-                reply = self._call(
-                    "GET", f"/{media_id}/insights", account, params={"metric": INSIGHT_METRICS}
-                )
+                # A metric Instagram retires (as `impressions` in v22) is dropped, not fatal.
+                values, newly = read_insights(ask, INSIGHT_METRICS, refused)
             except PermanentError:
                 continue  # deleted, or too little data yet ("Not enough viewers")
-            values: dict[str, int] = {}
-            for entry in as_list(reply.json_dict().get("data")):
-                entry = as_dict(entry)
-                name = entry.get("name")
-                vals = as_list(entry.get("values"))
-                value = as_dict(vals[0]).get("value") if vals else entry.get("total_value")
-                if isinstance(value, dict):
-                    value = value.get("value")
-                if isinstance(name, str):
-                    values[name] = as_int(value)
+            refused.update(newly)
+            views = values.get("views", values.get("reach"))
             result[media_id] = Metrics(
-                likes=values.get("likes", 0),
-                shares=values.get("shares", 0),
-                comments=values.get("comments", 0),
-                impressions=values.get("views") or values.get("reach", 0),
+                likes=as_int(values.get("likes")),
+                shares=as_int(values.get("shares")),
+                comments=as_int(values.get("comments")),
+                impressions=None if views is None else as_int(views),
+                refused_metrics=tuple(newly),
             )
         return result
 

@@ -247,3 +247,36 @@ def test_a_listing_that_repeats_itself_is_not_read_forever(adapter, account, moc
     mock.get(f"{G}/{PAGE}/feed").respond(200, json=body)
     with pytest.raises(TransientError):
         adapter.find_existing(account, "k", "never", clock.now() - timedelta(minutes=1))
+
+
+# ------------------------------------------------------------------ Instagram, same reader
+
+
+def test_instagram_drops_a_metric_it_no_longer_serves(clock, client, mock):
+    from app.adapters.config import AdapterConfig
+    from app.adapters.instagram import InstagramAdapter
+
+    ig = AdapterConfig.real().ig_graph("")
+    account = AccountRef(Platform.INSTAGRAM, "17841", "shop", Credentials("ig-token"))
+    refusal = {
+        "error": {
+            "message": "(#100) metric[6] must be one of the following values: reach, likes",
+            "type": "OAuthException",
+            "code": 100,
+            "fbtrace_id": "Ab",
+        }
+    }
+    values = {"reach": 40, "likes": 3, "comments": 1, "shares": 0, "saved": 0}
+    values["total_interactions"] = 4
+
+    def serve(request: httpx.Request) -> httpx.Response:
+        names = request.url.params["metric"].split(",")
+        if "views" in names:
+            return httpx.Response(400, json=refusal)
+        return httpx.Response(200, json=_insights(**{n: values[n] for n in names}))
+
+    mock.get(f"{ig}/m1/insights").mock(side_effect=serve)
+    with InstagramAdapter(AdapterConfig.real(), clock, client) as adapter:
+        m = adapter.fetch_metrics(account, ["m1"])["m1"]
+    assert (m.likes, m.comments, m.impressions) == (3, 1, 40)
+    assert m.refused_metrics == ("views",)
