@@ -8,6 +8,7 @@ collector remembers it on the account (app.core.analytics.refusals explains wher
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -52,7 +53,7 @@ def read_insights(
         except PermanentError as exc:
             if not is_invalid_metric(exc):
                 raise
-            named = [m for m in asking if m in exc.message]
+            named = _named(exc.message, asking)
             if not named:
                 named = asking if len(asking) == 1 else _probe(ask, asking)
             if not named:
@@ -60,6 +61,18 @@ def read_insights(
             newly.extend(named)
             asking = [m for m in asking if m not in named]
     return {}, newly
+
+
+def _named(message: str, asking: Sequence[str]) -> list[str]:
+    """The refused metric(s) a refusal names: Instagram points at `metric[i]` and then lists
+    the *valid* names (so those must not count); others name the metric in words."""
+    index = re.search(r"metric\[(\d+)\]", message)
+    if index is not None:
+        i = int(index.group(1))
+        return [asking[i]] if i < len(asking) else []
+    if "one of" in message:
+        return []
+    return [m for m in asking if re.search(rf"(?<![\w]){re.escape(m)}(?![\w])", message)]
 
 
 def _probe(ask: Callable[[Sequence[str]], Any], names: Sequence[str]) -> list[str]:
