@@ -230,7 +230,8 @@ class AnalyticsSnapshot(Base):
     shares: Mapped[int] = mapped_column(Integer, default=0)
     comments: Mapped[int] = mapped_column(Integer, default=0)
     # NULL: the platform did not report it (a refused metric), shown as "not reported".
-    impressions: Mapped[int | None] = mapped_column(Integer, default=0)
+    # No default: with one, the ORM would turn an explicit None into 0.
+    impressions: Mapped[int | None] = mapped_column(Integer)
     fetched_at: Mapped[datetime]
 
 
