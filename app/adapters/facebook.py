@@ -8,23 +8,21 @@ The account is a Page: external_id is the page id, credentials.access_token the 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
 from app.adapters.base import (
     IDEMPOTENCY_HEADER,
-    MAX_LOOKUP_PAGES,
     open_media,
-    parse_time,
-    same_text,
 )
 from app.adapters.config import AdapterConfig
 from app.adapters.graph import GraphAdapter, classify_graph
+from app.adapters.graph_insights import read_insights
 from app.adapters.http import (
     OUTCOME_UNKNOWN,
     Classifier,
@@ -35,6 +33,7 @@ from app.adapters.http import (
     as_str,
 )
 from app.constants import Platform
+from app.core.analytics.refusals import refused_now
 from app.core.ports import (
     AccountRef,
     AuthError,
@@ -48,7 +47,17 @@ from app.core.ports import (
     TransientError,
 )
 
-INSIGHT_METRICS = "post_impressions,post_clicks,post_reactions_by_type_total"
+# Page post insights as Meta serves them since 2025-11-15 (post_impressions and
+# post_impressions_unique retired on every version): unique viewers stand for reach/views.
+VIEWS_METRIC = "post_total_media_view_unique"
+REACTIONS_METRIC = "post_reactions_by_type_total"
+# Seconds between asks for a new video's feed post id (Graph sets it once processed).
+VIDEO_POST_ID_WAITS = (2.0, 5.0, 10.0)
+INSIGHT_METRICS = (VIEWS_METRIC, REACTIONS_METRIC, "post_clicks")
+# Comments, shares and reactions come from the post itself (no insights metric for them).
+POST_FIELDS = "shares,comments.limit(0).summary(true),reactions.limit(0).summary(total_count)"
+
+log = logging.getLogger(__name__)
 
 
 def classify_facebook(
@@ -89,7 +98,10 @@ class FacebookAdapter(GraphAdapter):
                 account, f"/{page}/videos", videos[0], {"description": text}, idem, unsafe=True
             )
             body = reply.json_dict(outcome_unknown=True)
-            post_id = as_str(body.get("post_id")) or as_str(body.get("id"))
+            video_id = as_str(body.get("id"))
+            post_id = as_str(body.get("post_id")) or (
+                self._video_post_id(account, video_id) if video_id else None
+            )
         elif len(media) == 1:
             reply = self._send_media(
                 account, f"/{page}/photos", media[0], {"message": text}, idem, unsafe=True
@@ -125,6 +137,25 @@ class FacebookAdapter(GraphAdapter):
                 status=reply.status,
             )
         return PublishResult(post_id, f"https://www.facebook.com/{post_id}", reply.rate_limit)
+
+    def _video_post_id(self, account: AccountRef, video_id: str) -> str:
+        """The feed post of a Page video (`/videos` answers with the video's id only): the
+        post id is what permalinks, look-ups and insights take. Graph may fill `post_id` only
+        once the upload is processed, so it is asked again after short waits; the video is
+        live either way, so failing that the video id is kept rather than a failed publish."""
+        for wait in (*VIDEO_POST_ID_WAITS, None):
+            try:
+                reply = self._call("GET", f"/{video_id}", account, params={"fields": "post_id"})
+                post_id = as_str(reply.json_dict().get("post_id"))
+            except PublishError as exc:
+                log.warning("Facebook video %s: no post id yet (%s)", video_id, exc.message)
+                post_id = None
+            if post_id:
+                return post_id
+            if wait is not None:
+                self.sleep(wait)
+        log.warning("Facebook video %s: keeping the video id, Graph gave no post id", video_id)
+        return video_id
 
     def _send_media(
         self,
@@ -190,77 +221,67 @@ class FacebookAdapter(GraphAdapter):
 
     def fetch_metrics(self, account: AccountRef, external_ids: Sequence[str]) -> dict[str, Metrics]:
         result: dict[str, Metrics] = {}
+        refused = refused_now(account.settings, self.clock.now())
         for post_id in dict.fromkeys(external_ids):
+
+            def ask(names: Sequence[str], post_id: str = post_id) -> Any:
+                params = {"metric": ",".join(names)}
+                return self._call("GET", f"/{post_id}/insights", account, params=params).json_dict()
+
             try:
-                reply = self._call(
-                    "GET", f"/{post_id}/insights", account, params={"metric": INSIGHT_METRICS}
-                )
+                values, newly = read_insights(ask, INSIGHT_METRICS, refused)
             except PermanentError:
                 continue  # deleted, or no insights for this post
-            values: dict[str, Any] = {}
-            for entry in as_list(reply.json_dict().get("data")):
-                entry = as_dict(entry)
-                vals = as_list(entry.get("values"))
-                if isinstance(entry.get("name"), str) and vals:
-                    values[entry["name"]] = as_dict(vals[0]).get("value")
-            reactions = values.get("post_reactions_by_type_total")
-            likes = (
-                sum(as_int(v) for v in reactions.values())
-                if isinstance(reactions, dict)
-                else as_int(reactions)
-            )
-            comments, shares = self._engagement(account, post_id)
+            refused.update(newly)
+            comments, shares, reaction_count = self._engagement(account, post_id)
+            reactions = values.get(REACTIONS_METRIC)
+            if isinstance(reactions, dict):
+                likes = sum(as_int(v) for v in reactions.values())
+            elif reactions is not None:
+                likes = as_int(reactions)
+            else:
+                likes = reaction_count
             result[post_id] = Metrics(
                 likes=likes,
                 shares=shares,
                 comments=comments,
-                impressions=as_int(values.get("post_impressions")),
+                # Not served (refused): None, shown as "not reported by Facebook", never 0.
+                impressions=as_int(values[VIEWS_METRIC]) if VIEWS_METRIC in values else None,
+                refused_metrics=tuple(newly),
             )
         return result
 
-    def _engagement(self, account: AccountRef, post_id: str) -> tuple[int, int]:
-        """Comment and share counts from the post object; 0 where the API does not say."""
+    def _engagement(self, account: AccountRef, post_id: str) -> tuple[int, int, int]:
+        """Comment, share and reaction counts from the post object; 0 where it does not say."""
         try:
-            reply = self._call(
-                "GET", f"/{post_id}", account, params={"fields": "comments.summary(true),shares"}
-            )
+            reply = self._call("GET", f"/{post_id}", account, params={"fields": POST_FIELDS})
             body = reply.json_dict()
         except (PermanentError, TransientError):
-            return 0, 0  # optional extra: insights already gave the main numbers
+            return 0, 0, 0  # optional extra: insights already gave the main numbers
         comments = as_int(as_dict(as_dict(body.get("comments")).get("summary")).get("total_count"))
         shares = as_int(as_dict(body.get("shares")).get("count"))
-        return comments, shares
+        reactions = as_int(
+            as_dict(as_dict(body.get("reactions")).get("summary")).get("total_count")
+        )
+        return comments, shares, reactions
 
     # ------------------------------------------------------------ reconciliation
 
     def find_existing(
-        self, account: AccountRef, idempotency_key: str, text: str, since: datetime
+        self,
+        account: AccountRef,
+        idempotency_key: str,
+        text: str,
+        since: datetime,
+        until: datetime | None = None,
     ) -> str | None:
-        floor = since - timedelta(minutes=1)
-        params: dict[str, Any] = {
-            "fields": "id,message,created_time",
-            "since": int(floor.timestamp()),
-            "limit": 50,
-        }
-        for _ in range(MAX_LOOKUP_PAGES):
-            reply = self._call("GET", f"/{account.external_id}/feed", account, params=params)
-            body = reply.json_dict()
-            older_seen = False
-            for item in as_list(body.get("data")):
-                item = as_dict(item)
-                when = parse_time(item.get("created_time"))
-                if when is not None and when < floor:
-                    older_seen = True
-                    continue
-                message = item.get("message") if isinstance(item.get("message"), str) else ""
-                if same_text(message, text):
-                    return as_str(item.get("id"))
-            following = _next_page(as_dict(body.get("paging")), params)
-            if older_seen or following is None:
-                return None
-            params = following
-        raise TransientError(
-            "The Page's feed is too long to check for the post", code="lookup_truncated"
+        return self._find_in_window(
+            account,
+            f"/{account.external_id}/feed",
+            ("id", "created_time", "message"),
+            text,
+            since,
+            until,
         )
 
     # ------------------------------------------------------------ tokens
@@ -305,10 +326,11 @@ class FacebookAdapter(GraphAdapter):
 
 
 def list_pages(http: Any, config: AdapterConfig, user_token: str) -> list[dict[str, Any]]:
-    """The Pages a user manages, with their page tokens (follows paging, bounded)."""
+    """The Pages a user manages, with their page tokens (follows paging to the end)."""
     pages: list[dict[str, Any]] = []
     params: dict[str, Any] = {"fields": "id,name,access_token,category,tasks", "limit": 100}
-    for _ in range(MAX_LOOKUP_PAGES):
+    seen: set[str] = set()
+    while True:
         reply = http.request(
             "GET",
             config.graph("/me/accounts"),
@@ -319,8 +341,9 @@ def list_pages(http: Any, config: AdapterConfig, user_token: str) -> list[dict[s
         pages.extend(as_dict(p) for p in as_list(body.get("data")))
         paging = as_dict(body.get("paging"))
         after = as_str(as_dict(paging.get("cursors")).get("after"))
-        if after is None or not paging.get("next"):
+        if after is None or not paging.get("next") or after in seen:
             break
+        seen.add(after)
         params["after"] = after
     return pages
 
@@ -344,18 +367,3 @@ class FacebookPagePhotoHost:
                 code="no_media_hosting",
             )
         return self.adapter.upload_unpublished_photo(self.page_account(str(page_id)), item)
-
-
-def _next_page(paging: dict[str, Any], params: dict[str, Any]) -> dict[str, Any] | None:
-    """The next page's query, or None. A feed read with `since` may page by time (`next`
-    carries `until` and `__paging_token`, no cursors): its query is reused on our own URL,
-    without any access_token it carries, so the token never leaves in a URL."""
-    next_url = as_str(paging.get("next"))
-    if not next_url:
-        return None
-    after = as_str(as_dict(paging.get("cursors")).get("after"))
-    if after is not None:
-        return {**params, "after": after}
-    query = {k: v for k, v in parse_qsl(urlsplit(next_url).query) if k != "access_token"}
-    following = {**params, **query}
-    return following if following != params else None

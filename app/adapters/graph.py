@@ -9,19 +9,22 @@ cause, so the class comes from ``code``/``error_subcode``, not the status.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
-from app.adapters.base import BaseAdapter
+from app.adapters.base import BaseAdapter, parse_time, same_text
 from app.adapters.config import AdapterConfig
 from app.adapters.http import (
     RateLimitCallback,
     Reply,
     as_dict,
     as_int,
+    as_list,
+    as_str,
     by_status,
     clean_message,
     fallback_message,
@@ -47,6 +50,11 @@ TRANSIENT_CODES = {1, 2, 24, 9007, -2}  # temporary / builder expired / not read
 PERMISSION_CODES = {10} | set(range(200, 300))
 BUC_THROTTLE = range(80000, 80015)  # business-use-case rate limits
 DUPLICATE = 506
+# The searched window is a little wider than the doubtful attempt's: before it, for a
+# platform clock a little behind; after it more, because a post's own time can trail the
+# attempt that made it (video processing, Instagram publishing).
+SLACK_BEFORE = timedelta(minutes=1)
+SLACK_AFTER = timedelta(minutes=5)
 # Instagram publishing subcodes that deserve a specific class
 IG_TRANSIENT_SUBCODES = {2207027, 2207008, 2207020, 2207001, 2207032}
 IG_RATE_SUBCODES = {2207042}
@@ -151,3 +159,76 @@ class GraphAdapter(BaseAdapter):
         if item.public_url:
             return item.public_url
         return self.media_host.url_for(account, item) if self.media_host else None
+
+    def _find_in_window(
+        self,
+        account: AccountRef,
+        path: str,
+        fields: tuple[str, str, str],
+        text: str,
+        since: datetime,
+        until: datetime | None,
+    ) -> str | None:
+        """The id of the post with `text` made within since..until (widened by SLACK_BEFORE/SLACK_AFTER),
+        read with the listing's own time filter (`since`/`until`, Unix seconds), following
+        `paging.next` to the end: the window bounds the search, not a page count.
+        `fields` names the id, time and text fields of the listing."""
+        id_field, time_field, text_field = fields
+        floor = since - SLACK_BEFORE
+        params: dict[str, Any] = {
+            "fields": ",".join(fields),
+            "since": int(floor.timestamp()),
+            "limit": 100,
+        }
+        if until is not None:
+            params["until"] = int((until + SLACK_AFTER).timestamp())
+        for body in self._graph_pages(account, path, params):
+            older_seen = False
+            for item in as_list(body.get("data")):
+                item = as_dict(item)
+                when = parse_time(item.get(time_field))
+                if when is not None and when < floor:
+                    older_seen = True  # newest first: the rest is older still
+                    continue
+                value = item.get(text_field)
+                if same_text(value if isinstance(value, str) else "", text):
+                    return as_str(item.get(id_field))
+            if older_seen:
+                return None
+        return None
+
+    def _graph_pages(
+        self, account: AccountRef, path: str, params: dict[str, Any]
+    ) -> Iterator[dict[str, Any]]:
+        """Every page of a Graph listing, following `paging.next` until there is none. A
+        listing that sends the same page query twice is broken, not long: that raises."""
+        seen: set[tuple[tuple[str, str], ...]] = set()
+        while True:
+            body = self._call("GET", path, account, params=params).json_dict()
+            yield body
+            following = next_page(as_dict(body.get("paging")), params)
+            if following is None:
+                return
+            key = tuple(sorted((k, str(v)) for k, v in following.items()))
+            if key in seen:
+                raise TransientError(
+                    f"{self.platform.label} sent the same page of posts twice",
+                    code="lookup_loop",
+                )
+            seen.add(key)
+            params = following
+
+
+def next_page(paging: dict[str, Any], params: dict[str, Any]) -> dict[str, Any] | None:
+    """The next page's query, or None. A listing read with `since` may page by time (`next`
+    carries `until` and `__paging_token`, no cursors): its query is reused on our own URL,
+    without any access_token it carries, so the token never leaves in a URL."""
+    next_url = as_str(paging.get("next"))
+    if not next_url:
+        return None
+    after = as_str(as_dict(paging.get("cursors")).get("after"))
+    if after is not None:
+        return {**params, "after": after}
+    query = {k: v for k, v in parse_qsl(urlsplit(next_url).query) if k != "access_token"}
+    following = {**params, **query}
+    return following if following != params else None

@@ -14,13 +14,9 @@ from typing import Any
 
 import httpx
 
-from app.adapters.base import (
-    IDEMPOTENCY_HEADER,
-    MAX_LOOKUP_PAGES,
-    parse_time,
-    same_text,
-)
+from app.adapters.base import IDEMPOTENCY_HEADER
 from app.adapters.graph import GraphAdapter, classify_graph
+from app.adapters.graph_insights import read_insights
 from app.adapters.http import (
     OUTCOME_UNKNOWN,
     Classifier,
@@ -31,6 +27,7 @@ from app.adapters.http import (
     clean_message,
 )
 from app.constants import Platform
+from app.core.analytics.refusals import refused_now
 from app.core.ports import (
     AccountRef,
     AuthError,
@@ -45,7 +42,7 @@ from app.core.ports import (
     TransientError,
 )
 
-INSIGHT_METRICS = "reach,likes,comments,shares,saved,total_interactions,views"
+INSIGHT_METRICS = ("reach", "likes", "comments", "shares", "saved", "total_interactions", "views")
 MAX_CAROUSEL = 10
 LONG_LIVED = timedelta(days=60)
 
@@ -228,57 +225,48 @@ class InstagramAdapter(GraphAdapter):
 
     def fetch_metrics(self, account: AccountRef, external_ids: Sequence[str]) -> dict[str, Metrics]:
         result: dict[str, Metrics] = {}
+        refused = refused_now(account.settings, self.clock.now())
         for media_id in dict.fromkeys(external_ids):
+
+            def ask(names: Sequence[str], media_id: str = media_id) -> Any:
+                params = {"metric": ",".join(names)}
+                return self._call(
+                    "GET", f"/{media_id}/insights", account, params=params
+                ).json_dict()
+
             try:
-                reply = self._call(
-                    "GET", f"/{media_id}/insights", account, params={"metric": INSIGHT_METRICS}
-                )
+                # A metric Instagram retires (as `impressions` in v22) is dropped, not fatal.
+                values, newly = read_insights(ask, INSIGHT_METRICS, refused)
             except PermanentError:
                 continue  # deleted, or too little data yet ("Not enough viewers")
-            values: dict[str, int] = {}
-            for entry in as_list(reply.json_dict().get("data")):
-                entry = as_dict(entry)
-                name = entry.get("name")
-                vals = as_list(entry.get("values"))
-                value = as_dict(vals[0]).get("value") if vals else entry.get("total_value")
-                if isinstance(value, dict):
-                    value = value.get("value")
-                if isinstance(name, str):
-                    values[name] = as_int(value)
+            refused.update(newly)
+            views = values.get("views", values.get("reach"))
             result[media_id] = Metrics(
-                likes=values.get("likes", 0),
-                shares=values.get("shares", 0),
-                comments=values.get("comments", 0),
-                impressions=values.get("views") or values.get("reach", 0),
+                likes=as_int(values.get("likes")),
+                shares=as_int(values.get("shares")),
+                comments=as_int(values.get("comments")),
+                impressions=None if views is None else as_int(views),
+                refused_metrics=tuple(newly),
             )
         return result
 
     # ------------------------------------------------------------ reconciliation
 
     def find_existing(
-        self, account: AccountRef, idempotency_key: str, text: str, since: datetime
+        self,
+        account: AccountRef,
+        idempotency_key: str,
+        text: str,
+        since: datetime,
+        until: datetime | None = None,
     ) -> str | None:
-        params: dict[str, Any] = {"fields": "id,caption,timestamp", "limit": 50}
-        floor = since - timedelta(minutes=1)
-        for _ in range(MAX_LOOKUP_PAGES):
-            reply = self._call("GET", f"/{account.external_id}/media", account, params=params)
-            body = reply.json_dict()
-            older_seen = False
-            for item in as_list(body.get("data")):
-                item = as_dict(item)
-                when = parse_time(item.get("timestamp"))
-                if when is not None and when < floor:
-                    older_seen = True
-                    continue
-                caption = item.get("caption") if isinstance(item.get("caption"), str) else ""
-                if same_text(caption, text):
-                    return as_str(item.get("id"))
-            after = as_str(as_dict(as_dict(body.get("paging")).get("cursors")).get("after"))
-            if older_seen or after is None or not as_dict(body.get("paging")).get("next"):
-                return None
-            params["after"] = after
-        raise TransientError(
-            "Instagram's media list is too long to check for the post", code="lookup_truncated"
+        return self._find_in_window(
+            account,
+            f"/{account.external_id}/media",
+            ("id", "timestamp", "caption"),
+            text,
+            since,
+            until,
         )
 
     # ------------------------------------------------------------ tokens

@@ -233,7 +233,9 @@ class AnalyticsSnapshot(Base):
     likes: Mapped[int] = mapped_column(Integer, default=0)
     shares: Mapped[int] = mapped_column(Integer, default=0)
     comments: Mapped[int] = mapped_column(Integer, default=0)
-    impressions: Mapped[int] = mapped_column(Integer, default=0)
+    # NULL: the platform did not report it (a refused metric), shown as "not reported".
+    # No default: with one, the ORM would turn an explicit None into 0.
+    impressions: Mapped[int | None] = mapped_column(Integer)
     fetched_at: Mapped[datetime]
 
 

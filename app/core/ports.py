@@ -175,7 +175,12 @@ class Metrics:
     likes: int = 0
     shares: int = 0
     comments: int = 0
-    impressions: int = 0
+    # None: the platform did not report it (e.g. Facebook refused the metric): "not reported",
+    # never a 0 that reads as "nobody saw it".
+    impressions: int | None = 0
+    # The platform's own metric names it refused as invalid on this fetch; the collector
+    # remembers them on the account so the next fetch does not ask again.
+    refused_metrics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

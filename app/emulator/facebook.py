@@ -11,10 +11,13 @@ segment, e.g. /v25.0, is optional):
     POST /v25.0/{page-id}/feed      message, link    -> {"id": "{page-id}_{post-id}"}
     POST /v25.0/{page-id}/photos    url | multipart source, message|caption -> {"id", "post_id"}
     GET  /v25.0/{page-id}/feed?fields=id,message,created_time&since=&until=&limit=&after=
-         &before=                                   newest first, Graph cursor paging
+         &before=&__paging_token=&__previous=      newest first, time-based paging as Graph
     GET  /v25.0/{post-id}?fields=id,message,created_time,shares,comments.summary(true),
          reactions.summary(true)
-    GET  /v25.0/{post-id}/insights?metric=post_impressions,post_clicks,post_reactions_by_type_total
+    GET  /v25.0/{video-id}?fields=post_id                 {"post_id", "id"}: a video's feed post
+    GET  /v25.0/{post-id}/insights?metric=post_total_media_view_unique,post_clicks,
+         post_reactions_by_type_total              retired metrics (post_impressions...) are
+                                                   refused: 400, code 100, "invalid metric"
     DELETE /v25.0/{post-id}
 
 Posting needs the page's own token (a user token gets (#200)). The same message on the same
@@ -22,8 +25,8 @@ page within `facebook_duplicate_window_s` (1 h) is refused with 506 "Duplicate s
 message". Every API call counts against `facebook_calls_per_hour` per page token (then code 32)
 or per user token (then code 4); usage is reported in X-Page-Usage / X-App-Usage.
 Scheduled or unpublished posts (published=false) are not emulated (error 100).
-Listings page as Graph edges do (app.emulator.paging): `paging.cursors`, and `paging.next`
-only while older posts remain.
+The feed pages by time as Graph's feed does (app.emulator.paging.graph_time_body):
+`paging.previous`, and `paging.next` only while older posts remain; no `cursors`.
 
 OAuth and token endpoints live in app.emulator.facebook_auth.
 """
@@ -31,6 +34,7 @@ OAuth and token endpoints live in app.emulator.facebook_auth.
 from __future__ import annotations
 
 import re
+import secrets
 from typing import TYPE_CHECKING, Any
 
 from app.emulator import facebook_auth, facebook_media, graph, paging
@@ -49,15 +53,28 @@ P = "facebook"
 table = RouteTable(facebook_auth.table.routes + facebook_media.table.routes)
 POST_ID = r"(?P<post>\d+(?:_\d+)?)"  # a post, or a photo/video id
 PAGE_ID = r"(?P<page>\d+)"
+# Page post insights as Graph serves them since 2025-11-15 ("Page Insights API Updates",
+# 2025-08-15): the impressions family is retired on every version and refused.
 INSIGHTS = {
-    "post_impressions": "Lifetime Post Total Impressions",
-    "post_impressions_organic": "Lifetime Post Organic Impressions",
-    "post_impressions_paid": "Lifetime Post Paid Impressions",
+    "post_media_view": "Lifetime Post Media Views",
     "post_total_media_view_unique": "Lifetime Post Total Media Viewers",
     "post_clicks": "Lifetime Post Clicks",
     "post_reactions_by_type_total": "Lifetime Total post Reactions by Type.",
     "post_reactions_like_total": "Lifetime Total Like Reactions of a post.",
 }
+RETIRED_INSIGHTS = frozenset(
+    {
+        "post_impressions",
+        "post_impressions_unique",
+        "post_impressions_organic",
+        "post_impressions_organic_unique",
+        "post_impressions_paid",
+        "post_impressions_paid_unique",
+        "post_impressions_fan",
+        "post_impressions_viral",
+        "post_impressions_nonviral",
+    }
+)
 
 
 # ---------------------------------------------------------------------- posting
@@ -110,9 +127,14 @@ def _fields_of(post: Post, fields: list[str], mx: dict[str, int] | None) -> dict
             out["link"] = post.extra["link"]
         elif name == "shares" and mx is not None:
             out["shares"] = {"count": mx["shares"]}
-        elif name in ("comments", "reactions", "likes") and mx is not None:
-            total = mx["comments"] if name == "comments" else mx["likes"]
-            out[name] = {"data": [], "summary": {"total_count": total}}
+        elif name == "comments" and mx is not None:
+            summary = {"order": "chronological", "total_count": mx["comments"], "can_comment": True}
+            out[name] = {"data": [], "summary": summary}
+        elif name == "reactions" and mx is not None:
+            summary = {"total_count": mx["likes"], "viewer_reaction": "NONE"}
+            out[name] = {"data": [], "summary": summary}
+        elif name == "likes" and mx is not None:
+            out[name] = {"data": [], "summary": {"total_count": mx["likes"]}}
     return out
 
 
@@ -137,7 +159,7 @@ def list_feed(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Resp
         except paging.BadCursor:
             return bad_param("(#100) Invalid pagination cursor.")
         data = [_fields_of(p, fields, _metrics(emu, p)) for p in page.items]
-    return json_response(200, paging.graph_body(req, page, data, limit))
+    return json_response(200, paging.graph_time_body(req, page, data, limit))
 
 
 def _visible_post(emu: Emulator, tok: Token, post_id: str) -> Post | None:
@@ -159,7 +181,23 @@ def get_post(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Respo
         post = _visible_post(emu, tok, m["post"])
         if post is None:
             return graph.no_object(m["post"])
+        if post.extra.get("video_id") == m["post"]:
+            return json_response(200, _video_object(post, fields))
         return json_response(200, _fields_of(post, fields, _metrics(emu, post)))
+
+
+def _video_object(post: Post, fields: list[str]) -> dict[str, Any]:
+    """A Page video as Graph shows it: its own id, and the feed post it made (`post_id`)."""
+    out: dict[str, Any] = {}
+    for field in fields:
+        if field == "post_id":
+            out["post_id"] = post.external_id
+        elif field == "description" and post.text:
+            out["description"] = post.text
+        elif field in ("created_time", "updated_time"):
+            out[field] = graph.graph_time(post.created_at)
+    out["id"] = post.extra["video_id"]
+    return out
 
 
 @table.add("DELETE", V + "/" + POST_ID, "delete", locked=False)
@@ -179,9 +217,9 @@ def insights(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Respo
     names = [n.strip() for n in (req.param("metric") or "").split(",") if n.strip()]
     if not names:
         return bad_param("(#100) The parameter metric is required.")
-    for name in names:
-        if name not in INSIGHTS:
-            return bad_param("(#100) The value must be a valid insights metric")
+    if any(name not in INSIGHTS for name in names):
+        # Graph refuses the whole request for one bad name and does not say which.
+        return invalid_metric()
     with emu.lock:
         post = _visible_post(emu, tok, m["post"])
         if post is None:
@@ -190,9 +228,7 @@ def insights(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Respo
     likes = mx["likes"]
     loves, wows = likes // 5, likes // 20
     values: dict[str, Any] = {
-        "post_impressions": mx["impressions"],
-        "post_impressions_organic": mx["impressions"],
-        "post_impressions_paid": 0,
+        "post_media_view": mx["impressions"],
         "post_total_media_view_unique": int(mx["impressions"] * 0.75),
         "post_clicks": mx["clicks"],
         "post_reactions_by_type_total": {"like": likes - loves - wows, "love": loves, "wow": wows},
@@ -210,6 +246,17 @@ def insights(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Respo
         for name in names
     ]
     return json_response(200, {"data": data, "paging": {"previous": "", "next": ""}})
+
+
+def invalid_metric() -> Response:
+    """Graph's answer to a retired or unknown insights metric (recorded: no is_transient)."""
+    error = {
+        "message": "(#100) The value must be a valid insights metric",
+        "type": "OAuthException",
+        "code": 100,
+        "fbtrace_id": "A" + secrets.token_urlsafe(16),
+    }
+    return json_response(400, {"error": error})
 
 
 def fault_response(

@@ -199,12 +199,14 @@ def get_object(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
         return json_response(200, body)
     post = emu.state.post(P, m["id"])
     if post is not None and post.account == tok.user_id and not post.deleted:
-        return json_response(200, _media_object(post, fields))
+        return json_response(200, _media_object(post, fields, _counts(emu, post)))
     return graph.no_object(m["id"])
 
 
-def _media_object(post: Post, fields: list[str]) -> dict[str, Any]:
-    full = {
+def _media_object(
+    post: Post, fields: list[str], mx: dict[str, int] | None = None
+) -> dict[str, Any]:
+    full: dict[str, Any] = {
         "id": post.external_id,
         "caption": post.text,
         "timestamp": graph.graph_time(post.created_at),
@@ -212,7 +214,16 @@ def _media_object(post: Post, fields: list[str]) -> dict[str, Any]:
         "media_product_type": "FEED",
         "permalink": f"https://www.instagram.com/p/emu{post.external_id[-8:]}/",
     }
+    if post.media and isinstance(post.media[0], str):
+        full["media_url"] = post.media[0]
+    if mx is not None:
+        full["like_count"] = mx["likes"]
+        full["comments_count"] = mx["comments"]
     return {k: v for k, v in full.items() if k == "id" or k in fields}
+
+
+def _counts(emu: Emulator, post: Post) -> dict[str, int]:
+    return emu.model.metrics(PLATFORM_OF[P], post.external_id, utc(post.created_at), emu.now())
 
 
 def _quota(emu: Emulator, uid: str, consume: bool) -> Any:
@@ -300,7 +311,7 @@ def list_media(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
         )
     except paging.BadCursor:
         return bad_param("(#100) Invalid pagination cursor.")
-    data = [_media_object(p, fields) for p in page.items]
+    data = [_media_object(p, fields, _counts(emu, p)) for p in page.items]
     return json_response(200, paging.graph_body(req, page, data, limit))
 
 

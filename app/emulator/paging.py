@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -125,6 +126,46 @@ def graph_body(req: Request, page: Page, data: list[dict[str, Any]], limit: int)
     return body
 
 
+def graph_time_body(
+    req: Request, page: Page, data: list[dict[str, Any]], limit: int
+) -> dict[str, Any]:
+    """Graph's time-based paging, as a Page feed answers (recorded: sns-sdks/python-facebook
+    testdata/facebook/apidata/posts/feed_fields_p1.json): `paging.previous` and, while older
+    posts remain, `paging.next`, each the request's URL with `since`/`until` moved to the
+    page's edge and a `__paging_token`; no `cursors`. The token names the edge post, so
+    posts made at the same second are neither lost nor repeated."""
+    body: dict[str, Any] = {"data": data}
+    if not page.items:
+        return body
+    first, last = page.items[0], page.items[-1]
+    paging: dict[str, Any] = {
+        "previous": _time_url(
+            req,
+            limit,
+            since=str(math.floor(first.created_at)),
+            until="",
+            __previous="1",
+            __paging_token=graph_cursor(first),
+        )
+    }
+    if page.older:
+        paging["next"] = _time_url(
+            req, limit, until=str(math.ceil(last.created_at)), __paging_token=graph_cursor(last)
+        )
+    body["paging"] = paging
+    return body
+
+
+def _time_url(req: Request, limit: int, **edge: str) -> str:
+    host = req.header("Host") or "127.0.0.1"
+    path = (req.raw_path or req.path).partition("?")[0]
+    dropped = ("after", "before", "limit", "__paging_token", "__previous")
+    params = {k: v for k, v in req.query.items() if k not in dropped}
+    params["limit"] = str(limit)
+    params.update(edge)
+    return f"http://{host}{path}?" + urlencode(params, quote_via=quote)
+
+
 # ---------------------------------------------------------------------- X
 def x_token(post: Post, direction: str) -> str:
     """An opaque lower-case token: direction "n" (next, older) or "p" (previous, newer)."""
@@ -160,7 +201,11 @@ def graph_instant(value: str | None) -> float | None:
 
 
 def graph_cursors(req: Request) -> dict[str, str]:
-    """{"after": post id} or {"before": post id} from the request's cursor (after wins)."""
+    """{"after": post id} or {"before": post id} from the request's cursor (after wins), or
+    from a time-based page's `__paging_token` (`__previous=1`: the page before it)."""
+    token = req.param("__paging_token")
+    if token:
+        return {"before" if req.param("__previous") == "1" else "after": graph_uncursor(token)}
     for name in ("after", "before"):
         value = req.param(name)
         if value:

@@ -237,7 +237,11 @@ def test_metrics(adapter, account, mock):
         200,
         json={
             "data": [
-                {"name": "post_impressions", "period": "lifetime", "values": [{"value": 321}]},
+                {
+                    "name": "post_total_media_view_unique",
+                    "period": "lifetime",
+                    "values": [{"value": 321}],
+                },
                 {"name": "post_clicks", "period": "lifetime", "values": [{"value": 12}]},
                 {
                     "name": "post_reactions_by_type_total",
@@ -267,7 +271,7 @@ def test_metrics(adapter, account, mock):
 def test_metrics_without_engagement_fields(adapter, account, mock):
     post = f"{PAGE}_1"
     mock.get(f"{G}/{post}/insights").respond(
-        200, json={"data": [{"name": "post_impressions", "values": [{"value": 5}]}]}
+        200, json={"data": [{"name": "post_total_media_view_unique", "values": [{"value": 5}]}]}
     )
     mock.get(f"{G}/{post}").respond(400, json=_graph(100, None, "(#100) Unknown fields: comments"))
     assert adapter.fetch_metrics(account, [post])[post].impressions == 5

@@ -105,7 +105,7 @@ def test_x_metrics_grow_as_the_clock_moves(emu: EmulatorServer, client: httpx.Cl
 
 
 def _fb_impressions(client: httpx.Client, fb: FacebookLogin, post_id: str) -> int:
-    params = {"metric": "post_impressions", "access_token": fb.page_token}
+    params = {"metric": "post_media_view", "access_token": fb.page_token}
     return client.get(f"{G}/{post_id}/insights", params=params).json()["data"][0]["values"][0][
         "value"
     ]

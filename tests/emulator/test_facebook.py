@@ -185,22 +185,36 @@ def test_feed_listing_post_fields_and_delete(
 def test_insights(emu: EmulatorServer, client: httpx.Client, fb: FacebookLogin) -> None:
     post_id = _feed(client, fb, "insightful").json()["id"]
     emu.advance(86400)
-    metrics = "post_impressions,post_clicks,post_reactions_by_type_total"
+    metrics = (
+        "post_total_media_view_unique,post_media_view,post_clicks,post_reactions_by_type_total"
+    )
     resp = client.get(
         f"{G}/{post_id}/insights", params={"metric": metrics, "access_token": fb.page_token}
     )
     assert resp.status_code == 200
     data = {d["name"]: d for d in resp.json()["data"]}
     assert list(data) == metrics.split(",")
-    assert data["post_impressions"]["period"] == "lifetime"
-    assert data["post_impressions"]["values"][0]["value"] > 0
+    assert data["post_total_media_view_unique"]["period"] == "lifetime"
+    assert data["post_total_media_view_unique"]["values"][0]["value"] > 0
     reactions = data["post_reactions_by_type_total"]["values"][0]["value"]
     assert set(reactions) >= {"like", "love"}
-    deprecated = client.get(
+
+
+@pytest.mark.parametrize("retired", ["post_impressions", "post_impressions_unique"])
+def test_retired_insights_metric_refuses_the_whole_request(
+    emu: EmulatorServer, client: httpx.Client, fb: FacebookLogin, retired: str
+) -> None:
+    """As Graph since 2025-11-15: one retired name fails every metric in the request."""
+    post_id = _feed(client, fb, "insightful").json()["id"]
+    resp = client.get(
         f"{G}/{post_id}/insights",
-        params={"metric": "post_impressions_unique", "access_token": fb.page_token},
+        params={"metric": f"post_clicks,{retired}", "access_token": fb.page_token},
     )
-    assert _error(deprecated)[0] == 100
+    assert resp.status_code == 400
+    error = resp.json()["error"]
+    assert error["code"] == 100 and error["type"] == "OAuthException"
+    assert error["message"] == "(#100) The value must be a valid insights metric"
+    assert set(error) == {"message", "type", "code", "fbtrace_id"}
 
 
 def test_hourly_call_budget_throttles_with_code_32(
@@ -293,9 +307,13 @@ def test_video_post(
     video_id = resp.json()["id"]
     assert emu.published()[0]["text"] == "watch"
     emu.advance(86400)
+    post = client.get(
+        f"{G}/{video_id}", params={"fields": "post_id", "access_token": fb.page_token}
+    ).json()
+    assert post == {"post_id": emu.published()[0]["external_id"], "id": video_id}
     insights = client.get(
-        f"{G}/{video_id}/insights",
-        params={"metric": "post_impressions", "access_token": fb.page_token},
+        f"{G}/{post['post_id']}/insights",
+        params={"metric": "post_media_view", "access_token": fb.page_token},
     )
     assert insights.json()["data"][0]["values"][0]["value"] > 0
     bad = client.post(

@@ -1,8 +1,9 @@
 """Listings page like the real APIs: Graph cursors + paging.next, X pagination_token + next_token.
 
-Facebook /{page}/feed and Instagram /{ig-user}/media: `limit`, `after`/`before`, answers with
+Instagram /{ig-user}/media: `limit`, `after`/`before`, answers with
 `paging.cursors.{before,after}`, `paging.previous` / `paging.next` (absolute URLs) only when
-there is such a page. X /2/users/{id}/tweets: `max_results` 5..100, `pagination_token`, answers
+there is such a page. Facebook /{page}/feed pages by time as Graph's feed does (`previous`,
+`next` with since/until and `__paging_token`, no cursors) and still takes `after`/`before`. X /2/users/{id}/tweets: `max_results` 5..100, `pagination_token`, answers
 with `meta.next_token` / `previous_token` only when there is such a page.
 """
 
@@ -54,38 +55,47 @@ def _fb_posts(
     return ids
 
 
-def test_facebook_feed_pages_with_cursors_and_next(
+def test_facebook_feed_pages_by_time_like_graph(
     emu: EmulatorServer, client: httpx.Client, fb: FacebookLogin
 ) -> None:
+    """As the recorded feed (tests/contract/recorded/facebook/feed_fields_p1.json): no
+    cursors, `previous`/`next` URLs with since/until and a __paging_token."""
     ids = _fb_posts(emu, client, fb, 7)
     params = {"fields": "id,message,created_time", "limit": 3, "access_token": fb.page_token}
     first = client.get(f"{FB}/{fb.page_id}/feed", params=params).json()
     assert _ids(first) == [ids[6], ids[5], ids[4]]
     paging = first["paging"]
-    assert set(paging) == {"cursors", "next"}  # the first page has no previous
-    assert paging["cursors"]["before"] and paging["cursors"]["after"]
+    assert set(paging) == {"previous", "next"}
     assert paging["next"].startswith(emu.base_url + f"{FB}/{fb.page_id}/feed?")
-    assert f"after={paging['cursors']['after']}" in paging["next"]
+    assert "__paging_token=" in paging["next"] and "until=" in paging["next"]
     assert "limit=3" in paging["next"]
 
-    # newer posts and the deletion of the cursor's own post do not move the next page
+    # newer posts and the deletion of the page's last post do not move the next page
     _fb_posts(emu, client, fb, 1, "newer")
     client.delete(f"{FB}/{ids[4]}", params={"access_token": fb.page_token})
     second = client.get(paging["next"]).json()
     assert _ids(second) == [ids[3], ids[2], ids[1]]
-    assert client.get(paging["next"]).json() == second  # same cursor, same page
-    by_param = client.get(
-        f"{FB}/{fb.page_id}/feed", params={**params, "after": paging["cursors"]["after"]}
-    ).json()
-    assert _ids(by_param) == _ids(second)
-    assert {"previous", "next"} <= set(second["paging"])
+    assert client.get(paging["next"]).json() == second  # same token, same page
+    assert {"previous", "next"} == set(second["paging"])
 
     last = client.get(second["paging"]["next"]).json()
     assert _ids(last) == [ids[0]]
-    assert "next" not in last["paging"]
-    assert last["paging"]["cursors"]["before"] == last["paging"]["cursors"]["after"]
+    assert set(last["paging"]) == {"previous"}
     back = client.get(last["paging"]["previous"]).json()
     assert _ids(back) == _ids(second)
+
+
+def test_facebook_feed_still_takes_cursors(
+    emu: EmulatorServer, client: httpx.Client, fb: FacebookLogin
+) -> None:
+    ids = _fb_posts(emu, client, fb, 4)
+    params = {"limit": 2, "access_token": fb.page_token}
+    from app.emulator.paging import graph_cursor
+    from app.emulator.state import Post
+
+    anchor = graph_cursor(Post("facebook", fb.page_id, ids[2], "", 0.0))
+    page = client.get(f"{FB}/{fb.page_id}/feed", params={**params, "after": anchor}).json()
+    assert _ids(page) == [ids[1], ids[0]]
 
 
 def test_facebook_feed_since_until_and_bad_cursor(
@@ -96,8 +106,8 @@ def test_facebook_feed_since_until_and_bad_cursor(
     params = {"limit": 2, "since": t0 + 60, "until": t0 + 240, "access_token": fb.page_token}
     page = client.get(f"{FB}/{fb.page_id}/feed", params=params).json()
     assert _ids(page) == [ids[4], ids[3]]
-    assert f"since={t0 + 60}" in page["paging"]["next"]
-    assert f"until={t0 + 240}" in page["paging"]["next"]
+    assert f"since={t0 + 60}" in page["paging"]["next"]  # the window's start is kept
+    assert f"until={t0 + 180}" in page["paging"]["next"]  # its end moves to the page's edge
     last = client.get(page["paging"]["next"]).json()
     assert _ids(last) == [ids[2], ids[1]]
     assert "next" not in last["paging"]

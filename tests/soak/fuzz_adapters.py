@@ -345,8 +345,10 @@ def _check_result(operation: str, value: Any) -> None:
         assert isinstance(value, dict)
         for key, metrics in value.items():
             assert isinstance(key, str) and isinstance(metrics, Metrics)
-            for n in (metrics.likes, metrics.shares, metrics.comments, metrics.impressions):
+            for n in (metrics.likes, metrics.shares, metrics.comments):
                 assert isinstance(n, int), metrics
+            # None: the platform did not report it (a refused metric), never a crash.
+            assert metrics.impressions is None or isinstance(metrics.impressions, int), metrics
     elif operation == "refresh":
         assert isinstance(value, Credentials)
         assert isinstance(value.access_token, str) and value.access_token

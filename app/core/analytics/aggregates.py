@@ -83,6 +83,9 @@ class PlatformTotals:
     comments: int
     avg_rate: float | None  # mean of the posts' engagement rates
     published: int = 0  # published posts, measured or not yet
+    # False when measured posts exist but the platform reported impressions for none of them
+    # (it refused the metric): Analytics says "not reported by <platform>", not 0.
+    impressions_reported: bool = True
 
     @property
     def engagement(self) -> int:
@@ -134,7 +137,7 @@ class SnapshotPoint:
     likes: int
     shares: int
     comments: int
-    impressions: int
+    impressions: int | None  # None: not reported by the platform
 
     @property
     def engagement(self) -> int:
@@ -293,6 +296,7 @@ def platform_totals(db: Database, scope: Scope) -> list[PlatformTotals]:
         func.coalesce(func.sum(S.comments), 0),
         func.avg(RATE),
         func.count(Target.id),
+        func.count(S.impressions),
         outer=True,
     ).group_by(Account.platform)
     with db.session() as s:
@@ -305,7 +309,17 @@ def platform_totals(db: Database, scope: Scope) -> list[PlatformTotals]:
         else:
             rate = float(r[6]) if r[6] is not None else None
             out.append(
-                PlatformTotals(p, r[1], int(r[2]), int(r[3]), int(r[4]), int(r[5]), rate, int(r[7]))
+                PlatformTotals(
+                    p,
+                    r[1],
+                    int(r[2]),
+                    int(r[3]),
+                    int(r[4]),
+                    int(r[5]),
+                    rate,
+                    int(r[7]),
+                    impressions_reported=r[1] == 0 or r[8] > 0,
+                )
             )
     return out
 

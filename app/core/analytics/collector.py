@@ -27,6 +27,7 @@ from sqlalchemy import select, update
 from app.constants import Platform
 from app.core.analytics import budget, store
 from app.core.analytics.claims import DEFAULT_LEASE, claim_due, new_owner, next_due_at
+from app.core.analytics.refusals import remember_refused
 from app.core.analytics.store import Job
 from app.core.clock import Clock
 from app.core.db import Database, write_transaction
@@ -264,8 +265,11 @@ class MetricsCollector:
 
     def _store(self, jobs: list[Job], metrics: dict[str, Metrics], result: CollectResult) -> None:
         fetched_at = self.clock.now()
+        refused = {name for m in metrics.values() for name in m.refused_metrics}
         with write_transaction(self.db.engine) as conn:
             stored, failed = store.complete(conn, self.owner, jobs, metrics, fetched_at)
+            if refused and jobs:
+                remember_refused(conn, jobs[0].account_id, refused, fetched_at)
         result.stored += len(stored)
         result.failed += len(failed)
         result.target_ids.extend(stored)

@@ -250,7 +250,8 @@ class GrowthChart(pg.PlotWidget):
             values: list[float | None] = []
             for cp in CHECKPOINTS:
                 point = points.get(cp)
-                values.append(None if point is None else float(getattr(point, metric)))
+                raw = None if point is None else getattr(point, metric)
+                values.append(None if raw is None else float(raw))  # None: not reported
             self.series[platform] = values
             xs = [i for i, v in enumerate(values) if v is not None]
             ys = [v for v in values if v is not None]

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.constants import Platform
-from app.core.analytics.aggregates import PostReport
+from app.core.analytics.aggregates import PlatformTotals, PostReport
 from app.core.models import Checkpoint
 from app.core.timeutil import from_utc
 from app.ui import theme
@@ -83,6 +83,20 @@ def _table(object_name: str, headers: list[str], parent: QWidget) -> QTableWidge
     table.setShowGrid(False)
     table.horizontalHeader().setHighlightSections(False)
     return table
+
+
+def _impressions_item(owner: QWidget, t: PlatformTotals) -> _Item:
+    """The platform's impressions, or "not reported by <platform>" when it refused the
+    metric for every measured post (a 0 there would read as "nobody saw it")."""
+    if not t.impressions_reported:
+        item = _Item(owner.tr("not reported by {platform}").format(platform=t.platform.label))
+        item.setToolTip(
+            owner.tr("{platform} no longer reports this number to apps.").format(
+                platform=t.platform.label
+            )
+        )
+        return item
+    return _Item(number(t.impressions), t.impressions)
 
 
 # ------------------------------------------------------------------ best times
@@ -306,7 +320,7 @@ class PlatformsPage(QWidget):
             cells = [
                 name,
                 _Item(number(t.posts), t.posts),
-                _Item(number(t.impressions), t.impressions),
+                _impressions_item(self, t),
                 _Item(number(t.likes), t.likes),
                 _Item(number(t.shares), t.shares),
                 _Item(number(t.comments), t.comments),

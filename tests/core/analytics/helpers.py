@@ -111,7 +111,7 @@ def snapshot(
     likes: int = 0,
     shares: int = 0,
     comments: int = 0,
-    impressions: int = 0,
+    impressions: int | None = 0,
     fetched_at: datetime = T0,
 ) -> None:
     with db.session() as s:
