@@ -11,7 +11,7 @@ from alembic import op
 revision = "0008"
 # The brief assigns "0003"; 0004 is already merged on top of it, so this branch chains to
 # 0004 to keep a single head. The coordinator re-chains at merge.
-down_revision = "0004"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
