@@ -26,5 +26,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("posts") as batch:
-        batch.drop_column("content_version")
+    # Not a batch (copy-and-move) on SQLite: dropping `posts` inside the upgrade's single
+    # transaction, with foreign keys on, would cascade-delete every target. SQLite >= 3.35
+    # drops a plain column in place.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE posts DROP COLUMN content_version")
+    else:
+        op.drop_column("posts", "content_version")
