@@ -101,9 +101,9 @@ def assert_all_there(url: str) -> None:
     finally:
         db.dispose()
     assert len(posts) == ROWS
-    for i, (post_id, text, when, zone, status) in enumerate(posts):
+    for i, (post_id, text, when, zone, post_status) in enumerate(posts):
         e = expected_row(i)
-        assert (text, when, zone, status) == (e.text, e.when, e.zone, PostStatus.SCHEDULED), i
+        assert (text, when, zone, post_status) == (e.text, e.when, e.zone, PostStatus.SCHEDULED), i
         assert targets[post_id] == [
             (h, e.linkedin_text if h == LI else None, TargetStatus.QUEUED, e.when)
             for h in e.handles
