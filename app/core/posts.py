@@ -67,7 +67,7 @@ __all__ = [
 Action = Literal["draft", "schedule", "now"]
 EXCERPT_CHARS = 140
 ATTENTION = "ATTENTION"  # display status of a post that needs a person (see poststatus)
-FLUSH_EVERY = 2000  # posts per flush in create_many: few round trips, bounded unit of work
+INSERT_BATCH = 2000  # posts per round of bulk INSERTs in create_many (bounds the memory)
 
 
 class PostError(ValueError):
@@ -434,8 +434,9 @@ class PostService:
 
         Made for tens of thousands of rows: the workspace and its accounts are read once, a
         picture used by many drafts is hashed and looked up once (and still stored as one
-        Media row), and the rows go in as bulk INSERTs, a few statements per FLUSH_EVERY posts,
-        without building ORM objects (they would not be in the session's identity map)."""
+        Media row), and the rows go in as bulk INSERTs, one per table per INSERT_BATCH posts,
+        without building ORM objects (they would not be in the session's identity map). SQLite
+        runs the posts' INSERT row by row inside (RETURNING's order is not promised there)."""
         found = _Lookups.load(session, workspace_id)
         plans: list[_Plan] = []
         problems: list[tuple[int, str]] = []
@@ -455,8 +456,8 @@ class PostService:
         ids: list[int] = []
         tables = Post.metadata.tables  # Core: the ORM's bulk path costs more per row than SQL
         posts = tables[Post.__tablename__]
-        for first in range(0, len(plans), FLUSH_EVERY):
-            chunk = plans[first : first + FLUSH_EVERY]
+        for first in range(0, len(plans), INSERT_BATCH):
+            chunk = plans[first : first + INSERT_BATCH]
             new_ids = session.scalars(
                 insert(posts).returning(posts.c.id, sort_by_parameter_order=True),
                 [plan.post_row(workspace_id) for plan in chunk],

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from app.constants import Platform
 from app.core.clock import FakeClock
@@ -239,3 +239,32 @@ def test_nothing_to_create_creates_nothing(service: PostService, ws: int) -> Non
 def test_an_unknown_workspace_is_refused(service: PostService, ws: int) -> None:
     with pytest.raises(PostError, match="No workspace with id 424242"):
         _many(service, 424242, [PostDraft("hello", ())])
+
+
+def test_targets_and_links_go_in_one_statement_per_table(
+    service: PostService, database: Database, ws: int, accounts: tuple[int, int], bread: Path
+) -> None:
+    """What made importing slow: several SELECTs, INSERTs and flushes per post."""
+    x, li = accounts
+    drafts = [
+        PostDraft(
+            f"post {i}", (x, li), media_paths=(bread,), scheduled_local=WALL, action="schedule"
+        )
+        for i in range(40)
+    ]
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        statements.append(" ".join(statement.split()[:3]).upper())
+
+    event.listen(database.engine, "before_cursor_execute", count)
+    try:
+        ids = _many(service, ws, drafts)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", count)
+    assert len(ids) == 40
+    assert statements.count("INSERT INTO TARGETS") == 1
+    assert statements.count("INSERT INTO POST_MEDIA") == 1
+    assert statements.count("INSERT INTO MEDIA") == 1
+    assert sum(s.startswith("SELECT") for s in statements) <= 3  # workspace, accounts, media
+    assert sum(s.startswith("INSERT INTO POSTS") for s in statements) <= len(drafts)
