@@ -9,7 +9,7 @@ The file itself is checked first (app.commands.csv_table: UTF-8 or UTF-16, no NU
 that pair up, the columns). Then every row (dates, DST gaps and repeated hours, time zones,
 unknown accounts, media files, each platform's content rules), without writing anything: if any
 row is bad nothing is imported, the database is not touched, and each bad row is reported as
-FILE:LINE: reason. Only then do the rows go in through PostService.create_in, all in one
+FILE:LINE: reason. Only then do the rows go in through PostService.create_many, all in one
 transaction. (Checking first is what makes refusing a 20,000-row file take seconds: inserting
 then rolling back took minutes.)
 
@@ -38,7 +38,7 @@ from app.core.constraints import effective_text, validate
 from app.core.db import Database, DatabaseError, open_database
 from app.core.engine.txn import write_session
 from app.core.media import MediaError, MediaInfo, inspect_media_cached
-from app.core.posts import PostError, PostService, SchedulingError
+from app.core.posts import PostBatchError, PostDraft, PostService
 from app.core.timeutil import AmbiguousTimeError, to_utc, zone_info
 from app.core.vault import Vault
 from app.core.workspaces import WorkspaceError, WorkspaceService
@@ -283,36 +283,24 @@ def _import_file(db: Database, path: Path, workspace: str, clock: Clock) -> int:
             rows.append(row)
     if errors:  # refused before writing anything
         raise ImportFailed(errors)
-    posts = PostService(db, clock=clock)
+    drafts = [
+        PostDraft(
+            row.text,
+            row.account_ids,
+            overrides=row.overrides,
+            media_paths=row.media,
+            scheduled_local=row.when,  # aware: kept to the second
+            zone=row.zone,
+            action="schedule",
+        )
+        for row in rows
+    ]
     with _all_or_nothing(db) as session:
-        for row in rows:
-            try:
-                with session.begin_nested():
-                    posts.create_in(
-                        session,
-                        ws.id,
-                        row.text,
-                        row.account_ids,
-                        overrides=row.overrides,
-                        media_paths=row.media,
-                        scheduled_local=row.when,  # aware: kept to the second
-                        zone=row.zone,
-                        action="schedule",
-                    )
-            except SchedulingError as exc:
-                errors.extend(f"{path}:{row.line}: {m}" for m in exc.messages)
-            except (PostError, ValueError) as exc:
-                errors.append(f"{path}:{row.line}: {exc}")
-        if errors:
-            raise ImportFailed(sorted(errors, key=_line_of))
+        try:
+            PostService(db, clock=clock).create_many(session, ws.id, drafts)
+        except PostBatchError as exc:  # checked above already: a file changed meanwhile...
+            raise ImportFailed([f"{path}:{rows[i].line}: {m}" for i, m in exc.problems]) from None
     return len(rows)
-
-
-def _line_of(message: str) -> int:
-    try:
-        return int(message.split(":")[1])
-    except (IndexError, ValueError):
-        return 0
 
 
 _all_or_nothing = write_session  # ImportFailed inside rolls the whole transaction back

@@ -15,14 +15,14 @@ import hashlib
 import mimetypes
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import chain, groupby
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import String, func, insert, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 from app.constants import Platform
@@ -49,7 +49,9 @@ from app.core.timeutil import ensure_utc, to_utc
 __all__ = [
     "Action",
     "MediaFacts",
+    "PostBatchError",
     "PostDetail",
+    "PostDraft",
     "PostError",
     "PostService",
     "PostSummary",
@@ -65,6 +67,7 @@ __all__ = [
 Action = Literal["draft", "schedule", "now"]
 EXCERPT_CHARS = 140
 ATTENTION = "ATTENTION"  # display status of a post that needs a person (see poststatus)
+INSERT_BATCH = 2000  # posts per round of bulk INSERTs in create_many (bounds the memory)
 
 
 class PostError(ValueError):
@@ -79,7 +82,33 @@ class SchedulingError(PostError):
         super().__init__("; ".join(self.messages) or "The post cannot be scheduled.")
 
 
+class PostBatchError(PostError):
+    """create_many refused: (index of the draft, message) for every problem of every refused
+    draft, in order; nothing was added to the session."""
+
+    def __init__(self, problems: Sequence[tuple[int, str]]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(f"post {i + 1}: {m}" for i, m in self.problems))
+
+
 # ------------------------------------------------------------------ values
+
+
+@dataclass(frozen=True)
+class PostDraft:
+    """What a person (the composer) or a CSV row asks for: a post's text, accounts, per-account
+    texts, media files and time. `scheduled_local` is a wall time in `zone` (None: the
+    workspace's, or the post's own when editing) unless it is aware; `fold` picks the first
+    (0) or second (1) of a repeated hour; `action` drafts, schedules or publishes now."""
+
+    base_text: str
+    account_ids: Sequence[int]
+    overrides: Mapping[int, str | None] | None = None
+    media_paths: Sequence[str | Path] = ()
+    scheduled_local: datetime | None = None
+    zone: str | None = None
+    fold: int | None = None
+    action: Action = "draft"
 
 
 @dataclass(frozen=True)
@@ -175,6 +204,76 @@ class TargetProblem:
 
 
 # ------------------------------------------------------------------ helpers
+
+
+@dataclass
+class _Lookups:
+    """What the posts of one write share, read once: the workspace, its accounts, and the
+    media files already met (a path's content hash; a hash's Media row, new or stored)."""
+
+    workspace: Workspace
+    accounts: dict[int, Account]
+    digests: dict[Path, str] = field(default_factory=dict)
+    media: dict[str, Media] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, s: Session, workspace_id: int) -> _Lookups:
+        workspace = s.get(Workspace, workspace_id)
+        if workspace is None:
+            raise PostError(f"No workspace with id {workspace_id}.")
+        accounts = s.scalars(select(Account).where(Account.workspace_id == workspace_id))
+        return cls(workspace, {a.id: a for a in accounts})
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A draft checked and resolved: what its post becomes. `overrides` maps each account,
+    in order, to its own text (None: the post's text)."""
+
+    base_text: str
+    when: datetime | None  # UTC
+    zone: str
+    now: datetime
+    is_draft: bool
+    media: list[Media]
+    overrides: dict[int, str | None]
+
+    @property
+    def target_status(self) -> TargetStatus:
+        return TargetStatus.DRAFT if self.is_draft else TargetStatus.QUEUED
+
+    def post_row(self, workspace_id: int) -> dict[str, Any]:
+        """The columns of a new post (create_many's bulk INSERT); as `_apply` would set them."""
+        statuses = [self.target_status] * len(self.overrides)
+        return {
+            "workspace_id": workspace_id,
+            "base_text": self.base_text,
+            "scheduled_at": self.when,
+            "scheduled_tz": self.zone,
+            "status": derive_post_status(statuses, is_draft=self.is_draft),
+            "created_at": self.now,
+            "updated_at": self.now,
+        }
+
+    def target_rows(self, post_id: int) -> list[dict[str, Any]]:
+        """A new post's targets: DRAFT, or QUEUED for `when` (as `_queue` leaves them)."""
+        return [
+            {
+                "post_id": post_id,
+                "account_id": account_id,
+                "content_override": override,
+                "status": self.target_status,
+                "attempts": 0,
+                "next_attempt_at": None if self.is_draft else self.when,
+                "updated_at": self.now,
+            }
+            for account_id, override in self.overrides.items()
+        ]
+
+    def media_rows(self, post_id: int) -> list[dict[str, Any]]:
+        return [
+            {"post_id": post_id, "media_id": m.id, "position": i} for i, m in enumerate(self.media)
+        ]
 
 
 def _excerpt(text: str | None) -> str:
@@ -300,19 +399,11 @@ class PostService:
         fold: int | None = None,
         action: Action = "draft",
     ) -> PostDetail:
+        draft = PostDraft(
+            base_text, account_ids, overrides, media_paths, scheduled_local, zone, fold, action
+        )
         with self.db.write_session() as s:
-            post = self.create_in(
-                s,
-                workspace_id,
-                base_text,
-                account_ids,
-                overrides=overrides,
-                media_paths=media_paths,
-                scheduled_local=scheduled_local,
-                zone=zone,
-                fold=fold,
-                action=action,
-            )
+            post = self._create_in(s, workspace_id, draft)
             s.commit()
             detail = self._get(s, post.id)
         self._changed(workspace_id)
@@ -332,34 +423,89 @@ class PostService:
         fold: int | None = None,
         action: Action = "draft",
     ) -> Post:
-        """`create` inside the caller's transaction (the CSV import's all-or-nothing); flushes
-        but does not commit, and publishes no event (the caller does after its commit)."""
-        workspace = session.get(Workspace, workspace_id)
-        if workspace is None:
-            raise PostError(f"No workspace with id {workspace_id}.")
+        """`create` inside the caller's transaction; flushes but does not commit, and publishes
+        no event (the caller does after its commit). Many posts at once: `create_many`."""
+        draft = PostDraft(
+            base_text, account_ids, overrides, media_paths, scheduled_local, zone, fold, action
+        )
+        return self._create_in(session, workspace_id, draft)
+
+    def _create_in(self, session: Session, workspace_id: int, draft: PostDraft) -> Post:
+        with session.no_autoflush:
+            post = self._new_post(session, _Lookups.load(session, workspace_id), draft)
+        session.add(post)
+        session.flush()
+        return post
+
+    def create_many(
+        self, session: Session, workspace_id: int, drafts: Sequence[PostDraft]
+    ) -> list[int]:
+        """Every draft as a new post inside the caller's transaction (the CSV import's
+        all-or-nothing), or none; returns the new posts' ids, in order. Each draft is checked
+        as `create` checks it; if any is refused, PostBatchError names every refused draft by
+        its index and nothing was written to the database (a new picture may already be
+        copied into the media folder, as with `create`). Does not commit, publishes no event.
+
+        Made for tens of thousands of rows: the workspace and its accounts are read once, a
+        picture used by many drafts is hashed and looked up once (and still stored as one
+        Media row), and the rows go in as bulk INSERTs, one per table per INSERT_BATCH posts,
+        without building ORM objects (they would not be in the session's identity map). SQLite
+        runs the posts' INSERT row by row inside (RETURNING's order is not promised there)."""
+        found = _Lookups.load(session, workspace_id)
+        plans: list[_Plan] = []
+        problems: list[tuple[int, str]] = []
+        with session.no_autoflush:  # nothing is written until every draft passed
+            for index, draft in enumerate(drafts):
+                zone = draft.zone or found.workspace.timezone
+                try:
+                    plans.append(self._plan(session, found, replace(draft, zone=zone)))
+                except SchedulingError as exc:
+                    problems.extend((index, m) for m in exc.messages)
+                except ValueError as exc:  # PostError, DST gaps and repeated hours
+                    problems.append((index, str(exc)))
+        if problems:
+            raise PostBatchError(problems)
+        session.add_all(m for m in found.media.values() if m.id is None)
+        session.flush()  # the new Media rows' ids, for the links below
+        ids: list[int] = []
+        tables = Post.metadata.tables  # Core: the ORM's bulk path costs more per row than SQL
+        posts = tables[Post.__tablename__]
+        for first in range(0, len(plans), INSERT_BATCH):
+            chunk = plans[first : first + INSERT_BATCH]
+            new_ids = session.scalars(
+                insert(posts).returning(posts.c.id, sort_by_parameter_order=True),
+                [plan.post_row(workspace_id) for plan in chunk],
+            ).all()
+            targets = [
+                row for i, plan in zip(new_ids, chunk, strict=True) for row in plan.target_rows(i)
+            ]
+            links = [
+                row for i, plan in zip(new_ids, chunk, strict=True) for row in plan.media_rows(i)
+            ]
+            for table, rows in (
+                (tables[Target.__tablename__], targets),
+                (tables[PostMedia.__tablename__], links),
+            ):
+                if rows:
+                    session.execute(insert(table), rows)
+            ids.extend(new_ids)
+        return ids
+
+    def _new_post(self, s: Session, found: _Lookups, draft: PostDraft) -> Post:
+        """A new post for the draft, not yet added to the session."""
         now = self.clock.now()
+        zone = draft.zone or found.workspace.timezone
         post = Post(
-            workspace_id=workspace_id,
+            workspace_id=found.workspace.id,
             base_text="",
-            scheduled_tz=zone or workspace.timezone,
+            scheduled_tz=zone,
             status=PostStatus.DRAFT,
             created_at=now,
             updated_at=now,
+            targets=[],  # a new post has none yet: nothing to load
+            media_links=[],
         )
-        session.add(post)
-        self._apply(
-            session,
-            post,
-            base_text,
-            account_ids,
-            overrides=overrides,
-            media_paths=media_paths,
-            scheduled_local=scheduled_local,
-            zone=zone or workspace.timezone,
-            fold=fold,
-            action=action,
-        )
-        session.flush()
+        self._apply(s, post, found, replace(draft, zone=zone))
         return post
 
     def update(
@@ -380,53 +526,39 @@ class PostService:
                 s, post_id, "This post is being published right now; edit it afterwards."
             )
             post.content_version += 1
-            self._apply(
-                s,
-                post,
+            draft = PostDraft(
                 base_text,
                 account_ids,
-                overrides=overrides,
-                media_paths=media_paths,
-                scheduled_local=scheduled_local,
-                zone=zone or post.scheduled_tz,
-                fold=fold,
-                action=action,
+                overrides,
+                media_paths,
+                scheduled_local,
+                zone or post.scheduled_tz,
+                fold,
+                action,
             )
+            self._apply(s, post, _Lookups.load(s, post.workspace_id), draft)
             workspace_id = post.workspace_id
             s.commit()
             detail = self._get(s, post_id)
         self._changed(workspace_id)
         return detail
 
-    def _apply(
-        self,
-        s: Session,
-        post: Post,
-        base_text: str,
-        account_ids: Sequence[int],
-        *,
-        overrides: Mapping[int, str | None] | None,
-        media_paths: Sequence[str | Path],
-        scheduled_local: datetime | None,
-        zone: str,
-        fold: int | None,
-        action: Action,
-    ) -> None:
+    def _plan(self, s: Session, found: _Lookups, draft: PostDraft) -> _Plan:
+        """The draft checked and resolved (`draft.zone` already is); raises what `create`
+        raises. Writes nothing but the media folder's copies."""
+        action, base_text, zone = draft.action, draft.base_text, draft.zone
+        assert zone is not None
         if action not in ("draft", "schedule", "now"):
             raise PostError(f"Unknown action {action!r}.")
         now = self.clock.now()
-        overrides = dict(overrides or {})
-        wanted = list(dict.fromkeys(int(a) for a in account_ids))
-        accounts = {
-            a.id: a
-            for a in s.scalars(select(Account).where(Account.id.in_(wanted)))
-            if a.workspace_id == post.workspace_id
-        }
-        missing = [a for a in wanted if a not in accounts]
+        overrides = dict(draft.overrides or {})
+        wanted = list(dict.fromkeys(int(a) for a in draft.account_ids))
+        missing = [a for a in wanted if a not in found.accounts]
         if missing:
             raise PostError(f"No account {missing[0]} in this workspace.")
 
         when: datetime | None
+        scheduled_local = draft.scheduled_local
         if action == "now":
             when = now
         elif scheduled_local is None:
@@ -434,47 +566,61 @@ class PostService:
         elif scheduled_local.tzinfo is not None:
             when = ensure_utc(scheduled_local)
         else:  # DST gaps and repeated hours raise: the composer asks the person
-            when = to_utc(scheduled_local.replace(second=0, microsecond=0), zone, fold)
+            when = to_utc(scheduled_local.replace(second=0, microsecond=0), zone, draft.fold)
 
-        media = self._media_list(s, post.workspace_id, media_paths)
+        media = self._media_list(s, found, draft.media_paths)
         if action != "draft":
-            self._check(base_text, [accounts[a] for a in wanted], overrides, media, when, now)
+            accounts = [found.accounts[a] for a in wanted]
+            self._check(base_text, accounts, overrides, media, when, now)
+        own = {a: overrides.get(a) for a in wanted}
+        return _Plan(
+            base_text=base_text,
+            when=when,
+            zone=zone,
+            now=now,
+            is_draft=action == "draft",
+            media=media,
+            overrides={a: None if text == base_text else text for a, text in own.items()},
+        )
 
-        post.base_text = base_text
+    def _apply(self, s: Session, post: Post, found: _Lookups, draft: PostDraft) -> None:
+        """Write the draft into the post (new or existing); `draft.zone` is already resolved."""
+        plan = self._plan(s, found, draft)
+        now, when = plan.now, plan.when
+        post.base_text = plan.base_text
         post.scheduled_at = when
-        post.scheduled_tz = zone
+        post.scheduled_tz = plan.zone
         post.updated_at = now
-        post.media_links = [PostMedia(media=m, position=i) for i, m in enumerate(media)]
+        post.media_links = [PostMedia(media=m, position=i) for i, m in enumerate(plan.media)]
 
         existing = {t.account_id: t for t in post.targets}
         for account_id, target in existing.items():
-            if account_id not in accounts:
+            if account_id not in plan.overrides:
                 if TargetStatus(target.status) == TargetStatus.PUBLISHED:
                     raise PostError(
                         f"{_label(target.account)} already published this post; "
                         "it cannot be removed from it."
                     )
                 post.targets.remove(target)
-        for account_id in wanted:
-            found = existing.get(account_id)
-            if found is None:
+        for account_id, override in plan.overrides.items():
+            found_target = existing.get(account_id)
+            if found_target is None:
                 target = Target(account_id=account_id, status=TargetStatus.DRAFT, updated_at=now)
-                target.account = accounts[account_id]
+                target.account = found.accounts[account_id]
                 post.targets.append(target)
             else:
-                target = found
+                target = found_target
             if TargetStatus(target.status) == TargetStatus.PUBLISHED:
                 continue  # what went out stays as it was
-            override = overrides.get(account_id)
-            target.content_override = None if override == base_text else override
-            if action == "draft":
+            target.content_override = override
+            if plan.is_draft:
                 target.status = TargetStatus.DRAFT
                 target.next_attempt_at = None
                 target.updated_at = now
             else:
                 assert when is not None
                 _queue(target, when, now)
-        _refresh_status(post, draft=action == "draft")
+        _refresh_status(post, draft=plan.is_draft)
 
     def _check(
         self,
@@ -504,27 +650,38 @@ class PostService:
     # -------------------------------------------------------- media
 
     def _media_list(
-        self, s: Session, workspace_id: int, sources: Sequence[str | Path]
+        self, s: Session, found: _Lookups, sources: Sequence[str | Path]
     ) -> list[Media]:
         """The Media rows for a post's files, in order, each once: the same picture listed
         twice (or two copies of the same bytes) is attached once, where it first appears."""
-        found: dict[str, Media] = {}  # by content hash, in order of first appearance
+        media: dict[str, Media] = {}  # by content hash, in order of first appearance
         for path in dict.fromkeys(Path(source) for source in sources):
-            media = self._media_for(s, workspace_id, path)
-            found.setdefault(media.sha256, media)
-        return list(found.values())
+            item = self._media_for(s, found, path)
+            media.setdefault(item.sha256, item)
+        return list(media.values())
 
-    def _media_for(self, s: Session, workspace_id: int, source: str | Path) -> Media:
+    def _media_for(self, s: Session, found: _Lookups, path: Path) -> Media:
         """The Media row for a file: copied into Herald's media folder (named by content hash),
-        inspected once, shared by every post of the workspace that uses the same bytes."""
-        path = Path(source)
+        inspected once, shared by every post of the workspace that uses the same bytes.
+
+        A new row is not added to the session here: it goes in with the first post that links
+        it (cascade), so a refused draft leaves nothing behind; `found` remembers it, so the
+        next post of the same batch with the same bytes links the same row."""
         if not path.is_file():
             raise PostError(f"The file {path.name} cannot be found.")
-        digest = _sha256(path)
+        digest = found.digests.get(path)
+        if digest is None:
+            digest = found.digests[path] = _sha256(path)
+        known = found.media.get(digest)
+        if known is not None:
+            return known
         existing = s.scalar(
-            select(Media).where(Media.workspace_id == workspace_id, Media.sha256 == digest).limit(1)
+            select(Media)
+            .where(Media.workspace_id == found.workspace.id, Media.sha256 == digest)
+            .limit(1)
         )
         if existing is not None and Path(existing.path).is_file():
+            found.media[digest] = existing
             return existing
         try:
             info = inspect_media(path)
@@ -539,9 +696,10 @@ class PostService:
             tmp.replace(target)
         if existing is not None:  # the copy had gone missing: point the row at the new one
             existing.path = str(target)
+            found.media[digest] = existing
             return existing
         media = Media(
-            workspace_id=workspace_id,
+            workspace_id=found.workspace.id,
             path=str(target),
             original_name=path.name[:255],
             sha256=digest,
@@ -552,7 +710,7 @@ class PostService:
             duration_s=info.duration_s,
             created_at=self.clock.now(),
         )
-        s.add(media)
+        found.media[digest] = media
         return media
 
     # -------------------------------------------------------- moving and deleting

@@ -48,7 +48,7 @@ def fmt(value: float | None, unit: str = "") -> str:
 
 
 def main(argv: list[str]) -> int:
-    only = argv[1:]
+    only = [{"import.20k": "bench_import"}.get(o, o) for o in argv[1:]]  # ids -> modules
     modules = sorted(p.stem for p in HERE.glob("bench_*.py"))
     if only:
         modules = [m for m in modules if any(o in m for o in only)]
