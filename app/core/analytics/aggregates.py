@@ -9,6 +9,7 @@ three platforms counts once per platform.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -213,8 +214,39 @@ def _platforms(scope: Scope) -> tuple[Platform, ...]:
 
 
 def heatmaps(db: Database, scope: Scope, zone: str | None = None) -> dict[Platform, Heatmap]:
-    """One 168-bucket heatmap per platform in scope (every platform when none is chosen)."""
+    """One 168-bucket heatmap per platform in scope (every platform when none is chosen).
+
+    On a SQLite file the platforms are split in two halves queried side by side (SQLite
+    lets go of the GIL while it runs a query): each platform's groups are computed from the
+    same rows as in one query, and the best-time recompute takes about half the time on two
+    cores."""
     zone = zone or workspace_zone(db, scope.workspace_id)
+    halves = _halves(db, scope)
+    if halves is None:
+        return _heatmaps(db, scope, zone)
+    with ThreadPoolExecutor(1, thread_name_prefix="herald-analytics") as pool:
+        second = pool.submit(_heatmaps, db, halves[1], zone)
+        out = _heatmaps(db, halves[0], zone)
+        out.update(second.result())
+    return {p: out[p] for p in _platforms(scope)}
+
+
+def _parallel(db: Database) -> bool:
+    """Whether a second thread may read at the same time: a SQLite file (WAL) has a
+    connection per reader; in-memory SQLite has one database per connection, so no."""
+    url = db.engine.url
+    return url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+
+
+def _halves(db: Database, scope: Scope) -> tuple[Scope, Scope] | None:
+    platforms = _platforms(scope)
+    if len(platforms) < 2 or not _parallel(db):
+        return None
+    middle = len(platforms) // 2
+    return scope.with_platforms(platforms[:middle]), scope.with_platforms(platforms[middle:])
+
+
+def _heatmaps(db: Database, scope: Scope, zone: str) -> dict[Platform, Heatmap]:
     # per platform and measure: bucket -> (n, mean, sum of squares)
     stats: dict[Platform, dict[str, dict[int, tuple[int, float, float]]]] = {
         p: {"rate": {}, "engagement": {}} for p in _platforms(scope)
@@ -405,7 +437,23 @@ def workspace_summary(
     this_week = week_start(now, zone)
     reach_span = (this_week - timedelta(days=7), now)
     covers_reach = (start is None or start <= reach_span[0]) and (end is None or end >= now)
-    totals, maps, reach = _one_pass(db, scope, zone, reach_span if covers_reach else None)
+    span = reach_span if covers_reach else None
+    halves = _halves(db, scope)
+    if halves is None:
+        totals, maps, reach = _one_pass(db, scope, zone, span)
+        tops = top_posts(db, scope, top)
+    else:
+        # Three reads side by side on two cores: half the platforms each, then the top posts.
+        with ThreadPoolExecutor(2, thread_name_prefix="herald-analytics") as pool:
+            second = pool.submit(_one_pass, db, halves[1], zone, span)
+            tops_future = pool.submit(top_posts, db, scope, top)
+            totals, maps, reach = _one_pass(db, halves[0], zone, span)
+            totals2, maps2, reach2 = second.result()
+            tops = tops_future.result()
+        totals += totals2
+        maps.update(maps2)
+        if reach is not None and reach2 is not None:
+            reach = (reach[0] + reach2[0], reach[1] + reach2[1])
     return WorkspaceSummary(
         workspace_id=workspace_id,
         zone=zone,
@@ -418,7 +466,7 @@ def workspace_summary(
         platforms=totals,
         best_platform=best_platform(totals),
         heatmaps=maps,
-        top_posts=top_posts(db, scope, top),
+        top_posts=tops,
     )
 
 
