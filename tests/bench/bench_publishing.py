@@ -14,6 +14,7 @@ run and is labelled as such.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import statistics
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from app.commands.worker import PlatformAdapters
 from app.core.accounts import AccountService
@@ -88,30 +90,38 @@ def _wait_published(emulator: Any, prefix: str, n: int, timeout: float) -> None:
 
 def baseline(db: Any, adapters: PlatformAdapters, accounts: AccountService, stop: Any) -> None:
     """Poll every second; take up to 50 due targets (no lease, no lock); one pool per post."""
-    from app.core.engine import store
 
     while not stop.is_set():
-        now = datetime.now(UTC)
-        with db.session() as s:
-            ids = list(
-                s.scalars(
-                    select(Target.id)
-                    .where(Target.status == TargetStatus.QUEUED, Target.next_attempt_at <= now)
-                    .limit(50)
-                )
-            )
-            s.execute(update(Target).where(Target.id.in_(ids)).values(status="IN_FLIGHT"))
-            s.execute(update(Target).where(Target.id.in_(ids)).values(lease_owner="base"))
-            s.commit()
-        works = store.load_works(db, ids, "base")
-        by_post: dict[int, list[Any]] = {}
-        for w in works.values():
-            by_post.setdefault(w.post_id, []).append(w)
-        for group in by_post.values():
-            with ThreadPoolExecutor(len(group)) as pool:
-                for w in group:
-                    pool.submit(_send, db, adapters, accounts, w)
+        # The seed ran this as a scheduler job: a "database is locked" (its unleased claims
+        # race its own sender threads) was logged and the next tick went on.
+        with contextlib.suppress(OperationalError):
+            _baseline_tick(db, adapters, accounts)
         stop.wait(1.0)
+
+
+def _baseline_tick(db: Any, adapters: PlatformAdapters, accounts: AccountService) -> None:
+    from app.core.engine import store
+
+    now = datetime.now(UTC)
+    with db.session() as s:
+        ids = list(
+            s.scalars(
+                select(Target.id)
+                .where(Target.status == TargetStatus.QUEUED, Target.next_attempt_at <= now)
+                .limit(50)
+            )
+        )
+        s.execute(update(Target).where(Target.id.in_(ids)).values(status="IN_FLIGHT"))
+        s.execute(update(Target).where(Target.id.in_(ids)).values(lease_owner="base"))
+        s.commit()
+    works = store.load_works(db, ids, "base")
+    by_post: dict[int, list[Any]] = {}
+    for w in works.values():
+        by_post.setdefault(w.post_id, []).append(w)
+    for group in by_post.values():
+        with ThreadPoolExecutor(len(group)) as pool:
+            for w in group:
+                pool.submit(_send, db, adapters, accounts, w)
 
 
 def _send(db: Any, adapters: PlatformAdapters, accounts: AccountService, w: Any) -> None:
@@ -232,9 +242,9 @@ def collect() -> list[Row]:
     for name, key, fn in (
         ("publish lateness idle, median", "idle", statistics.median),
         ("publish lateness idle, p99", "idle", _p99),
-        ("publish lateness burst 1000x4, median", "burst", statistics.median),
-        ("publish lateness burst 1000x4, p99", "burst", _p99),
-        ("burst drain 1000x4 vs the seed design", "drain", max),
+        (f"publish lateness burst {BURST}x4, median", "burst", statistics.median),
+        (f"publish lateness burst {BURST}x4, p99", "burst", _p99),
+        (f"burst drain {BURST}x4 vs the seed design", "drain", max),
     ):
         mine, ref = fn(ours[key]), fn(base[key])
         single = len(ours[key]) == 1
