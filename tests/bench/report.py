@@ -47,8 +47,10 @@ def fmt(value: float | None, unit: str = "") -> str:
 
 
 def spread_text(row: dict[str, Any]) -> str:
-    if row.get("samples") == 1 or row.get("spread") is None:
+    if row.get("samples") == 1:
         return "single sample"
+    if row.get("spread") is None:  # a statistic of one run's many values (a p99...)
+        return f"one run, n={row.get('samples')}"
     text = f"± {fmt(row['spread'])}"
     if row.get("minimum") is not None and row.get("maximum") is not None:
         text += f" (min {fmt(row['minimum'])}, max {fmt(row['maximum'])})"

@@ -69,7 +69,7 @@ def main(argv: list[str]) -> int:
     print("-" * len(header))
     for r in rows:
         ref = f"{r.reference} {fmt(r.reference_median)}" if r.reference else "—"
-        spread = "single" if r.spread is None else fmt(r.spread)
+        spread = "single" if r.samples == 1 else ("one run" if r.spread is None else fmt(r.spread))
         print(
             f"{r.name[:58]:58} {fmt(r.median) + ' ' + r.unit:>12} {spread:>10} "
             f"{ref[:36]:>36} {fmt(r.ratio):>7}"
