@@ -14,6 +14,7 @@ from app.core.analytics.selection import Scope
 from app.core.db import open_database
 from app.core.models import Checkpoint
 from tests.core.analytics import helpers as h
+from tests.integration.pg import pg_schema_url
 
 NOW = datetime(2026, 3, 18, 12, tzinfo=UTC)  # a Wednesday
 
@@ -93,5 +94,26 @@ def test_in_memory_sqlite_stays_on_one_connection() -> None:
         h.measured_post(db, ws, x, NOW - timedelta(days=1), 0.05, 1000)
         summary = agg.workspace_summary(db, ws, None, None, None, NOW)
         assert summary.measured == 1
+    finally:
+        db.dispose()
+
+
+@pytest.fixture
+def pg_url():
+    yield from pg_schema_url()
+
+
+@pytest.mark.postgres
+def test_summary_matches_the_separate_aggregates_postgres(pg_url) -> None:
+    db = open_database(pg_url)
+    try:
+        ws = _seed(db)
+        summary = agg.workspace_summary(db, ws, NOW - timedelta(days=60), NOW, None, NOW)
+        totals, maps, reach, tops = _separately(db, ws, None)
+        assert summary.platforms == totals and summary.published > summary.measured > 0
+        assert summary.reach == reach and summary.top_posts == tops
+        for p, expected in maps.items():
+            assert summary.heatmaps[p].counts == expected.counts
+            assert summary.heatmaps[p].means == pytest.approx(expected.means)
     finally:
         db.dispose()
