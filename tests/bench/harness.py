@@ -13,18 +13,35 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+# The stable ids of bench-results.json rows (README table, comparisons between runs).
+IDS = (
+    "startup",
+    "startup.rss",
+    "calendar.month",
+    "composer.keystroke",
+    "besttime.1m",
+    "dashboard.1m",
+    "drain",
+    "demo.seed",
+)
+
 
 @dataclass
 class Row:
     name: str
     median: float  # in `unit`
-    spread: float  # half the inter-quartile range (or max-min when few samples), same unit
+    # half the inter-quartile range (or max-min when few samples), same unit; None for a
+    # single sample, which has no spread (it is shown as "single sample", never "± 0")
+    spread: float | None
     unit: str = "ms"
     reference: str | None = None
     reference_median: float | None = None
     ratio: float | None = None  # median / reference_median (below 1 = faster than reference)
     samples: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    id: str | None = None  # one of IDS for the rows the README and the goals track
+    minimum: float | None = None
+    maximum: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -42,9 +59,11 @@ def sample(fn: Callable[[], object], repeat: int = 15, number: int = 1) -> list[
     return out
 
 
-def summarize(values: list[float], scale: float = 1000.0) -> tuple[float, float]:
-    """(median, spread) scaled (seconds -> ms by default)."""
+def summarize(values: list[float], scale: float = 1000.0) -> tuple[float, float | None]:
+    """(median, spread) scaled (seconds -> ms by default); spread None for one sample."""
     med = statistics.median(values) * scale
+    if len(values) == 1:
+        return med, None
     if len(values) >= 4:
         q = statistics.quantiles(values, n=4)
         spread = (q[2] - q[0]) / 2 * scale
@@ -61,10 +80,21 @@ def row(
     scale: float = 1000.0,
     reference: str | None = None,
     reference_values: list[float] | None = None,
+    id: str | None = None,
     **extra: Any,
 ) -> Row:
     med, spread = summarize(values, scale)
-    r = Row(name=name, median=med, spread=spread, unit=unit, samples=len(values), extra=extra)
+    r = Row(
+        name=name,
+        median=med,
+        spread=spread,
+        unit=unit,
+        samples=len(values),
+        extra=extra,
+        id=id,
+        minimum=min(values) * scale,
+        maximum=max(values) * scale,
+    )
     if reference is not None and reference_values:
         ref_med, _ = summarize(reference_values, scale)
         r.reference = reference
@@ -81,8 +111,23 @@ def compare(
     *,
     repeat: int = 15,
     number: int = 1,
+    id: str | None = None,
     **extra: Any,
 ) -> Row:
-    ours = sample(fn, repeat, number)
-    ref = sample(reference_fn, repeat, number)
-    return row(name, ours, reference=reference, reference_values=ref, **extra)
+    """Ours and the reference interleaved (one of each per round), so a change in the
+    machine's load during the run weighs on both alike."""
+    fn()
+    reference_fn()  # warm-up of both
+    ours: list[float] = []
+    ref: list[float] = []
+    for _ in range(repeat):
+        ours += sample_once(fn, number)
+        ref += sample_once(reference_fn, number)
+    return row(name, ours, reference=reference, reference_values=ref, id=id, **extra)
+
+
+def sample_once(fn: Callable[[], object], number: int = 1) -> list[float]:
+    t0 = time.perf_counter()
+    for _ in range(number):
+        fn()
+    return [(time.perf_counter() - t0) / number]

@@ -1,5 +1,9 @@
 """`make bench`: run every tests/bench/bench_*.py, print one table, write bench-results.json.
 
+`python -m tests.bench.run [NAME ...] [--docs]`: NAMEs pick benchmark modules by part of
+their name (`startup`, `analytics`, ...); `--docs` also rewrites the table in
+docs/readme/bench.md from the results (then run tools/build_readme.py).
+
 Each module's `collect()` returns harness.Row objects; a module that fails is reported as a
 failed row, and the run goes on so one broken benchmark does not hide the others.
 """
@@ -15,6 +19,7 @@ import time
 import traceback
 from pathlib import Path
 
+from tests.bench import report
 from tests.bench.harness import Row
 
 HERE = Path(__file__).parent
@@ -37,18 +42,14 @@ def machine() -> dict[str, str | int | None]:
     }
 
 
-def fmt(value: float | None, unit: str = "") -> str:
-    if value is None:
-        return "—"
-    if abs(value) >= 100:
-        return f"{value:,.0f}{unit}"
-    if abs(value) >= 1:
-        return f"{value:.2f}{unit}"
-    return f"{value:.3f}{unit}"
+fmt = report.fmt
+DOC = HERE.parents[1] / "docs" / "readme" / "bench.md"
 
 
 def main(argv: list[str]) -> int:
-    only = [{"import.20k": "bench_import"}.get(o, o) for o in argv[1:]]  # ids -> modules
+    docs = "--docs" in argv[1:]
+    # ids -> modules
+    only = [{"import.20k": "bench_import"}.get(a, a) for a in argv[1:] if a != "--docs"]
     modules = sorted(p.stem for p in HERE.glob("bench_*.py"))
     if only:
         modules = [m for m in modules if any(o in m for o in only)]
@@ -69,18 +70,17 @@ def main(argv: list[str]) -> int:
     print("-" * len(header))
     for r in rows:
         ref = f"{r.reference} {fmt(r.reference_median)}" if r.reference else "—"
+        spread = "single" if r.samples == 1 else ("one run" if r.spread is None else fmt(r.spread))
         print(
-            f"{r.name[:58]:58} {fmt(r.median) + ' ' + r.unit:>12} {fmt(r.spread):>10} "
+            f"{r.name[:58]:58} {fmt(r.median) + ' ' + r.unit:>12} {spread:>10} "
             f"{ref[:36]:>36} {fmt(r.ratio):>7}"
         )
     info = machine()
     print(f"\nmachine: {info['cpu']}, {info['cores']} cores, Python {info['python']}, {info['os']}")
-    Path("bench-results.json").write_text(
-        json.dumps(
-            {"machine": info, "rows": [r.as_dict() for r in rows], "failed": failures},
-            indent=2,
-        )
-    )
+    results = report.results(rows, info, failures)
+    Path("bench-results.json").write_text(json.dumps(results, indent=2))
+    if docs:
+        report.update_doc(DOC, results)
     if failures:
         print(f"failed benchmarks: {', '.join(failures)}", file=sys.stderr)
         return 1

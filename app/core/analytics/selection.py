@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -76,7 +77,7 @@ def target_conditions(scope: Scope) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _chosen_snapshot_id(prefer_24h: bool) -> ColumnElement[Any]:
+def chosen_snapshot_id(prefer_24h: bool) -> ColumnElement[Any]:
     """The id of the snapshot that represents a target: its newest 24 h one (when asked and
     present), else its newest. "Newest" is the last stored (highest id): snapshots are
     stored as they are fetched. max(id) per (target, checkpoint) is answered from the
@@ -113,7 +114,7 @@ def measured_targets(
         .select_from(Target)
         .join(Account, Account.id == Target.account_id)
         .join(Post, Post.id == Target.post_id)
-        .join(S, S.id == _chosen_snapshot_id(prefer_24h), isouter=outer)
+        .join(S, S.id == chosen_snapshot_id(prefer_24h), isouter=outer)
         .where(and_(*target_conditions(scope)))
     )
 
@@ -167,7 +168,15 @@ def local_time_key(dialect: str, zone: str, start: datetime, end: datetime) -> C
             for i, (boundary, _off) in enumerate(segments[1:])
         ]
         offset = case(*whens, else_=literal(segments[-1][1]))
-    return cast(func.strftime("%s", Target.published_at), Integer) + offset  # type: ignore[return-value]
+    return _unix_seconds(Target.published_at) + offset  # type: ignore[return-value]
+
+
+def _unix_seconds(column: Any) -> ColumnElement[int]:
+    """Seconds since 1970 of a stored UTC time on SQLite. unixepoch() (SQLite 3.38+) is about
+    a fifth cheaper than strftime('%s') over a quarter of a million rows; same result."""
+    if sqlite3.sqlite_version_info >= (3, 38):
+        return func.unixepoch(column)  # type: ignore[no-any-return]
+    return cast(func.strftime("%s", column), Integer)
 
 
 def hour_of_week_of(dialect: str, key: ColumnElement[int]) -> ColumnElement[int]:
