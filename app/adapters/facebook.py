@@ -234,7 +234,12 @@ class FacebookAdapter(GraphAdapter):
     # ------------------------------------------------------------ reconciliation
 
     def find_existing(
-        self, account: AccountRef, idempotency_key: str, text: str, since: datetime
+        self,
+        account: AccountRef,
+        idempotency_key: str,
+        text: str,
+        since: datetime,
+        until: datetime | None = None,  # the port's new parameter; the adapter work uses it
     ) -> str | None:
         floor = since - timedelta(minutes=1)
         params: dict[str, Any] = {

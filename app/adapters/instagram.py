@@ -256,7 +256,12 @@ class InstagramAdapter(GraphAdapter):
     # ------------------------------------------------------------ reconciliation
 
     def find_existing(
-        self, account: AccountRef, idempotency_key: str, text: str, since: datetime
+        self,
+        account: AccountRef,
+        idempotency_key: str,
+        text: str,
+        since: datetime,
+        until: datetime | None = None,  # the port's new parameter; the adapter work uses it
     ) -> str | None:
         params: dict[str, Any] = {"fields": "id,caption,timestamp", "limit": 50}
         floor = since - timedelta(minutes=1)

@@ -280,7 +280,12 @@ class LinkedInAdapter(BaseAdapter):
     # ------------------------------------------------------------ reconciliation
 
     def find_existing(
-        self, account: AccountRef, idempotency_key: str, text: str, since: datetime
+        self,
+        account: AccountRef,
+        idempotency_key: str,
+        text: str,
+        since: datetime,
+        until: datetime | None = None,  # the port's new parameter; the adapter work uses it
     ) -> str | None:
         floor = since - timedelta(minutes=1)
         count = 50

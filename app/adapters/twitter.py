@@ -239,7 +239,12 @@ class TwitterAdapter(BaseAdapter):
     # ------------------------------------------------------------ reconciliation
 
     def find_existing(
-        self, account: AccountRef, idempotency_key: str, text: str, since: datetime
+        self,
+        account: AccountRef,
+        idempotency_key: str,
+        text: str,
+        since: datetime,
+        until: datetime | None = None,  # the port's new parameter; the adapter work uses it
     ) -> str | None:
         start = (since - timedelta(minutes=1)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         params: dict[str, Any] = {
