@@ -30,8 +30,9 @@ from app.adapters.registry import build_adapters, close_adapters
 from app.constants import Platform
 from app.core import events as ev
 from app.core.accounts import AccountInfo, AccountService
-from app.core.clock import Clock, SystemClock
+from app.core.clock import Clock, OffsetClock, SystemClock
 from app.core.db import Database, DatabaseError, open_database
+from app.core.dbclock import database_clock
 from app.core.engine import EngineSettings, PublishingEngine
 from app.core.engine.maintenance import Maintenance, MaintenanceContext
 from app.core.logsetup import setup_logging
@@ -142,6 +143,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--quiet", action="store_true", help="print only errors, not each published post"
     )
+    parser.add_argument(
+        "--clock-offset",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="testing aid: run as if this machine's clock were SECONDS ahead (negative: "
+        "behind); leases and due times still follow the database's clock",
+    )
 
 
 def _printer(quiet: bool) -> Any:
@@ -193,7 +202,8 @@ def run(args: argparse.Namespace) -> int:
     except (DatabaseError, SQLAlchemyError) as exc:
         print(f"herald worker: {first_line(exc)}", file=sys.stderr)
         return 2
-    clock = SystemClock()
+    machine = SystemClock()
+    clock: Clock = OffsetClock(machine, args.clock_offset) if args.clock_offset else machine
     events = ev.EventHub()
     accounts = AccountService(db, vault, clock)
     try:
@@ -209,7 +219,9 @@ def run(args: argparse.Namespace) -> int:
         per_platform=args.concurrency,
         batch_limit=args.batch,
     )
-    engine = PublishingEngine(db, clock, adapters, events, accounts, settings)
+    # The database's clock: the server's on PostgreSQL, this machine's (unskewed) on SQLite.
+    db_clock = database_clock(db, machine)
+    engine = PublishingEngine(db, clock, adapters, events, accounts, settings, db_clock)
     events.subscribe(_printer(args.quiet))
     stop = threading.Event()
     previous = {
