@@ -138,8 +138,13 @@ class ChaosPlan:
     x_limit: tuple[int, int] = (10, 10)
     #: what the emulator fails (the short run in `make test` uses a lighter mix)
     fault_mix: tuple[tuple[float, tuple[str, ...], str], ...] = FAULT_MIX
+    #: status reads an Instagram container stays IN_PROGRESS (the adapter waits 1 s before
+    #: the second): 0 makes Instagram as quick as the others, 1 takes a second like the platform
+    ig_container_polls: int = 0
     #: how much faster than real time the driver plays retry back-offs
     retry_scale: float = RETRY_SCALE
+    #: more `main.py worker` options for every worker (e.g. --batch, --concurrency)
+    worker_options: tuple[str, ...] = ()
     #: seconds each worker's clock is off (worker i: clock_offsets[i % n]); () = all correct
     clock_offsets: tuple[float, ...] = ()
 
@@ -152,7 +157,7 @@ class ChaosPlan:
         return f"chaos: {self.workers} workers, {label}{clocks}"
 
     def worker_args(self, i: int) -> list[str]:
-        args = ["--lease-seconds", str(self.lease_s)]
+        args = ["--lease-seconds", str(self.lease_s), *self.worker_options]
         if self.clock_offsets:
             offset = self.clock_offsets[i % len(self.clock_offsets)]
             args += ["--clock-offset", str(offset)]
@@ -284,7 +289,11 @@ def _run(plan: ChaosPlan, db_url: str, work: Path, result: SuiteResult) -> None:
     workers: list[Worker] = []
     try:
         x_posts, x_window = plan.x_limit
-        emulator.configure(**EMULATOR_LIMITS, x_posts_limit=x_posts, x_posts_window_s=x_window)
+        emulator.configure(
+            **{**EMULATOR_LIMITS, "container_polls": plan.ig_container_polls},
+            x_posts_limit=x_posts,
+            x_posts_window_s=x_window,
+        )
         sizes = account_sizes()
         per_platform = {p: max(1, math.ceil(plan.posts / n)) for p, n in sizes.items()}
         t0 = time.monotonic()
