@@ -38,7 +38,7 @@ def short_plan(backend: str) -> ChaosPlan:
         workers=len(CLOCKS),
         posts=POSTS,
         seed=16,
-        kill_every=(5.0, 10.0),
+        kill_every=(8.0, 15.0),
         lease_s=10.0,  # renewed every 3.3 s: a heartbeat may stall a few seconds on 2 busy cores
         deadline_s=120.0,  # a cap for busy machines: the run ends once every target is final
         x_limit=(1000, 10),  # X's 10-per-10-s window alone would take a minute here
