@@ -30,8 +30,9 @@ from app.constants import LINKEDIN_VERSION, Platform
 from app.core import events as ev
 from app.core import stopsignal
 from app.core.accounts import AccountInfo, AccountService
-from app.core.clock import Clock, SystemClock
+from app.core.clock import Clock, OffsetClock, SystemClock
 from app.core.db import Database, DatabaseError, open_database
+from app.core.dbclock import database_clock
 from app.core.engine import EngineSettings, PublishingEngine
 from app.core.engine.maintenance import Maintenance, MaintenanceContext
 from app.core.logsetup import setup_logging
@@ -153,6 +154,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--quiet", action="store_true", help="print only errors, not each published post"
     )
+    parser.add_argument(
+        "--clock-offset",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="testing aid: run as if this machine's clock were SECONDS ahead (negative: "
+        "behind); leases and due times still follow the database's clock",
+    )
 
 
 def _printer(quiet: bool) -> Any:
@@ -228,7 +237,8 @@ def _run(args: argparse.Namespace, stop: threading.Event) -> int:
         return 2
     if _stopped_early(stop, db):
         return 0
-    clock = SystemClock()
+    machine = SystemClock()
+    clock: Clock = OffsetClock(machine, args.clock_offset) if args.clock_offset else machine
     events = ev.EventHub()
     accounts = AccountService(db, vault, clock)
     try:
@@ -246,7 +256,9 @@ def _run(args: argparse.Namespace, stop: threading.Event) -> int:
         per_platform=args.concurrency,
         batch_limit=args.batch,
     )
-    engine = PublishingEngine(db, clock, adapters, events, accounts, settings)
+    # The database's clock: the server's on PostgreSQL, this machine's (unskewed) on SQLite.
+    db_clock = database_clock(db, machine)
+    engine = PublishingEngine(db, clock, adapters, events, accounts, settings, db_clock)
     events.subscribe(_printer(args.quiet))
     maintenance = None
     if not args.until_idle:

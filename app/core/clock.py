@@ -57,3 +57,29 @@ class FakeClock:
     def remove_listener(self, listener) -> None:
         if listener in self._listeners:
             self._listeners.remove(listener)
+
+
+class OffsetClock:
+    """Another clock's time shifted by a fixed offset: a machine whose clock is wrong.
+
+    Testing aid: `main.py worker --clock-offset` and the skew tests run a worker on it. Moves
+    (and `on_change` listeners) are the underlying clock's."""
+
+    def __init__(self, base: Clock, offset: timedelta | float) -> None:
+        if not isinstance(offset, timedelta):
+            offset = timedelta(seconds=offset)
+        self.base = base
+        self.offset = offset
+
+    def now(self) -> datetime:
+        return self.base.now() + self.offset
+
+    def on_change(self, listener) -> None:
+        on_change = getattr(self.base, "on_change", None)
+        if on_change is not None:
+            on_change(listener)
+
+    def remove_listener(self, listener) -> None:
+        remove = getattr(self.base, "remove_listener", None)
+        if remove is not None:
+            remove(listener)

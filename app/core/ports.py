@@ -220,11 +220,19 @@ class PlatformAdapter(Protocol):
         ...
 
     def find_existing(
-        self, account: AccountRef, idempotency_key: str, text: str, since: datetime
+        self,
+        account: AccountRef,
+        idempotency_key: str,
+        text: str,
+        since: datetime,
+        until: datetime | None = None,
     ) -> str | None:
-        """External id of a post already made for this key/text since `since`, or None when the
-        platform says there is none. Raises TransientError/NetworkUnavailableError when it
-        cannot be known now, LookupUnavailableError when it never can for this account."""
+        """External id of a post already made for this key/text between `since` and `until`
+        (None: up to now), or None when the platform says there is none. The engine passes
+        both ends of the doubtful attempts' window (with a margin), so an adapter lists only
+        that window instead of paging back from the newest post. Raises
+        TransientError/NetworkUnavailableError when it cannot be known now,
+        LookupUnavailableError when it never can for this account."""
         ...
 
     def validate(self, text: str, media: Sequence[MediaItem]) -> list:

@@ -226,7 +226,11 @@ class _Run:
         events = EventHub()
         # The engine re-reads credentials that expire (on the fake clock) before using them.
         settings = EngineSettings(account_cache_s=ACCOUNT_CACHE_S, owner="demo-seed")
-        engine = PublishingEngine(self.db, self.clock, adapters, events, self.accounts, settings)
+        # The simulated days are the database's time too (on PostgreSQL as well): without
+        # this the engine would judge leases by the server's real clock and refuse to claim.
+        engine = PublishingEngine(
+            self.db, self.clock, adapters, events, self.accounts, settings, db_clock=self.clock
+        )
         ctx = MaintenanceContext(self.db, self.clock, self.accounts, adapters, events)
         access = _CachedAccess(ctx)
         collector = _collector(ctx, access)

@@ -8,6 +8,11 @@ nothing QUEUED / IN_FLIGHT / MISSED; no emulator post twice; no emulator post He
 know about; no account taken out of service (the emulator revokes nothing); every worker exits
 0 on SIGTERM.
 
+Skewed clocks (issue 16): `clock_offsets` gives each worker its own clock (worker i runs
+`main.py worker --clock-offset clock_offsets[i % n]`, e.g. -120 s, 0 and +120 s), as when
+workers on several machines share one PostgreSQL database. Leases, due times and look-up
+windows must follow the database's clock, so the invariants are the same: 0 duplicates.
+
 Time. Herald retries a transient failure after 1, 5 and 15 minutes of real time and the worker
 command has no clock-speed or retry-scale option. The driver therefore plays the clock for the
 retries only: about once a second it rewrites the due time of every queued *retry* (attempts > 0
@@ -131,11 +136,32 @@ class ChaosPlan:
     kills: bool = True
     #: X's publishing limit per account (posts, window seconds), at the emulator and in Herald
     x_limit: tuple[int, int] = (10, 10)
+    #: what the emulator fails (the short run in `make test` uses a lighter mix)
+    fault_mix: tuple[tuple[float, tuple[str, ...], str], ...] = FAULT_MIX
+    #: status reads an Instagram container stays IN_PROGRESS (the adapter waits 1 s before
+    #: the second): 0 makes Instagram as quick as the others, 1 takes a second like the platform
+    ig_container_polls: int = 0
+    #: how much faster than real time the driver plays retry back-offs
+    retry_scale: float = RETRY_SCALE
+    #: more `main.py worker` options for every worker (e.g. --batch, --concurrency)
+    worker_options: tuple[str, ...] = ()
+    #: seconds each worker's clock is off (worker i: clock_offsets[i % n]); () = all correct
+    clock_offsets: tuple[float, ...] = ()
 
     @property
     def name(self) -> str:
         label = "SQLite file" if self.backend == "sqlite" else "PostgreSQL"
-        return f"chaos: {self.workers} workers, {label}"
+        clocks = ""
+        if self.clock_offsets:
+            clocks = ", clocks " + " ".join(f"{o:+.0f}" for o in self.clock_offsets) + " s"
+        return f"chaos: {self.workers} workers, {label}{clocks}"
+
+    def worker_args(self, i: int) -> list[str]:
+        args = ["--lease-seconds", str(self.lease_s), *self.worker_options]
+        if self.clock_offsets:
+            offset = self.clock_offsets[i % len(self.clock_offsets)]
+            args += ["--clock-offset", str(offset)]
+        return args
 
 
 def account_sizes() -> dict[Platform, int]:
@@ -257,13 +283,17 @@ def run(plan: ChaosPlan) -> SuiteResult:
 
 def _run(plan: ChaosPlan, db_url: str, work: Path, result: SuiteResult) -> None:
     rng = random.Random(plan.seed)
-    spec = fault_spec()
+    spec = fault_spec(plan.fault_mix)
     emulator = EmulatorProcess(work / "emulator", seed=plan.seed, timeout_delay=2.0).start()
     db = open_database(db_url)
     workers: list[Worker] = []
     try:
         x_posts, x_window = plan.x_limit
-        emulator.configure(**EMULATOR_LIMITS, x_posts_limit=x_posts, x_posts_window_s=x_window)
+        emulator.configure(
+            **{**EMULATOR_LIMITS, "container_polls": plan.ig_container_polls},
+            x_posts_limit=x_posts,
+            x_posts_window_s=x_window,
+        )
         sizes = account_sizes()
         per_platform = {p: max(1, math.ceil(plan.posts / n)) for p, n in sizes.items()}
         t0 = time.monotonic()
@@ -282,8 +312,11 @@ def _run(plan: ChaosPlan, db_url: str, work: Path, result: SuiteResult) -> None:
         )
         if plan.faults:
             emulator.add_faults(spec)
-        args = ["--lease-seconds", str(plan.lease_s)]
-        workers = [Worker(db_url, work, f"w{i}", args) for i in range(plan.workers)]
+        workers = [Worker(db_url, work, f"w{i}", plan.worker_args(i)) for i in range(plan.workers)]
+        if plan.clock_offsets:
+            result.figures["worker clocks"] = ", ".join(
+                f"{w.name} {plan.worker_args(i)[-1]} s" for i, w in enumerate(workers)
+            )
         for w in workers:
             w.start()
         stats = _drive(plan, db, workers, total, rng)
@@ -303,7 +336,9 @@ def _run(plan: ChaosPlan, db_url: str, work: Path, result: SuiteResult) -> None:
             "2 s, then the connection is dropped"
         )
         result.notes.append(
-            f"retry back-off played {RETRY_SCALE}x faster by the driver (1 s / 5 s / 15 s): "
+            f"retry back-off played {plan.retry_scale:g}x faster by the driver "
+            f"({60 / plan.retry_scale:g} s / {300 / plan.retry_scale:g} s / "
+            f"{900 / plan.retry_scale:g} s): "
             "the worker has no clock/back-off option (see docs/soak.md)"
         )
     finally:
@@ -338,7 +373,7 @@ def _drive(
             victim.start()
             next_kill = now + rng.uniform(*plan.kill_every)
         if now >= next_check:
-            accelerated += accelerate_retries(db)
+            accelerated += accelerate_retries(db, plan.retry_scale)
             counts = status_counts(db)
             next_check = now + 1.0
             if _terminal(counts) >= total:

@@ -1,7 +1,8 @@
 """`make soak`: Herald's reliability suites, in order, each bounded in time; one summary table;
 exit status 1 when any invariant failed (a suite that cannot run here is SKIPPED, with why).
 
-    python -m tests.soak.run [chaos-sqlite] [chaos-pg] [fuzz] [secrets] [disk]
+    python -m tests.soak.run [chaos-sqlite] [chaos-pg] [chaos-skew-sqlite] [chaos-skew-pg]
+                             [fuzz] [secrets] [disk]
 
 Environment:
     HERALD_SOAK_POSTS           posts per chaos run, each to all 4 platforms (default 10000)
@@ -9,6 +10,7 @@ Environment:
                                 unfinished (default: 120 + targets / 8, at most 5400)
     HERALD_SOAK_EXAMPLES        scale of the fuzz example counts (default 1; 0.1 is quick)
     HERALD_SOAK_POSTS_PER_ACCOUNT  one posts-per-account figure for every platform (chaos)
+    HERALD_SOAK_SKEW_POSTS      posts per skewed-clock chaos run (default 2000)
     HERALD_SOAK_DISK_METHOD     "pagecap" to use PRAGMA max_page_count instead of a tmpfs
     HERALD_SOAK_KEEP=1          keep scratch folders, PostgreSQL schemas and the tmpfs
     HERALD_SOAK_JSON=PATH       also write the results as JSON
@@ -50,6 +52,42 @@ def chaos(backend: str, workers: int) -> Callable[[], SuiteResult]:
 
         posts = soak_posts()
         return run(ChaosPlan(backend, workers, posts, deadline_s=chaos_deadline(posts)))
+
+    return suite
+
+
+#: worker clocks in the skewed-clock chaos runs (issue 16): one slow, one right, one fast
+SKEWED_CLOCKS = (-120.0, 0.0, 120.0)
+
+
+def skew_deadline(posts: int) -> float:
+    """3 workers, not 4-8: twice the other chaos runs' time per post, unless the environment
+    sets HERALD_SOAK_CHAOS_DEADLINE."""
+    if os.environ.get("HERALD_SOAK_CHAOS_DEADLINE", "").strip():
+        return chaos_deadline(posts)
+    return 2 * chaos_deadline(posts)
+
+
+def chaos_skew(backend: str) -> Callable[[], SuiteResult]:
+    """3 workers whose clocks are -120 s, 0 and +120 s off, the soak's faults and SIGKILLs, and
+    an Instagram publish that takes a second (two container reads) so that a lease that only
+    looked expired would be taken over mid-publish. (Three reads, ~7 s, as in the short run in
+    `make test`, meet the soak's 27 % faults on six requests: most Instagram targets then fail
+    every attempt and the run measures nothing but that.)"""
+
+    def suite() -> SuiteResult:
+        from tests.soak.chaos import ChaosPlan, run
+
+        posts = int(os.environ.get("HERALD_SOAK_SKEW_POSTS", "").strip() or 2000)
+        plan = ChaosPlan(
+            backend,
+            len(SKEWED_CLOCKS),
+            posts,
+            deadline_s=skew_deadline(posts),
+            clock_offsets=SKEWED_CLOCKS,
+            ig_container_polls=1,
+        )
+        return run(plan)
 
     return suite
 
@@ -110,6 +148,8 @@ def disk() -> SuiteResult:
 SUITES: dict[str, Callable[[], SuiteResult]] = {
     "chaos-sqlite": chaos("sqlite", 4),
     "chaos-pg": chaos("postgres", 8),
+    "chaos-skew-sqlite": chaos_skew("sqlite"),
+    "chaos-skew-pg": chaos_skew("postgres"),
     "fuzz": fuzz,
     "secrets": secrets,
     "disk": disk,
@@ -117,6 +157,8 @@ SUITES: dict[str, Callable[[], SuiteResult]] = {
 TITLES = {
     "chaos-sqlite": "chaos: 4 workers, SQLite file",
     "chaos-pg": "chaos: 8 workers, PostgreSQL",
+    "chaos-skew-sqlite": "chaos: 3 workers, SQLite file, clocks -120 +0 +120 s",
+    "chaos-skew-pg": "chaos: 3 workers, PostgreSQL, clocks -120 +0 +120 s",
     "fuzz": "fuzz: rules, time, CSV, adapters",
     "secrets": "secrets: tokens in files and output",
     "disk": "disk: database on a full filesystem",

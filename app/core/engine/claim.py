@@ -6,6 +6,9 @@ times). PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED` then UPDATE in the same 
 concurrent claimers skip each other's rows instead of waiting or colliding.
 
 No network I/O happens inside a claim: claim → commit → publish → short update.
+
+Every `now` here is the database's clock (app/core/dbclock.py), never a worker's own: a lease
+written by one worker is judged by another, and their machines' clocks may differ.
 """
 
 from __future__ import annotations

@@ -21,7 +21,8 @@ from app.core.ports import (
     PublishError,
 )
 
-#: how far before the due time a lookup searches (clock skew between us and the platform)
+#: how far before the first doubtful attempt and after the database's "now" a look-up searches:
+#: the platform stamps posts with its own clock, which may differ from the database's
 LOOKUP_MARGIN = timedelta(minutes=10)
 
 
@@ -53,9 +54,13 @@ def lookup(
     due: datetime | None,
     now: datetime,
 ) -> Lookup:
+    """Ask the platform for the post of an attempt that may have gone out. The window runs
+    from the first doubtful attempt's due time (`due`) to `now`, both on the database's clock,
+    widened by LOOKUP_MARGIN at each end."""
     since = (due or now) - LOOKUP_MARGIN
+    until = now + LOOKUP_MARGIN
     try:
-        external_id = adapter.find_existing(account, idempotency_key, text, since)
+        external_id = adapter.find_existing(account, idempotency_key, text, since, until=until)
     except NetworkUnavailableError as exc:
         return Lookup(Found.OFFLINE, reason=exc.message, error=exc)
     except AuthError as exc:

@@ -1,6 +1,13 @@
 """PublishingEngine: claims due targets, publishes them through the platform adapters and
 records what happened. No Qt: the UI hosts it in a QThread, `main.py worker` runs it headless.
 
+Two clocks. `clock` is this machine's; `db_clock` is the database's (app/core/dbclock.py), which
+every worker on the database shares. Leases, due times, back-offs and look-up windows are read
+and written on the database's clock only, so a worker whose clock runs ahead cannot take over a
+lease that is still running elsewhere. The machine's clock is used for token expiry (the
+adapters compute it on that clock) and to refuse claiming while it is off by more than
+`EngineSettings.clock_tolerance`.
+
 One cycle: reconcile expired leases → claim due work (atomically, with a lease) → publish each
 target on its platform's thread pool (so one slow platform never starves the others) → short
 write-back transaction per target. Between cycles the engine sleeps until the earliest due
@@ -29,6 +36,7 @@ from app.core import events as ev
 from app.core.accounts import AccountInfo, AccountService
 from app.core.clock import Clock
 from app.core.db import Database, DiskFullError
+from app.core.dbclock import CLOCK_TOLERANCE, SkewGuard, database_clock
 from app.core.engine import claim, policy, ratelimits, reconcile, store
 from app.core.engine.group import GroupCommit
 from app.core.engine.missed import Missed, grace_period, mark_missed
@@ -81,6 +89,8 @@ class EngineSettings:
     owner: str | None = None
     #: seconds an account's decrypted credentials are reused before being read again
     account_cache_s: float = 30.0
+    #: claim nothing while this machine's clock differs from the database's by more
+    clock_tolerance: timedelta = CLOCK_TOLERANCE
 
 
 def _may_have_gone_out(error: PublishError) -> bool:
@@ -149,6 +159,8 @@ UNTIL_IDLE_POLL_S = 0.25
 DISK_FULL_RETRY_S = 10.0
 #: how long an account's row (status, settings) is reused before being read again
 ACCOUNT_INFO_TTL_S = 2.0
+#: seconds between looks at the clocks while this machine's clock is too far off to claim
+SKEW_RECHECK_S = 5.0
 
 
 def default_owner() -> str:
@@ -172,14 +184,19 @@ class PublishingEngine:
         events: ev.EventHub,
         accounts: AccountService,
         settings: EngineSettings | None = None,
+        db_clock: Clock | None = None,
     ) -> None:
+        """`db_clock`: the database's clock; by default the server's on PostgreSQL and
+        `clock` on SQLite (see app/core/dbclock.py)."""
         self.db = db
         self.clock = clock
+        self.db_clock = db_clock if db_clock is not None else database_clock(db, clock)
         self.adapters = adapters
         self.events = events
         self.accounts = accounts
         self.settings = settings or EngineSettings()
         self.owner = self.settings.owner or default_owner()
+        self.skew = SkewGuard(clock, self.db_clock, self.settings.clock_tolerance)
         self._cond = threading.Condition()
         self._woken = False
         self._stopping = threading.Event()
@@ -226,7 +243,7 @@ class PublishingEngine:
             return Missed((), ())
         self._started = True
         grace = self.settings.grace if self.settings.grace is not None else grace_period(self.db)
-        missed = mark_missed(self.db, self.clock.now(), grace)
+        missed = mark_missed(self.db, self.db_clock.now(), grace)
         if missed.post_ids:
             log.info("%d posts missed their time while Herald was closed", len(missed.post_ids))
             self.events.publish(ev.MISSED_POSTS, post_ids=list(missed.post_ids))
@@ -256,7 +273,7 @@ class PublishingEngine:
         return RunResult(claimed, reconciled, dict(total))
 
     def _cycle(self) -> tuple[list[Future[Outcome]], list[Future[Outcome]]]:
-        now = self.clock.now()
+        now = self.db_clock.now()
         with self._lock:
             free = self.settings.batch_limit - len(self._inflight)
         probing = not self._online
@@ -266,6 +283,8 @@ class PublishingEngine:
             free = min(free, 1)  # one target finds out whether the network is back
         if free <= 0:
             return [], []
+        if not self.skew.allows_claiming():
+            return [], []  # logged once; the heartbeat keeps renewing what is in flight
         lease = self.settings.lease
         expired = retrying(lambda: claim.claim_expired(self.db, self.owner, now, free, lease))
         due = retrying(
@@ -328,9 +347,9 @@ class PublishingEngine:
             self.events.subscribe(lambda _e: self.wake(), ev.POSTS_CHANGED),
             self.events.subscribe(self._on_accounts_changed, ev.ACCOUNTS_CHANGED),
         ]
-        on_change = getattr(self.clock, "on_change", None)
-        if on_change is not None:
-            on_change(self.wake)
+        clocks = self._movable_clocks()
+        for c in clocks:
+            c.on_change(self.wake)
         stop_watch = threading.Thread(
             target=self._watch_stop, args=(stop,), name="herald-engine-stop", daemon=True
         )
@@ -367,13 +386,20 @@ class PublishingEngine:
             self._stopping.set()
             self.wake()
             self.close()
-            remove = getattr(self.clock, "remove_listener", None)
-            if remove is not None:
-                remove(self.wake)
+            for c in clocks:
+                c.remove_listener(self.wake)
             for unsub in unsubscribe:
                 unsub()
             stop.set()  # lets the watcher end
             stop_watch.join(2)
+
+    def _movable_clocks(self) -> list[Any]:
+        """The clocks that can be moved by hand (FakeClock, in tests): a move wakes us."""
+        found: list[Any] = []
+        for c in (self.clock, self.db_clock):
+            if hasattr(c, "on_change") and all(c is not f for f in found):
+                found.append(c)
+        return found
 
     def _storage(self, *, ok: bool, reason: str | None = None) -> None:
         """Say once when the database's disk fills up and once when it is writable again."""
@@ -400,7 +426,9 @@ class PublishingEngine:
             ids = sorted(self._inflight)
         if ids:
             try:
-                claim.renew_leases(self.db, self.owner, ids, self.clock.now() + self.settings.lease)
+                claim.renew_leases(
+                    self.db, self.owner, ids, self.db_clock.now() + self.settings.lease
+                )
             except Exception:
                 log.exception("could not renew leases")
 
@@ -410,17 +438,19 @@ class PublishingEngine:
                 return False
         if not self._online:
             return False
-        due, flying = claim.busy_counts(self.db, self.clock.now())
+        due, flying = claim.busy_counts(self.db, self.db_clock.now())
         return due == 0 and flying == 0
 
     def _sleep_for(self) -> float:
         """Seconds until something may be due: the earliest due target, capped."""
-        now = self.clock.now()
+        now = self.db_clock.now()
         cap = self.settings.max_sleep.total_seconds()
         with self._lock:
             full = len(self._inflight) >= self.settings.batch_limit
         if full:
             return cap  # a finishing publish wakes us
+        if self.skew.refusing:
+            return min(cap, SKEW_RECHECK_S)  # not claiming: no due time concerns us
         if not self._online and self._probe_at is not None:
             return max(0.0, min(cap, (self._probe_at - now).total_seconds()))
         nxt = claim.next_wakeup(self.db, now)
@@ -452,7 +482,7 @@ class PublishingEngine:
             left = sorted(self._inflight)
             self._inflight.clear()
         if left:
-            store.release(self.db, left, self.owner, self.clock.now())
+            store.release(self.db, left, self.owner, self.db_clock.now())
 
     # ------------------------------------------------------------ accounts
 
@@ -553,7 +583,7 @@ class PublishingEngine:
             self._online = False
             self._offline_reason = reason
             if self._probe_at is None or was_online:
-                self._probe_at = self.clock.now() + self.settings.network_retry
+                self._probe_at = self.db_clock.now() + self.settings.network_retry
         if was_online:
             log.warning("network unavailable; publishing paused (%s)", reason)
             self.events.publish(ev.NETWORK_STATE, online=False, reason=reason)
@@ -573,11 +603,11 @@ class PublishingEngine:
     def _publish(self, work: store.Work) -> Outcome:
         target_id = work.target_id
         if self._stopping.is_set():
-            store.release(self.db, [target_id], self.owner, self.clock.now())
+            store.release(self.db, [target_id], self.owner, self.db_clock.now())
             return Outcome.RELEASED
         info = self._account(work.account_id)
         if info.status != AccountStatus.ACTIVE:
-            store.release(self.db, [target_id], self.owner, self.clock.now())
+            store.release(self.db, [target_id], self.owner, self.db_clock.now())
             return Outcome.RELEASED
         adapter = self.adapters.adapter(info)
         try:
@@ -592,7 +622,7 @@ class PublishingEngine:
                     return found
                 if work.attempts >= policy.MAX_ATTEMPTS:
                     return self._not_there(work, info)
-            now = self.clock.now()
+            now = self.db_clock.now()
             if not claim.hold_lease(
                 self.db,
                 self.owner,
@@ -653,7 +683,7 @@ class PublishingEngine:
         self, adapter: PlatformAdapter, ref: AccountRef, info: AccountInfo, work: store.Work
     ) -> Outcome | None:
         """None: the platform does not have it, go ahead and send."""
-        now = self.clock.now()
+        now = self.db_clock.now()
         res = reconcile.lookup(adapter, ref, work.idempotency_key, work.text, work.lookup_from, now)
         if res.found == reconcile.Found.AUTH:
             fresh = self._refresh(info, adapter, ref)
@@ -689,7 +719,7 @@ class PublishingEngine:
         url: str | None,
         rate_limit: Any,
     ) -> Outcome:
-        now = self.clock.now()
+        now = self.db_clock.now()
         self._successes.submit(store.Success(work.target_id, external_id, url, now, rate_limit))
         self._online_again()
         self.events.publish(
@@ -702,7 +732,7 @@ class PublishingEngine:
         return Outcome.PUBLISHED
 
     def _failed(self, work: store.Work, info: AccountInfo, error: PublishError) -> Outcome:
-        now = self.clock.now()
+        now = self.db_clock.now()
         if isinstance(error, NetworkUnavailableError):
             outcome = self._wait(work, error)
             self._offline(error.message)  # after the target is back in the queue
@@ -778,7 +808,7 @@ class PublishingEngine:
 
     def _ask(self, work: store.Work, reason: str | None) -> Outcome:
         """The platform can never say whether the post is out: a person decides, at once."""
-        now = self.clock.now()
+        now = self.db_clock.now()
         text = f"Herald cannot tell whether this post went out: {reason or 'no way to check'}"
         if store.park_for_confirmation(self.db, work.target_id, self.owner, text, now):
             self.events.publish(
@@ -790,7 +820,7 @@ class PublishingEngine:
     def _not_there(self, work: store.Work, info: AccountInfo) -> Outcome:
         """All attempts used, and the platform now says the post is not there: it failed,
         with the last attempt's reason. A person's Retry still asks the platform first."""
-        now = self.clock.now()
+        now = self.db_clock.now()
         reason = (
             f"{work.error_message or 'The last attempt got no answer'} "
             f"({info.platform.label} was checked afterwards: the post is not there.)"
@@ -814,7 +844,7 @@ class PublishingEngine:
         return Outcome.FAILED
 
     def _wait(self, work: store.Work, error: PublishError) -> Outcome:
-        now = self.clock.now()
+        now = self.db_clock.now()
         decision = policy.decide(error, work.attempts, now, work.due)
         store.apply_decision(self.db, work.target_id, self.owner, decision, now)
         return Outcome.WAITING
@@ -824,7 +854,7 @@ class PublishingEngine:
     def _reconcile(self, work: store.Work) -> Outcome:
         """A lease expired on this in-flight target: find out before anything is re-sent."""
         target_id = work.target_id
-        now = self.clock.now()
+        now = self.db_clock.now()
         info = self._account(work.account_id)
         adapter = self.adapters.adapter(info)
         try:

@@ -45,6 +45,7 @@ class FakeAdapter:
         self.refresh_errors: list[BaseException | None] = []
         self.lookup_errors: list[BaseException | None] = []
         self.lookups_since: list[datetime] = []
+        self.lookups_until: list[datetime | None] = []
         self.calls: Counter[str] = Counter()
         self.tokens_seen: list[str] = []
         self.reject: str | None = None  # validate() says this error
@@ -94,7 +95,12 @@ class FakeAdapter:
         )
 
     def find_existing(
-        self, account: AccountRef, idempotency_key: str, text: str, since: datetime
+        self,
+        account: AccountRef,
+        idempotency_key: str,
+        text: str,
+        since: datetime,
+        until: datetime | None = None,
     ) -> str | None:
         with self.lock:
             self.calls["lookup"] += 1
@@ -103,9 +109,11 @@ class FakeAdapter:
             raise err
         with self.lock:
             self.lookups_since.append(since)
+            self.lookups_until.append(until)
             for p in self.posts:
-                # A post made before the search window is invisible, as on the platforms.
-                if p["key"] == idempotency_key and p.get("at", since) >= since:
+                # A post made outside the search window is invisible, as on the platforms.
+                at = p.get("at", since)
+                if p["key"] == idempotency_key and at >= since and (until is None or at <= until):
                     return p["external_id"]
         return None
 
