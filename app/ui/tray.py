@@ -49,10 +49,14 @@ class TrayController(QObject):
         self.show_action = QAction(self.tr("Show Herald"), self.menu)
         self.show_action.setObjectName("trayShowAction")
         self.show_action.triggered.connect(self.show_window)
+        self.settings_action = QAction(self.tr("Settings…"), self.menu)
+        self.settings_action.setObjectName("traySettingsAction")
+        self.settings_action.triggered.connect(self.open_settings)
         self.quit_action = QAction(self.tr("Quit Herald"), self.menu)
         self.quit_action.setObjectName("trayQuitAction")
         self.quit_action.triggered.connect(self.quit)
         self.menu.addAction(self.show_action)
+        self.menu.addAction(self.settings_action)
         self.menu.addSeparator()
         self.menu.addAction(self.quit_action)
 
@@ -95,6 +99,13 @@ class TrayController(QObject):
         if QApplication.platformName() != "offscreen":  # offscreen can't raise; it says so
             self.window.raise_()
             self.window.activateWindow()
+
+    def open_settings(self) -> None:
+        """Settings from the tray: bring the window back first (the dialog belongs to it)."""
+        self.show_window()
+        opener = getattr(self.window, "open_settings", None)
+        if callable(opener):
+            opener()
 
     def _on_activated(self, reason) -> None:
         if reason in (
