@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QRadioButton,
-    QTimeEdit,
     QVBoxLayout,
 )
 
@@ -30,6 +29,7 @@ from app.core.timeutil import (
 )
 from app.ui import theme
 from app.ui.dates import limit_dates
+from app.ui.time_field import TimeField
 from app.ui.workspace_dialog import zone_combo
 
 try:  # written concurrently by the analytics engineer
@@ -60,14 +60,13 @@ class SchedulePicker(QFrame):
         self.date_edit.setCalendarPopup(True)
         limit_dates(self.date_edit)
         self.date_edit.setDisplayFormat(locale.dateFormat(QLocale.FormatType.ShortFormat))
-        self.time_edit = QTimeEdit(self)
+        # Typed times in the common forms; the locale's 12/24-hour display; no step buttons.
+        self.time_edit = TimeField(self)
         self.time_edit.setObjectName("timeEdit")
         self.time_edit.setAccessibleName(self.tr("Time"))
-        self.time_edit.setDisplayFormat(locale.timeFormat(QLocale.FormatType.ShortFormat))
         self.setStyleSheet(
             "QDateEdit::drop-down { subcontrol-origin: padding; subcontrol-position: center right;"
             " width: 20px; border: none; }"
-            "QTimeEdit::up-button, QTimeEdit::down-button { width: 16px; border: none; }"
         )
         self.zone_combo = zone_combo(self, zone)
         self.zone_combo.setObjectName("zoneCombo")
