@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QLocale, QObject, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QDate, QLocale, QObject, QPoint, Qt, QTime, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMenu, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from app.core.events import ACCOUNTS_CHANGED, POSTS_CHANGED
-from app.core.models import TargetStatus
+from app.core.models import PostStatus, TargetStatus
 from app.core.posts import PostError, PostService, SchedulingError
 from app.core.timeutil import (
     AmbiguousTimeError,
@@ -33,6 +33,7 @@ from app.ui.calendar.shortcuts import SHORTCUTS, ShortcutsDialog
 from app.ui.calendar.timegrid import TimePane
 from app.ui.calendar.toolbar import CalendarToolbar
 from app.ui.composer.accounts import list_accounts
+from app.ui.toast import Toast
 
 MODES = ("month", "week", "day")
 EMPTY = {
@@ -132,6 +133,10 @@ class CalendarView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.toolbar)
+        self.toast = Toast(self)
+        self.toast.actionRequested.connect(self.show_last_scheduled)
+        self._last_scheduled: int | None = None
+        attention.addWidget(self.toast)
         layout.addLayout(attention)
         layout.addWidget(self.stack, 1)
 
@@ -358,6 +363,7 @@ class CalendarView(QWidget):
             self.context, self.workspace, initial_local=wall, zone=self.zone, parent=self
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self.announce_saved)
         dialog.open()
         return dialog
 
@@ -372,8 +378,44 @@ class CalendarView(QWidget):
             self.notify(str(exc))
             return None
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self.announce_saved)
         dialog.open()
         return dialog
+
+    def announce_saved(self, post_id: int) -> None:
+        """After Schedule: say when it goes out, in the post's zone, and offer to show it."""
+        try:
+            post = self.service.get(post_id)
+        except PostError:
+            return
+        if post.scheduled_at is None or post.status != PostStatus.SCHEDULED:
+            return
+        local = from_utc(post.scheduled_at, post.zone)
+        locale = QLocale()
+        day = locale.toString(QDate(local.year, local.month, local.day), "ddd d MMM")
+        clock = locale.toString(
+            QTime(local.hour, local.minute), locale.timeFormat(QLocale.FormatType.ShortFormat)
+        )
+        self._last_scheduled = post_id
+        self.toast.show_message(
+            self.tr("Scheduled for {day}, {time} {zone}").format(
+                day=day, time=clock, zone=post.zone
+            ),
+            self.tr("Show"),
+        )
+
+    def show_last_scheduled(self) -> None:
+        """Move the calendar to the post announced by the toast and select it."""
+        if self._last_scheduled is None:
+            return
+        try:
+            post = self.service.get(self._last_scheduled)
+        except PostError:
+            return
+        if post.scheduled_at is None:
+            return
+        self.go_to(from_utc(post.scheduled_at, self.zone).date())
+        self.current_grid().select(post.id)
 
     # ------------------------------------------------------------ rescheduling and deleting
 
