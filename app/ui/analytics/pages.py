@@ -168,7 +168,7 @@ class HeatmapPanel(QFrame):
         heatmap = data.summary.heatmaps[self.platform]
         profile = data.profiles.get(self.platform)
         top = profile.top(3) if profile else []
-        self.chart.set_data(heatmap, top)
+        self.chart.set_data(heatmap, top, profile)
         n = heatmap.samples
         self.count.setText(
             (self.tr("1 post") if n == 1 else self.tr("{n} posts").format(n=n))
