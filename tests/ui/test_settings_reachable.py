@@ -43,6 +43,7 @@ def test_ctrl_comma_opens_settings_and_ok_saves(qtbot, herald_window, herald_con
 
 def test_tray_menu_offers_settings_and_brings_the_window_back(qtbot, herald_window, herald_db):
     tray = TrayController(herald_window, SettingsService(herald_db), available=False)
+    tray.quitting = True  # closing at teardown must not ask (see test_close_without_tray)
     herald_window.hide()
     action = tray.menu.findChild(QAction, "traySettingsAction")
     assert action is not None and action in tray.menu.actions()
