@@ -312,9 +312,11 @@ class MainWindow(QMainWindow):
         workspace_id = self.workspace_combo.itemData(index)
         self._workspace = self.context.workspaces.get(workspace_id)
         self.zone_label.setText(self._workspace.timezone)
-        title = "Herald — " + self._workspace.name
+        # The application's name is added by the desktop (applicationDisplayName): the title
+        # says only which workspace this is.
+        title = self._workspace.name
         if self.context.demo:
-            title = "Herald — DEMO — " + self._workspace.name
+            title = "DEMO — " + self._workspace.name
         self.setWindowTitle(title)
         for view in self.views.values():
             setter = getattr(view, "set_workspace", None)

@@ -91,6 +91,8 @@ class CalendarView(QWidget):
         tb.undo_button.setEnabled(False)
         tb.redo_button.setEnabled(False)
         self.undo_stack.canUndoChanged.connect(tb.undo_button.setEnabled)
+        self._undo_index = 0
+        self.undo_stack.indexChanged.connect(self._on_undo_index)
         self.undo_stack.canRedoChanged.connect(tb.redo_button.setEnabled)
         self.drafts_menu = QMenu(self)
         self.drafts_menu.setObjectName("draftsMenu")
@@ -381,6 +383,14 @@ class CalendarView(QWidget):
         dialog.saved.connect(self.announce_saved)
         dialog.open()
         return dialog
+
+    def _on_undo_index(self, index: int) -> None:
+        """After Ctrl+Z the status bar must stop offering Ctrl+Z for what was just undone:
+        say what was undone (and that Ctrl+Shift+Z brings it back)."""
+        previous, self._undo_index = self._undo_index, index
+        if index < previous:
+            undone = self.undo_stack.text(index)
+            self.notify(self.tr("Undone: {what} — Ctrl+Shift+Z to redo.").format(what=undone))
 
     def announce_saved(self, post_id: int) -> None:
         """After Schedule: say when it goes out, in the post's zone, and offer to show it."""

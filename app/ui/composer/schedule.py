@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QLocale, QTime, Signal
+from PySide6.QtCore import QDate, QTime, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
@@ -28,7 +28,7 @@ from app.core.timeutil import (
     to_utc,
 )
 from app.ui import theme
-from app.ui.dates import limit_dates
+from app.ui.dates import limit_dates, show_weekday_dates
 from app.ui.time_field import TimeField
 from app.ui.workspace_dialog import zone_combo
 
@@ -53,13 +53,12 @@ class SchedulePicker(QFrame):
         self.workspace = workspace
         self.platforms: list = []
         self._fold: int | None = None
-        locale = QLocale()
         self.date_edit = QDateEdit(self)
         self.date_edit.setObjectName("dateEdit")
         self.date_edit.setAccessibleName(self.tr("Date"))
         self.date_edit.setCalendarPopup(True)
         limit_dates(self.date_edit)
-        self.date_edit.setDisplayFormat(locale.dateFormat(QLocale.FormatType.ShortFormat))
+        show_weekday_dates(self.date_edit)
         # Typed times in the common forms; the locale's 12/24-hour display; no step buttons.
         self.time_edit = TimeField(self)
         self.time_edit.setObjectName("timeEdit")
