@@ -59,6 +59,12 @@ class TimeField(QTimeEdit):
         self.setLocale(locale)
         self.setDisplayFormat(locale.timeFormat(QLocale.FormatType.ShortFormat))
         self.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
+        # Under the app's style sheet a spin box without buttons lays its text field out
+        # 1 pixel wide (an empty-looking box); zero-sized button rects give it the full width.
+        self.setStyleSheet(
+            "QTimeEdit::up-button, QTimeEdit::down-button { subcontrol-origin: border;"
+            " width: 0px; height: 0px; border: none; }"
+        )
         # On Enter or leaving the field, a typed time is read by fixup() below instead of being
         # thrown away for the previous value.
         self.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToNearestValue)

@@ -622,10 +622,23 @@ class CalendarView(QWidget):
         self.drafts_menu.clear()
         if self.workspace is None:
             return
-        for post in self.service.drafts(self.workspace.id)[:30]:
+        drafts = self.service.drafts(self.workspace.id)
+        # As many as fit on this screen (a 700-pixel screen took ~20): the menu never runs
+        # off the bottom; the rest are counted.
+        screen = self.screen().availableGeometry() if self.screen() else None
+        row = max(self.drafts_menu.fontMetrics().height() + 10, 24)
+        fits = max(5, (screen.height() - 160) // row) if screen is not None else 20
+        shown = drafts[: min(30, fits)]
+        for post in shown:
             text = post.excerpt[:60] or self.tr("(empty draft)")
             action = self.drafts_menu.addAction(text)
+            action.setToolTip(post.excerpt)
             action.triggered.connect(lambda _=False, p=post.id: self.edit_post(p))
+        if len(drafts) > len(shown):
+            more = self.drafts_menu.addAction(
+                self.tr("… and {n} more drafts").format(n=len(drafts) - len(shown))
+            )
+            more.setEnabled(False)
 
     # ------------------------------------------------------------ attention and the engine
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -185,6 +186,7 @@ class ComposerDialog(QDialog):
             self.tr("Choose where Instagram downloads this account's pictures from (Accounts)")
         )
         self.hosting_button.setAutoDefault(False)
+        self.hosting_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.hosting_button.clicked.connect(self.fix_media_hosting)
         self.hosting_button.hide()
         self.readonly_label = QLabel("", self)
@@ -246,6 +248,7 @@ class ComposerDialog(QDialog):
         problems = QHBoxLayout()
         problems.setSpacing(8)
         problems.addWidget(self.error_label, 1)
+        problems.addStretch(0)
         problems.addWidget(self.hosting_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(problems)
         layout.addLayout(buttons)

@@ -35,3 +35,17 @@ def test_tooltip_has_the_score_and_its_sample_count(qtbot, db, clock, seeded):  
     text = chart.hover_text(best.weekday, best.hour)
     assert "Score (colour):" in text
     assert f"{best.samples} posts in 12 months" in text or "no posts of yours yet" in text
+
+
+def test_heatmaps_stack_in_one_column_when_narrow(qtbot, db, clock, seeded):  # noqa: F811
+    view = open_view(qtbot, db, clock, seeded["workspace"])
+    page = view.findChild(QWidget, "bestTimesPage")
+    host = view.window()
+    host.resize(1600, 900)
+    qtbot.waitUntil(lambda: page.columns == 2)
+    x, ig = view.heatmap(Platform.TWITTER), view.heatmap(Platform.INSTAGRAM)
+    qtbot.waitUntil(lambda: x.parentWidget().y() == ig.parentWidget().y())  # side by side
+    host.resize(1000, 700)
+    qtbot.waitUntil(lambda: page.columns == 1)
+    qtbot.waitUntil(lambda: ig.parentWidget().y() > x.parentWidget().y())  # stacked
+    assert x.parentWidget().width() > 600  # the full width: all 24 hours readable
