@@ -22,6 +22,7 @@ SHOTS = (
     "composer-warnings",
     "missed-posts",
     "settings",
+    "shortcuts",
 )
 
 pytestmark = pytest.mark.e2e
@@ -214,6 +215,11 @@ def main(out: Path, width: int, height: int) -> None:
     settings = next(d for d in window.findChildren(SettingsDialog) if d.isVisible())
     _shot(settings, out / f"settings-{suffix}")
     settings.reject()
+    _settle(app)
+    shortcuts = view.show_shortcuts()
+    _settle(app)
+    _shot(shortcuts, out / f"shortcuts-{suffix}")
+    shortcuts.reject()
     _settle(app)
     dialog = view.compose(datetime(2026, 1, 16, 9, 0))
     dialog.base_edit.setPlainText(
