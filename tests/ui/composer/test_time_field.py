@@ -163,3 +163,15 @@ def test_the_wheel_does_not_change_an_unfocused_time(qtbot):
     )
     field.wheelEvent(event)
     assert field.time() == QTime(10, 30)
+
+
+def test_the_typed_text_has_the_fields_width_under_the_app_style_sheet(qtbot):
+    """Without step buttons the style sheet laid the text out 1 pixel wide (an empty box)."""
+    from importlib import resources
+
+    qss = resources.files("app.ui").joinpath("style.qss").read_text(encoding="utf-8")
+    form, field = _field_in_a_form(qtbot)
+    form.setStyleSheet(qss.replace("{icons}", "."))
+    form.resize(300, 100)
+    field.setTime(QTime(9, 15))
+    qtbot.waitUntil(lambda: field.lineEdit().width() > field.width() // 2)
