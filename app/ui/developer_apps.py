@@ -226,7 +226,7 @@ class DeveloperAppsDialog(QDialog):
             section = PlatformSection(platform, uris[platform], stored, body)
             self.sections[platform] = section
             grid.addWidget(section, index // 2, index % 2)
-        grid.setRowStretch(2, 1)
+        self._grid = grid
         scroll = QScrollArea(self)
         scroll.setObjectName("developerAppsScroll")
         scroll.setWidgetResizable(True)
@@ -295,6 +295,17 @@ class DeveloperAppsDialog(QDialog):
             height = min(height, available.height() - 24)
         intro.setMinimumWidth(0)
         intro.setMaximumWidth(16777215)
+        # Two cards side by side only when both fit (a 1024-pixel screen clipped the right
+        # column); otherwise one column that scrolls.
+        card = max(s.minimumSizeHint().width() for s in self.sections.values())
+        columns = 2 if width - 32 - 16 >= 2 * card + 12 else 1
+        for index, platform in enumerate(ORDER):
+            section = self.sections[platform]
+            self._grid.removeWidget(section)
+            self._grid.addWidget(section, index // columns, index % columns)
+        self._grid.setRowStretch(len(ORDER) // columns, 1)
+        if available is not None and columns == 1:
+            height = available.height() - 24
         self.resize(width, height)
 
     def show_error(self, message: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QComboBox,
     QFrame,
@@ -175,6 +176,17 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         self.settings_menu = bar.addMenu(self.tr("&Settings"))
         self.settings_menu.setObjectName("settingsMenu")
+        # PreferencesRole: on macOS Qt moves it to the application menu as "Settings…" (⌘,).
+        self.settings_action = QAction(theme.icon("fa5s.cog"), self.tr("&Settings…"), self)
+        self.settings_action.setObjectName("settingsAction")
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.setToolTip(
+            self.tr("Grace period, start at login, default time zone, theme (Ctrl+,)")
+        )
+        self.settings_action.triggered.connect(self.open_settings)
+        self.settings_menu.addAction(self.settings_action)
+        self.addAction(self.settings_action)  # the shortcut works wherever the focus is
         apps = QAction(self.tr("&Developer apps…"), self)
         apps.setObjectName("developerAppsAction")
         apps.triggered.connect(self._edit_developer_apps)
@@ -255,6 +267,25 @@ class MainWindow(QMainWindow):
             self.reload_workspaces(select_id=updated.id)
             return
 
+    def open_settings(self) -> None:
+        """The Settings dialog (menu, Ctrl+, and the tray); one at a time."""
+        from app.core.settings import SettingsService
+        from app.ui.settings_dialog import SettingsDialog
+
+        for existing in self.findChildren(SettingsDialog, "settingsDialog"):
+            if existing.isVisible():
+                if QApplication.platformName() != "offscreen":  # offscreen can't raise
+                    existing.raise_()
+                    existing.activateWindow()
+                return
+        dialog = SettingsDialog(SettingsService(self.context.db), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self._settings_changed)
+        dialog.open()
+
+    def _settings_changed(self) -> None:
+        self.statusBar().showMessage(self.tr("Settings saved."), 5_000)
+
     def _edit_developer_apps(self) -> None:
         editor = getattr(self.views.get("accounts"), "edit_developer_apps", None)
         if editor is not None:
@@ -271,8 +302,6 @@ class MainWindow(QMainWindow):
         )
 
     def quit(self) -> None:
-        from PySide6.QtWidgets import QApplication
-
         self.close()
         QApplication.quit()
 
@@ -284,9 +313,11 @@ class MainWindow(QMainWindow):
         workspace_id = self.workspace_combo.itemData(index)
         self._workspace = self.context.workspaces.get(workspace_id)
         self.zone_label.setText(self._workspace.timezone)
-        title = "Herald — " + self._workspace.name
+        # The application's name is added by the desktop (applicationDisplayName): the title
+        # says only which workspace this is.
+        title = self._workspace.name
         if self.context.demo:
-            title = "Herald — DEMO — " + self._workspace.name
+            title = "DEMO — " + self._workspace.name
         self.setWindowTitle(title)
         for view in self.views.values():
             setter = getattr(view, "set_workspace", None)

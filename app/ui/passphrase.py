@@ -16,7 +16,14 @@ from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QThread
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 
 from app.core.vault import Vault, VaultError, VaultLockedError, WrongPassphraseError
 
@@ -35,15 +42,20 @@ def _on_ui_thread() -> bool:
 class PassphraseDialog(QInputDialog):
     """A password-mode input dialog with an explanation; objectName passphraseDialog."""
 
-    def __init__(self, parent: QWidget | None, title: str, text: str) -> None:
+    def __init__(
+        self, parent: QWidget | None, title: str, text: str, ok_text: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("passphraseDialog")
         self.setWindowTitle(title)
         self.setLabelText(text)
         self.setTextEchoMode(QLineEdit.EchoMode.Password)
         self.setInputMode(QInputDialog.InputMode.TextInput)
-        self.setOkButtonText(_tr("Unlock"))
+        self.setOkButtonText(ok_text or _tr("Unlock"))
         self.setMinimumWidth(460)
+        self.setMaximumWidth(560)
+        for label in self.findChildren(QLabel):  # a paragraph, not one 1,250-pixel line
+            label.setWordWrap(True)
         self.setAccessibleName(title)
         edit = self.findChild(QLineEdit)
         if edit is not None:
@@ -51,8 +63,8 @@ class PassphraseDialog(QInputDialog):
             edit.setAccessibleName(_tr("Vault passphrase"))
 
 
-def _ask(parent: QWidget | None, title: str, text: str) -> str | None:
-    dialog = PassphraseDialog(parent, title, text)
+def _ask(parent: QWidget | None, title: str, text: str, ok_text: str | None = None) -> str | None:
+    dialog = PassphraseDialog(parent, title, text, ok_text)
     try:
         if dialog.exec() != QInputDialog.DialogCode.Accepted.value:
             return None
@@ -93,7 +105,7 @@ def ask_passphrase(
         ).format(n=MIN_LENGTH)
     )
     while True:
-        first = _ask(parent, _tr("Protect your accounts with a passphrase"), text)
+        first = _ask(parent, _tr("Protect your accounts with a passphrase"), text, _tr("Create"))
         if first is None:
             return None
         if len(first) < MIN_LENGTH:
@@ -103,7 +115,12 @@ def ask_passphrase(
                 _tr("Please use at least {n} characters.").format(n=MIN_LENGTH),
             )
             continue
-        again = _ask(parent, _tr("Repeat the passphrase"), _tr("Type the same passphrase again:"))
+        again = _ask(
+            parent,
+            _tr("Repeat the passphrase"),
+            _tr("Type the same passphrase again:"),
+            _tr("Create"),
+        )
         if again is None:
             return None
         if again == first:

@@ -44,6 +44,12 @@ class SettingsDialog(QDialog):
         self.grace_spin.setRange(0, MAX_GRACE_MINUTES)
         self.grace_spin.setSuffix(self.tr(" min"))
         self.grace_spin.setValue(settings.grace_minutes())
+        # Typed (arrow keys step it): the style sheet draws spin buttons as two broken slivers.
+        self.grace_spin.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
+        self.grace_spin.setStyleSheet(
+            "QSpinBox::up-button, QSpinBox::down-button { subcontrol-origin: border;"
+            " width: 0px; height: 0px; border: none; }"
+        )
         self.grace_spin.setToolTip(
             self.tr(
                 "Posts that fell due while Herald was closed go out on start if they are late by "

@@ -1,16 +1,17 @@
 """Tray icon: closing the window keeps Herald publishing in the tray (said once), failures and
 reauth needs become notifications, and Quit lives in the tray menu.
 
-Where the desktop has no tray (the offscreen platform, some Linux desktops) the controller
-degrades: closing the window closes it (the person could not get it back otherwise), and
-notifications are only recorded in `notifications` (and shown in the status bar).
+Where the desktop has no tray (the offscreen platform, some Linux desktops) closing the window
+asks first: publishing stops when Herald quits, so the person can keep it running minimised
+instead (they could not get a hidden window back). Notifications are then only recorded in
+`notifications` (and shown in the status bar).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction, QIcon
-from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QSystemTrayIcon
 
 from app.core.settings import TRAY_NOTICE_SHOWN, SettingsService
 
@@ -49,10 +50,14 @@ class TrayController(QObject):
         self.show_action = QAction(self.tr("Show Herald"), self.menu)
         self.show_action.setObjectName("trayShowAction")
         self.show_action.triggered.connect(self.show_window)
+        self.settings_action = QAction(self.tr("Settings…"), self.menu)
+        self.settings_action.setObjectName("traySettingsAction")
+        self.settings_action.triggered.connect(self.open_settings)
         self.quit_action = QAction(self.tr("Quit Herald"), self.menu)
         self.quit_action.setObjectName("trayQuitAction")
         self.quit_action.triggered.connect(self.quit)
         self.menu.addAction(self.show_action)
+        self.menu.addAction(self.settings_action)
         self.menu.addSeparator()
         self.menu.addAction(self.quit_action)
 
@@ -64,17 +69,63 @@ class TrayController(QObject):
             self.tray.activated.connect(self._on_activated)
             self.tray.show()
         window.installEventFilter(self)
+        # File → Quit is a decision already made: quit through here (stops the engine, no
+        # question), not through a close that would ask.
+        quit_action = getattr(window, "quit_action", None)
+        if isinstance(quit_action, QAction):
+            quit_action.triggered.disconnect()
+            quit_action.triggered.connect(self.quit)
 
     # ------------------------------------------------------------ window
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
-        keep_running = self.available and not self.quitting
-        if obj is self.window and event.type() == QEvent.Type.Close and keep_running:
+        if obj is not self.window or event.type() != QEvent.Type.Close or self.quitting:
+            return False
+        if self.available:
             event.ignore()
             self.window.hide()
             self._first_close_notice()
             return True
-        return False
+        # No tray to live in: closing quits and publishing stops, so say so and let the
+        # person keep Herald running (minimised) instead.
+        choice = self.ask_close_without_tray()
+        if choice == "quit":
+            self.quitting = True
+            self.quitRequested.emit()
+            return False
+        event.ignore()
+        if choice == "minimise":
+            self.window.showMinimized()
+        return True
+
+    def ask_close_without_tray(self) -> str:
+        """'minimise' | 'quit' | 'cancel'. A method of its own so tests can answer it."""
+        box = QMessageBox(self.window)
+        box.setObjectName("closeWithoutTrayBox")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Quit Herald?"))
+        box.setText(self.tr("Publishing stops while Herald is not running."))
+        box.setInformativeText(
+            self.tr(
+                "This desktop has no system tray for Herald to keep running in. Scheduled "
+                "posts go out only while Herald runs: keep it running minimised, or quit "
+                "(posts due meanwhile are listed when Herald starts again)."
+            )
+        )
+        keep = box.addButton(self.tr("Keep running (minimise)"), QMessageBox.ButtonRole.AcceptRole)
+        keep.setObjectName("keepRunningButton")
+        stop = box.addButton(self.tr("Quit Herald"), QMessageBox.ButtonRole.DestructiveRole)
+        stop.setObjectName("quitHeraldButton")
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        cancel.setObjectName("closeCancelButton")
+        box.setDefaultButton(keep)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is keep:
+            return "minimise"
+        if clicked is stop:
+            return "quit"
+        return "cancel"
 
     def _first_close_notice(self) -> None:
         if self._notice_shown:
@@ -95,6 +146,13 @@ class TrayController(QObject):
         if QApplication.platformName() != "offscreen":  # offscreen can't raise; it says so
             self.window.raise_()
             self.window.activateWindow()
+
+    def open_settings(self) -> None:
+        """Settings from the tray: bring the window back first (the dialog belongs to it)."""
+        self.show_window()
+        opener = getattr(self.window, "open_settings", None)
+        if callable(opener):
+            opener()
 
     def _on_activated(self, reason) -> None:
         if reason in (

@@ -18,8 +18,11 @@ SHOTS = (
     "calendar-week",
     "calendar-day",
     "calendar-paused",
+    "composer-empty",
     "composer-warnings",
     "missed-posts",
+    "settings",
+    "shortcuts",
 )
 
 pytestmark = pytest.mark.e2e
@@ -200,6 +203,24 @@ def main(out: Path, width: int, height: int) -> None:
     _shot(window, out / f"calendar-paused-{suffix}")
     view.on_network_state(True)
     view.on_storage_state(True)
+    empty = view.compose(datetime(2026, 1, 16, 9, 0))
+    _settle(app, 40)
+    _shot(empty, out / f"composer-empty-{suffix}")
+    empty._dirty = False
+    empty.reject()
+    window.open_settings()
+    _settle(app)
+    from app.ui.settings_dialog import SettingsDialog
+
+    settings = next(d for d in window.findChildren(SettingsDialog) if d.isVisible())
+    _shot(settings, out / f"settings-{suffix}")
+    settings.reject()
+    _settle(app)
+    shortcuts = view.show_shortcuts()
+    _settle(app)
+    _shot(shortcuts, out / f"shortcuts-{suffix}")
+    shortcuts.reject()
+    _settle(app)
     dialog = view.compose(datetime(2026, 1, 16, 9, 0))
     dialog.base_edit.setPlainText(
         "Our new pumpkin & rye loaf is here! Made with pumpkins from Harrogate farms, "

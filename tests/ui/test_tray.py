@@ -30,6 +30,9 @@ def test_without_a_tray_closing_really_closes(qtbot, db):
     window.show()
     tray = TrayController(window, SettingsService(db), available=False)
     assert tray.tray is None
+    tray.ask_close_without_tray = lambda: (
+        "quit"
+    )  # the question is tested in test_close_without_tray
     window.close()
     assert not window.isVisible()
     tray.notify_failure("You are not allowed to create a Tweet with duplicate content.", "X")

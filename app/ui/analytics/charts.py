@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QGraphicsRectItem, QToolTip
 
 from app.constants import Platform
 from app.core.analytics.aggregates import Heatmap, PlatformTotals, SnapshotPoint
-from app.core.analytics.scoring import Slot
+from app.core.analytics.scoring import Profile, Slot
 from app.core.models import Checkpoint
 from app.ui.analytics.fmt import pct, value
 from app.ui.theme import PLATFORM_ICONS
@@ -65,8 +65,10 @@ def _style(widget: pg.PlotWidget):  # -> pg.PlotItem
 
 
 class HeatmapChart(pg.PlotWidget):
-    """A platform's 168 buckets. `values` (7 x 24, NaN = no posts) and `counts` hold exactly
-    what is drawn: the core aggregate's means and sample counts."""
+    """A platform's 168 buckets. `values` (7 x 24, NaN = no posts) and `counts` are the core
+    aggregate's means and sample counts in the range shown (the tooltip's numbers); `shade` is
+    what the colours show: the recommender's adjusted score per hour (the same score as the
+    top 3 marks and the "Best:" line), or the means when there is no profile yet."""
 
     def __init__(self, platform: Platform, parent=None) -> None:
         super().__init__(parent=parent, background="w")
@@ -75,6 +77,8 @@ class HeatmapChart(pg.PlotWidget):
         self.setAccessibleName(f"{self.platform.label} engagement by hour of the week")
         self.values = np.full((7, 24), np.nan)
         self.counts = np.zeros((7, 24), dtype=int)
+        self.shade = np.full((7, 24), np.nan)
+        self.profile: Profile | None = None
         self.top: list[Slot] = []
         self.measure = "rate"
         self._marks: list[object] = []
@@ -100,7 +104,9 @@ class HeatmapChart(pg.PlotWidget):
 
     # ------------------------------------------------------------------ data
 
-    def set_data(self, heatmap: Heatmap | None, top: Sequence[Slot]) -> None:
+    def set_data(
+        self, heatmap: Heatmap | None, top: Sequence[Slot], profile: Profile | None = None
+    ) -> None:
         self.values = np.full((7, 24), np.nan)
         self.counts = np.zeros((7, 24), dtype=int)
         if heatmap is not None:
@@ -108,6 +114,13 @@ class HeatmapChart(pg.PlotWidget):
                 mean = heatmap.means[b]
                 self.values[b // 24, b % 24] = np.nan if mean is None else mean
                 self.counts[b // 24, b % 24] = heatmap.counts[b]
+        self.profile = profile
+        if profile is not None and (heatmap is None or profile.measure == heatmap.measure):
+            # Colour by the score that ranks the hours, so a recommended cell is never pale.
+            self.shade = np.array(profile.scores, dtype=float).reshape(7, 24)
+        else:
+            self.profile = None
+            self.shade = self.values.copy()
         self.top = list(top)
         self.measure = heatmap.measure if heatmap is not None else "rate"
         self.image.setImage(self._rgba(), autoLevels=False)
@@ -116,14 +129,14 @@ class HeatmapChart(pg.PlotWidget):
 
     @property
     def scale_max(self) -> float:
-        finite = self.values[np.isfinite(self.values)]
+        finite = self.shade[np.isfinite(self.shade)]
         return float(finite.max()) if finite.size else 0.0
 
     def _rgba(self) -> np.ndarray:
         top = self.scale_max or 1.0
-        frac = np.clip(np.nan_to_num(self.values, nan=0.0) / top, 0.0, 1.0) ** 0.8
+        frac = np.clip(np.nan_to_num(self.shade, nan=0.0) / top, 0.0, 1.0) ** 0.8
         rgb = LOW[None, None, :] + (HIGH - LOW)[None, None, :] * frac[:, :, None]
-        rgb[~np.isfinite(self.values)] = EMPTY_CELL
+        rgb[~np.isfinite(self.shade)] = EMPTY_CELL
         cells = np.repeat(np.repeat(rgb, CELL, axis=0), CELL, axis=1)
         cells[CELL - 1 :: CELL, :, :] = 255  # white gaps between rows and columns
         cells[:, CELL - 1 :: CELL, :] = 255
@@ -140,7 +153,7 @@ class HeatmapChart(pg.PlotWidget):
             rect = QGraphicsRectItem(slot.hour + 0.04, slot.weekday + 0.06, 0.88, 0.84)
             rect.setPen(QPen(QColor(MARK), 0.12))
             item.addItem(rect)
-            value = self.values[slot.weekday, slot.hour]
+            value = self.shade[slot.weekday, slot.hour]
             dark = bool(np.isfinite(value) and value / top > 0.55)
             text = pg.TextItem(str(rank), color="#ffffff" if dark else "#111827", anchor=(0.5, 0.5))
             font = _small_font()
@@ -161,6 +174,18 @@ class HeatmapChart(pg.PlotWidget):
         else:
             posts = "post" if n == 1 else "posts"
             text = f"{label} — avg {value(self.measure, float(mean))} over {n} {posts}"
+        if self.profile is not None:
+            b = weekday * 24 + hour
+            scored = self.profile.samples[b]
+            basis = (
+                "no posts of yours yet: typical for the platform"
+                if scored == 0
+                else f"{scored} {'post' if scored == 1 else 'posts'} in 12 months"
+            )
+            text += (
+                f"\nScore (colour): {value(self.measure, self.profile.scores[b])}, "
+                f"{self.profile.confidences[b]} confidence ({basis})"
+            )
         for rank, slot in enumerate(self.top, start=1):
             if (slot.weekday, slot.hour) == (weekday, hour):
                 text += (

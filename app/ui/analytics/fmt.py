@@ -20,7 +20,12 @@ def day(value: date) -> str:
 
 
 def number(n: int) -> str:
-    return QLocale().toString(int(n))
+    """Grouped digits everywhere ("378,319"), the locale's where it has them: every table
+    writes its counts the same way."""
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        return f"{int(n):,}"
+    return locale.toString(int(n))
 
 
 def compact(n: int) -> str:

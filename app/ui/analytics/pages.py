@@ -182,7 +182,7 @@ class HeatmapPanel(QFrame):
         heatmap = data.summary.heatmaps[self.platform]
         profile = data.profiles.get(self.platform)
         top = profile.top(3) if profile else []
-        self.chart.set_data(heatmap, top)
+        self.chart.set_data(heatmap, top, profile)
         n = heatmap.samples
         self.count.setText(
             (self.tr("1 post") if n == 1 else self.tr("{n} posts").format(n=n))
@@ -244,6 +244,7 @@ class BestTimesPage(QWidget):
         self.scroll.setWidget(self.body)
         layout.addWidget(self.scroll, 1)
         self.panels: dict[Platform, HeatmapPanel] = {}
+        self._columns = 0
 
     def set_data(self, data: Dashboard) -> None:
         shown = data.shown_platforms
@@ -254,11 +255,10 @@ class BestTimesPage(QWidget):
                 panel.setParent(None)
                 panel.deleteLater()
             self.panels = {}
-            columns = 2 if len(shown) > 1 else 1
-            for i, platform in enumerate(shown):
-                panel = HeatmapPanel(platform, self.body)
-                self.grid.addWidget(panel, i // columns, i % columns)
-                self.panels[platform] = panel
+            for platform in shown:
+                self.panels[platform] = HeatmapPanel(platform, self.body)
+            self._columns = 0
+            self._reflow()
         for panel in self.panels.values():
             panel.set_data(data)
         self.caption.setText(
@@ -268,6 +268,32 @@ class BestTimesPage(QWidget):
                 "its numbers."
             ).format(zone=data.summary.zone)
         )
+
+    # Two heatmaps side by side need room for 24 readable hours each; narrower than this they
+    # stack in one column (e.g. at 1024 x 700 the hours after 12:00 were cut off).
+    TWO_COLUMNS_MIN_WIDTH = 1180
+
+    @property
+    def columns(self) -> int:
+        if len(self.panels) <= 1:
+            return 1
+        # the page's own width: in a resize event its scroll area is not laid out yet
+        return 2 if self.width() >= self.TWO_COLUMNS_MIN_WIDTH else 1
+
+    def _reflow(self) -> None:
+        columns = self.columns
+        if columns == getattr(self, "_columns", 0):
+            return
+        self._columns = columns
+        for panel in self.panels.values():
+            self.grid.removeWidget(panel)
+        for i, panel in enumerate(self.panels.values()):
+            self.grid.addWidget(panel, i // columns, i % columns)
+            panel.setMinimumHeight(260 if columns == 1 else 0)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._reflow()
 
     def heatmap(self, platform: Platform) -> HeatmapChart:
         return self.panels[platform].chart

@@ -192,7 +192,7 @@ class AnalyticsView(QWidget):
             limit_dates(edit)
             edit.setObjectName(name)
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat(fmt)
+            edit.setDisplayFormat("ddd " + fmt)  # with the weekday, in the locale's order
             edit.setAccessibleName(label)
             edit.setToolTip(
                 self.tr("{label} (only posts published in this range count)").format(label=label)
@@ -455,9 +455,9 @@ class AnalyticsView(QWidget):
         if change is None:
             detail = self.tr("no posts last week to compare") if s.reach.this_week else ""
         else:
-            arrow = "▲" if change >= 0 else "▼"
-            detail = self.tr("{arrow} {change:+.0%} vs last week").format(
-                arrow=arrow, change=change
+            arrow = "▲" if change >= 0 else "▼"  # the arrow carries the sign: "▼ 8%"
+            detail = self.tr("{arrow} {change:.0%} vs last week").format(
+                arrow=arrow, change=abs(change)
             )
         self.reach_card.set(compact(s.reach.this_week), detail)
         self.reach_card.setToolTip(

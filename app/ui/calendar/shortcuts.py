@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout
 
 
@@ -60,4 +61,25 @@ class ShortcutsDialog(QDialog):
         layout.setContentsMargins(16, 16, 16, 16)
         layout.addWidget(table)
         layout.addWidget(buttons, 0, Qt.AlignmentFlag.AlignRight)
-        self.resize(520, 460)
+        # As large as the table (no clipped column, no scrolling for nothing), never larger
+        # than the screen it opens on.
+        table.setWordWrap(False)
+        frame = table.frameWidth() * 2
+        width = sum(table.columnWidth(c) for c in range(2)) + frame + 32 + 24
+        height = (
+            table.horizontalHeader().sizeHint().height()
+            + table.verticalHeader().length()
+            + frame
+            + buttons.sizeHint().height()
+            + 32
+            + layout.spacing()
+            + 8
+        )
+        screen = (
+            parent.screen() if parent is not None else None
+        ) or QGuiApplication.primaryScreen()
+        if screen is not None:
+            available = screen.availableGeometry()
+            width = min(width, available.width() - 48)
+            height = min(height, available.height() - 48)
+        self.resize(max(width, 420), height)

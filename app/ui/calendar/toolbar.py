@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui import theme
-from app.ui.dates import limit_dates
+from app.ui.dates import limit_dates, show_weekday_dates
 from app.ui.workspace_dialog import zone_combo
 
 
@@ -102,6 +102,7 @@ class CalendarToolbar(QFrame):
         self.jump_edit.setObjectName("jumpDateEdit")
         self.jump_edit.setCalendarPopup(True)
         limit_dates(self.jump_edit)
+        show_weekday_dates(self.jump_edit)
         self.jump_edit.setAccessibleName(self.tr("Jump to date"))
         self.jump_edit.setToolTip(self.tr("Jump to a date (Ctrl+G)"))
         self.drafts_button = _tool(

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QLocale, QObject, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QDate, QLocale, QObject, QPoint, Qt, QTime, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMenu, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from app.core.events import ACCOUNTS_CHANGED, POSTS_CHANGED
-from app.core.models import TargetStatus
+from app.core.models import PostStatus, TargetStatus
 from app.core.posts import PostError, PostService, SchedulingError
 from app.core.timeutil import (
     AmbiguousTimeError,
@@ -33,6 +33,7 @@ from app.ui.calendar.shortcuts import SHORTCUTS, ShortcutsDialog
 from app.ui.calendar.timegrid import TimePane
 from app.ui.calendar.toolbar import CalendarToolbar
 from app.ui.composer.accounts import list_accounts
+from app.ui.toast import Toast
 
 MODES = ("month", "week", "day")
 EMPTY = {
@@ -90,6 +91,8 @@ class CalendarView(QWidget):
         tb.undo_button.setEnabled(False)
         tb.redo_button.setEnabled(False)
         self.undo_stack.canUndoChanged.connect(tb.undo_button.setEnabled)
+        self._undo_index = 0
+        self.undo_stack.indexChanged.connect(self._on_undo_index)
         self.undo_stack.canRedoChanged.connect(tb.redo_button.setEnabled)
         self.drafts_menu = QMenu(self)
         self.drafts_menu.setObjectName("draftsMenu")
@@ -132,6 +135,10 @@ class CalendarView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.toolbar)
+        self.toast = Toast(self)
+        self.toast.actionRequested.connect(self.show_last_scheduled)
+        self._last_scheduled: int | None = None
+        attention.addWidget(self.toast)
         layout.addLayout(attention)
         layout.addWidget(self.stack, 1)
 
@@ -358,6 +365,7 @@ class CalendarView(QWidget):
             self.context, self.workspace, initial_local=wall, zone=self.zone, parent=self
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self.announce_saved)
         dialog.open()
         return dialog
 
@@ -372,8 +380,52 @@ class CalendarView(QWidget):
             self.notify(str(exc))
             return None
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self.announce_saved)
         dialog.open()
         return dialog
+
+    def _on_undo_index(self, index: int) -> None:
+        """After Ctrl+Z the status bar must stop offering Ctrl+Z for what was just undone:
+        say what was undone (and that Ctrl+Shift+Z brings it back)."""
+        previous, self._undo_index = self._undo_index, index
+        if index < previous:
+            undone = self.undo_stack.text(index)
+            self.notify(self.tr("Undone: {what} — Ctrl+Shift+Z to redo.").format(what=undone))
+
+    def announce_saved(self, post_id: int) -> None:
+        """After Schedule: say when it goes out, in the post's zone, and offer to show it."""
+        try:
+            post = self.service.get(post_id)
+        except PostError:
+            return
+        if post.scheduled_at is None or post.status != PostStatus.SCHEDULED:
+            return
+        local = from_utc(post.scheduled_at, post.zone)
+        locale = QLocale()
+        day = locale.toString(QDate(local.year, local.month, local.day), "ddd d MMM")
+        clock = locale.toString(
+            QTime(local.hour, local.minute), locale.timeFormat(QLocale.FormatType.ShortFormat)
+        )
+        self._last_scheduled = post_id
+        self.toast.show_message(
+            self.tr("Scheduled for {day}, {time} {zone}").format(
+                day=day, time=clock, zone=post.zone
+            ),
+            self.tr("Show"),
+        )
+
+    def show_last_scheduled(self) -> None:
+        """Move the calendar to the post announced by the toast and select it."""
+        if self._last_scheduled is None:
+            return
+        try:
+            post = self.service.get(self._last_scheduled)
+        except PostError:
+            return
+        if post.scheduled_at is None:
+            return
+        self.go_to(from_utc(post.scheduled_at, self.zone).date())
+        self.current_grid().select(post.id)
 
     # ------------------------------------------------------------ rescheduling and deleting
 
@@ -570,10 +622,23 @@ class CalendarView(QWidget):
         self.drafts_menu.clear()
         if self.workspace is None:
             return
-        for post in self.service.drafts(self.workspace.id)[:30]:
+        drafts = self.service.drafts(self.workspace.id)
+        # As many as fit on this screen (a 700-pixel screen took ~20): the menu never runs
+        # off the bottom; the rest are counted.
+        screen = self.screen().availableGeometry() if self.screen() else None
+        row = max(self.drafts_menu.fontMetrics().height() + 10, 24)
+        fits = max(5, (screen.height() - 160) // row) if screen is not None else 20
+        shown = drafts[: min(30, fits)]
+        for post in shown:
             text = post.excerpt[:60] or self.tr("(empty draft)")
             action = self.drafts_menu.addAction(text)
+            action.setToolTip(post.excerpt)
             action.triggered.connect(lambda _=False, p=post.id: self.edit_post(p))
+        if len(drafts) > len(shown):
+            more = self.drafts_menu.addAction(
+                self.tr("… and {n} more drafts").format(n=len(drafts) - len(shown))
+            )
+            more.setEnabled(False)
 
     # ------------------------------------------------------------ attention and the engine
 

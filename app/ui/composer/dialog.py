@@ -8,7 +8,7 @@ text. Views call the PostService only: no ORM object reaches this dialog.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -30,6 +31,7 @@ from app.core.timeutil import AmbiguousTimeError, NonexistentTimeError, from_utc
 from app.ui import theme
 from app.ui.composer.accounts import list_accounts
 from app.ui.composer.editors import AccountTab, highlight, make_editor
+from app.ui.composer.hosting import needs_media_hosting
 from app.ui.composer.media import MediaStrip
 from app.ui.composer.preview import PreviewPane
 from app.ui.composer.queue_buttons import install as install_queue_buttons
@@ -38,7 +40,14 @@ from app.ui.composer.schedule import SchedulePicker, default_wall
 
 VALIDATE_MS = 30
 PREVIEW_MS = 150
-STATE_COLOURS = {"ok": "#4b5563", "near": "#b45309", "over": "#b91c1c", "error": "#b91c1c"}
+STATE_COLOURS = {"ok": "#4b5563", "near": "#b45309", "over": "#b91c1c"}
+# Things not written or attached yet: shown as a calm "still to do" until the person tries to
+# schedule or publish, errors from then on.
+PENDING_CODES = frozenset({"empty", "media_required"})
+TODO_COLOUR = "#64748b"
+
+
+HOSTING_ISSUE = Issue("no_media_hosting", "warning", "", None, None)
 
 
 class ComposerDialog(QDialog):
@@ -70,6 +79,7 @@ class ComposerDialog(QDialog):
         self.results: dict[int, Result] = {}
         self.rules = RuleCache()
         self._dirty = False
+        self._attempted = False  # tried to schedule or publish: missing things are errors now
         self._loading = True
         self._initial_zone = self.post.zone if self.post else (zone or workspace.timezone)
         self.setWindowTitle(self.tr("Edit post") if self.post else self.tr("New post"))
@@ -155,7 +165,7 @@ class ComposerDialog(QDialog):
         self.warnings.setWordWrap(True)
         self.warnings.itemActivated.connect(self._on_warning_activated)
         self.warnings.itemDoubleClicked.connect(self._on_warning_activated)
-        self._warning_keys: tuple = ()
+        self._warning_keys: tuple | None = None
 
         self.media = MediaStrip(self)
         self.media.changed.connect(self._on_edit)
@@ -169,6 +179,17 @@ class ComposerDialog(QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #b91c1c;")
         self.error_label.hide()
+        self.hosting_button = QPushButton(
+            theme.icon("fa5s.images"), self.tr("Set up media hosting…"), self
+        )
+        self.hosting_button.setObjectName("mediaHostingFixButton")
+        self.hosting_button.setToolTip(
+            self.tr("Choose where Instagram downloads this account's pictures from (Accounts)")
+        )
+        self.hosting_button.setAutoDefault(False)
+        self.hosting_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.hosting_button.clicked.connect(self.fix_media_hosting)
+        self.hosting_button.hide()
         self.readonly_label = QLabel("", self)
         self.readonly_label.setObjectName("composerReadOnlyLabel")
         self.readonly_label.setWordWrap(True)
@@ -227,7 +248,12 @@ class ComposerDialog(QDialog):
         layout.addWidget(self.readonly_label)
         layout.addLayout(body, 1)
         layout.addWidget(_line(self))
-        layout.addWidget(self.error_label)
+        problems = QHBoxLayout()
+        problems.setSpacing(8)
+        problems.addWidget(self.error_label, 1)
+        problems.addStretch(0)
+        problems.addWidget(self.hosting_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(problems)
         layout.addLayout(buttons)
 
     def _button(self, text: str, name: str, slot) -> QPushButton:
@@ -432,7 +458,14 @@ class ComposerDialog(QDialog):
         text = f"{tab.platform.label} {result.length:,} / {result.limit:,}"
         if label.text() != text:
             label.setText(text)
-        state = result.state
+        # By length only: neutral, amber near the limit, red over it. A missing photo or an
+        # empty text is a line of its own below, never a red counter.
+        if result.length > result.limit:
+            state = "over"
+        elif result.length > result.limit * 0.9:
+            state = "near"
+        else:
+            state = "ok"
         if label.property("state") != state:
             label.setProperty("state", state)
             weight = "600" if state != "ok" else "400"
@@ -464,9 +497,20 @@ class ComposerDialog(QDialog):
                 rows.append(
                     ("warning", f"{name}: {note}", account_id, Issue("", "", "", None, None))
                 )
+            if needs_media_hosting(tab.account):
+                note = self.tr(
+                    "has no media hosting yet, so Instagram cannot fetch the pictures; "
+                    "set it up before scheduling (Set up media hosting…)"
+                )
+                severity = "error" if self._attempted else "warning"
+                rows.append((severity, f"{name}: {note}", account_id, HOSTING_ISSUE))
             for issue in self.results[account_id].issues:
-                rows.append((issue.severity, f"{name}: {issue.message}", account_id, issue))
-        rows.sort(key=lambda r: r[0] != "error")
+                severity = issue.severity
+                if issue.code in PENDING_CODES and not self._attempted:
+                    severity = "todo"
+                rows.append((severity, f"{name}: {issue.message}", account_id, issue))
+        rows.sort(key=lambda r: {"error": 0, "warning": 1}.get(r[0], 2))
+        self.hosting_button.setVisible(bool(self._accounts_without_hosting()))
         keys = tuple((r[0], r[1], r[3].start, r[3].end) for r in rows)
         if keys == self._warning_keys:
             return
@@ -483,13 +527,17 @@ class ComposerDialog(QDialog):
             self.warnings.addItem(ok)
             return
         for severity, text, account_id, issue in rows:
-            icon = (
-                theme.icon("fa5s.times-circle", "#dc2626")
-                if severity == "error"
-                else theme.icon("fa5s.exclamation-triangle", "#d97706")
-            )
-            prefix = self.tr("Error") if severity == "error" else self.tr("Warning")
+            if severity == "error":
+                icon, prefix = theme.icon("fa5s.times-circle", "#dc2626"), self.tr("Error")
+            elif severity == "warning":
+                icon = theme.icon("fa5s.exclamation-triangle", "#d97706")
+                prefix = self.tr("Warning")
+            else:
+                icon, prefix = theme.icon("fa5s.circle", TODO_COLOUR), self.tr("To do")
             item = QListWidgetItem(icon, text)
+            item.setData(Qt.ItemDataRole.UserRole + 1, severity)
+            if severity == "todo":
+                item.setForeground(QColor(TODO_COLOUR))
             item.setData(Qt.ItemDataRole.UserRole, (account_id, issue.start, issue.end))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{prefix}: {text}")
             item.setToolTip(f"{prefix}: {text}")
@@ -511,17 +559,66 @@ class ComposerDialog(QDialog):
             editor.setTextCursor(cursor)
         editor.setFocus()
 
-    def errors(self) -> list[str]:
+    def errors(self, *, pending: bool = True) -> list[str]:
+        """What stops scheduling; `pending=False` leaves out what is merely not written or
+        attached yet (the buttons stay enabled for it and the click says what is missing)."""
         out = []
         for account_id, result in self.results.items():
             tab = self.tabs_by_account[account_id]
-            out += [f"{tab.platform.label}: {i.message}" for i in result.errors]
+            out += [
+                f"{tab.platform.label}: {i.message}"
+                for i in result.errors
+                if pending or i.code not in PENDING_CODES
+            ]
         return out
+
+    def _accounts_without_hosting(self) -> list:
+        return [
+            self.tabs_by_account[a].account
+            for a in self.selected_ids()
+            if needs_media_hosting(self.tabs_by_account[a].account)
+        ]
+
+    def _refusal(self) -> str:
+        """Why Schedule / Publish now cannot go ahead yet ("" when they can)."""
+        problems = self.errors()
+        for account in self._accounts_without_hosting():
+            problems.append(
+                self.tr(
+                    "Instagram ({handle}) has no media hosting: Instagram fetches pictures from "
+                    "a public address. Choose one under Set up media hosting…"
+                ).format(handle=account.handle)
+            )
+        if not problems:
+            return ""
+        return self.tr("Fix these first:") + "\n" + "\n".join(problems)
+
+    def fix_media_hosting(self) -> None:
+        """Open the media-hosting settings of the first Instagram account that needs them (in
+        the Accounts area), then check again."""
+        missing = self._accounts_without_hosting()
+        window = self.parentWidget().window() if self.parentWidget() else None
+        accounts_view = getattr(window, "views", {}).get("accounts") if window else None
+        editor = getattr(accounts_view, "edit_media_hosting", None)
+        if not missing or editor is None:
+            return
+        editor(missing[0])
+        self._reload_accounts()
+
+    def _reload_accounts(self) -> None:
+        fresh = {a.id: a for a in list_accounts(self.context, self.workspace.id)}
+        for account_id, tab in self.tabs_by_account.items():
+            if account_id in fresh:
+                tab.account = fresh[account_id]
+        self._warning_keys = None  # redraw the list
+        self._validate()
+        if not self._refusal():
+            self.error_label.hide()
 
     def _update_buttons(self) -> None:
         if self.post is not None and not self.post.editable:
             return
-        errors = self.errors()
+        errors = self.errors(pending=self._attempted)
         selected = self.selected_ids()
         why_not = ""
         if not selected:
@@ -568,7 +665,15 @@ class ComposerDialog(QDialog):
 
     def save(self, action: str) -> PostDetail | None:
         self._timer.stop()
+        if action in ("schedule", "now") and not self._attempted:
+            self._attempted = True  # from now on, what is missing is an error
+            self._warning_keys = None  # redraw the list
         self._validate()
+        if action in ("schedule", "now"):
+            refusal = self._refusal()
+            if refusal:
+                self._show_error(refusal)
+                return None
         values = self.values()
         when, problem = self.schedule.resolve()
         if action == "schedule" and problem:

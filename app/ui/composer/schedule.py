@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QLocale, QTime, Signal
+from PySide6.QtCore import QDate, QTime, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QRadioButton,
-    QTimeEdit,
     QVBoxLayout,
 )
 
@@ -29,7 +28,8 @@ from app.core.timeutil import (
     to_utc,
 )
 from app.ui import theme
-from app.ui.dates import limit_dates
+from app.ui.dates import limit_dates, show_weekday_dates
+from app.ui.time_field import TimeField
 from app.ui.workspace_dialog import zone_combo
 
 try:  # written concurrently by the analytics engineer
@@ -53,21 +53,19 @@ class SchedulePicker(QFrame):
         self.workspace = workspace
         self.platforms: list = []
         self._fold: int | None = None
-        locale = QLocale()
         self.date_edit = QDateEdit(self)
         self.date_edit.setObjectName("dateEdit")
         self.date_edit.setAccessibleName(self.tr("Date"))
         self.date_edit.setCalendarPopup(True)
         limit_dates(self.date_edit)
-        self.date_edit.setDisplayFormat(locale.dateFormat(QLocale.FormatType.ShortFormat))
-        self.time_edit = QTimeEdit(self)
+        show_weekday_dates(self.date_edit)
+        # Typed times in the common forms; the locale's 12/24-hour display; no step buttons.
+        self.time_edit = TimeField(self)
         self.time_edit.setObjectName("timeEdit")
         self.time_edit.setAccessibleName(self.tr("Time"))
-        self.time_edit.setDisplayFormat(locale.timeFormat(QLocale.FormatType.ShortFormat))
         self.setStyleSheet(
             "QDateEdit::drop-down { subcontrol-origin: padding; subcontrol-position: center right;"
             " width: 20px; border: none; }"
-            "QTimeEdit::up-button, QTimeEdit::down-button { width: 16px; border: none; }"
         )
         self.zone_combo = zone_combo(self, zone)
         self.zone_combo.setObjectName("zoneCombo")

@@ -147,6 +147,8 @@ def test_drag_to_reschedule_then_undo_and_redo(env, qtbot):
     QTest.keyClick(grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert service(context).get(post_id).scheduled_at == datetime(2026, 1, 6, 10, 30, tzinfo=UTC)
     qtbot.waitUntil(lambda: grid.local_time(post_id) == TUE)
+    # The status bar no longer offers to undo what was just undone.
+    assert "Ctrl+Z to undo" not in view.last_notice and "Undone" in view.last_notice
     QTest.keyClick(
         grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )

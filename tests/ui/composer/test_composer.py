@@ -136,13 +136,27 @@ def test_x_counter_and_highlight_change_when_typing_a_url(env, qtbot):
     dialog._dirty = False
 
 
+def give_media_hosting(context, account_id: int) -> None:
+    from app.core.models import Account
+
+    with context.db.session() as s:
+        account = s.get(Account, account_id)
+        account.settings = {"media_hosting": {"kind": "facebook_page_photo", "page_id": "1"}}
+        s.commit()
+
+
 def test_instagram_needs_media_and_media_fixes_it(env, qtbot, tmp_path):
     context, ws, x, li = env
     ig = add_account(context, ws.id, Platform.INSTAGRAM, "@corner.bakery")
+    give_media_hosting(context, ig)
     dialog = open_composer(qtbot, context, ws)
     type_text(qtbot, dialog.base_edit, "Our new rye loaf")
     settle(qtbot, dialog)
     assert any("Instagram" in e for e in dialog.errors())
+    # Not attached yet is not an error until the person tries: the click says what is missing.
+    assert find(dialog, QPushButton, "publishNowButton").isEnabled()
+    dialog.now_button.click()
+    assert "at least one photo" in find(dialog, QLabel, "composerErrorLabel").text()
     assert not find(dialog, QPushButton, "publishNowButton").isEnabled()
     photo = tmp_path / "rye.jpg"
     Image.new("RGB", (1080, 1080), "peru").save(photo)
