@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 #: PostgreSQL's identifier limit is 63 bytes; the slug keeps names readable in pg_stat_activity
 _SLUG_LEN = 24
+#: readable by every member although not walled: no workspace data in them
+_SHARED = ("settings", "alembic_version")
 
 
 def new_login_name(person: str) -> str:
@@ -47,19 +49,30 @@ def grant(s: Session, login: str, *, writes: bool) -> None:
     s.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {role}"))
     s.execute(text(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {role}"))
     s.execute(text(f"GRANT USAGE ON SCHEMA {schema} TO {role}"))
-    s.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}"))
+    # Fails closed: a table without row-level security (one added later and not walled yet)
+    # is not readable at all, except the app's own settings and the schema version.
+    walled = _walled_tables(s)
+    for table in [*walled, "members", *_SHARED]:
+        s.execute(text(f"GRANT SELECT ON {schema}.{table} TO {role}"))
     if not writes:
         return
-    walled = s.scalars(
-        text(
-            "SELECT quote_ident(c.relname) FROM pg_class c "
-            "WHERE c.relnamespace = current_schema()::regnamespace "
-            "AND c.relkind = 'r' AND c.relrowsecurity AND c.relname <> 'members'"
-        )
-    ).all()
     for table in walled:
         s.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {schema}.{table} TO {role}"))
     s.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}"))
+
+
+def _walled_tables(s: Session) -> list[str]:
+    """Tables with row-level security in Herald's schema, members aside (read-only)."""
+    return list(
+        s.scalars(
+            text(
+                "SELECT quote_ident(c.relname) FROM pg_class c "
+                "WHERE c.relnamespace = current_schema()::regnamespace "
+                "AND c.relkind = 'r' AND c.relrowsecurity AND c.relname <> 'members' "
+                "ORDER BY c.relname"
+            )
+        )
+    )
 
 
 def drop_login(s: Session, login: str) -> None:
