@@ -14,8 +14,10 @@ from sqlalchemy.exc import DBAPIError
 from app.cli import main
 from app.constants import Platform
 from app.core import models as m
+from app.core.audit import AuditService
 from app.core.db import Database, open_database
 from app.core.members import logins
+from app.core.posts import PostService
 from app.core.workspaces import WorkspaceService
 from tests.integration.pg import pg_schema_url
 
@@ -209,3 +211,24 @@ def test_members_remove_cuts_an_open_session_at_its_next_query(pg, capsys):
         assert "Ann" not in capsys.readouterr().out
     finally:
         ann.dispose()
+
+
+def test_a_member_runs_herald_as_themselves_and_the_audit_log_names_them(pg, capsys):
+    url, db = pg
+    _seed(db, "A")
+    _seed(db, "B")
+    ann_url = _add(url, capsys, "A", "Ann", "editor")
+    ann_db = open_database(ann_url)  # at head: reads the schema version only
+    try:
+        with ann_db.session() as s:
+            ws_a = s.scalar(select(m.Workspace.id))
+            account = s.scalar(select(m.Account.id))
+        post = PostService(ann_db).create(ws_a, "from Ann", [account]).id
+        login = ann_db.engine.url.username
+        assert login is not None and login.startswith("herald_ann_")
+        entries = AuditService(ann_db).entries()
+        # Ann sees A's seeded entry and her own, never B's
+        assert [(e.who, e.action, e.object_id) for e in entries][-1] == (login, "create", post)
+        assert {e.workspace for e in entries} == {"A"}
+    finally:
+        ann_db.dispose()
