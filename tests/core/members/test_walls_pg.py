@@ -232,3 +232,42 @@ def test_a_member_runs_herald_as_themselves_and_the_audit_log_names_them(pg, cap
         assert {e.workspace for e in entries} == {"A"}
     finally:
         ann_db.dispose()
+
+
+def test_leaving_one_workspace_ends_sessions_and_narrows_what_remains(pg, capsys):
+    url, db = pg
+    a_post = _seed(db, "A")
+    b_post = _seed(db, "B")
+    ann_url = _add(url, capsys, "A", "Ann", "editor")
+    assert main(["members", "add", "--workspace", "B", "--name", "Ann", "--role", "viewer",
+                 "--db", url]) == 0  # fmt: skip
+    assert "keeps their existing connection URL" in capsys.readouterr().out
+    ann = create_engine(ann_url)
+    try:
+        conn = ann.connect()
+        assert conn.scalar(select(func.count()).select_from(m.Post)) == 2
+        conn.commit()
+        assert main(["members", "remove", "--workspace", "A", "--name", "Ann", "--db", url]) == 0
+        with pytest.raises(DBAPIError):
+            conn.execute(select(func.count()).select_from(m.Post))
+        conn.close()
+        ann.dispose()
+        with ann.connect() as conn:  # her login stays for B, now read-only
+            assert list(conn.scalars(select(m.Post.id))) == [b_post]
+            with pytest.raises(DBAPIError, match="permission denied"):
+                conn.execute(update(m.Post).where(m.Post.id == a_post).values(base_text="x"))
+    finally:
+        ann.dispose()
+
+
+def test_a_role_without_createrole_gets_one_line(pg, capsys):
+    url, db = pg
+    _seed(db, "A")
+    ann_url = _add(url, capsys, "A", "Ann", "admin")
+    assert main(["members", "add", "--workspace", "A", "--name", "Bob", "--role", "viewer",
+                 "--db", ann_url]) == 1  # fmt: skip
+    err = capsys.readouterr().err
+    assert err.startswith("herald members: PostgreSQL refused: permission denied")
+    assert "needs CREATEROLE" in err and len(err.splitlines()) == 1
+    with db.session() as s:
+        assert s.scalars(select(m.Member.name)).all() == ["Ann"]
