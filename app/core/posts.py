@@ -489,6 +489,7 @@ class PostService:
             ):
                 if rows:
                     session.execute(insert(table), rows)
+            audit.record_many(session, "create", "post", workspace_id, new_ids, self.clock.now())
             ids.extend(new_ids)
         return ids
 

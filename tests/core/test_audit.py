@@ -88,3 +88,20 @@ def test_audit_command_prints_tsv(db, db_url, clock, world, capsys):
     assert capsys.readouterr().err == "herald audit: No workspace named 'Nope'.\n"
     with pytest.raises(AuditError):
         AuditService(db).entries("Nope")
+
+
+def test_a_bulk_import_logs_each_post_it_creates(db, clock, world):
+    from app.core.posts import PostDraft
+
+    ws, accounts, posts = world
+    account = accounts.save_connected(ws, _connected(clock))
+    drafts = [
+        PostDraft(f"post {i}", [account], None, (), WALL, None, None, "schedule") for i in range(3)
+    ]
+    with db.write_session() as s:
+        ids = posts.create_many(s, ws, drafts)
+        s.commit()
+    created = [
+        (e.action, e.object_id) for e in AuditService(db).entries() if e.object_kind == "post"
+    ]
+    assert created == [("create", i) for i in ids]
