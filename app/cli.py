@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "accounts": ("app.commands.accounts", "list accounts or connect the emulator's accounts"),
     "demo-seed": ("app.commands.demo_seed", "publish demo history through the emulator"),
     "recommend": ("app.commands.recommend", "print the best times to post"),
+    "members": ("app.commands.members", "add, list or remove the people of a workspace"),
+    "audit": ("app.commands.audit", "print who did what to posts and accounts, and when"),
 }
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.constants import Platform
+from app.core import audit
 from app.core.clock import Clock, SystemClock
 from app.core.db import Database
 from app.core.logsetup import register_secret
@@ -126,6 +127,7 @@ class AccountService:
             account.token_expires_at = connected.credentials.expires_at
             account.status = AccountStatus.ACTIVE
             account.status_reason = None
+            audit.record(s, "connect", account, self.clock.now())
             s.commit()
             return account.id
 
@@ -258,6 +260,7 @@ class AccountService:
                     )
                     post.updated_at = now
             s.flush()
+            audit.record(s, "remove", account, now)
             s.delete(account)
             s.commit()
 

@@ -358,3 +358,45 @@ class QueuedPost(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     held: Mapped[bool] = mapped_column(default=False, server_default="0")
     added_at: Mapped[datetime]
+
+
+class MemberRole(enum.StrEnum):
+    """What a person may do in one workspace (issue 23). On PostgreSQL the walls (row-level
+    security, installed by migration 0010) follow it; on SQLite the app enforces it."""
+
+    ADMIN = "admin"  # accounts, members, settings, and everything an editor does
+    EDITOR = "editor"  # writes and submits posts
+    APPROVER = "approver"  # approves, requests changes, comments (typically the client)
+    VIEWER = "viewer"  # reads only
+
+
+class Member(Base):
+    """A person's role in one workspace. `login` is their own PostgreSQL login role (the
+    same for every workspace the person is in); row-level security compares it with
+    `current_user`. NULL on SQLite, which is single-user."""
+
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[MemberRole] = mapped_column(_enum(MemberRole, "member_role"))
+    login: Mapped[str | None] = mapped_column(String(63), index=True)
+    created_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """Who did what to which post or account, and when. `who` is the OS user on SQLite and
+    the login role on PostgreSQL. Kept when the object is deleted (no foreign key to it)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_workspace_at", "workspace_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    at: Mapped[datetime]
+    who: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(40))
+    object_kind: Mapped[str] = mapped_column(String(20))
+    object_id: Mapped[int]

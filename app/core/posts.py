@@ -26,7 +26,7 @@ from sqlalchemy import String, func, insert, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 from app.constants import Platform
-from app.core import filemodes, paths
+from app.core import audit, filemodes, paths
 from app.core.clock import Clock, SystemClock
 from app.core.constraints import effective_text, validate, weighted_length
 from app.core.db import Database
@@ -404,6 +404,7 @@ class PostService:
         )
         with self.db.write_session() as s:
             post = self._create_in(s, workspace_id, draft)
+            audit.record(s, "create", post, self.clock.now())
             s.commit()
             detail = self._get(s, post.id)
         self._changed(workspace_id)
@@ -488,6 +489,7 @@ class PostService:
             ):
                 if rows:
                     session.execute(insert(table), rows)
+            audit.record_many(session, "create", "post", workspace_id, new_ids, self.clock.now())
             ids.extend(new_ids)
         return ids
 
@@ -538,6 +540,7 @@ class PostService:
             )
             self._apply(s, post, _Lookups.load(s, post.workspace_id), draft)
             workspace_id = post.workspace_id
+            audit.record(s, "update", post, self.clock.now())
             s.commit()
             detail = self._get(s, post_id)
         self._changed(workspace_id)
@@ -741,6 +744,7 @@ class PostService:
                     _queue(t, new_utc, now)
             _refresh_status(post, draft=status == PostStatus.DRAFT)
             workspace_id = post.workspace_id
+            audit.record(s, "reschedule", post, now)
             s.commit()
         self._changed(workspace_id)
         return old
@@ -755,6 +759,7 @@ class PostService:
             post.updated_at = self.clock.now()
             workspace_id = post.workspace_id
             _queue_removed(s, post, self.clock.now())
+            audit.record(s, "delete", post, self.clock.now())
             s.commit()
         self._changed(workspace_id)
 
@@ -821,6 +826,7 @@ class PostService:
                 _queue(t, now, now)
             _refresh_status(post)
             _queue_removed(s, post, now)
+            audit.record(s, "publish_now", post, now)
             s.commit()
             detail = self._get(s, post_id)
         self._changed(detail.workspace_id)
