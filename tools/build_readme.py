@@ -11,6 +11,7 @@ PARTS = [
     "docs/readme/head.md",
     "docs/besttime.md",
     "docs/developer-apps.md",
+    "docs/queues.md",
     "docs/testing.md",
     "docs/readme/bench.md",
     "docs/soak.md",
