@@ -26,6 +26,9 @@ class Shape:
     due_posts: int = 50  # posts (x4 targets) due now, queued in the last 10 minutes
     deleted_every: int = 997  # one published post in this many is soft-deleted
     span: timedelta = timedelta(days=365)
+    #: no generated post falls due this soon after `now`: the generated accounts have no
+    #: credentials, and a benchmark's burst must be the only work due while it runs
+    quiet: timedelta = timedelta(hours=1)
 
 
 # Enum columns hold the enum *names* (SQLAlchemy non-native Enum): Checkpoint.H1 is "H1".
@@ -46,7 +49,10 @@ INSERT INTO posts (id, workspace_id, base_text, scheduled_at, scheduled_tz, stat
 SELECT g, g % :workspaces + 1, 'scale post ' || g || ' #herald',
        CASE WHEN g > :n_published AND g <= :n_published + :due_posts
             THEN CAST(:now AS timestamptz) - (g % 600) * interval '1 second'
-            ELSE CAST(:start AS timestamptz) + ((g - 0.5) * :span_s / :posts) * interval '1 second'
+            WHEN g <= :n_published
+            THEN CAST(:start AS timestamptz) + ((g - 0.5) * :span_s / :posts) * interval '1 second'
+            ELSE CAST(:start AS timestamptz) + ((g - 0.5) * :span_s / :posts + :quiet_s)
+                 * interval '1 second'
        END,
        'UTC',
        CASE WHEN g <= :n_published THEN 'PUBLISHED' ELSE 'SCHEDULED' END,
@@ -108,6 +114,7 @@ def generate(conn: Connection, now: datetime, shape: Shape = Shape()) -> None:
         "now": now,
         "start": now - shape.span * shape.published,
         "span_s": shape.span.total_seconds(),
+        "quiet_s": shape.quiet.total_seconds(),
         "posts": shape.posts,
         "workspaces": shape.workspaces,
         "per_ws": ACCOUNTS_PER_WORKSPACE,

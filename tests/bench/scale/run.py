@@ -121,15 +121,24 @@ FROM generate_series(0, :n - 1) g"""),
 
 
 def claim_latency(db: Database, rounds: int) -> list[float]:
-    """Milliseconds per real claim of 8 due targets, each batch given back at once."""
+    """Milliseconds per real claim of 8 due targets (budgets from the settings, as a worker
+    claims), each batch given back at once, and the budgets it spent reset afterwards."""
     owner = f"probe-{uuid.uuid4().hex[:6]}"
     out = []
     for _ in range(rounds):
         now = SystemClock().now()
         t0 = time.perf_counter()
-        ids = claim.claim_due(db, owner, now, 8, timedelta(minutes=1), {})
+        ids = claim.claim_due(db, owner, now, 8, timedelta(minutes=1))
         out.append((time.perf_counter() - t0) * 1000)
         store.release(db, ids, owner, now)
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "DELETE FROM rate_limit_budgets WHERE account_id IN "
+                "(SELECT a.id FROM accounts a JOIN workspaces w ON w.id = "
+                "a.workspace_id WHERE w.name = 'Demo')"
+            )
+        )
     return out
 
 
@@ -310,7 +319,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--posts", type=int, default=1_000_000)
     p.add_argument("--due", type=int, default=20_000, help="burst of due targets to drain")
     p.add_argument("--workers", type=int, default=16)
-    p.add_argument("--concurrency", type=int, default=2, help="per platform, per worker")
+    # 1: each worker then holds ~6 PostgreSQL connections; 16 of them fit a default server
+    # (max_connections 100). See docs/operations.md.
+    p.add_argument("--concurrency", type=int, default=1, help="per platform, per worker")
     p.add_argument("--claim-rounds", type=int, default=300)
     p.add_argument("--floor-sample", type=int, default=2_000)
     p.add_argument("--timeout", type=float, default=1500.0, help="seconds for the drain")
