@@ -203,9 +203,6 @@ class Target(Base):
         # The engine's due-work claim: status + due time.
         Index("ix_targets_status_due", "status", "next_attempt_at"),
         Index("ix_targets_lease", "status", "lease_until"),
-        # Partial (migration 0009): only the active rows, a sliver of millions of targets.
-        _partial("ix_targets_queued_due", ["next_attempt_at", "id"], "status = 'QUEUED'"),
-        _partial("ix_targets_in_flight_lease", ["lease_until"], "status = 'IN_FLIGHT'"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -292,8 +289,6 @@ class MetricTask(Base):
     __table_args__ = (
         UniqueConstraint("target_id", "checkpoint"),
         Index("ix_metric_tasks_status_due", "status", "due_at"),
-        _partial("ix_metric_tasks_queued_due", ["due_at", "id"], "status = 'QUEUED'"),
-        _partial("ix_metric_tasks_in_flight_lease", ["lease_until"], "status = 'IN_FLIGHT'"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
