@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.herald-installed
 export QT_API := pyside6
 
-.PHONY: run test lint bench soak package clean venv
+.PHONY: run test lint bench bench-scale soak package clean venv
 
 $(STAMP): pyproject.toml tools/bootstrap_venv.py
 	@$(PYTHON) tools/bootstrap_venv.py $(VENV)
@@ -29,6 +29,11 @@ test: lint
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.bench.run
 
+# Issue 24: a million posts on PostgreSQL (HERALD_BENCH_PG_URL or HERALD_TEST_PG_URL);
+# ARGS="--posts 50000 --due 2000" for a smaller run. Writes bench-scale.json.
+bench-scale: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.bench.scale.run $(ARGS)
+
 soak: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.soak.run
 
@@ -37,4 +42,4 @@ package: $(STAMP)
 	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build packaging/herald.spec
 
 clean:
-	rm -rf build dist bench-results.json tests/e2e/artifacts
+	rm -rf build dist bench-results.json bench-scale.json tests/e2e/artifacts

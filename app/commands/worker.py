@@ -3,7 +3,8 @@
 For an always-on machine, or several workers on one PostgreSQL database (each claims its own
 work; none publishes a target another has). SIGTERM / Ctrl-C: stop claiming, let publishes in
 progress finish, give back claimed work that had not started, exit 0. `--until-idle` exits 0
-once nothing is due or in flight anywhere.
+once nothing is due or in flight anywhere. `--status-file PATH` / SIGUSR1: a one-line health
+status (app.core.engine.health).
 
 Also home of `PlatformAdapters`, the engine's AdapterSource that the UI's scheduler thread
 uses too: an account connected on the emulator carries the emulator's base URL in its
@@ -14,9 +15,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 import threading
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import make_url
@@ -34,6 +37,7 @@ from app.core.clock import Clock, OffsetClock, SystemClock
 from app.core.db import Database, DatabaseError, open_database
 from app.core.dbclock import database_clock
 from app.core.engine import EngineSettings, PublishingEngine
+from app.core.engine.health import HealthReporter
 from app.core.engine.maintenance import Maintenance, MaintenanceContext
 from app.core.logsetup import setup_logging
 from app.core.ports import AccountRef, AppCredentials, PermanentError, PlatformAdapter
@@ -162,6 +166,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="testing aid: run as if this machine's clock were SECONDS ahead (negative: "
         "behind); leases and due times still follow the database's clock",
     )
+    parser.add_argument(
+        "--status-file",
+        type=Path,
+        help="rewrite this file every few seconds with a one-line health status "
+        "(last claim, in flight, backlog, lag); SIGUSR1 logs the line too",
+    )
 
 
 def _printer(quiet: bool) -> Any:
@@ -220,10 +230,26 @@ def _stopped_early(stop: threading.Event, db: Database | None = None) -> bool:
     return True
 
 
+def _start_health(
+    db: Database, clock: Clock, owner: str, events: ev.EventHub, status_file: Path | None
+) -> HealthReporter:
+    health = HealthReporter(db, clock, owner, events, status_file=status_file)
+    if hasattr(signal, "SIGUSR1"):  # not on Windows
+        signal.signal(signal.SIGUSR1, health.request)
+    health.start()
+    return health
+
+
 def _run(args: argparse.Namespace, stop: threading.Event) -> int:
     if args.concurrency < 1 or args.batch < 1 or args.lease_seconds <= 0:
         print(
             "herald worker: --concurrency, --batch and --lease-seconds must be positive",
+            file=sys.stderr,
+        )
+        return 2
+    if args.status_file is not None and not args.status_file.parent.is_dir():
+        print(
+            f"herald worker: --status-file: folder {args.status_file.parent} does not exist",
             file=sys.stderr,
         )
         return 2
@@ -260,6 +286,7 @@ def _run(args: argparse.Namespace, stop: threading.Event) -> int:
     db_clock = database_clock(db, machine)
     engine = PublishingEngine(db, clock, adapters, events, accounts, settings, db_clock)
     events.subscribe(_printer(args.quiet))
+    health = _start_health(db, db_clock, engine.owner, events, args.status_file)
     maintenance = None
     if not args.until_idle:
         from app.core.analytics import jobs as analytics_jobs
@@ -272,6 +299,7 @@ def _run(args: argparse.Namespace, stop: threading.Event) -> int:
     try:
         engine.run_forever(stop, until_idle=args.until_idle)
     finally:
+        health.stop()
         if maintenance is not None:
             maintenance.shutdown()
         adapters.close()

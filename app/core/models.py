@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -87,6 +88,12 @@ class Checkpoint(enum.StrEnum):
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
     # Stored as plain strings (no native PG enum) so adding a value needs no type migration.
     return Enum(cls, name=name, native_enum=False, length=24, validate_strings=True)
+
+
+def _partial(name: str, columns: list[str], where: str) -> Index:
+    """An index over only the rows matching `where`, on both dialects."""
+    condition = text(where)
+    return Index(name, *columns, postgresql_where=condition, sqlite_where=condition)
 
 
 def new_uuid() -> str:
@@ -163,6 +170,8 @@ class Post(Base):
     __table_args__ = (
         # The calendar's visible-range query.
         Index("ix_posts_workspace_scheduled", "workspace_id", "scheduled_at"),
+        # Partial (migration 0009): only the few deleted posts, for the analytics claim.
+        _partial("ix_posts_deleted", ["id"], "deleted_at IS NOT NULL"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -45,7 +45,7 @@ def _budget_exhausted(now: datetime) -> Any:
     )
 
 
-def _claimable(now: datetime) -> Any:
+def claimable(now: datetime) -> Any:
     """Due, queued, for an ACTIVE account, on a post that is not deleted, within budget."""
     return and_(
         Target.status == TargetStatus.QUEUED,
@@ -123,13 +123,13 @@ def claim_due(
             .join(Account, Account.id == Target.account_id)
             .join(Post, Post.id == Target.post_id)
         )
-        if s.scalar(probe.where(_claimable(now)).limit(1)) is None:
+        if s.scalar(probe.where(claimable(now)).limit(1)) is None:
             return []
     with write_session(db) as s:
         defaults = budgets if budgets is not None else ratelimits.load_defaults(s)
         claimed = _take(
             s,
-            _claimable(now),
+            claimable(now),
             Target.next_attempt_at,
             limit,
             {
@@ -306,7 +306,7 @@ def busy_counts(db: Database, now: datetime) -> tuple[int, int]:
             select(func.count(Target.id))
             .join(Account, Account.id == Target.account_id)
             .join(Post, Post.id == Target.post_id)
-            .where(_claimable(now))
+            .where(claimable(now))
         )
         flying = s.scalar(
             select(func.count(Target.id)).where(Target.status == TargetStatus.IN_FLIGHT)

@@ -17,7 +17,7 @@ from alembic import op
 revision = "0010"
 # The brief assigns "0003"; 0004..0008 are already merged on top of it, so this branch
 # chains to the current head to keep a single head. The coordinator re-chains at merge.
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
