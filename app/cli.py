@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "accounts": ("app.commands.accounts", "list accounts or connect the emulator's accounts"),
     "demo-seed": ("app.commands.demo_seed", "publish demo history through the emulator"),
     "recommend": ("app.commands.recommend", "print the best times to post"),
+    "platforms": ("app.commands.platforms", "list the supported networks"),
 }
 
 
