@@ -31,7 +31,8 @@ READ_DEFAULTS: dict[Platform, tuple[int, int]] = {
 
 
 def _window_end(platform: Platform, now: datetime, window_s: int) -> datetime:
-    if platform == Platform.LINKEDIN and window_s == 86400:
+    # A network whose read limit is per UTC day (LinkedIn) resets at midnight, not rolling.
+    if platforms.get(platform).rate_budgets.read.utc_day and window_s == 86400:
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
         return midnight + timedelta(days=1)
     return now + timedelta(seconds=window_s)
