@@ -11,15 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from app import platforms
 from app.constants import LINKEDIN_VERSION, Platform
 
+# Ports, scopes: each network's descriptor (app/platforms/<network>/) holds them.
 DEFAULT_REDIRECT_PORTS: Mapping[Platform, int] = MappingProxyType(
-    {
-        Platform.TWITTER: 8765,
-        Platform.LINKEDIN: 8766,
-        Platform.FACEBOOK: 8767,
-        Platform.INSTAGRAM: 8768,
-    }
+    {platform: platforms.get(platform).auth.redirect_port for platform in Platform}
 )
 
 # Meta advises polling a container about once a minute for at most five minutes; images are
@@ -61,33 +58,14 @@ class AdapterConfig:
     redirect_path: str = "/callback"
     redirect_ports: Mapping[Platform, int] = field(default_factory=lambda: DEFAULT_REDIRECT_PORTS)
 
-    x_scopes: tuple[str, ...] = (
-        "tweet.read",
-        "tweet.write",
-        "users.read",
-        "offline.access",
-        "media.write",
-    )
-    instagram_scopes: tuple[str, ...] = (
-        "instagram_business_basic",
-        "instagram_business_content_publish",
-        "instagram_business_manage_insights",
-    )
+    x_scopes: tuple[str, ...] = platforms.get(Platform.TWITTER).auth.scopes
+    instagram_scopes: tuple[str, ...] = platforms.get(Platform.INSTAGRAM).auth.scopes
     # r_member_social (reading the member's posts and their statistics) is restricted: asking
     # for it without LinkedIn's approval fails the whole sign-in, so Herald does not.
-    linkedin_scopes: tuple[str, ...] = ("openid", "profile", "w_member_social")
+    linkedin_scopes: tuple[str, ...] = platforms.get(Platform.LINKEDIN).auth.scopes
     #: added when the user chooses "post as a company page" (Community Management API)
-    linkedin_page_scopes: tuple[str, ...] = (
-        "rw_organization_admin",
-        "w_organization_social",
-        "r_organization_social",
-    )
-    facebook_scopes: tuple[str, ...] = (
-        "pages_show_list",
-        "pages_read_engagement",
-        "pages_manage_posts",
-        "read_insights",
-    )
+    linkedin_page_scopes: tuple[str, ...] = platforms.get(Platform.LINKEDIN).auth.extra_scopes
+    facebook_scopes: tuple[str, ...] = platforms.get(Platform.FACEBOOK).auth.scopes
 
     user_agent: str = "Herald/0.1 (desktop scheduler)"
     #: True when talking to the local emulator (plain http on loopback is then expected).

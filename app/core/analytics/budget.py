@@ -13,23 +13,26 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, insert, select, update
 
+from app import platforms
 from app.constants import Platform
 from app.core.models import RateLimitBudget
 from app.core.ports import RateLimitInfo
 
 SCOPE = "read"
 
-# (calls, window seconds) per account.
+# (calls, window seconds) per account, from each network's descriptor (app/platforms/).
 READ_DEFAULTS: dict[Platform, tuple[int, int]] = {
-    Platform.TWITTER: (900, 15 * 60),  # GET /2/tweets per user per 15 min
-    Platform.INSTAGRAM: (200, 3600),  # Graph API: 200 calls per person per hour
-    Platform.FACEBOOK: (200, 3600),
-    Platform.LINKEDIN: (500, 86400),  # daily per member; resets at midnight UTC
+    platform: (
+        platforms.get(platform).rate_budgets.read.limit,
+        platforms.get(platform).rate_budgets.read.window_s,
+    )
+    for platform in Platform
 }
 
 
 def _window_end(platform: Platform, now: datetime, window_s: int) -> datetime:
-    if platform == Platform.LINKEDIN and window_s == 86400:
+    # A network whose read limit is per UTC day (LinkedIn) resets at midnight, not rolling.
+    if platforms.get(platform).rate_budgets.read.utc_day and window_s == 86400:
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
         return midnight + timedelta(days=1)
     return now + timedelta(seconds=window_s)

@@ -1,4 +1,5 @@
-"""What each network accepts: the one table to update when a platform changes its limits.
+"""What each network accepts, as the constraint checker reads it. The values live in each
+network's descriptor (app/platforms/<network>/): update them there.
 
 Sources: /work/shared/PLATFORM-APIS.md (X: 280 weighted characters, 4 images or 1 video or 1 GIF;
 Instagram: caption 2,200 characters, 30 hashtags, 20 @-mentions, JPEG up to 8 MB with an aspect
@@ -9,32 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 from types import MappingProxyType
-from typing import Literal
 
+from app import platforms
 from app.constants import Platform
 
-MIB = 1024 * 1024
+# The rules' types and values live in the network descriptors (app/platforms/); this module
+# keeps its names so the constraint checker and the composer read them as before.
+from app.platforms.descriptor import MIB, LengthCounting, MediaRules
 
-# How a platform counts characters: X's weighted count (links 23, CJK and emoji 2), or plain
-# code points (what a person sees as characters, for the networks that publish no rule).
-LengthCounting = Literal["x_weighted", "code_points"]
-
-
-@dataclass(frozen=True)
-class MediaRules:
-    required: bool = False  # at least one image or video
-    max_items: int | None = None  # None: no limit Herald knows of
-    max_images: int | None = None
-    max_videos: int | None = None
-    max_gifs: int | None = None  # animated GIFs
-    allow_mixed: bool = True  # may images, videos and GIFs share a post?
-    image_mimes: frozenset[str] | None = None  # None: any image type Herald reads
-    image_max_bytes: int | None = None
-    # Width / height, inclusive bounds.
-    image_min_aspect: Fraction | None = None
-    image_max_aspect: Fraction | None = None
+__all__ = ["MIB", "RULES", "LengthCounting", "MediaRules", "PlatformRules", "rules_for"]
 
 
 @dataclass(frozen=True)
@@ -49,40 +34,22 @@ class PlatformRules:
     media: MediaRules = MediaRules()
 
 
+def _from_descriptor(platform: Platform) -> PlatformRules:
+    d = platforms.get(platform)
+    return PlatformRules(
+        platform=platform,
+        name=d.display_name,
+        max_length=d.text.max_length,
+        length_counting=d.text.counting,
+        max_hashtags=d.text.max_hashtags,
+        max_mentions=d.text.max_mentions,
+        links_clickable=d.text.links_clickable,
+        media=d.media,
+    )
+
+
 RULES: Mapping[Platform, PlatformRules] = MappingProxyType(
-    {
-        Platform.TWITTER: PlatformRules(
-            platform=Platform.TWITTER,
-            name="X",
-            max_length=280,
-            length_counting="x_weighted",
-            media=MediaRules(
-                max_items=4, max_images=4, max_videos=1, max_gifs=1, allow_mixed=False
-            ),
-        ),
-        Platform.INSTAGRAM: PlatformRules(
-            platform=Platform.INSTAGRAM,
-            name="Instagram",
-            max_length=2200,
-            max_hashtags=30,
-            max_mentions=20,
-            links_clickable=False,
-            media=MediaRules(
-                required=True,
-                max_items=10,  # a carousel holds 2 to 10; one item is a single post
-                image_mimes=frozenset({"image/jpeg"}),
-                image_max_bytes=8 * MIB,
-                image_min_aspect=Fraction(4, 5),
-                image_max_aspect=Fraction(191, 100),
-            ),
-        ),
-        Platform.LINKEDIN: PlatformRules(
-            platform=Platform.LINKEDIN, name="LinkedIn", max_length=3000
-        ),
-        Platform.FACEBOOK: PlatformRules(
-            platform=Platform.FACEBOOK, name="Facebook", max_length=63206
-        ),
-    }
+    {platform: _from_descriptor(platform) for platform in Platform}
 )
 
 

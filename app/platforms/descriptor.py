@@ -1,0 +1,106 @@
+"""What Herald knows about one network, as data: the type every `app/platforms/<network>/`
+package fills in and the registry (`app.platforms`) hands out.
+
+Plain frozen dataclasses with no Qt and no database, so every layer may read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Literal
+
+MIB = 1024 * 1024
+
+# How a network counts characters: X's weighted count (links 23, CJK and emoji 2), or plain
+# code points (what a person sees as characters, for the networks that publish no rule).
+LengthCounting = Literal["x_weighted", "code_points"]
+
+# How a person connects an account: OAuth 2.0 with PKCE (X, LinkedIn), or Meta's login
+# dialog (Facebook Login for Business, Instagram Login), which is OAuth 2.0 plus a page or
+# professional-account pick.
+AuthKind = Literal["oauth2-pkce", "oauth2", "meta-login"]
+
+
+@dataclass(frozen=True)
+class MediaRules:
+    required: bool = False  # at least one image or video
+    max_items: int | None = None  # None: no limit Herald knows of
+    max_images: int | None = None
+    max_videos: int | None = None
+    max_gifs: int | None = None  # animated GIFs
+    allow_mixed: bool = True  # may images, videos and GIFs share a post?
+    image_mimes: frozenset[str] | None = None  # None: any image type Herald reads
+    image_max_bytes: int | None = None
+    # Width / height, inclusive bounds.
+    image_min_aspect: Fraction | None = None
+    image_max_aspect: Fraction | None = None
+
+
+@dataclass(frozen=True)
+class TextRules:
+    max_length: int
+    counting: LengthCounting = "code_points"
+    max_hashtags: int | None = None
+    max_mentions: int | None = None
+    links_clickable: bool = True
+
+
+@dataclass(frozen=True)
+class Auth:
+    kind: AuthKind
+    scopes: tuple[str, ...]
+    #: scopes added for an optional mode (LinkedIn: posting as a company page)
+    extra_scopes: tuple[str, ...] = ()
+    #: True when a public client may leave the client secret empty (X's "Native App")
+    secret_optional: bool = False
+    #: the loopback port of the registered redirect URI (http://127.0.0.1:PORT/callback)
+    redirect_port: int = 0
+
+
+@dataclass(frozen=True)
+class RateBudget:
+    """A documented per-account limit: `limit` calls per `window_s` seconds."""
+
+    limit: int
+    window_s: int
+    #: the window ends at the next midnight UTC instead of rolling (LinkedIn's daily limits)
+    utc_day: bool = False
+
+
+@dataclass(frozen=True)
+class RateBudgets:
+    #: posts per account; None: the network documents no per-post limit (Facebook)
+    publish: RateBudget | None
+    #: metric reads per account
+    read: RateBudget
+
+
+@dataclass(frozen=True)
+class Analytics:
+    #: the network's own metric names Herald reads for a post
+    fields: tuple[str, ...]
+    #: what Herald's Metrics (likes, shares, comments, impressions) the network does not
+    #: report, each with why: shown as "not reported", never as 0
+    not_reported: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlatformDescriptor:
+    #: the Platform enum value ("TWITTER"): the name in the database, the CLI and settings
+    name: str
+    display_name: str
+    #: a qtawesome icon name and the brand colour (#rrggbb)
+    icon: str
+    colour: str
+    text: TextRules
+    auth: Auth
+    rate_budgets: RateBudgets
+    analytics: Analytics
+    #: where the cold-start best-time profile lives: "FILE#platforms.NAME"
+    priors: str
+    #: one line: where and how to create the developer app (docs/developer-apps.md has more)
+    setup_help: str
+    media: MediaRules = field(default_factory=MediaRules)
+    #: a summary of `media` for people and docs
+    media_summary: str = ""

@@ -1,0 +1,50 @@
+"""Facebook Pages: the Graph API, connected with Facebook Login for Business (Meta)."""
+
+from __future__ import annotations
+
+from app.platforms.descriptor import (
+    Analytics,
+    Auth,
+    PlatformDescriptor,
+    RateBudget,
+    RateBudgets,
+    TextRules,
+)
+
+DESCRIPTOR = PlatformDescriptor(
+    name="FACEBOOK",
+    display_name="Facebook",
+    icon="fa6b.facebook",
+    colour="#1877f2",
+    text=TextRules(max_length=63206),
+    media_summary="images and videos; no limit Herald enforces",
+    auth=Auth(
+        kind="meta-login",
+        scopes=("pages_show_list", "pages_read_engagement", "pages_manage_posts", "read_insights"),
+        redirect_port=8767,
+    ),
+    rate_budgets=RateBudgets(
+        # Facebook documents no per-post limit (only call-volume throttling, by headers).
+        publish=None,
+        read=RateBudget(200, 3600),
+    ),
+    analytics=Analytics(
+        fields=(
+            "post_total_media_view_unique",
+            "post_reactions_by_type_total",
+            "post_clicks",
+            "shares",
+            "comments",
+            "reactions",
+        ),
+        not_reported=(
+            "impressions: post_impressions retired 2025-11-15; unique media views stand for it,"
+            " and a Page that refuses the metric shows it as not reported",
+        ),
+    ),
+    priors="resources/besttime_priors.json#platforms.FACEBOOK",
+    setup_help=(
+        "developers.facebook.com → create a Business app → add “Facebook Login for "
+        "Business” → Settings: Valid OAuth Redirect URIs."
+    ),
+)

@@ -1,0 +1,42 @@
+"""X (formerly Twitter): API v2, OAuth 2.0 with PKCE as a public "Native App" client."""
+
+from __future__ import annotations
+
+from app.platforms.descriptor import (
+    Analytics,
+    Auth,
+    MediaRules,
+    PlatformDescriptor,
+    RateBudget,
+    RateBudgets,
+    TextRules,
+)
+
+DESCRIPTOR = PlatformDescriptor(
+    name="TWITTER",
+    display_name="X",
+    icon="fa6b.x-twitter",
+    colour="#111111",
+    # 280 weighted characters (twitter-text: links count 23, CJK and emoji 2).
+    text=TextRules(max_length=280, counting="x_weighted"),
+    media=MediaRules(max_items=4, max_images=4, max_videos=1, max_gifs=1, allow_mixed=False),
+    media_summary="up to 4 images, or 1 video, or 1 GIF; never mixed",
+    auth=Auth(
+        kind="oauth2-pkce",
+        scopes=("tweet.read", "tweet.write", "users.read", "offline.access", "media.write"),
+        secret_optional=True,
+        redirect_port=8765,
+    ),
+    rate_budgets=RateBudgets(
+        publish=RateBudget(300, 15 * 60),  # POST /2/tweets per user per 15 min
+        read=RateBudget(900, 15 * 60),  # GET /2/tweets per user per 15 min
+    ),
+    analytics=Analytics(
+        fields=("like_count", "retweet_count", "quote_count", "reply_count", "impression_count"),
+    ),
+    priors="resources/besttime_priors.json#platforms.TWITTER",
+    setup_help=(
+        "developer.x.com → Projects & Apps → your app → User authentication settings: "
+        "OAuth 2.0, type “Native App”, permissions “Read and write”."
+    ),
+)
