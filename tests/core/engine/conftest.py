@@ -44,8 +44,9 @@ def make_engine(db, clock, fakes, hub, accounts):
     made: list[PublishingEngine] = []
 
     def make(**settings) -> PublishingEngine:
+        # The fake clock is the database's clock too (PostgreSQL's own would be real time).
         engine = PublishingEngine(
-            db, clock, FakeSource(fakes), hub, accounts, EngineSettings(**settings)
+            db, clock, FakeSource(fakes), hub, accounts, EngineSettings(**settings), clock
         )
         made.append(engine)
         return engine
