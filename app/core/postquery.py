@@ -59,7 +59,7 @@ class PostQuery:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def list(
+    def find(
         self,
         workspace_id: int,
         flt: PostFilter | None = None,

@@ -35,7 +35,7 @@ def test_text_search_is_case_insensitive_and_reads_overrides(env):
         ws, "Cake day", [x, li], overrides={li: "Sourdough for LinkedIn"}, scheduled_local=WALL
     ).id
     service.create(ws, "Coffee", [x], scheduled_local=WALL)
-    found = PostQuery(db).list(ws, PostFilter(text="  sourdough "))
+    found = PostQuery(db).find(ws, PostFilter(text="  sourdough "))
     assert sorted(_ids(found)) == sorted([bread, cake])
 
 
@@ -43,8 +43,8 @@ def test_like_wildcards_are_matched_literally(env):
     db, _clock, ws, x, _li, service = env
     percent = service.create(ws, "50% off", [x], scheduled_local=WALL).id
     service.create(ws, "50 loaves off", [x], scheduled_local=WALL)
-    assert _ids(PostQuery(db).list(ws, PostFilter(text="50%"))) == [percent]
-    assert PostQuery(db).list(ws, PostFilter(text="_")) == []
+    assert _ids(PostQuery(db).find(ws, PostFilter(text="50%"))) == [percent]
+    assert PostQuery(db).find(ws, PostFilter(text="_")) == []
 
 
 def test_filters_by_account_network_and_status(env):
@@ -55,16 +55,16 @@ def test_filters_by_account_network_and_status(env):
     failed = service.create(ws, "four", [x, li], scheduled_local=WALL, action="schedule").id
     set_targets_db(db, failed, TargetStatus.FAILED)
     q = PostQuery(db)
-    assert sorted(_ids(q.list(ws, PostFilter(account_ids=frozenset({li}))))) == sorted(
+    assert sorted(_ids(q.find(ws, PostFilter(account_ids=frozenset({li}))))) == sorted(
         [only_li, failed]
     )
-    assert sorted(_ids(q.list(ws, PostFilter(platforms=frozenset({Platform.TWITTER}))))) == (
+    assert sorted(_ids(q.find(ws, PostFilter(platforms=frozenset({Platform.TWITTER}))))) == (
         sorted([only_x, draft, failed])
     )
-    assert _ids(q.list(ws, PostFilter(statuses=frozenset({PostStatus.DRAFT.value})))) == [draft]
-    assert _ids(q.list(ws, PostFilter(statuses=frozenset({PostStatus.FAILED.value})))) == [failed]
+    assert _ids(q.find(ws, PostFilter(statuses=frozenset({PostStatus.DRAFT.value})))) == [draft]
+    assert _ids(q.find(ws, PostFilter(statuses=frozenset({PostStatus.FAILED.value})))) == [failed]
     scheduled = PostFilter(statuses=frozenset({PostStatus.SCHEDULED.value}), text="one")
-    assert _ids(q.list(ws, scheduled)) == [only_x]
+    assert _ids(q.find(ws, scheduled)) == [only_x]
 
 
 def test_needs_attention_is_a_status(env):
@@ -72,7 +72,7 @@ def test_needs_attention_is_a_status(env):
     missed = service.create(ws, "missed", [x], scheduled_local=WALL, action="schedule").id
     service.create(ws, "fine", [x], scheduled_local=WALL, action="schedule")
     set_targets_db(db, missed, TargetStatus.MISSED)
-    found = PostQuery(db).list(ws, PostFilter(statuses=frozenset({ATTENTION})))
+    found = PostQuery(db).find(ws, PostFilter(statuses=frozenset({ATTENTION})))
     assert _ids(found) == [missed]
 
 
@@ -81,17 +81,17 @@ def test_range_and_undated_drafts(env):
     dated = service.create(ws, "dated", [x], scheduled_local=WALL, action="schedule").id
     undated = service.create(ws, "undated", [x], action="draft").id
     q = PostQuery(db)
-    assert _ids(q.list(ws)) == [dated, undated]  # every post; undated drafts last
-    in_range = q.list(ws, None, datetime(2026, 1, 6, tzinfo=UTC), datetime(2026, 1, 7, tzinfo=UTC))
+    assert _ids(q.find(ws)) == [dated, undated]  # every post; undated drafts last
+    in_range = q.find(ws, None, datetime(2026, 1, 6, tzinfo=UTC), datetime(2026, 1, 7, tzinfo=UTC))
     assert _ids(in_range) == [dated]
-    assert q.list(ws)[1].scheduled_at is None
+    assert q.find(ws)[1].scheduled_at is None
 
 
 def test_deleted_posts_are_not_found(env):
     db, _clock, ws, x, _li, service = env
     post = service.create(ws, "gone", [x], scheduled_local=WALL).id
     service.delete(post)
-    assert PostQuery(db).list(ws, PostFilter(text="gone")) == []
+    assert PostQuery(db).find(ws, PostFilter(text="gone")) == []
 
 
 def test_filter_activity():
