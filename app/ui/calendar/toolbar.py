@@ -120,7 +120,8 @@ class CalendarToolbar(QFrame):
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setAccessibleName(self.tr("Search posts"))
         self.search_edit.setToolTip(self.tr("Show only posts whose text contains this (Ctrl+F)"))
-        self.search_edit.setMaximumWidth(200)
+        self.search_edit.setMinimumWidth(140)
+        self.search_edit.setMaximumWidth(220)
         self.filter_button = _tool(
             self,
             "calendarFilterButton",

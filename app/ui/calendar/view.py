@@ -240,6 +240,10 @@ class CalendarView(QWidget):
         self.toolbar.view_buttons[mode].setChecked(True)
         pages = {"month": self.month, "week": self.week, "day": self.day, "list": self.list_view}
         self.stack.setCurrentWidget(pages[mode])
+        # The list shows every post: paging by date means nothing there.
+        tb = self.toolbar
+        for widget in (tb.today_button, tb.prev_button, tb.next_button, tb.jump_edit):
+            widget.setEnabled(mode != "list")
         self.reload()
         if mode in ("week", "day"):
             pane = self.week if mode == "week" else self.day

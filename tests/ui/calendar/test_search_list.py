@@ -75,3 +75,11 @@ def test_list_sorts_and_double_click_opens_composer(env, qtbot):
     dialog = view.findChild(ComposerDialog)
     assert dialog is not None and dialog.post is not None and dialog.post.id == late
     dialog.close()
+
+
+def test_date_paging_is_off_in_the_list(env):
+    _context, _ws, _x, _li, _window, view = env
+    view.set_mode("list")
+    assert not view.toolbar.prev_button.isEnabled()
+    view.set_mode("week")
+    assert view.toolbar.prev_button.isEnabled()
