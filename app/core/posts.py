@@ -1111,8 +1111,11 @@ _ATTENTION_VALUES = frozenset(
 )
 
 
-def _utc_value(value: Any) -> datetime:
-    """A raw scheduled_at (SQLite: ISO text; PostgreSQL: an aware datetime) -> aware UTC."""
+def _utc_value(value: Any) -> datetime | None:
+    """A raw scheduled_at (SQLite: ISO text; PostgreSQL: an aware datetime) -> aware UTC;
+    None for an undated draft (the list view reads those too)."""
+    if value is None:
+        return None
     if isinstance(value, str):
         return datetime.fromisoformat(value).replace(tzinfo=UTC)
     return ensure_utc(value)

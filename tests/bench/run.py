@@ -23,6 +23,7 @@ from tests.bench import report
 from tests.bench.harness import Row
 
 HERE = Path(__file__).parent
+BENCH_IDS = {"calendar.search": "bench_search"}  # id -> module, for `run.py <id>`
 
 
 def machine() -> dict[str, str | int | None]:
@@ -52,6 +53,7 @@ def main(argv: list[str]) -> int:
     only = [{"import.20k": "bench_import"}.get(a, a) for a in argv[1:] if a != "--docs"]
     modules = sorted(p.stem for p in HERE.glob("bench_*.py"))
     if only:
+        only = [BENCH_IDS.get(o, o) for o in only]
         modules = [m for m in modules if any(o in m for o in only)]
     rows: list[Row] = []
     failures: list[str] = []

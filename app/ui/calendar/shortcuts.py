@@ -19,6 +19,7 @@ SHORTCUTS: list[tuple[str, tuple[str, ...], str]] = [
     ("month", ("M",), "Month view"),
     ("week", ("W",), "Week view"),
     ("day", ("D",), "Day view"),
+    ("list", ("L",), "List view (every post, sortable)"),
     ("jump", ("Ctrl+G",), "Jump to a date"),
     ("compose", ("Ctrl+N",), "New post (at the selected day or slot)"),
     ("undo", ("Ctrl+Z",), "Undo the last move or delete"),

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -75,6 +76,7 @@ class CalendarToolbar(QFrame):
             ("month", self.tr("Month"), "M"),
             ("week", self.tr("Week"), "W"),
             ("day", self.tr("Day"), "D"),
+            ("list", self.tr("List"), "L"),
         ):
             button = QPushButton(label, self)
             button.setObjectName(f"{key}ViewButton")
@@ -113,6 +115,22 @@ class CalendarToolbar(QFrame):
             "Drafts",
         )
         self.drafts_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setObjectName("calendarSearchEdit")
+        self.search_edit.setPlaceholderText(self.tr("Search posts"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setAccessibleName(self.tr("Search posts"))
+        self.search_edit.setToolTip(self.tr("Show only posts whose text contains this (Ctrl+F)"))
+        self.search_edit.setMinimumWidth(140)
+        self.search_edit.setMaximumWidth(220)
+        self.filter_button = _tool(
+            self,
+            "calendarFilterButton",
+            "fa5s.filter",
+            self.tr("Filter by account, network and status"),
+            self.tr("Filter"),
+        )
+        self.filter_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.undo_button = _tool(self, "undoButton", "fa5s.undo", self.tr("Undo (Ctrl+Z)"))
         self.redo_button = _tool(self, "redoButton", "fa5s.redo", self.tr("Redo (Ctrl+Shift+Z)"))
         self.network_label = QLabel(self)
@@ -153,6 +171,9 @@ class CalendarToolbar(QFrame):
         second.addSpacing(8)
         second.addWidget(self.drafts_button)
         second.addStretch(1)
+        second.addWidget(self.search_edit)
+        second.addWidget(self.filter_button)
+        second.addSpacing(8)
         second.addWidget(self.undo_button)
         second.addWidget(self.redo_button)
         layout = QVBoxLayout(self)

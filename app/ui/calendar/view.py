@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QStackedWidget, QVBoxLayout, Q
 
 from app.core.events import ACCOUNTS_CHANGED, POSTS_CHANGED
 from app.core.models import PostStatus, TargetStatus
+from app.core.postquery import PostFilter, PostQuery
 from app.core.posts import PostError, PostService, SchedulingError
 from app.core.timeutil import (
     AmbiguousTimeError,
@@ -28,6 +29,8 @@ from app.core.timeutil import (
 from app.ui import theme
 from app.ui.attention import AttentionBanner, MissedPostsDialog, ProblemsPanel
 from app.ui.calendar.commands import DeleteCommand, RescheduleCommand
+from app.ui.calendar.filters import FilterMenu
+from app.ui.calendar.listview import PostListView
 from app.ui.calendar.month import MonthGrid
 from app.ui.calendar.shortcuts import SHORTCUTS, ShortcutsDialog
 from app.ui.calendar.timegrid import TimePane
@@ -35,7 +38,7 @@ from app.ui.calendar.toolbar import CalendarToolbar
 from app.ui.composer.accounts import list_accounts
 from app.ui.toast import Toast
 
-MODES = ("month", "week", "day")
+MODES = ("month", "week", "day", "list")
 EMPTY = {
     "month": "No posts this month — double-click a day to compose",
     "week": "No posts this week — double-click a slot to compose",
@@ -60,6 +63,8 @@ class CalendarView(QWidget):
         self.main_window = window
         self.context = window.context
         self.service = PostService(self.context.db, self.context.clock, self.context.events)
+        self.query = PostQuery(self.context.db)
+        self.filter = PostFilter()
         self.workspace = None
         self.zone = "UTC"
         self.mode = "month"
@@ -98,6 +103,10 @@ class CalendarView(QWidget):
         self.drafts_menu.setObjectName("draftsMenu")
         self.drafts_menu.aboutToShow.connect(self._fill_drafts)
         tb.drafts_button.setMenu(self.drafts_menu)
+        self.filter_menu = FilterMenu(self)
+        tb.filter_button.setMenu(self.filter_menu)
+        self.filter_menu.changed.connect(self._on_filter)
+        tb.search_edit.textChanged.connect(self._on_filter)
 
         self.banner = AttentionBanner(self)
         self.banner.reconnectRequested.connect(self._on_reconnect)
@@ -115,6 +124,11 @@ class CalendarView(QWidget):
         self.stack.addWidget(self.month)
         self.stack.addWidget(self.week)
         self.stack.addWidget(self.day)
+        self.list_view = PostListView(self)
+        self.stack.addWidget(self.list_view)
+        self.list_view.postActivated.connect(self.edit_post)
+        self.list_view.deleteRequested.connect(self.delete_post)
+        self.list_view.contextMenuRequested.connect(self._show_context_menu)
         for grid in self.grids.values():
             grid.postActivated.connect(self.edit_post)
             grid.composeRequested.connect(self.compose)
@@ -155,6 +169,7 @@ class CalendarView(QWidget):
             "month": lambda: self.set_mode("month"),
             "week": lambda: self.set_mode("week"),
             "day": lambda: self.set_mode("day"),
+            "list": lambda: self.set_mode("list"),
             "jump": self.focus_jump,
             "compose": lambda: self.compose(self.current_grid().selected_slot),
             "undo": self.undo_stack.undo,
@@ -225,13 +240,17 @@ class CalendarView(QWidget):
         return from_utc(self.context.clock.now(), self.zone).date()
 
     def current_grid(self):
-        return self.grids[self.mode]
+        return self.list_view if self.mode == "list" else self.grids[self.mode]
 
     def set_mode(self, mode: str) -> None:
         self.mode = mode
         self.toolbar.view_buttons[mode].setChecked(True)
-        pages = {"month": self.month, "week": self.week, "day": self.day}
+        pages = {"month": self.month, "week": self.week, "day": self.day, "list": self.list_view}
         self.stack.setCurrentWidget(pages[mode])
+        # The list shows every post: paging by date means nothing there.
+        tb = self.toolbar
+        for widget in (tb.today_button, tb.prev_button, tb.next_button, tb.jump_edit):
+            widget.setEnabled(mode != "list")
         self.reload()
         if mode in ("week", "day"):
             pane = self.week if mode == "week" else self.day
@@ -285,10 +304,15 @@ class CalendarView(QWidget):
         """Read the visible range and hand it to the current grid."""
         if self.workspace is None:
             return
+        if self.mode == "list":
+            self._reload_list()
+            return
         first, days = self.visible_range()
-        posts = self.service.list_range(
-            self.workspace.id, self._utc(first), self._utc(first + timedelta(days=days))
-        )
+        start, end = self._utc(first), self._utc(first + timedelta(days=days))
+        if self.filter.active:
+            posts = self.query.find(self.workspace.id, self.filter, start, end)
+        else:
+            posts = self.service.list_range(self.workspace.id, start, end)
         grid = self.current_grid()
         grid.empty_text = self.tr(EMPTY[self.mode])
         if self.mode == "month":
@@ -304,9 +328,34 @@ class CalendarView(QWidget):
         self.toolbar.jump_edit.setDate(QDate(self.anchor.year, self.anchor.month, self.anchor.day))
         self.toolbar.jump_edit.blockSignals(False)
 
+    def _reload_list(self) -> None:
+        assert self.workspace is not None
+        posts = self.query.find(self.workspace.id, self.filter)
+        empty = (
+            self.tr("No posts match — clear the search or the filters")
+            if self.filter.active
+            else self.tr("No posts yet — click New post to write one")
+        )
+        self.list_view.set_posts(posts, self.zone, empty)
+        self.toolbar.range_label.setText(self.tr("All posts ({n})").format(n=len(posts)))
+
+    def _on_filter(self, *_args) -> None:
+        self.filter = self.filter_menu.facets(self.toolbar.search_edit.text())
+        count = self.filter.facet_count
+        self.toolbar.filter_button.setText(
+            self.tr("Filter ({n})").format(n=count) if count else self.tr("Filter")
+        )
+        self.reload()
+
     def refresh_attention(self) -> None:
         if self.workspace is None:
             return
+        self.filter_menu.set_accounts(
+            [
+                (a.id, f"{a.handle} ({getattr(a.platform, 'label', a.platform)})")
+                for a in list_accounts(self.context, self.workspace.id)
+            ]
+        )
         self.problems.set_problems(self.service.problems(self.workspace.id), self.zone)
         self.banner.set_accounts(list_accounts(self.context, self.workspace.id))
         count = len(self.service.drafts(self.workspace.id))
