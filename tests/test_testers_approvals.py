@@ -39,7 +39,7 @@ def test_editor_submits_approver_asks_for_changes_then_approves_and_it_publishes
     ).id
     flow.submit(post)
     flow.submit(idle)
-    with pytest.raises(ApprovalError, match="Ann is a editor here and can't approve"):
+    with pytest.raises(ApprovalError, match="Ann is an editor here and can't approve"):
         flow.approve(post)
 
     herald_clock.advance(timedelta(minutes=5))

@@ -306,7 +306,9 @@ class ApprovalService:
         if role is None:
             raise ApprovalError(f"{actor} is not a member of this workspace, so can't {doing}.")
         if MemberRole(role) not in roles:
-            raise ApprovalError(f"{actor} is a {MemberRole(role).value} here and can't {doing}.")
+            name = MemberRole(role).value
+            article = "an" if name[0] in "aeiou" else "a"
+            raise ApprovalError(f"{actor} is {article} {name} here and can't {doing}.")
 
     @staticmethod
     def _workspace(s: Session, workspace_id: int) -> Workspace:
