@@ -31,9 +31,12 @@ def test_editor_submits_approver_asks_for_changes_then_approves_and_it_publishes
 
     herald_act_as("Ann")
     post = ctx.posts.create(
-        herald_workspace.id, "Our new bakery opens at 10!", x, scheduled_local=AT_TEN,
+        herald_workspace.id,
+        "Our new bakery opens at 10!",
+        x,
+        scheduled_local=AT_TEN,
         action="schedule",
-    ).id  # fmt: skip
+    ).id
     idle = ctx.posts.create(
         herald_workspace.id, "Never approved", x, scheduled_local=AT_TEN, action="schedule"
     ).id

@@ -368,9 +368,9 @@ class ApprovalService:
     @staticmethod
     def _info(post: Post, now: datetime) -> ApprovalInfo:
         state = ApprovalState(post.approval)
-        return ApprovalInfo(
-            post.id, state, _LABELS[state], waiting_reason(state, post.scheduled_at, now)
-        )
+        # Only a scheduled post waits: a draft (or a sent post) is not held by its approval.
+        due = post.scheduled_at if post.status == PostStatus.SCHEDULED else None
+        return ApprovalInfo(post.id, state, _LABELS[state], waiting_reason(state, due, now))
 
     def _changed(self, workspace_id: int) -> None:
         if self.events is not None:

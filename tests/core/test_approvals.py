@@ -152,11 +152,14 @@ def test_copies_and_imported_posts_start_as_drafts(on, db):
 def test_a_due_post_says_why_it_waits(on, clock):
     ws, account, posts, flow = on
     post = _post(posts, ws, account)
+    draft = posts.create(ws, "a draft", [account], scheduled_local=WALL).id
     assert flow.waiting(ws) == [] and flow.state(post).waiting_reason is None
     clock.advance(timedelta(days=2))
+    assert flow.state(draft).waiting_reason is None  # not scheduled: nothing waits
     assert [(w.post_id, w.waiting_reason) for w in flow.waiting(ws)] == [
         (post, "Waiting for approval: not submitted for review yet")
     ]
+    assert flow.state(post).waiting_reason == "Waiting for approval: not submitted for review yet"
 
 
 def test_comments_keep_author_time_and_mentions(on, monkeypatch, clock):

@@ -39,9 +39,12 @@ def test_steps_comments_and_refusals(
     herald_approvals.set_required(herald_workspace.id, True)
     herald_act_as("Ann")
     post = ctx.posts.create(
-        herald_workspace.id, "hi", [herald_accounts["x"].id], scheduled_local=WALL,
+        herald_workspace.id,
+        "hi",
+        [herald_accounts["x"].id],
+        scheduled_local=WALL,
         action="schedule",
-    ).id  # fmt: skip
+    ).id
     dialog = _composer(qtbot, ctx, herald_workspace, post)
     panel = dialog.findChild(type(dialog.approval_panel), "approvalPanel")
     assert panel.isVisible() and panel.state_label.text() == "Approval: Draft"
