@@ -16,12 +16,17 @@ Fixtures (all prefixed `herald_`; each cleans up after itself):
     herald_engine     PublishingEngine on the real adapters: run_once() / run_until_idle()
     herald_window     the MainWindow on all of the above, shown and registered with qtbot
     herald_queues     the QueueService (weekly slots, add to queue, pause...) on herald_context
+    herald_approvals  the ApprovalService (submit, approve, request changes, comment) on
+                      herald_context; who acts is the OS user on SQLite, see herald_act_as
+    herald_act_as     act_as("Ann"): from now on this test acts as the person "Ann" (the OS
+                      user name Herald reads on SQLite, where members are matched by name)
 
 Helpers: `compose_post(qtbot, window, text, ...)` drives the composer by objectName and
 clicks Schedule (or `action="queue"`: Add to queue, `"next"`: Share next); `advance(clock,
 emulator, seconds)` moves Herald's and the emulator's clocks; `set_queue_slots(context,
 accounts, "Mon–Fri 09:00, 17:00")` gives accounts weekly queue slots; `queue_times(context,
-post_ids)` reads the posts' times back as wall times in the workspace's zone.
+post_ids)` reads the posts' times back as wall times in the workspace's zone;
+`add_members(context, workspace, {"Ann": "editor", "Bob": "approver"})` adds members.
 
 Kept cheap to import (it is loaded in every pytest run): fixtures import Herald when used.
 """
@@ -168,6 +173,25 @@ def herald_queues(herald_context: Any) -> Any:
     return QueueService(ctx.db, ctx.clock, ctx.events)
 
 
+@pytest.fixture
+def herald_approvals(herald_context: Any) -> Any:
+    from app.core.approvals import ApprovalService
+
+    ctx = herald_context
+    return ApprovalService(ctx.db, ctx.clock, ctx.events)
+
+
+@pytest.fixture
+def herald_act_as(monkeypatch: pytest.MonkeyPatch) -> Any:
+    def act_as(person: str) -> None:
+        # getpass.getuser() reads these first: the audit log and the role checks then see
+        # `person` as the OS user, exactly as they would for that person's own login.
+        for var in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+            monkeypatch.setenv(var, person)
+
+    return act_as
+
+
 # ------------------------------------------------------------------ values
 
 
@@ -236,6 +260,17 @@ def set_queue_slots(context: Any, accounts: Iterable[Any], slots: str) -> None:
 
     ids = [int(getattr(a, "id", a)) for a in accounts]
     QueueService(context.db, context.clock, context.events).set_slots(ids, parse_slots(slots))
+
+
+def add_members(context: Any, workspace: Any, roles: Mapping[str, str]) -> None:
+    """Add each person with their role ("admin", "editor", "approver", "viewer") to the
+    workspace (a WorkspaceInfo or its name)."""
+    from app.core.members.service import MemberService, parse_role
+
+    name = str(getattr(workspace, "name", workspace))
+    members = MemberService(context.db, context.clock)
+    for person, role in roles.items():
+        members.add(name, person, parse_role(role))
 
 
 def queue_times(context: Any, post_ids: Iterable[int]) -> list[datetime | None]:

@@ -1,5 +1,6 @@
 """The audit log (issue 23): who created, edited, rescheduled, deleted or published each
-post, and who connected or removed each account, and when.
+post, and who connected or removed each account, and when; and each step of the approval
+flow (APPROVAL_ACTIONS, recorded by app/core/approvals.py).
 
 Services call `record` inside their own transaction, just before they commit, so an entry
 exists exactly when the change does. "Who" is the login role on PostgreSQL (each member
@@ -18,6 +19,9 @@ from sqlalchemy.orm import Session
 
 from app.core.db import Database
 from app.core.models import Account, AuditEntry, Post, Workspace
+
+#: the approval flow's entries, on the post concerned
+APPROVAL_ACTIONS = ("submit", "approve", "request_changes", "comment")
 
 
 class AuditError(ValueError):

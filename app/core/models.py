@@ -61,6 +61,20 @@ class PostStatus(enum.StrEnum):
     FAILED = "FAILED"
 
 
+class ApprovalState(enum.StrEnum):
+    """Where a post stands in its workspace's approval flow (issue 23)."""
+
+    NOT_REQUIRED = "NOT_REQUIRED"  # written while the workspace had approvals off
+    DRAFT = "DRAFT"  # not yet submitted
+    IN_REVIEW = "IN_REVIEW"  # submitted, waiting for an approver
+    CHANGES_REQUESTED = "CHANGES_REQUESTED"  # an approver asked for changes (with a comment)
+    APPROVED = "APPROVED"
+
+
+#: the only approval states the engine ever publishes
+PUBLISHABLE_APPROVALS = (ApprovalState.NOT_REQUIRED, ApprovalState.APPROVED)
+
+
 class AccountStatus(enum.StrEnum):
     ACTIVE = "ACTIVE"
     REQUIRES_REAUTH = "REQUIRES_REAUTH"
@@ -111,6 +125,8 @@ class Workspace(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     timezone: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
+    #: posts written while on need an approver's yes before they publish (migration 0012)
+    approval_required: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     accounts: Mapped[list[Account]] = relationship(back_populates="workspace")
 
@@ -187,6 +203,12 @@ class Post(Base):
     #: per-account texts, accounts, time). A worker sends only the version it loaded: its
     #: last check before sending refuses when this moved on (or the post was deleted).
     content_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: the approval flow's state (app/core/approvals.py); only PUBLISHABLE_APPROVALS publish
+    approval: Mapped[ApprovalState] = mapped_column(
+        _enum(ApprovalState, "approval_state"),
+        default=ApprovalState.NOT_REQUIRED,
+        server_default=ApprovalState.NOT_REQUIRED.value,
+    )
 
     targets: Mapped[list[Target]] = relationship(
         back_populates="post", cascade="all, delete-orphan", order_by="Target.id"
@@ -409,3 +431,19 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     object_kind: Mapped[str] = mapped_column(String(20))
     object_id: Mapped[int]
+
+
+class PostComment(Base):
+    """A comment on a post (issue 23): who wrote it, when, and the members it @mentions."""
+
+    __tablename__ = "post_comments"
+    __table_args__ = (Index("ix_post_comments_post", "post_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    author: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    #: the member names it mentions (@Name), as stored in members.name
+    mentions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    at: Mapped[datetime]

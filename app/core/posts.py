@@ -26,7 +26,7 @@ from sqlalchemy import String, func, insert, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 from app.constants import Platform
-from app.core import audit, filemodes, paths
+from app.core import approvals, audit, filemodes, paths
 from app.core.clock import Clock, SystemClock
 from app.core.constraints import effective_text, validate, weighted_length
 from app.core.db import Database
@@ -469,13 +469,14 @@ class PostService:
         session.add_all(m for m in found.media.values() if m.id is None)
         session.flush()  # the new Media rows' ids, for the links below
         ids: list[int] = []
+        approval = approvals.initial_state(found.workspace.approval_required)
         tables = Post.metadata.tables  # Core: the ORM's bulk path costs more per row than SQL
         posts = tables[Post.__tablename__]
         for first in range(0, len(plans), INSERT_BATCH):
             chunk = plans[first : first + INSERT_BATCH]
             new_ids = session.scalars(
                 insert(posts).returning(posts.c.id, sort_by_parameter_order=True),
-                [plan.post_row(workspace_id) for plan in chunk],
+                [{**plan.post_row(workspace_id), "approval": approval} for plan in chunk],
             ).all()
             targets = [
                 row for i, plan in zip(new_ids, chunk, strict=True) for row in plan.target_rows(i)
@@ -502,6 +503,7 @@ class PostService:
             base_text="",
             scheduled_tz=zone,
             status=PostStatus.DRAFT,
+            approval=approvals.initial_state(found.workspace.approval_required),
             created_at=now,
             updated_at=now,
             targets=[],  # a new post has none yet: nothing to load
@@ -528,6 +530,7 @@ class PostService:
                 s, post_id, "This post is being published right now; edit it afterwards."
             )
             post.content_version += 1
+            approvals.on_edit(post)
             draft = PostDraft(
                 base_text,
                 account_ids,
@@ -739,6 +742,7 @@ class PostService:
             post.scheduled_at = new_utc
             post.updated_at = now
             post.content_version += 1
+            approvals.on_edit(post)
             for t in post.targets:
                 if TargetStatus(t.status) in (TargetStatus.QUEUED, TargetStatus.MISSED):
                     _queue(t, new_utc, now)
@@ -784,6 +788,7 @@ class PostService:
                 scheduled_at=src.scheduled_at,
                 scheduled_tz=src.scheduled_tz,
                 status=PostStatus.DRAFT,
+                approval=approvals.initial_state(approvals.required_in(s, src.workspace_id)),
                 created_at=now,
                 updated_at=now,
             )

@@ -26,7 +26,15 @@ from app.constants import Platform
 from app.core.db import Database
 from app.core.engine import ratelimits
 from app.core.engine.txn import lock_posts, refresh_post_status, write_session
-from app.core.models import Account, AccountStatus, Post, RateLimitBudget, Target, TargetStatus
+from app.core.models import (
+    PUBLISHABLE_APPROVALS,
+    Account,
+    AccountStatus,
+    Post,
+    RateLimitBudget,
+    Target,
+    TargetStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -46,12 +54,14 @@ def _budget_exhausted(now: datetime) -> Any:
 
 
 def claimable(now: datetime) -> Any:
-    """Due, queued, for an ACTIVE account, on a post that is not deleted, within budget."""
+    """Due, queued, for an ACTIVE account, on a post that is not deleted and is approved (or
+    needs no approval), within budget."""
     return and_(
         Target.status == TargetStatus.QUEUED,
         Target.next_attempt_at <= now,
         Account.status == AccountStatus.ACTIVE,
         Post.deleted_at.is_(None),
+        Post.approval.in_(PUBLISHABLE_APPROVALS),
         ~_budget_exhausted(now),
     )
 
@@ -275,6 +285,7 @@ def next_wakeup(db: Database, now: datetime) -> datetime | None:
                 Target.status == TargetStatus.QUEUED,
                 Account.status == AccountStatus.ACTIVE,
                 Post.deleted_at.is_(None),
+                Post.approval.in_(PUBLISHABLE_APPROVALS),  # a post waiting for approval: no wake-up
                 ~_budget_exhausted(now),
             )
         )

@@ -29,6 +29,7 @@ from app.core.models import AccountStatus
 from app.core.posts import PostDetail, PostError, PostService, SchedulingError
 from app.core.timeutil import AmbiguousTimeError, NonexistentTimeError, from_utc
 from app.ui import theme
+from app.ui.approval_panel import add_approval_panel
 from app.ui.composer.accounts import list_accounts
 from app.ui.composer.editors import AccountTab, highlight, make_editor
 from app.ui.composer.hosting import needs_media_hosting
@@ -228,6 +229,7 @@ class ComposerDialog(QDialog):
         right.addWidget(self.schedule)
         right.addWidget(self._caption(self.tr("Preview")))
         right.addWidget(self.preview, 1)
+        add_approval_panel(self, right)  # issue 23: shown while the workspace uses approvals
         right_box = QWidget(self)
         right_box.setLayout(right)
         right_box.setFixedWidth(320)

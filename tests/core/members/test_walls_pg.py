@@ -96,6 +96,9 @@ def _seed(db: Database, name: str) -> int:
                     object_kind="post",
                     object_id=post.id,
                 ),
+                m.PostComment(
+                    workspace_id=ws.id, post_id=post.id, author="herald", body="hi", at=NOW
+                ),
                 m.Setting(key=f"k{name}", value=1),
             ]
         )
