@@ -267,8 +267,10 @@ def next_wakeup(db: Database, now: datetime) -> datetime | None:
     """The earliest time anything becomes claimable: a queued target's due time (or its
     account's budget reset, when the budget is spent) or an in-flight lease's expiry."""
     with db.session() as s:
+        # ORDER BY … LIMIT 1, not min(): PostgreSQL rewrites min() into an index walk only
+        # on a single table, so min() over this join read every QUEUED target.
         due = s.scalar(
-            select(func.min(Target.next_attempt_at))
+            select(Target.next_attempt_at)
             .join(Account, Account.id == Target.account_id)
             .join(Post, Post.id == Target.post_id)
             .where(
@@ -277,6 +279,8 @@ def next_wakeup(db: Database, now: datetime) -> datetime | None:
                 Post.deleted_at.is_(None),
                 ~_budget_exhausted(now),
             )
+            .order_by(Target.next_attempt_at, Target.id)
+            .limit(1)
         )
         reset = s.scalar(
             select(func.min(RateLimitBudget.reset_at)).where(
