@@ -59,9 +59,12 @@ class Recorder:
     def __exit__(self, *exc: object) -> None:
         event.remove(self.db.engine, "before_cursor_execute", self._seen)
 
-    def _seen(self, conn: Any, cursor: Any, statement: str, params: Any, *rest: Any) -> None:
+    def _seen(
+        self, conn: Any, cursor: Any, statement: str, params: Any, ctx: Any, many: bool
+    ) -> None:
         if statement.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE", "WITH")):
-            self.statements.append((statement, params))
+            # A batch runs one plan per parameter set: the first one stands for all.
+            self.statements.append((statement, params[0] if many else params))
 
 
 def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
