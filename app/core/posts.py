@@ -30,6 +30,7 @@ from app.core import approvals, audit, filemodes, paths
 from app.core.clock import Clock, SystemClock
 from app.core.constraints import effective_text, validate, weighted_length
 from app.core.db import Database
+from app.core.engine.handoff import announce_due
 from app.core.engine.policy import MAX_ATTEMPTS
 from app.core.events import POSTS_CHANGED, EventHub
 from app.core.media import MediaError, inspect_media
@@ -404,6 +405,7 @@ class PostService:
         )
         with self.db.write_session() as s:
             post = self._create_in(s, workspace_id, draft)
+            announce_due(s)  # wakes workers elsewhere at commit
             audit.record(s, "create", post, self.clock.now())
             s.commit()
             detail = self._get(s, post.id)
@@ -492,6 +494,7 @@ class PostService:
                     session.execute(insert(table), rows)
             audit.record_many(session, "create", "post", workspace_id, new_ids, self.clock.now())
             ids.extend(new_ids)
+        announce_due(session)  # delivered at the caller's commit
         return ids
 
     def _new_post(self, s: Session, found: _Lookups, draft: PostDraft) -> Post:
@@ -543,6 +546,7 @@ class PostService:
             )
             self._apply(s, post, _Lookups.load(s, post.workspace_id), draft)
             workspace_id = post.workspace_id
+            announce_due(s)  # wakes workers elsewhere at commit
             audit.record(s, "update", post, self.clock.now())
             s.commit()
             detail = self._get(s, post_id)
@@ -748,6 +752,7 @@ class PostService:
                     _queue(t, new_utc, now)
             _refresh_status(post, draft=status == PostStatus.DRAFT)
             workspace_id = post.workspace_id
+            announce_due(s)  # wakes workers elsewhere at commit
             audit.record(s, "reschedule", post, now)
             s.commit()
         self._changed(workspace_id)
@@ -773,6 +778,7 @@ class PostService:
             post.deleted_at = None
             post.updated_at = self.clock.now()
             workspace_id = post.workspace_id
+            announce_due(s)  # wakes workers elsewhere at commit
             _queue_restored(s, post, self.clock.now())
             s.commit()
         self._changed(workspace_id)
@@ -831,6 +837,7 @@ class PostService:
                 _queue(t, now, now)
             _refresh_status(post)
             _queue_removed(s, post, now)
+            announce_due(s)  # wakes workers elsewhere at commit
             audit.record(s, "publish_now", post, now)
             s.commit()
             detail = self._get(s, post_id)
@@ -849,6 +856,7 @@ class PostService:
             _refresh_status(post)
             post.updated_at = now
             workspace_id = post.workspace_id
+            announce_due(s)  # wakes workers elsewhere at commit
             s.commit()
         if failed:
             self._changed(workspace_id)
@@ -886,6 +894,7 @@ class PostService:
             _refresh_status(post)
             post.updated_at = now
             workspace_id = post.workspace_id
+            announce_due(s)  # wakes workers elsewhere at commit
             s.commit()
         self._changed(workspace_id)
 
@@ -930,6 +939,7 @@ class PostService:
                 post.updated_at = now
                 _refresh_status(post)
                 workspaces.add(post.workspace_id)
+            announce_due(s)  # wakes workers elsewhere at commit
             s.commit()
         for ws in workspaces:
             self._changed(ws)

@@ -31,11 +31,16 @@ def new_owner() -> str:
     return f"metrics:{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+def _queued_due(now: datetime):  # type: ignore[no-untyped-def]
+    return and_(MetricTask.status == TaskStatus.QUEUED, MetricTask.due_at <= now)
+
+
+def _lease_expired(now: datetime):  # type: ignore[no-untyped-def]
+    return and_(MetricTask.status == TaskStatus.IN_FLIGHT, MetricTask.lease_until < now)
+
+
 def _due(now: datetime):  # type: ignore[no-untyped-def]
-    return or_(
-        and_(MetricTask.status == TaskStatus.QUEUED, MetricTask.due_at <= now),
-        and_(MetricTask.status == TaskStatus.IN_FLIGHT, MetricTask.lease_until < now),
-    )
+    return or_(_queued_due(now), _lease_expired(now))
 
 
 def _fetchable():  # type: ignore[no-untyped-def]
@@ -66,7 +71,8 @@ def claim_due(
     limit: int = 500,
     lease: timedelta = DEFAULT_LEASE,
 ) -> list[int]:
-    """Claim up to `limit` due metric tasks (earliest first) for `owner`; returns their ids."""
+    """Claim up to `limit` due metric tasks for `owner` (expired leases, then the earliest
+    due); returns their ids."""
     with write_transaction(db.engine) as conn:
         conn.execute(
             update(MetricTask)
@@ -80,31 +86,46 @@ def claim_due(
             )
             .execution_options(synchronize_session=False)
         )
-        pick = (
-            select(MetricTask.id)
-            .where(_due(now), _fetchable())
-            .order_by(MetricTask.due_at, MetricTask.id)
-            .limit(limit)
-        )
-        if db.engine.dialect.name == "postgresql":
-            pick = pick.with_for_update(skip_locked=True, of=MetricTask)
-        rows = conn.execute(
-            update(MetricTask)
-            .where(MetricTask.id.in_(pick.scalar_subquery()))
-            .values(status=TaskStatus.IN_FLIGHT, lease_until=now + lease, lease_owner=owner)
-            .returning(MetricTask.id)
-            .execution_options(synchronize_session=False)
-        ).all()
-    return sorted(r[0] for r in rows)
+        # Expired leases first, then due tasks, each claimed on its own index range: one
+        # statement with an OR of both is misestimated and walks whole indexes.
+        rows: list[int] = []
+        for where, order in (
+            (_lease_expired(now), MetricTask.lease_until),
+            (_queued_due(now), MetricTask.due_at),
+        ):
+            if len(rows) >= limit:
+                break
+            pick = (
+                select(MetricTask.id)
+                .where(where, _fetchable())
+                .order_by(order, MetricTask.id)
+                .limit(limit - len(rows))
+            )
+            if db.engine.dialect.name == "postgresql":
+                pick = pick.with_for_update(skip_locked=True, of=MetricTask)
+            rows.extend(
+                r[0]
+                for r in conn.execute(
+                    update(MetricTask)
+                    .where(MetricTask.id.in_(pick.scalar_subquery()))
+                    .values(status=TaskStatus.IN_FLIGHT, lease_until=now + lease, lease_owner=owner)
+                    .returning(MetricTask.id)
+                    .execution_options(synchronize_session=False)
+                )
+            )
+    return sorted(rows)
 
 
 def next_due_at(db: Database) -> datetime | None:
     """When the earliest fetchable task falls due (a lease expiry counts), or None."""
     with db.session() as s:
+        # ORDER BY … LIMIT 1 stops the (status, due_at) index at the first fetchable task;
+        # min() with the EXISTS walked every queued checkpoint.
         queued = s.scalar(
-            select(func.min(MetricTask.due_at)).where(
-                MetricTask.status == TaskStatus.QUEUED, _fetchable()
-            )
+            select(MetricTask.due_at)
+            .where(MetricTask.status == TaskStatus.QUEUED, _fetchable())
+            .order_by(MetricTask.due_at, MetricTask.id)
+            .limit(1)
         )
         leased = s.scalar(
             select(func.min(MetricTask.lease_until)).where(

@@ -37,7 +37,7 @@ from app.core.accounts import AccountInfo, AccountService
 from app.core.clock import Clock
 from app.core.db import Database, DiskFullError
 from app.core.dbclock import CLOCK_TOLERANCE, SkewGuard, database_clock
-from app.core.engine import claim, policy, ratelimits, reconcile, store
+from app.core.engine import claim, handoff, policy, ratelimits, reconcile, store
 from app.core.engine.group import GroupCommit
 from app.core.engine.missed import Missed, grace_period, mark_missed
 from app.core.engine.txn import retrying, write_session
@@ -354,6 +354,13 @@ class PublishingEngine:
             target=self._watch_stop, args=(stop,), name="herald-engine-stop", daemon=True
         )
         stop_watch.start()
+        # PostgreSQL: work made due by another process (another desktop, the CLI) wakes us at
+        # its commit instead of at our next timed wake-up.
+        listener = (
+            handoff.DueListener(self.db, self.wake).start()
+            if self.db.engine.dialect.name == "postgresql"
+            else None
+        )
         next_heartbeat = time.monotonic() + self._heartbeat_s()
         try:
             self.start()
@@ -392,6 +399,8 @@ class PublishingEngine:
                 unsub()
             stop.set()  # lets the watcher end
             stop_watch.join(2)
+            if listener is not None:
+                listener.stop()
 
     def _movable_clocks(self) -> list[Any]:
         """The clocks that can be moved by hand (FakeClock, in tests): a move wakes us."""
