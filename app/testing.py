@@ -149,7 +149,11 @@ def herald_engine(herald_context: Any) -> Iterator[Any]:
 
     ctx = herald_context
     adapters = PlatformAdapters(ctx.clock)
-    engine = PublishingEngine(ctx.db, ctx.clock, adapters, ctx.events, ctx.accounts)
+    # The test's clock stands for the database's too, so advance() moves due times and
+    # leases alike on any database.
+    engine = PublishingEngine(
+        ctx.db, ctx.clock, adapters, ctx.events, ctx.accounts, db_clock=ctx.clock
+    )
     yield engine
     engine.close()
     adapters.close()

@@ -57,7 +57,7 @@ class Send:
 def _worker(db: Database, clock: FakeClock, source: FakeSource, n: int) -> PublishingEngine:
     accounts = AccountService(db, Vault(db, environ={}), clock)
     settings = EngineSettings(owner=f"worker-{n}", batch_limit=4, per_platform=2)
-    return PublishingEngine(db, clock, source, EventHub(), accounts, settings)
+    return PublishingEngine(db, clock, source, EventHub(), accounts, settings, db_clock=clock)
 
 
 def _claim_forever(
