@@ -26,11 +26,11 @@ from PySide6.QtWidgets import QApplication, QScrollArea, QToolTip, QWidget
 
 from app.core.posts import PostSummary
 from app.core.timeutil import from_utc
+from app.ui import theme
 from app.ui.calendar.chips import Chip, ChipPainter, describe
 from app.ui.calendar.grouping import group_posts
 
 MIME_POST = "application/x-herald-post-id"
-EMPTY_COLOUR = QColor("#6b7280")
 
 
 def post_id_from_mime(mime: QMimeData) -> int | None:
@@ -191,14 +191,14 @@ class GridBase(QWidget):
         self.paint_extra(p)
         if self._drop_hint is not None:
             pen = p.pen()
-            pen.setColor(QColor("#2563eb"))
+            pen.setColor(theme.colour("accent"))
             pen.setWidthF(2)
             pen.setStyle(Qt.PenStyle.DashLine)
             p.setPen(pen)
             p.setBrush(QColor(37, 99, 235, 28))
             p.drawRoundedRect(self._drop_hint, 4, 4)
             if self._drop_label:
-                p.setPen(QColor("#1d4ed8"))
+                p.setPen(theme.colour("accent_strong"))
                 p.drawText(
                     self._drop_hint.adjusted(6, 0, -4, 0),
                     int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
@@ -217,10 +217,10 @@ class GridBase(QWidget):
         )
         box = QRectF(0, 0, min(460, visible.width() - 32), 44)
         box.moveCenter(visible.center())
-        p.setPen(QColor("#e5e7eb"))
+        p.setPen(theme.colour("line"))
         p.setBrush(QColor(255, 255, 255, 235))
         p.drawRoundedRect(box, 8, 8)
-        p.setPen(EMPTY_COLOUR)
+        p.setPen(theme.colour("muted"))
         p.drawText(box, int(Qt.AlignmentFlag.AlignCenter), self.empty_text)
 
     # ------------------------------------------------------------ mouse
