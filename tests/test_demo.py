@@ -11,6 +11,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from datetime import time as wall_time
 from zoneinfo import ZoneInfo
 
 import keyring
@@ -135,6 +136,10 @@ def test_each_platform_posts_two_to_four_times_a_day_at_varied_hours(seeded, see
     per_day = Counter((p, when.date()) for p, when in local if when.date() < last)
     assert per_day and all(2 <= n <= 4 for n in per_day.values()), per_day
     assert len({when.hour for _, when in local}) >= 8
+    # A bakery's hours (issue 21 point 9): nothing in the night, nothing after 19:00.
+    assert all(wall_time(7) <= when.time() <= wall_time(19) for _, when in local), sorted(
+        {when.strftime("%H:%M") for _, when in local}
+    )
     texts = Counter((p["platform"], p["text"]) for p in seeded.published)
     assert max(texts.values()) == 1  # X and Facebook refuse duplicates
 

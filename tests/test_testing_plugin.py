@@ -258,3 +258,22 @@ def test_docs_name_the_fixtures_and_helpers_the_plugin_has():
     text = docs_text()
     for name in ("compose_post", "advance", *plugin_fixtures()):
         assert f"`{name}" in text, name
+
+
+def test_advancing_past_the_grace_period_publishes_late_not_missed(
+    qtbot, herald_window, herald_accounts, herald_clock, herald_emulator, herald_engine
+):
+    """The engine runs from the start of the test (Herald is open): a post whose time passed
+    during a long `advance` goes out late, it is not taken for one missed while Herald was
+    closed (engine.grace_minutes, 15 by default)."""
+    text = "Hot cross buns until they run out."
+    post_id = compose_post(
+        qtbot, herald_window, text, accounts=["x"], when=datetime(2026, 1, 5, 10, 0)
+    )
+    advance(herald_clock, herald_emulator, timedelta(hours=3))
+    herald_engine.run_until_idle()
+    assert [post["text"] for post in herald_emulator.published()] == [text]
+    with herald_window.context.db.session() as s:
+        from app.core.models import Post
+
+        assert s.get(Post, post_id).status == PostStatus.PUBLISHED

@@ -18,7 +18,10 @@ from app.core.timeutil import is_valid_zone
 GRACE_MINUTES = "engine.grace_minutes"
 START_AT_LOGIN = "app.start_at_login"
 DEFAULT_ZONE = "app.default_zone"
-THEME_FOLLOWS_SYSTEM = "ui.theme_follows_system"
+THEME_FOLLOWS_SYSTEM = "ui.theme_follows_system"  # older flag; THEME supersedes it
+#: "system" (follow the desktop's light or dark scheme), "light" or "dark"
+THEME = "ui.theme"
+THEMES = ("system", "light", "dark")
 TRAY_NOTICE_SHOWN = "ui.tray_notice_shown"
 #: the LinkedIn-Version header (YYYYMM); LinkedIn sunsets a version after about a year
 LINKEDIN_API_VERSION = "linkedin.api_version"
@@ -87,6 +90,13 @@ class SettingsService:
             return value
         return LINKEDIN_VERSION
 
+    def theme(self) -> str:
+        value = self.get(THEME)
+        if value in THEMES:
+            return str(value)
+        # Before the choice had three values, unticking "follow the system" meant light.
+        return "system" if self.flag(THEME_FOLLOWS_SYSTEM) else "light"
+
     def flag(self, key: str) -> bool:
         return bool(self.get(key))
 
@@ -106,6 +116,9 @@ def _check(key: str, value: Any) -> Any:
                 f"A LinkedIn API version is year and month, like {LINKEDIN_VERSION}."
             )
         value = value.strip()
+    elif key == THEME:
+        if value not in THEMES:
+            raise SettingsError(f"The theme is one of {', '.join(THEMES)}; not {value!r}.")
     elif key in (START_AT_LOGIN, THEME_FOLLOWS_SYSTEM, TRAY_NOTICE_SHOWN):
         value = bool(value)
     return value

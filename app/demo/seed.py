@@ -45,9 +45,12 @@ MAX_DAYS = 365
 UPCOMING_DAYS = 7
 #: posts fall on quarter hours, so their checkpoints share the clock's stops
 GRID_MINUTES = 15
-WAKING_HOURS = range(7, 22)
-NIGHT_HOURS = (0, 1, 2, 3, 4, 5, 6, 22, 23)
-NIGHT_SHARE = 0.12
+#: a bakery's posting day, 07:00-19:00 local: the first post of a pair goes out in one of these
+#: hours (weight: how often), the second an hour later. Busiest before opening, at lunch and
+#: before closing; the emulator's audience peaks (X 08/18, LinkedIn 08-09, Facebook 13-15,
+#: Instagram 10-11) all fall inside, so the best times found from the history mean something.
+FIRST_HOURS = {7: 3, 8: 3, 9: 2, 10: 2, 11: 2, 12: 2, 13: 2, 14: 1, 15: 1, 16: 2, 17: 2, 18: 1}
+LAST_POST = wall_time(19, 0)
 POSTS_PER_DAY = (2, 4)  # per platform, inclusive
 #: the platforms post in the same few slots a day, two pairs an hour apart (fewer stops)
 PAIRS_PER_DAY = 2
@@ -323,13 +326,14 @@ class _Run:
         return len(plan)
 
     def _slots(self, day: date) -> list[datetime]:
-        """The day's posting times: pairs an hour apart at varied hours (mostly waking
-        hours, some at night), so an hour-old post is measured when the next one goes out."""
+        """The day's posting times: pairs an hour apart at varied hours of the bakery's day
+        (07:00-19:00 local), so an hour-old post is measured when the next one goes out."""
         slots = set()
         for _ in range(PAIRS_PER_DAY):
-            hours = NIGHT_HOURS if self.rng.random() < NIGHT_SHARE else WAKING_HOURS
-            hour = self.rng.choice(hours)
+            hour = self.rng.choices(list(FIRST_HOURS), weights=list(FIRST_HOURS.values()))[0]
             minute = self.rng.randrange(0, 60, GRID_MINUTES)
+            if hour + 1 >= LAST_POST.hour:
+                minute = 0  # the pair's second post at 19:00 at the latest
             local = datetime.combine(day, wall_time(hour, minute), tzinfo=self.zone)
             first = local.astimezone(UTC)
             slots.update((first, first + timedelta(hours=1)))

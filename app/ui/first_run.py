@@ -5,7 +5,8 @@ database already has a workspace it returns at once ("existing"); otherwise it s
 welcome and returns what the person chose:
 
 - "create": the workspace was created (`workspace_id`); `connect_accounts` says whether they
-  want to go to Accounts next;
+  want to go to Accounts next; the main window then shows the first-run checklist
+  (app/ui/first_run_checklist.py);
 - "demo": explore the demo (the launcher restarts the context in demo mode);
 - "cancelled": the welcome was closed without a choice (the launcher quits).
 """
@@ -212,6 +213,12 @@ def run_first_run(context: Any, parent: QWidget | None = None) -> FirstRunResult
         return FirstRunResult("existing", existing[0].id)
     dialog = WelcomeDialog(context.workspaces, parent)
     try:
-        return dialog.result_value(dialog.exec())
+        result = dialog.result_value(dialog.exec())
     finally:
         dialog.deleteLater()
+    if result.choice == "create":
+        from app.core.settings import SettingsService
+        from app.ui.first_run_checklist import PENDING_KEY
+
+        SettingsService(context.db).set(PENDING_KEY, True)  # the checklist follows
+    return result

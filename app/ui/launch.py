@@ -54,6 +54,7 @@ def run_gui(args: argparse.Namespace) -> int:
     context = _open_context(args.db, demo=args.demo, self_check=args.self_check)
     if context is None:
         return 1
+    _apply_saved_theme(app, context)
     first = None
     if not (args.self_check or context.demo) and not context.workspaces.list():
         from app.ui.first_run import run_first_run
@@ -117,6 +118,16 @@ def _close(context) -> None:
     demo_env = getattr(context, "demo_env", None)
     if demo_env is not None:
         demo_env.close()
+
+
+def _apply_saved_theme(app, context) -> None:
+    """The theme chosen in Settings (light, dark or the system's); HERALD_THEME overrides it
+    for one run (screenshots of both themes)."""
+    from app.core.settings import THEMES, SettingsService
+    from app.ui.theme import apply_theme
+
+    override = os.environ.get("HERALD_THEME", "").strip().lower()
+    apply_theme(app, override if override in THEMES else SettingsService(context.db).theme())
 
 
 def _run_window(app, args: argparse.Namespace, context, first) -> int:

@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(central)
         self.stack.setObjectName("viewStack")
         column.addWidget(self.stack, 1)
+        self._column = column
         row.addLayout(column, 1)
         self.setCentralWidget(central)
         self._build_menu()
@@ -84,8 +85,20 @@ class MainWindow(QMainWindow):
             self.add_view(area, self._make_view(area))
         self.reload_workspaces()
         self.show_area("calendar")
+        self._add_checklist()
 
     # ------------------------------------------------------------------ building
+
+    def _add_checklist(self) -> None:
+        """The first-run checklist, between the header and the view, until it is done."""
+        from app.ui.first_run_checklist import FirstRunChecklist
+
+        self.checklist = FirstRunChecklist(self)
+        wrap = QHBoxLayout()
+        wrap.setContentsMargins(16, 12, 16, 0)
+        wrap.addWidget(self.checklist)
+        self._column.insertLayout(1, wrap)
+        self.checklist.refresh()
 
     def _build_navigation(self) -> QWidget:
         nav = QFrame(self)
@@ -251,9 +264,10 @@ class MainWindow(QMainWindow):
             self.reload_workspaces(select_id=ws.id)
             return
 
-    def edit_workspace(self) -> None:
+    def edit_workspace(self) -> bool:
+        """True when the person saved the dialog."""
         if self._workspace is None:
-            return
+            return False
         ws = self._workspace
         dialog = WorkspaceDialog(
             self, name=ws.name, timezone=ws.timezone, title=self.tr("Edit workspace")
@@ -265,7 +279,8 @@ class MainWindow(QMainWindow):
                 dialog.show_error(str(exc))
                 continue
             self.reload_workspaces(select_id=updated.id)
-            return
+            return True
+        return False
 
     def open_settings(self) -> None:
         """The Settings dialog (menu, Ctrl+, and the tray); one at a time."""

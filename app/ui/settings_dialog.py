@@ -1,10 +1,12 @@
 """Settings: grace period for posts missed while Herald was closed, start at login, the default
-time zone for new workspaces, and whether the theme follows the system."""
+time zone for new workspaces, and the theme (light, dark, or the system's)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -18,11 +20,13 @@ from app.core.settings import (
     GRACE_MINUTES,
     MAX_GRACE_MINUTES,
     START_AT_LOGIN,
+    THEME,
     THEME_FOLLOWS_SYSTEM,
     SettingsError,
     SettingsService,
 )
 from app.core.timeutil import is_valid_zone
+from app.ui import theme
 from app.ui.workspace_dialog import system_zone, zone_combo
 
 try:  # written concurrently: the platform's login entry
@@ -71,13 +75,20 @@ class SettingsDialog(QDialog):
         self.zone_combo.setObjectName("defaultZoneCombo")
         self.zone_combo.setAccessibleName(self.tr("Default time zone"))
         self.zone_combo.setToolTip(self.tr("Suggested for new workspaces (type to search)"))
-        self.theme_check = QCheckBox(self.tr("Follow the system's light or dark theme"), self)
-        self.theme_check.setObjectName("themeFollowsSystemCheck")
-        self.theme_check.setAccessibleName(self.tr("Theme follows the system"))
-        self.theme_check.setChecked(settings.flag(THEME_FOLLOWS_SYSTEM))
+        self.theme_combo = QComboBox(self)
+        self.theme_combo.setObjectName("themeCombo")
+        self.theme_combo.setAccessibleName(self.tr("Theme"))
+        self.theme_combo.setToolTip(self.tr("Light, dark, or whatever the system uses"))
+        for label, value in (
+            (self.tr("Same as the system"), "system"),
+            (self.tr("Light"), "light"),
+            (self.tr("Dark"), "dark"),
+        ):
+            self.theme_combo.addItem(label, value)
+        self.theme_combo.setCurrentIndex(self.theme_combo.findData(settings.theme()))
         self.error_label = QLabel("", self)
         self.error_label.setObjectName("settingsErrorLabel")
-        self.error_label.setStyleSheet("color: #b91c1c;")
+        self.error_label.setStyleSheet(f"color: {theme.hex_of('error_text')};")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
 
@@ -85,8 +96,8 @@ class SettingsDialog(QDialog):
         form.setSpacing(12)
         form.addRow(self.tr("Grace period"), self.grace_spin)
         form.addRow(self.tr("Default time zone"), self.zone_combo)
+        form.addRow(self.tr("Theme"), self.theme_combo)
         form.addRow("", self.login_check)
-        form.addRow("", self.theme_check)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -122,8 +133,13 @@ class SettingsDialog(QDialog):
             self.settings.set(GRACE_MINUTES, self.grace_spin.value())
             self.settings.set(DEFAULT_ZONE, zone)
             self.settings.set(START_AT_LOGIN, login)
-            self.settings.set(THEME_FOLLOWS_SYSTEM, self.theme_check.isChecked())
+            chosen = self.theme_combo.currentData()
+            self.settings.set(THEME, chosen)
+            self.settings.set(THEME_FOLLOWS_SYSTEM, chosen == "system")
         except (SettingsError, RuntimeError, OSError) as exc:
             self._fail(str(exc))
             return
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and chosen != theme.mode():
+            theme.apply_theme(app, chosen)  # at once, no restart
         super().accept()

@@ -1,12 +1,58 @@
-"""One spacing scale, one type scale, status colours that mean the same everywhere."""
+"""One spacing scale, one type scale, status colours that mean the same everywhere, and the
+light and dark palettes.
+
+Colours are named by role ("surface", "text", "line"...) and looked up in the current palette:
+style.qss writes `{surface}`, painting code calls `colour("surface")`, so one switch of
+`apply_theme` re-colours both. The mode is "light", "dark" or "system" (follow the desktop's
+colour scheme, and keep following it while Herald runs)."""
 
 from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
+
+MODES = ("system", "light", "dark")
+
+# role -> (light, dark). The navigation bar is dark in both themes.
+ROLES: dict[str, tuple[str, str]] = {
+    "window": ("#f6f7fb", "#0f172a"),
+    "surface": ("#ffffff", "#1e293b"),
+    "text": ("#1f2937", "#e5e7eb"),
+    "strong": ("#111827", "#f8fafc"),
+    "body": ("#374151", "#d1d5db"),
+    "status": ("#4b5563", "#cbd5e1"),
+    "muted": ("#6b7280", "#94a3b8"),
+    "faint": ("#9ca3af", "#64748b"),
+    "border": ("#d1d5db", "#475569"),
+    "line": ("#e5e7eb", "#334155"),
+    "hairline": ("#eef0f3", "#243147"),
+    "hover": ("#f3f4f6", "#334155"),
+    "outside": ("#f9fafb", "#162032"),
+    "accent": ("#2563eb", "#3b82f6"),
+    "accent_strong": ("#1d4ed8", "#93c5fd"),
+    "accent_soft": ("#eff6ff", "#1e3a5f"),
+    "today_bg": ("#f5f9ff", "#17233b"),
+    "on_accent": ("#ffffff", "#ffffff"),
+    "primary_disabled": ("#93c5fd", "#1e3a8a"),
+    "tooltip_bg": ("#111827", "#f1f5f9"),
+    "tooltip_fg": ("#f9fafb", "#0f172a"),
+    "nav": ("#111827", "#020617"),
+    "nav_hover": ("#1f2937", "#1e293b"),
+    "nav_text": ("#cbd5e1", "#cbd5e1"),
+    "nav_title": ("#f9fafb", "#f9fafb"),
+    "banner_bg": ("#fef3c7", "#422006"),
+    "banner_border": ("#f59e0b", "#b45309"),
+    "warning_text": ("#b45309", "#fbbf24"),
+    "error_text": ("#b91c1c", "#f87171"),
+    "now": ("#dc2626", "#f87171"),
+}
+
+_dark = False
+_mode = "system"
 
 # Status -> (colour, label). Colour never carries meaning alone: chips also show the label/icon.
 STATUS_COLOURS: dict[str, tuple[str, str]] = {
@@ -19,33 +65,134 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
 }
 
 PLATFORM_ICONS = {
-    "TWITTER": ("fa6b.x-twitter", "#111111"),
+    "TWITTER": ("fa6b.x-twitter", "#111111"),  # drawn light on dark backgrounds: see brand()
     "INSTAGRAM": ("fa6b.instagram", "#d62976"),
     "LINKEDIN": ("fa6b.linkedin", "#0a66c2"),
     "FACEBOOK": ("fa6b.facebook", "#1877f2"),
 }
 
 
+def is_dark() -> bool:
+    return _dark
+
+
+def mode() -> str:
+    return _mode
+
+
+def colour(role: str) -> QColor:
+    """The current palette's colour for a role (see ROLES)."""
+    return QColor(ROLES[role][1 if _dark else 0])
+
+
+def hex_of(role: str) -> str:
+    return ROLES[role][1 if _dark else 0]
+
+
 def status_colour(status: str) -> QColor:
     return QColor(STATUS_COLOURS.get(status, STATUS_COLOURS["DRAFT"])[0])
+
+
+def brand(platform: str) -> str:
+    """A platform's brand colour, readable on the current background (X's black is not on
+    dark grey)."""
+    name, colour_ = PLATFORM_ICONS[str(platform)]
+    return "#e5e7eb" if _dark and colour_ == "#111111" else colour_
 
 
 def platform_icon(platform: str, colour: str | None = None):
     import qtawesome as qta
 
-    name, brand = PLATFORM_ICONS[str(platform)]
-    return qta.icon(name, color=colour or brand)
+    name, _ = PLATFORM_ICONS[str(platform)]
+    return qta.icon(name, color=colour or brand(platform))
 
 
-def icon(name: str, colour: str = "#475569"):
+def icon(name: str, colour: str | None = None):
     import qtawesome as qta
 
-    return qta.icon(name, color=colour)
+    return qta.icon(name, color=colour or ("#cbd5e1" if _dark else "#475569"))
 
 
-def apply_theme(app: QApplication) -> None:
-    app.setStyle("Fusion")
+def system_is_dark() -> bool:
+    hints = QGuiApplication.styleHints()
+    return hints.colorScheme() == Qt.ColorScheme.Dark
+
+
+def resolve(mode_: str) -> bool:
+    """True when `mode_` ("system", "light", "dark") means dark now."""
+    if mode_ == "dark":
+        return True
+    if mode_ == "light":
+        return False
+    return system_is_dark()
+
+
+def style_sheet() -> str:
     qss = resources.files("app.ui").joinpath("style.qss").read_text(encoding="utf-8")
     # Style sheets need a file path for images; the icons folder ships inside the package.
     icons = Path(str(resources.files("app.ui").joinpath("icons"))).as_posix()
-    app.setStyleSheet(qss.replace("{icons}", icons))
+    qss = qss.replace("{icons}", icons)
+    for role in ROLES:
+        qss = qss.replace("{" + role + "}", hex_of(role))
+    return qss
+
+
+def palette() -> QPalette:
+    """Fusion's palette in the theme's colours, for what the style sheet does not cover."""
+    pal = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "window",
+        QPalette.ColorRole.WindowText: "text",
+        QPalette.ColorRole.Base: "surface",
+        QPalette.ColorRole.AlternateBase: "outside",
+        QPalette.ColorRole.Text: "text",
+        QPalette.ColorRole.Button: "surface",
+        QPalette.ColorRole.ButtonText: "text",
+        QPalette.ColorRole.ToolTipBase: "tooltip_bg",
+        QPalette.ColorRole.ToolTipText: "tooltip_fg",
+        QPalette.ColorRole.PlaceholderText: "faint",
+        QPalette.ColorRole.Highlight: "accent",
+        QPalette.ColorRole.HighlightedText: "on_accent",
+        QPalette.ColorRole.Link: "accent_strong",
+        QPalette.ColorRole.Mid: "border",
+        QPalette.ColorRole.Midlight: "line",
+    }
+    for role, name in roles.items():
+        pal.setColor(role, colour(name))
+    pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, colour("faint"))
+    pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, colour("faint"))
+    pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, colour("faint"))
+    return pal
+
+
+def apply_theme(app: QApplication, mode_: str = "system") -> None:
+    """Style the whole app in `mode_`; with "system", follow the desktop's changes too."""
+    global _dark, _mode
+    if mode_ not in MODES:
+        mode_ = "system"
+    _mode = mode_
+    _dark = resolve(mode_)
+    app.setStyle("Fusion")
+    app.setPalette(palette())
+    app.setStyleSheet(style_sheet())
+    _clear_caches()
+    hints = QGuiApplication.styleHints()
+    if not getattr(app, "_herald_follows_scheme", False):
+        hints.colorSchemeChanged.connect(lambda _scheme: _system_changed(app))
+        app._herald_follows_scheme = True  # type: ignore[attr-defined]
+    for widget in app.topLevelWidgets():
+        widget.update()
+
+
+def _system_changed(app: QApplication) -> None:
+    if _mode == "system" and resolve("system") != _dark:
+        apply_theme(app, "system")
+
+
+def _clear_caches() -> None:
+    """Cached pixmaps and tints were drawn for the other theme."""
+    import sys
+
+    chips = sys.modules.get("app.ui.calendar.chips")
+    if chips is not None:
+        chips.clear_caches()

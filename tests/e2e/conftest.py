@@ -80,9 +80,25 @@ def xvfb_display():
         stop_xvfb(proc)
 
 
-def child_env(tmp_path: Path, display: str) -> dict[str, str]:
-    """A clean environment for the rendering child: its own data folder, the X display."""
+THEMES = ("light", "dark")
+
+
+def theme_name() -> str:
+    """In the child: the theme it was asked to render (HERALD_THEME), light by default."""
+    return "dark" if os.environ.get("HERALD_THEME") == "dark" else "light"
+
+
+def shot_name(base: str, width: int, height: int, theme: str | None = None) -> str:
+    """calendar-week-1440x900.png, or calendar-week-dark-1440x900.png in the dark theme."""
+    dark = (theme or theme_name()) == "dark"
+    return f"{base}{'-dark' if dark else ''}-{width}x{height}.png"
+
+
+def child_env(tmp_path: Path, display: str, theme: str = "light") -> dict[str, str]:
+    """A clean environment for the rendering child: its own data folder, the X display,
+    the theme to render in."""
     return {
+        "HERALD_THEME": theme,
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(tmp_path),
         "DISPLAY": display,

@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, assert_screenshot, child_env, run_child
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    assert_screenshot,
+    child_env,
+    run_child,
+    shot_name,
+    theme_name,
+)
 
 SIZES = ((1440, 900), (1024, 700))
 SHOTS = (
@@ -31,18 +38,19 @@ SHOTS = (
 pytestmark = pytest.mark.e2e
 
 
+@pytest.mark.parametrize("theme", ("light", "dark"))
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_accounts_screenshots(xvfb_display, tmp_path, size):
+def test_accounts_screenshots(xvfb_display, tmp_path, size, theme):
     width, height = size
     display = xvfb_display(width, height)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     args = [sys.executable, __file__, str(tmp_path / "shots.db"), str(ARTIFACTS)]
-    run_child(args + [str(width), str(height)], child_env(tmp_path, display))
+    run_child(args + [str(width), str(height)], child_env(tmp_path, display, theme))
     for name in SHOTS:
-        assert_screenshot(ARTIFACTS / f"{name}-{width}x{height}.png", width, height)
+        assert_screenshot(ARTIFACTS / shot_name(name, width, height, theme), width, height)
     from PIL import Image
 
-    with Image.open(ARTIFACTS / f"accounts-{width}x{height}.png") as image:
+    with Image.open(ARTIFACTS / shot_name("accounts", width, height, theme)) as image:
         assert image.size == (width, height)
 
 
@@ -115,9 +123,8 @@ def main(db_path: str, out_dir: str, width: int, height: int) -> int:
     from app.ui.theme import apply_theme
 
     app = QApplication(sys.argv[:1])
-    apply_theme(app)
+    apply_theme(app, theme_name())
     out = Path(out_dir)
-    suffix = f"{width}x{height}"
     db = open_database(f"sqlite:///{db_path}")
     context = AppContext(db=db, clock=FakeClock(datetime(2026, 3, 18, 15, tzinfo=UTC)))
 
@@ -125,7 +132,7 @@ def main(db_path: str, out_dir: str, width: int, height: int) -> int:
     welcome = WelcomeDialog(context.workspaces, zone="Europe/London")
     welcome.show()
     _settle(app)
-    _shot(welcome, out / f"welcome-{suffix}.png")
+    _shot(welcome, out / shot_name("welcome", width, height))
     welcome.close()
 
     ids = _seed(context)
@@ -141,12 +148,12 @@ def main(db_path: str, out_dir: str, width: int, height: int) -> int:
     view = window.views["accounts"]
     view.select_account(ids["ig"])
     _settle(app)
-    _shot(window, out / f"accounts-{suffix}.png")
+    _shot(window, out / shot_name("accounts", width, height))
 
     dialog = DeveloperAppsDialog(view.service, window)
     dialog.show()
     _settle(app)
-    _shot(dialog, out / f"developer-apps-{suffix}.png")
+    _shot(dialog, out / shot_name("developer-apps", width, height))
     dialog.close()
 
     account = view.service.get(ids["ig"])
@@ -154,7 +161,7 @@ def main(db_path: str, out_dir: str, width: int, height: int) -> int:
     media = MediaHostingDialog(account, pages, parent=window)
     media.show()
     _settle(app)
-    _shot(media, out / f"media-hosting-{suffix}.png")
+    _shot(media, out / shot_name("media-hosting", width, height))
     media.close()
 
     from app.ui.accounts.remove_dialog import RemoveAccountDialog
@@ -162,7 +169,7 @@ def main(db_path: str, out_dir: str, width: int, height: int) -> int:
     remove = RemoveAccountDialog(account, window)
     remove.show()
     _settle(app)
-    _shot(remove, out / f"remove-{suffix}.png")
+    _shot(remove, out / shot_name("remove", width, height))
     remove.close()
 
     def waiting_for_browser(platform, app_credentials, config, *, cancel, **_kwargs):
@@ -172,14 +179,14 @@ def main(db_path: str, out_dir: str, width: int, height: int) -> int:
     view.connect_fn = waiting_for_browser
     view.connect_platform(Platform.TWITTER)
     _settle(app)
-    _shot(view.progress, out / f"connecting-{suffix}.png")
+    _shot(view.progress, out / shot_name("connecting", width, height))
     view.progress.cancel()
     assert view.shutdown(10)
     _settle(app)
 
     window.select_workspace(ids["empty"])
     _settle(app)
-    _shot(window, out / f"accounts-empty-{suffix}.png")
+    _shot(window, out / shot_name("accounts-empty", width, height))
     window.close()
     db.dispose()
     return 0

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import shot_name, theme_name
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 SIZES = ((1440, 900), (1024, 700))
@@ -55,9 +57,11 @@ def display():
             proc.wait(10)
 
 
-def test_analytics_screenshots(display, tmp_path):
+@pytest.mark.parametrize("theme", ("light", "dark"))
+def test_analytics_screenshots(display, tmp_path, theme):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     env = {
+        "HERALD_THEME": theme,
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(tmp_path),
         "DISPLAY": display,
@@ -78,12 +82,12 @@ def test_analytics_screenshots(display, tmp_path):
 
     for width, height in SIZES:
         for tab in TABS:
-            path = ARTIFACTS / f"analytics-{tab}-{width}x{height}.png"
+            path = ARTIFACTS / shot_name(f"analytics-{tab}", width, height, theme)
             with Image.open(path) as image:
                 assert image.size == (width, height)
                 colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
                 assert colours is not None and len(colours) > 200  # charts, not a blank window
-    with Image.open(ARTIFACTS / "analytics-empty-1024x700.png") as image:
+    with Image.open(ARTIFACTS / shot_name("analytics-empty", 1024, 700, theme)) as image:
         assert image.size == (1024, 700)
 
 
@@ -122,7 +126,7 @@ def main(db_path: str, out_dir: str) -> int:
     from tests.ui.analytics.seed import seed_dashboard
 
     app = QApplication(sys.argv[:1])
-    apply_theme(app)
+    apply_theme(app, theme_name())
     db = open_database(f"sqlite:///{db_path}")
     clock = FakeClock(datetime(2026, 3, 18, 15, tzinfo=UTC))
     ids = seed_dashboard(db, clock.now(), "Europe/London")
@@ -140,12 +144,12 @@ def main(db_path: str, out_dir: str) -> int:
         for index, tab in enumerate(TABS):
             view.tabs.setCurrentIndex(index)
             _settle(app, view)
-            shot(window).save(str(out / f"analytics-{tab}-{width}x{height}.png"))
+            shot(window).save(str(out / shot_name(f"analytics-{tab}", width, height)))
     # a workspace with nothing published: the empty state
     window.resize(1024, 700)
     window.select_workspace(context.workspaces.by_name("New Shop").id)
     _settle(app, view)
-    shot(window).save(str(out / "analytics-empty-1024x700.png"))
+    shot(window).save(str(out / shot_name("analytics-empty", 1024, 700)))
     view.wait_idle()
     window.close()
     db.dispose()

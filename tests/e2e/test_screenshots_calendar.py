@@ -28,19 +28,20 @@ SHOTS = (
 pytestmark = pytest.mark.e2e
 
 
+@pytest.mark.parametrize("theme", ("light", "dark"))
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_calendar_screenshots(size, xvfb_display, tmp_path):
-    from tests.e2e.conftest import ARTIFACTS, assert_screenshot, child_env, run_child
+def test_calendar_screenshots(size, theme, xvfb_display, tmp_path):
+    from tests.e2e.conftest import ARTIFACTS, assert_screenshot, child_env, run_child, shot_name
 
     width, height = size
     display = xvfb_display(width, height)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     run_child(
         [sys.executable, __file__, str(ARTIFACTS), str(width), str(height)],
-        child_env(tmp_path, display),
+        child_env(tmp_path, display, theme),
     )
     for name in SHOTS:
-        assert_screenshot(ARTIFACTS / f"{name}-{width}x{height}.png", width, height)
+        assert_screenshot(ARTIFACTS / shot_name(name, width, height, theme), width, height)
 
 
 # ---------------------------------------------------------------------- the child process
@@ -169,9 +170,10 @@ def main(out: Path, width: int, height: int) -> None:
     from app.core.db import open_database
     from app.ui.main_window import MainWindow
     from app.ui.theme import apply_theme
+    from tests.e2e.conftest import shot_name, theme_name
 
     app = QApplication(sys.argv[:1])
-    apply_theme(app)
+    apply_theme(app, theme_name())
     data = Path(__import__("os").environ["HERALD_DATA_DIR"])
     data.mkdir(parents=True, exist_ok=True)
     db = open_database(f"sqlite:///{data / 'shots.db'}")
@@ -185,27 +187,26 @@ def main(out: Path, width: int, height: int) -> None:
     view = window.views["calendar"]
     missed = view._missed_dialog
     if missed is not None:
-        _shot(missed, out / f"missed-posts-{width}x{height}.png")
+        _shot(missed, out / shot_name("missed-posts", width, height))
         missed.reject()
     _settle(app)
-    suffix = f"{width}x{height}.png"
-    _shot(window, out / f"calendar-month-{suffix}")
+    _shot(window, out / shot_name("calendar-month", width, height))
     view.set_mode("week")
     _settle(app)
-    _shot(window, out / f"calendar-week-{suffix}")
+    _shot(window, out / shot_name("calendar-week", width, height))
     view.set_mode("day")
     _settle(app)
-    _shot(window, out / f"calendar-day-{suffix}")
+    _shot(window, out / shot_name("calendar-day", width, height))
     view.set_mode("month")
     view.on_network_state(False, "Cannot reach X (ConnectError)")
     view.on_storage_state(False, "The disk holding Herald's database (/home/sam/herald.db) is full")
     _settle(app)
-    _shot(window, out / f"calendar-paused-{suffix}")
+    _shot(window, out / shot_name("calendar-paused", width, height))
     view.on_network_state(True)
     view.on_storage_state(True)
     empty = view.compose(datetime(2026, 1, 16, 9, 0))
     _settle(app, 40)
-    _shot(empty, out / f"composer-empty-{suffix}")
+    _shot(empty, out / shot_name("composer-empty", width, height))
     empty._dirty = False
     empty.reject()
     window.open_settings()
@@ -213,12 +214,12 @@ def main(out: Path, width: int, height: int) -> None:
     from app.ui.settings_dialog import SettingsDialog
 
     settings = next(d for d in window.findChildren(SettingsDialog) if d.isVisible())
-    _shot(settings, out / f"settings-{suffix}")
+    _shot(settings, out / shot_name("settings", width, height))
     settings.reject()
     _settle(app)
     shortcuts = view.show_shortcuts()
     _settle(app)
-    _shot(shortcuts, out / f"shortcuts-{suffix}")
+    _shot(shortcuts, out / shot_name("shortcuts", width, height))
     shortcuts.reject()
     _settle(app)
     dialog = view.compose(datetime(2026, 1, 16, 9, 0))
@@ -235,7 +236,7 @@ def main(out: Path, width: int, height: int) -> None:
     x_tab = next(t for t in dialog.tabs_by_account.values() if t.platform == Platform.TWITTER)
     dialog.tabs.setCurrentWidget(x_tab)
     _settle(app, 20)
-    _shot(dialog, out / f"composer-warnings-{suffix}")
+    _shot(dialog, out / shot_name("composer-warnings", width, height))
     dialog._dirty = False
     dialog.reject()
     window.close()

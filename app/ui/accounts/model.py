@@ -247,7 +247,7 @@ class AccountsModel(QAbstractTableModel):
         if column == "notes" and account.status == AccountStatus.REQUIRES_REAUTH:
             return QColor(theme.STATUS_COLOURS["ATTENTION"][0])
         if account.status == AccountStatus.DISABLED:
-            return QColor("#6b7280")
+            return theme.colour("muted")
         return None
 
     def _current_time(self) -> datetime:

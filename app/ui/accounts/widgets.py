@@ -21,6 +21,10 @@ BANNER_STYLES = {
     "attention": ("#fef3c7", "#f59e0b", "fa5s.exclamation-triangle", "#b45309"),
     "info": ("#eff6ff", "#93c5fd", "fa5s.info-circle", "#2563eb"),
 }
+DARK_BANNER_STYLES = {
+    "attention": ("#422006", "#b45309", "fa5s.exclamation-triangle", "#fbbf24"),
+    "info": ("#172554", "#1e40af", "fa5s.info-circle", "#93c5fd"),
+}
 
 
 def action_name(platform: Platform) -> str:
@@ -35,7 +39,8 @@ class Banner(QFrame):
         self, object_name: str, kind: str, button_text: str, button_name: str, parent=None
     ) -> None:
         super().__init__(parent)
-        background, border, icon_name, icon_colour = BANNER_STYLES[kind]
+        styles = DARK_BANNER_STYLES if theme.is_dark() else BANNER_STYLES
+        background, border, icon_name, icon_colour = styles[kind]
         self.setObjectName(object_name)
         self.setStyleSheet(
             f"QFrame#{object_name} {{ background: {background}; border: 1px solid {border};"
@@ -132,14 +137,16 @@ def make_table(model, parent=None) -> QTableView:
     header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+    c = theme.hex_of
+    selection = "#1e3a5f" if theme.is_dark() else "#dbeafe"
     table.setStyleSheet(
-        "QTableView#accountsTable { background: #ffffff; border: 1px solid #e5e7eb;"
-        " border-radius: 8px; alternate-background-color: #f9fafb; selection-background-color:"
-        " #dbeafe; selection-color: #1f2937; }"
+        f"QTableView#accountsTable {{ background: {c('surface')}; border: 1px solid {c('line')};"
+        f" border-radius: 8px; alternate-background-color: {c('outside')};"
+        f" selection-background-color: {selection}; selection-color: {c('text')}; }}"
         " QTableView#accountsTable::item { padding: 0 8px; }"
-        " QTableView#accountsTable:focus { border: 1px solid #2563eb; }"
-        " QHeaderView::section { background: #ffffff; border: none;"
-        " border-bottom: 1px solid #e5e7eb; padding: 8px; color: #6b7280; font-size: 11px;"
-        " font-weight: 600; }"
+        f" QTableView#accountsTable:focus {{ border: 1px solid {c('accent')}; }}"
+        f" QHeaderView::section {{ background: {c('surface')}; border: none;"
+        f" border-bottom: 1px solid {c('line')}; padding: 8px; color: {c('muted')};"
+        " font-size: 11px; font-weight: 600; }"
     )
     return table

@@ -24,6 +24,7 @@ from app.constants import Platform
 from app.core.analytics.aggregates import Heatmap, PlatformTotals, SnapshotPoint
 from app.core.analytics.scoring import Profile, Slot
 from app.core.models import Checkpoint
+from app.ui import theme
 from app.ui.analytics.fmt import pct, value
 from app.ui.theme import PLATFORM_ICONS
 
@@ -33,6 +34,23 @@ MUTED = "#6b7280"
 EMPTY_CELL = (243, 244, 246)
 LOW = np.array([224, 236, 255], dtype=float)  # lightest blue
 HIGH = np.array([30, 64, 175], dtype=float)  # deep blue
+# Dark theme: the scale runs from near the dark surface to a bright blue (more = brighter).
+DARK_EMPTY_CELL = (38, 50, 70)
+DARK_LOW = np.array([30, 48, 88], dtype=float)
+DARK_HIGH = np.array([147, 197, 253], dtype=float)
+
+
+def heat_scale() -> tuple[np.ndarray, np.ndarray, tuple[int, int, int], int]:
+    """(low, high, empty cell, gap) in the current theme; gap is the grey level between cells."""
+    if theme.is_dark():
+        return DARK_LOW, DARK_HIGH, DARK_EMPTY_CELL, 30
+    return LOW, HIGH, EMPTY_CELL, 255
+
+
+def chart_background() -> str:
+    return theme.hex_of("surface")
+
+
 MARK = "#f59e0b"
 CELL = 12  # image pixels per cell; the last row/column of each is the white gap
 CHECKPOINTS = (Checkpoint.H1, Checkpoint.H6, Checkpoint.H24, Checkpoint.D7)
@@ -41,7 +59,9 @@ CHECKPOINT_LABELS = ("1 h", "6 h", "24 h", "7 d")
 
 def platform_colour(platform: Platform) -> str:
     colour = PLATFORM_ICONS[platform.value][1]
-    return "#4b5563" if colour == "#111111" else colour  # X's black reads as "no data"
+    if colour == "#111111":
+        return "#94a3b8" if theme.is_dark() else "#4b5563"
+    return colour  # X's black reads as "no data"
 
 
 def _small_font() -> QFont:
@@ -58,8 +78,8 @@ def _style(widget: pg.PlotWidget):  # -> pg.PlotItem
     item.setMouseEnabled(x=False, y=False)
     for name in ("left", "bottom"):
         axis = item.getAxis(name)
-        axis.setTextPen(pg.mkPen(TEXT))
-        axis.setPen(pg.mkPen("#d1d5db"))
+        axis.setTextPen(pg.mkPen(theme.hex_of("body")))
+        axis.setPen(pg.mkPen(theme.hex_of("border")))
         axis.setTickFont(_small_font())
     return item
 
@@ -71,7 +91,7 @@ class HeatmapChart(pg.PlotWidget):
     top 3 marks and the "Best:" line), or the means when there is no profile yet."""
 
     def __init__(self, platform: Platform, parent=None) -> None:
-        super().__init__(parent=parent, background="w")
+        super().__init__(parent=parent, background=chart_background())
         self.platform = Platform(platform)
         self.setObjectName(f"heatmapWidget_{self.platform.value}")
         self.setAccessibleName(f"{self.platform.label} engagement by hour of the week")
@@ -135,11 +155,12 @@ class HeatmapChart(pg.PlotWidget):
     def _rgba(self) -> np.ndarray:
         top = self.scale_max or 1.0
         frac = np.clip(np.nan_to_num(self.shade, nan=0.0) / top, 0.0, 1.0) ** 0.8
-        rgb = LOW[None, None, :] + (HIGH - LOW)[None, None, :] * frac[:, :, None]
-        rgb[~np.isfinite(self.shade)] = EMPTY_CELL
+        low, high, empty, gap = heat_scale()
+        rgb = low[None, None, :] + (high - low)[None, None, :] * frac[:, :, None]
+        rgb[~np.isfinite(self.shade)] = empty
         cells = np.repeat(np.repeat(rgb, CELL, axis=0), CELL, axis=1)
-        cells[CELL - 1 :: CELL, :, :] = 255  # white gaps between rows and columns
-        cells[:, CELL - 1 :: CELL, :] = 255
+        cells[CELL - 1 :: CELL, :, :] = gap  # gaps between rows and columns
+        cells[:, CELL - 1 :: CELL, :] = gap
         alpha = np.full(cells.shape[:2] + (1,), 255.0)
         return np.concatenate([cells, alpha], axis=2).astype(np.ubyte)
 
@@ -154,8 +175,12 @@ class HeatmapChart(pg.PlotWidget):
             rect.setPen(QPen(QColor(MARK), 0.12))
             item.addItem(rect)
             value = self.shade[slot.weekday, slot.hour]
-            dark = bool(np.isfinite(value) and value / top > 0.55)
-            text = pg.TextItem(str(rank), color="#ffffff" if dark else "#111827", anchor=(0.5, 0.5))
+            strong = bool(np.isfinite(value) and value / top > 0.55)
+            # Deep blue cells (light theme) and pale cells (dark theme) take the other ink.
+            on_light = strong == theme.is_dark()
+            text = pg.TextItem(
+                str(rank), color="#111827" if on_light else "#ffffff", anchor=(0.5, 0.5)
+            )
             font = _small_font()
             font.setBold(True)
             text.setFont(font)
@@ -205,12 +230,12 @@ class HeatmapChart(pg.PlotWidget):
 
 class PlatformBarChart(pg.PlotWidget):
     def __init__(self, parent=None) -> None:
-        super().__init__(parent=parent, background="w")
+        super().__init__(parent=parent, background=chart_background())
         self.setObjectName("platformBarChart")
         self.setAccessibleName("Average engagement rate per platform")
         item = _style(self)
         item.showGrid(x=False, y=True, alpha=0.15)
-        item.getAxis("left").setLabel("avg engagement rate (%)", color=MUTED)
+        item.getAxis("left").setLabel("avg engagement rate (%)", color=theme.hex_of("muted"))
         self.setMinimumSize(300, 200)
         self.rates: dict[Platform, float | None] = {}
         self._items: list[object] = []
@@ -238,7 +263,7 @@ class PlatformBarChart(pg.PlotWidget):
                 label = pct(t.avg_rate)
             else:
                 label = "no impressions reported" if t.posts else "no posts"
-            text = pg.TextItem(label, color=TEXT, anchor=(0.5, 1.0))
+            text = pg.TextItem(label, color=theme.hex_of("body"), anchor=(0.5, 1.0))
             text.setFont(_small_font())
             text.setPos(x, h + top * 0.02)
             item.addItem(text)
@@ -253,13 +278,13 @@ class GrowthChart(pg.PlotWidget):
     METRICS = ("engagement", "impressions", "likes", "shares", "comments")
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent=parent, background="w")
+        super().__init__(parent=parent, background=chart_background())
         self.setObjectName("postGrowthChart")
         self.setAccessibleName("Growth of the selected post across checkpoints")
         item = _style(self)
         item.showGrid(x=False, y=True, alpha=0.15)
         item.getAxis("bottom").setTicks([list(enumerate(CHECKPOINT_LABELS))])
-        self.legend = item.addLegend(offset=(10, 10), labelTextColor=TEXT)
+        self.legend = item.addLegend(offset=(10, 10), labelTextColor=theme.hex_of("body"))
         self.setMinimumSize(300, 200)
         self.series: dict[Platform, list[float | None]] = {}
 
@@ -294,5 +319,5 @@ class GrowthChart(pg.PlotWidget):
                 symbolPen=pg.mkPen("w"),
                 name=platform.label,
             )
-        item.getAxis("left").setLabel(metric, color=MUTED)
+        item.getAxis("left").setLabel(metric, color=theme.hex_of("muted"))
         item.setRange(xRange=(-0.3, 3.3), yRange=(0, (top or 1.0) * 1.12), padding=0)

@@ -34,11 +34,10 @@ from app.core.timeutil import from_utc
 from app.ui import theme
 from app.ui.analytics.charts import (
     CHECKPOINTS,
-    HIGH,
-    LOW,
     GrowthChart,
     HeatmapChart,
     PlatformBarChart,
+    heat_scale,
     pct,
 )
 from app.ui.analytics.charts import (
@@ -128,9 +127,11 @@ class ColourScale(QWidget):
             else self.tr("engagement rate")
         )
         self.setToolTip(
-            self.tr("Lighter cells: lower {what}; darker: up to {top}").format(
-                what=what, top=value(measure, top)
-            )
+            (
+                self.tr("Darker cells: lower {what}; brighter: up to {top}")
+                if theme.is_dark()
+                else self.tr("Lighter cells: lower {what}; darker: up to {top}")
+            ).format(what=what, top=value(measure, top))
         )
 
 
@@ -138,8 +139,9 @@ def _gradient(width: int, height: int) -> QPixmap:
     pixmap = QPixmap(width, height)
     painter = QPainter(pixmap)
     gradient = QLinearGradient(0, 0, width, 0)
-    gradient.setColorAt(0.0, QColor(*(int(v) for v in LOW)))
-    gradient.setColorAt(1.0, QColor(*(int(v) for v in HIGH)))
+    low, high, _empty, _gap = heat_scale()
+    gradient.setColorAt(0.0, QColor(*(int(v) for v in low)))
+    gradient.setColorAt(1.0, QColor(*(int(v) for v in high)))
     painter.fillRect(0, 0, width, height, gradient)
     painter.end()
     return pixmap

@@ -26,10 +26,11 @@ from PySide6.QtWidgets import QApplication, QScrollArea, QToolTip, QWidget
 
 from app.core.posts import PostSummary
 from app.core.timeutil import from_utc
+from app.ui import theme
 from app.ui.calendar.chips import Chip, ChipPainter, describe
+from app.ui.calendar.grouping import group_posts
 
 MIME_POST = "application/x-herald-post-id"
-EMPTY_COLOUR = QColor("#6b7280")
 
 
 def post_id_from_mime(mime: QMimeData) -> int | None:
@@ -77,13 +78,14 @@ class GridBase(QWidget):
         self._drop_label = ""
         self._painter = ChipPainter(self.font())
         self._locals: dict[int, datetime] = {}
+        self.members: dict[int, list[int]] = {}  # shown post id -> the posts its chip stands for
+        self._shown_as: dict[int, int] = {}
 
     # ------------------------------------------------------------ data
 
     def set_data(
         self, posts: list[PostSummary], zone: str, first_day: date, days: int, today: date
     ) -> None:
-        self.posts = posts
         self.zone = zone
         self.first_day = first_day
         self.days = days
@@ -93,6 +95,9 @@ class GridBase(QWidget):
             for p in posts
             if p.scheduled_at is not None
         }
+        # A message sent to several networks as separate posts is one chip with every icon.
+        self.posts, self.members = group_posts(posts, self._locals)
+        self._shown_as = {m: lead for lead, ids in self.members.items() for m in ids}
         if self.selected_id is not None and self.selected_id not in self._locals:
             self.selected_id = None
         self.relayout()
@@ -145,9 +150,12 @@ class GridBase(QWidget):
         return None
 
     def chip_of(self, post_id: int | None) -> Chip | None:
+        post_id = self._shown_as.get(post_id, post_id) if post_id is not None else None
         return next((c for c in self.chips if c.post.id == post_id), None)
 
     def select(self, post_id: int | None) -> None:
+        if post_id is not None:
+            post_id = self._shown_as.get(post_id, post_id)
         if post_id == self.selected_id:
             return
         self.selected_id = post_id
@@ -183,14 +191,14 @@ class GridBase(QWidget):
         self.paint_extra(p)
         if self._drop_hint is not None:
             pen = p.pen()
-            pen.setColor(QColor("#2563eb"))
+            pen.setColor(theme.colour("accent"))
             pen.setWidthF(2)
             pen.setStyle(Qt.PenStyle.DashLine)
             p.setPen(pen)
             p.setBrush(QColor(37, 99, 235, 28))
             p.drawRoundedRect(self._drop_hint, 4, 4)
             if self._drop_label:
-                p.setPen(QColor("#1d4ed8"))
+                p.setPen(theme.colour("accent_strong"))
                 p.drawText(
                     self._drop_hint.adjusted(6, 0, -4, 0),
                     int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
@@ -209,10 +217,10 @@ class GridBase(QWidget):
         )
         box = QRectF(0, 0, min(460, visible.width() - 32), 44)
         box.moveCenter(visible.center())
-        p.setPen(QColor("#e5e7eb"))
+        p.setPen(theme.colour("line"))
         p.setBrush(QColor(255, 255, 255, 235))
         p.drawRoundedRect(box, 8, 8)
-        p.setPen(EMPTY_COLOUR)
+        p.setPen(theme.colour("muted"))
         p.drawText(box, int(Qt.AlignmentFlag.AlignCenter), self.empty_text)
 
     # ------------------------------------------------------------ mouse

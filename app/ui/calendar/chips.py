@@ -23,10 +23,6 @@ STATUS_ICONS = {
     "ATTENTION": "fa5s.hand-paper",
 }
 
-TEXT = QColor("#1f2937")
-MUTED = QColor("#6b7280")
-SELECTED = QColor("#1d4ed8")
-
 
 def status_label(status: str) -> str:
     label = theme.STATUS_COLOURS.get(status, theme.STATUS_COLOURS["DRAFT"])[1]
@@ -47,9 +43,26 @@ def platform_pixmap(platform: str, size: int) -> QPixmap:
 @lru_cache(maxsize=16)
 def tint(status: str) -> QColor:
     colour = QColor(theme.STATUS_COLOURS.get(status, theme.STATUS_COLOURS["DRAFT"])[0])
-    # Mix with white instead of alpha, so the chip reads the same on any background.
-    r, g, b = (int(c * 0.14 + 255 * 0.86) for c in (colour.red(), colour.green(), colour.blue()))
+    # Mix with the surface instead of alpha, so the chip reads the same on any cell colour;
+    # on dark surfaces a little more of the status colour shows.
+    base = theme.colour("surface")
+    share = 0.24 if theme.is_dark() else 0.14
+    r, g, b = (
+        int(c * share + s * (1 - share))
+        for c, s in zip(
+            (colour.red(), colour.green(), colour.blue()),
+            (base.red(), base.green(), base.blue()),
+            strict=True,
+        )
+    )
     return QColor(r, g, b)
+
+
+def clear_caches() -> None:
+    """The theme changed: tints and icons were drawn for the other one."""
+    tint.cache_clear()
+    status_pixmap.cache_clear()
+    platform_pixmap.cache_clear()
 
 
 def format_time(local: datetime) -> str:
@@ -106,7 +119,7 @@ class ChipPainter:
         if selected:
             pen = p.pen()
             pen.setStyle(Qt.PenStyle.SolidLine)
-            pen.setColor(SELECTED)
+            pen.setColor(theme.colour("accent_strong"))
             pen.setWidthF(2)
             p.setPen(pen)
             p.setBrush(Qt.BrushStyle.NoBrush)
@@ -116,7 +129,7 @@ class ChipPainter:
         top = r.top() + (1 if two_lines else (r.height() - line_h) / 2)
         right = r.right() - 4
         x = self._icon(p, status_pixmap(status, 12), x, top, line_h)
-        p.setPen(TEXT)
+        p.setPen(theme.colour("text"))
         p.setFont(self.bold_small)
         time_text = format_time(chip.local)
         tw = self.bold_fm.horizontalAdvance(time_text)
@@ -133,11 +146,14 @@ class ChipPainter:
                 label = status_label(status)
                 lw = self.fm.horizontalAdvance(label)
                 if x + lw + 8 < right:
-                    p.setPen(theme.status_colour(status).darker(130))
+                    status_text = theme.status_colour(status)
+                    p.setPen(
+                        status_text.lighter(140) if theme.is_dark() else status_text.darker(130)
+                    )
                     p.drawText(
                         QRectF(right - lw, top, lw, line_h), Qt.AlignmentFlag.AlignVCenter, label
                     )
-            p.setPen(TEXT)
+            p.setPen(theme.colour("text"))
             text_rect = QRectF(r.left() + 7, top + line_h, r.width() - 11, line_h)
             lines = max(1, int((r.bottom() - text_rect.top() - 2) // line_h))
             text_rect.setHeight(line_h * lines)
@@ -147,7 +163,7 @@ class ChipPainter:
             flags = Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
             p.drawText(text_rect, int(flags), excerpt)
         elif x + 16 < right:
-            p.setPen(TEXT)
+            p.setPen(theme.colour("text"))
             text = self.fm.elidedText(post.excerpt, Qt.TextElideMode.ElideRight, int(right - x))
             p.drawText(QRectF(x, top, right - x, line_h), Qt.AlignmentFlag.AlignVCenter, text)
 

@@ -7,8 +7,9 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QLocale, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtGui import QFont, QFontMetrics, QPainter
 
+from app.ui import theme
 from app.ui.calendar.base import GridBase
 from app.ui.calendar.chips import Chip
 
@@ -18,11 +19,6 @@ CHIP_H = 20.0
 CHIP_GAP = 3.0
 MORE_H = 16.0
 PAD = 4.0
-
-GRID = QColor("#e5e7eb")
-OUTSIDE = QColor("#f9fafb")
-TODAY = QColor("#2563eb")
-SELECTED_DAY = QColor("#eff6ff")
 
 
 class MonthGrid(GridBase):
@@ -140,7 +136,7 @@ class MonthGrid(GridBase):
     # ------------------------------------------------------------ painting
 
     def paint_grid(self, p: QPainter) -> None:
-        p.fillRect(self.rect(), QColor("#ffffff"))
+        p.fillRect(self.rect(), theme.colour("surface"))
         locale = QLocale()
         small = QFont(self.font())
         small.setPixelSize(11)
@@ -150,7 +146,7 @@ class MonthGrid(GridBase):
         for col in range(7):
             day = self.first_day + timedelta(days=col)
             name = locale.dayName(day.isoweekday(), QLocale.FormatType.ShortFormat)
-            p.setPen(QColor("#6b7280"))
+            p.setPen(theme.colour("muted"))
             p.drawText(
                 QRectF(col * w + 8, 0, w - 8, HEADER_H),
                 int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
@@ -164,9 +160,9 @@ class MonthGrid(GridBase):
             day = self.first_day + timedelta(days=index)
             cell = self.cell_rect(index)
             if day.month != self.month.month:
-                p.fillRect(cell, OUTSIDE)
+                p.fillRect(cell, theme.colour("outside"))
             if day == self.selected_day and self.selected_id is None:
-                p.fillRect(cell, SELECTED_DAY)
+                p.fillRect(cell, theme.colour("accent_soft"))
             label = (
                 str(day.day)
                 if day.day != 1
@@ -177,13 +173,15 @@ class MonthGrid(GridBase):
             )
             if day == self.today:
                 p.setPen(Qt.PenStyle.NoPen)
-                p.setBrush(TODAY)
+                p.setBrush(theme.colour("accent"))
                 p.drawRoundedRect(label_rect, 9, 9)
-                p.setPen(QColor("#ffffff"))
+                p.setPen(theme.colour("on_accent"))
             else:
-                p.setPen(QColor("#9ca3af") if day.month != self.month.month else QColor("#374151"))
+                p.setPen(
+                    theme.colour("faint") if day.month != self.month.month else theme.colour("body")
+                )
             p.drawText(label_rect, int(Qt.AlignmentFlag.AlignCenter), label)
-        p.setPen(GRID)
+        p.setPen(theme.colour("line"))
         for row in range(self.rows + 1):
             y = HEADER_H + row * (self.height() - HEADER_H) / self.rows
             p.drawLine(QPointF(0, y), QPointF(self.width(), y))
@@ -197,7 +195,7 @@ class MonthGrid(GridBase):
         font.setPixelSize(11)
         font.setWeight(QFont.Weight.DemiBold)
         p.setFont(font)
-        p.setPen(QColor("#1d4ed8"))
+        p.setPen(theme.colour("accent_strong"))
         for rect, _day, count in self._more:
             p.drawText(
                 rect.adjusted(4, 0, 0, 0),

@@ -7,9 +7,10 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QLocale, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
+from app.ui import theme
 from app.ui.calendar.base import GridBase
 from app.ui.calendar.chips import Chip
 
@@ -18,11 +19,6 @@ HOUR_H = 48.0
 CHIP_MIN_H = 40.0
 SNAP_MIN = 15
 HEADER_H = 40.0
-
-LINE = QColor("#eef0f3")
-HOUR_LINE = QColor("#e5e7eb")
-NOW = QColor("#dc2626")
-TODAY_BG = QColor("#f5f9ff")
 
 
 class TimeGrid(GridBase):
@@ -129,30 +125,30 @@ class TimeGrid(GridBase):
     # ------------------------------------------------------------ painting
 
     def paint_grid(self, p: QPainter) -> None:
-        p.fillRect(self.rect(), QColor("#ffffff"))
+        p.fillRect(self.rect(), theme.colour("surface"))
         cw = self.col_width()
         if self.first_day <= self.today < self.first_day + timedelta(days=self.days):
             col = (self.today - self.first_day).days
-            p.fillRect(QRectF(GUTTER + col * cw, 0, cw, self.height()), TODAY_BG)
+            p.fillRect(QRectF(GUTTER + col * cw, 0, cw, self.height()), theme.colour("today_bg"))
         small = QFont(self.font())
         small.setPixelSize(11)
         p.setFont(small)
         locale = QLocale()
         for hour in range(24):
             y = hour * HOUR_H
-            p.setPen(HOUR_LINE)
+            p.setPen(theme.colour("line"))
             p.drawLine(QPointF(GUTTER, y), QPointF(self.width(), y))
-            p.setPen(LINE)
+            p.setPen(theme.colour("hairline"))
             p.drawLine(QPointF(GUTTER, y + HOUR_H / 2), QPointF(self.width(), y + HOUR_H / 2))
             if hour:
-                p.setPen(QColor("#6b7280"))
+                p.setPen(theme.colour("muted"))
                 label = locale.toString(time(hour, 0), QLocale.FormatType.ShortFormat)
                 p.drawText(
                     QRectF(0, y - 8, GUTTER - 8, 16),
                     int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                     label,
                 )
-        p.setPen(HOUR_LINE)
+        p.setPen(theme.colour("line"))
         for col in range(self.days + 1):
             x = GUTTER + col * cw
             p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
@@ -161,7 +157,8 @@ class TimeGrid(GridBase):
             if 0 <= col < self.days:
                 y = self.y_of(self.selected_slot.time())
                 p.fillRect(
-                    QRectF(GUTTER + col * cw + 1, y, cw - 2, HOUR_H / 4 * 2), QColor("#eff6ff")
+                    QRectF(GUTTER + col * cw + 1, y, cw - 2, HOUR_H / 4 * 2),
+                    theme.colour("accent_soft"),
                 )
 
     def paint_extra(self, p: QPainter) -> None:
@@ -173,9 +170,9 @@ class TimeGrid(GridBase):
             col = (now.date() - self.first_day).days
             y = self.y_of(now.time())
             p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(NOW)
+            p.setBrush(theme.colour("now"))
             p.drawEllipse(QPointF(GUTTER + col * cw, y), 4, 4)
-            p.fillRect(QRectF(GUTTER + col * cw, y - 1, cw, 2), NOW)
+            p.fillRect(QRectF(GUTTER + col * cw, y - 1, cw, 2), theme.colour("now"))
         if self._overflow:
             font = QFont(self.font())
             font.setPixelSize(11)
@@ -183,9 +180,9 @@ class TimeGrid(GridBase):
             p.setFont(font)
             for rect, _day, count in self._overflow:
                 p.setPen(Qt.PenStyle.NoPen)
-                p.setBrush(QColor("#1d4ed8"))
+                p.setBrush(theme.colour("accent_strong"))
                 p.drawRoundedRect(rect, 8, 8)
-                p.setPen(QColor("#ffffff"))
+                p.setPen(theme.colour("surface"))
                 p.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), f"+{count}")
 
 
@@ -217,7 +214,7 @@ class DayHeader(QWidget):
 
     def paintEvent(self, event) -> None:  # noqa: N802
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor("#ffffff"))
+        p.fillRect(self.rect(), theme.colour("surface"))
         grid = self.grid
         cw = (self.width() - self.right_margin - GUTTER) / max(1, grid.days)
         locale = QLocale()
@@ -231,7 +228,7 @@ class DayHeader(QWidget):
             x = GUTTER + col * cw
             is_today = day == grid.today
             p.setFont(name_font)
-            p.setPen(QColor("#2563eb") if is_today else QColor("#6b7280"))
+            p.setPen(theme.colour("accent") if is_today else theme.colour("muted"))
             name = locale.dayName(day.isoweekday(), QLocale.FormatType.ShortFormat).upper()
             p.drawText(
                 QRectF(x + 8, 2, cw - 8, 16),
@@ -239,13 +236,13 @@ class DayHeader(QWidget):
                 name,
             )
             p.setFont(num_font)
-            p.setPen(QColor("#2563eb") if is_today else QColor("#111827"))
+            p.setPen(theme.colour("accent") if is_today else theme.colour("strong"))
             p.drawText(
                 QRectF(x + 8, 16, cw - 8, 22),
                 int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                 str(day.day),
             )
-        p.setPen(HOUR_LINE)
+        p.setPen(theme.colour("line"))
         p.drawLine(0, self.height() - 1, self.width(), self.height() - 1)
         p.end()
 

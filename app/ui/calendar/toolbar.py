@@ -40,21 +40,7 @@ class CalendarToolbar(QFrame):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("calendarToolbar")
-        self.setStyleSheet(
-            "#calendarToolbar QToolButton { background: #ffffff; border: 1px solid #d1d5db;"
-            " border-radius: 6px; padding: 4px 8px; min-height: 20px; }"
-            "#calendarToolbar QToolButton:hover { background: #f3f4f6; }"
-            "#calendarToolbar QToolButton:focus { border: 1px solid #2563eb; }"
-            "#calendarToolbar QToolButton:disabled { color: #9ca3af; }"
-            "#calendarToolbar QToolButton::menu-indicator { image: none; width: 0; }"
-            "#calendarToolbar QDateEdit::drop-down { subcontrol-origin: padding;"
-            " subcontrol-position: center right; width: 20px; border: none; }"
-            '#calendarToolbar QPushButton[segment="true"] { border-radius: 0; margin: 0;'
-            " padding: 5px 14px; }"
-            '#calendarToolbar QPushButton[segment="true"]:checked { background: #2563eb;'
-            " color: #ffffff; border-color: #2563eb; }"
-            "#calendarToolbar QLabel#rangeLabel { font-size: 18px; font-weight: 600; }"
-        )
+        # Its style (tool buttons, the view switch) is in style.qss, in the theme's colours.
         self.today_button = QPushButton(self.tr("Today"), self)
         self.today_button.setObjectName("todayButton")
         self.today_button.setToolTip(self.tr("Go to today (T)"))
@@ -135,11 +121,11 @@ class CalendarToolbar(QFrame):
         self.redo_button = _tool(self, "redoButton", "fa5s.redo", self.tr("Redo (Ctrl+Shift+Z)"))
         self.network_label = QLabel(self)
         self.network_label.setObjectName("networkLabel")
-        self.network_label.setStyleSheet("color: #b45309;")
+        self.network_label.setStyleSheet(f"color: {theme.hex_of('warning_text')};")
         self.network_label.hide()
         self.storage_label = QLabel(self)
         self.storage_label.setObjectName("storageLabel")
-        self.storage_label.setStyleSheet("color: #b91c1c;")
+        self.storage_label.setStyleSheet(f"color: {theme.hex_of('error_text')};")
         self.storage_label.hide()
 
         first = QHBoxLayout()
@@ -155,7 +141,7 @@ class CalendarToolbar(QFrame):
         second = QHBoxLayout()
         second.setSpacing(8)
         zone_icon = QLabel(self)
-        zone_icon.setPixmap(theme.icon("fa5s.globe", "#6b7280").pixmap(14, 14))
+        zone_icon.setPixmap(theme.icon("fa5s.globe", theme.hex_of("muted")).pixmap(14, 14))
         zone_label = QLabel(self.tr("Times in"), self)
         zone_label.setProperty("role", "small")
         zone_label.setBuddy(self.zone_combo)

@@ -178,7 +178,7 @@ class ComposerDialog(QDialog):
         self.error_label = QLabel("", self)
         self.error_label.setObjectName("composerErrorLabel")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b91c1c;")
+        self.error_label.setStyleSheet(f"color: {theme.hex_of('error_text')};")
         self.error_label.hide()
         self.hosting_button = QPushButton(
             theme.icon("fa5s.images"), self.tr("Set up media hosting…"), self
@@ -269,7 +269,7 @@ class ComposerDialog(QDialog):
     def _caption(self, text: str) -> QLabel:
         label = QLabel(text, self)
         label.setProperty("role", "caption")
-        label.setStyleSheet("font-weight: 600; color: #374151;")
+        label.setStyleSheet(f"font-weight: 600; color: {theme.hex_of('body')};")
         return label
 
     # ------------------------------------------------------------ loading
@@ -471,7 +471,10 @@ class ComposerDialog(QDialog):
         if label.property("state") != state:
             label.setProperty("state", state)
             weight = "600" if state != "ok" else "400"
-            label.setStyleSheet(f"color: {STATE_COLOURS[state]}; font-weight: {weight};")
+            ink = theme.hex_of("status") if state == "ok" else STATE_COLOURS[state]
+            if theme.is_dark() and state != "ok":
+                ink = theme.hex_of("warning_text" if state == "near" else "error_text")
+            label.setStyleSheet(f"color: {ink}; font-weight: {weight};")
 
     def _issues_for_editor(self, editor_tab: AccountTab | None) -> list[Issue]:
         if editor_tab is not None:
@@ -788,5 +791,5 @@ class ComposerDialog(QDialog):
 def _line(parent: QWidget) -> QFrame:
     line = QFrame(parent)
     line.setFrameShape(QFrame.Shape.HLine)
-    line.setStyleSheet("color: #e5e7eb;")
+    line.setStyleSheet(f"color: {theme.hex_of('line')};")
     return line

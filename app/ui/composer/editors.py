@@ -45,6 +45,7 @@ def highlight(editor: QPlainTextEdit, issues: Iterable[Issue]) -> None:
         selection.cursor = cursor
         fmt = QTextCharFormat()
         fmt.setBackground(ERROR_BG if issue.severity == "error" else WARNING_BG)
+        fmt.setForeground(QColor("#111827"))  # dark ink on the pale mark, in either theme
         if issue.severity == "error":
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
             fmt.setUnderlineColor(QColor("#dc2626"))
