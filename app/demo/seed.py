@@ -255,8 +255,10 @@ class _Run:
                     if cancel is not None and cancel.is_set():
                         raise SeedCancelled("seeding the demo was cancelled")
                     day = first_day + timedelta(days=index)
-                    refresh_expiring_tokens(ctx)  # the daily job: 60-day tokens stay alive
-                    access.forget()
+                    # the daily job: 60-day tokens stay alive
+                    refreshed = refresh_expiring_tokens(ctx)
+                    if refreshed.refreshed or refreshed.reauth or refreshed.failed:
+                        access.forget()  # read again only what may have changed
                     report.posts += self.write_day(slots.pop(index), timeline)
                     done = HISTORY_SHARE * min(index + 1, days) / days
                     _say(progress, f"Publishing the history: {day:%a %d %b}", done)

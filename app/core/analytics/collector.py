@@ -11,7 +11,8 @@ Failures follow the engine's policy: transient -> retry after 1/5/15 min, then F
 rate limited -> wait for the reset, no attempt burned; auth -> the account needs reauth and
 its tasks wait in the queue; no network -> wait, no attempt burned.
 
-No network I/O happens inside a transaction: claim -> commit -> fetch -> short update.
+No network I/O happens inside a transaction: claim -> commit -> reserve every account's budget ->
+fetch -> one short update for the whole run.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from app.constants import Platform
 from app.core.analytics import budget, store
 from app.core.analytics.claims import DEFAULT_LEASE, claim_due, new_owner, next_due_at
 from app.core.analytics.refusals import remember_refused
-from app.core.analytics.store import Job
+from app.core.analytics.store import Fetched, Job
 from app.core.clock import Clock
 from app.core.db import Database, write_transaction
 from app.core.events import METRICS_UPDATED, NEEDS_REAUTH, EventHub
@@ -36,7 +37,6 @@ from app.core.models import Account, AccountStatus, MetricTask, Target
 from app.core.ports import (
     AccountRef,
     AuthError,
-    Metrics,
     NetworkUnavailableError,
     PermanentError,
     PlatformAdapter,
@@ -70,6 +70,20 @@ class CollectResult:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.target_ids.extend(other.target_ids)
         self.offline = self.offline or other.offline
+
+
+@dataclass
+class _Plan:
+    """One account's share of a run: how to reach it and the batches it may fetch."""
+
+    account_id: int
+    adapter: PlatformAdapter
+    ref: AccountRef
+    by_external: dict[str, list[Job]]
+    chunks: list[list[str]]
+
+    def jobs_of(self, chunk: list[str]) -> list[Job]:
+        return [j for e in chunk for j in self.by_external[e]]
 
 
 def chunked(items: Sequence[str], size: int) -> list[list[str]]:
@@ -115,8 +129,15 @@ class MetricsCollector:
             by_account: dict[int, list[Job]] = {}
             for job in jobs:
                 by_account.setdefault(job.account_id, []).append(job)
-            for account_id, account_jobs in by_account.items():
-                result.add(self._collect_account(account_id, account_jobs))
+            # Three short transactions for the whole run, whatever the number of accounts:
+            # budgets reserved together, fetches (no transaction), answers stored together.
+            plans = self._plan(by_account, now, result)
+            fetched: list[Fetched] = []
+            try:
+                for plan in plans:
+                    self._fetch_account(plan, result, fetched)
+            finally:
+                self._store(fetched, result)  # what was fetched is kept, even after an error
             if result.target_ids and self.events is not None:
                 self.events.publish(METRICS_UPDATED, target_ids=sorted(set(result.target_ids)))
             return result
@@ -161,41 +182,55 @@ class MetricsCollector:
             ).all()
         return [Job(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
-    def _collect_account(self, account_id: int, jobs: list[Job]) -> CollectResult:
-        result = CollectResult()
-        now = self.clock.now()
-        no_id = [j for j in jobs if not j.external_id]
-        if no_id:
-            with write_transaction(self.db.engine) as conn:
+    def _plan(
+        self, by_account: dict[int, list[Job]], now: datetime, result: CollectResult
+    ) -> list[_Plan]:
+        """Each account's adapter and credentials (a refresh is network I/O: before the
+        transaction), then one transaction: jobs without a platform id FAILED, every
+        account's read budget reserved, the batches beyond it back in the queue."""
+        no_id: list[Job] = []
+        ready: list[_Plan] = []
+        for account_id, account_jobs in by_account.items():
+            no_id += [j for j in account_jobs if not j.external_id]
+            usable = [j for j in account_jobs if j.external_id]
+            if not usable:
+                continue
+            try:
+                adapter, ref = self.adapter_for_account(account_id)
+            except Exception as exc:  # classified below
+                self._on_error(account_id, exc, usable, result)
+                continue
+            by_external: dict[str, list[Job]] = {}
+            for job in usable:
+                by_external.setdefault(str(job.external_id), []).append(job)
+            chunks = chunked(list(by_external), adapter.metrics_batch_size)
+            ready.append(_Plan(account_id, adapter, ref, by_external, chunks))
+        if not no_id and not ready:
+            return []
+        with write_transaction(self.db.engine) as conn:
+            if no_id:
                 result.failed += len(
                     store.fail(conn, self.owner, no_id, "the post has no id on the platform", now)
                 )
-        jobs = [j for j in jobs if j.external_id]
-        if not jobs:
-            return result
-        try:
-            adapter, ref = self.adapter_for_account(account_id)
-        except Exception as exc:  # classified below
-            self._on_error(account_id, exc, jobs, result)
-            return result
+            for plan in ready:
+                granted, reset_at = budget.reserve(
+                    conn, plan.account_id, Platform(plan.ref.platform), now, len(plan.chunks)
+                )
+                later = [j for chunk in plan.chunks[granted:] for j in plan.jobs_of(chunk)]
+                result.deferred += store.release(
+                    conn, self.owner, later, reset_at, "waiting for the platform's rate-limit reset"
+                )
+                plan.chunks = plan.chunks[:granted]
+        return ready
 
-        by_external: dict[str, list[Job]] = {}
-        for job in jobs:
-            by_external.setdefault(str(job.external_id), []).append(job)
-        chunks = chunked(list(by_external), adapter.metrics_batch_size)
-        with write_transaction(self.db.engine) as conn:
-            granted, reset_at = budget.reserve(
-                conn, account_id, Platform(ref.platform), now, len(chunks)
-            )
-            later = [j for chunk in chunks[granted:] for e in chunk for j in by_external[e]]
-            result.deferred += store.release(
-                conn, self.owner, later, reset_at, "waiting for the platform's rate-limit reset"
-            )
+    def _fetch_account(self, plan: _Plan, result: CollectResult, fetched: list[Fetched]) -> None:
+        """Fetch the account's granted batches; answers go to `fetched`, errors are applied."""
+        account_id, adapter, ref = plan.account_id, plan.adapter, plan.ref
         refreshed = False
-        pending = chunks[:granted]
+        pending = plan.chunks
         while pending:
-            chunk_jobs = [j for e in pending[0] for j in by_external[e]]
-            rest = [j for c in pending[1:] for e in c for j in by_external[e]]
+            chunk_jobs = plan.jobs_of(pending[0])
+            rest = [j for c in pending[1:] for j in plan.jobs_of(c)]
             try:
                 result.calls += 1
                 metrics = adapter.fetch_metrics(ref, pending[0])
@@ -217,9 +252,8 @@ class MetricsCollector:
             except Exception as exc:  # transient, permanent, or an adapter bug
                 self._on_error(account_id, exc, chunk_jobs, result, ref.platform)
             else:
-                self._store(chunk_jobs, metrics, result)
+                fetched.append(Fetched(chunk_jobs, metrics, self.clock.now()))
             pending = pending[1:]
-        return result
 
     def _on_error(
         self,
@@ -263,13 +297,16 @@ class MetricsCollector:
         result.retried += retried
         result.failed += failed
 
-    def _store(self, jobs: list[Job], metrics: dict[str, Metrics], result: CollectResult) -> None:
-        fetched_at = self.clock.now()
-        refused = {name for m in metrics.values() for name in m.refused_metrics}
+    def _store(self, fetched: list[Fetched], result: CollectResult) -> None:
+        if not fetched:
+            return
+        now = self.clock.now()
         with write_transaction(self.db.engine) as conn:
-            stored, failed = store.complete(conn, self.owner, jobs, metrics, fetched_at)
-            if refused and jobs:
-                remember_refused(conn, jobs[0].account_id, refused, fetched_at)
+            stored, failed = store.complete_many(conn, self.owner, fetched, now)
+            for batch in fetched:
+                refused = {name for m in batch.metrics.values() for name in m.refused_metrics}
+                if refused and batch.jobs:
+                    remember_refused(conn, batch.jobs[0].account_id, refused, batch.fetched_at)
         result.stored += len(stored)
         result.failed += len(failed)
         result.target_ids.extend(stored)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, insert, update
+from sqlalchemy import Connection, bindparam, insert, update
 
 from app.core.models import AnalyticsSnapshot, Checkpoint, MetricTask, TaskStatus
 from app.core.ports import Metrics
@@ -69,6 +69,37 @@ def insert_snapshots(conn: Connection, rows: list[dict[str, object]]) -> None:
         conn.execute(insert(AnalyticsSnapshot), rows)
 
 
+#: `complete`'s UPDATE, built once: constructing a statement costs more than running it
+#: (the demo seed stores thousands of batches)
+_MARK_DONE = (
+    update(MetricTask)
+    .where(
+        MetricTask.id.in_(bindparam("task_ids", expanding=True)),
+        MetricTask.lease_owner == bindparam("owner"),
+        MetricTask.status == TaskStatus.IN_FLIGHT,
+    )
+    .values(
+        status=TaskStatus.DONE,
+        done_at=bindparam("done_at"),
+        lease_until=None,
+        lease_owner=None,
+        last_error=None,
+    )
+    .returning(MetricTask.id)
+    .execution_options(synchronize_session=False)
+)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One fetch's answer: the jobs asked for, the metrics by external id (per account:
+    ids of different networks may coincide) and when it was fetched."""
+
+    jobs: Sequence[Job]
+    metrics: Mapping[str, Metrics]
+    fetched_at: datetime
+
+
 def complete(
     conn: Connection,
     owner: str,
@@ -79,30 +110,38 @@ def complete(
     """Store a snapshot for every job whose post the platform reported, mark those DONE and
     the others FAILED ("no longer on the platform"). Returns (stored target ids, failed
     task ids); jobs this worker no longer owns are left alone."""
-    found = [j for j in jobs if j.external_id is not None and j.external_id in metrics]
-    missing = [j for j in jobs if j not in found]
-    owned = set(
-        conn.execute(
-            _owned([j.task_id for j in found], owner)
-            .values(
-                status=TaskStatus.DONE,
-                done_at=now,
-                lease_until=None,
-                lease_owner=None,
-                last_error=None,
-            )
-            .returning(MetricTask.id)
-        ).scalars()
-    )
-    stored = [j for j in found if j.task_id in owned]
-    insert_snapshots(
-        conn,
-        snapshot_rows(
-            ((j.target_id, j.checkpoint, metrics[str(j.external_id)]) for j in stored), now
-        ),
-    )
+    return complete_many(conn, owner, [Fetched(jobs, metrics, now)], now)
+
+
+def complete_many(
+    conn: Connection, owner: str, batches: Sequence[Fetched], now: datetime
+) -> tuple[list[int], list[int]]:
+    """`complete` for several fetches in three statements; each snapshot keeps its own
+    fetch's time, the tasks are DONE at `now`."""
+    found: list[tuple[Job, Metrics, datetime]] = []
+    missing: list[Job] = []
+    for batch in batches:
+        for j in batch.jobs:
+            m = batch.metrics.get(str(j.external_id)) if j.external_id is not None else None
+            if m is None:
+                missing.append(j)
+            else:
+                found.append((j, m, batch.fetched_at))
+    owned: set[int] = set()
+    if found:
+        owned = set(
+            conn.execute(
+                _MARK_DONE,
+                {"task_ids": [j.task_id for j, _, _ in found], "owner": owner, "done_at": now},
+            ).scalars()
+        )
+    stored = [(j, m, at) for j, m, at in found if j.task_id in owned]
+    rows = [
+        row for j, m, at in stored for row in snapshot_rows([(j.target_id, j.checkpoint, m)], at)
+    ]
+    insert_snapshots(conn, rows)
     failed = fail(conn, owner, missing, "the platform no longer has this post", now)
-    return [j.target_id for j in stored], failed
+    return [j.target_id for j, _, _ in stored], failed
 
 
 def fail(

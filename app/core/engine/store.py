@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import exists, func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app.constants import Platform
 from app.core.db import Database
@@ -20,7 +20,15 @@ from app.core.engine import ratelimits
 from app.core.engine.policy import Decision
 from app.core.engine.txn import lock_posts, refresh_post_status, write_session
 from app.core.metric_plan import plan_checkpoints
-from app.core.models import Account, AccountStatus, Post, PostMedia, Target, TargetStatus
+from app.core.models import (
+    Account,
+    AccountStatus,
+    Media,
+    Post,
+    PostMedia,
+    Target,
+    TargetStatus,
+)
 from app.core.ports import MediaItem, RateLimitInfo
 
 log = logging.getLogger(__name__)
@@ -318,62 +326,98 @@ def exhaust_budget(
         ratelimits.exhaust(s, account_id, platform, reset_at, now, budgets)
 
 
+#: the columns a Work needs, in one join (no ORM objects: loading them cost more than the
+#: queries; the per-cycle work of publishing)
+_WORK_COLUMNS = (
+    Target.id,
+    Target.post_id,
+    Account.id,
+    Account.platform,
+    Post.base_text,
+    Target.content_override,
+    Target.idempotency_key,
+    Target.attempts,
+    Target.next_attempt_at,
+    Target.error_code,
+    Target.maybe_sent_since,
+    Target.error_message,
+    Post.content_version,
+)
+
+
 def load_works(db: Database, target_ids: Sequence[int], owner: str) -> dict[int, Work]:
-    """Snapshots of claimed targets still held by `owner`, in a few queries for the batch."""
+    """Snapshots of claimed targets still held by `owner`: two queries for the batch."""
     if not target_ids:
         return {}
     with db.session() as s:
-        targets = s.scalars(
-            select(Target)
+        rows = s.execute(
+            select(*_WORK_COLUMNS)
+            .join(Post, Post.id == Target.post_id)
+            .join(Account, Account.id == Target.account_id)
             .where(
                 Target.id.in_(list(target_ids)),
                 Target.lease_owner == owner,
                 Target.status == TargetStatus.IN_FLIGHT,
             )
-            .options(
-                selectinload(Target.account),
-                selectinload(Target.post)
-                .selectinload(Post.media_links)
-                .selectinload(PostMedia.media),
-            )
         ).all()
-        return {t.id: _work(t) for t in targets}
+        media = _media_of(s, {r[1] for r in rows})
+    return {
+        r[0]: Work(
+            target_id=r[0],
+            post_id=r[1],
+            account_id=r[2],
+            platform=Platform(r[3]),
+            text=effective_text(r[4] or "", r[5]),
+            media=media.get(r[1], ()),
+            idempotency_key=r[6],
+            attempts=r[7],
+            due=r[8],
+            error_code=r[9],
+            maybe_sent_since=r[10],
+            error_message=r[11],
+            content_version=r[12],
+        )
+        for r in rows
+    }
+
+
+def _media_of(s: Session, post_ids: set[int]) -> dict[int, tuple[MediaItem, ...]]:
+    """Each post's media in its order (PostMedia.position, as Post.media_links)."""
+    if not post_ids:
+        return {}
+    found: dict[int, list[MediaItem]] = {}
+    for r in s.execute(
+        select(
+            PostMedia.post_id,
+            Media.path,
+            Media.mime,
+            Media.bytes,
+            Media.sha256,
+            Media.width,
+            Media.height,
+            Media.duration_s,
+        )
+        .join(Media, Media.id == PostMedia.media_id)
+        .where(PostMedia.post_id.in_(sorted(post_ids)))
+        .order_by(PostMedia.post_id, PostMedia.position)
+    ):
+        found.setdefault(r[0], []).append(
+            MediaItem(
+                path=r[1],
+                mime=r[2],
+                bytes=r[3],
+                sha256=r[4],
+                width=r[5],
+                height=r[6],
+                duration_s=r[7],
+            )
+        )
+    return {post_id: tuple(items) for post_id, items in found.items()}
 
 
 def load_work(db: Database, target_id: int, owner: str) -> Work | None:
     """The claimed target's snapshot, or None when this worker no longer holds it."""
     return load_works(db, [target_id], owner).get(target_id)
-
-
-def _work(target: Target) -> Work:
-    post = target.post
-    account = target.account
-    return Work(
-        target_id=target.id,
-        post_id=post.id,
-        account_id=account.id,
-        platform=Platform(account.platform),
-        text=effective_text(post.base_text or "", target.content_override),
-        media=tuple(
-            MediaItem(
-                path=m.path,
-                mime=m.mime,
-                bytes=m.bytes,
-                sha256=m.sha256,
-                width=m.width,
-                height=m.height,
-                duration_s=m.duration_s,
-            )
-            for m in (link.media for link in post.media_links)
-        ),
-        idempotency_key=target.idempotency_key,
-        attempts=target.attempts,
-        due=target.next_attempt_at,
-        error_code=target.error_code,
-        maybe_sent_since=target.maybe_sent_since,
-        error_message=target.error_message,
-        content_version=post.content_version,
-    )
 
 
 def effective_text(base: str, override: str | None) -> str:

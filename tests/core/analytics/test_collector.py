@@ -20,9 +20,16 @@ from app.core.models import (
     MetricTask,
     Post,
     RateLimitBudget,
+    Target,
     TaskStatus,
 )
-from app.core.ports import AuthError, PermanentError, RateLimitedError, TransientError
+from app.core.ports import (
+    AuthError,
+    Metrics,
+    PermanentError,
+    RateLimitedError,
+    TransientError,
+)
 from tests.core.analytics import helpers as h
 
 
@@ -391,3 +398,33 @@ def test_lookup_failures_follow_the_policy(db, clock, world):
         assert account.status == AccountStatus.REQUIRES_REAUTH
         assert account.status_reason == "refresh token revoked"
     assert tasks(db)[0].attempts == 0
+
+
+def test_one_run_stores_every_accounts_answers_by_its_own_ids(db, clock):
+    """A run stores all accounts' answers together: two networks may use the same post id,
+    and each target still gets its own network's numbers."""
+    ws = h.workspace(db)
+    x_acc = h.account(db, ws, Platform.TWITTER)
+    li_acc = h.account(db, ws, Platform.LINKEDIN)
+    _post, (x_target, li_target) = h.publish(db, ws, [x_acc, li_acc], clock.now(), plan=True)
+    with db.session() as s:  # the same id on both networks
+        for target in s.scalars(select(Target).where(Target.id.in_([x_target, li_target]))):
+            target.external_id = "42"
+        s.commit()
+    likes = {x_acc: 7, li_acc: 9}
+    adapters = {
+        acc: h.FakeAdapter(value=lambda _i, _n, n=n: Metrics(n, 0, 0, 0))
+        for acc, n in likes.items()
+    }
+    refs = {x_acc: h.ref(Platform.TWITTER), li_acc: h.ref(Platform.LINKEDIN)}
+    collector = MetricsCollector(db, clock, lambda a: (adapters[a], refs[a]))
+    clock.advance(timedelta(hours=1))
+
+    result = collector.run_once()
+
+    assert (result.claimed, result.stored, result.calls) == (2, 2, 2)
+    by_target = {s.target_id: s.likes for s in snapshots(db)}
+    assert by_target == {x_target: 7, li_target: 9}
+    assert {s.fetched_at for s in snapshots(db)} == {clock.now()}
+    h1 = [t for t in tasks(db) if t.checkpoint == Checkpoint.H1]
+    assert [t.status for t in h1] == [TaskStatus.DONE, TaskStatus.DONE]
