@@ -44,7 +44,8 @@ INTERACTIVE = (
     QTabWidget,
 )
 #: Qt's own children of composite widgets (tab bar arrows, spin box editors...)
-QT_INTERNAL = ("ScrollLeftButton", "ScrollRightButton")
+# Qt names these itself (tab scrollers; a line edit's clear button action).
+QT_INTERNAL = ("ScrollLeftButton", "ScrollRightButton", "_q_qlineeditclearaction")
 
 
 def docs_text() -> str:
