@@ -21,6 +21,7 @@ from app.adapters.config import AdapterConfig
 from app.constants import Platform
 from app.core.ports import AccountRef
 from tests.adapters.emu_support import connect_account, emulator_config
+from tests.contract.shapes import json_type
 
 RECORDED = Path(__file__).parent / "recorded"
 
@@ -28,24 +29,6 @@ RECORDED = Path(__file__).parent / "recorded"
 def recorded(platform: str, name: str) -> Any:
     """A recorded real response body (tests/contract/recorded/<platform>/<name>)."""
     return json.loads((RECORDED / platform / name).read_text(encoding="utf-8"))
-
-
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    raise TypeError(f"not a JSON value: {value!r}")
 
 
 def shape_differences(
