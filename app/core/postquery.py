@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, String, func, select, type_coerce
+from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.constants import Platform
 from app.core.db import Database
 from app.core.models import Account, Post, PostStatus, Target
-from app.core.posts import ATTENTION, EXCERPT_CHARS, PostSummary, _group_rows
+from app.core.posts import ATTENTION, PostSummary, _group_rows, summary_query
 from app.core.timeutil import ensure_utc
 
 # The statuses a person filters by, in menu order: (display status value, label).
@@ -85,27 +86,9 @@ class PostQuery:
         return posts
 
     @staticmethod
-    def _base(workspace_id: int) -> Select:
-        # The same columns as PostService.list_range, so _group_rows builds the summaries.
-        return (
-            select(
-                Post.id,
-                type_coerce(Post.scheduled_at, String).label("when"),
-                Post.scheduled_tz,
-                type_coerce(Post.status, String).label("post_status"),
-                func.substr(Post.base_text, 1, EXCERPT_CHARS),
-                type_coerce(Target.status, String).label("target_status"),
-                Target.error_message,
-                Target.error_code,
-                type_coerce(Account.platform, String).label("platform"),
-                Account.handle,
-                func.substr(Target.content_override, 1, EXCERPT_CHARS),
-            )
-            .select_from(Post)
-            .outerjoin(Target, Target.post_id == Post.id)
-            .outerjoin(Account, Account.id == Target.account_id)
-            .where(Post.workspace_id == workspace_id, Post.deleted_at.is_(None))
-            .order_by(Post.scheduled_at.is_(None), Post.scheduled_at, Post.id, Target.id)
+    def _base(workspace_id: int) -> Select[Any]:
+        return summary_query(workspace_id).order_by(
+            Post.scheduled_at.is_(None), Post.scheduled_at, Post.id, Target.id
         )
 
     @staticmethod

@@ -22,7 +22,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import String, func, insert, select, type_coerce
+from sqlalchemy import Select, String, func, insert, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 from app.constants import Platform
@@ -1003,28 +1003,8 @@ class PostService:
         # Enum and date columns are read raw and converted once here: the calendar reads a
         # few thousand rows per view and SQLAlchemy's per-value processors would dominate.
         query = (
-            select(
-                Post.id,
-                type_coerce(Post.scheduled_at, String).label("when"),
-                Post.scheduled_tz,
-                type_coerce(Post.status, String).label("post_status"),
-                func.substr(Post.base_text, 1, EXCERPT_CHARS),
-                type_coerce(Target.status, String).label("target_status"),
-                Target.error_message,
-                Target.error_code,
-                type_coerce(Account.platform, String).label("platform"),
-                Account.handle,
-                func.substr(Target.content_override, 1, EXCERPT_CHARS),
-            )
-            .select_from(Post)
-            .outerjoin(Target, Target.post_id == Post.id)
-            .outerjoin(Account, Account.id == Target.account_id)
-            .where(
-                Post.workspace_id == workspace_id,
-                Post.scheduled_at >= start_utc,
-                Post.scheduled_at < end_utc,
-                Post.deleted_at.is_(None),
-            )
+            summary_query(workspace_id)
+            .where(Post.scheduled_at >= start_utc, Post.scheduled_at < end_utc)
             .order_by(Post.scheduled_at, Post.id, Target.id)
         )
         with self.db.session() as s:
@@ -1184,3 +1164,27 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def summary_query(workspace_id: int) -> Select[Any]:
+    """What a calendar chip or list row shows of a workspace's live posts, one row per target
+    (never the whole text); `_group_rows` turns the rows into PostSummary objects."""
+    return (
+        select(
+            Post.id,
+            type_coerce(Post.scheduled_at, String).label("when"),
+            Post.scheduled_tz,
+            type_coerce(Post.status, String).label("post_status"),
+            func.substr(Post.base_text, 1, EXCERPT_CHARS),
+            type_coerce(Target.status, String).label("target_status"),
+            Target.error_message,
+            Target.error_code,
+            type_coerce(Account.platform, String).label("platform"),
+            Account.handle,
+            func.substr(Target.content_override, 1, EXCERPT_CHARS),
+        )
+        .select_from(Post)
+        .outerjoin(Target, Target.post_id == Post.id)
+        .outerjoin(Account, Account.id == Target.account_id)
+        .where(Post.workspace_id == workspace_id, Post.deleted_at.is_(None))
+    )
