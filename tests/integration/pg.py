@@ -10,6 +10,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
+from app.core.db import Database, open_database
+
 ENV = "HERALD_TEST_PG_URL"
 
 
@@ -34,3 +36,20 @@ def pg_schema_url() -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+def sqlite_or_postgres(kind: str, sqlite_url: str) -> Iterator[Database]:
+    """The body of a fixture parametrised over ["sqlite", "postgres"]: an open database on
+    `sqlite_url`, or on a fresh PostgreSQL schema (dropped afterwards)."""
+    schema = pg_schema_url() if kind == "postgres" else None
+    database = open_database(next(schema) if schema is not None else sqlite_url)
+    try:
+        yield database
+    finally:
+        database.dispose()
+        if schema is not None:
+            schema.close()  # drops the schema
+
+
+#: params for such a fixture: PostgreSQL's case carries the `postgres` mark
+SQLITE_AND_POSTGRES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

@@ -15,31 +15,20 @@ import pytest
 from sqlalchemy import update
 
 from app.constants import Platform
-from app.core.db import Database, open_database
+from app.core.db import Database
 from app.core.engine import Outcome, claim
 from app.core.models import Post, PostStatus, Target, TargetStatus
 from app.core.posts import PostService
 from tests.core.engine.fakes import add_post, connect, post_status, target
-from tests.integration.pg import pg_schema_url
+from tests.integration.pg import SQLITE_AND_POSTGRES, sqlite_or_postgres
 
 LEASE = timedelta(seconds=60)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=SQLITE_AND_POSTGRES)
 def db(request, db_url) -> Iterator[Database]:
     """Each test on SQLite and on PostgreSQL (a fresh schema)."""
-    if request.param == "sqlite":
-        database = open_database(db_url)
-        yield database
-        database.dispose()
-        return
-    schema = pg_schema_url()
-    database = open_database(next(schema))
-    try:
-        yield database
-    finally:
-        database.dispose()
-        schema.close()  # drops the schema
+    yield from sqlite_or_postgres(request.param, db_url)
 
 
 def _between_claim_and_send(fake, change):

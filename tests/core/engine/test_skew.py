@@ -9,23 +9,23 @@ Every scenario runs on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app.constants import Platform
 from app.core.clock import OffsetClock
-from app.core.db import open_database
+from app.core.db import Database
 from app.core.dbclock import CLOCK_TOLERANCE, ServerClock, database_clock
 from app.core.engine import EngineSettings, PublishingEngine, claim
 from app.core.engine.reconcile import LOOKUP_MARGIN
 from app.core.models import TargetStatus
 from app.core.ports import TransientError
 from tests.core.engine.fakes import FakeSource, add_post, connect, target
-from tests.integration.pg import pg_schema_url
+from tests.integration.pg import SQLITE_AND_POSTGRES, sqlite_or_postgres
 
 LEASE = timedelta(seconds=60)
 #: how long the stalled publish takes on the database's clock: half the lease
@@ -33,16 +33,10 @@ PUBLISH_TAKES = timedelta(seconds=30)
 WITHIN = [-300, -120, -1, 0, 1, 120, 300]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db(request, db_url):
-    pg = pg_schema_url() if request.param == "postgres" else None
-    url = next(pg) if pg is not None else db_url
-    database = open_database(url)
-    yield database
-    database.dispose()
-    if pg is not None:
-        with contextlib.suppress(StopIteration):
-            next(pg)
+@pytest.fixture(params=SQLITE_AND_POSTGRES)
+def db(request, db_url) -> Iterator[Database]:
+    """Each test on SQLite and on PostgreSQL (a fresh schema)."""
+    yield from sqlite_or_postgres(request.param, db_url)
 
 
 @pytest.fixture

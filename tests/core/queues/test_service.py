@@ -8,13 +8,13 @@ from sqlalchemy import select
 
 from app.constants import Platform
 from app.core.clock import FakeClock
-from app.core.db import Database, open_database
+from app.core.db import Database
 from app.core.events import POSTS_CHANGED, EventHub
 from app.core.models import Account, PostStatus, Target, TargetStatus
 from app.core.posts import PostService
 from app.core.queues import QueueError, QueueService, parse_slots
 from app.core.workspaces import WorkspaceService
-from tests.integration.pg import pg_schema_url
+from tests.integration.pg import SQLITE_AND_POSTGRES, sqlite_or_postgres
 
 FRIDAY_18 = datetime(2026, 1, 9, 18, 0, tzinfo=UTC)
 
@@ -23,21 +23,10 @@ def at(day: int, hour: int) -> datetime:
     return datetime(2026, 1, day, hour, tzinfo=UTC)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=SQLITE_AND_POSTGRES)
 def db(request, db_url) -> Iterator[Database]:
     """Each test on SQLite and on PostgreSQL (a fresh schema)."""
-    if request.param == "sqlite":
-        database = open_database(db_url)
-        yield database
-        database.dispose()
-        return
-    schema = pg_schema_url()
-    database = open_database(next(schema))
-    try:
-        yield database
-    finally:
-        database.dispose()
-        schema.close()  # drops the schema
+    yield from sqlite_or_postgres(request.param, db_url)
 
 
 @pytest.fixture
