@@ -353,9 +353,9 @@ class QueueService:
 
     def _check(self, post: Post) -> None:
         """The content rules, as Schedule applies them (errors block, warnings do not)."""
-        from app.core.posts import _facts_of
+        from app.core.posts import facts_of
 
-        facts = [_facts_of(link.media) for link in post.media_links]
+        facts = [facts_of(link.media) for link in post.media_links]
         messages = []
         for t in post.targets:
             platform = Platform(t.account.platform)
