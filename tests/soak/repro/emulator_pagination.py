@@ -3,7 +3,7 @@
 trusts "no next page" to mean "no more posts", answers "not there" for an older post that is
 there; the engine then sends it again (a duplicate). The real platforms paginate.
 
-Files: app/emulator/facebook.py list_feed, app/emulator/instagram.py list_media,
+Files: app/emulator/facebook/api.py list_feed, app/emulator/instagram/api.py list_media,
 app/emulator/x.py user_tweets. The adapters' find_existing pages correctly.
 """
 
