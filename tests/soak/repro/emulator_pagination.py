@@ -4,7 +4,7 @@ trusts "no next page" to mean "no more posts", answers "not there" for an older 
 there; the engine then sends it again (a duplicate). The real platforms paginate.
 
 Files: app/emulator/facebook/api.py list_feed, app/emulator/instagram/api.py list_media,
-app/emulator/x.py user_tweets. The adapters' find_existing pages correctly.
+app/emulator/twitter/api.py user_tweets. The adapters' find_existing pages correctly.
 """
 
 from __future__ import annotations
