@@ -18,6 +18,11 @@ In-process use::
         srv.published()             # every post actually created
 
 Faults: see app.emulator.faults (and its SPEC grammar). Engagement: app.emulator.engagement.
+
+One sub-package per network (twitter/, instagram/, linkedin/, facebook/; each `api` module
+exports its PlatformAPI as `API`); what they share stays here (wire, routes, oauth, paging,
+media, graph for the two Meta networks). A new network: its sub-package, its `API` in
+`Emulator.apis` (core.py), its name in names.py and its audience in engagement.py.
 This package imports nothing from `app` outside `app.emulator` (it shares no code with what it
 tests; its own network names are in app.emulator.names), and no Qt.
 """
