@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-import enum
+# Transition: `Platform` now lives in app.platforms.names (the registry decides what a
+# network is). Re-exported here only because app/emulator still imports it from this
+# module until the emulator has its own names; new code imports app.platforms.names.
+from app.platforms.names import Platform
+
+__all__ = ["APP_AUTHOR", "APP_NAME", "Platform"]
 
 APP_NAME = "Herald"
 APP_AUTHOR = "Herald"
-
-
-class Platform(enum.StrEnum):
-    TWITTER = "TWITTER"
-    INSTAGRAM = "INSTAGRAM"
-    LINKEDIN = "LINKEDIN"
-    FACEBOOK = "FACEBOOK"
-
-    @property
-    def label(self) -> str:
-        return PLATFORM_LABELS[self]
-
-
-PLATFORM_LABELS = {
-    Platform.TWITTER: "X",
-    Platform.INSTAGRAM: "Instagram",
-    Platform.LINKEDIN: "LinkedIn",
-    Platform.FACEBOOK: "Facebook",
-}
-
-# The LinkedIn-Version Herald was last checked against (learn.microsoft.com, Posts API and
-# statistics pages, 2026-01 view): the default of the "linkedin.api_version" setting and the
-# version Herald steps to when LinkedIn refuses a configured one as "not active".
-LINKEDIN_VERSION = "202601"

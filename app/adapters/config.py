@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from app import platforms
-from app.constants import LINKEDIN_VERSION, Platform
+from app.platforms.linkedin import LINKEDIN_VERSION
+from app.platforms.names import Platform
 
 # Ports, scopes: each network's descriptor (app/platforms/<network>/) holds them.
 DEFAULT_REDIRECT_PORTS: Mapping[Platform, int] = MappingProxyType(

@@ -26,12 +26,7 @@ from authlib.common.security import generate_token
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
 from app.adapters.config import AdapterConfig
-from app.adapters.facebook import classify_facebook, list_pages
 from app.adapters.http import Http, as_dict, as_int, as_list, as_str
-from app.adapters.instagram import LONG_LIVED, classify_instagram
-from app.adapters.linkedin import VERSION_INACTIVE, classify_linkedin, linkedin_credentials
-from app.adapters.twitter import classify_x
-from app.constants import LINKEDIN_VERSION, Platform
 from app.core import platform_access as access
 from app.core.clock import Clock, SystemClock
 from app.core.logsetup import register_secret
@@ -42,6 +37,12 @@ from app.core.ports import (
     PermanentError,
     PublishError,
 )
+from app.platforms.facebook.adapter import classify_facebook, list_pages
+from app.platforms.instagram.adapter import LONG_LIVED, classify_instagram
+from app.platforms.linkedin import LINKEDIN_VERSION
+from app.platforms.linkedin.adapter import VERSION_INACTIVE, classify_linkedin, linkedin_credentials
+from app.platforms.names import Platform
+from app.platforms.twitter.adapter import classify_x
 
 log = logging.getLogger(__name__)
 

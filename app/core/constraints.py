@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Literal
 
-from app.constants import Platform
 from app.core.media import MediaDescription, MediaError, MediaInfo, inspect_media_cached
 from app.core.textrules import entities
 from app.core.textrules.platform_rules import MediaRules, PlatformRules, rules_for
@@ -27,6 +26,7 @@ from app.core.textrules.twitter import (
 )
 from app.core.textrules.twitter import weighted_length as weighted_length
 from app.core.textrules.urls import find_urls
+from app.platforms.names import Platform
 
 Severity = Literal["error", "warning"]
 # An inspected file, a description of one (MediaItem, the posts service's facts), or a path.

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.constants import Platform
 from app.core.db import Database
 from app.core.models import Account, AccountStatus
+from app.platforms.names import Platform
 
 SCOPES_KEY = "scopes"
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from app.constants import LINKEDIN_VERSION
 from app.core.db import Database
 from app.core.models import Setting
 from app.core.timeutil import is_valid_zone
+from app.platforms.linkedin import LINKEDIN_VERSION
 
 GRACE_MINUTES = "engine.grace_minutes"
 START_AT_LOGIN = "app.start_at_login"

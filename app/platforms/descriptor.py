@@ -102,5 +102,8 @@ class PlatformDescriptor:
     #: one line: where and how to create the developer app (docs/developer-apps.md has more)
     setup_help: str
     media: MediaRules = field(default_factory=MediaRules)
+    #: the adapter class as "module:Class", imported only when adapters are built (so
+    #: reading a descriptor never loads HTTP code); "" for a network Herald cannot publish to
+    adapter: str = ""
     #: a summary of `media` for people and docs
     media_summary: str = ""

@@ -8,7 +8,6 @@ import httpx
 import pytest
 
 from app.adapters.http import OUTCOME_UNKNOWN
-from app.adapters.instagram import InstagramAdapter
 from app.adapters.media_server import HostingRouter, MediaHosting
 from app.constants import Platform
 from app.core.ports import (
@@ -20,6 +19,7 @@ from app.core.ports import (
     RateLimitedError,
     TransientError,
 )
+from app.platforms.instagram.adapter import InstagramAdapter
 from tests.adapters.conftest import make_image
 from tests.adapters.errcases import MALFORMED_ERRORS, MALFORMED_SUCCESSES, check_error
 

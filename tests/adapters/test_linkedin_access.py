@@ -11,9 +11,8 @@ import httpx
 import pytest
 
 from app.adapters.config import AdapterConfig
-from app.adapters.linkedin import LinkedInAdapter, linkedin_credentials
 from app.adapters.oauth import OAuthError, connect
-from app.constants import LINKEDIN_VERSION, Platform
+from app.constants import Platform
 from app.core import platform_access as access
 from app.core.ports import (
     AccountRef,
@@ -24,6 +23,8 @@ from app.core.ports import (
     PermanentError,
     TransientError,
 )
+from app.platforms.linkedin import LINKEDIN_VERSION
+from app.platforms.linkedin.adapter import LinkedInAdapter, linkedin_credentials
 
 API = "https://api.linkedin.com"
 WEB = "https://www.linkedin.com"
@@ -178,7 +179,7 @@ def test_a_sunset_version_steps_once_to_the_known_one_and_logs_it(clock, client,
         return httpx.Response(201, headers={"x-restli-id": f"urn:li:share:{len(seen)}"})
 
     mock.post(f"{API}/rest/posts").mock(side_effect=answer)
-    with caplog.at_level(logging.WARNING, logger="app.adapters.linkedin"):
+    with caplog.at_level(logging.WARNING, logger="app.platforms.linkedin.adapter"):
         first = adapter.publish(person(), "one", [], "k1")
         second = adapter.publish(person(), "two", [], "k2")
     assert (first.external_id, second.external_id) == ("urn:li:share:2", "urn:li:share:3")

@@ -18,10 +18,10 @@ import respx
 
 from app.adapters.config import AdapterConfig
 from app.adapters.oauth import _Flow, _x_exchange
-from app.adapters.twitter import TwitterAdapter
 from app.constants import Platform
 from app.core.ports import AccountRef, AppCredentials, Credentials, MediaItem
 from app.emulator import EmulatorServer
+from app.platforms.twitter.adapter import TwitterAdapter
 from tests.adapters.emu_support import connect_account, emulator_config
 from tests.contract.shapes import shape_differences
 

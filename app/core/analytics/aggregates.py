@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import Float, case, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
-from app.constants import Platform
 from app.core.analytics.engagement import engagement, engagement_rate
 from app.core.analytics.selection import (
     ENGAGEMENT,
@@ -39,6 +38,7 @@ from app.core.models import (
     Workspace,
 )
 from app.core.timeutil import NonexistentTimeError, from_utc, to_utc
+from app.platforms.names import Platform
 
 BUCKETS = 168
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, insert, select, update
 
 from app import platforms
-from app.constants import Platform
 from app.core.models import RateLimitBudget
 from app.core.ports import RateLimitInfo
+from app.platforms.names import Platform
 
 SCOPE = "read"
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from app.constants import Platform
+from app.platforms.names import Platform
 
 log = logging.getLogger(__name__)
 

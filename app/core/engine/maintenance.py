@@ -25,7 +25,6 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import or_, select
 
-from app.constants import Platform
 from app.core import events as ev
 from app.core.accounts import AccountService
 from app.core.clock import Clock
@@ -35,6 +34,7 @@ from app.core.engine.runner import AdapterSource
 from app.core.engine.txn import write_session
 from app.core.models import Account, AccountStatus
 from app.core.ports import AccountRef, AuthError, PublishError
+from app.platforms.names import Platform
 
 log = logging.getLogger(__name__)
 

@@ -22,9 +22,9 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from app.constants import Platform
 from app.core.models import RateLimitBudget, Setting
 from app.core.ports import RateLimitInfo
+from app.platforms.names import Platform
 
 SETTING_KEY = "engine.rate_limits"
 PUBLISH = "publish"

@@ -20,7 +20,6 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.constants import Platform
 from app.core.clock import Clock, SystemClock
 from app.core.constraints import effective_text, validate
 from app.core.db import Database
@@ -37,6 +36,7 @@ from app.core.posts import PostService, SchedulingError
 from app.core.queues import placement
 from app.core.queues.placement import QueueError
 from app.core.queues.slots import Slot
+from app.platforms.names import Platform
 
 __all__ = ["Placement", "QueueInfo", "QueueService"]
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from app import platforms
-from app.constants import Platform
 
 # The rules' types and values live in the network descriptors (app/platforms/); this module
 # keeps its names so the constraint checker and the composer read them as before.
 from app.platforms.descriptor import MIB, LengthCounting, MediaRules
+from app.platforms.names import Platform
 
 __all__ = ["MIB", "RULES", "LengthCounting", "MediaRules", "PlatformRules", "rules_for"]
 

@@ -13,6 +13,7 @@ from app.platforms.descriptor import (
 
 DESCRIPTOR = PlatformDescriptor(
     name="FACEBOOK",
+    adapter="app.platforms.facebook.adapter:FacebookAdapter",
     display_name="Facebook",
     icon="fa6b.facebook",
     colour="#1877f2",

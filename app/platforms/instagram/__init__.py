@@ -17,6 +17,7 @@ from app.platforms.descriptor import (
 
 DESCRIPTOR = PlatformDescriptor(
     name="INSTAGRAM",
+    adapter="app.platforms.instagram.adapter:InstagramAdapter",
     display_name="Instagram",
     icon="fa6b.instagram",
     colour="#d62976",

@@ -11,8 +11,14 @@ from app.platforms.descriptor import (
     TextRules,
 )
 
+# The LinkedIn-Version Herald was last checked against (learn.microsoft.com, Posts API and
+# statistics pages, 2026-01 view): the default of the "linkedin.api_version" setting and the
+# version Herald steps to when LinkedIn refuses a configured one as "not active".
+LINKEDIN_VERSION = "202601"
+
 DESCRIPTOR = PlatformDescriptor(
     name="LINKEDIN",
+    adapter="app.platforms.linkedin.adapter:LinkedInAdapter",
     display_name="LinkedIn",
     icon="fa6b.linkedin",
     colour="#0a66c2",

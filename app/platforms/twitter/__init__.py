@@ -14,6 +14,7 @@ from app.platforms.descriptor import (
 
 DESCRIPTOR = PlatformDescriptor(
     name="TWITTER",
+    adapter="app.platforms.twitter.adapter:TwitterAdapter",
     display_name="X",
     icon="fa6b.x-twitter",
     colour="#111111",

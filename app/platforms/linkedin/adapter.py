@@ -38,7 +38,6 @@ from app.adapters.http import (
     fallback_message,
     retry_after,
 )
-from app.constants import LINKEDIN_VERSION, Platform
 from app.core import platform_access as access
 from app.core.ports import (
     AccountRef,
@@ -55,6 +54,8 @@ from app.core.ports import (
     RateLimitInfo,
     TransientError,
 )
+from app.platforms.linkedin import LINKEDIN_VERSION
+from app.platforms.names import Platform
 
 # Little text format's reserved characters, except "#": plain hashtags are linked by LinkedIn.
 _RESERVED = re.compile(r"([\\|{}@\[\]()<>*_~])")
