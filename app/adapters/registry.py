@@ -23,14 +23,17 @@ from app.platforms.descriptor import PlatformDescriptor
 from app.platforms.names import Platform
 
 
+def load_object(reference: str) -> object:
+    """What a descriptor's "module:name" reference names, imported now."""
+    module_name, _, name = reference.partition(":")
+    if not module_name or not name:
+        raise ValueError(f"a reference is 'module:name', not {reference!r}")
+    return getattr(importlib.import_module(module_name), name)
+
+
 def adapter_class(descriptor: PlatformDescriptor) -> type[BaseAdapter]:
     """The class a descriptor's `adapter` ("module:Class") names, imported now."""
-    module_name, _, class_name = descriptor.adapter.partition(":")
-    if not module_name or not class_name:
-        raise ValueError(
-            f"{descriptor.name}: adapter must be 'module:Class', not {descriptor.adapter!r}"
-        )
-    cls = getattr(importlib.import_module(module_name), class_name)
+    cls = load_object(descriptor.adapter)
     if not (isinstance(cls, type) and issubclass(cls, BaseAdapter)):
         raise TypeError(f"{descriptor.adapter} is not a BaseAdapter subclass")
     return cls

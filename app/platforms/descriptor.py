@@ -105,5 +105,8 @@ class PlatformDescriptor:
     #: the adapter class as "module:Class", imported only when adapters are built (so
     #: reading a descriptor never loads HTTP code); "" for a network Herald cannot publish to
     adapter: str = ""
+    #: how an account is connected, as "module:NAME" of an app.adapters.oauth.SignIn (the
+    #: authorize page, the code exchange, who connected); imported only when connecting
+    connect: str = ""
     #: a summary of `media` for people and docs
     media_summary: str = ""

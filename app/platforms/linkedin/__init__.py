@@ -19,6 +19,7 @@ LINKEDIN_VERSION = "202601"
 DESCRIPTOR = PlatformDescriptor(
     name="LINKEDIN",
     adapter="app.platforms.linkedin.adapter:LinkedInAdapter",
+    connect="app.platforms.linkedin.connect:SIGN_IN",
     display_name="LinkedIn",
     icon="fa6b.linkedin",
     colour="#0a66c2",

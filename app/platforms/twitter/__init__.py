@@ -15,6 +15,7 @@ from app.platforms.descriptor import (
 DESCRIPTOR = PlatformDescriptor(
     name="TWITTER",
     adapter="app.platforms.twitter.adapter:TwitterAdapter",
+    connect="app.platforms.twitter.connect:SIGN_IN",
     display_name="X",
     icon="fa6b.x-twitter",
     colour="#111111",
