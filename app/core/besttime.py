@@ -54,15 +54,8 @@ class Suggestion:
 
 
 def parse_platform(text: str) -> Platform:
-    """TWITTER/x/Instagram/linkedin/FACEBOOK... -> Platform; ValueError naming the choices."""
-    key = text.strip().upper()
-    if key in ("X", "TWITTER", "X/TWITTER"):
-        return Platform.TWITTER
-    try:
-        return Platform(key)
-    except ValueError:
-        names = ", ".join(p.value for p in Platform)
-        raise ValueError(f"unknown platform {text!r} (expected one of {names}, or X)") from None
+    """A network's name or display name, any case -> Platform; ValueError naming the choices."""
+    return Platform.parse(text)
 
 
 # ------------------------------------------------------------------ computing and caching

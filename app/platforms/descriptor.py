@@ -6,9 +6,10 @@ Plain frozen dataclasses with no Qt and no database, so every layer may read the
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 MIB = 1024 * 1024
 
@@ -56,6 +57,9 @@ class Auth:
     secret_optional: bool = False
     #: the loopback port of the registered redirect URI (http://127.0.0.1:PORT/callback)
     redirect_port: int = 0
+    #: access tokens last hours (X: 2 h): refreshed on demand before a call, not by the
+    #: daily maintenance job (which still refreshes an idle one, keeping its refresh token alive)
+    short_lived_tokens: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,9 @@ class Analytics:
     #: what Herald's Metrics (likes, shares, comments, impressions) the network does not
     #: report, each with why: shown as "not reported", never as 0
     not_reported: tuple[str, ...] = ()
+    #: (external_id, account settings) -> why Analytics can show no numbers for this account
+    #: (the platform did not grant reading), or None; a pure function of the package
+    unavailable_reason: Callable[[str, Mapping[str, Any]], str | None] | None = None
 
 
 @dataclass(frozen=True)

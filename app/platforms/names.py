@@ -89,6 +89,22 @@ class Platform(str, metaclass=_PlatformType):
         """What people call the network ("X"): the descriptor's display name."""
         return registry.get(self).display_name
 
+    @classmethod
+    def parse(cls, text: str) -> Platform:
+        """What a person types: a network's name or display name, any case ("twitter", "X",
+        "LinkedIn"), or both as "X/TWITTER". ValueError naming the choices otherwise."""
+        key = text.strip().upper()
+        for descriptor in registry.all_platforms():
+            names = {descriptor.name, descriptor.display_name.upper()}
+            names.add(f"{descriptor.display_name.upper()}/{descriptor.name}")
+            if key in names:
+                return cls(descriptor.name)
+        known = ", ".join(
+            d.name if d.display_name.upper() == d.name else f"{d.name} (or {d.display_name})"
+            for d in registry.all_platforms()
+        )
+        raise ValueError(f"unknown platform {text!r}; expected one of {known}")
+
     def __repr__(self) -> str:
         return f"<Platform.{self.value}>"
 

@@ -13,7 +13,7 @@ import pytest
 from app.adapters.config import AdapterConfig
 from app.adapters.oauth import OAuthError, connect
 from app.constants import Platform
-from app.core import platform_access as access
+from app.core import platform_access
 from app.core.ports import (
     AccountRef,
     AppCredentials,
@@ -23,7 +23,7 @@ from app.core.ports import (
     PermanentError,
     TransientError,
 )
-from app.platforms.linkedin import LINKEDIN_VERSION
+from app.platforms.linkedin import LINKEDIN_VERSION, access
 from app.platforms.linkedin.adapter import LinkedInAdapter, linkedin_credentials
 
 API = "https://api.linkedin.com"
@@ -115,17 +115,19 @@ def test_a_deleted_post_is_still_left_out_of_metrics(adapter, mock):
 
 
 def test_the_reason_for_analytics_comes_from_one_core_service():
-    assert access.analytics_unavailable_reason(Platform.LINKEDIN, PERSON, WRITE_ONLY) == (
+    assert platform_access.analytics_unavailable_reason(Platform.LINKEDIN, PERSON, WRITE_ONLY) == (
         access.LINKEDIN_PROFILE_STATS_REASON
     )
     granted = {"scopes": ["w_member_social", "r_member_social"]}
-    assert access.analytics_unavailable_reason(Platform.LINKEDIN, PERSON, granted) is None
-    assert access.analytics_unavailable_reason(Platform.LINKEDIN, PERSON, {}) is None  # unknown
+    assert platform_access.analytics_unavailable_reason(Platform.LINKEDIN, PERSON, granted) is None
+    assert (
+        platform_access.analytics_unavailable_reason(Platform.LINKEDIN, PERSON, {}) is None
+    )  # unknown
     page = {"scopes": ["w_organization_social"]}
-    assert access.analytics_unavailable_reason(Platform.LINKEDIN, ORG, page) == (
+    assert platform_access.analytics_unavailable_reason(Platform.LINKEDIN, ORG, page) == (
         access.LINKEDIN_PAGE_STATS_REASON
     )
-    assert access.analytics_unavailable_reason(Platform.TWITTER, "1", WRITE_ONLY) is None
+    assert platform_access.analytics_unavailable_reason(Platform.TWITTER, "1", WRITE_ONLY) is None
 
 
 def test_find_existing_without_a_read_scope_cannot_know(adapter, mock, clock):

@@ -10,6 +10,7 @@ from app.platforms.descriptor import (
     RateBudgets,
     TextRules,
 )
+from app.platforms.linkedin.access import analytics_unavailable
 
 # The LinkedIn-Version Herald was last checked against (learn.microsoft.com, Posts API and
 # statistics pages, 2026-01 view): the default of the "linkedin.api_version" setting and the
@@ -43,6 +44,7 @@ DESCRIPTOR = PlatformDescriptor(
         not_reported=(
             "impressions and shares of a member's (personal) posts: socialActions has none",
         ),
+        unavailable_reason=analytics_unavailable,
     ),
     priors="resources/besttime_priors.json#platforms.LINKEDIN",
     setup_help=(

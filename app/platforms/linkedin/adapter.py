@@ -38,7 +38,6 @@ from app.adapters.http import (
     fallback_message,
     retry_after,
 )
-from app.core import platform_access as access
 from app.core.ports import (
     AccountRef,
     AuthError,
@@ -54,7 +53,7 @@ from app.core.ports import (
     RateLimitInfo,
     TransientError,
 )
-from app.platforms.linkedin import LINKEDIN_VERSION
+from app.platforms.linkedin import LINKEDIN_VERSION, access
 from app.platforms.names import Platform
 
 # Little text format's reserved characters, except "#": plain hashtags are linked by LinkedIn.

@@ -10,7 +10,6 @@ from typing import Any
 from app.adapters.config import AdapterConfig
 from app.adapters.http import as_dict, as_list, as_str
 from app.adapters.oauth import CallbackResult, Flow, OAuthError, SignIn, required
-from app.core import platform_access as access
 from app.core.ports import (
     AppCredentials,
     ConnectedAccount,
@@ -18,7 +17,7 @@ from app.core.ports import (
     PermanentError,
     PublishError,
 )
-from app.platforms.linkedin import LINKEDIN_VERSION
+from app.platforms.linkedin import LINKEDIN_VERSION, access
 from app.platforms.linkedin.adapter import VERSION_INACTIVE, classify_linkedin, linkedin_credentials
 from app.platforms.names import Platform
 

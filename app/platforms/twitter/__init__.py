@@ -27,6 +27,7 @@ DESCRIPTOR = PlatformDescriptor(
         kind="oauth2-pkce",
         scopes=("tweet.read", "tweet.write", "users.read", "offline.access", "media.write"),
         secret_optional=True,
+        short_lived_tokens=True,
         redirect_port=8765,
     ),
     rate_budgets=RateBudgets(
