@@ -13,7 +13,6 @@ from types import MappingProxyType
 
 from app import platforms
 from app.platforms import facebook, instagram, linkedin, twitter
-from app.platforms.linkedin import LINKEDIN_VERSION
 from app.platforms.names import Platform
 
 # Ports, scopes: each network's descriptor (app/platforms/<network>/) holds them.
@@ -44,8 +43,9 @@ class AdapterConfig:
 
     graph_version: str = "v25.0"
     instagram_graph_version: str = "v25.0"
-    # The "linkedin.api_version" setting; a refused one steps to constants.LINKEDIN_VERSION.
-    linkedin_version: str = LINKEDIN_VERSION
+    # The "linkedin.api_version" setting; a refused one steps to the linkedin package's
+    # API_VERSION.
+    linkedin_version: str = linkedin.API_VERSION
 
     connect_timeout: float = 5.0
     read_timeout: float = 20.0

@@ -31,7 +31,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--platform",
         metavar="P",
-        help="only this platform: TWITTER (or X), INSTAGRAM, LINKEDIN or FACEBOOK",
+        help="only this platform: "
+        + ", ".join(
+            p.value if p.label.upper() == p.value else f"{p.value} (or {p.label})" for p in Platform
+        ),
     )
 
 

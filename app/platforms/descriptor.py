@@ -93,6 +93,19 @@ class Analytics:
 
 
 @dataclass(frozen=True)
+class NetworkSetting:
+    """A setting of one network, stored with the data (the Setting table) like Herald's own:
+    LinkedIn's API version. Validated by app.core.settings from this data."""
+
+    key: str  # "linkedin.api_version"
+    default: str
+    #: a stored value (stripped) must match this regular expression in full
+    pattern: str
+    #: what a person is told when a value does not
+    invalid_message: str
+
+
+@dataclass(frozen=True)
 class PlatformDescriptor:
     #: the Platform enum value ("TWITTER"): the name in the database, the CLI and settings
     name: str
@@ -115,5 +128,7 @@ class PlatformDescriptor:
     #: how an account is connected, as "module:NAME" of an app.adapters.oauth.SignIn (the
     #: authorize page, the code exchange, who connected); imported only when connecting
     connect: str = ""
+    #: the network's own settings (app.core.settings validates and defaults them)
+    settings: tuple[NetworkSetting, ...] = ()
     #: a summary of `media` for people and docs
     media_summary: str = ""

@@ -8,10 +8,10 @@ from app.commands.worker import PlatformAdapters
 from app.constants import Platform
 from app.core.accounts import AccountService
 from app.core.ports import ConnectedAccount, Credentials
-from app.core.settings import LINKEDIN_API_VERSION, SettingsError, SettingsService
+from app.core.settings import SettingsError, SettingsService
 from app.core.vault import Vault
 from app.core.workspaces import WorkspaceService
-from app.platforms.linkedin import LINKEDIN_VERSION
+from app.platforms.linkedin import LINKEDIN_API_VERSION, LINKEDIN_VERSION
 from app.platforms.linkedin.adapter import LinkedInAdapter
 
 

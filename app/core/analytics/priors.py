@@ -114,7 +114,7 @@ class Priors(dict[Platform, Prior]):
 @lru_cache(maxsize=1)
 def load_priors() -> Priors:
     """Every platform's prior, found where its descriptor's `priors` points
-    ("resources/besttime_priors.json#platforms.TWITTER": a section and a name in the file
+    ("resources/besttime_priors.json#platforms.<NAME>": a section and a name in the file
     this module locates); flat for a platform the file does not describe."""
     document: Mapping[str, object] = {"format": 1}
     for path in candidate_paths():

@@ -4,7 +4,7 @@ shared by every worker.
 Each platform's documented limit is the default (X 300 posts per 15 min, LinkedIn 100 per day
 resetting at midnight UTC, Instagram's content-publishing limit per 24 h; each network's
 descriptor, app/platforms/<network>/, holds it); the Setting
-"engine.rate_limits" can override them ({"TWITTER": {"limit": 200, "window_s": 900}}), and the
+"engine.rate_limits" can override them ({"<PLATFORM>": {"limit": 200, "window_s": 900}}), and the
 limits a platform reports in its response headers overwrite the stored budget.
 
 Budgets are reserved inside the claim transaction, so workers never claim more posts for an

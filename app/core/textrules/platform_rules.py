@@ -52,8 +52,8 @@ RULES: Mapping[Platform, PlatformRules] = PerPlatform(_from_descriptor)
 
 
 def rules_for(platform: Platform | str) -> PlatformRules:
-    """The rules of a platform given as `Platform` or what a person types ("TWITTER",
-    "twitter", "X": a name or display name)."""
+    """The rules of a platform given as `Platform` or what a person types (its name or
+    display name in any case: "twitter", "X", "LinkedIn")."""
     return RULES[parse_platform(platform)]
 
 
