@@ -27,7 +27,7 @@ from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
 from app import platforms
 from app.adapters.config import AdapterConfig
-from app.adapters.http import Classifier, Http, as_int, as_str
+from app.adapters.http import Classifier, Http, RateLimitReader, as_int, as_str
 from app.adapters.registry import load_object
 from app.core.clock import Clock, SystemClock
 from app.core.logsetup import register_secret
@@ -292,7 +292,10 @@ class Flow:
     ) -> None:
         self.config = config
         self.clock = clock
-        self.http = Http(platform, config, clock, sign_in_for(platform).classify, client)
+        sign_in = sign_in_for(platform)
+        self.http = Http(
+            platform, config, clock, sign_in.classify, client, read_limits=sign_in.read_limits
+        )
         #: the user asked for the network's optional scopes too (LinkedIn: company pages)
         self.extra = False
 
@@ -322,6 +325,8 @@ class SignIn:
     #: a readable refusal when the optional scopes were asked for and the authorize page
     #: refused (None: the platform's own words are shown)
     extra_refused: Callable[[CallbackResult], str | None] | None = None
+    #: how to read the network's rate-limit headers (its adapter's), or None
+    read_limits: RateLimitReader | None = None
 
 
 def expiry(flow: Flow, body: dict[str, Any]) -> datetime | None:

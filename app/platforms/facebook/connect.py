@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.adapters.config import AdapterConfig
-from app.adapters.http import as_str
+from app.adapters.http import as_str, graph_rate_limit
 from app.adapters.oauth import Flow, OAuthError, SignIn, expiry, required
 from app.core.logsetup import register_secret
 from app.core.ports import AppCredentials, ConnectedAccount, Credentials
@@ -73,4 +73,5 @@ SIGN_IN = SignIn(
     scope_separator=",",
     classify=classify_facebook,
     exchange=exchange,
+    read_limits=graph_rate_limit,
 )

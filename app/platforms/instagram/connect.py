@@ -4,7 +4,7 @@ token, that for a long-lived one (60 days), then /me for who connected."""
 from __future__ import annotations
 
 from app.adapters.config import AdapterConfig
-from app.adapters.http import as_dict, as_list, as_str
+from app.adapters.http import as_dict, as_list, as_str, graph_rate_limit
 from app.adapters.oauth import Flow, SignIn, expiry, required
 from app.core.ports import AppCredentials, ConnectedAccount, Credentials
 from app.platforms.instagram.adapter import LONG_LIVED, classify_instagram
@@ -62,4 +62,5 @@ SIGN_IN = SignIn(
     scope_separator=",",
     classify=classify_instagram,
     exchange=exchange,
+    read_limits=graph_rate_limit,
 )

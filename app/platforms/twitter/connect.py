@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from app.adapters.config import AdapterConfig
-from app.adapters.http import as_dict, as_str
+from app.adapters.http import as_dict, as_str, x_rate_limit
 from app.adapters.oauth import Flow, SignIn, expiry, required
 from app.core.ports import AppCredentials, ConnectedAccount, Credentials
 from app.platforms.names import Platform
@@ -56,4 +56,5 @@ SIGN_IN = SignIn(
     scope_separator=" ",
     classify=classify_x,
     exchange=exchange,
+    read_limits=lambda headers, scope, now: x_rate_limit(headers, scope),
 )
