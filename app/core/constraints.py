@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from app.constants import Platform
 from app.core.constraint_warnings import ConstraintWarning, Severity, WarningCode, has_errors
 from app.core.media_checks import MediaInput, check_media
 from app.core.textrules import entities
@@ -23,6 +22,7 @@ from app.core.textrules.twitter import (
 )
 from app.core.textrules.twitter import weighted_length as weighted_length
 from app.core.textrules.urls import find_urls
+from app.platforms.names import Platform
 
 __all__ = [
     "ConstraintWarning",

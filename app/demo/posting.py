@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from app.constants import Platform
 from app.core.accounts import AccountInfo
 from app.core.clock import FakeClock, SystemClock
 from app.core.db import Database
 from app.demo.content import TextMaker
 from app.demo.timeline import METRIC, POST, Timeline
+from app.platforms.names import Platform
 
 if TYPE_CHECKING:
     from app.core.workspaces import WorkspaceInfo

@@ -26,7 +26,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from app.constants import Platform
 from app.core.accounts import AccountInfo, AccountService
 from app.core.clock import FakeClock, SystemClock
 from app.core.db import Database
@@ -39,6 +38,7 @@ from app.demo.emulator import DemoError, connect_emulator_accounts, loopback_url
 from app.demo.posting import DemoPosting
 from app.demo.report import SeedReport, count_snapshots, history_counts
 from app.demo.timeline import DAY, METRIC, POST, ZERO, Timeline
+from app.platforms.names import Platform
 
 log = logging.getLogger(__name__)
 

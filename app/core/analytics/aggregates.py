@@ -17,7 +17,6 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from app.constants import Platform
 from app.core.analytics.heatmap_stats import grouped_heatmaps, heatmap_of, scope_platforms
 from app.core.analytics.one_pass import one_pass
 from app.core.analytics.post_report import per_post
@@ -43,6 +42,7 @@ from app.core.analytics.selection import (
 from app.core.db import Database
 from app.core.models import Account, Post, Target, Workspace
 from app.core.timeutil import NonexistentTimeError, from_utc, to_utc
+from app.platforms.names import Platform
 
 __all__ = [
     "BUCKETS",

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import Float, cast, func, select
 from sqlalchemy.orm import Session
 
-from app.constants import Platform
 from app.core.analytics.reports import BUCKETS, Heatmap
 from app.core.analytics.selection import (
     ENGAGEMENT,
@@ -21,6 +20,7 @@ from app.core.analytics.selection import (
 )
 from app.core.db import Database
 from app.core.models import Account, Post, Target
+from app.platforms.names import Platform
 
 # Per platform and measure ("rate", "engagement"): bucket -> (n, mean, sum of squares).
 BucketStats = dict[str, dict[int, tuple[int, float, float]]]

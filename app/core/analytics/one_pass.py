@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import Float, case, cast, func, select
 from sqlalchemy.orm import aliased
 
-from app.constants import Platform
 from app.core.analytics.heatmap_stats import (
     BucketStats,
     heatmap_of,
@@ -27,6 +26,7 @@ from app.core.analytics.selection import (
 )
 from app.core.db import Database
 from app.core.models import Account, Post, Target
+from app.platforms.names import Platform
 
 
 def one_pass(

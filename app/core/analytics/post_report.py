@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.constants import Platform
 from app.core.analytics.reports import PostReport, SnapshotPoint, TargetReport
 from app.core.analytics.selection import S
 from app.core.db import Database
 from app.core.models import Account, Checkpoint, Post, Target
+from app.platforms.names import Platform
 
 
 def per_post(db: Database, post_id: int) -> PostReport:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from app.constants import Platform
 from app.core.analytics.engagement import engagement, engagement_rate
 from app.core.analytics.selection import Scope
 from app.core.models import Checkpoint
+from app.platforms.names import Platform
 
 BUCKETS = 168
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

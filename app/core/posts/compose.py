@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.constants import Platform
 from app.core import approvals
 from app.core.clock import Clock
 from app.core.constraints import effective_text, validate
@@ -24,6 +23,7 @@ from app.core.posts.targets import queue, refresh_status
 from app.core.posts.values import PostDraft, PostError, SchedulingError
 from app.core.poststatus import derive_post_status
 from app.core.timeutil import ensure_utc, to_utc
+from app.platforms.names import Platform
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.constants import Platform
 from app.core.models import Account, Post, Target, TargetStatus
 from app.core.posts.shapes import excerpt, summary_of
 from app.core.posts.store import PostContext, read_detail
 from app.core.posts.summaries import group_rows, summary_query
 from app.core.posts.values import EXCERPT_CHARS, PostDetail, PostSummary, TargetProblem
 from app.core.timeutil import ensure_utc
+from app.platforms.names import Platform
 
 
 class PostReader:

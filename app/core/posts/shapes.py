@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from app.constants import Platform
 from app.core.models import Account, Media, Post, PostStatus, TargetStatus
 from app.core.posts.values import (
     ATTENTION,
@@ -16,6 +15,7 @@ from app.core.posts.values import (
     TargetInfo,
 )
 from app.core.poststatus import needs_attention
+from app.platforms.names import Platform
 
 
 def excerpt(text: str | None) -> str:

@@ -14,11 +14,11 @@ from typing import Any
 
 from sqlalchemy import Select, String, func, select, type_coerce
 
-from app.constants import Platform
 from app.core.models import Account, Post, PostStatus, Target, TargetStatus
 from app.core.posts.shapes import excerpt, failure_reason
 from app.core.posts.values import ATTENTION, EXCERPT_CHARS, PostSummary
 from app.core.timeutil import ensure_utc
+from app.platforms.names import Platform
 
 _POST_STATUS = {m.value: m for m in PostStatus}
 _PLATFORM = {m.value: m for m in Platform}

@@ -9,9 +9,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from app.constants import Platform
 from app.core.constraints import effective_text
 from app.core.models import PostStatus, TargetStatus
+from app.platforms.names import Platform
 
 Action = Literal["draft", "schedule", "now"]
 EXCERPT_CHARS = 140

@@ -8,13 +8,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.constants import Platform
 from app.core.constraints import effective_text, validate
 from app.core.models import Post, QueuedPost
 from app.core.posts import SchedulingError, facts_of
 from app.core.queues import placement
 from app.core.queues.lookups import account_labels, any_paused
 from app.core.queues.placement import QueueError
+from app.platforms.names import Platform
 
 
 def place_held(s: Session, workspace_id: int, now: datetime) -> int:

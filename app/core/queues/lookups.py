@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.constants import Platform
 from app.core.models import Account, AccountQueue, QueuedPost
 from app.core.queues import placement
 from app.core.queues.placement import QueueError
+from app.platforms.names import Platform
 
 
 def account_queues(s: Session, account_ids: Iterable[int], now: datetime) -> list[AccountQueue]:

@@ -20,7 +20,6 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.constants import Platform
 from app.core.clock import Clock, SystemClock
 from app.core.db import Database
 from app.core.events import POSTS_CHANGED, EventHub
@@ -43,6 +42,7 @@ from app.core.queues.lookups import (
 )
 from app.core.queues.placement import QueueError
 from app.core.queues.slots import Slot
+from app.platforms.names import Platform
 
 __all__ = ["Placement", "QueueInfo", "QueueService"]
 

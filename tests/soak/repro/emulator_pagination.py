@@ -12,8 +12,8 @@ from __future__ import annotations
 import sys
 from datetime import timedelta
 
-from app.constants import Platform
 from app.core.clock import SystemClock
+from app.platforms.names import Platform
 from tests.soak.common import make_picture
 from tests.soak.repro._world import world
 
