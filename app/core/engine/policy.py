@@ -2,55 +2,46 @@
 (an error, or what a look-up for an earlier attempt's post found) and the target's history
 into one Decision. The runner only carries decisions out; it decides nothing.
 
-    trigger               condition                                 action
-    --------------------  ----------------------------------------  --------------------------
-    PERMANENT             -                                         GIVE_UP: FAILED, the
-                                                                    platform's words
-    DUPLICATE_NAMED       tried before (an earlier attempt or        PUBLISHED: the named post
-                          doubt)                                    is ours
-                          first attempt                             GIVE_UP
-    DUPLICATE             tried before                              CONFIRM: probably our own
-                                                                    earlier post; a person
-                                                                    decides
-                          first attempt                             GIVE_UP
-    RATE_LIMITED          -                                         WAIT_RESET: at the reset
-                                                                    (or in 60 s), no attempt
-    NETWORK_DOWN          -                                         WAIT_NETWORK: due as
-                                                                    before, no attempt
-    AUTH_REFUSED          (after the runner's one refresh)          REAUTH: due as before, no
-                                                                    attempt, until reconnected
-    TRANSIENT             attempts left                             RETRY in 1, 5, 15 min
-                          none left                                 GIVE_UP
-    SERVER_ERROR_ON_SEND  as TRANSIENT; later sends look first      RETRY / GIVE_UP
-    ANSWER_LOST,          attempts left                             RETRY, later sends look
-    LOOKUP_FAILED                                                   first
-                          none left, < CHECK_WINDOW since the       CHECK: ask the platform
-                          first doubt                               every CHECK_DELAY, send
-                                                                    nothing
-                          none left, window over                    CONFIRM
-    FOUND                 -                                         PUBLISHED with its id
-    NOT_FOUND             interrupted attempt (crashed worker)      REQUEUE: due as before,
-                                                                    later sends look first
-                          attempts left                             SEND
-                          none left                                 GIVE_UP ("not there")
-    RESEND_WILL_TELL      interrupted attempt                       REQUEUE
-                          attempts left                             SEND: a duplicate answer
-                                                                    names the post
-                          none left                                 CONFIRM
-    CANNOT_LOOK           -                                         CONFIRM
+    Trigger               History                         Action
+    --------------------  ------------------------------  ------------------------------------
+    PERMANENT             any                             GIVE_UP: FAILED, the platform's words
+    DUPLICATE_NAMED       tried before                    PUBLISHED: the post it names is ours
+                          first attempt                   GIVE_UP
+    DUPLICATE             tried before                    CONFIRM: likely our own earlier post
+                          first attempt                   GIVE_UP
+    RATE_LIMITED          any                             WAIT_RESET: at the reset (or in 60 s)
+    NETWORK_DOWN          any                             WAIT_NETWORK: due as before
+    AUTH_REFUSED          any                             REAUTH: due as before, until the
+                                                          account is reconnected
+    TRANSIENT             attempts left                   RETRY in 1, 5, then 15 minutes
+                          none left                       GIVE_UP
+    SERVER_ERROR_ON_SEND  attempts left / none left       RETRY / GIVE_UP, later sends look first
+    ANSWER_LOST           attempts left                   RETRY, later sends look first
+    LOOKUP_FAILED         none left, within CHECK_WINDOW  CHECK: ask the platform every
+                                                          CHECK_DELAY, send nothing
+                          none left, window over          CONFIRM
+    FOUND                 any                             PUBLISHED with the id it found
+    NOT_FOUND             interrupted                     REQUEUE: due as before, looks first
+                          attempts left                   SEND
+                          none left                       GIVE_UP: "the post is not there"
+    RESEND_WILL_TELL      interrupted                     REQUEUE
+                          attempts left                   SEND: a duplicate answer names it
+                          none left                       CONFIRM
+    CANNOT_LOOK           any                             CONFIRM
+
+"Tried before": an earlier attempt failed or may have gone out. "Interrupted": the last
+attempt's worker stopped mid-publish (its lease expired) and this is the look-up that follows.
+WAIT_* and REAUTH use no attempt: they are not the content's or the platform's fault, and a
+post must not give up because a laptop was offline for an hour.
 
 A look-up that hits NETWORK_DOWN or AUTH_REFUSED after an interrupted attempt leaves the
 target IN_FLIGHT with its lease lapsed: it is looked up again once the network or the account
 is back. A look-up that fails otherwise counts as a LOOKUP_FAILED attempt.
 
-Rules that are mechanics, not decisions, stay in the runner: an AuthError gets one refresh and
-one more try before it becomes AUTH_REFUSED; an adapter's unexpected exception while
-publishing is ANSWER_LOST (`unexpected`); a target whose earlier attempt may have gone out
-is looked up before it is sent again (`History.must_look_first`).
-
-Waiting for a rate-limit reset, for the network or for a reconnect uses no attempt: those are
-not the content's or the platform's fault, and a post must not give up because a laptop was
-offline for an hour.
+An adapter's unexpected exception while publishing is ANSWER_LOST (`unexpected`): it may have
+failed after sending. A target whose earlier attempt may have gone out is looked up before it
+is sent again (`History.must_look_first`). One mechanic stays in the runner: a refused token
+gets one refresh and one more try before it becomes AUTH_REFUSED.
 """
 
 from __future__ import annotations
