@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.constants import Platform
 from app.core.db import Database
 from app.core.engine import ratelimits
-from app.core.engine.policy import Decision
+from app.core.engine.policy import Decision, ErrorCode
 from app.core.engine.txn import lock_posts, refresh_post_status, write_session
 from app.core.engine.work import Work, effective_text, load_work, load_works
 from app.core.metric_plan import plan_checkpoints
@@ -267,7 +267,7 @@ def park_for_confirmation(
             .where(_owned(target_id, owner))  # type: ignore[arg-type]
             .values(
                 status=TargetStatus.NEEDS_CONFIRMATION,
-                error_code="unconfirmed",
+                error_code=ErrorCode.UNCONFIRMED.value,
                 error_message=reason[:2000],
                 lease_until=None,
                 lease_owner=None,
