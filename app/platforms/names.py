@@ -28,9 +28,13 @@ class _PlatformType(type):
     _interned: dict[str, Platform]
 
     def __getattr__(cls, name: str) -> Platform:
-        # Only reached when normal lookup fails: `Platform.TWITTER`.
+        # Only reached when normal lookup fails: the first `Platform.TWITTER`. The member is
+        # then set on the class, so later lookups are plain attribute reads (an unregistered
+        # network's attribute is removed again, see _forget).
         if registry.is_registered(name):
-            return cls._intern(name)
+            member = cls._intern(name)
+            setattr(cls, name, member)
+            return member
         raise AttributeError(f"{cls.__name__} has no registered network {name!r}")
 
     def __getitem__(cls, name: str) -> Platform:
@@ -113,6 +117,14 @@ class Platform(str, metaclass=_PlatformType):
 
     def __reduce__(self) -> tuple[type[Platform], tuple[str]]:
         return (Platform, (self.value,))
+
+
+def _forget(name: str) -> None:
+    if name in vars(Platform):
+        delattr(Platform, name)
+
+
+registry._ON_UNREGISTER.append(_forget)
 
 
 class _Labels(Mapping[str, str]):

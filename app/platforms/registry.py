@@ -6,9 +6,13 @@ importing the built-in network packages first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from app.platforms.descriptor import PlatformDescriptor
 
 _REGISTRY: dict[str, PlatformDescriptor] = {}
+#: told the name of each network unregistered (the Platform type forgets its attribute)
+_ON_UNREGISTER: list[Callable[[str], None]] = []
 
 
 def register(descriptor: PlatformDescriptor) -> PlatformDescriptor:
@@ -25,7 +29,10 @@ def register(descriptor: PlatformDescriptor) -> PlatformDescriptor:
 
 def unregister(name: str) -> None:
     """Remove a network (tests that register a fake one clean up with this)."""
-    _REGISTRY.pop(str(name).upper(), None)
+    key = str(name).upper()
+    if _REGISTRY.pop(key, None) is not None:
+        for forget in _ON_UNREGISTER:
+            forget(key)
 
 
 def get(name: str) -> PlatformDescriptor:

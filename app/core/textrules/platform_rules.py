@@ -8,7 +8,6 @@ ratio from 4:5 to 1.91:1, carousels of 2-10 items; LinkedIn 3,000 characters; Fa
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -33,8 +32,20 @@ class PlatformRules:
     media: MediaRules = MediaRules()
 
 
-@functools.lru_cache(maxsize=64)
+# Built once per descriptor (checked by identity: a network registered again is rebuilt).
+_BUILT: dict[str, tuple[PlatformDescriptor, PlatformRules]] = {}
+
+
 def _from_descriptor(d: PlatformDescriptor) -> PlatformRules:
+    built = _BUILT.get(d.name)
+    if built is not None and built[0] is d:
+        return built[1]
+    rules = _build(d)
+    _BUILT[d.name] = (d, rules)
+    return rules
+
+
+def _build(d: PlatformDescriptor) -> PlatformRules:
     return PlatformRules(
         platform=Platform(d.name),
         name=d.display_name,
