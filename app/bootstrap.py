@@ -107,7 +107,7 @@ def compose(
         adapter_source=partial(adapter_source, sleep=adapter_sleep),
     )
     if vault is not None:
-        context.vault = vault  # type: ignore[misc]  # a cached_property, set once here
+        context.vault = vault  # a cached_property: set here, it is never built
     return context
 
 
