@@ -17,9 +17,9 @@ from cryptography.fernet import Fernet
 from app import bootstrap
 from app.adapters.source import API_BASE, EmulatorAdapters, RealAdapters
 from app.cli import main as cli_main
-from app.constants import Platform
 from app.core.ports import ConnectedAccount, Credentials
 from app.core.vault import ENV_KEY, Vault
+from app.platforms.names import Platform
 
 ROOT = Path(__file__).resolve().parents[1]
 EMULATOR = "http://127.0.0.1:8700"

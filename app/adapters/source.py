@@ -21,10 +21,10 @@ from urllib.parse import urlsplit
 from app.adapters.config import AdapterConfig
 from app.adapters.media_server import HostingRouter, LoopbackMediaHost, MediaHost, MediaServer
 from app.adapters.registry import build_adapters, close_adapters
-from app.constants import Platform
 from app.core.accounts import AccountInfo
 from app.core.clock import Clock
 from app.core.ports import AccountRef, AppCredentials, PermanentError, PlatformAdapter
+from app.platforms.names import Platform
 
 if TYPE_CHECKING:
     from app.core.accounts import AccountService

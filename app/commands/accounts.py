@@ -20,12 +20,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app import bootstrap
 from app.commands.worker import first_line
-from app.constants import Platform
 from app.core.accounts import AccountInfo
 from app.core.appcontext import AppContext
 from app.core.db import DatabaseError
 from app.core.vault import VaultError, tty_passphrase_prompt
 from app.core.workspaces import WorkspaceError
+from app.platforms.names import Platform
 
 PROG = "herald accounts"
 

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.constants import Platform
 from app.core.accounts import AccountError, AccountService
 from app.core.ports import AppCredentials
 from app.core.vault import VaultError
+from app.platforms.names import Platform
 from app.ui import theme
 
 # Where to create the app, in one line per platform (docs/developer-apps.md has the details).

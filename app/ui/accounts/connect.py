@@ -20,8 +20,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
-from app.constants import Platform
 from app.core.ports import AppCredentials, PublishError
+from app.platforms.names import Platform
 
 log = logging.getLogger(__name__)
 

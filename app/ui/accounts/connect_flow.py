@@ -13,10 +13,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from app.constants import Platform
 from app.core.accounts import AccountError, AccountInfo
 from app.core.ports import AppCredentials
 from app.core.vault import VaultError
+from app.platforms.names import Platform
 from app.ui.accounts.connect import ConnectJob, ConnectProgressDialog
 from app.ui.passphrase import unlock_vault
 

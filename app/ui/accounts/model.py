@@ -20,11 +20,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from app.constants import Platform
 from app.core.accounts import AccountInfo
 from app.core.models import AccountStatus
 from app.core.platform_access import analytics_unavailable_reason
 from app.core.timeutil import zone_info
+from app.platforms.names import Platform
 from app.ui import theme
 
 AccountRole = Qt.ItemDataRole.UserRole + 1

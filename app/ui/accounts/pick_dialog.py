@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.constants import Platform
 from app.core.ports import ConnectedAccount
+from app.platforms.names import Platform
 from app.ui import theme
 from app.ui.developer_apps import mark_primary
 

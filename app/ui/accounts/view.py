@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.constants import Platform
 from app.core.accounts import AccountInfo
 from app.core.events import ACCOUNTS_CHANGED, NEEDS_REAUTH
 from app.core.models import AccountStatus
 from app.core.vault import VaultError
 from app.core.workspaces import WorkspaceInfo
+from app.platforms.names import Platform
 from app.ui import theme
 from app.ui.accounts.connect import ConnectFn, ConnectJob, ConnectProgressDialog
 from app.ui.accounts.connect_flow import ConnectFlow

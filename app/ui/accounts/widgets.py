@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.constants import Platform
+from app.platforms.names import Platform
 from app.ui import theme
 
 BANNER_STYLES = {

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.constants import Platform
 from app.core.models import AccountStatus
 from app.core.posts import PostDetail, PostError, PostService, SchedulingError
 from app.core.timeutil import AmbiguousTimeError, NonexistentTimeError, from_utc
+from app.platforms.names import Platform
 from app.ui import theme
 from app.ui.approval_panel import add_approval_panel
 from app.ui.composer.accounts import list_accounts

@@ -9,7 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QCheckBox, QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 
-from app.constants import Platform
+from app.platforms.names import Platform
 from app.ui.composer.rules import Issue, utf16_offsets
 
 ERROR_BG = QColor("#fecaca")

@@ -4,7 +4,7 @@ accounts (demo, testers' kit) are served from this computer and need none."""
 
 from __future__ import annotations
 
-from app.constants import Platform
+from app.platforms.names import Platform
 
 API_BASE = "api_base"  # the emulator's address in an account's settings (app.commands.worker)
 HOSTING_KINDS = ("facebook_page_photo", "s3", "loopback")

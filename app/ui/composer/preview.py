@@ -10,8 +10,8 @@ from pathlib import Path
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QTextBrowser
 
-from app.constants import Platform
 from app.core.posts import MediaFacts
+from app.platforms.names import Platform
 from app.ui.composer.rules import count, limit
 
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from app.constants import Platform
 from app.core import posts
 from app.core.textrules.platform_rules import rules_for
+from app.platforms.names import Platform
 
 
 @dataclass(frozen=True)
