@@ -14,9 +14,9 @@ Fixtures (all prefixed `herald_`; each cleans up after itself):
                       add_fault / clear_faults / published / revoke_tokens / configure
     herald_accounts   one emulator account per platform in herald_workspace, connected through
                       the real OAuth flow: herald_accounts["x"], ["instagram"], ...
-    herald_engine     PublishingEngine on the real adapters (to herald_emulator): run_once() /
-                      run_until_idle();
-                      started at set-up, so posts passed by an advance() go out late, not MISSED
+    herald_engine     PublishingEngine, real adapters to herald_emulator: run_once() /
+                      run_until_idle(); started at set-up, so posts passed by an advance() go
+                      out late, not MISSED
     herald_window     the MainWindow on all of the above, shown and registered with qtbot
     herald_queues     the QueueService (weekly slots, add to queue, pause...) on herald_context
     herald_approvals  the ApprovalService (submit, approve, request changes, comment) on
