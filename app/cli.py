@@ -113,9 +113,11 @@ def _main(args_list: list[str]) -> int:
             lines = str(exc).strip().splitlines() or [type(exc).__name__]
             print(f"herald {args.command}: {lines[0]}", file=sys.stderr)
             return 1
+    from app.bootstrap import open_context
     from app.ui.launch import run_gui
 
-    return run_gui(args)
+    # The GUI receives the composition root's opener: the UI never imports app.bootstrap.
+    return run_gui(args, open_context)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ Fixtures (all prefixed `herald_`; each cleans up after itself):
     herald_clock      FakeClock at 2026-01-05 09:00 UTC; moves only when told to
     herald_db         a fresh SQLite database in the test's tmp_path (data folder there too)
     herald_vault      the database's vault, keyed by a throw-away HERALD_VAULT_KEY
-    herald_context    the AppContext the window and engine share (db, clock, events, vault)
+    herald_context    the AppContext the window and engine share (db, clock, events, vault),
+                      composed by app.bootstrap with every account sent to herald_emulator
     herald_zone       the workspace's zone, "UTC"; override it to test another zone, e.g.
                       @pytest.mark.parametrize("herald_zone", ["Europe/London"])
     herald_workspace  workspace "Herald Test" in herald_zone (wall times in tests are its times)
@@ -13,8 +14,9 @@ Fixtures (all prefixed `herald_`; each cleans up after itself):
                       add_fault / clear_faults / published / revoke_tokens / configure
     herald_accounts   one emulator account per platform in herald_workspace, connected through
                       the real OAuth flow: herald_accounts["x"], ["instagram"], ...
-    herald_engine     PublishingEngine on the real adapters: run_once() / run_until_idle();
-                      started at set-up, so posts passed by an advance() go out late, not MISSED
+    herald_engine     PublishingEngine, real adapters to herald_emulator: run_once() /
+                      run_until_idle(); started at set-up, so posts passed by an advance() go
+                      out late, not MISSED
     herald_window     the MainWindow on all of the above, shown and registered with qtbot
     herald_queues     the QueueService (weekly slots, add to queue, pause...) on herald_context
     herald_approvals  the ApprovalService (submit, approve, request changes, comment) on
@@ -95,14 +97,23 @@ def herald_vault(herald_db: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 @pytest.fixture
-def herald_context(herald_db: Any, herald_clock: FakeClock, herald_vault: Any) -> Any:
-    from app.core.accounts import AccountService
-    from app.core.appcontext import AppContext
+def herald_context(
+    herald_db: Any, herald_clock: FakeClock, herald_vault: Any, herald_emulator: Any
+) -> Iterator[Any]:
+    from app import bootstrap
 
-    context = AppContext(db=herald_db, clock=herald_clock)
-    context.vault = herald_vault  # type: ignore[attr-defined]
-    context.accounts = AccountService(herald_db, herald_vault, herald_clock)  # type: ignore[attr-defined]
-    return context
+    # Composed like the app, on the test's clock (the database's clock too, so advance()
+    # moves due times and leases alike on any database), with every account sent to
+    # herald_emulator: a test never reaches a real platform.
+    context = bootstrap.compose(
+        herald_db,
+        clock=herald_clock,
+        db_clock=herald_clock,
+        vault=herald_vault,
+        emulator_url=herald_emulator.base_url,
+    )
+    yield context
+    context.close_adapters()
 
 
 @pytest.fixture
@@ -145,16 +156,7 @@ def herald_accounts(
 
 @pytest.fixture
 def herald_engine(herald_context: Any) -> Iterator[Any]:
-    from app.commands.worker import PlatformAdapters
-    from app.core.engine import PublishingEngine
-
-    ctx = herald_context
-    adapters = PlatformAdapters(ctx.clock)
-    # The test's clock stands for the database's too, so advance() moves due times and
-    # leases alike on any database.
-    engine = PublishingEngine(
-        ctx.db, ctx.clock, adapters, ctx.events, ctx.accounts, db_clock=ctx.clock
-    )
+    engine = herald_context.publishing_engine()
     # Herald is open from the test's first line: the engine's once-per-start check for posts
     # missed while it was closed runs now, on an empty database, not at the first run_once()
     # after an advance() past a post's time plus the grace period (that post would become
@@ -163,7 +165,6 @@ def herald_engine(herald_context: Any) -> Iterator[Any]:
     engine.start()
     yield engine
     engine.close()
-    adapters.close()
 
 
 @pytest.fixture

@@ -181,7 +181,7 @@ def test_the_emulator_is_back_in_the_present_and_progress_was_told(seeded):
 
 
 def test_demo_adapters_send_every_account_to_the_emulator(seeded, clock):
-    from app.commands.worker import EMULATOR_APP
+    from app.adapters.source import EMULATOR_APP
     from app.core.accounts import AccountInfo
 
     real = AccountInfo(

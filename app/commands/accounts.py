@@ -18,11 +18,13 @@ from dataclasses import replace
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import bootstrap
 from app.commands.worker import first_line
-from app.core.accounts import AccountInfo, AccountService
-from app.core.db import Database, DatabaseError, open_database
-from app.core.vault import Vault, VaultError, tty_passphrase_prompt
-from app.core.workspaces import WorkspaceError, WorkspaceService
+from app.core.accounts import AccountInfo
+from app.core.appcontext import AppContext
+from app.core.db import DatabaseError
+from app.core.vault import VaultError, tty_passphrase_prompt
+from app.core.workspaces import WorkspaceError
 from app.platforms.names import Platform
 
 PROG = "herald accounts"
@@ -54,15 +56,17 @@ def line(info: AccountInfo) -> str:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        db = open_database(getattr(args, "db", None))
+        context = bootstrap.open_context(
+            getattr(args, "db", None), passphrase_prompt=tty_passphrase_prompt
+        )
     except (DatabaseError, SQLAlchemyError) as exc:
         print(f"{PROG}: {first_line(exc)}", file=sys.stderr)
         return 2
     try:
         if args.accounts_command == "add-emulator":
-            _add_emulator(db, args)
+            _add_emulator(context, args)
         else:
-            _list(db, args)
+            _list(context, args)
     except (CommandError, WorkspaceError, VaultError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1
@@ -70,35 +74,35 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG}: {first_line(exc)}", file=sys.stderr)
         return 1
     finally:
-        db.dispose()
+        context.close()
     return 0
 
 
-def _list(db: Database, args: argparse.Namespace) -> None:
+def _list(context: AppContext, args: argparse.Namespace) -> None:
     workspace_id = None
     if args.workspace:
-        workspace_id = WorkspaceService(db).by_name(args.workspace).id
+        workspace_id = context.workspaces.by_name(args.workspace).id
     # Listing needs no secrets: the vault is never unlocked here.
-    for info in AccountService(db, Vault(db)).list(workspace_id):
+    for info in context.accounts.list(workspace_id):
         print(line(info))
 
 
-def _add_emulator(db: Database, args: argparse.Namespace) -> None:
+def _add_emulator(context: AppContext, args: argparse.Namespace) -> None:
     import httpx
 
     from app.adapters.config import AdapterConfig
     from app.adapters.oauth import OAuthError, connect, loopback_browser
-    from app.commands.worker import API_BASE, EMULATOR_APP
+    from app.adapters.source import API_BASE, EMULATOR_APP
 
     url = args.emulator.rstrip("/")
     if not url.startswith(("http://127.0.0.1", "http://localhost", "http://[::1]")):
         raise CommandError("--emulator must be the emulator's loopback URL (http://127.0.0.1:PORT)")
-    workspaces = WorkspaceService(db)
+    workspaces = context.workspaces
     try:
         workspace = workspaces.by_name(args.workspace)
     except WorkspaceError:
         workspace = workspaces.create(args.workspace, args.timezone)
-    service = AccountService(db, Vault(db, passphrase=tty_passphrase_prompt))
+    service = context.accounts
     config = AdapterConfig.for_emulator(url)
     for platform in Platform:
         try:

@@ -13,9 +13,10 @@ import sys
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import bootstrap
 from app.commands.worker import first_line
 from app.core.audit import AuditError, AuditService
-from app.core.db import DatabaseError, open_database
+from app.core.db import DatabaseError
 
 PROG = "herald audit"
 
@@ -26,7 +27,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        db = open_database(getattr(args, "db", None))
+        context = bootstrap.open_context(getattr(args, "db", None))
+        db = context.db
     except (DatabaseError, SQLAlchemyError) as exc:
         print(f"{PROG}: {first_line(exc)}", file=sys.stderr)
         return 2
@@ -38,5 +40,5 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG}: {first_line(exc)}", file=sys.stderr)
         return 1
     finally:
-        db.dispose()
+        context.close()
     return 0

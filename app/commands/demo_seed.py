@@ -51,11 +51,12 @@ def _fail(message: str, code: int) -> int:
 def run(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
+    from app import bootstrap
     from app.commands.worker import first_line
-    from app.core.db import DatabaseError, open_database
+    from app.core.db import DatabaseError
     from app.core.logsetup import setup_logging
     from app.core.timeutil import is_valid_zone
-    from app.core.vault import Vault, VaultError, tty_passphrase_prompt
+    from app.core.vault import VaultError, tty_passphrase_prompt
     from app.demo.emulator import DemoError, RemoteClock, check_emulator
     from app.demo.seed import MAX_DAYS, check_database, seed_history
 
@@ -75,13 +76,16 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(exc), 2)
     setup_logging()
     try:
-        db = open_database(getattr(args, "db", None))
+        context = bootstrap.open_context(
+            getattr(args, "db", None), passphrase_prompt=tty_passphrase_prompt
+        )
     except (DatabaseError, SQLAlchemyError) as exc:
         return _fail(first_line(exc), 2)
+    db = context.db
     try:
         check_database(db)
     except DemoError as exc:
-        db.dispose()
+        context.close()
         return _fail(str(exc), 2)
     clock = RemoteClock(url)
     try:
@@ -93,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
             days=days,
             set_emulator_clock=clock,
             rng_seed=args.seed,
-            vault=Vault(db, passphrase=tty_passphrase_prompt),
+            vault=context.vault,
         )
     except (DemoError, VaultError) as exc:  # the emulator went away, a locked vault...
         return _fail(str(exc), 1)
@@ -101,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(first_line(exc), 1)
     finally:
         clock.close()
-        db.dispose()
+        context.close()
     print(f"Demo history seeded through the emulator at {url}")
     for line in report.summary():
         print(line)

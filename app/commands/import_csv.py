@@ -29,12 +29,13 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import bootstrap
 from app.commands.csv_table import CsvRefused, read_table
 from app.commands.worker import first_line
 from app.core.accounts import AccountInfo, AccountService
 from app.core.clock import Clock, SystemClock
 from app.core.constraints import effective_text, validate
-from app.core.db import Database, DatabaseError, open_database
+from app.core.db import Database, DatabaseError
 from app.core.engine.txn import write_session
 from app.core.media import MediaError, MediaInfo, inspect_media_cached
 from app.core.posts import PostBatchError, PostDraft, PostService
@@ -314,7 +315,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG}: no such file: {path}", file=sys.stderr)
         return 2
     try:
-        db = open_database(getattr(args, "db", None))
+        context = bootstrap.open_context(getattr(args, "db", None))
+        db = context.db
     except (DatabaseError, SQLAlchemyError) as exc:
         print(f"{PROG}: {first_line(exc)}", file=sys.stderr)
         return 2
@@ -329,6 +331,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG}: nothing was imported ({len(exc.errors)} problem(s))", file=sys.stderr)
         return 1
     finally:
-        db.dispose()
+        context.close()
     print(f"imported {count} posts into {args.workspace}")
     return 0

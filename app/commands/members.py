@@ -16,8 +16,9 @@ import sys
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import bootstrap
 from app.commands.worker import first_line
-from app.core.db import Database, DatabaseError, open_database
+from app.core.db import Database, DatabaseError
 from app.core.members.service import MemberError, MemberService, parse_role
 from app.core.models import MemberRole
 
@@ -43,7 +44,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        db = open_database(getattr(args, "db", None))
+        context = bootstrap.open_context(getattr(args, "db", None))
+        db = context.db
     except (DatabaseError, SQLAlchemyError) as exc:
         print(f"{PROG}: {first_line(exc)}", file=sys.stderr)
         return 2
@@ -53,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG}: {first_line(exc)}", file=sys.stderr)
         return 1
     finally:
-        db.dispose()
+        context.close()
     return 0
 
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from app import bootstrap
 from app.core.analytics.aggregates import WEEKDAYS
 from app.core.besttime import Slot, parse_platform, recompute
-from app.core.db import DatabaseError, open_database
+from app.core.db import DatabaseError
 from app.core.workspaces import WorkspaceError, WorkspaceService
 from app.platforms.names import Platform
 
@@ -52,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
     try:
-        db = open_database(getattr(args, "db", None))
+        context = bootstrap.open_context(getattr(args, "db", None))
+        db = context.db
     except DatabaseError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
@@ -63,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1
     finally:
-        db.dispose()
+        context.close()
     for platform in platforms:
         for slot in profiles[(workspace.id, platform)].top(TOP):
             print(line(platform, slot))

@@ -6,9 +6,8 @@ progress finish, give back claimed work that had not started, exit 0. `--until-i
 once nothing is due or in flight anywhere. `--status-file PATH` / SIGUSR1: a one-line health
 status (app.core.engine.health).
 
-Also home of `PlatformAdapters`, the engine's AdapterSource that the UI's scheduler thread
-uses too: an account connected on the emulator carries the emulator's base URL in its
-settings ("api_base") and is only ever sent there; every other account uses the real hosts.
+Herald is put together by app/bootstrap.py, which also chooses where the adapters send
+requests (a database of emulator accounts runs against that emulator).
 """
 
 from __future__ import annotations
@@ -25,117 +24,25 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.adapters.config import AdapterConfig
-from app.adapters.media_server import HostingRouter, LoopbackMediaHost, MediaServer
-from app.adapters.registry import build_adapters, close_adapters
+from app import bootstrap
 from app.core import events as ev
 from app.core import stopsignal
-from app.core.accounts import AccountInfo, AccountService
-from app.core.clock import Clock, OffsetClock, SystemClock
-from app.core.db import Database, DatabaseError, open_database
-from app.core.dbclock import database_clock
+from app.core.appcontext import AppContext
+from app.core.clock import Clock
+from app.core.db import Database, DatabaseError
 from app.core.engine import EngineSettings, PublishingEngine
 from app.core.engine.health import HealthReporter
-from app.core.engine.maintenance import Maintenance, MaintenanceContext
+from app.core.engine.maintenance import Maintenance
 from app.core.logsetup import setup_logging
-from app.core.ports import AccountRef, AppCredentials, PermanentError, PlatformAdapter
-from app.core.settings import SettingsService
-from app.core.vault import Vault, VaultError, tty_passphrase_prompt
-from app.platforms.facebook.adapter import FacebookAdapter, FacebookPagePhotoHost
-from app.platforms.linkedin import LINKEDIN_VERSION
-from app.platforms.names import Platform
+from app.core.vault import VaultError, tty_passphrase_prompt
 
 log = logging.getLogger(__name__)
-
-#: The emulator accepts any client; demos and tests use this fixed, non-secret pair.
-EMULATOR_APP = AppCredentials(client_id="herald-demo", client_secret="demo-secret")
-API_BASE = "api_base"
 
 
 def first_line(exc: BaseException) -> str:
     """SQLAlchemy appends a documentation link on a second line; errors here are one line."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
-
-
-def emulator_base(account: AccountInfo) -> str | None:
-    value = account.settings.get(API_BASE)
-    return str(value) if value else None
-
-
-class PlatformAdapters:
-    """AdapterSource: one adapter set per destination (the real platforms, or one emulator),
-    built on first use and closed by `close()`."""
-
-    def __init__(self, clock: Clock, accounts: AccountService | None = None) -> None:
-        self.clock = clock
-        self.accounts = accounts  # to find the Facebook Page that hosts Instagram images
-        self._lock = threading.Lock()
-        self._sets: dict[str | None, dict[Platform, PlatformAdapter]] = {}
-        self._media: MediaServer | None = None
-
-    def adapter(self, account: AccountInfo) -> PlatformAdapter:
-        base = emulator_base(account)
-        with self._lock:
-            adapters = self._sets.get(base)
-            if adapters is None:
-                adapters = self._build(base)
-                self._sets[base] = adapters
-        return adapters[account.platform]
-
-    def app_credentials(self, account: AccountInfo) -> AppCredentials | None:
-        # None: the user's own developer app, read from the vault.
-        return EMULATOR_APP if emulator_base(account) else None
-
-    def _build(self, base: str | None) -> dict[Platform, PlatformAdapter]:
-        if base is None:
-            # Instagram on the real platform needs a public media hosting chosen per account:
-            # an unpublished photo on one of the user's connected Facebook Pages.
-            router = HostingRouter({})
-            adapters = build_adapters(
-                AdapterConfig.real(linkedin_version=self._linkedin_version()),
-                self.clock,
-                media_host=router,
-            )
-            if self.accounts is not None:
-                facebook = adapters[Platform.FACEBOOK]
-                assert isinstance(facebook, FacebookAdapter)
-                router.hosts["facebook_page_photo"] = FacebookPagePhotoHost(
-                    facebook, self._page_account
-                )
-            return adapters
-        if self._media is None:
-            # The emulator fetches Instagram/Facebook photos from this loopback server.
-            self._media = MediaServer().start()
-        host = LoopbackMediaHost(self._media)
-        return build_adapters(AdapterConfig.for_emulator(base), self.clock, media_host=host)
-
-    def _linkedin_version(self) -> str:
-        """The "linkedin.api_version" setting (a refused one steps to the known version)."""
-        if self.accounts is None:
-            return LINKEDIN_VERSION
-        return SettingsService(self.accounts.db).linkedin_version()
-
-    def _page_account(self, page_id: str) -> AccountRef:
-        assert self.accounts is not None
-        for info in self.accounts.list():
-            if info.platform == Platform.FACEBOOK and info.external_id == page_id:
-                return self.accounts.account_ref(info.id)
-        raise PermanentError(
-            "The Facebook Page chosen to host Instagram images is no longer connected; "
-            "choose another media hosting in Accounts.",
-            code="no_media_hosting",
-        )
-
-    def close(self) -> None:
-        with self._lock:
-            sets = list(self._sets.values())
-            self._sets.clear()
-            media, self._media = self._media, None
-        for adapters in sets:
-            close_adapters(adapters)
-        if media is not None:
-            media.stop()
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -205,10 +112,12 @@ def _printer(quiet: bool) -> Any:
     return show
 
 
-def _open(args: argparse.Namespace) -> tuple[Database, Vault]:
-    db = open_database(getattr(args, "db", None))
-    vault = Vault(db, passphrase=tty_passphrase_prompt)
-    return db, vault
+def _open(args: argparse.Namespace) -> AppContext:
+    return bootstrap.open_context(
+        getattr(args, "db", None),
+        clock_offset=args.clock_offset,
+        passphrase_prompt=tty_passphrase_prompt,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -258,42 +167,46 @@ def _run(args: argparse.Namespace, stop: threading.Event) -> int:
     if _stopped_early(stop):
         return 0
     try:
-        db, vault = _open(args)
+        context = _open(args)
     except (DatabaseError, SQLAlchemyError) as exc:
         print(f"herald worker: {first_line(exc)}", file=sys.stderr)
         return 2
+    db = context.db
     if _stopped_early(stop, db):
         return 0
-    machine = SystemClock()
-    clock: Clock = OffsetClock(machine, args.clock_offset) if args.clock_offset else machine
-    events = ev.EventHub()
-    accounts = AccountService(db, vault, clock)
     try:
-        if accounts.list():
-            vault.unlock()  # fail now, with one clear line, not once per post
+        if context.accounts.list():
+            context.vault.unlock()  # fail now, with one clear line, not once per post
     except VaultError as exc:
         print(f"herald worker: {exc}", file=sys.stderr)
         db.dispose()
         return 2
     if _stopped_early(stop, db):
         return 0
-    adapters = PlatformAdapters(clock, accounts)
     settings = EngineSettings(
         lease=timedelta(seconds=args.lease_seconds),
         per_platform=args.concurrency,
         batch_limit=args.batch,
     )
     # The database's clock: the server's on PostgreSQL, this machine's (unskewed) on SQLite.
-    db_clock = database_clock(db, machine)
-    engine = PublishingEngine(db, clock, adapters, events, accounts, settings, db_clock)
-    events.subscribe(_printer(args.quiet))
-    health = _start_health(db, db_clock, engine.owner, events, args.status_file)
+    db_clock = context.db_clock if context.db_clock is not None else context.clock
+    engine = PublishingEngine(
+        db,
+        context.clock,
+        context.adapters,
+        context.events,
+        context.accounts,
+        settings,
+        db_clock=db_clock,
+    )
+    context.events.subscribe(_printer(args.quiet))
+    health = _start_health(db, db_clock, engine.owner, context.events, args.status_file)
     maintenance = None
     if not args.until_idle:
         from app.core.analytics import jobs as analytics_jobs
 
         analytics_jobs.register()  # metric checkpoints and best-time recompute
-        maintenance = Maintenance(MaintenanceContext(db, clock, accounts, adapters, events))
+        maintenance = Maintenance(context.maintenance_context())
         maintenance.start()
     where = make_url(db.url).render_as_string(hide_password=True)
     print(f"Herald worker {engine.owner} publishing from {where}", flush=True)
@@ -303,6 +216,5 @@ def _run(args: argparse.Namespace, stop: threading.Event) -> int:
         health.stop()
         if maintenance is not None:
             maintenance.shutdown()
-        adapters.close()
-        db.dispose()
+        context.close()
     return 0

@@ -1,8 +1,8 @@
 """What the UI and the commands share: one database, one clock, one vault, one event hub,
-and the services built on them.
+one adapter source, and the services built on them. app/bootstrap.py builds it.
 
 Services are created on first use, so a command that needs only the database does not pay
-for the rest (the vault pulls in keyring and cryptography).
+for the rest (the vault pulls in keyring and cryptography; the adapters httpx).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.core.clock import Clock, SystemClock
 from app.core.db import Database
@@ -19,6 +19,8 @@ from app.core.workspaces import WorkspaceService
 
 if TYPE_CHECKING:
     from app.core.accounts import AccountService
+    from app.core.engine import AdapterSource, EngineSettings, PublishingEngine
+    from app.core.engine.maintenance import MaintenanceContext
     from app.core.posts import PostService
     from app.core.vault import Vault
 
@@ -33,6 +35,13 @@ class AppContext:
     # Asks the person for the vault passphrase when there is no OS keychain; the argument
     # says whether the passphrase is being created (True) or entered (False).
     passphrase_prompt: Callable[[bool], str | None] | None = None
+    #: the database's clock (leases, due times); None: the engine's default for the database
+    db_clock: Clock | None = None
+    #: builds the engine's AdapterSource on first use; app.bootstrap chooses where it sends
+    #: requests (core never imports the adapters)
+    adapter_source: Callable[[AppContext], AdapterSource] | None = None
+    #: run by close(), after the database is released (the demo's emulator stops)
+    on_close: list[Callable[[], Any]] = field(default_factory=list)
 
     @cached_property
     def workspaces(self) -> WorkspaceService:
@@ -56,8 +65,38 @@ class AppContext:
 
         return PostService(self.db, self.clock, self.events)
 
+    @cached_property
+    def adapters(self) -> AdapterSource:
+        if self.adapter_source is None:
+            raise RuntimeError("this context has no adapters: build it with app.bootstrap")
+        return self.adapter_source(self)
+
+    def publishing_engine(self, settings: EngineSettings | None = None) -> PublishingEngine:
+        """A publishing engine on this context's database, clocks, adapters and events."""
+        from app.core.engine import PublishingEngine
+
+        return PublishingEngine(
+            self.db, self.clock, self.adapters, self.events, self.accounts, settings, self.db_clock
+        )
+
+    def maintenance_context(self) -> MaintenanceContext:
+        """What the daily maintenance and the analytics collector run on."""
+        from app.core.engine.maintenance import MaintenanceContext
+
+        return MaintenanceContext(self.db, self.clock, self.accounts, self.adapters, self.events)
+
     def _ask_passphrase(self, creating: bool) -> str | None:
         return self.passphrase_prompt(creating) if self.passphrase_prompt else None
 
+    def close_adapters(self) -> None:
+        """Close the adapters' connections, if any were made (they reopen when next used)."""
+        close = getattr(self.__dict__.get("adapters"), "close", None)
+        if callable(close):
+            close()
+
     def close(self) -> None:
+        """Close the adapters' connections, release the database, then run `on_close`."""
+        self.close_adapters()
         self.db.dispose()
+        for step in self.on_close:
+            step()

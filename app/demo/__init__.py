@@ -5,8 +5,8 @@ built-in emulator (never a real platform).
   clocks moved together (also `main.py demo-seed`).
 - `prepare_demo(data_dir, ...)`: what `main.py --demo` needs: its own database and vault key,
   an in-process emulator, seeded on first use and reused afterwards.
-- `DemoAdapters(clock, emulator_url)`: the engine's AdapterSource in demo mode; every account
-  goes to the emulator, whatever its settings say.
+- `DemoAdapters(clock, emulator_url)`: an AdapterSource that sends every account to the demo's
+  emulator, whatever its settings say (app/bootstrap.py composes demo mode the same way).
 
 No Qt here: the GUI runs `prepare_demo` on a worker thread and shows its progress.
 """

@@ -107,7 +107,7 @@ def connect_emulator_accounts(
 
     from app.adapters.config import AdapterConfig
     from app.adapters.oauth import OAuthError, connect, loopback_browser
-    from app.commands.worker import API_BASE, EMULATOR_APP
+    from app.adapters.source import API_BASE, EMULATOR_APP
 
     url = loopback_url(url)
     config = AdapterConfig.for_emulator(url)
@@ -136,7 +136,7 @@ def connect_emulator_accounts(
 
 def repoint_accounts(accounts: AccountService, workspace_id: int, url: str) -> int:
     """Send a workspace's emulator accounts to `url` (the emulator's port changes per run)."""
-    from app.commands.worker import API_BASE
+    from app.adapters.source import API_BASE
 
     changed = 0
     for info in accounts.list(workspace_id):

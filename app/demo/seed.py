@@ -26,7 +26,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from app.core.accounts import AccountInfo, AccountService
+from app import bootstrap
+from app.core.accounts import AccountInfo
 from app.core.clock import FakeClock, SystemClock
 from app.core.db import Database
 from app.core.models import Account
@@ -138,7 +139,21 @@ class _Run(DemoPosting):
         self.images: list[Path] = []
         self.vault = vault or Vault(db)
         self.vault.unlock()  # a locked vault says so now, in one line
-        self.accounts = AccountService(db, self.vault, clock)
+        # Herald as it runs, on the simulated days: the fake clock is the database's time
+        # too (on PostgreSQL as well: without it the engine would judge leases by the
+        # server's real clock and refuse to claim); every account goes to the emulator, and
+        # Instagram's container polls do not sleep on the wall clock (the emulator counts
+        # polls, and simulated hours must not cost real ones).
+        self.context = bootstrap.compose(
+            db,
+            clock=clock,
+            db_clock=clock,
+            emulator_url=url,
+            demo=True,
+            vault=self.vault,
+            adapter_sleep=_no_wait,
+        )
+        self.accounts = self.context.accounts
         workspaces = WorkspaceService(db, clock)
         try:
             self.workspace = workspaces.by_name(workspace)
@@ -166,9 +181,8 @@ class _Run(DemoPosting):
         progress: Progress | None,
         cancel: threading.Event | None,
     ) -> SeedReport:
-        from app.core.engine import EngineSettings, PublishingEngine
-        from app.core.engine.maintenance import MaintenanceContext, refresh_expiring_tokens
-        from app.core.events import EventHub
+        from app.core.engine import EngineSettings
+        from app.core.engine.maintenance import refresh_expiring_tokens
 
         ws = self.workspace
         report = SeedReport(ws.id, ws.name, ws.timezone, days)
@@ -176,16 +190,10 @@ class _Run(DemoPosting):
         connected = connect_emulator_accounts(self.accounts, ws.id, self.url, clock=self.clock)
         report.accounts = connected
         self.by_platform = {a.platform: a for a in connected}
-        adapters = _NoWaitAdapters(self.clock)
-        events = EventHub()
         # The engine re-reads credentials that expire (on the fake clock) before using them.
         settings = EngineSettings(account_cache_s=ACCOUNT_CACHE_S, owner="demo-seed")
-        # The simulated days are the database's time too (on PostgreSQL as well): without
-        # this the engine would judge leases by the server's real clock and refuse to claim.
-        engine = PublishingEngine(
-            self.db, self.clock, adapters, events, self.accounts, settings, db_clock=self.clock
-        )
-        ctx = MaintenanceContext(self.db, self.clock, self.accounts, adapters, events)
+        engine = self.context.publishing_engine(settings)
+        ctx = self.context.maintenance_context()
         access = CachedAccess(ctx)
         collector = make_collector(ctx, access)
         timeline = Timeline(real_now)
@@ -221,7 +229,7 @@ class _Run(DemoPosting):
             collector.run_until_idle()
         finally:
             engine.close()
-            adapters.close()
+            self.context.close_adapters()
         report.published, report.failed = history_counts(self.db, ws.id, real_now)
         return report
 
@@ -248,28 +256,6 @@ class _Run(DemoPosting):
             timeline.retry(collector.next_due_at(), METRIC, self.clock.now())
 
 
-class _NoWaitAdapters:
-    """The worker's PlatformAdapters, except that Instagram's container polls do not sleep on
-    the wall clock: the emulator counts polls, and simulated hours must not cost real ones."""
-
-    def __init__(self, clock: FakeClock) -> None:
-        from app.commands.worker import PlatformAdapters
-
-        self._inner = PlatformAdapters(clock)
-
-    def adapter(self, account: AccountInfo):  # type: ignore[no-untyped-def]
-        adapter = self._inner.adapter(account)
-        if hasattr(adapter, "sleep"):
-            adapter.sleep = _no_wait
-        return adapter
-
-    def app_credentials(self, account: AccountInfo):  # type: ignore[no-untyped-def]
-        return self._inner.app_credentials(account)
-
-    def close(self) -> None:
-        self._inner.close()
-
-
 def _no_wait(_seconds: float) -> None:
     return None
 
@@ -289,7 +275,7 @@ def _midnight(day: date, zone: ZoneInfo) -> datetime:
 def check_database(db: Database) -> None:
     """DemoError unless every account in the database is on an emulator: seeding runs the
     engine and the collector over the whole database, and must never reach a platform."""
-    from app.commands.worker import API_BASE
+    from app.adapters.source import API_BASE
 
     with db.session() as s:
         settings: Sequence[dict | None] = s.scalars(select(Account.settings)).all()

@@ -1,4 +1,9 @@
-"""Starting the GUI: display check, database, first run, main window, tray, scheduler."""
+"""Starting the GUI: display check, database, first run, main window, tray, scheduler.
+
+Herald itself is put together by app/bootstrap.py: app/cli.py hands its `open_context` to
+`run_gui`, so the UI receives an AppContext and never imports the composition root (or the
+adapters behind it).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +46,11 @@ def _make_app():
     return app
 
 
-def run_gui(args: argparse.Namespace) -> int:
+#: app.bootstrap.open_context: (database URL, demo_env=...) -> AppContext
+OpenContext = Callable[..., Any]
+
+
+def run_gui(args: argparse.Namespace, open_context: OpenContext) -> int:
     if args.self_check:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if not has_display():
@@ -51,7 +62,7 @@ def run_gui(args: argparse.Namespace) -> int:
     setup_logging()
     app = _make_app()
 
-    context = _open_context(args.db, demo=args.demo, self_check=args.self_check)
+    context = _open_context(open_context, args.db, demo=args.demo, self_check=args.self_check)
     if context is None:
         return 1
     _apply_saved_theme(app, context)
@@ -61,26 +72,25 @@ def run_gui(args: argparse.Namespace) -> int:
 
         first = run_first_run(context)
         if first.cancelled:
-            _close(context)
+            context.close()
             return 0
         if first.demo:  # "Explore the demo" on the welcome screen: same as --demo
-            _close(context)
-            context = _open_context(None, demo=True, self_check=False)
+            context.close()
+            context = _open_context(open_context, None, demo=True, self_check=False)
             if context is None:
                 return 1
     try:
         return _run_window(app, args, context, first)
     finally:
-        _close(context)
+        context.close()
 
 
-def _open_context(db_url: str | None, *, demo: bool, self_check: bool):
-    """The database (the demo's own when demo) wrapped in an AppContext, or None after
-    telling the person why it cannot be opened."""
+def _open_context(open_context: OpenContext, db_url: str | None, *, demo: bool, self_check: bool):
+    """The AppContext on the database (the demo's own when demo), or None after telling the
+    person why it cannot be opened."""
     from PySide6.QtWidgets import QMessageBox
 
-    from app.core.appcontext import AppContext
-    from app.core.db import DatabaseError, open_database
+    from app.core.db import DatabaseError
 
     demo_env = None
     if demo:
@@ -89,35 +99,18 @@ def _open_context(db_url: str | None, *, demo: bool, self_check: bool):
         demo_env = start_demo()
         if demo_env is None:
             return None
-        db_url = demo_env.db_url
     try:
-        db = open_database(db_url)
+        # The demo's context stops its emulator when it closes.
+        return open_context(db_url, demo_env=demo_env)
     except DatabaseError as exc:
         log.error("cannot open database: %s", exc)
         if demo_env is not None:
-            demo_env.emulator.stop()
+            demo_env.close()
         if self_check:
             print(f"herald: {exc}", file=sys.stderr)
         else:
             QMessageBox.critical(None, "Herald", str(exc))
         return None
-    context = AppContext(
-        db=db,
-        demo=demo_env is not None,
-        emulator_url=demo_env.emulator.base_url if demo_env else None,
-    )
-    if demo_env is not None:
-        # The demo's vault key lives beside the demo database: no keychain or passphrase.
-        context.vault = demo_env.vault(db)  # type: ignore[misc]
-    context.demo_env = demo_env  # type: ignore[attr-defined]  # stopped in _close
-    return context
-
-
-def _close(context) -> None:
-    context.close()
-    demo_env = getattr(context, "demo_env", None)
-    if demo_env is not None:
-        demo_env.close()
 
 
 def _apply_saved_theme(app, context) -> None:
@@ -159,7 +152,7 @@ def _run_window(app, args: argparse.Namespace, context, first) -> int:
     if unlock_vault(context.vault, window):
         from app.ui.scheduler_thread import build_scheduler
 
-        scheduler = build_scheduler(context.db, context.clock, context.events, context.accounts)
+        scheduler = build_scheduler(context)
         wiring.connect_scheduler(window, scheduler, tray)
         window.scheduler = scheduler  # the analytics area's "Refresh now" uses its collector
         scheduler.start()

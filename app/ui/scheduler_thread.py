@@ -13,11 +13,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QThread, Signal
 
 from app.core import events as ev
-from app.core.accounts import AccountService
-from app.core.clock import Clock
-from app.core.db import Database
+from app.core.appcontext import AppContext
 from app.core.engine import EngineSettings, PublishingEngine
-from app.core.engine.maintenance import Maintenance, MaintenanceContext
+from app.core.engine.maintenance import Maintenance
 
 log = logging.getLogger(__name__)
 
@@ -124,25 +122,21 @@ def _forget_dummy_thread() -> None:
 
 
 def build_scheduler(
-    db: Database,
-    clock: Clock,
-    events: ev.EventHub,
-    accounts: AccountService,
+    context: AppContext,
     *,
     settings: EngineSettings | None = None,
     maintenance: bool = True,
     parent: QObject | None = None,
 ) -> SchedulerThread:
-    """The app's scheduler: real adapters (emulator accounts go to their emulator), the daily
-    maintenance, and the adapters' HTTP clients closed when it stops."""
-    from app.commands.worker import PlatformAdapters
-
-    adapters = PlatformAdapters(clock, accounts)
-    engine = PublishingEngine(db, clock, adapters, events, accounts, settings)
+    """The app's scheduler on the context's adapters (app.bootstrap chose where they send
+    requests), the daily maintenance, and the adapters' HTTP clients closed when it stops."""
+    engine = context.publishing_engine(settings)
     upkeep = None
     if maintenance:
         from app.core.analytics import jobs as analytics_jobs
 
         analytics_jobs.register()  # metric checkpoints and best-time recompute
-        upkeep = Maintenance(MaintenanceContext(db, clock, accounts, adapters, events))
-    return SchedulerThread(engine, maintenance=upkeep, on_stopped=adapters.close, parent=parent)
+        upkeep = Maintenance(context.maintenance_context())
+    return SchedulerThread(
+        engine, maintenance=upkeep, on_stopped=context.close_adapters, parent=parent
+    )

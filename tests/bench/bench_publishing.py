@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
-from app.commands.worker import PlatformAdapters
+from app.adapters.source import EmulatorAdapters
 from app.core.accounts import AccountService
 from app.core.clock import SystemClock
 from app.core.db import open_database
@@ -88,7 +88,7 @@ def _wait_published(emulator: Any, prefix: str, n: int, timeout: float) -> None:
 # ---------------------------------------------------------------- the seed's design
 
 
-def baseline(db: Any, adapters: PlatformAdapters, accounts: AccountService, stop: Any) -> None:
+def baseline(db: Any, adapters: EmulatorAdapters, accounts: AccountService, stop: Any) -> None:
     """Poll every second; take up to 50 due targets (no lease, no lock); one pool per post."""
 
     while not stop.is_set():
@@ -99,7 +99,7 @@ def baseline(db: Any, adapters: PlatformAdapters, accounts: AccountService, stop
         stop.wait(1.0)
 
 
-def _baseline_tick(db: Any, adapters: PlatformAdapters, accounts: AccountService) -> None:
+def _baseline_tick(db: Any, adapters: EmulatorAdapters, accounts: AccountService) -> None:
     from app.core.engine import store
 
     now = datetime.now(UTC)
@@ -124,7 +124,7 @@ def _baseline_tick(db: Any, adapters: PlatformAdapters, accounts: AccountService
                 pool.submit(_send, db, adapters, accounts, w)
 
 
-def _send(db: Any, adapters: PlatformAdapters, accounts: AccountService, w: Any) -> None:
+def _send(db: Any, adapters: EmulatorAdapters, accounts: AccountService, w: Any) -> None:
     from app.core.engine import store
 
     info = accounts.get(w.account_id)
@@ -141,7 +141,7 @@ def _run(kind: str, tmp: Path, emulator: Any) -> dict[str, list[float]]:
     db = _setup(tmp, emulator.base_url, kind)
     clock = SystemClock()
     accounts = AccountService(db, Vault(db), clock)
-    adapters = PlatformAdapters(clock)
+    adapters = EmulatorAdapters(clock, emulator.base_url)
     stop = threading.Event()
     if kind == "herald":
         engine = PublishingEngine(db, clock, adapters, EventHub(), accounts, EngineSettings())

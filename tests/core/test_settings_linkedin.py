@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.commands.worker import PlatformAdapters
+from app.adapters.source import RealAdapters
 from app.core.accounts import AccountService
 from app.core.ports import ConnectedAccount, Credentials
 from app.core.settings import SettingsError, SettingsService
@@ -42,7 +42,7 @@ def test_the_worker_sends_the_configured_version(db, clock):
         ws,
         ConnectedAccount(Platform.LINKEDIN, "urn:li:person:1", "Pat", Credentials("t")),
     )
-    source = PlatformAdapters(clock, accounts)
+    source = RealAdapters(clock, accounts)
     try:
         adapter = source.adapter(accounts.get(account_id))
         assert isinstance(adapter, LinkedInAdapter)

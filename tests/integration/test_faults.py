@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.commands.worker import API_BASE, EMULATOR_APP, PlatformAdapters
+from app.adapters.source import API_BASE, EMULATOR_APP, EmulatorAdapters
 from app.core.accounts import AccountService
 from app.core.clock import FakeClock
 from app.core.engine import EngineSettings, Outcome, PublishingEngine
@@ -66,7 +66,7 @@ def world(db, clock, emu):
 
     for p in (Platform.TWITTER, Platform.LINKEDIN, Platform.FACEBOOK):
         ids[p] = reconnect(p)
-    adapters = PlatformAdapters(clock)
+    adapters = EmulatorAdapters(clock, emu.base_url)
     engine = PublishingEngine(
         db, clock, adapters, hub, accounts, EngineSettings(owner="faults", grace=timedelta(days=1))
     )

@@ -358,7 +358,7 @@ def connect_accounts(
     `accounts add-emulator` does."""
     from app.adapters.config import AdapterConfig
     from app.adapters.oauth import connect, loopback_browser
-    from app.commands.worker import API_BASE, EMULATOR_APP
+    from app.adapters.source import API_BASE, EMULATOR_APP
     from app.core.accounts import AccountService
     from app.core.vault import ENV_KEY, Vault
     from app.core.workspaces import WorkspaceError, WorkspaceService

@@ -16,10 +16,12 @@ from app.core.ports import AppCredentials, PlatformAdapter
 
 
 class AdapterSource(Protocol):
-    """What the host (worker command, UI) gives the engine: core never imports app.adapters."""
+    """What the composition root (app/bootstrap.py) gives the engine: core never imports
+    app.adapters."""
 
     def adapter(self, account: AccountInfo) -> PlatformAdapter:
-        """The adapter for this account (emulator or real hosts, from the account's settings)."""
+        """The adapter for this account's network (real or emulator hosts: chosen once, when
+        Herald was composed, not per account)."""
         ...
 
     def app_credentials(self, account: AccountInfo) -> AppCredentials | None:

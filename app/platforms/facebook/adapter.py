@@ -192,6 +192,13 @@ class FacebookAdapter(GraphAdapter):
                 unsafe=unsafe,
             )
 
+    def media_hosts(
+        self, page_account: Callable[[str], AccountRef]
+    ) -> dict[str, FacebookPagePhotoHost]:
+        """The media hostings this network offers other networks' accounts, by kind (read
+        by app.adapters.source). `page_account(page_id)`: the connected Page's AccountRef."""
+        return {"facebook_page_photo": FacebookPagePhotoHost(self, page_account)}
+
     def upload_unpublished_photo(self, account: AccountRef, item: MediaItem) -> str:
         """Upload an image as an unpublished Page photo and return its public CDN address
         (the "facebook_page_photo" media hosting for Instagram)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from app.platforms.names import Platform
 
-API_BASE = "api_base"  # the emulator's address in an account's settings (app.commands.worker)
+API_BASE = "api_base"  # the emulator's address in an account's settings (app/adapters/source.py)
 HOSTING_KINDS = ("facebook_page_photo", "s3", "loopback")
 
 

@@ -144,11 +144,12 @@ def claim_latency(db: Database, rounds: int) -> list[float]:
 
 def floor_rate(db: Database, sample: int, threads: int) -> float:
     """Publishes per second a plain client gets from the emulator for the burst's mix."""
-    from app.commands.worker import PlatformAdapters
+    from app import bootstrap
 
     clock = SystemClock()
     accounts = AccountService(db, Vault(db), clock)
-    adapters = PlatformAdapters(clock, accounts)
+    # Where the worker would send them: the accounts are on the emulator.
+    adapters = bootstrap.adapter_source(bootstrap.compose(db, clock=clock))
     try:
         refs = []
         for info in accounts.list():

@@ -89,7 +89,7 @@ def _schedule(zone: str, accounts: dict[Platform, int], media: dict[Platform, li
 def simulation(tmp_path_factory) -> Simulation:
     from PIL import Image
 
-    from app.commands.worker import PlatformAdapters
+    from app.adapters.source import EmulatorAdapters
     from app.core.accounts import AccountService
     from app.core.analytics import jobs
     from app.core.engine.maintenance import MaintenanceContext, refresh_expiring_tokens
@@ -104,7 +104,7 @@ def simulation(tmp_path_factory) -> Simulation:
         mp.setenv("HERALD_VAULT_KEY", VAULT_KEY)
         mp.setenv("HERALD_DATA_DIR", str(tmp / "data"))
         srv = EmulatorServer(port=0, seed=0, now=clock.now, **EMULATOR_LIMITS).start()
-        adapters = PlatformAdapters(clock)
+        adapters = EmulatorAdapters(clock, srv.base_url)
         db = open_database(url)
         try:
             model = srv_model(srv.base_url)
@@ -162,7 +162,7 @@ def _connect(db: Database, base_url: str, zone: str, clock: FakeClock):
 
     from app.adapters.config import AdapterConfig
     from app.adapters.oauth import connect, loopback_browser
-    from app.commands.worker import API_BASE, EMULATOR_APP
+    from app.adapters.source import API_BASE, EMULATOR_APP
     from app.core.accounts import AccountService
     from app.core.vault import Vault
     from app.core.workspaces import WorkspaceService

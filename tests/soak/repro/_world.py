@@ -41,12 +41,8 @@ def world(accounts: Mapping[Platform, int], **emulator_options: object) -> Itera
 
 
 def engine(db: object, clock: object):  # noqa: ANN201 - a PublishingEngine and its adapters
-    from app.commands.worker import PlatformAdapters
-    from app.core import events as ev
-    from app.core.accounts import AccountService
-    from app.core.engine import PublishingEngine
-    from app.core.vault import Vault
+    from app import bootstrap
 
-    adapters = PlatformAdapters(clock)
-    accounts = AccountService(db, Vault(db), clock)
-    return PublishingEngine(db, clock, adapters, ev.EventHub(), accounts), adapters
+    # Composed like the worker: the database's accounts are on the emulator, so is the run.
+    context = bootstrap.compose(db, clock=clock)
+    return context.publishing_engine(), context.adapters

@@ -22,7 +22,7 @@ def main() -> int:
     from app.adapters.config import AdapterConfig
     from app.adapters.media_server import LoopbackMediaHost, MediaServer
     from app.adapters.registry import build_adapters, close_adapters
-    from app.commands.worker import EMULATOR_APP
+    from app.adapters.source import EMULATOR_APP
     from app.core.accounts import AccountService
     from app.core.media import inspect_media
     from app.core.vault import Vault

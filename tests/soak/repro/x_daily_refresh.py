@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 
-from app.commands.worker import PlatformAdapters
+from app.adapters.source import EmulatorAdapters
 from app.core import events as ev
 from app.core.accounts import AccountService
 from app.core.clock import SystemClock
@@ -28,7 +28,7 @@ def main() -> int:
         clock = SystemClock()
         account_id = w.accounts[Platform.TWITTER][0]
         w.emulator.add_fault("twitter", "token", "timeout", count=1, process=1, delay=0.2)
-        adapters = PlatformAdapters(clock)
+        adapters = EmulatorAdapters(clock, w.emulator.base_url)
         ctx = MaintenanceContext(
             w.db, clock, AccountService(w.db, Vault(w.db), clock), adapters, ev.EventHub()
         )

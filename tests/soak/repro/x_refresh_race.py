@@ -17,7 +17,7 @@ import sys
 from dataclasses import replace
 from datetime import timedelta
 
-from app.commands.worker import PlatformAdapters
+from app.adapters.source import EmulatorAdapters
 from app.core import events as ev
 from app.core.accounts import AccountService
 from app.core.clock import SystemClock
@@ -35,7 +35,13 @@ def main() -> int:
         for _ in range(2):  # two processes: their own services, the same database
             service = AccountService(w.db, Vault(w.db), clock)
             contexts.append(
-                MaintenanceContext(w.db, clock, service, PlatformAdapters(clock), ev.EventHub())
+                MaintenanceContext(
+                    w.db,
+                    clock,
+                    service,
+                    EmulatorAdapters(clock, w.emulator.base_url),
+                    ev.EventHub(),
+                )
             )
         a, b = contexts
         # An X account idle for a month: the only kind the daily job still refreshes.
