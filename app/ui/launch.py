@@ -157,9 +157,19 @@ def _run_window(app, args: argparse.Namespace, context, first) -> int:
 
     scheduler = None
     if unlock_vault(context.vault, window):
+        # boot: app/bootstrap.py will hand these over instead of a CLI module
+        from app.commands.worker import PlatformAdapters
         from app.ui.scheduler_thread import build_scheduler
 
-        scheduler = build_scheduler(context.db, context.clock, context.events, context.accounts)
+        adapters = PlatformAdapters(context.clock, context.accounts)
+        scheduler = build_scheduler(
+            context.db,
+            context.clock,
+            context.events,
+            context.accounts,
+            adapters,
+            on_stopped=adapters.close,
+        )
         wiring.connect_scheduler(window, scheduler, tray)
         window.scheduler = scheduler  # the analytics area's "Refresh now" uses its collector
         scheduler.start()

@@ -16,7 +16,7 @@ from app.core import events as ev
 from app.core.accounts import AccountService
 from app.core.clock import Clock
 from app.core.db import Database
-from app.core.engine import EngineSettings, PublishingEngine
+from app.core.engine import AdapterSource, EngineSettings, PublishingEngine
 from app.core.engine.maintenance import Maintenance, MaintenanceContext
 
 log = logging.getLogger(__name__)
@@ -128,16 +128,15 @@ def build_scheduler(
     clock: Clock,
     events: ev.EventHub,
     accounts: AccountService,
+    adapters: AdapterSource,
     *,
+    on_stopped: Callable[[], None] | None = None,
     settings: EngineSettings | None = None,
     maintenance: bool = True,
     parent: QObject | None = None,
 ) -> SchedulerThread:
-    """The app's scheduler: real adapters (emulator accounts go to their emulator), the daily
-    maintenance, and the adapters' HTTP clients closed when it stops."""
-    from app.commands.worker import PlatformAdapters
-
-    adapters = PlatformAdapters(clock, accounts)
+    """The app's scheduler over `adapters` (the composition root builds them), with the daily
+    maintenance; `on_stopped` runs when it stops (close the adapters' HTTP clients)."""
     engine = PublishingEngine(db, clock, adapters, events, accounts, settings)
     upkeep = None
     if maintenance:
@@ -145,4 +144,4 @@ def build_scheduler(
 
         analytics_jobs.register()  # metric checkpoints and best-time recompute
         upkeep = Maintenance(MaintenanceContext(db, clock, accounts, adapters, events))
-    return SchedulerThread(engine, maintenance=upkeep, on_stopped=adapters.close, parent=parent)
+    return SchedulerThread(engine, maintenance=upkeep, on_stopped=on_stopped, parent=parent)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.constants import Platform
 from app.core.analytics.aggregates import PlatformTotals, PostReport
-from app.core.models import Checkpoint
+from app.core.enums import Checkpoint
 from app.core.timeutil import from_utc
 from app.ui import theme
 from app.ui.analytics.charts import (

@@ -31,6 +31,8 @@ from app.ui.calendar.chips import Chip, ChipPainter, describe
 from app.ui.calendar.grouping import group_posts
 
 MIME_POST = "application/x-herald-post-id"
+#: what a grid shows before its first set_data; "today" always comes from the view's clock
+UNSET_DAY = date(2000, 1, 3)
 
 
 def post_id_from_mime(mime: QMimeData) -> int | None:
@@ -66,9 +68,9 @@ class GridBase(QWidget):
         self.setMouseTracking(False)
         self.posts: list[PostSummary] = []
         self.zone = "UTC"
-        self.first_day = date.today()
+        self.first_day = UNSET_DAY
         self.days = 7
-        self.today = date.today()
+        self.today = UNSET_DAY
         self.chips: list[Chip] = []
         self.selected_id: int | None = None
         self.selected_slot: datetime | None = None
