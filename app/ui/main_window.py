@@ -292,18 +292,9 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         """The Settings dialog (menu, Ctrl+, and the tray); one at a time."""
         from app.core.settings import SettingsService
-        from app.ui.settings_dialog import SettingsDialog
+        from app.ui.settings_dialog import open_once
 
-        for existing in self.findChildren(SettingsDialog, "settingsDialog"):
-            if existing.isVisible():
-                if QApplication.platformName() != "offscreen":  # offscreen can't raise
-                    existing.raise_()
-                    existing.activateWindow()
-                return
-        dialog = SettingsDialog(SettingsService(self.context.db), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(self._settings_changed)
-        dialog.open()
+        open_once(SettingsService(self.context.db), self, self._settings_changed)
 
     def _settings_changed(self) -> None:
         self.statusBar().showMessage(self.tr("Settings saved."), 5_000)

@@ -78,6 +78,21 @@ class AnalyticsFilters(QWidget):
         self.refresh_button.setMenu(menu)
         row.addWidget(self.refresh_button)
 
+    def show_refresh_state(
+        self, *, can_collect: bool, has_data: bool, busy: bool, post_selected: bool
+    ) -> None:
+        """ "Refresh metrics" works while a collector can reach the networks, on a range with
+        published posts, one refresh at a time; the tooltip says why not."""
+        self.refresh_button.setEnabled(can_collect and has_data and not busy)
+        if not can_collect:
+            tip = self.tr("Metrics can be refreshed while Herald's scheduler is running")
+        elif not has_data:
+            tip = self.tr("No published posts in this range to refresh")
+        else:
+            tip = self.tr("Fetch the latest likes, shares, comments and impressions now")
+        self.refresh_button.setToolTip(tip)
+        self.refresh_post_action.setEnabled(post_selected)
+
     def date_range(self) -> tuple[date, date]:
         first, last = self.date_from.date(), self.date_to.date()
         return date(first.year(), first.month(), first.day()), date(

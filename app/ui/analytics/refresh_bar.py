@@ -5,16 +5,39 @@ worker thread; progress and the result come back to the UI thread through signal
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from app.constants import Platform
+from app.core.db import Database
 from app.ui.analytics.background import BackgroundJob
 from app.ui.analytics.services import CollectorFactory
 
 HIDE_AFTER_MS = 6000
+
+
+def post_targets(db: Database, post_id: int) -> list[int]:
+    """The targets "Refresh metrics ▸ Selected post" fetches."""
+    from app.core.analytics.aggregates import per_post
+
+    return [t.target_id for t in per_post(db, post_id).targets]
+
+
+def range_targets(
+    db: Database,
+    workspace_id: int,
+    start: datetime,
+    end: datetime,
+    platforms: Sequence[Platform] | None,
+) -> list[int]:
+    """The targets "Refresh metrics ▸ All posts in this range" fetches."""
+    from app.core.analytics.refresh import targets_in_range
+
+    return list(targets_in_range(db, workspace_id, start, end, platforms))
 
 
 class RefreshBar(QFrame):

@@ -20,9 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
-    QPushButton,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -34,15 +32,14 @@ from app.core.analytics.aggregates import local_day_start
 from app.core.events import METRICS_UPDATED, POSTS_CHANGED, TARGET_PUBLISHED
 from app.core.timeutil import from_utc
 from app.core.workspaces import WorkspaceInfo
-from app.ui import theme
 from app.ui.analytics import export, exporting
 from app.ui.analytics.background import BackgroundJob
 from app.ui.analytics.cards import KpiCard, KpiCards
 from app.ui.analytics.data import Dashboard, load_dashboard
 from app.ui.analytics.empty import EmptyState, explain_empty
-from app.ui.analytics.exporting import TABS
+from app.ui.analytics.exporting import TABS, ExportButtons
 from app.ui.analytics.filters import AnalyticsFilters
-from app.ui.analytics.refresh_bar import RefreshBar
+from app.ui.analytics.refresh_bar import RefreshBar, post_targets, range_targets
 from app.ui.analytics.services import AnalyticsServices, CollectorFactory
 from app.ui.event_bridge import EventBridge
 
@@ -127,44 +124,20 @@ class AnalyticsView(QWidget):
         self.tabs = QTabWidget(self.stack)
         self.tabs.setObjectName("analyticsTabs")
         self.tabs.setDocumentMode(True)
-        self.tabs.setCornerWidget(self._build_export_buttons(), Qt.Corner.TopRightCorner)
+        self.exports = ExportButtons(self)
+        self.csv_button, self.png_button = self.exports.csv_button, self.exports.png_button
+        self.tabs.setCornerWidget(self.exports, Qt.Corner.TopRightCorner)
         self.stack.addWidget(self.tabs)
         root.addWidget(self.stack, 1)
         self._set_enabled_actions(False)
 
-    def _build_export_buttons(self) -> QWidget:
-        """Beside the tabs: they export what the current tab shows."""
-        box = QWidget(self)
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 4)
-        row.setSpacing(8)
-        self.csv_button = QPushButton(theme.icon("fa5s.file-csv"), self.tr("Export CSV"), box)
-        self.csv_button.setObjectName("exportCsvButton")
-        self.csv_button.clicked.connect(lambda: self.export_csv())
-        row.addWidget(self.csv_button)
-        self.png_button = QPushButton(theme.icon("fa5s.image"), self.tr("Export PNG"), box)
-        self.png_button.setObjectName("exportPngButton")
-        self.png_button.clicked.connect(lambda: self.export_png())
-        row.addWidget(self.png_button)
-        return box
-
     def _ensure_pages(self) -> None:
         """Create the chart pages (imports pyqtgraph) the first time they are needed."""
-        if self.pages:
-            return
-        from app.ui.analytics.pages import BestTimesPage, PlatformsPage, PostsPage
+        if not self.pages:
+            from app.ui.analytics.pages import add_pages
 
-        self.pages = {
-            "best": BestTimesPage(self.tabs),
-            "platforms": PlatformsPage(self.tabs),
-            "posts": PostsPage(self.tabs),
-        }
-        self.tabs.addTab(self.pages["best"], theme.icon("fa5s.clock"), self.tr("Best times"))
-        self.tabs.addTab(
-            self.pages["platforms"], theme.icon("fa5s.chart-bar"), self.tr("Platforms")
-        )
-        self.tabs.addTab(self.pages["posts"], theme.icon("fa5s.chart-line"), self.tr("Posts"))
-        self.pages["posts"].table.itemSelectionChanged.connect(self._update_actions)
+            self.pages = add_pages(self.tabs)
+            self.pages["posts"].table.itemSelectionChanged.connect(self._update_actions)
 
     def _subscribe(self) -> None:
         kinds = (METRICS_UPDATED, POSTS_CHANGED, TARGET_PUBLISHED)
@@ -284,30 +257,18 @@ class AnalyticsView(QWidget):
         self.stack.setCurrentWidget(self.empty_page)
 
     def _set_enabled_actions(self, ready: bool) -> None:
-        has_data = bool(ready and self.data is not None and self.data.summary.published)
-        for button in (self.csv_button, self.png_button):
-            button.setEnabled(has_data)
-        why = "" if has_data else self.tr("Nothing to export: no published posts in this range")
-        self.csv_button.setToolTip(why or self.tr("Save the numbers of the tab you are looking at"))
-        self.png_button.setToolTip(why or self.tr("Save the charts of the tab you are looking at"))
+        self.exports.set_ready(
+            bool(ready and self.data is not None and self.data.summary.published)
+        )
         self._update_actions()
 
     def _update_actions(self) -> None:
-        factory = self._collector_factory()
-        busy = self.refresh_bar.busy
-        has_data = bool(self.data is not None and self.data.summary.published)
-        self.refresh_button.setEnabled(factory is not None and has_data and not busy)
-        if factory is None:
-            self.refresh_button.setToolTip(
-                self.tr("Metrics can be refreshed while Herald's scheduler is running")
-            )
-        elif not has_data:
-            self.refresh_button.setToolTip(self.tr("No published posts in this range to refresh"))
-        else:
-            self.refresh_button.setToolTip(
-                self.tr("Fetch the latest likes, shares, comments and impressions now")
-            )
-        self.refresh_post_action.setEnabled(self._selected_post() is not None)
+        self.filters.show_refresh_state(
+            can_collect=self.services.collector_factory is not None,
+            has_data=bool(self.data is not None and self.data.summary.published),
+            busy=self.refresh_bar.busy,
+            post_selected=self._selected_post() is not None,
+        )
 
     # ------------------------------------------------------------------ filters
 
@@ -319,9 +280,6 @@ class AnalyticsView(QWidget):
         self.filters.set_date_range(first, last)
         self.schedule_reload(0)
 
-    def set_platform(self, platform: Platform | None) -> None:
-        self.filters.set_platform(platform)
-
     # ------------------------------------------------------------------ export
 
     def current_tab(self) -> str:
@@ -331,39 +289,11 @@ class AnalyticsView(QWidget):
         assert self.data is not None
         return exporting.table_of(self.current_tab(), self.data)
 
-    def _default_name(self, suffix: str) -> str:
-        first, last = self.date_range()
-        name = self.workspace.name if self.workspace else None
-        return exporting.default_name(name, self.current_tab(), first, last, suffix)
-
     def export_csv(self, path: str | Path | None = None) -> Path | None:
-        if self.data is None:
-            return None
-        if path is None:
-            kinds = self.tr("CSV files (*.csv)")
-            path = exporting.ask_path(self, self.tr("Export CSV"), self._default_name("csv"), kinds)
-            if path is None:
-                return None
-        export.write_csv(path, self.export_table())
-        self._notify(self.tr("Saved {name}").format(name=Path(path).name))
-        return Path(path)
+        return self.exports.export_csv(path)
 
     def export_png(self, path: str | Path | None = None) -> Path | None:
-        if self.data is None or not self.pages:
-            return None
-        if path is None:
-            kinds = self.tr("PNG images (*.png)")
-            path = exporting.ask_path(self, self.tr("Export PNG"), self._default_name("png"), kinds)
-            if path is None:
-                return None
-        if not exporting.save_png(self.pages[self.current_tab()], path):
-            self._notify(self.tr("Could not save {path}").format(path=path))
-            return None
-        self._notify(self.tr("Saved {name}").format(name=Path(path).name))
-        return Path(path)
-
-    def _notify(self, text: str) -> None:
-        self.services.notify(text)
+        return self.exports.export_png(path)
 
     # ------------------------------------------------------------------ refresh now
 
@@ -376,9 +306,6 @@ class AnalyticsView(QWidget):
     def last_refresh_done(self) -> bool:
         return self.refresh_bar.last_done
 
-    def _collector_factory(self) -> CollectorFactory | None:
-        return self.services.collector_factory
-
     def _selected_post(self) -> int | None:
         page = self.pages.get("posts")
         return page.selected_post() if page is not None else None
@@ -389,34 +316,26 @@ class AnalyticsView(QWidget):
             self.refresh_post(post_id)
 
     def refresh_post(self, post_id: int) -> None:
-        from app.core.analytics.aggregates import per_post
-
         db = self.services.db
         self._start_refresh(
-            lambda: [t.target_id for t in per_post(db, post_id).targets],
-            self.tr("Refreshing this post's metrics…"),
+            lambda: post_targets(db, post_id), self.tr("Refreshing this post's metrics…")
         )
 
     def refresh_range(self) -> None:
-        from app.core.analytics.refresh import targets_in_range
-
         if self.workspace is None:
             return
         first, last = self.date_range()
-        args = (
-            self.services.db,
-            self.workspace.id,
+        start, end = (
             local_day_start(first, self.zone),
             local_day_start(last + timedelta(days=1), self.zone),
-            self.selected_platforms(),
         )
+        args = (self.services.db, self.workspace.id, start, end, self.selected_platforms())
         self._start_refresh(
-            lambda: targets_in_range(*args),
-            self.tr("Refreshing metrics of the posts in this range…"),
+            lambda: range_targets(*args), self.tr("Refreshing metrics of the posts in this range…")
         )
 
     def _start_refresh(self, targets: Callable[[], list[int]], label: str) -> None:
-        factory = self._collector_factory()
+        factory = self.services.collector_factory
         if factory is None or self.refresh_bar.busy:
             return
         job = self.refresh_bar.start(factory, targets, label)

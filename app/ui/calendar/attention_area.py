@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.ui.attention import AttentionBanner, MissedPostsDialog, ProblemsPanel
 
@@ -14,10 +15,15 @@ if TYPE_CHECKING:
     from app.ui.calendar.view import CalendarView
 
 
-class CalendarAttention(QObject):
+class CalendarAttention(QWidget):
+    """The column under the toolbar: reconnect banner, problems panel (and the view's toast)."""
+
     def __init__(self, view: CalendarView) -> None:
         super().__init__(view)
         self.view = view
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(16, 0, 16, 8)
+        self.column.setSpacing(8)
         self.banner = AttentionBanner(view)
         self.banner.reconnectRequested.connect(view.reconnectRequested)
         self.problems = ProblemsPanel(view.service, view)
@@ -25,6 +31,8 @@ class CalendarAttention(QObject):
         self.problems.missedReviewRequested.connect(lambda: self.show_missed())
         self.problems.notice.connect(view.notify)
         self.missed_dialog: MissedPostsDialog | None = None
+        self.column.addWidget(self.banner)
+        self.column.addWidget(self.problems)
 
     def refresh(self) -> None:
         view = self.view
@@ -36,6 +44,10 @@ class CalendarAttention(QObject):
         )
         self.problems.set_problems(view.service.problems(view.workspace.id), view.zone)
         self.banner.set_accounts(accounts)
+        count = len(view.service.drafts(view.workspace.id))
+        drafts = view.toolbar.drafts_button
+        drafts.setText(self.tr("Undated drafts ({n})").format(n=count))
+        drafts.setVisible(bool(count))
 
     def show_reauth(self, account_id: int, reason: str) -> None:
         view = self.view

@@ -100,3 +100,12 @@ class CalendarPages(QStackedWidget):
         grid.set_data(list(posts), zone, first, days, today)
         if mode != "month":
             (self.week if mode == "week" else self.day).update_header()
+
+    def show_list(self, posts: Sequence[PostSummary], zone: str, *, filtered: bool) -> None:
+        """Every post (or every match) in the list."""
+        empty = (
+            self.tr("No posts match — clear the search or the filters")
+            if filtered
+            else self.tr("No posts yet — click New post to write one")
+        )
+        self.list_view.set_posts(list(posts), zone, empty)

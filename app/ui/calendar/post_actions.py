@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
@@ -133,6 +133,11 @@ class PostActions(QObject):
         self.notify(self.tr("Publishing now."))
 
     # ------------------------------------------------------------ context menu
+
+    def popup_menu(self, post_id: int | None, slot: datetime | None, at: QPoint) -> None:
+        menu = self.build_context_menu(post_id, slot)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(at)
 
     def build_context_menu(self, post_id: int | None, slot: datetime | None) -> QMenu:
         view = self.view

@@ -3,9 +3,11 @@ title of the range. Plain dates, no widgets: the view asks, the grids draw."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, QLocale
+
+from app.core.timeutil import zone_info
 
 
 def visible_range(mode: str, anchor: date, first_weekday: int) -> tuple[date, int]:
@@ -51,3 +53,8 @@ def range_title(mode: str, anchor: date, first: date) -> str:
             + locale.toString(_qdate(last), "d MMM yyyy")
         )
     return locale.toString(_qdate(first), QLocale.FormatType.LongFormat)
+
+
+def day_start_utc(day: date, zone: str) -> datetime:
+    """The instant `day` begins in `zone`."""
+    return datetime.combine(day, time(0), tzinfo=zone_info(zone)).astimezone(UTC)

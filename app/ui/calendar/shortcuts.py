@@ -63,6 +63,15 @@ def bind_shortcuts(
     return actions
 
 
+def shortcuts_help_action(parent: QWidget, show: Callable[[], object]) -> QAction:
+    """Help ▸ Keyboard shortcuts (Ctrl+/): opens the list below."""
+    action = QAction(_t("&Keyboard shortcuts"), parent)
+    action.setObjectName("keyboardShortcutsAction")
+    action.setShortcut(QKeySequence("Ctrl+/"))
+    action.triggered.connect(show)
+    return action
+
+
 class ShortcutsDialog(QDialog):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)

@@ -11,27 +11,27 @@ Everything it uses comes in through `CalendarServices` (app/ui/views.py builds t
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from PySide6.QtCore import QDate, QLocale, QPoint, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
+from PySide6.QtCore import QDate, QLocale, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QMenu, QVBoxLayout, QWidget
 
 from app.core.events import ACCOUNTS_CHANGED, POSTS_CHANGED, Event
 from app.core.postquery import PostFilter
-from app.core.posts import PostError
-from app.core.timeutil import from_utc, is_valid_zone, zone_info
+from app.core.timeutil import from_utc, is_valid_zone
 from app.core.workspaces import WorkspaceInfo
 from app.ui.attention import MissedPostsDialog
 from app.ui.calendar import ranges
 from app.ui.calendar.attention_area import CalendarAttention
+from app.ui.calendar.commands import UndoHistory
+from app.ui.calendar.composing import Composing
 from app.ui.calendar.drafts import fill_drafts_menu
 from app.ui.calendar.filters import FilterMenu
-from app.ui.calendar.news import ScheduledNews
 from app.ui.calendar.pages import MODES, CalendarPages
 from app.ui.calendar.post_actions import PostActions
 from app.ui.calendar.services import CalendarServices
-from app.ui.calendar.shortcuts import ShortcutsDialog, bind_shortcuts
+from app.ui.calendar.shortcuts import ShortcutsDialog, bind_shortcuts, shortcuts_help_action
 from app.ui.calendar.toolbar import CalendarToolbar
 from app.ui.event_bridge import EventBridge
 from app.ui.toast import Toast
@@ -62,7 +62,7 @@ class CalendarView(QWidget):
         self.mode = "month"
         self.anchor = self.today()
         self.last_notice = ""
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack = UndoHistory(self.notify, self)
         self._checked_missed = False
         self.actions_ = PostActions(self)
         self._build()
@@ -71,10 +71,8 @@ class CalendarView(QWidget):
         self._layout_attention()
         self._bind_shortcuts()
         self._subscribe()
-        self.shortcuts_action = QAction(self.tr("&Keyboard shortcuts"), self)
-        self.shortcuts_action.setObjectName("keyboardShortcutsAction")
-        self.shortcuts_action.setShortcut(QKeySequence("Ctrl+/"))
-        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        #: Help ▸ Keyboard shortcuts (the window puts it in its menu)
+        self.shortcuts_action = shortcuts_help_action(self, self.show_shortcuts)
 
     # ------------------------------------------------------------ building
 
@@ -88,14 +86,7 @@ class CalendarView(QWidget):
         tb.compose_button.clicked.connect(lambda: self.compose())
         tb.zone_combo.currentTextChanged.connect(self._on_zone_text)
         tb.jump_edit.dateChanged.connect(lambda qdate: self.go_to(qdate.toPython()))
-        tb.undo_button.clicked.connect(self.undo_stack.undo)
-        tb.redo_button.clicked.connect(self.undo_stack.redo)
-        tb.undo_button.setEnabled(False)
-        tb.redo_button.setEnabled(False)
-        self.undo_stack.canUndoChanged.connect(tb.undo_button.setEnabled)
-        self._undo_index = 0
-        self.undo_stack.indexChanged.connect(self._on_undo_index)
-        self.undo_stack.canRedoChanged.connect(tb.redo_button.setEnabled)
+        self.undo_stack.attach(tb.undo_button, tb.redo_button)
         self.drafts_menu = QMenu(self)
         self.drafts_menu.setObjectName("draftsMenu")
         self.drafts_menu.aboutToShow.connect(self._fill_drafts)
@@ -111,12 +102,12 @@ class CalendarView(QWidget):
         pages.postActivated.connect(self.edit_post)
         pages.composeRequested.connect(self.compose)
         pages.rescheduleRequested.connect(self.reschedule_to_wall)
-        pages.contextMenuRequested.connect(self._show_context_menu)
+        pages.contextMenuRequested.connect(self.actions_.popup_menu)
         pages.dayRequested.connect(self.open_day)
-        pages.deleteRequested.connect(self.delete_post)
+        pages.deleteRequested.connect(self.actions_.delete_post)
         pages.notice.connect(self.notify)
         self.toast = Toast(self)
-        self.news = ScheduledNews(self.toast, self.service, self._show_post)
+        self.composing = Composing(self, self.toast)
 
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
@@ -124,17 +115,12 @@ class CalendarView(QWidget):
         self._reload_timer.timeout.connect(self.reload_all)
 
     def _layout_attention(self) -> None:
-        attention = QVBoxLayout()
-        attention.setContentsMargins(16, 0, 16, 8)
-        attention.setSpacing(8)
-        for widget in (self.banner, self.problems, self.toast):
-            attention.addWidget(widget)
+        self.attention.column.addWidget(self.toast)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.toolbar)
-        layout.addLayout(attention)
-        layout.addWidget(self.stack, 1)
+        for widget, stretch in ((self.toolbar, 0), (self.attention, 0), (self.stack, 1)):
+            layout.addWidget(widget, stretch)
 
     def _bind_shortcuts(self) -> None:
         self.shortcut_actions = bind_shortcuts(
@@ -161,10 +147,8 @@ class CalendarView(QWidget):
             else:
                 self._on_posts_event(event.data.get("workspace_id"))
 
-        self._bridge = EventBridge(
-            self.services.events, (POSTS_CHANGED, ACCOUNTS_CHANGED), on_event, self
-        )
-        self._unsubscribe = self._bridge.unsubscribe
+        kinds = (POSTS_CHANGED, ACCOUNTS_CHANGED)
+        self._bridge = EventBridge(self.services.events, kinds, on_event, self)
 
     # ------------------------------------------------------------ navigation
 
@@ -225,9 +209,6 @@ class CalendarView(QWidget):
         first_weekday = QLocale().firstDayOfWeek().value  # 1 = Monday ... 7 = Sunday
         return ranges.visible_range(self.mode, self.anchor, first_weekday)
 
-    def _utc(self, day: date) -> datetime:
-        return datetime.combine(day, time(0), tzinfo=zone_info(self.zone)).astimezone(UTC)
-
     # ------------------------------------------------------------ reading
 
     def reload(self) -> None:
@@ -238,7 +219,8 @@ class CalendarView(QWidget):
             self._reload_list()
             return
         first, days = self.visible_range()
-        start, end = self._utc(first), self._utc(first + timedelta(days=days))
+        start = ranges.day_start_utc(first, self.zone)
+        end = ranges.day_start_utc(first + timedelta(days=days), self.zone)
         if self.filter.active:
             posts = self.query.find(self.workspace.id, self.filter, start, end)
         else:
@@ -262,29 +244,18 @@ class CalendarView(QWidget):
     def _reload_list(self) -> None:
         assert self.workspace is not None
         posts = self.query.find(self.workspace.id, self.filter)
-        empty = (
-            self.tr("No posts match — clear the search or the filters")
-            if self.filter.active
-            else self.tr("No posts yet — click New post to write one")
-        )
-        self.list_view.set_posts(posts, self.zone, empty)
+        self.stack.show_list(posts, self.zone, filtered=self.filter.active)
         self.toolbar.range_label.setText(self.tr("All posts ({n})").format(n=len(posts)))
 
     def _on_filter(self, *_args: object) -> None:
         self.filter = self.filter_menu.facets(self.toolbar.search_edit.text())
-        count = self.filter.facet_count
-        self.toolbar.filter_button.setText(
-            self.tr("Filter ({n})").format(n=count) if count else self.tr("Filter")
-        )
+        self.toolbar.show_filter_count(self.filter.facet_count)
         self.reload()
 
     def refresh_attention(self) -> None:
         if self.workspace is None:
             return
         self.attention.refresh()
-        count = len(self.service.drafts(self.workspace.id))
-        self.toolbar.drafts_button.setText(self.tr("Undated drafts ({n})").format(n=count))
-        self.toolbar.drafts_button.setVisible(bool(count))
 
     def schedule_reload(self) -> None:
         self._reload_timer.start()
@@ -292,8 +263,6 @@ class CalendarView(QWidget):
     def reload_all(self) -> None:
         self.reload()
         self.refresh_attention()
-
-    _reload_all = reload_all
 
     def _on_posts_event(self, workspace_id: int | None) -> None:
         if self.workspace is not None and workspace_id in (None, self.workspace.id):
@@ -310,62 +279,22 @@ class CalendarView(QWidget):
         drafts = self.service.drafts(self.workspace.id) if self.workspace is not None else []
         fill_drafts_menu(self.drafts_menu, drafts, self.edit_post)
 
-    # ------------------------------------------------------------ composing
-
-    def _open_composer(self, **kwargs: object) -> QDialog | None:
-        if self.workspace is None:
-            return None
-        try:
-            dialog = self.services.open_composer(self.workspace, parent=self, **kwargs)  # type: ignore[arg-type]
-        except PostError as exc:
-            self.notify(str(exc))
-            return None
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.saved.connect(self.announce_saved)  # type: ignore[attr-defined]
-        dialog.open()
-        return dialog
+    # ------------------------------------------------------------ composing (composing.py)
 
     def compose(self, wall: datetime | None = None) -> QDialog | None:
-        return self._open_composer(initial_local=wall, zone=self.zone)
+        return self.composing.new_post(wall)
 
     def edit_post(self, post_id: int) -> QDialog | None:
-        return self._open_composer(post_id=post_id)
-
-    def _on_undo_index(self, index: int) -> None:
-        """After Ctrl+Z the status bar must stop offering Ctrl+Z for what was just undone:
-        say what was undone (and that Ctrl+Shift+Z brings it back)."""
-        previous, self._undo_index = self._undo_index, index
-        if index < previous:
-            undone = self.undo_stack.text(index)
-            self.notify(self.tr("Undone: {what} — Ctrl+Shift+Z to redo.").format(what=undone))
+        return self.composing.edit(post_id)
 
     def announce_saved(self, post_id: int) -> None:
         """After Schedule: say when it goes out, in the post's zone, and offer to show it."""
-        self.news.announce(post_id)
-
-    def show_last_scheduled(self) -> None:
-        """Move the calendar to the post announced by the toast and select it."""
-        self.news.show_last()
-
-    def _show_post(self, post_id: int) -> None:
-        try:
-            post = self.service.get(post_id)
-        except PostError:
-            return
-        if post.scheduled_at is not None:
-            self.go_to(from_utc(post.scheduled_at, self.zone).date())
-            self.current_grid().select(post.id)
+        self.composing.announce(post_id)
 
     # ------------------------------------------------------------ one post (post_actions.py)
 
     def reschedule_to_wall(self, post_id: int, wall: datetime) -> bool:
         return self.actions_.reschedule_to_wall(post_id, wall)
-
-    def reschedule(self, post_id: int, new_utc: datetime) -> bool:
-        return self.actions_.reschedule(post_id, new_utc)
-
-    def delete_post(self, post_id: int) -> bool:
-        return self.actions_.delete_post(post_id)
 
     def build_context_menu(self, post_id: int | None, slot: datetime | None) -> QMenu:
         return self.actions_.build_context_menu(post_id, slot)
@@ -373,11 +302,6 @@ class CalendarView(QWidget):
     def open_url(self, url: str) -> None:
         """A published post on its network, in the browser."""
         QDesktopServices.openUrl(QUrl(url))
-
-    def _show_context_menu(self, post_id: int | None, slot: datetime | None, at: QPoint) -> None:
-        menu = self.build_context_menu(post_id, slot)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.popup(at)
 
     # ------------------------------------------------------------ the engine (attention_area.py)
 
