@@ -28,6 +28,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+# The enums live in app.core.enums (the UI reads them without importing the ORM); the
+# redundant aliases re-export them so `from app.core.models import PostStatus` keeps working.
+from app.core.enums import PUBLISHABLE_APPROVALS as PUBLISHABLE_APPROVALS
+from app.core.enums import AccountStatus as AccountStatus
+from app.core.enums import ApprovalState as ApprovalState
+from app.core.enums import Checkpoint as Checkpoint
+from app.core.enums import MemberRole as MemberRole
+from app.core.enums import PostStatus as PostStatus
+from app.core.enums import TargetStatus as TargetStatus
+from app.core.enums import TaskStatus as TaskStatus
 from app.core.platform_column import PlatformName
 from app.platforms.names import Platform
 
@@ -52,52 +62,6 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
-
-
-class PostStatus(enum.StrEnum):
-    DRAFT = "DRAFT"
-    SCHEDULED = "SCHEDULED"
-    PUBLISHING = "PUBLISHING"
-    PUBLISHED = "PUBLISHED"
-    FAILED = "FAILED"
-
-
-class ApprovalState(enum.StrEnum):
-    """Where a post stands in its workspace's approval flow (issue 23)."""
-
-    NOT_REQUIRED = "NOT_REQUIRED"  # written while the workspace had approvals off
-    DRAFT = "DRAFT"  # not yet submitted
-    IN_REVIEW = "IN_REVIEW"  # submitted, waiting for an approver
-    CHANGES_REQUESTED = "CHANGES_REQUESTED"  # an approver asked for changes (with a comment)
-    APPROVED = "APPROVED"
-
-
-#: the only approval states the engine ever publishes
-PUBLISHABLE_APPROVALS = (ApprovalState.NOT_REQUIRED, ApprovalState.APPROVED)
-
-
-class AccountStatus(enum.StrEnum):
-    ACTIVE = "ACTIVE"
-    REQUIRES_REAUTH = "REQUIRES_REAUTH"
-    DISABLED = "DISABLED"
-
-
-class TargetStatus(enum.StrEnum):
-    DRAFT = "DRAFT"  # the post is a draft: nothing to do
-    QUEUED = "QUEUED"  # due at next_attempt_at (scheduled time, or the next retry)
-    IN_FLIGHT = "IN_FLIGHT"  # claimed by a worker until lease_until
-    PUBLISHED = "PUBLISHED"
-    FAILED = "FAILED"  # gave up; error_code/error_message say why
-    NEEDS_CONFIRMATION = "NEEDS_CONFIRMATION"  # lease expired, platform could not tell us
-    MISSED = "MISSED"  # fell due while Herald was closed, older than the grace period
-
-
-class Checkpoint(enum.StrEnum):
-    H1 = "1h"
-    H6 = "6h"
-    H24 = "24h"
-    D7 = "7d"
-    MANUAL = "manual"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -280,14 +244,6 @@ class Setting(Base):
     value: Mapped[Any] = mapped_column(JSON)
 
 
-class TaskStatus(enum.StrEnum):
-    QUEUED = "QUEUED"
-    IN_FLIGHT = "IN_FLIGHT"
-    DONE = "DONE"
-    FAILED = "FAILED"
-    CANCELLED = "CANCELLED"
-
-
 class RateLimitBudget(Base):
     """What a platform lets one account do per window; survives restarts.
 
@@ -390,16 +346,6 @@ class QueuedPost(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     held: Mapped[bool] = mapped_column(default=False, server_default="0")
     added_at: Mapped[datetime]
-
-
-class MemberRole(enum.StrEnum):
-    """What a person may do in one workspace (issue 23). On PostgreSQL the walls (row-level
-    security, installed by migration 0010) follow it; on SQLite the app enforces it."""
-
-    ADMIN = "admin"  # accounts, members, settings, and everything an editor does
-    EDITOR = "editor"  # writes and submits posts
-    APPROVER = "approver"  # approves, requests changes, comments (typically the client)
-    VIEWER = "viewer"  # reads only
 
 
 class Member(Base):

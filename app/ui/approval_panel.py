@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.approvals import ApprovalError, ApprovalService
-from app.core.models import ApprovalState
+from app.core.enums import ApprovalState
 from app.core.timeutil import from_utc
 
 

@@ -13,57 +13,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
-from sqlalchemy import func, select
 
-from app.core.events import ACCOUNTS_CHANGED, POSTS_CHANGED
-from app.core.models import Account, Post, PostStatus
-from app.core.settings import SettingsService
+from app.core.events import ACCOUNTS_CHANGED, POSTS_CHANGED, EventHub
+from app.core.onboarding import DONE_KEY, PENDING_KEY, ZONE_KEY, OnboardingService, Progress
 from app.ui import theme
+from app.ui.event_bridge import EventBridge
 
-PENDING_KEY = "ui.checklist_pending"  # set when the welcome screen created the workspace
-DONE_KEY = "ui.checklist_done"
-ZONE_KEY = "ui.checklist_zone_checked"
-
-
-@dataclass(frozen=True)
-class Progress:
-    accounts: bool
-    zone: bool
-    first_post: bool
-
-    @property
-    def complete(self) -> bool:
-        return self.accounts and self.zone and self.first_post
-
-
-def progress(context: Any, workspace_id: int) -> Progress:
-    settings = SettingsService(context.db)
-    with context.db.session() as s:
-        accounts = s.scalar(
-            select(func.count()).select_from(Account).where(Account.workspace_id == workspace_id)
-        )
-        posts = s.scalar(
-            select(func.count())
-            .select_from(Post)
-            .where(
-                Post.workspace_id == workspace_id,
-                Post.status != PostStatus.DRAFT,
-                Post.deleted_at.is_(None),
-            )
-        )
-    zone_checked = workspace_id in (settings.get(ZONE_KEY) or [])
-    return Progress(bool(accounts), zone_checked, bool(posts))
-
-
-class _Bridge(QObject):
-    """EventHub callbacks (any thread) onto the GUI thread."""
-
-    changed = Signal()
+__all__ = ["DONE_KEY", "PENDING_KEY", "ZONE_KEY", "FirstRunChecklist", "Progress"]
 
 
 class ChecklistStep(QFrame):
@@ -101,13 +60,25 @@ class FirstRunChecklist(QFrame):
     """objectName firstRunChecklist; steps checklistAccount, checklistZone, checklistFirstPost,
     checklistDemo (optional), each with a <name>Button; checklistHideButton hides it."""
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
+    def __init__(
+        self,
+        onboarding: OnboardingService,
+        events: EventHub,
+        *,
+        demo: bool,
+        show_accounts: Callable[[], None],
+        edit_workspace: Callable[[], bool],
+        compose: Callable[[], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        """`edit_workspace` opens the workspace dialog and says whether it was saved."""
+        super().__init__(parent)
         self.setObjectName("firstRunChecklist")
         self.setProperty("role", "card")
-        self.window_ = window
-        self.context = window.context
-        self.settings = SettingsService(self.context.db)
+        self.onboarding = onboarding
+        self.demo = demo
+        self._edit_workspace = edit_workspace
+        self._compose = compose
         self.workspace_id: int | None = None
 
         title = QLabel(self.tr("Get ready to publish"), self)
@@ -127,7 +98,7 @@ class FirstRunChecklist(QFrame):
         self.account_step = ChecklistStep(
             "checklistAccount", self.tr("Connect an account"), self.tr("Connect…"), self
         )
-        self.account_step.button.clicked.connect(lambda: window.show_area("accounts"))
+        self.account_step.button.clicked.connect(show_accounts)
         self.zone_step = ChecklistStep(
             "checklistZone", self.tr("Check the time zone"), self.tr("Check…"), self
         )
@@ -154,23 +125,10 @@ class FirstRunChecklist(QFrame):
         for step in (self.account_step, self.zone_step, self.post_step, self.demo_step):
             layout.addWidget(step)
 
-        self._bridge = _Bridge(self)
-        self._bridge.changed.connect(self.refresh, Qt.ConnectionType.QueuedConnection)
-        bridge = self._bridge
-        events = self.context.events
-        unsubscribers = [
-            events.subscribe(lambda _e: bridge.changed.emit(), POSTS_CHANGED),
-            events.subscribe(lambda _e: bridge.changed.emit(), ACCOUNTS_CHANGED),
-        ]
-
-        def unsubscribe(*_args: Any) -> None:
-            for fn in unsubscribers:
-                fn()
-
-        self.destroyed.connect(unsubscribe)
-        window.workspaceChanged.connect(self.set_workspace)
-        if window.workspace is not None:
-            self.set_workspace(window.workspace.id)
+        # Queued: a post saved from the composer refreshes after the composer is done.
+        self._bridge = EventBridge(
+            events, (POSTS_CHANGED, ACCOUNTS_CHANGED), lambda _e: self.refresh(), self, queued=True
+        )
 
     # ------------------------------------------------------------ state
 
@@ -179,24 +137,19 @@ class FirstRunChecklist(QFrame):
         self.refresh()
 
     def refresh(self) -> None:
-        if (
-            self.context.demo
-            or not self.settings.flag(PENDING_KEY)
-            or self.settings.flag(DONE_KEY)
-            or self.workspace_id is None
-        ):
+        if self.demo or self.workspace_id is None or not self.onboarding.wanted():
             self.hide()
             return
-        state = progress(self.context, self.workspace_id)
+        state = self.onboarding.progress(self.workspace_id)
         if state.complete:
-            self.settings.set(DONE_KEY, True)
+            self.onboarding.finish()
             self.hide()
             return
         self.account_step.set_done(state.accounts)
         self.zone_step.set_done(state.zone)
         self.post_step.set_done(state.first_post)
         self.demo_step.set_done(False)
-        left = 3 - sum((state.accounts, state.zone, state.first_post))
+        left = state.left
         self.summary.setText(
             self.tr("1 step left") if left == 1 else self.tr("{n} steps left").format(n=left)
         )
@@ -206,21 +159,17 @@ class FirstRunChecklist(QFrame):
 
     def check_zone(self) -> None:
         """The person looks at the workspace's zone (and may change it): that is the step."""
-        if self.window_.edit_workspace() and self.workspace_id is not None:
-            checked = list(self.settings.get(ZONE_KEY) or [])
-            self.settings.set(ZONE_KEY, sorted({*checked, self.workspace_id}))
+        if self._edit_workspace() and self.workspace_id is not None:
+            self.onboarding.zone_checked(self.workspace_id)
         self.refresh()
 
     def compose(self) -> None:
-        self.window_.show_area("calendar")
-        calendar = self.window_.views.get("calendar")
-        if calendar is not None and hasattr(calendar, "compose"):
-            calendar.compose()
+        self._compose()
 
     def open_demo(self) -> None:
         # A separate process on its own database: the person's data stays as it is.
         subprocess.Popen([sys.executable, "-m", "app.cli", "--demo"])  # noqa: S603
 
     def dismiss(self) -> None:
-        self.settings.set(DONE_KEY, True)
+        self.onboarding.finish()
         self.hide()

@@ -7,6 +7,8 @@ Signals:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -29,24 +31,12 @@ from app import __version__
 from app.core.appcontext import AppContext
 from app.core.workspaces import WorkspaceError, WorkspaceInfo
 from app.ui import queue_slots, theme
+from app.ui import views as view_factory
 from app.ui.workspace_dialog import WorkspaceDialog, system_zone
 
-
-class PlaceholderView(QWidget):
-    """Shown for an area whose view is not built yet; says so plainly."""
-
-    def __init__(self, title: str, text: str, parent=None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        label = QLabel(text, self)
-        label.setProperty("role", "empty")
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setWordWrap(True)
-        layout.addWidget(label)
-        self.title = title
-
-    def set_workspace(self, workspace: WorkspaceInfo | None) -> None:
-        pass
+if TYPE_CHECKING:
+    from app.ui.calendar.view import CalendarView
+    from app.ui.queue_slots import QueueSlotsEditor
 
 
 class MainWindow(QMainWindow):
@@ -82,7 +72,8 @@ class MainWindow(QMainWindow):
         self.statusBar().setObjectName("statusBar")
 
         for area in self.AREAS:
-            self.add_view(area, self._make_view(area))
+            self.add_view(area, view_factory.build(area, self))
+        self.add_help_action(self.calendar.shortcuts_action)
         self.reload_workspaces()
         self.show_area("calendar")
         self._add_checklist()
@@ -91,9 +82,7 @@ class MainWindow(QMainWindow):
 
     def _add_checklist(self) -> None:
         """The first-run checklist, between the header and the view, until it is done."""
-        from app.ui.first_run_checklist import FirstRunChecklist
-
-        self.checklist = FirstRunChecklist(self)
+        self.checklist = view_factory.first_run_checklist(self.context, self)
         wrap = QHBoxLayout()
         wrap.setContentsMargins(16, 12, 16, 0)
         wrap.addWidget(self.checklist)
@@ -210,13 +199,15 @@ class MainWindow(QMainWindow):
         about.setObjectName("aboutAction")
         about.triggered.connect(self.show_about)
         self.help_menu.addAction(about)
-        queue_slots.install_menu_entry(self)  # Settings ▸ Queue slots… (issue 22)
+        queue_slots.install_menu_entry(self, self.open_queue_slots)  # issue 22
 
-    def _make_view(self, area: str) -> QWidget:
-        """Views are built by their own modules; an area whose module is missing says so."""
-        from app.ui import views
-
-        return views.build(area, self)
+    def add_help_action(self, action: QAction) -> None:
+        """A view's entry at the top of the Help menu (the calendar's keyboard shortcuts)."""
+        actions = self.help_menu.actions()
+        if actions:
+            self.help_menu.insertAction(actions[0], action)
+        else:
+            self.help_menu.addAction(action)
 
     # ------------------------------------------------------------------ public
 
@@ -233,6 +224,22 @@ class MainWindow(QMainWindow):
     @property
     def workspace(self) -> WorkspaceInfo | None:
         return self._workspace
+
+    @property
+    def calendar(self) -> CalendarView:
+        return self.views["calendar"]  # type: ignore[return-value]
+
+    def notify(self, text: str, ms: int = view_factory.STATUS_MS) -> None:
+        """One line for the person in the status bar."""
+        self.statusBar().showMessage(text, ms)
+
+    def open_queue_slots(self) -> QueueSlotsEditor | None:
+        """Settings ▸ Queue slots… for the current workspace."""
+        if self._workspace is None:
+            return None
+        editor = view_factory.queue_slots_editor(self.context, self._workspace, self)
+        editor.open()
+        return editor
 
     def reload_workspaces(self, select_id: int | None = None) -> None:
         items = self.context.workspaces.list()
@@ -285,18 +292,9 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         """The Settings dialog (menu, Ctrl+, and the tray); one at a time."""
         from app.core.settings import SettingsService
-        from app.ui.settings_dialog import SettingsDialog
+        from app.ui.settings_dialog import open_once
 
-        for existing in self.findChildren(SettingsDialog, "settingsDialog"):
-            if existing.isVisible():
-                if QApplication.platformName() != "offscreen":  # offscreen can't raise
-                    existing.raise_()
-                    existing.activateWindow()
-                return
-        dialog = SettingsDialog(SettingsService(self.context.db), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(self._settings_changed)
-        dialog.open()
+        open_once(SettingsService(self.context.db), self, self._settings_changed)
 
     def _settings_changed(self) -> None:
         self.statusBar().showMessage(self.tr("Settings saved."), 5_000)
@@ -335,7 +333,5 @@ class MainWindow(QMainWindow):
             title = "DEMO — " + self._workspace.name
         self.setWindowTitle(title)
         for view in self.views.values():
-            setter = getattr(view, "set_workspace", None)
-            if setter:
-                setter(self._workspace)
+            view.set_workspace(self._workspace)  # type: ignore[attr-defined]
         self.workspaceChanged.emit(workspace_id)

@@ -9,6 +9,7 @@ queue's own switches (see app/core/queues for what pausing does to placed posts)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QTime
@@ -31,7 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.models import AccountStatus
+from app.core.accounts import AccountInfo
+from app.core.enums import AccountStatus
 from app.core.queues import (
     QueueError,
     QueueService,
@@ -42,22 +44,26 @@ from app.core.queues import (
 )
 from app.core.queues.slots import DAY_NAMES
 from app.core.timeutil import from_utc
-from app.ui.composer.accounts import list_accounts
+from app.core.workspaces import WorkspaceInfo
 
 __all__ = ["QueueSlotsEditor", "install_menu_entry"]
 
 
 class QueueSlotsEditor(QDialog):
-    def __init__(self, context: Any, workspace: Any, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: QueueService,
+        accounts: Sequence[AccountInfo],
+        workspace: WorkspaceInfo,
+        parent: QWidget | None = None,
+    ) -> None:
+        """`accounts`: the workspace's accounts (disabled ones are left out)."""
         super().__init__(parent)
         self.setObjectName("queueSlotsEditor")
         self.setWindowTitle(self.tr("Queue slots — %s") % workspace.name)
-        self.context = context
         self.workspace = workspace
-        self.service = QueueService(context.db, context.clock, context.events)
-        self.accounts = [
-            a for a in list_accounts(context, workspace.id) if a.status != AccountStatus.DISABLED
-        ]
+        self.service = service
+        self.accounts = [a for a in accounts if a.status != AccountStatus.DISABLED]
         self._minutes: list[int] = []
         self._syncing = False
         self._build()
@@ -298,19 +304,11 @@ class QueueSlotsEditor(QDialog):
         self.error_label.setVisible(bool(message))
 
 
-def open_editor(window: Any) -> QueueSlotsEditor | None:
-    workspace = window.workspace
-    if workspace is None:
-        return None
-    editor = QueueSlotsEditor(window.context, workspace, window)
-    editor.open()
-    return editor
-
-
-def install_menu_entry(window: Any) -> QAction:
-    """Settings ▸ Queue slots… on the main window (kept here so main_window changes little)."""
+def install_menu_entry(window: Any, open_editor: Any) -> QAction:
+    """Settings ▸ Queue slots… on the main window; `open_editor()` opens the editor for the
+    current workspace (the window builds it from its context)."""
     action = QAction(window.tr("&Queue slots…"), window)
     action.setObjectName("queueSlotsAction")
-    action.triggered.connect(lambda: open_editor(window))
+    action.triggered.connect(lambda: open_editor())
     window.settings_menu.addAction(action)
     return action

@@ -3,6 +3,9 @@ time zone for new workspaces, and the theme (light, dark, or the system's)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -13,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QSpinBox,
     QVBoxLayout,
+    QWidget,
 )
 
 from app.core.settings import (
@@ -143,3 +147,20 @@ class SettingsDialog(QDialog):
         if isinstance(app, QApplication) and chosen != theme.mode():
             theme.apply_theme(app, chosen)  # at once, no restart
         super().accept()
+
+
+def open_once(
+    settings: SettingsService, parent: QWidget, on_saved: Callable[[], None]
+) -> SettingsDialog:
+    """The Settings dialog, or the one already open (raised), never two at once."""
+    for existing in parent.findChildren(SettingsDialog, "settingsDialog"):
+        if existing.isVisible():
+            if QApplication.platformName() != "offscreen":  # offscreen can't raise
+                existing.raise_()
+                existing.activateWindow()
+            return existing
+    dialog = SettingsDialog(settings, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.accepted.connect(on_saved)
+    dialog.open()
+    return dialog

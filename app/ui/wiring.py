@@ -48,6 +48,18 @@ def connect_scheduler(window, scheduler: SchedulerThread, tray: TrayController |
         scheduler.storageStateChanged.connect(calendar.on_storage_state)
         scheduler.missedPosts.connect(calendar.show_missed)
 
+    analytics = window.views.get("analytics")
+    maintenance = scheduler.maintenance
+    if (
+        analytics is not None
+        and maintenance is not None
+        and analytics.context.collector_factory is None
+    ):
+        from app.core.analytics.jobs import collector_for
+
+        # "Refresh metrics" fetches through the running scheduler's accounts and adapters.
+        analytics.set_collector_factory(lambda: collector_for(maintenance.ctx))
+
     if tray is not None:
 
         def on_failed(_target_id: int, post_id: int, reason: str) -> None:

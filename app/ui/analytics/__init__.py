@@ -5,10 +5,11 @@ Importing this package is cheap: pyqtgraph is imported only when the charts are 
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 
-def create_view(window) -> QWidget:
-    from app.ui.analytics.view import AnalyticsView
+def create_view(window: QMainWindow) -> QWidget:
+    """The dashboard built from the window's AppContext (app/ui/views.py)."""
+    from app.ui.views import analytics_view
 
-    return AnalyticsView(window)
+    return analytics_view(window.context, window)  # type: ignore[attr-defined]

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QGraphicsRectItem, QToolTip
 
 from app.core.analytics.aggregates import Heatmap, PlatformTotals, SnapshotPoint
 from app.core.analytics.scoring import Profile, Slot
-from app.core.models import Checkpoint
+from app.core.enums import Checkpoint
 from app.platforms.names import Platform
 from app.ui import theme
 from app.ui.analytics.fmt import pct, value

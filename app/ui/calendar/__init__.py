@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 
-def create_view(window) -> QWidget:
-    from app.ui.calendar.view import CalendarView
+def create_view(window: QMainWindow) -> QWidget:
+    """The calendar built from the window's AppContext (app/ui/views.py)."""
+    from app.ui.views import calendar_view
 
-    return CalendarView(window)
+    return calendar_view(window.context, window)  # type: ignore[attr-defined]

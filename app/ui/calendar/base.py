@@ -9,46 +9,30 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from PySide6.QtCore import QByteArray, QMimeData, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
-    QDrag,
-    QDragEnterEvent,
-    QDragMoveEvent,
-    QDropEvent,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
-    QPixmap,
 )
-from PySide6.QtWidgets import QApplication, QScrollArea, QToolTip, QWidget
+from PySide6.QtWidgets import QScrollArea, QToolTip, QWidget
 
 from app.core.posts import PostSummary
 from app.core.timeutil import from_utc
 from app.ui import theme
 from app.ui.calendar.chips import Chip, ChipPainter, describe
+from app.ui.calendar.dragdrop import MIME_POST, DragAndDrop, mime_for_post, post_id_from_mime
 from app.ui.calendar.grouping import group_posts
 
-MIME_POST = "application/x-herald-post-id"
+__all__ = ["MIME_POST", "UNSET_DAY", "GridBase", "mime_for_post", "post_id_from_mime"]
+
+#: what a grid shows before its first set_data; "today" always comes from the view's clock
+UNSET_DAY = date(2000, 1, 3)
 
 
-def post_id_from_mime(mime: QMimeData) -> int | None:
-    if not mime.hasFormat(MIME_POST):
-        return None
-    try:
-        return int(bytes(mime.data(MIME_POST).data()).decode("ascii"))
-    except ValueError:
-        return None
-
-
-def mime_for_post(post_id: int) -> QMimeData:
-    mime = QMimeData()
-    mime.setData(MIME_POST, QByteArray(str(post_id).encode("ascii")))
-    return mime
-
-
-class GridBase(QWidget):
+class GridBase(DragAndDrop, QWidget):
     postActivated = Signal(int)  # double-click / Enter on a chip
     composeRequested = Signal(object)  # naive wall datetime of an empty slot
     rescheduleRequested = Signal(int, object)  # post id, naive wall datetime
@@ -66,9 +50,9 @@ class GridBase(QWidget):
         self.setMouseTracking(False)
         self.posts: list[PostSummary] = []
         self.zone = "UTC"
-        self.first_day = date.today()
+        self.first_day = UNSET_DAY
         self.days = 7
-        self.today = date.today()
+        self.today = UNSET_DAY
         self.chips: list[Chip] = []
         self.selected_id: int | None = None
         self.selected_slot: datetime | None = None
@@ -239,22 +223,6 @@ class GridBase(QWidget):
             self.update()
         super().mousePressEvent(event)
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        if self._press is None or not (event.buttons() & Qt.MouseButton.LeftButton):
-            return
-        start, chip = self._press
-        if (event.position() - start).manhattanLength() < QApplication.startDragDistance():
-            return
-        self._press = None
-        if not chip.post.movable:
-            self.notice.emit(self.tr("Published posts can't be moved."))
-            return
-        drag = QDrag(self)
-        drag.setMimeData(mime_for_post(chip.post.id))
-        drag.setPixmap(self._chip_pixmap(chip))
-        drag.setHotSpot((start - chip.rect.topLeft()).toPoint())
-        drag.exec(Qt.DropAction.MoveAction)
-
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         self._press = None
         super().mouseReleaseEvent(event)
@@ -300,72 +268,6 @@ class GridBase(QWidget):
                 event.ignore()
             return True
         return super().event(event)
-
-    def _chip_pixmap(self, chip: Chip) -> QPixmap:
-        ratio = self.devicePixelRatioF()
-        size = chip.rect.size().toSize()
-        pix = QPixmap(size * ratio)
-        pix.setDevicePixelRatio(ratio)
-        pix.fill(Qt.GlobalColor.transparent)
-        p = QPainter(pix)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        moved = Chip(chip.post, chip.local, QRectF(QPointF(0, 0), chip.rect.size()))
-        self._painter.paint(p, moved, selected=True, two_lines=self.TWO_LINES)
-        p.end()
-        return pix
-
-    # ------------------------------------------------------------ drop
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if post_id_from_mime(event.mimeData()) is not None:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
-        if post_id_from_mime(event.mimeData()) is None:
-            event.ignore()
-            return
-        pos = event.position()
-        self._autoscroll(pos)
-        self._drop_hint, self._drop_label = self.drop_hint(pos)
-        self.update()
-        if self._drop_hint is None:
-            event.ignore()
-        else:
-            event.acceptProposedAction()
-
-    def dragLeaveEvent(self, event) -> None:  # noqa: N802
-        self._drop_hint = None
-        self.update()
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        self._drop_hint = None
-        self.update()
-        post_id = post_id_from_mime(event.mimeData())
-        if post_id is None:
-            event.ignore()
-            return
-        when = self.drop_time(post_id, event.position())
-        if when is None:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.select(post_id)
-        if when != self.local_time(post_id):
-            self.rescheduleRequested.emit(post_id, when)
-
-    def _autoscroll(self, pos: QPointF) -> None:
-        area = self._scroll_area()
-        if area is None:
-            return
-        bar = area.verticalScrollBar()
-        top = bar.value()
-        bottom = top + area.viewport().height()
-        if pos.y() < top + 24:
-            bar.setValue(bar.value() - 12)
-        elif pos.y() > bottom - 24:
-            bar.setValue(bar.value() + 12)
 
     # ------------------------------------------------------------ keyboard
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QAbstractButton
 
 from app.core.posts import PostError, PostService
 
@@ -82,3 +84,29 @@ class DeleteCommand(_Command):
 
     def undo_action(self) -> None:
         self.service.restore(self.post_id)
+
+
+class UndoHistory(QUndoStack):
+    """The calendar's undo stack. After Ctrl+Z the status bar must stop offering Ctrl+Z for
+    what was just undone: it says what was undone (and that Ctrl+Shift+Z brings it back)."""
+
+    def __init__(self, notify: Callable[[str], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self._notify = notify
+        self._index = 0
+        self.indexChanged.connect(self._on_index)
+
+    def attach(self, undo_button: QAbstractButton, redo_button: QAbstractButton) -> None:
+        """Toolbar buttons enabled when there is something to undo / redo."""
+        undo_button.clicked.connect(self.undo)
+        redo_button.clicked.connect(self.redo)
+        undo_button.setEnabled(False)
+        redo_button.setEnabled(False)
+        self.canUndoChanged.connect(undo_button.setEnabled)
+        self.canRedoChanged.connect(redo_button.setEnabled)
+
+    def _on_index(self, index: int) -> None:
+        previous, self._index = self._index, index
+        if index < previous:
+            what = self.text(index)
+            self._notify(self.tr("Undone: {what} — Ctrl+Shift+Z to redo.").format(what=what))

@@ -10,7 +10,7 @@ from PySide6.QtCore import QLocale, QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter
 
 from app.ui import theme
-from app.ui.calendar.base import GridBase
+from app.ui.calendar.base import UNSET_DAY, GridBase
 from app.ui.calendar.chips import Chip
 
 HEADER_H = 28.0
@@ -28,7 +28,7 @@ class MonthGrid(GridBase):
         super().__init__(parent)
         self.setObjectName("monthGrid")
         self.setAccessibleName(self.tr("Month calendar"))
-        self.month = date.today().replace(day=1)
+        self.month = UNSET_DAY.replace(day=1)
         self.selected_day: date | None = None
         self._more: list[tuple[QRectF, date, int]] = []
         self.setMinimumSize(420, 280)

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def _t(text: str) -> str:
@@ -35,6 +44,32 @@ GRID_KEYS: list[tuple[str, str]] = [
     ("Alt+Up / Alt+Down", "Move it 15 minutes (week, day) or a week (month)"),
     ("Menu / Shift+F10", "More actions for the selected post"),
 ]
+
+
+def bind_shortcuts(
+    widget: QWidget, handlers: Mapping[str, Callable[[], object]]
+) -> dict[str, QAction]:
+    """One action per SHORTCUTS row on `widget` (objectName <key>ShortcutAction), active while
+    the focus is inside it."""
+    actions: dict[str, QAction] = {}
+    for key, sequences, text in SHORTCUTS:
+        action = QAction(_t(text), widget)
+        action.setObjectName(f"{key}ShortcutAction")
+        action.setShortcuts([QKeySequence(s) for s in sequences])
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(handlers[key])
+        widget.addAction(action)
+        actions[key] = action
+    return actions
+
+
+def shortcuts_help_action(parent: QWidget, show: Callable[[], object]) -> QAction:
+    """Help ▸ Keyboard shortcuts (Ctrl+/): opens the list below."""
+    action = QAction(_t("&Keyboard shortcuts"), parent)
+    action.setObjectName("keyboardShortcutsAction")
+    action.setShortcut(QKeySequence("Ctrl+/"))
+    action.triggered.connect(show)
+    return action
 
 
 class ShortcutsDialog(QDialog):

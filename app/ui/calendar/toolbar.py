@@ -175,3 +175,9 @@ class CalendarToolbar(QFrame):
         paused.addWidget(self.storage_label)
         paused.addStretch(1)
         layout.addLayout(paused)
+
+    def show_filter_count(self, count: int) -> None:
+        """ "Filter (2)" while facets are chosen."""
+        self.filter_button.setText(
+            self.tr("Filter ({n})").format(n=count) if count else self.tr("Filter")
+        )
