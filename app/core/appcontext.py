@@ -19,7 +19,10 @@ from app.core.workspaces import WorkspaceService
 
 if TYPE_CHECKING:
     from app.core.accounts import AccountService
+    from app.core.besttime import BestTimes
+    from app.core.connecting import ConnectService, SignInKit
     from app.core.posts import PostService
+    from app.core.queues import QueueService
     from app.core.vault import Vault
 
 
@@ -33,6 +36,10 @@ class AppContext:
     # Asks the person for the vault passphrase when there is no OS keychain; the argument
     # says whether the passphrase is being created (True) or entered (False).
     passphrase_prompt: Callable[[bool], str | None] | None = None
+    # The adapters' sign-in (browser, loopback listener, token exchange) for connecting
+    # accounts; None: the default one, found by name when first needed (app/core imports no
+    # adapter).
+    sign_in_kit: SignInKit | None = None
 
     @cached_property
     def workspaces(self) -> WorkspaceService:
@@ -55,6 +62,29 @@ class AppContext:
         from app.core.posts import PostService
 
         return PostService(self.db, self.clock, self.events)
+
+    @cached_property
+    def queues(self) -> QueueService:
+        from app.core.queues import QueueService
+
+        return QueueService(self.db, self.clock, self.events, self.posts)
+
+    @cached_property
+    def best_times(self) -> BestTimes:
+        from app.core.besttime import BestTimes
+
+        return BestTimes(self.db, self.clock)
+
+    @cached_property
+    def connecting(self) -> ConnectService:
+        from app.core.connecting import ConnectService
+
+        return ConnectService(
+            self.accounts,
+            self.clock,
+            self.sign_in_kit,
+            emulator_url=self.emulator_url if self.demo else None,
+        )
 
     def _ask_passphrase(self, creating: bool) -> str | None:
         return self.passphrase_prompt(creating) if self.passphrase_prompt else None

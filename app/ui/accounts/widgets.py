@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.constants import Platform
+from app import platforms
 from app.ui import theme
 
 BANNER_STYLES = {
@@ -27,9 +27,20 @@ DARK_BANNER_STYLES = {
 }
 
 
-def action_name(platform: Platform) -> str:
-    """The stable suffix used in objectNames: Twitter, Instagram, Linkedin, Facebook."""
-    return Platform(platform).value.capitalize()
+def action_name(platform: str) -> str:
+    """The stable suffix used in objectNames: the network's name capitalised (Twitter,
+    Instagram, Linkedin, Facebook)."""
+    return str(platform).capitalize()
+
+
+def network_list(tr, conjunction: str = "or") -> str:  # type: ignore[no-untyped-def]
+    """ "X, Instagram, LinkedIn or Facebook": every registered network's display name."""
+    names = [d.display_name for d in platforms.all_platforms()]
+    if len(names) <= 1:
+        return "".join(names)
+    return tr("{first} {conjunction} {last}").format(
+        first=", ".join(names[:-1]), conjunction=tr(conjunction), last=names[-1]
+    )
 
 
 class Banner(QFrame):
@@ -70,7 +81,7 @@ class Banner(QFrame):
 class EmptyState(QFrame):
     """'No accounts yet — connect …' with one button per platform."""
 
-    connectRequested = Signal(object)  # Platform
+    connectRequested = Signal(object)  # the network's name
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -80,8 +91,8 @@ class EmptyState(QFrame):
         icon.setPixmap(theme.icon("fa5s.user-friends", "#94a3b8").pixmap(48, 48))
         icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label = QLabel(
-            self.tr(
-                "No accounts yet — connect X, Instagram, LinkedIn or Facebook to start publishing."
+            self.tr("No accounts yet — connect {networks} to start publishing.").format(
+                networks=network_list(self.tr)
             ),
             self,
         )
@@ -92,9 +103,10 @@ class EmptyState(QFrame):
         buttons = QHBoxLayout()
         buttons.setSpacing(8)
         buttons.addStretch(1)
-        self.buttons: dict[Platform, QPushButton] = {}
-        for platform in Platform:
-            text = self.tr("Connect {platform}").format(platform=platform.label)
+        self.buttons: dict[str, QPushButton] = {}
+        for network in platforms.all_platforms():
+            platform = network.name
+            text = self.tr("Connect {platform}").format(platform=network.display_name)
             button = QPushButton(theme.platform_icon(platform), text, self)
             button.setObjectName(f"emptyConnect{action_name(platform)}Button")
             button.setAccessibleName(text)
