@@ -66,7 +66,7 @@ class ConnectJob(QObject):
         """`options` are keyword arguments for `connect_fn` (open_browser, port, login_hint,
         clock...); those it does not accept are left out. `cancel` is added when accepted."""
         super().__init__(parent)
-        #: the network's name ("TWITTER"), as the sign-in is given it
+        #: the network's name (its registry key), as the sign-in is given it
         self.platform = platform
         self._fn = connect_fn
         self._app = app
