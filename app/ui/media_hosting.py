@@ -9,7 +9,7 @@ desktop has none. The user picks one of:
 - this computer (only the built-in emulator can reach it: demo mode only).
 
 The value is the dict stored under "media_hosting" in the account's settings, in the shape
-of app.adapters.media_server.MediaHosting.
+of the adapters' MediaHosting (media_server).
 """
 
 from __future__ import annotations
@@ -35,20 +35,22 @@ from app.core.events import ACCOUNTS_CHANGED, EventHub
 from app.ui import theme
 from app.ui.developer_apps import mark_primary
 
+# The adapters' wording (app/adapters/media_server.py MEDIA_HOSTING_HELP), kept here because
+# app/ui imports no adapter.
 HELP = {
     "facebook_page_photo": (
         "Herald uploads each image as an unpublished photo to one of your connected Facebook "
-        "Pages and gives Instagram that photo's address. Nothing appears on the Page. "
+        "Pages and hands Instagram that photo's address. Nothing appears on the Page. "
         "Images only (no videos)."
     ),
     "s3": (
         "Herald uploads each file to an S3-compatible bucket you own (AWS S3, Cloudflare R2, "
-        "Backblaze B2, MinIO…) whose files are publicly readable. Not available in this "
-        "version of Herald yet."
+        "Backblaze B2, MinIO...) whose objects are publicly readable, and gives Instagram its "
+        "public address. Not available in this version."
     ),
     "loopback": (
-        "Herald serves the file from this computer. Only the built-in emulator can reach it, "
-        "so this works in the demo only."
+        "Herald serves the file from this computer (127.0.0.1). Works only with the built-in "
+        "emulator (demo and tests): Instagram itself cannot reach your computer."
     ),
 }
 
