@@ -19,6 +19,7 @@ from app.core.workspaces import WorkspaceService
 
 if TYPE_CHECKING:
     from app.core.accounts import AccountService
+    from app.core.approvals import ApprovalService
     from app.core.besttime import BestTimes
     from app.core.connecting import ConnectService, SignInKit
     from app.core.posts import PostService
@@ -62,6 +63,12 @@ class AppContext:
         from app.core.posts import PostService
 
         return PostService(self.db, self.clock, self.events)
+
+    @cached_property
+    def approvals(self) -> ApprovalService:
+        from app.core.approvals import ApprovalService
+
+        return ApprovalService(self.db, self.clock, self.events)
 
     @cached_property
     def queues(self) -> QueueService:

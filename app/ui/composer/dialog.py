@@ -66,9 +66,9 @@ class ComposerDialog(TargetTabs, ContentChecks, Saving, QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("composerDialog")
-        #: what the dialog was handed: posts, accounts, queues, best times, clock, events
+        #: what the dialog was handed: posts, accounts, queues, best times, approvals, clock,
+        #: events
         self.services = services
-        self.context: Any = services  # the name the approval panel reads
         self.clock = services.clock
         self.workspace = workspace
         self.service = services.posts

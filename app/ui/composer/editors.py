@@ -72,7 +72,7 @@ class AccountTab(QWidget):
         super().__init__(parent)
         self.account = account
         self.account_id = account.id
-        #: the network's name ("TWITTER") and its descriptor (display name, rules, preview)
+        #: the network's name (its registry key) and its descriptor (display name, rules, preview)
         self.platform = str(account.platform)
         self.network = platforms.get(self.platform)
         name = f"{self.network.display_name} ({account.handle})"

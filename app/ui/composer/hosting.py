@@ -9,7 +9,7 @@ from typing import Any
 
 from app import platforms
 
-API_BASE = "api_base"  # the emulator's address in an account's settings (app.commands.worker)
+API_BASE = "api_base"  # set on emulator accounts: their media is served from this computer
 HOSTING_KINDS = ("facebook_page_photo", "s3", "loopback")
 
 

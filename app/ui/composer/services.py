@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from app.core.accounts import AccountService
+from app.core.approvals import ApprovalService
 from app.core.besttime import BestTimes
 from app.core.clock import Clock
 from app.core.events import EventHub
@@ -26,6 +27,8 @@ class ComposerServices(Protocol):
     def queues(self) -> QueueService: ...
     @property
     def best_times(self) -> BestTimes: ...
+    @property
+    def approvals(self) -> ApprovalService: ...
     #: demo mode: media may be served from this computer to the emulator
     @property
     def demo(self) -> bool: ...
