@@ -4,15 +4,25 @@ menu."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QMessageBox, QPushButton, QTableView, QWidget
 
 from app import platforms
-from app.core.accounts import AccountInfo, AccountStatus
-from app.core.vault import VaultError
-from app.ui.accounts.model import AccountRole, hosting_kind, label
+from app.core.accounts import AccountInfo, AccountService, AccountStatus
+from app.core.events import EventHub
+from app.core.vault import Vault, VaultError
+from app.ui.accounts.connect import ConnectJob
+from app.ui.accounts.model import AccountRole, AccountsModel, hosting_kind, label
 from app.ui.accounts.remove_dialog import RemoveAccountDialog
 from app.ui.passphrase import unlock_vault
+
+# The view these mixins become part of, as the type checker sees it.
+if TYPE_CHECKING:
+    _View = QWidget
+else:
+    _View = object
 
 
 def needs_hosting(account: AccountInfo) -> bool:
@@ -25,10 +35,30 @@ def needs_hosting(account: AccountInfo) -> bool:
     )
 
 
-class AccountActions:
-    """Needs from the view: service, vault, events, model, table, job, selected_account(),
-    select_account(), reload(), notify(), _error(), _changed(), _demo(),
-    reconnect_selected(), and its buttons."""
+class AccountActions(_View):
+    """What it needs from the view (built there):"""
+
+    service: AccountService
+    vault: Vault
+    events: EventHub
+    model: AccountsModel
+    table: QTableView
+    job: ConnectJob | None
+    reconnect_button: QPushButton
+    disable_button: QPushButton
+    remove_button: QPushButton
+    media_button: QPushButton
+
+    if TYPE_CHECKING:  # the view's and the other mixins'
+
+        def reload(self, select_id: int | None = None) -> None: ...
+        def selected_account(self) -> AccountInfo | None: ...
+        def select_account(self, account_id: int) -> None: ...
+        def notify(self, message: str) -> None: ...
+        def _error(self, title: str, text: str, name: str = ...) -> QMessageBox: ...
+        def _changed(self) -> None: ...
+        def _demo(self) -> bool: ...
+        def reconnect_selected(self) -> None: ...
 
     def toggle_disabled(self) -> None:
         account = self.selected_account()

@@ -8,25 +8,54 @@ are saved through `AccountService` on the UI thread.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app import platforms
-from app.core.accounts import AccountError, AccountInfo
-from app.core.connecting import NeedsDeveloperApp
-from app.core.vault import VaultError
-from app.ui.accounts.connect import ConnectJob, ConnectProgressDialog
+from app.core.accounts import AccountError, AccountInfo, AccountService
+from app.core.connecting import ConnectService, NeedsDeveloperApp
+from app.core.vault import Vault, VaultError
+from app.core.workspaces import WorkspaceInfo
+from app.ui.accounts.connect import ConnectFn, ConnectJob, ConnectProgressDialog
+from app.ui.accounts.model import AccountsModel
 from app.ui.passphrase import unlock_vault
+
+# The view these mixins become part of, as the type checker sees it.
+if TYPE_CHECKING:
+    _View = QWidget
+else:
+    _View = object
 
 
 def _label(platform: str) -> str:
     return platforms.get(platform).display_name
 
 
-class ConnectFlow:
-    """Needs from the view: connecting, service, vault, workspace, model, job, progress,
-    connect_fn, open_browser, reload(), select_account(), selected_account(), notify(),
-    _error(), _changed(), _update_actions(), edit_developer_apps()."""
+class ConnectFlow(_View):
+    """What it needs from the view (built there):"""
+
+    connecting: ConnectService
+    service: AccountService
+    vault: Vault
+    workspace: WorkspaceInfo | None
+    model: AccountsModel
+    job: ConnectJob | None
+    progress: ConnectProgressDialog | None
+    connect_fn: ConnectFn | None
+    open_browser: Callable[[str], Any] | None
+
+    if TYPE_CHECKING:  # the view's and the other mixins'
+
+        def reload(self, select_id: int | None = None) -> None: ...
+        def selected_account(self) -> AccountInfo | None: ...
+        def notify(self, message: str) -> None: ...
+        def _error(self, title: str, text: str, name: str = ...) -> QMessageBox: ...
+        def _changed(self) -> None: ...
+        def _update_actions(self, *_args: object) -> None: ...
+        def edit_developer_apps(self, focus: str | None = None) -> None: ...
 
     def connect_platform(self, platform: str, with_option: bool = False) -> None:
         """`with_option`: the network's second way to connect (its descriptor's

@@ -4,18 +4,43 @@ need reconnecting or a media hosting."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QPushButton, QToolButton, QWidget
+
 from app import platforms
 from app.core.accounts import AccountInfo, AccountStatus
+from app.core.workspaces import WorkspaceInfo
 from app.ui import theme
 from app.ui.accounts.actions import needs_hosting
+from app.ui.accounts.connect import ConnectJob
 from app.ui.accounts.model import label
-from app.ui.accounts.widgets import network_list
+from app.ui.accounts.widgets import Banner, EmptyState, network_list
+
+# The view these mixins become part of, as the type checker sees it.
+if TYPE_CHECKING:
+    _View = QWidget
+else:
+    _View = object
 
 
-class ActionStates:
-    """Needs from the view: job, workspace, empty, connect_button, reconnect_button,
-    disable_button, remove_button, media_button, reauth_banner, media_banner,
-    selected_account()."""
+class ActionStates(_View):
+    """What it needs from the view (built there):"""
+
+    job: ConnectJob | None
+    workspace: WorkspaceInfo | None
+    empty: EmptyState
+    connect_button: QToolButton
+    reconnect_button: QPushButton
+    disable_button: QPushButton
+    remove_button: QPushButton
+    media_button: QPushButton
+    reauth_banner: Banner
+    media_banner: Banner
+
+    if TYPE_CHECKING:  # the view's
+
+        def selected_account(self) -> AccountInfo | None: ...
 
     def _update_actions(self, *_args) -> None:
         account = self.selected_account()

@@ -5,16 +5,33 @@ and the preview."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QListWidgetItem
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+)
 
 from app import platforms
 from app.core.accounts import AccountStatus
+from app.core.clock import Clock
+from app.core.posts import PostDetail
+from app.core.workspaces import WorkspaceInfo
 from app.ui import theme
 from app.ui.composer.editors import AccountTab, highlight
 from app.ui.composer.hosting import needs_media_hosting
-from app.ui.composer.rules import Issue
+from app.ui.composer.media import MediaStrip
+from app.ui.composer.preview import PreviewPane
+from app.ui.composer.rules import Issue, Result, RuleCache
+from app.ui.composer.schedule import SchedulePicker
+from app.ui.composer.services import ComposerServices
 from app.ui.media_hosting import edit_media_hosting
 
 STATE_COLOURS = {"ok": "#4b5563", "near": "#b45309", "over": "#b91c1c"}
@@ -24,12 +41,42 @@ PENDING_CODES = frozenset({"empty", "media_required"})
 TODO_COLOUR = "#64748b"
 HOSTING_ISSUE = Issue("no_media_hosting", "warning", "", None, None)
 
+# The dialog these mixins become part of, as the type checker sees it.
+if TYPE_CHECKING:
+    _Dialog = QDialog
+else:
+    _Dialog = object
 
-class ContentChecks:
-    """Needs from the dialog: services, clock, workspace, post, media, rules, results, tabs,
-    tabs_by_account, counter_labels, base_edit, warnings, hosting_button, error_label,
-    now_button, schedule_button, schedule, preview, _attempted, _warning_keys, _demo,
-    selected_ids()."""
+
+class ContentChecks(_Dialog):
+    """What it needs from the dialog (built there):"""
+
+    services: ComposerServices
+    clock: Clock
+    workspace: WorkspaceInfo
+    post: PostDetail | None
+    media: MediaStrip
+    rules: RuleCache
+    results: dict[int, Result]
+    tabs: QTabWidget
+    tabs_by_account: dict[int, AccountTab]
+    counter_labels: dict[int, QLabel]
+    base_edit: QPlainTextEdit
+    warnings: QListWidget
+    hosting_button: QPushButton
+    error_label: QLabel
+    now_button: QPushButton
+    schedule_button: QPushButton
+    schedule: SchedulePicker
+    preview: PreviewPane
+    _attempted: bool
+    _warning_keys: tuple[Any, ...] | None
+    _demo: bool
+
+    if TYPE_CHECKING:  # the targets mixin's
+
+        def selected_ids(self) -> list[int]: ...
+        def _update_tab_mark(self, index: int, tab: AccountTab) -> None: ...
 
     def _validate(self) -> None:
         media = self.media.items

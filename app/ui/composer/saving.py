@@ -4,16 +4,47 @@ unsaved changes."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox
+from typing import TYPE_CHECKING, Any
 
-from app.core.posts import PostDetail, PostError, SchedulingError
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QPlainTextEdit
+
+from app.core.posts import PostDetail, PostError, PostService, SchedulingError
 from app.core.timeutil import AmbiguousTimeError, NonexistentTimeError
+from app.core.workspaces import WorkspaceInfo
+from app.ui.composer.editors import AccountTab
+from app.ui.composer.media import MediaStrip
+from app.ui.composer.schedule import SchedulePicker
+
+# The dialog these mixins become part of, as the type checker sees it.
+if TYPE_CHECKING:
+    _Dialog = QDialog
+else:
+    _Dialog = object
 
 
-class Saving:
-    """Needs from the dialog: service, workspace, post, tabs_by_account, base_edit, media,
-    schedule, error_label, saved, _timer, _attempted, _warning_keys, _dirty, selected_ids(),
-    _validate(), _refusal(), accept(), and QDialog's reject() and closeEvent()."""
+class Saving(_Dialog):
+    """What it needs from the dialog (built there):"""
+
+    saved: Signal
+    service: PostService
+    workspace: WorkspaceInfo
+    post: PostDetail | None
+    tabs_by_account: dict[int, AccountTab]
+    base_edit: QPlainTextEdit
+    media: MediaStrip
+    schedule: SchedulePicker
+    error_label: QLabel
+    _timer: QTimer
+    _attempted: bool
+    _warning_keys: tuple[Any, ...] | None
+    _dirty: bool
+
+    if TYPE_CHECKING:  # the other mixins'
+
+        def selected_ids(self) -> list[int]: ...
+        def _validate(self) -> None: ...
+        def _refusal(self) -> str: ...
 
     def values(self) -> dict:
         selected = self.selected_ids()

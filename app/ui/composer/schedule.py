@@ -4,7 +4,7 @@ resolved by the person (never guessed); "Suggest a time" offers the recommended 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate, QTime, Signal
@@ -159,9 +159,9 @@ class SchedulePicker(QFrame):
         return text if is_valid_zone(text) else self.workspace.timezone
 
     def wall(self) -> datetime:
-        d = self.date_edit.date().toPython()
+        d = self.date_edit.date()
         t = self.time_edit.time()
-        return datetime.combine(d, time(t.hour(), t.minute()))
+        return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
 
     def set_wall(self, wall: datetime, fold: int | None = None) -> None:
         for w in (self.date_edit, self.time_edit):

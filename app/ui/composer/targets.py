@@ -4,15 +4,31 @@ each, and the editing signals that start validation."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QTabWidget,
+    QWidget,
+)
 
 from app import platforms
 from app.core.accounts import AccountStatus
 from app.ui import theme
 from app.ui.composer.editors import AccountTab
+from app.ui.composer.schedule import SchedulePicker
+
+# The dialog these mixins become part of, as the type checker sees it.
+if TYPE_CHECKING:
+    _Dialog = QDialog
+else:
+    _Dialog = object
 
 
 def account_list(accounts: list[Any], parent: QWidget) -> QListWidget:
@@ -43,10 +59,27 @@ def account_list(accounts: list[Any], parent: QWidget) -> QListWidget:
     return widget
 
 
-class TargetTabs:
-    """Needs from the dialog: accounts, account_list, tabs, base_edit, counters,
-    counter_layout, counter_labels, tabs_by_account, schedule, _loading, _dirty, _timer,
-    _preview_timer, _apply_highlights(), _update_buttons()."""
+class TargetTabs(_Dialog):
+    """What it needs from the dialog (built there):"""
+
+    accounts: list[Any]
+    account_list: QListWidget
+    tabs: QTabWidget
+    base_edit: QPlainTextEdit
+    counters: QWidget
+    counter_layout: QHBoxLayout
+    counter_labels: dict[int, QLabel]
+    tabs_by_account: dict[int, AccountTab]
+    schedule: SchedulePicker
+    _loading: bool
+    _dirty: bool
+    _timer: QTimer
+    _preview_timer: QTimer
+
+    if TYPE_CHECKING:  # the checks mixin's
+
+        def _apply_highlights(self) -> None: ...
+        def _update_buttons(self) -> None: ...
 
     def selected_ids(self) -> list[int]:
         return [
