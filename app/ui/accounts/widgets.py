@@ -6,6 +6,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -21,6 +22,7 @@ BANNER_STYLES = {
     "attention": ("#fef3c7", "#f59e0b", "fa5s.exclamation-triangle", "#b45309"),
     "info": ("#eff6ff", "#93c5fd", "fa5s.info-circle", "#2563eb"),
 }
+BUTTONS_PER_ROW = 4
 DARK_BANNER_STYLES = {
     "attention": ("#422006", "#b45309", "fa5s.exclamation-triangle", "#fbbf24"),
     "info": ("#172554", "#1e40af", "fa5s.info-circle", "#93c5fd"),
@@ -100,11 +102,11 @@ class EmptyState(QFrame):
         self.label.setProperty("role", "empty")
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label.setWordWrap(True)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
-        buttons.addStretch(1)
+        # Four to a row, so the next networks wrap instead of widening the window.
+        grid = QGridLayout()
+        grid.setSpacing(8)
         self.buttons: dict[str, QPushButton] = {}
-        for network in platforms.all_platforms():
+        for index, network in enumerate(platforms.all_platforms()):
             platform = network.name
             text = self.tr("Connect {platform}").format(platform=network.display_name)
             button = QPushButton(theme.platform_icon(platform), text, self)
@@ -113,7 +115,10 @@ class EmptyState(QFrame):
             button.setIconSize(QSize(16, 16))
             button.clicked.connect(lambda _=False, p=platform: self.connectRequested.emit(p))
             self.buttons[platform] = button
-            buttons.addWidget(button)
+            grid.addWidget(button, index // BUTTONS_PER_ROW, index % BUTTONS_PER_ROW)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addLayout(grid)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 48, 32, 48)
