@@ -44,10 +44,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from app.constants import Platform
     from app.core.accounts import AccountInfo
     from app.core.clock import FakeClock
     from app.core.workspaces import WorkspaceInfo
+    from app.platforms.names import Platform
 
 CLOCK_START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday
 WORKSPACE = "Herald Test"
@@ -236,7 +236,7 @@ class EmulatorAccounts:
 
 
 def _platform(value: Any) -> Platform:
-    from app.constants import Platform
+    from app.platforms.names import Platform
 
     key = str(getattr(value, "value", value)).strip().upper()
     return Platform.TWITTER if key == "X" else Platform(key)

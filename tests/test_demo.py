@@ -21,7 +21,6 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from app.cli import main as cli_main
-from app.constants import Platform
 from app.core import besttime
 from app.core.db import open_database
 from app.core.models import (
@@ -37,6 +36,7 @@ from app.core.models import (
 )
 from app.demo import DemoAdapters, DemoError, SeedCancelled, SeedReport, prepare_demo, seed_history
 from app.demo.environment import KEY_FILE, MARKER_FILE
+from app.platforms.names import Platform
 
 DAYS = 7
 ZONE = "America/New_York"

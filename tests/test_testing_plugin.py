@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 import app.testing
-from app.constants import Platform
 from app.core.models import PostStatus
 from app.core.posts import PostService
+from app.platforms.names import Platform
 from app.testing import advance, compose_post
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,28 +5,40 @@ from __future__ import annotations
 import html
 import importlib
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, ClassVar, Literal
 
 import httpx
 
 from app.adapters.config import AdapterConfig
-from app.adapters.http import Classifier, Http, RateLimitCallback
-from app.constants import Platform
+from app.adapters.http import Classifier, Http, RateLimitCallback, RateLimitReader
+from app.adapters.media_server import MediaHost
 from app.core.clock import Clock
 from app.core.logsetup import register_secret
 from app.core.ports import AccountRef, AuthError, MediaItem, PermanentError
+from app.platforms.names import Platform
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 # How far back find_existing pages through a platform's timeline before giving up.
 MAX_LOOKUP_PAGES = 5
 
 
+#: when `build_adapters` hands an adapter the media host (a public URL for a local file):
+#: "always" (the network fetches media by URL), "emulator" (only the emulator fetches by URL;
+#: the real network takes files), "never" (uploads files)
+MediaByUrl = Literal["always", "emulator", "never"]
+
+
 class BaseAdapter:
+    """Every adapter is built the same way (app.adapters.registry.build_adapters); what
+    differs per network is class data (`platform`, `media_by_url`) and the hooks below."""
+
     platform: Platform
     metrics_batch_size: int = 1
+    media_by_url: ClassVar[MediaByUrl] = "never"
 
     def __init__(
         self,
@@ -34,13 +46,32 @@ class BaseAdapter:
         clock: Clock,
         client: httpx.Client | None = None,
         on_rate_limit: RateLimitCallback | None = None,
+        *,
+        media_host: MediaHost | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.config = config
         self.clock = clock
-        self.http = Http(self.platform, config, clock, self._classifier(), client, on_rate_limit)
+        self.media_host = media_host
+        # Waiting on the network (media processing, container polls) goes through here:
+        # injectable so tests and the demo never block.
+        self.sleep = sleep
+        self.http = Http(
+            self.platform,
+            config,
+            clock,
+            self._classifier(),
+            client,
+            on_rate_limit,
+            read_limits=self._rate_limit_reader(),
+        )
 
     def _classifier(self) -> Classifier:  # pragma: no cover - every adapter overrides
         raise NotImplementedError
+
+    def _rate_limit_reader(self) -> RateLimitReader | None:
+        """How to read this network's rate-limit headers; None: it sends none."""
+        return None
 
     def close(self) -> None:
         """Close the HTTP client if this adapter made it (an injected one is the caller's)."""

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from app import platforms
-from app.constants import LINKEDIN_VERSION, Platform
+from app.platforms import facebook, instagram, linkedin, twitter
+from app.platforms.names import Platform
 
 # Ports, scopes: each network's descriptor (app/platforms/<network>/) holds them.
 DEFAULT_REDIRECT_PORTS: Mapping[Platform, int] = MappingProxyType(
@@ -42,8 +43,9 @@ class AdapterConfig:
 
     graph_version: str = "v25.0"
     instagram_graph_version: str = "v25.0"
-    # The "linkedin.api_version" setting; a refused one steps to constants.LINKEDIN_VERSION.
-    linkedin_version: str = LINKEDIN_VERSION
+    # The "linkedin.api_version" setting; a refused one steps to the linkedin package's
+    # API_VERSION.
+    linkedin_version: str = linkedin.API_VERSION
 
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
@@ -58,14 +60,12 @@ class AdapterConfig:
     redirect_path: str = "/callback"
     redirect_ports: Mapping[Platform, int] = field(default_factory=lambda: DEFAULT_REDIRECT_PORTS)
 
-    x_scopes: tuple[str, ...] = platforms.get(Platform.TWITTER).auth.scopes
-    instagram_scopes: tuple[str, ...] = platforms.get(Platform.INSTAGRAM).auth.scopes
-    # r_member_social (reading the member's posts and their statistics) is restricted: asking
-    # for it without LinkedIn's approval fails the whole sign-in, so Herald does not.
-    linkedin_scopes: tuple[str, ...] = platforms.get(Platform.LINKEDIN).auth.scopes
-    #: added when the user chooses "post as a company page" (Community Management API)
-    linkedin_page_scopes: tuple[str, ...] = platforms.get(Platform.LINKEDIN).auth.extra_scopes
-    facebook_scopes: tuple[str, ...] = platforms.get(Platform.FACEBOOK).auth.scopes
+    #: scopes asked for instead of a network's descriptor's (the emulator's LinkedIn app is
+    #: approved for more); keyed by Platform value
+    scope_overrides: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: base URLs by Platform value, for networks whose adapter reads them here rather than
+    #: from a field of their own (a newly added network); see `endpoint`
+    endpoints: Mapping[str, str] = field(default_factory=dict)
 
     user_agent: str = "Herald/0.1 (desktop scheduler)"
     #: True when talking to the local emulator (plain http on loopback is then expected).
@@ -91,15 +91,56 @@ class AdapterConfig:
             facebook_web_base=f"{emu}/facebook",
             facebook_graph_base=f"{emu}/facebook",
             # The emulator's developer app is approved for LinkedIn's member read permission.
-            linkedin_scopes=("openid", "profile", "w_member_social", "r_member_social"),
+            scope_overrides={
+                linkedin.DESCRIPTOR.name: (*linkedin.DESCRIPTOR.auth.scopes, "r_member_social")
+            },
             emulator=True,
         )
         return replace(cfg, **overrides) if overrides else cfg  # type: ignore[arg-type]
 
     # ------------------------------------------------------------ derived values
 
+    def scopes(self, platform: Platform | str) -> tuple[str, ...]:
+        """The scopes a sign-in asks for: the network's descriptor's, unless overridden."""
+        override = self.scope_overrides.get(str(platform))
+        return override if override is not None else platforms.get(platform).auth.scopes
+
+    def endpoint(self, platform: Platform | str, default: str) -> str:
+        """A network's base URL: `endpoints[platform]` when set, else its real `default`."""
+        return self.endpoints.get(str(platform), default).rstrip("/")
+
+    # The four built-in networks' scopes under their historical names (tests, docs).
+    # r_member_social (reading LinkedIn member posts and their statistics) is restricted:
+    # asking for it without LinkedIn's approval fails the whole sign-in, so Herald does not.
+
+    @property
+    def x_scopes(self) -> tuple[str, ...]:
+        return self.scopes(twitter.DESCRIPTOR.name)
+
+    @property
+    def instagram_scopes(self) -> tuple[str, ...]:
+        return self.scopes(instagram.DESCRIPTOR.name)
+
+    @property
+    def linkedin_scopes(self) -> tuple[str, ...]:
+        return self.scopes(linkedin.DESCRIPTOR.name)
+
+    @property
+    def linkedin_page_scopes(self) -> tuple[str, ...]:
+        """Added when the user chooses "post as a company page" (Community Management API)."""
+        return linkedin.DESCRIPTOR.auth.extra_scopes
+
+    @property
+    def facebook_scopes(self) -> tuple[str, ...]:
+        return self.scopes(facebook.DESCRIPTOR.name)
+
     def redirect_port(self, platform: Platform) -> int:
-        return int(self.redirect_ports.get(platform, 0))
+        """The loopback port of the registered redirect URI: the configured one, else the
+        descriptor's (a network registered after this config was made has only that)."""
+        port = self.redirect_ports.get(platform)
+        if port is None:
+            port = platforms.get(platform).auth.redirect_port
+        return int(port)
 
     def redirect_uri(self, platform: Platform, port: int | None = None) -> str:
         actual = self.redirect_port(platform) if port is None else port

@@ -8,8 +8,7 @@ cause, so the class comes from ``code``/``error_subcode``, not the status.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -17,9 +16,8 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 
 from app.adapters.base import BaseAdapter, parse_time, same_text
-from app.adapters.config import AdapterConfig
 from app.adapters.http import (
-    RateLimitCallback,
+    RateLimitReader,
     Reply,
     as_dict,
     as_int,
@@ -28,10 +26,8 @@ from app.adapters.http import (
     by_status,
     clean_message,
     fallback_message,
+    graph_rate_limit,
 )
-from app.adapters.media_server import MediaHost
-from app.constants import Platform
-from app.core.clock import Clock
 from app.core.ports import (
     AccountRef,
     AuthError,
@@ -42,6 +38,7 @@ from app.core.ports import (
     RateLimitInfo,
     TransientError,
 )
+from app.platforms.names import Platform
 
 # https://developers.facebook.com/docs/graph-api/guides/error-handling
 AUTH_CODES = {102, 190, 463, 467}
@@ -129,20 +126,8 @@ def classify_graph(
 class GraphAdapter(BaseAdapter):
     metrics_batch_size = 1  # one insights call per post
 
-    def __init__(
-        self,
-        config: AdapterConfig,
-        clock: Clock,
-        client: httpx.Client | None = None,
-        on_rate_limit: RateLimitCallback | None = None,
-        *,
-        media_host: MediaHost | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        super().__init__(config, clock, client, on_rate_limit)
-        self.media_host = media_host
-        # Only Instagram waits (container polls); injectable so tests and the demo never block.
-        self.sleep = sleep
+    def _rate_limit_reader(self) -> RateLimitReader | None:
+        return graph_rate_limit
 
     def _graph_url(self, path: str) -> str:  # pragma: no cover - every adapter overrides
         raise NotImplementedError

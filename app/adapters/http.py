@@ -19,7 +19,6 @@ from typing import Any
 import httpx
 
 from app.adapters.config import AdapterConfig
-from app.constants import Platform
 from app.core.clock import Clock
 from app.core.logsetup import REDACTED, redact
 from app.core.ports import (
@@ -32,6 +31,7 @@ from app.core.ports import (
     RateLimitInfo,
     TransientError,
 )
+from app.platforms.names import Platform
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,8 @@ MALFORMED = "malformed_response"
 MAX_MESSAGE = 1000
 
 RateLimitCallback = Callable[[AccountRef, RateLimitInfo], None]
+#: reads a network's rate-limit headers: (headers, scope, now) -> what they say, or None
+RateLimitReader = Callable[[Mapping[str, str], str, datetime], "RateLimitInfo | None"]
 # (response, parsed body or None, rate limit, now) -> the exception to raise
 Classifier = Callable[[httpx.Response, Any, "RateLimitInfo | None", datetime], PublishError]
 
@@ -235,16 +237,17 @@ def graph_rate_limit(headers: Mapping[str, str], scope: str, now: datetime) -> R
 
 
 def read_rate_limit(
-    platform: Platform, headers: Mapping[str, str], scope: str, now: datetime
+    read: RateLimitReader | None, headers: Mapping[str, str], scope: str, now: datetime
 ) -> RateLimitInfo | None:
+    """What a network's rate-limit headers say, through its adapter's reader (None: the
+    network sends none, as LinkedIn)."""
+    if read is None:
+        return None
     try:
-        if platform == Platform.TWITTER:
-            return x_rate_limit(headers, scope)
-        if platform in (Platform.FACEBOOK, Platform.INSTAGRAM):
-            return graph_rate_limit(headers, scope, now)
+        return read(headers, scope, now)
     except Exception:  # a header we cannot read must never fail a publish
-        log.debug("unreadable rate-limit headers from %s", platform.label, exc_info=True)
-    return None  # LinkedIn sends none
+        log.debug("unreadable rate-limit headers", exc_info=True)
+    return None
 
 
 # ---------------------------------------------------------------- generic classification
@@ -334,8 +337,11 @@ class Http:
         classify: Classifier,
         client: httpx.Client | None = None,
         on_rate_limit: RateLimitCallback | None = None,
+        *,
+        read_limits: RateLimitReader | None = None,
     ) -> None:
         self.platform = platform
+        self.read_limits = read_limits
         self.config = config
         self.clock = clock
         self.classify = classify
@@ -392,7 +398,7 @@ class Http:
                 code=OUTCOME_UNKNOWN if unsafe else "connection_error",
             ) from None
         now = self.clock.now()
-        rate_limit = read_rate_limit(self.platform, resp.headers, scope, now)
+        rate_limit = read_rate_limit(self.read_limits, resp.headers, scope, now)
         if rate_limit is not None and account is not None:
             self.report_rate_limit(account, rate_limit)
         if 200 <= resp.status_code < 300:

@@ -25,23 +25,19 @@ import httpx
 from authlib.common.security import generate_token
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
+from app import platforms
 from app.adapters.config import AdapterConfig
-from app.adapters.facebook import classify_facebook, list_pages
-from app.adapters.http import Http, as_dict, as_int, as_list, as_str
-from app.adapters.instagram import LONG_LIVED, classify_instagram
-from app.adapters.linkedin import VERSION_INACTIVE, classify_linkedin, linkedin_credentials
-from app.adapters.twitter import classify_x
-from app.constants import LINKEDIN_VERSION, Platform
-from app.core import platform_access as access
+from app.adapters.http import Classifier, Http, RateLimitReader, as_int, as_str
+from app.adapters.registry import load_object
 from app.core.clock import Clock, SystemClock
 from app.core.logsetup import register_secret
 from app.core.ports import (
     AppCredentials,
     ConnectedAccount,
-    Credentials,
     PermanentError,
     PublishError,
 )
+from app.platforms.names import Platform
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +172,17 @@ def loopback_browser(url: str) -> bool:
 # ---------------------------------------------------------------- the flow
 
 
+def sign_in_for(platform: Platform) -> SignIn:
+    """A network's side of the flow: the object its descriptor's `connect` names."""
+    descriptor = platforms.get(platform)
+    if not descriptor.connect:
+        raise OAuthError(f"Herald cannot connect {descriptor.display_name} accounts yet.")
+    sign_in = load_object(descriptor.connect)
+    if not isinstance(sign_in, SignIn):
+        raise TypeError(f"{descriptor.connect} is not an app.adapters.oauth.SignIn")
+    return sign_in
+
+
 def connect(
     platform: Platform,
     app: AppCredentials,
@@ -193,18 +200,20 @@ def connect(
     """Run the browser sign-in for one platform; returns the accounts it grants (Facebook:
     one per Page, the caller lets the user pick). Raises OAuthError with a readable message.
 
-    `linkedin_pages`: also ask for the company-page permissions and return the pages the
-    member administers (LinkedIn's Community Management API product)."""
+    `linkedin_pages`: also ask for the network's optional scopes (its descriptor's
+    `auth.extra_scopes`; LinkedIn: the company-page permissions, so the pages the member
+    administers are returned too). Ignored for a network that has none."""
     platform = Platform(platform)
+    sign_in = sign_in_for(platform)
     clock = clock or SystemClock()
     state = generate_token(32)
     verifier = generate_token(64)  # 43..128 chars of the unreserved set (RFC 7636 §4.1)
     challenge = create_s256_code_challenge(verifier)
     listen_port = config.redirect_port(platform) if port is None else port
     listener = LoopbackListener(listen_port, config.redirect_path, config.redirect_host)
-    http = _Flow(platform, config, clock, client)
-    http.linkedin_pages = linkedin_pages and platform == Platform.LINKEDIN
-    extra_scopes = config.linkedin_page_scopes if http.linkedin_pages else ()
+    http = Flow(platform, config, clock, client)
+    extra_scopes = platforms.get(platform).auth.extra_scopes if linkedin_pages else ()
+    http.extra = bool(extra_scopes)
     try:
         listener.start()
         redirect_uri = config.redirect_uri(platform, listener.port)
@@ -223,8 +232,11 @@ def connect(
         listener.close()
     try:
         if result.error:
-            if http.linkedin_pages and _names_page_scope(result):
-                raise OAuthError(access.LINKEDIN_PAGES_NOT_GRANTED)
+            refused = (
+                sign_in.extra_refused(result) if http.extra and sign_in.extra_refused else None
+            )
+            if refused:
+                raise OAuthError(refused)
             raise OAuthError(
                 f"{platform.label} did not grant access: {result.error_description or result.error}"
             )
@@ -234,9 +246,8 @@ def connect(
             )
         if not result.code:
             raise OAuthError(f"{platform.label} sent no authorization code.")
-        exchange = _EXCHANGES[platform]
         try:
-            accounts = exchange(http, app, result.code, redirect_uri, verifier)
+            accounts = sign_in.exchange(http, app, result.code, redirect_uri, verifier)
         except PublishError as exc:
             raise OAuthError(f"{platform.label}: {exc.message}") from None
         for account in accounts:
@@ -257,57 +268,36 @@ def authorize_url(
     login_hint: str | None = None,
     extra_scopes: tuple[str, ...] = (),
 ) -> str:
-    endpoints = {
-        Platform.TWITTER: (f"{config.x_web_base}/i/oauth2/authorize", config.x_scopes, " "),
-        Platform.INSTAGRAM: (
-            f"{config.instagram_web_base}/oauth/authorize",
-            config.instagram_scopes,
-            ",",
-        ),
-        Platform.LINKEDIN: (
-            f"{config.linkedin_web_base}/oauth/v2/authorization",
-            config.linkedin_scopes,
-            " ",
-        ),
-        Platform.FACEBOOK: (
-            f"{config.facebook_web_base}/{config.graph_version}/dialog/oauth",
-            config.facebook_scopes,
-            ",",
-        ),
-    }
-    base, scopes, sep = endpoints[platform]
-    scopes = tuple(dict.fromkeys((*scopes, *extra_scopes)))
+    sign_in = sign_in_for(platform)
+    scopes = tuple(dict.fromkeys((*config.scopes(platform), *extra_scopes)))
     params = {
         "response_type": "code",
         "client_id": app.client_id,
         "redirect_uri": redirect_uri,
-        "scope": sep.join(scopes),
+        "scope": sign_in.scope_separator.join(scopes),
         "state": state,
         "code_challenge": challenge,
         "code_challenge_method": "S256",
     }
     if login_hint:
         params["login_hint"] = login_hint
-    return f"{base}?{urlencode(params)}"
+    return f"{sign_in.authorize_endpoint(config)}?{urlencode(params)}"
 
 
-class _Flow:
+class Flow:
     """The HTTP side of one connect: a client and the platform's error classification."""
 
     def __init__(
         self, platform: Platform, config: AdapterConfig, clock: Clock, client: httpx.Client | None
     ) -> None:
-        classify = {
-            Platform.TWITTER: classify_x,
-            Platform.INSTAGRAM: classify_instagram,
-            Platform.LINKEDIN: classify_linkedin,
-            Platform.FACEBOOK: classify_facebook,
-        }[platform]
         self.config = config
         self.clock = clock
-        self.http = Http(platform, config, clock, classify, client)
-        #: LinkedIn: the user asked to post as a company page too
-        self.linkedin_pages = False
+        sign_in = sign_in_for(platform)
+        self.http = Http(
+            platform, config, clock, sign_in.classify, client, read_limits=sign_in.read_limits
+        )
+        #: the user asked for the network's optional scopes too (LinkedIn: company pages)
+        self.extra = False
 
     def close(self) -> None:
         self.http.close()
@@ -316,243 +306,38 @@ class _Flow:
         return self.clock.now()
 
 
-def _expiry(flow: _Flow, body: dict[str, Any]) -> datetime | None:
+#: a network's exchange: (flow, app, code, redirect_uri, PKCE verifier) -> the accounts granted
+Exchange = Callable[[Flow, AppCredentials, str, str, str], list[ConnectedAccount]]
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """One network's side of the connect flow; `app/platforms/<net>/connect.py` defines one
+    and the descriptor names it (connect="app.platforms.<net>.connect:SIGN_IN")."""
+
+    #: the authorize page, from the config (which knows the real and the emulator hosts)
+    authorize_endpoint: Callable[[AdapterConfig], str]
+    #: how the network joins scopes in the authorize URL (RFC 6749 says " "; Meta uses ",")
+    scope_separator: str
+    #: the network's error classification (its adapter's) for the token and profile calls
+    classify: Classifier
+    exchange: Exchange
+    #: a readable refusal when the optional scopes were asked for and the authorize page
+    #: refused (None: the platform's own words are shown)
+    extra_refused: Callable[[CallbackResult], str | None] | None = None
+    #: how to read the network's rate-limit headers (its adapter's), or None
+    read_limits: RateLimitReader | None = None
+
+
+def expiry(flow: Flow, body: dict[str, Any]) -> datetime | None:
+    """When a token answer's `expires_in` (seconds) runs out, or None without one."""
     seconds = as_int(body.get("expires_in"))
     return flow.now() + timedelta(seconds=seconds) if seconds > 0 else None
 
 
-def _x_exchange(
-    flow: _Flow, app: AppCredentials, code: str, redirect_uri: str, verifier: str
-) -> list[ConnectedAccount]:
-    cfg = flow.config
-    kwargs: dict[str, Any] = {
-        "data": {
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": redirect_uri,
-            "code_verifier": verifier,
-            "client_id": app.client_id,
-        }
-    }
-    if app.client_secret:  # confidential client: HTTP Basic
-        kwargs["auth"] = httpx.BasicAuth(app.client_id, app.client_secret)
-    body = flow.http.request("POST", f"{cfg.x_api_base}/2/oauth2/token", **kwargs).json_dict()
-    token = _required(body, "access_token")
-    me = flow.http.request(
-        "GET", f"{cfg.x_api_base}/2/users/me", headers={"Authorization": f"Bearer {token}"}
-    ).json_dict()
-    user = as_dict(me.get("data"))
-    user_id = _required(user, "id")
-    username = as_str(user.get("username")) or user_id
-    extra = {"scope": body["scope"]} if isinstance(body.get("scope"), str) else {}
-    creds = Credentials(token, as_str(body.get("refresh_token")), _expiry(flow, body), extra)
-    return [
-        ConnectedAccount(
-            Platform.TWITTER, user_id, f"@{username}", creds, {"name": as_str(user.get("name"))}
-        )
-    ]
-
-
-def _instagram_exchange(
-    flow: _Flow, app: AppCredentials, code: str, redirect_uri: str, verifier: str
-) -> list[ConnectedAccount]:
-    cfg = flow.config
-    body = flow.http.request(
-        "POST",
-        f"{cfg.instagram_api_base}/oauth/access_token",
-        data={
-            "client_id": app.client_id,
-            "client_secret": app.client_secret or "",
-            "grant_type": "authorization_code",
-            "redirect_uri": redirect_uri,
-            "code": code,
-            "code_verifier": verifier,
-        },
-    ).json_dict()
-    # Newer API versions wrap the answer in data[]; older ones answer flat.
-    first = as_dict((as_list(body.get("data")) or [body])[0])
-    short = _required(first, "access_token")
-    long = flow.http.request(
-        "GET",
-        f"{cfg.instagram_graph_base}/access_token",
-        params={
-            "grant_type": "ig_exchange_token",
-            "client_secret": app.client_secret or "",
-            "access_token": short,
-        },
-    ).json_dict()
-    token = _required(long, "access_token")
-    expires = _expiry(flow, long) or flow.now() + LONG_LIVED
-    me = flow.http.request(
-        "GET",
-        cfg.ig_graph("/me"),
-        params={"fields": "user_id,username"},
-        headers={"Authorization": f"Bearer {token}"},
-    ).json_dict()
-    user_id = as_str(me.get("user_id")) or as_str(first.get("user_id")) or _required(me, "id")
-    username = as_str(me.get("username")) or user_id
-    creds = Credentials(token, None, expires, {"token_issued_at": flow.now().isoformat()})
-    return [ConnectedAccount(Platform.INSTAGRAM, user_id, f"@{username}", creds, {})]
-
-
-def _linkedin_exchange(
-    flow: _Flow, app: AppCredentials, code: str, redirect_uri: str, verifier: str
-) -> list[ConnectedAccount]:
-    cfg = flow.config
-    body = flow.http.request(
-        "POST",
-        f"{cfg.linkedin_web_base}/oauth/v2/accessToken",
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": redirect_uri,
-            "client_id": app.client_id,
-            "client_secret": app.client_secret or "",
-            "code_verifier": verifier,
-        },
-    ).json_dict()
-    creds = linkedin_credentials(body, flow.now())
-    granted = access.parse_scopes(body.get("scope"))
-    settings: dict[str, Any] = {}
-    if granted is not None:
-        settings[access.SCOPES_KEY] = access.scopes_setting(granted)
-    auth = {"Authorization": f"Bearer {creds.access_token}"}
-    info = flow.http.request(
-        "GET", f"{cfg.linkedin_api_base}/v2/userinfo", headers=auth
-    ).json_dict()
-    sub = _required(info, "sub")
-    name = as_str(info.get("name")) or sub
-    accounts = [
-        ConnectedAccount(
-            Platform.LINKEDIN, f"urn:li:person:{sub}", name, creds, {"kind": "person", **settings}
-        )
-    ]
-    if flow.linkedin_pages:
-        if granted is not None and not {access.LI_ORG_ADMIN, access.LI_ORG_WRITE} <= granted:
-            raise OAuthError(access.LINKEDIN_PAGES_NOT_GRANTED)
-        accounts.extend(_linkedin_organizations(flow, creds, settings, required=True))
-    elif granted is None or access.LI_ORG_ADMIN in granted:
-        accounts.extend(_linkedin_organizations(flow, creds, settings, required=False))
-    return accounts
-
-
-def _linkedin_organizations(
-    flow: _Flow, creds: Credentials, settings: dict[str, Any], *, required: bool
-) -> list[ConnectedAccount]:
-    """Pages the member administers (GET /rest/organizationAcls?q=roleAssignee, which needs
-    rw_organization_admin). `required`: the user asked for pages, so a refusal is explained."""
-    cfg = flow.config
-    try:
-        try:
-            body = _organization_acls(flow, creds, cfg.linkedin_version)
-        except PermanentError as exc:
-            if exc.code != VERSION_INACTIVE or cfg.linkedin_version == LINKEDIN_VERSION:
-                raise
-            log.warning(
-                "LinkedIn refused API version %s; trying %s", cfg.linkedin_version, LINKEDIN_VERSION
-            )
-            body = _organization_acls(flow, creds, LINKEDIN_VERSION)
-    except PublishError as exc:
-        if required and exc.status == 403:
-            raise OAuthError(access.LINKEDIN_PAGES_NOT_GRANTED) from None
-        if required:
-            raise
-        return []  # not granted or not offered: the person account alone
-    result = []
-    for element in as_list(body.get("elements")):
-        element = as_dict(element)
-        urn = as_str(element.get("organization")) or as_str(element.get("organizationalTarget"))
-        if urn and access.is_linkedin_page(urn):
-            name = as_str(element.get("organizationName")) or urn.rsplit(":", 1)[-1]
-            result.append(
-                ConnectedAccount(
-                    Platform.LINKEDIN, urn, name, creds, {"kind": "organization", **settings}
-                )
-            )
-    return result
-
-
-def _organization_acls(flow: _Flow, creds: Credentials, version: str) -> dict[str, Any]:
-    headers = {
-        "Authorization": f"Bearer {creds.access_token}",
-        "LinkedIn-Version": version,
-        "X-Restli-Protocol-Version": "2.0.0",
-    }
-    return flow.http.request(
-        "GET",
-        f"{flow.config.linkedin_api_base}/rest/organizationAcls",
-        params={"q": "roleAssignee", "role": "ADMINISTRATOR", "state": "APPROVED"},
-        headers=headers,
-    ).json_dict()
-
-
-def _names_page_scope(result: CallbackResult) -> bool:
-    """LinkedIn's authorize page refuses scopes the app lacks (unauthorized_scope_error)."""
-    text = f"{result.error or ''} {result.error_description or ''}"
-    return "scope" in text.lower() or any(s in text for s in access.LINKEDIN_PAGE_SCOPES)
-
-
-def _facebook_exchange(
-    flow: _Flow, app: AppCredentials, code: str, redirect_uri: str, verifier: str
-) -> list[ConnectedAccount]:
-    cfg = flow.config
-    short = flow.http.request(
-        "GET",
-        cfg.graph("/oauth/access_token"),
-        params={
-            "client_id": app.client_id,
-            "client_secret": app.client_secret or "",
-            "redirect_uri": redirect_uri,
-            "code": code,
-            "code_verifier": verifier,
-        },
-    ).json_dict()
-    long = flow.http.request(
-        "GET",
-        cfg.graph("/oauth/access_token"),
-        params={
-            "grant_type": "fb_exchange_token",
-            "client_id": app.client_id,
-            "client_secret": app.client_secret or "",
-            "fb_exchange_token": _required(short, "access_token"),
-        },
-    ).json_dict()
-    user_token = _required(long, "access_token")
-    register_secret(user_token)
-    user_expiry = _expiry(flow, long)
-    accounts = []
-    for page in list_pages(flow.http, cfg, user_token):
-        page_id, page_token = as_str(page.get("id")), as_str(page.get("access_token"))
-        if not page_id or not page_token:
-            continue
-        extra: dict[str, Any] = {"user_token": user_token}
-        if user_expiry:
-            extra["user_token_expires_at"] = user_expiry.isoformat()
-        # A page token from a long-lived user token does not expire.
-        creds = Credentials(page_token, None, None, extra)
-        settings = {"category": as_str(page.get("category"))} if page.get("category") else {}
-        accounts.append(
-            ConnectedAccount(
-                Platform.FACEBOOK, page_id, as_str(page.get("name")) or page_id, creds, settings
-            )
-        )
-    if not accounts:
-        raise OAuthError("This Facebook account manages no Page that Herald may post to.")
-    return accounts
-
-
-def _required(body: dict[str, Any], key: str) -> str:
+def required(body: dict[str, Any], key: str) -> str:
+    """A string field the answer must carry; a missing one is a malformed answer."""
     value = as_str(body.get(key))
     if value is None:
         raise PermanentError(f"the answer had no {key}", code="malformed_response")
     return value
-
-
-_EXCHANGES: dict[
-    Platform, Callable[[_Flow, AppCredentials, str, str, str], list[ConnectedAccount]]
-] = {
-    Platform.TWITTER: _x_exchange,
-    Platform.INSTAGRAM: _instagram_exchange,
-    Platform.LINKEDIN: _linkedin_exchange,
-    Platform.FACEBOOK: _facebook_exchange,
-}

@@ -1,22 +1,42 @@
-"""Build the four adapters the engine calls, keyed by platform."""
+"""Build the adapters the engine calls, one per registered network, keyed by platform.
+
+Each network's descriptor names its adapter class ("app.platforms.twitter.adapter:TwitterAdapter");
+it is imported here, when adapters are built, so reading the registry never loads HTTP code.
+"""
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Callable, Mapping
 
 import httpx
 
+from app import platforms
+from app.adapters.base import BaseAdapter
 from app.adapters.config import AdapterConfig
-from app.adapters.facebook import FacebookAdapter
 from app.adapters.http import RateLimitCallback
-from app.adapters.instagram import InstagramAdapter
-from app.adapters.linkedin import LinkedInAdapter
 from app.adapters.media_server import MediaHost
-from app.adapters.twitter import TwitterAdapter
-from app.constants import Platform
 from app.core.clock import Clock
 from app.core.ports import PlatformAdapter
+from app.platforms.descriptor import PlatformDescriptor
+from app.platforms.names import Platform
+
+
+def load_object(reference: str) -> object:
+    """What a descriptor's "module:name" reference names, imported now."""
+    module_name, _, name = reference.partition(":")
+    if not module_name or not name:
+        raise ValueError(f"a reference is 'module:name', not {reference!r}")
+    return getattr(importlib.import_module(module_name), name)
+
+
+def adapter_class(descriptor: PlatformDescriptor) -> type[BaseAdapter]:
+    """The class a descriptor's `adapter` ("module:Class") names, imported now."""
+    cls = load_object(descriptor.adapter)
+    if not (isinstance(cls, type) and issubclass(cls, BaseAdapter)):
+        raise TypeError(f"{descriptor.adapter} is not a BaseAdapter subclass")
+    return cls
 
 
 def build_adapters(
@@ -28,25 +48,27 @@ def build_adapters(
     media_host: MediaHost | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> dict[Platform, PlatformAdapter]:
-    """One adapter per platform. With `client` given they share it (and the caller closes
-    it); otherwise each makes its own, closed by `close_adapters`. `media_host` gives
-    Instagram (and Facebook photos, when set) a public URL for media."""
-    return {
-        Platform.TWITTER: TwitterAdapter(config, clock, client, on_rate_limit, sleep=sleep),
-        Platform.INSTAGRAM: InstagramAdapter(
-            config, clock, client, on_rate_limit, media_host=media_host, sleep=sleep
-        ),
-        Platform.LINKEDIN: LinkedInAdapter(config, clock, client, on_rate_limit),
-        # Real Facebook takes photo files directly; only the emulator is fed by URL.
-        Platform.FACEBOOK: FacebookAdapter(
+    """One adapter per registered network that names one. With `client` given they share
+    it (and the caller closes it); otherwise each makes its own, closed by `close_adapters`.
+    `media_host` gives a public URL for media to the adapters whose network fetches media
+    by URL (their class's `media_by_url`)."""
+    adapters: dict[Platform, PlatformAdapter] = {}
+    for descriptor in platforms.all_platforms():
+        if not descriptor.adapter:
+            continue
+        cls = adapter_class(descriptor)
+        wants_host = cls.media_by_url == "always" or (
+            cls.media_by_url == "emulator" and config.emulator
+        )
+        adapters[Platform(descriptor.name)] = cls(
             config,
             clock,
             client,
             on_rate_limit,
-            media_host=media_host if config.emulator else None,
+            media_host=media_host if wants_host else None,
             sleep=sleep,
-        ),
-    }
+        )
+    return adapters
 
 
 def close_adapters(adapters: Mapping[Platform, object]) -> None:

@@ -19,11 +19,11 @@ from dataclasses import replace
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.commands.worker import first_line
-from app.constants import Platform
 from app.core.accounts import AccountInfo, AccountService
 from app.core.db import Database, DatabaseError, open_database
 from app.core.vault import Vault, VaultError, tty_passphrase_prompt
 from app.core.workspaces import WorkspaceError, WorkspaceService
+from app.platforms.names import Platform
 
 PROG = "herald accounts"
 

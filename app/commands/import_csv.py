@@ -31,7 +31,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.commands.csv_table import CsvRefused, read_table
 from app.commands.worker import first_line
-from app.constants import Platform
 from app.core.accounts import AccountInfo, AccountService
 from app.core.clock import Clock, SystemClock
 from app.core.constraints import effective_text, validate
@@ -42,10 +41,13 @@ from app.core.posts import PostBatchError, PostDraft, PostService
 from app.core.timeutil import AmbiguousTimeError, to_utc, zone_info
 from app.core.vault import Vault
 from app.core.workspaces import WorkspaceError, WorkspaceService
+from app.platforms.names import Platform
+from app.platforms.views import PerPlatform
 
 PROG = "herald import"
 REQUIRED = ("scheduled_at", "timezone", "accounts", "text", "media")
-PLATFORM_TEXT = {p: f"text_{p.value.lower()}" for p in Platform}
+#: each registered network's own text column ("text_twitter"), read from the registry
+PLATFORM_TEXT: Mapping[Platform, str] = PerPlatform(lambda d: f"text_{d.name.lower()}")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

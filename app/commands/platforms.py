@@ -2,8 +2,8 @@
 
     python main.py platforms
 
-NAME<TAB>DISPLAY<TAB>TEXT_LIMIT<TAB>AUTH, e.g. `TWITTER	X	280	oauth2-pkce`: a contract
-for scripts, so the columns do not change.
+NAME<TAB>DISPLAY<TAB>TEXT_LIMIT<TAB>AUTH (X's line: its Platform value, `X`, `280`,
+`oauth2-pkce`): a contract for scripts, so the columns do not change.
 """
 
 from __future__ import annotations

@@ -15,11 +15,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.constants import Platform
 from app.core.analytics.aggregates import WEEKDAYS
 from app.core.besttime import Slot, parse_platform, recompute
 from app.core.db import DatabaseError, open_database
 from app.core.workspaces import WorkspaceError, WorkspaceService
+from app.platforms.names import Platform
 
 PROG = "herald recommend"
 TOP = 3
@@ -31,7 +31,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--platform",
         metavar="P",
-        help="only this platform: TWITTER (or X), INSTAGRAM, LINKEDIN or FACEBOOK",
+        help="only this platform: "
+        + ", ".join(
+            p.value if p.label.upper() == p.value else f"{p.value} (or {p.label})" for p in Platform
+        ),
     )
 
 

@@ -26,10 +26,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.adapters.config import AdapterConfig
-from app.adapters.facebook import FacebookAdapter, FacebookPagePhotoHost
 from app.adapters.media_server import HostingRouter, LoopbackMediaHost, MediaServer
 from app.adapters.registry import build_adapters, close_adapters
-from app.constants import LINKEDIN_VERSION, Platform
 from app.core import events as ev
 from app.core import stopsignal
 from app.core.accounts import AccountInfo, AccountService
@@ -43,6 +41,9 @@ from app.core.logsetup import setup_logging
 from app.core.ports import AccountRef, AppCredentials, PermanentError, PlatformAdapter
 from app.core.settings import SettingsService
 from app.core.vault import Vault, VaultError, tty_passphrase_prompt
+from app.platforms.facebook.adapter import FacebookAdapter, FacebookPagePhotoHost
+from app.platforms.linkedin import LINKEDIN_VERSION
+from app.platforms.names import Platform
 
 log = logging.getLogger(__name__)
 

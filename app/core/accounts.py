@@ -16,7 +16,6 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.constants import Platform
 from app.core import audit
 from app.core.clock import Clock, SystemClock
 from app.core.db import Database
@@ -25,6 +24,7 @@ from app.core.models import Account, AccountStatus, Post, PostStatus, Setting, T
 from app.core.ports import AccountRef, AppCredentials, ConnectedAccount, Credentials
 from app.core.poststatus import derive_post_status
 from app.core.vault import Vault
+from app.platforms.names import Platform
 
 _APP_SETTING = "app.{platform}"
 

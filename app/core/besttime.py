@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from app.constants import Platform
 from app.core.analytics.aggregates import heatmaps, workspace_zone
 from app.core.analytics.priors import load_priors
 from app.core.analytics.scoring import Profile, Slot, score_profile
@@ -27,6 +26,7 @@ from app.core.clock import Clock, SystemClock
 from app.core.db import Database
 from app.core.models import RecommendationCache, Workspace
 from app.core.timeutil import NonexistentTimeError, from_utc, to_utc
+from app.platforms.names import Platform
 
 __all__ = [
     "LOOKBACK",
@@ -55,15 +55,8 @@ class Suggestion:
 
 
 def parse_platform(text: str) -> Platform:
-    """TWITTER/x/Instagram/linkedin/FACEBOOK... -> Platform; ValueError naming the choices."""
-    key = text.strip().upper()
-    if key in ("X", "TWITTER", "X/TWITTER"):
-        return Platform.TWITTER
-    try:
-        return Platform(key)
-    except ValueError:
-        names = ", ".join(p.value for p in Platform)
-        raise ValueError(f"unknown platform {text!r} (expected one of {names}, or X)") from None
+    """A network's name or display name, any case -> Platform; ValueError naming the choices."""
+    return Platform.parse(text)
 
 
 # ------------------------------------------------------------------ computing and caching

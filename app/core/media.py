@@ -17,7 +17,6 @@ import hashlib
 import os
 import struct
 import warnings
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -26,6 +25,7 @@ from typing import BinaryIO, Literal, Protocol
 
 from PIL import Image
 
+from app.core import mp4boxes
 from app.core.ports import MediaItem
 
 MediaKind = Literal["image", "gif", "video"]
@@ -35,18 +35,14 @@ IMAGE_MIMES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WE
 VIDEO_MIMES = frozenset({"video/mp4", "video/quicktime"})
 SUPPORTED_TYPES = "JPEG, PNG, GIF, WebP, MP4 or MOV"
 
-# Upper bounds that keep a hostile or broken file from making us loop or allocate: real files
-# have a handful of top-level boxes and a few tracks.
-_MAX_BOXES_PER_LEVEL = 10_000
+# Upper bound that keeps a hostile or broken animation from making us decode forever (the
+# MP4 / MOV box reader has its own bounds: app.core.mp4boxes).
 _MAX_FRAMES_DECODED = 2_000
 _HASH_CHUNK = 1024 * 1024
 # ISO base media brands that are not video: HEIF/AVIF still images and M4A/M4B audio.
 _IMAGE_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis"})
 _AUDIO_BRANDS = frozenset({b"M4A ", b"M4B ", b"M4P "})
 _QUICKTIME_FIRST_BOXES = frozenset({b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"})
-
-# Makes the "damaged file" error for one file from a detail ("its 'moov' box ...").
-_Corrupt = Callable[[str], "MediaError"]
 
 
 class MediaError(ValueError):
@@ -312,7 +308,7 @@ def _read_video(
         return MediaError(path, "corrupt", f"{name} looks damaged: {detail}.")
 
     moov = None
-    for box_type, start, end in _boxes(fh, 0, size, corrupt):
+    for box_type, start, end in mp4boxes.boxes(fh, 0, size, corrupt):
         if box_type == b"moov":
             moov = (start, end)
     if moov is None:
@@ -321,11 +317,11 @@ def _read_video(
     duration = None
     video_size = None
     fallback_size = None
-    for box_type, start, end in _boxes(fh, *moov, corrupt):
+    for box_type, start, end in mp4boxes.boxes(fh, *moov, corrupt):
         if box_type == b"mvhd":
-            duration = _parse_mvhd(_read_payload(fh, start, end, 112), corrupt)
+            duration = mp4boxes.parse_mvhd(mp4boxes.read_payload(fh, start, end, 112), corrupt)
         elif box_type == b"trak":
-            track_size, handler = _parse_trak(fh, start, end, corrupt)
+            track_size, handler = mp4boxes.parse_trak(fh, start, end, corrupt)
             if track_size and handler == b"vide" and video_size is None:
                 video_size = track_size
             elif track_size and fallback_size is None:
@@ -336,90 +332,3 @@ def _read_video(
     if width_height is None:
         raise MediaError(path, "unknown_type", f"{name} has no video track.")
     return width_height[0], width_height[1], duration
-
-
-def _boxes(
-    fh: BinaryIO, start: int, end: int, corrupt: _Corrupt
-) -> Iterator[tuple[bytes, int, int]]:
-    """(type, payload start, box end) of each box between `start` and `end`.
-
-    Sizes are checked against the enclosing box before anything is trusted; a box that claims
-    to run past its parent (a truncated download, a damaged file) is an error.
-    """
-    pos = start
-    for _ in range(_MAX_BOXES_PER_LEVEL):
-        if end - pos < 8:
-            return  # trailing padding shorter than a box header is tolerated
-        fh.seek(pos)
-        header = fh.read(8)
-        if len(header) < 8:
-            raise corrupt("it ends in the middle of a box header")
-        box_size, box_type = struct.unpack(">I4s", header)
-        header_size = 8
-        if box_size == 1:  # 64-bit size follows the type
-            large = fh.read(8)
-            if len(large) < 8:
-                raise corrupt("it ends in the middle of a box header")
-            (box_size,) = struct.unpack(">Q", large)
-            header_size = 16
-        elif box_size == 0:  # the box runs to the end of its parent
-            box_size = end - pos
-        if box_size < header_size or box_size > end - pos:
-            label = box_type.decode("latin-1")
-            raise corrupt(f"its '{label}' box claims more bytes than the file holds")
-        yield box_type, pos + header_size, pos + box_size
-        pos += box_size
-    raise corrupt("it has an implausible number of boxes")
-
-
-def _read_payload(fh: BinaryIO, start: int, end: int, limit: int) -> bytes:
-    fh.seek(start)
-    return fh.read(min(end - start, limit))
-
-
-def _parse_mvhd(payload: bytes, corrupt: _Corrupt) -> float | None:
-    """Duration in seconds (None when the file says "unknown")."""
-    version = payload[0] if payload else -1
-    if version == 0 and len(payload) >= 20:
-        timescale, duration = struct.unpack_from(">II", payload, 12)
-        unknown = duration == 0xFFFFFFFF
-    elif version == 1 and len(payload) >= 32:
-        timescale, duration = struct.unpack_from(">IQ", payload, 20)
-        unknown = duration == 0xFFFFFFFFFFFFFFFF
-    else:
-        raise corrupt("its movie header (mvhd box) is too short")
-    if timescale == 0:
-        raise corrupt("its movie header gives a time scale of zero")
-    return None if unknown else duration / timescale
-
-
-def _parse_trak(
-    fh: BinaryIO, start: int, end: int, corrupt: _Corrupt
-) -> tuple[tuple[int, int] | None, bytes | None]:
-    """((width, height) as displayed or None, handler type such as b"vide") of one track."""
-    size = None
-    handler = None
-    for box_type, box_start, box_end in _boxes(fh, start, end, corrupt):
-        if box_type == b"tkhd":
-            size = _parse_tkhd(_read_payload(fh, box_start, box_end, 96), corrupt)
-        elif box_type == b"mdia":
-            for child_type, child_start, child_end in _boxes(fh, box_start, box_end, corrupt):
-                if child_type == b"hdlr":
-                    payload = _read_payload(fh, child_start, child_end, 12)
-                    handler = payload[8:12] if len(payload) >= 12 else None
-    return size, handler
-
-
-def _parse_tkhd(payload: bytes, corrupt: _Corrupt) -> tuple[int, int] | None:
-    version = payload[0] if payload else -1
-    matrix_at = {0: 40, 1: 52}.get(version)
-    if matrix_at is None or len(payload) < matrix_at + 44:
-        raise corrupt("a track header (tkhd box) is too short")
-    a, b, _u, c, d = struct.unpack_from(">iiiii", payload, matrix_at)
-    width_fixed, height_fixed = struct.unpack_from(">II", payload, matrix_at + 36)
-    width, height = round(width_fixed / 65536), round(height_fixed / 65536)
-    if not width or not height:
-        return None  # audio and other tracks without pictures
-    if a == 0 and d == 0 and b != 0 and c != 0:  # rotated by 90 or 270 degrees
-        width, height = height, width
-    return width, height

@@ -28,7 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from app.constants import Platform
+from app.core.platform_column import PlatformName
+from app.platforms.names import Platform
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -137,7 +138,7 @@ class Account(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    platform: Mapped[Platform] = mapped_column(_enum(Platform, "platform"))
+    platform: Mapped[Platform] = mapped_column(PlatformName())
     handle: Mapped[str] = mapped_column(String(200))
     external_id: Mapped[str] = mapped_column(String(200))
     # Fernet token of the JSON credentials (app.core.vault); never plaintext.
@@ -335,7 +336,7 @@ class RecommendationCache(Base):
     workspace_id: Mapped[int] = mapped_column(
         ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
     )
-    platform: Mapped[Platform] = mapped_column(_enum(Platform, "platform"), primary_key=True)
+    platform: Mapped[Platform] = mapped_column(PlatformName(), primary_key=True)
     computed_at: Mapped[datetime]
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
 

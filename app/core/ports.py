@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
-from app.constants import Platform
+from app.platforms.names import Platform
 
 # ---------------------------------------------------------------- errors
 

@@ -17,11 +17,11 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.constants import Platform
 from app.core.db import Database
 from app.core.models import Account, Post, PostStatus, Target
-from app.core.posts import ATTENTION, PostSummary, _group_rows, summary_query
+from app.core.posts import ATTENTION, PostSummary, group_rows, summary_query
 from app.core.timeutil import ensure_utc
+from app.platforms.names import Platform
 
 # The statuses a person filters by, in menu order: (display status value, label).
 STATUS_CHOICES: tuple[tuple[str, str], ...] = (
@@ -80,7 +80,7 @@ class PostQuery:
             query = query.where(condition)
         with self.db.session() as s:
             rows = s.execute(query).all()
-        posts = _group_rows(rows)
+        posts = group_rows(rows)
         if flt.statuses:
             posts = [p for p in posts if p.display_status in flt.statuses]
         return posts

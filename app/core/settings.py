@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from app.constants import LINKEDIN_VERSION
+from app import platforms
 from app.core.db import Database
 from app.core.models import Setting
 from app.core.timeutil import is_valid_zone
+from app.platforms.descriptor import NetworkSetting
+from app.platforms.linkedin import API_VERSION_SETTING
 
 GRACE_MINUTES = "engine.grace_minutes"
 START_AT_LOGIN = "app.start_at_login"
@@ -23,8 +25,6 @@ THEME_FOLLOWS_SYSTEM = "ui.theme_follows_system"  # older flag; THEME supersedes
 THEME = "ui.theme"
 THEMES = ("system", "light", "dark")
 TRAY_NOTICE_SHOWN = "ui.tray_notice_shown"
-#: the LinkedIn-Version header (YYYYMM); LinkedIn sunsets a version after about a year
-LINKEDIN_API_VERSION = "linkedin.api_version"
 
 DEFAULTS: dict[str, Any] = {
     GRACE_MINUTES: 15,
@@ -32,9 +32,9 @@ DEFAULTS: dict[str, Any] = {
     DEFAULT_ZONE: None,  # None: the system's zone
     THEME_FOLLOWS_SYSTEM: True,
     TRAY_NOTICE_SHOWN: False,
-    LINKEDIN_API_VERSION: LINKEDIN_VERSION,
 }
-_LINKEDIN_VERSION = re.compile(r"20\d\d(0[1-9]|1[0-2])(\.\d\d)?")
+# A network's own settings (LinkedIn's API version) come from its descriptor: see
+# `network_setting`, looked up at each call so a network registered later has its own.
 
 MAX_GRACE_MINUTES = 24 * 60
 
@@ -52,7 +52,10 @@ class SettingsService:
             row = s.get(Setting, key)
             if row is not None:
                 return row.value
-        return DEFAULTS.get(key) if default is None else default
+        if default is not None:
+            return default
+        spec = network_setting(key)
+        return spec.default if spec is not None else DEFAULTS.get(key)
 
     def set(self, key: str, value: Any) -> None:
         value = _check(key, value)
@@ -84,11 +87,20 @@ class SettingsService:
         value = self.get(DEFAULT_ZONE)
         return value if isinstance(value, str) and is_valid_zone(value) else None
 
-    def linkedin_version(self) -> str:
-        value = self.get(LINKEDIN_API_VERSION)
-        if isinstance(value, str) and _LINKEDIN_VERSION.fullmatch(value):
+    def network_value(self, key: str) -> str:
+        """A network's setting (see `network_setting`), or its default when the stored value
+        is missing or no longer valid."""
+        spec = network_setting(key)
+        if spec is None:
+            raise KeyError(f"no registered network has the setting {key!r}")
+        value = self.get(key)
+        if isinstance(value, str) and re.fullmatch(spec.pattern, value):
             return value
-        return LINKEDIN_VERSION
+        return spec.default
+
+    def linkedin_version(self) -> str:
+        """The LinkedIn-Version to send (the worker builds its adapter config from it)."""
+        return self.network_value(API_VERSION_SETTING)
 
     def theme(self) -> str:
         value = self.get(THEME)
@@ -101,7 +113,21 @@ class SettingsService:
         return bool(self.get(key))
 
 
+def network_setting(key: str) -> NetworkSetting | None:
+    """The registered network setting called `key`, or None."""
+    for descriptor in platforms.all_platforms():
+        for spec in descriptor.settings:
+            if spec.key == key:
+                return spec
+    return None
+
+
 def _check(key: str, value: Any) -> Any:
+    spec = network_setting(key)
+    if spec is not None:
+        if not (isinstance(value, str) and re.fullmatch(spec.pattern, value.strip())):
+            raise SettingsError(spec.invalid_message)
+        return value.strip()
     if key == GRACE_MINUTES:
         if isinstance(value, bool) or not isinstance(value, int):
             raise SettingsError("The grace period is a whole number of minutes.")
@@ -110,12 +136,6 @@ def _check(key: str, value: Any) -> Any:
     elif key == DEFAULT_ZONE:
         if value is not None and not (isinstance(value, str) and is_valid_zone(value)):
             raise SettingsError(f"Unknown time zone: {value!r}.")
-    elif key == LINKEDIN_API_VERSION:
-        if not (isinstance(value, str) and _LINKEDIN_VERSION.fullmatch(value.strip())):
-            raise SettingsError(
-                f"A LinkedIn API version is year and month, like {LINKEDIN_VERSION}."
-            )
-        value = value.strip()
     elif key == THEME:
         if value not in THEMES:
             raise SettingsError(f"The theme is one of {', '.join(THEMES)}; not {value!r}.")

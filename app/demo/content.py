@@ -10,7 +10,7 @@ import random
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.constants import Platform
+from app.platforms.names import Platform
 
 PRODUCTS = (
     "sourdough loaves",

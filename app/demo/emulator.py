@@ -11,9 +11,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from app.constants import Platform
 from app.core.accounts import AccountInfo, AccountService
 from app.core.clock import Clock
+from app.platforms.names import Platform
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 PING_TIMEOUT_S = 5.0

@@ -3,10 +3,10 @@
 Each platform is served under its own prefix, the rest of the path being the platform's real
 path, so an adapter's base URL is the only difference from the real thing:
 
-    /x          https://api.x.com and https://x.com                  (app.emulator.x)
-    /instagram  api.instagram.com, www.instagram.com, graph.instagram.com (app.emulator.instagram)
-    /linkedin   https://www.linkedin.com and https://api.linkedin.com (app.emulator.linkedin)
-    /facebook   https://www.facebook.com and https://graph.facebook.com (app.emulator.facebook)
+    /x          https://api.x.com and https://x.com                  (app.emulator.twitter.api)
+    /instagram  api.instagram.com, www.instagram.com, graph.instagram.com (app.emulator.instagram.api)
+    /linkedin   https://www.linkedin.com and https://api.linkedin.com (app.emulator.linkedin.api)
+    /facebook   https://www.facebook.com and https://graph.facebook.com (app.emulator.facebook.api)
     /_emulator  the emulator's own control API                       (app.emulator.control)
 
 In-process use::
@@ -18,7 +18,13 @@ In-process use::
         srv.published()             # every post actually created
 
 Faults: see app.emulator.faults (and its SPEC grammar). Engagement: app.emulator.engagement.
-This package imports nothing from `app` except `app.constants`, and no Qt.
+
+One sub-package per network (twitter/, instagram/, linkedin/, facebook/; each `api` module
+exports its PlatformAPI as `API`); what they share stays here (wire, routes, oauth, paging,
+media, graph for the two Meta networks). A new network: its sub-package, its `API` in
+`Emulator.apis` (core.py), its name in names.py and its audience in engagement.py.
+This package imports nothing from `app` outside `app.emulator` (it shares no code with what it
+tests; its own network names are in app.emulator.names), and no Qt.
 """
 
 from app.emulator.faults import FaultRule, parse_spec

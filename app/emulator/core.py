@@ -23,12 +23,17 @@ from typing import Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfoNotFoundError
 
-from app.emulator import control, facebook, instagram, linkedin, x
+from app.emulator import control
 from app.emulator.engagement import EngagementModel
+from app.emulator.facebook import api as facebook
 from app.emulator.faults import FaultRule, FaultSet, make_rule, parse_spec
+from app.emulator.instagram import api as instagram
+from app.emulator.linkedin import api as linkedin
+from app.emulator.names import NETWORK_OF
 from app.emulator.oauth import presented_token, revoke
 from app.emulator.routes import PlatformAPI, Route
-from app.emulator.state import PLATFORM_OF, Post, State, User, iso_z, write_atomically
+from app.emulator.state import Post, State, User, iso_z, write_atomically
+from app.emulator.twitter import api as twitter
 from app.emulator.wire import Request, Response, json_response, parse_query
 
 log = logging.getLogger("app.emulator")
@@ -119,7 +124,7 @@ class Emulator:
         if faults:
             self.add_faults(faults)
         self.apis: dict[str, PlatformAPI] = {
-            api.prefix: api for api in (x.API, instagram.API, linkedin.API, facebook.API)
+            api.prefix: api for api in (twitter.API, instagram.API, linkedin.API, facebook.API)
         }
         self._save_lock = threading.Lock()
         self._seq = 0
@@ -198,7 +203,7 @@ class Emulator:
     def post_dict(self, post: Post) -> dict[str, Any]:
         user = self.state.find_user(post.platform, user_id=post.extra.get("user_id", post.account))
         return {
-            "platform": PLATFORM_OF[post.platform].value,
+            "platform": NETWORK_OF[post.platform].value,
             "account": post.account,
             "account_handle": user.handle if user else None,
             "external_id": post.external_id,
@@ -221,7 +226,7 @@ class Emulator:
     def revoke_tokens(self, platform: str, user_id: str | None = None) -> int:
         key = str(platform).lower()
         key = {"x": "twitter"}.get(key, key)
-        if key not in PLATFORM_OF:
+        if key not in NETWORK_OF:
             raise ValueError(f"unknown platform {platform!r}")
         with self.lock:
             if user_id is not None and key == "facebook":  # a page id names its owner

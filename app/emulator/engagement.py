@@ -28,30 +28,30 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from app.constants import Platform
+from app.emulator.names import Network
 
 PEAK_WEIGHTS = (1.0, 0.93, 0.86)
 AUDIENCE_FLOOR = 0.4  # share of a peak hour's reach that a post gets at a dead hour
 BASE_MAX = 0.6
 
 # (day factors Mon..Sun, {hour: factor} for the hour-of-day shape, three (weekday, hour) peaks)
-_SHAPES: dict[Platform, tuple[tuple[float, ...], dict[int, float], tuple[tuple[int, int], ...]]] = {
-    Platform.TWITTER: (
+_SHAPES: dict[Network, tuple[tuple[float, ...], dict[int, float], tuple[tuple[int, int], ...]]] = {
+    Network.TWITTER: (
         (0.9, 1.0, 1.0, 0.95, 0.85, 0.55, 0.5),
         {7: 0.7, 8: 1.0, 9: 0.75, 12: 0.7, 17: 0.75, 18: 0.95, 19: 1.0, 20: 0.9, 21: 0.6},
         ((1, 18), (2, 8), (3, 19)),
     ),
-    Platform.INSTAGRAM: (
+    Network.INSTAGRAM: (
         (0.75, 0.8, 0.85, 0.85, 0.9, 1.0, 1.0),
         {10: 0.6, 11: 0.7, 12: 0.6, 18: 0.7, 19: 0.9, 20: 1.0, 21: 0.9, 22: 0.6},
         ((5, 11), (2, 20), (6, 10)),
     ),
-    Platform.LINKEDIN: (
+    Network.LINKEDIN: (
         (0.8, 1.0, 1.0, 0.95, 0.7, 0.25, 0.2),
         {7: 0.6, 8: 1.0, 9: 1.0, 10: 0.85, 11: 0.65, 12: 0.7, 13: 0.6, 17: 0.45},
         ((1, 8), (2, 9), (3, 8)),
     ),
-    Platform.FACEBOOK: (
+    Network.FACEBOOK: (
         (0.8, 0.85, 1.0, 1.0, 0.95, 0.7, 0.65),
         {9: 0.6, 11: 0.7, 12: 0.8, 13: 1.0, 14: 1.0, 15: 0.95, 16: 0.7, 19: 0.6},
         ((2, 13), (3, 14), (4, 15)),
@@ -59,23 +59,23 @@ _SHAPES: dict[Platform, tuple[tuple[float, ...], dict[int, float], tuple[tuple[i
 }
 
 # Final expected counts for a post at weight 1.0.
-_SCALE: dict[Platform, dict[str, float]] = {
-    Platform.TWITTER: {"impressions": 2400, "likes": 96, "shares": 18, "comments": 9, "clicks": 30},
-    Platform.INSTAGRAM: {
+_SCALE: dict[Network, dict[str, float]] = {
+    Network.TWITTER: {"impressions": 2400, "likes": 96, "shares": 18, "comments": 9, "clicks": 30},
+    Network.INSTAGRAM: {
         "impressions": 1800,
         "likes": 140,
         "shares": 12,
         "comments": 14,
         "clicks": 0,
     },
-    Platform.LINKEDIN: {
+    Network.LINKEDIN: {
         "impressions": 1500,
         "likes": 45,
         "shares": 6,
         "comments": 8,
         "clicks": 40,
     },
-    Platform.FACEBOOK: {"impressions": 1100, "likes": 40, "shares": 7, "comments": 6, "clicks": 25},
+    Network.FACEBOOK: {"impressions": 1100, "likes": 40, "shares": 7, "comments": 6, "clicks": 25},
 }
 METRICS = ("impressions", "likes", "shares", "comments", "clicks")
 
@@ -91,7 +91,7 @@ def _smooth_hours(points: dict[int, float]) -> list[float]:
     return out
 
 
-def build_profile(platform: Platform) -> list[float]:
+def build_profile(platform: Network) -> list[float]:
     days, hours, peaks = _SHAPES[platform]
     hour_factors = _smooth_hours(hours)
     raw = [days[d] * hour_factors[h] for d in range(7) for h in range(24)]
@@ -102,7 +102,7 @@ def build_profile(platform: Platform) -> list[float]:
     return weights
 
 
-PROFILES: dict[Platform, list[float]] = {p: build_profile(p) for p in Platform}
+PROFILES: dict[Network, list[float]] = {p: build_profile(p) for p in Network}
 
 
 def top_hours(weights: list[float], n: int = 3) -> list[list[int]]:
@@ -131,16 +131,16 @@ class EngagementModel:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.audience_tz)
 
-    def weight(self, platform: Platform, created_at: datetime) -> float:
+    def weight(self, platform: Network, created_at: datetime) -> float:
         local = created_at.astimezone(self.zone)
         return PROFILES[platform][local.weekday() * 24 + local.hour]
 
-    def final(self, platform: Platform, post_id: str, created_at: datetime) -> dict[str, float]:
+    def final(self, platform: Network, post_id: str, created_at: datetime) -> dict[str, float]:
         """The counts a post tends to (a pure function, cached: lookups ask again and again)."""
         return _final(self, platform, post_id, created_at.timestamp())
 
     def metrics(
-        self, platform: Platform, post_id: str, created_at: datetime, now: datetime
+        self, platform: Network, post_id: str, created_at: datetime, now: datetime
     ) -> dict[str, int]:
         """impressions, likes, shares, comments, clicks of a post at `now` (0 before it exists)."""
         frac = growth((now - created_at).total_seconds() / 3600.0)
@@ -152,14 +152,14 @@ class EngagementModel:
             "growth": "0.85*(1-exp(-t/6h)) + 0.15*(1-exp(-t/72h))",
             "platforms": {
                 p.value: {"hour_of_week": list(PROFILES[p]), "top": top_hours(PROFILES[p])}
-                for p in Platform
+                for p in Network
             },
         }
 
 
 @functools.lru_cache(maxsize=100_000)
 def _final(
-    model: EngagementModel, platform: Platform, post_id: str, created_ts: float
+    model: EngagementModel, platform: Network, post_id: str, created_ts: float
 ) -> dict[str, float]:
     w = model.weight(platform, datetime.fromtimestamp(created_ts, UTC))
     reach = 0.85 + 0.3 * _unit(model.seed, f"{platform}:{post_id}:reach")

@@ -15,16 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from app.constants import Platform
 from app.emulator.ratelimit import RateLimiter
 
 FORMAT_VERSION = 1
-PLATFORM_OF = {
-    "twitter": Platform.TWITTER,
-    "instagram": Platform.INSTAGRAM,
-    "linkedin": Platform.LINKEDIN,
-    "facebook": Platform.FACEBOOK,
-}
 
 
 def utc(ts: float) -> datetime:

@@ -6,9 +6,10 @@ Plain frozen dataclasses with no Qt and no database, so every layer may read the
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 MIB = 1024 * 1024
 
@@ -61,6 +62,9 @@ class Auth:
     secret_optional: bool = False
     #: the loopback port of the registered redirect URI (http://127.0.0.1:PORT/callback)
     redirect_port: int = 0
+    #: access tokens last hours (X: 2 h): refreshed on demand before a call, not by the
+    #: daily maintenance job (which still refreshes an idle one, keeping its refresh token alive)
+    short_lived_tokens: bool = False
 
     @property
     def redirect_uri(self) -> str:
@@ -122,6 +126,22 @@ class Analytics:
     #: what Herald's Metrics (likes, shares, comments, impressions) the network does not
     #: report, each with why: shown as "not reported", never as 0
     not_reported: tuple[str, ...] = ()
+    #: (external_id, account settings) -> why Analytics can show no numbers for this account
+    #: (the platform did not grant reading), or None; a pure function of the package
+    unavailable_reason: Callable[[str, Mapping[str, Any]], str | None] | None = None
+
+
+@dataclass(frozen=True)
+class NetworkSetting:
+    """A setting of one network, stored with the data (the Setting table) like Herald's own:
+    LinkedIn's API version. Validated by app.core.settings from this data."""
+
+    key: str  # "linkedin.api_version"
+    default: str
+    #: a stored value (stripped) must match this regular expression in full
+    pattern: str
+    #: what a person is told when a value does not
+    invalid_message: str
 
 
 @dataclass(frozen=True)
@@ -141,6 +161,14 @@ class PlatformDescriptor:
     #: one line: where and how to create the developer app (docs/developer-apps.md has more)
     setup_help: str
     media: MediaRules = field(default_factory=MediaRules)
+    #: the adapter class as "module:Class", imported only when adapters are built (so
+    #: reading a descriptor never loads HTTP code); "" for a network Herald cannot publish to
+    adapter: str = ""
+    #: how an account is connected, as "module:NAME" of an app.adapters.oauth.SignIn (the
+    #: authorize page, the code exchange, who connected); imported only when connecting
+    connect: str = ""
+    #: the network's own settings (app.core.settings validates and defaults them)
+    settings: tuple[NetworkSetting, ...] = ()
     #: a summary of `media` for people and docs
     media_summary: str = ""
     preview: PreviewStyle = field(default_factory=PreviewStyle)

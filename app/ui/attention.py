@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.constants import Platform
 from app.core.models import AccountStatus, TargetStatus
 from app.core.posts import PostError, PostService, TargetProblem
 from app.core.timeutil import AmbiguousTimeError, NonexistentTimeError, from_utc, to_utc
+from app.platforms.names import Platform
 from app.ui import theme
 from app.ui.dates import limit_dates
 

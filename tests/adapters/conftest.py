@@ -9,8 +9,8 @@ import pytest
 import respx
 
 from app.adapters.config import AdapterConfig
-from app.constants import Platform
 from app.core.ports import AccountRef, MediaItem
+from app.platforms.names import Platform
 from tests.adapters.emu_support import ADAPTERS, connect_account, emulator_config
 
 

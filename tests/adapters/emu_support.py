@@ -12,13 +12,8 @@ import httpx
 import pytest
 
 from app.adapters.config import AdapterConfig
-from app.adapters.facebook import FacebookAdapter
 from app.adapters.http import OUTCOME_UNKNOWN
-from app.adapters.instagram import InstagramAdapter
-from app.adapters.linkedin import LinkedInAdapter
 from app.adapters.oauth import connect, loopback_browser
-from app.adapters.twitter import TwitterAdapter
-from app.constants import Platform
 from app.core.ports import (
     AccountRef,
     AppCredentials,
@@ -29,6 +24,11 @@ from app.core.ports import (
     RateLimitedError,
     TransientError,
 )
+from app.platforms.facebook.adapter import FacebookAdapter
+from app.platforms.instagram.adapter import InstagramAdapter
+from app.platforms.linkedin.adapter import LinkedInAdapter
+from app.platforms.names import Platform
+from app.platforms.twitter.adapter import TwitterAdapter
 
 EMU_NAME = {
     Platform.TWITTER: "twitter",

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from app.adapters.facebook import FacebookAdapter
 from app.adapters.media_server import LoopbackMediaHost
-from app.constants import Platform
 from app.core.ports import AuthError
+from app.platforms.facebook.adapter import FacebookAdapter
+from app.platforms.names import Platform
 from tests.adapters.conftest import make_image
 from tests.adapters.emu_support import (
     PUBLISH_FAULTS,

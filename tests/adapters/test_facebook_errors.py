@@ -8,9 +8,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from app.adapters.facebook import FacebookAdapter, FacebookPagePhotoHost
 from app.adapters.http import OUTCOME_UNKNOWN
-from app.constants import Platform
 from app.core.ports import (
     AccountRef,
     AppCredentials,
@@ -21,6 +19,8 @@ from app.core.ports import (
     RateLimitedError,
     TransientError,
 )
+from app.platforms.facebook.adapter import FacebookAdapter, FacebookPagePhotoHost
+from app.platforms.names import Platform
 from tests.adapters.conftest import make_image
 from tests.adapters.errcases import MALFORMED_ERRORS, MALFORMED_SUCCESSES, check_error
 

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
-from app.adapters.facebook import INSIGHT_METRICS, FacebookAdapter
-from app.constants import Platform
 from app.core.analytics.refusals import REFUSED_SETTING, merge_refused, refused_now
 from app.core.ports import AccountRef, Credentials, MediaItem
+from app.platforms.facebook.adapter import INSIGHT_METRICS, FacebookAdapter
+from app.platforms.names import Platform
 
 G = "https://graph.facebook.com/v25.0"
 PAGE = "101010"
@@ -254,7 +254,7 @@ def test_a_listing_that_repeats_itself_is_not_read_forever(adapter, account, moc
 
 def test_instagram_drops_a_metric_it_no_longer_serves(clock, client, mock):
     from app.adapters.config import AdapterConfig
-    from app.adapters.instagram import InstagramAdapter
+    from app.platforms.instagram.adapter import InstagramAdapter
 
     ig = AdapterConfig.real().ig_graph("")
     account = AccountRef(Platform.INSTAGRAM, "17841", "shop", Credentials("ig-token"))

@@ -8,10 +8,10 @@ from datetime import timedelta
 
 import pytest
 
-from app.adapters.facebook import FacebookAdapter
-from app.adapters.instagram import InstagramAdapter
-from app.constants import Platform
 from app.emulator.state import Post
+from app.platforms.facebook.adapter import FacebookAdapter
+from app.platforms.instagram.adapter import InstagramAdapter
+from app.platforms.names import Platform
 from tests.adapters.emu_support import CountingClient
 
 ADAPTER = {Platform.FACEBOOK: FacebookAdapter, Platform.INSTAGRAM: InstagramAdapter}

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from app.adapters.instagram import InstagramAdapter
 from app.adapters.media_server import LoopbackMediaHost
-from app.constants import Platform
 from app.core.ports import AuthError, PermanentError
+from app.platforms.instagram.adapter import InstagramAdapter
+from app.platforms.names import Platform
 from tests.adapters.conftest import make_image
 from tests.adapters.emu_support import (
     PUBLISH_FAULTS,

@@ -8,9 +8,7 @@ import httpx
 import pytest
 
 from app.adapters.http import OUTCOME_UNKNOWN
-from app.adapters.instagram import InstagramAdapter
 from app.adapters.media_server import HostingRouter, MediaHosting
-from app.constants import Platform
 from app.core.ports import (
     AccountRef,
     AuthError,
@@ -20,6 +18,8 @@ from app.core.ports import (
     RateLimitedError,
     TransientError,
 )
+from app.platforms.instagram.adapter import InstagramAdapter
+from app.platforms.names import Platform
 from tests.adapters.conftest import make_image
 from tests.adapters.errcases import MALFORMED_ERRORS, MALFORMED_SUCCESSES, check_error
 

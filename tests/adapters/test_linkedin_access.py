@@ -11,10 +11,8 @@ import httpx
 import pytest
 
 from app.adapters.config import AdapterConfig
-from app.adapters.linkedin import LinkedInAdapter, linkedin_credentials
 from app.adapters.oauth import OAuthError, connect
-from app.constants import LINKEDIN_VERSION, Platform
-from app.core import platform_access as access
+from app.core import platform_access
 from app.core.ports import (
     AccountRef,
     AppCredentials,
@@ -24,6 +22,9 @@ from app.core.ports import (
     PermanentError,
     TransientError,
 )
+from app.platforms.linkedin import LINKEDIN_VERSION, access
+from app.platforms.linkedin.adapter import LinkedInAdapter, linkedin_credentials
+from app.platforms.names import Platform
 
 API = "https://api.linkedin.com"
 WEB = "https://www.linkedin.com"
@@ -114,17 +115,19 @@ def test_a_deleted_post_is_still_left_out_of_metrics(adapter, mock):
 
 
 def test_the_reason_for_analytics_comes_from_one_core_service():
-    assert access.analytics_unavailable_reason(Platform.LINKEDIN, PERSON, WRITE_ONLY) == (
+    assert platform_access.analytics_unavailable_reason(Platform.LINKEDIN, PERSON, WRITE_ONLY) == (
         access.LINKEDIN_PROFILE_STATS_REASON
     )
     granted = {"scopes": ["w_member_social", "r_member_social"]}
-    assert access.analytics_unavailable_reason(Platform.LINKEDIN, PERSON, granted) is None
-    assert access.analytics_unavailable_reason(Platform.LINKEDIN, PERSON, {}) is None  # unknown
+    assert platform_access.analytics_unavailable_reason(Platform.LINKEDIN, PERSON, granted) is None
+    assert (
+        platform_access.analytics_unavailable_reason(Platform.LINKEDIN, PERSON, {}) is None
+    )  # unknown
     page = {"scopes": ["w_organization_social"]}
-    assert access.analytics_unavailable_reason(Platform.LINKEDIN, ORG, page) == (
+    assert platform_access.analytics_unavailable_reason(Platform.LINKEDIN, ORG, page) == (
         access.LINKEDIN_PAGE_STATS_REASON
     )
-    assert access.analytics_unavailable_reason(Platform.TWITTER, "1", WRITE_ONLY) is None
+    assert platform_access.analytics_unavailable_reason(Platform.TWITTER, "1", WRITE_ONLY) is None
 
 
 def test_find_existing_without_a_read_scope_cannot_know(adapter, mock, clock):
@@ -178,7 +181,7 @@ def test_a_sunset_version_steps_once_to_the_known_one_and_logs_it(clock, client,
         return httpx.Response(201, headers={"x-restli-id": f"urn:li:share:{len(seen)}"})
 
     mock.post(f"{API}/rest/posts").mock(side_effect=answer)
-    with caplog.at_level(logging.WARNING, logger="app.adapters.linkedin"):
+    with caplog.at_level(logging.WARNING, logger="app.platforms.linkedin.adapter"):
         first = adapter.publish(person(), "one", [], "k1")
         second = adapter.publish(person(), "two", [], "k2")
     assert (first.external_id, second.external_id) == ("urn:li:share:2", "urn:li:share:3")

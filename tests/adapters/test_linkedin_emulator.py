@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from app.adapters.linkedin import LinkedInAdapter
-from app.constants import Platform
 from app.core.ports import AccountRef, AuthError, Credentials, DuplicatePostError
+from app.platforms.linkedin.adapter import LinkedInAdapter
+from app.platforms.names import Platform
 from tests.adapters.emu_support import (
     PUBLISH_FAULTS,
     READ_FAULTS,

@@ -10,8 +10,6 @@ import httpx
 import pytest
 
 from app.adapters.http import OUTCOME_UNKNOWN
-from app.adapters.linkedin import LinkedInAdapter, escape_commentary, unescape_commentary
-from app.constants import Platform
 from app.core.ports import (
     AccountRef,
     AppCredentials,
@@ -23,6 +21,8 @@ from app.core.ports import (
     RateLimitedError,
     TransientError,
 )
+from app.platforms.linkedin.adapter import LinkedInAdapter, escape_commentary, unescape_commentary
+from app.platforms.names import Platform
 from tests.adapters.errcases import MALFORMED_ERRORS, check_error
 
 API = "https://api.linkedin.com"

@@ -12,8 +12,8 @@ from app.adapters.media_server import (
     MediaHosting,
     MediaServer,
 )
-from app.constants import Platform
 from app.core.ports import AccountRef, Credentials, PermanentError
+from app.platforms.names import Platform
 
 
 def test_serves_only_registered_files(media_server, image, tmp_path):

@@ -12,11 +12,11 @@ import pytest
 from app.adapters.media_server import LoopbackMediaHost
 from app.adapters.oauth import connect, loopback_browser
 from app.adapters.registry import build_adapters, close_adapters
-from app.constants import Platform
 from app.core import logsetup
 from app.core.accounts import AccountService
 from app.core.vault import Vault
 from app.core.workspaces import WorkspaceService
+from app.platforms.names import Platform
 from tests.adapters.conftest import make_image
 from tests.adapters.emu_support import APP, emulator_config
 

@@ -13,8 +13,8 @@ from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from app.adapters.config import AdapterConfig
 from app.adapters.oauth import LoopbackListener, OAuthError, OAuthTimeout, authorize_url, connect
 from app.adapters.registry import build_adapters, close_adapters
-from app.constants import Platform
 from app.core.ports import AppCredentials, PlatformAdapter
+from app.platforms.names import Platform
 
 APP = AppCredentials("cid", "secret")
 

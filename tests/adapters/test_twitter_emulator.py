@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from app.adapters.twitter import TwitterAdapter
-from app.constants import Platform
 from app.core.ports import AuthError, Credentials
+from app.platforms.names import Platform
+from app.platforms.twitter.adapter import TwitterAdapter
 from tests.adapters.conftest import make_image
 from tests.adapters.emu_support import (
     PUBLISH_FAULTS,

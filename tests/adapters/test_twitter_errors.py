@@ -9,8 +9,6 @@ import httpx
 import pytest
 
 from app.adapters.http import OUTCOME_UNKNOWN
-from app.adapters.twitter import TwitterAdapter
-from app.constants import Platform
 from app.core.ports import (
     AccountRef,
     AppCredentials,
@@ -23,6 +21,8 @@ from app.core.ports import (
     RateLimitInfo,
     TransientError,
 )
+from app.platforms.names import Platform
+from app.platforms.twitter.adapter import TwitterAdapter
 from tests.adapters.conftest import make_image
 from tests.adapters.errcases import MALFORMED_ERRORS, MALFORMED_SUCCESSES, check_error
 

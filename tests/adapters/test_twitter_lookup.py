@@ -9,10 +9,10 @@ import httpx
 import pytest
 
 from app.adapters.base import MAX_LOOKUP_PAGES
-from app.adapters.twitter import TwitterAdapter
-from app.constants import Platform
 from app.core.clock import FakeClock
 from app.core.ports import AccountRef, AppCredentials, Credentials, TransientError
+from app.platforms.names import Platform
+from app.platforms.twitter.adapter import TwitterAdapter
 
 API = "https://api.x.com"
 USER = "2244994945"

@@ -10,9 +10,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.adapters.twitter import TwitterAdapter
-from app.adapters.twitter_media import MAX_PROCESSING_WAIT_S, ONE_SHOT_LIMIT
-from app.constants import Platform
 from app.core.ports import (
     AccountRef,
     AppCredentials,
@@ -21,6 +18,9 @@ from app.core.ports import (
     PermanentError,
     TransientError,
 )
+from app.platforms.names import Platform
+from app.platforms.twitter.adapter import TwitterAdapter
+from app.platforms.twitter.media import MAX_PROCESSING_WAIT_S, ONE_SHOT_LIMIT
 
 API = "https://api.x.com"
 MEDIA_ID = "1912090619981471744"

@@ -9,7 +9,7 @@ import pytest
 
 from app.adapters.config import AdapterConfig
 from app.adapters.registry import build_adapters, close_adapters
-from app.constants import Platform
+from app.platforms.names import Platform
 
 
 @pytest.fixture

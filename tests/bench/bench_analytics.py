@@ -21,13 +21,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from app.constants import Platform
 from app.core import besttime
 from app.core.analytics import aggregates
 from app.core.analytics.priors import load_priors
 from app.core.analytics.scoring import score_profile
 from app.core.clock import FakeClock
 from app.core.db import open_database
+from app.platforms.names import Platform
 from tests.bench.harness import Row, compare, row, sample
 
 TARGETS = 250_000

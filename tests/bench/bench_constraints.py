@@ -4,12 +4,12 @@ hits when it asks twice about the same text) are cleared before every call."""
 
 from __future__ import annotations
 
-from app.constants import Platform
 from app.core.constraints import validate, weighted_length
 from app.core.media import MediaInfo
 from app.core.textrules import clear_caches, extract_urls, warm_up
 from app.core.textrules.emoji import find_emoji
 from app.core.textrules.entities import hashtags, mentions
+from app.platforms.names import Platform
 from tests.bench.harness import Row, compare, row, sample
 
 VALIDATE_BUDGET_MS = 1.0

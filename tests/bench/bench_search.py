@@ -12,7 +12,7 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from app.constants import Platform
+from app.platforms.names import Platform
 from tests.bench.harness import Row, row, sample
 
 BENCH_ID = "calendar.search"

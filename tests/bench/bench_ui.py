@@ -50,11 +50,11 @@ def _app():
 
 
 def _composer_rows(tmp: Path) -> list[Row]:
-    from app.constants import Platform
     from app.core.appcontext import AppContext
     from app.core.clock import FakeClock
     from app.core.db import open_database
     from app.core.models import Account
+    from app.platforms.names import Platform
     from app.ui.composer import ComposerDialog
 
     app = _app()

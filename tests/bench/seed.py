@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select
 
-from app.constants import Platform
 from app.core.db import open_database
 from app.core.models import (
     Account,
@@ -21,6 +20,7 @@ from app.core.models import (
     TargetStatus,
     Workspace,
 )
+from app.platforms.names import Platform
 
 
 def seed_posts(

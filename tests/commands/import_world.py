@@ -11,10 +11,10 @@ from pathlib import Path
 from sqlalchemy import inspect, select, text
 
 from app.cli import main as cli_main
-from app.constants import Platform
 from app.core.db import Database, open_database, sqlite_path
 from app.core.models import Account, AccountStatus, Post
 from app.core.workspaces import WorkspaceService
+from app.platforms.names import Platform
 
 WORKSPACE = "Corpus"
 HANDLES = {

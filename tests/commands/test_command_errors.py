@@ -11,11 +11,11 @@ from PIL import Image
 from sqlalchemy import event, func, select
 
 from app.cli import main as cli_main
-from app.constants import Platform
 from app.core import db as dbmod
 from app.core.db import DiskFullError, open_database
 from app.core.models import Account, AccountStatus, Post, PostMedia
 from app.core.workspaces import WorkspaceService
+from app.platforms.names import Platform
 
 HEADER = "scheduled_at,timezone,accounts,text,media"
 

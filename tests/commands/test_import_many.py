@@ -16,9 +16,9 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from app.commands.import_csv import import_file
-from app.constants import Platform
 from app.core.db import Database, open_database
 from app.core.models import Account, Media, Post, PostMedia, PostStatus, Target, TargetStatus
+from app.platforms.names import Platform
 from tests.commands.import_world import HANDLES, WORKSPACE, make_world
 from tests.integration.pg import pg_schema_url
 

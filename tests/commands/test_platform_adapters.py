@@ -3,13 +3,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.adapters.facebook import FacebookPagePhotoHost
 from app.commands.worker import PlatformAdapters
-from app.constants import Platform
 from app.core.accounts import AccountService
 from app.core.ports import ConnectedAccount, Credentials, PermanentError
 from app.core.vault import Vault
 from app.core.workspaces import WorkspaceService
+from app.platforms.facebook.adapter import FacebookPagePhotoHost
+from app.platforms.names import Platform
 
 
 def _service(db, clock):

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.cli import main
-from app.constants import Platform
 from app.core.timeutil import to_utc
+from app.platforms.names import Platform
 from tests.core.analytics import helpers as h
 
 LINE_FIELDS = 6

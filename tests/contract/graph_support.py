@@ -18,8 +18,8 @@ from typing import Any
 import httpx
 
 from app.adapters.config import AdapterConfig
-from app.constants import Platform
 from app.core.ports import AccountRef
+from app.platforms.names import Platform
 from tests.adapters.emu_support import connect_account, emulator_config
 from tests.contract.shapes import json_type
 

@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 from app.adapters.config import AdapterConfig
-from app.adapters.facebook import FacebookAdapter
-from app.constants import Platform
 from app.core.ports import AccountRef, AppCredentials, Credentials, MediaItem, PermanentError
+from app.platforms.facebook.adapter import FacebookAdapter
+from app.platforms.names import Platform
 from tests.contract.graph_support import GraphEmulator, assert_same_shape, recorded
 from tests.contract.graph_support import graph_emulator as running_emulator
 

@@ -11,9 +11,9 @@ import pytest
 
 from app.adapters.config import AdapterConfig
 from app.adapters.graph_insights import insight_values
-from app.adapters.instagram import InstagramAdapter
-from app.constants import Platform
 from app.core.ports import AccountRef, Credentials, MediaItem
+from app.platforms.instagram.adapter import InstagramAdapter
+from app.platforms.names import Platform
 from tests.contract.graph_support import (
     GraphEmulator,
     assert_same_shape,

@@ -18,10 +18,7 @@ import pytest
 import respx
 
 from app.adapters.config import AdapterConfig
-from app.adapters.linkedin import LinkedInAdapter, linkedin_credentials
 from app.adapters.oauth import connect
-from app.constants import LINKEDIN_VERSION, Platform
-from app.core import platform_access as access
 from app.core.ports import (
     AccountRef,
     AppCredentials,
@@ -31,6 +28,9 @@ from app.core.ports import (
     PermanentError,
 )
 from app.emulator import EmulatorServer
+from app.platforms.linkedin import LINKEDIN_VERSION, access
+from app.platforms.linkedin.adapter import LinkedInAdapter, linkedin_credentials
+from app.platforms.names import Platform
 from tests.contract.linkedin_support import RECORDED, all_names, assert_same_shape, load
 from tests.emulator.helpers import li_body, li_headers, li_login
 

@@ -20,10 +20,10 @@ import pytest
 import respx
 
 from app.adapters.config import AdapterConfig
-from app.adapters.twitter import TwitterAdapter
-from app.constants import Platform
 from app.core.ports import AccountRef, AppCredentials, Credentials, MediaItem
 from app.emulator import EmulatorServer
+from app.platforms.names import Platform
+from app.platforms.twitter.adapter import TwitterAdapter
 from tests.adapters.conftest import make_image
 from tests.adapters.emu_support import connect_account, emulator_config
 from tests.contract.x_openapi import operation, request_problems, response_problems, spec

@@ -17,11 +17,12 @@ import pytest
 import respx
 
 from app.adapters.config import AdapterConfig
-from app.adapters.oauth import _Flow, _x_exchange
-from app.adapters.twitter import TwitterAdapter
-from app.constants import Platform
+from app.adapters.oauth import Flow as _Flow
 from app.core.ports import AccountRef, AppCredentials, Credentials, MediaItem
 from app.emulator import EmulatorServer
+from app.platforms.names import Platform
+from app.platforms.twitter.adapter import TwitterAdapter
+from app.platforms.twitter.connect import exchange as _x_exchange
 from tests.adapters.emu_support import connect_account, emulator_config
 from tests.contract.shapes import shape_differences
 

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from app.constants import Platform
 from app.core.accounts import AccountError, AccountInfo, AccountService
 from app.core.logsetup import redact
 from app.core.models import Account, AccountStatus, Post, PostStatus, Target, TargetStatus
 from app.core.ports import AppCredentials, ConnectedAccount, Credentials
 from app.core.vault import Vault
 from app.core.workspaces import WorkspaceService
+from app.platforms.names import Platform
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from app.constants import Platform
 from app.core.accounts import AccountService
 from app.core.approvals import ApprovalError, ApprovalService, mentions_in
 from app.core.audit import AuditService
@@ -17,6 +16,7 @@ from app.core.ports import ConnectedAccount, Credentials
 from app.core.posts import PostDraft, PostService
 from app.core.vault import Vault
 from app.core.workspaces import WorkspaceService
+from app.platforms.names import Platform
 
 WALL = datetime(2026, 1, 6, 10, 30)
 

@@ -9,13 +9,13 @@ from datetime import datetime, timedelta
 import pytest
 
 from app.cli import main
-from app.constants import Platform
 from app.core.accounts import AccountService
 from app.core.audit import AuditError, AuditService
 from app.core.ports import ConnectedAccount, Credentials
 from app.core.posts import PostError, PostService
 from app.core.vault import Vault
 from app.core.workspaces import WorkspaceService
+from app.platforms.names import Platform
 
 WALL = datetime(2026, 1, 6, 10, 30)  # local time, after the fake clock's Monday morning
 

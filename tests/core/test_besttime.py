@@ -9,13 +9,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.constants import Platform
 from app.core import besttime
 from app.core.analytics import aggregates, priors
 from app.core.analytics.scoring import K_MAX, Profile
 from app.core.clock import FakeClock
 from app.core.models import Checkpoint, RecommendationCache, Workspace
 from app.core.timeutil import to_utc
+from app.platforms.names import Platform
 from tests.core.analytics import helpers as h
 
 LONDON = "Europe/London"

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from app.constants import Platform
 from app.core.constraints import (
     ConstraintWarning,
     effective_text,
@@ -17,6 +16,7 @@ from app.core.constraints import (
 )
 from app.core.media import MediaInfo, inspect_media
 from app.core.textrules.platform_rules import RULES, rules_for
+from app.platforms.names import Platform
 from tests.core.test_media import (
     make_big_jpeg,
     make_gif,

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from app.constants import Platform
 from app.core.constraints import validate, weighted_length
 from app.core.textrules import parse_tweet
+from app.platforms.names import Platform
 
 PROPERTY_SETTINGS = settings(
     max_examples=200,

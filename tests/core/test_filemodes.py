@@ -17,12 +17,12 @@ import pytest
 from alembic import command
 from PIL import Image
 
-from app.constants import Platform
 from app.core import filemodes
 from app.core.db import alembic_config, open_database, write_transaction
 from app.core.logsetup import LogFileHandler
 from app.core.models import Account, AccountStatus
 from app.core.workspaces import WorkspaceService
+from app.platforms.names import Platform
 from tests.integration.helpers import ROOT, env
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX modes")

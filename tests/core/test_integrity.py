@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from alembic import command
 
-from app.constants import Platform
 from app.core.db import (
     DamagedDatabaseError,
     alembic_config,
@@ -25,6 +24,7 @@ from app.core.db import (
 from app.core.integrity import problem
 from app.core.models import Account, AccountStatus, Post, PostStatus
 from app.core.workspaces import WorkspaceService
+from app.platforms.names import Platform
 from tests.integration.helpers import ROOT, env
 
 PAGE = 4096

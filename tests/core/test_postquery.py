@@ -4,11 +4,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.constants import Platform
 from app.core.models import PostStatus, TargetStatus
 from app.core.postquery import PostFilter, PostQuery
 from app.core.posts import ATTENTION, PostService
 from app.core.workspaces import WorkspaceService
+from app.platforms.names import Platform
 from tests.core.test_posts import add_account
 from tests.ui.calendar.helpers import set_targets
 

@@ -7,13 +7,13 @@ import pytest
 from PIL import Image
 from sqlalchemy import event, insert, select
 
-from app.constants import Platform
 from app.core import paths
 from app.core.events import POSTS_CHANGED, EventHub
 from app.core.models import Account, Media, Post, PostStatus, Target, TargetStatus
 from app.core.posts import PostError, PostService, SchedulingError, weighted_length
 from app.core.timeutil import AmbiguousTimeError, NonexistentTimeError
 from app.core.workspaces import WorkspaceService
+from app.platforms.names import Platform
 
 WALL = datetime(2026, 1, 6, 10, 30)  # Tuesday; the fake clock says Monday 2026-01-05 09:00 UTC
 

@@ -13,13 +13,13 @@ import pytest
 from PIL import Image
 from sqlalchemy import event, func, select
 
-from app.constants import Platform
 from app.core.clock import FakeClock
 from app.core.db import Database, open_database
 from app.core.models import Media, Post, PostMedia, PostStatus, Target, TargetStatus
 from app.core.posts import PostBatchError, PostDetail, PostDraft, PostError, PostService
 from app.core.timeutil import NonexistentTimeError
 from app.core.workspaces import WorkspaceService
+from app.platforms.names import Platform
 from tests.core.test_posts import add_account
 from tests.integration.pg import pg_schema_url
 

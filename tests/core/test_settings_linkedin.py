@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from app.adapters.linkedin import LinkedInAdapter
 from app.commands.worker import PlatformAdapters
-from app.constants import LINKEDIN_VERSION, Platform
 from app.core.accounts import AccountService
 from app.core.ports import ConnectedAccount, Credentials
-from app.core.settings import LINKEDIN_API_VERSION, SettingsError, SettingsService
+from app.core.settings import SettingsError, SettingsService
 from app.core.vault import Vault
 from app.core.workspaces import WorkspaceService
+from app.platforms.linkedin import LINKEDIN_API_VERSION, LINKEDIN_VERSION
+from app.platforms.linkedin.adapter import LinkedInAdapter
+from app.platforms.names import Platform
 
 
 def test_the_default_is_the_version_herald_was_checked_against(db):

@@ -73,9 +73,9 @@ def _shot(widget, path: Path) -> None:
 def _seed(context) -> dict:
     from datetime import timedelta
 
-    from app.constants import Platform
     from app.core.models import AccountStatus
     from app.core.ports import ConnectedAccount, Credentials
+    from app.platforms.names import Platform
     from app.ui.accounts.services import accounts_of
 
     service = accounts_of(context)
@@ -111,11 +111,11 @@ def main(db_path: str, out_dir: str, width: int, height: int) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from app.constants import Platform
     from app.core.appcontext import AppContext
     from app.core.clock import FakeClock
     from app.core.db import open_database
     from app.core.ports import AppCredentials
+    from app.platforms.names import Platform
     from app.ui.developer_apps import DeveloperAppsDialog
     from app.ui.first_run import WelcomeDialog
     from app.ui.main_window import MainWindow

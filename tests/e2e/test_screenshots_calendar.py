@@ -61,10 +61,10 @@ TEXTS = [
 def _seed(context):
     from datetime import datetime, timedelta
 
-    from app.constants import Platform
     from app.core.models import Account, AccountStatus, Post, TargetStatus
     from app.core.posts import PostService
     from app.core.poststatus import derive_post_status
+    from app.platforms.names import Platform
 
     ws = context.workspaces.create("Corner Bakery", "Europe/London")
     ids = {}
@@ -231,7 +231,7 @@ def main(out: Path, width: int, height: int) -> None:
         "thought. #bread #leeds #baking #local"
     )
     _settle(app, 40)
-    from app.constants import Platform
+    from app.platforms.names import Platform
 
     x_tab = next(t for t in dialog.tabs_by_account.values() if t.platform == Platform.TWITTER)
     dialog.tabs.setCurrentWidget(x_tab)

@@ -35,9 +35,9 @@ def _settle(app, rounds: int = 40) -> None:
 
 
 def _seed(context) -> tuple[int, list[int]]:
-    from app.constants import Platform
     from app.core.models import Account
     from app.core.queues import QueueService, parse_slots
+    from app.platforms.names import Platform
 
     ws = context.workspaces.create("Corner Bakery", "Europe/London")
     ids = []

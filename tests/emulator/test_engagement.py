@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from app.constants import Platform
 from app.emulator import EmulatorServer
 from app.emulator.engagement import PROFILES, EngagementModel, growth, top_hours
+from app.platforms.names import Platform
 from tests.emulator.conftest import START, TLS
 from tests.emulator.helpers import FacebookLogin, bearer, fb_login, x_login
 

@@ -8,8 +8,8 @@ from PIL import Image
 
 from app.emulator.media import image_kind, is_video, jpeg_size, png_size
 from app.emulator.ratelimit import RateLimiter
+from app.emulator.twitter.api import weighted_length
 from app.emulator.wire import parse_multipart
-from app.emulator.x import weighted_length
 from tests.emulator.helpers import MP4, jpeg, png
 
 

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import select
 
 from app.commands.worker import API_BASE, EMULATOR_APP, PlatformAdapters
-from app.constants import Platform
 from app.core.accounts import AccountService
 from app.core.clock import FakeClock
 from app.core.engine import EngineSettings, Outcome, PublishingEngine
@@ -18,6 +17,7 @@ from app.core.events import EventHub
 from app.core.models import Account, AccountStatus, TargetStatus
 from app.core.vault import Vault
 from app.core.workspaces import WorkspaceService
+from app.platforms.names import Platform
 from tests.core.engine.fakes import add_post, target
 
 

@@ -20,7 +20,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
-from app.constants import Platform
 from app.core.accounts import AccountService
 from app.core.clock import FakeClock
 from app.core.db import Database, open_database
@@ -30,6 +29,7 @@ from app.core.models import Post, Target, TargetStatus
 from app.core.posts import PostError, PostService
 from app.core.vault import Vault
 from app.core.workspaces import WorkspaceService
+from app.platforms.names import Platform
 from tests.core.engine.fakes import FakeAdapter, FakeSource, connect
 
 ROUNDS = 10

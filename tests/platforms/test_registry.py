@@ -12,7 +12,6 @@ import pytest
 from app import platforms
 from app.adapters.config import AdapterConfig
 from app.commands import platforms as platforms_command
-from app.constants import PLATFORM_LABELS, Platform
 from app.core.analytics.budget import READ_DEFAULTS
 from app.core.constraints import validate
 from app.core.engine.ratelimits import DEFAULT_BUDGETS
@@ -25,6 +24,7 @@ from app.platforms.descriptor import (
     RateBudgets,
     TextRules,
 )
+from app.platforms.names import PLATFORM_LABELS, Platform
 
 REPO = Path(__file__).resolve().parents[2]
 

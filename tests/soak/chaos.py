@@ -40,10 +40,10 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import OperationalError
 
-from app.constants import Platform
 from app.core.db import Database, open_database, write_transaction
 from app.core.models import Account, AccountStatus, Post, Target, TargetStatus
 from app.core.poststatus import derive_post_status
+from app.platforms.names import Platform
 from tests.soak.common import (
     EmulatorProcess,
     SuiteResult,

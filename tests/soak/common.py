@@ -27,10 +27,10 @@ from typing import IO, Any
 import httpx
 from sqlalchemy import create_engine, insert, select, text
 
-from app.constants import Platform
 from app.core.db import Database
 from app.core.engine.ratelimits import SETTING_KEY
 from app.core.models import Media, Post, PostMedia, PostStatus, Setting, Target, TargetStatus
+from app.platforms.names import Platform
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable

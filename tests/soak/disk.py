@@ -187,8 +187,8 @@ def _connect(db_url: str, emulator_url: str) -> list[str]:
     of the emulator's post list (its Facebook feed does not paginate: chaos.POSTS_PER_ACCOUNT),
     so a reconciliation after the full disk can find what went out. Returns, per CSV row, the
     "facebook:Page;linkedin:Member" pair to use, going round."""
-    from app.constants import Platform
     from app.core.models import Account
+    from app.platforms.names import Platform
     from tests.soak.common import connect_accounts, set_rate_limits
 
     db = open_database(db_url)
@@ -309,9 +309,9 @@ def _run_tmpfs(work: Path, tiny: Path, result: SuiteResult) -> None:
 def _run_page_cap(work: Path, result: SuiteResult) -> None:
     """In-process: every connection of Herald's engine gets a page cap (it is not persistent)."""
     from app.commands.import_csv import ImportFailed, import_file
-    from app.constants import Platform
     from app.core.models import Account, AccountStatus
     from app.core.workspaces import WorkspaceService
+    from app.platforms.names import Platform
 
     db_url = f"sqlite:///{work / 'herald.db'}"
     db = open_database(db_url)

@@ -23,11 +23,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.adapters.config import AdapterConfig
-from app.adapters.facebook import FacebookAdapter
-from app.adapters.instagram import InstagramAdapter
-from app.adapters.linkedin import LinkedInAdapter
-from app.adapters.twitter import TwitterAdapter
-from app.constants import Platform
 from app.core.accounts import register_credentials
 from app.core.clock import FakeClock
 from app.core.logsetup import register_secret
@@ -40,6 +35,11 @@ from app.core.ports import (
     PublishError,
     PublishResult,
 )
+from app.platforms.facebook.adapter import FacebookAdapter
+from app.platforms.instagram.adapter import InstagramAdapter
+from app.platforms.linkedin.adapter import LinkedInAdapter
+from app.platforms.names import Platform
+from app.platforms.twitter.adapter import TwitterAdapter
 from tests.soak.fuzzing import examples
 
 ACCESS = "soak-access-token-7f3e9a1c55d2"

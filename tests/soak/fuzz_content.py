@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from app.constants import Platform
 from app.core.constraints import ConstraintWarning, validate, weighted_length
 from app.core.ports import MediaItem
+from app.platforms.names import Platform
 from tests.soak.fuzzing import examples
 
 ZWJ = "\u200d"

@@ -21,10 +21,10 @@ from sqlalchemy import func, select
 
 from app.cli import main as cli_main
 from app.commands.import_csv import ImportFailed, import_file
-from app.constants import Platform
 from app.core.db import Database, open_database
 from app.core.models import Account, AccountStatus, Media, Post, Target
 from app.core.workspaces import WorkspaceService
+from app.platforms.names import Platform
 from tests.commands.import_world import sqlite_digest
 from tests.soak.fuzzing import examples
 

@@ -4,8 +4,8 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from app.constants import Platform
 from app.core.models import AccountStatus, TargetStatus
+from app.platforms.names import Platform
 from app.ui.attention import AttentionBanner, ConfirmationDialog, MissedPostsDialog, ProblemsPanel
 from tests.ui.calendar.helpers import (
     make_context,

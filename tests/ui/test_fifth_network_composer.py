@@ -47,23 +47,9 @@ def fifth_network():
     platforms.unregister(MASTOTEST.name)
 
 
-def _core_takes_registered_networks() -> bool:
-    """Until issue 17's Platform type (a name over the registry) is merged, the core's closed
-    enum refuses a network registered at run time; then the composer cannot be shown one."""
-    from app.constants import Platform
-
-    try:
-        Platform(MASTOTEST.name)
-    except ValueError:
-        return False
-    return True
-
-
 @pytest.fixture
 def bakery(fifth_network, db, clock):
     """A workspace with one account on the fifth network, added through the services."""
-    if not _core_takes_registered_networks():
-        pytest.skip("the core's Platform is still a closed enum (issue 17's registry type)")
     context = AppContext(db=db, clock=clock)
     workspace = context.workspaces.create("Corner Bakery", "Europe/London")
     account_id = context.accounts.save_connected(

@@ -8,10 +8,10 @@ from datetime import datetime
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFrame, QLineEdit, QPushButton
 
-from app.constants import Platform
 from app.core import events as ev
 from app.core.appcontext import AppContext
 from app.core.settings import SettingsService
+from app.platforms.names import Platform
 from app.testing import compose_post
 from app.ui.first_run import run_first_run
 from app.ui.first_run_checklist import DONE_KEY, PENDING_KEY, ZONE_KEY

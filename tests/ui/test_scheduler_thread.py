@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 
-from app.constants import Platform
 from app.core import events as ev
 from app.core.accounts import AccountService
 from app.core.engine import EngineSettings, PublishingEngine
@@ -13,6 +12,7 @@ from app.core.events import EventHub
 from app.core.ports import NetworkUnavailableError, PermanentError
 from app.core.vault import Vault
 from app.core.workspaces import WorkspaceService
+from app.platforms.names import Platform
 from app.ui.scheduler_thread import SchedulerThread
 from tests.core.engine.fakes import FakeAdapter, FakeSource, add_post, connect
 

@@ -8,26 +8,24 @@ when given, its limit headers) overrides them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, insert, select, update
 
 from app import platforms
-from app.constants import Platform
 from app.core.models import RateLimitBudget
 from app.core.ports import RateLimitInfo
+from app.platforms.names import Platform
+from app.platforms.views import PerPlatform
 
 SCOPE = "read"
 
 # (calls, window seconds) per account, from each network's descriptor (app/platforms/).
-READ_DEFAULTS: dict[Platform, tuple[int, int]] = {
-    platform: (
-        platforms.get(platform).rate_budgets.read.limit,
-        platforms.get(platform).rate_budgets.read.window_s,
-    )
-    for platform in Platform
-}
+READ_DEFAULTS: Mapping[Platform, tuple[int, int]] = PerPlatform(
+    lambda d: (d.rate_budgets.read.limit, d.rate_budgets.read.window_s)
+)
 
 
 def _window_end(platform: Platform, now: datetime, window_s: int) -> datetime:

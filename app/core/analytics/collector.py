@@ -25,7 +25,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from app.constants import Platform
 from app.core.analytics import budget, store
 from app.core.analytics.claims import DEFAULT_LEASE, claim_due, new_owner, next_due_at
 from app.core.analytics.refusals import remember_refused
@@ -43,6 +42,7 @@ from app.core.ports import (
     RateLimitedError,
     TransientError,
 )
+from app.platforms.names import Platform
 
 log = logging.getLogger(__name__)
 

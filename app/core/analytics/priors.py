@@ -14,11 +14,12 @@ import logging
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from app.constants import Platform
+from app import platforms
+from app.platforms.names import Platform
 
 log = logging.getLogger(__name__)
 
@@ -56,15 +57,23 @@ def candidate_paths() -> list[Path]:
 
 
 def parse(data: Mapping[str, object]) -> dict[Platform, Prior]:
-    """Validate and convert the JSON document; ValueError says what is wrong."""
+    """Validate and convert the JSON document; ValueError says what is wrong. Every profile
+    is validated; those of networks not registered in this build are left out."""
+    return {
+        Platform(name): prior
+        for name, prior in _parse_section(data, "platforms").items()
+        if name in Platform
+    }
+
+
+def _parse_section(data: Mapping[str, object], section: str) -> dict[str, Prior]:
     if data.get("format") != 1:
         raise ValueError(f"unsupported priors format {data.get('format')!r}")
-    platforms = data.get("platforms")
-    if not isinstance(platforms, dict):
-        raise ValueError("priors: 'platforms' must be an object")
-    out: dict[Platform, Prior] = {}
-    for name, spec in platforms.items():
-        platform = Platform(str(name).upper())
+    profiles = data.get(section)
+    if not isinstance(profiles, dict):
+        raise ValueError(f"priors: {section!r} must be an object")
+    out: dict[str, Prior] = {}
+    for name, spec in profiles.items():
         week = spec.get("week") if isinstance(spec, dict) else None
         if not isinstance(week, dict) or set(week) != set(WEEKDAYS):
             raise ValueError(f"priors: {name} needs a 'week' with {', '.join(WEEKDAYS)}")
@@ -80,8 +89,12 @@ def parse(data: Mapping[str, object]) -> dict[Platform, Prior]:
         rate = float(spec.get("typical_rate", FLAT_RATE))
         if not 0 < rate < 1:
             raise ValueError(f"priors: {name} typical_rate must be in (0, 1)")
-        out[platform] = Prior(
-            platform, tuple(w / top for w in weights), rate, str(spec.get("about", ""))
+        # Typed as Platform for the caller; a name not registered is dropped by the caller.
+        out[str(name)] = Prior(
+            str(name),  # type: ignore[arg-type]
+            tuple(w / top for w in weights),
+            rate,
+            str(spec.get("about", "")),
         )
     return out
 
@@ -90,14 +103,33 @@ def flat(platform: Platform) -> Prior:
     return Prior(platform, (1.0,) * 168, FLAT_RATE, "no cold-start profile available")
 
 
+class Priors(dict[Platform, Prior]):
+    """Every registered network's prior; a network registered after loading (or without a
+    profile) gets a flat one."""
+
+    def __missing__(self, platform: Platform) -> Prior:
+        return flat(Platform(platform))
+
+
 @lru_cache(maxsize=1)
-def load_priors() -> dict[Platform, Prior]:
-    """Every platform's prior (flat for a platform the file does not describe)."""
-    found: dict[Platform, Prior] = {}
+def load_priors() -> Priors:
+    """Every platform's prior, found where its descriptor's `priors` points
+    ("resources/besttime_priors.json#platforms.<NAME>": a section and a name in the file
+    this module locates); flat for a platform the file does not describe."""
+    document: Mapping[str, object] = {"format": 1}
     for path in candidate_paths():
         if path.is_file():
-            found = parse(json.loads(path.read_text(encoding="utf-8")))
+            document = json.loads(path.read_text(encoding="utf-8"))
             break
     else:
         log.warning("best-time priors %s not found; using flat cold-start profiles", FILE_NAME)
-    return {p: found.get(p, flat(p)) for p in Platform}
+    sections: dict[str, dict[str, Prior]] = {}
+    out = Priors()
+    for descriptor in platforms.all_platforms():
+        platform = Platform(descriptor.name)
+        section, _, name = descriptor.priors.partition("#")[2].partition(".")
+        if section and section not in sections:
+            sections[section] = _parse_section(document, section) if section in document else {}
+        found = sections.get(section, {}).get(name)
+        out[platform] = replace(found, platform=platform) if found else flat(platform)
+    return out

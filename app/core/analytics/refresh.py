@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from app.constants import Platform
 from app.core.analytics import budget, store
 from app.core.analytics.collector import chunked
 from app.core.db import write_transaction
 from app.core.events import METRICS_UPDATED
 from app.core.models import Account, AccountStatus, Checkpoint, Post, Target, TargetStatus
 from app.core.ports import AuthError, NetworkUnavailableError, PublishError, RateLimitedError
+from app.platforms.names import Platform
 
 if TYPE_CHECKING:
     from app.core.analytics.collector import MetricsCollector

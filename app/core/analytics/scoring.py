@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from app.constants import Platform
 from app.core.analytics.aggregates import BUCKETS, WEEKDAYS, Heatmap
 from app.core.analytics.priors import Prior
+from app.platforms.names import Platform
 
 Confidence = Literal["low", "medium", "high"]
 

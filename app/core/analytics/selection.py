@@ -34,7 +34,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.constants import Platform
 from app.core.models import (
     Account,
     AnalyticsSnapshot,
@@ -44,6 +43,7 @@ from app.core.models import (
     TargetStatus,
 )
 from app.core.timeutil import zone_info
+from app.platforms.names import Platform
 
 
 @dataclass(frozen=True)

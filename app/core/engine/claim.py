@@ -22,7 +22,6 @@ from typing import Any
 from sqlalchemy import and_, bindparam, exists, func, select, update
 from sqlalchemy.orm import Session
 
-from app.constants import Platform
 from app.core.db import Database
 from app.core.engine import ratelimits
 from app.core.engine.txn import lock_posts, refresh_post_status, write_session
@@ -35,6 +34,7 @@ from app.core.models import (
     Target,
     TargetStatus,
 )
+from app.platforms.names import Platform
 
 
 @dataclass(frozen=True)

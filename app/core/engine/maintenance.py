@@ -25,7 +25,7 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import or_, select
 
-from app.constants import Platform
+from app import platforms
 from app.core import events as ev
 from app.core.accounts import AccountService
 from app.core.clock import Clock
@@ -39,9 +39,9 @@ from app.core.ports import AccountRef, AuthError, PublishError
 log = logging.getLogger(__name__)
 
 TOKEN_HORIZON = timedelta(days=30)
-#: platforms whose access tokens last hours: refreshed on demand, not by the daily job...
-ON_DEMAND_TOKENS = frozenset({Platform.TWITTER})
-#: ...unless unused this long (keeps the refresh token itself in use)
+#: how long an account whose tokens are refreshed on demand (its descriptor's
+#: auth.short_lived_tokens) may stay unused before the daily job refreshes it anyway
+#: (keeps the refresh token itself in use)
 IDLE_REFRESH = timedelta(days=30)
 BACKUPS_KEPT = 7
 BACKUP_REASON = "daily"
@@ -97,7 +97,9 @@ def refresh_expiring_tokens(ctx: MaintenanceContext) -> RefreshReport:
     """Refresh every ACTIVE account whose token expires within 30 days."""
     report = RefreshReport()
     now = ctx.clock.now()
-    on_demand = Account.platform.in_(sorted(ON_DEMAND_TOKENS))
+    on_demand = Account.platform.in_(
+        sorted(d.name for d in platforms.all_platforms() if d.auth.short_lived_tokens)
+    )
     with ctx.db.session() as s:
         ids = list(
             s.scalars(

@@ -2,8 +2,9 @@
 shared by every worker.
 
 Each platform's documented limit is the default (X 300 posts per 15 min, LinkedIn 100 per day
-resetting at midnight UTC, Instagram's content-publishing limit per 24 h); the Setting
-"engine.rate_limits" can override them ({"TWITTER": {"limit": 200, "window_s": 900}}), and the
+resetting at midnight UTC, Instagram's content-publishing limit per 24 h; each network's
+descriptor, app/platforms/<network>/, holds it); the Setting
+"engine.rate_limits" can override them ({"<PLATFORM>": {"limit": 200, "window_s": 900}}), and the
 limits a platform reports in its response headers overwrite the stored budget.
 
 Budgets are reserved inside the claim transaction, so workers never claim more posts for an
@@ -22,9 +23,11 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from app.constants import Platform
 from app.core.models import RateLimitBudget, Setting
 from app.core.ports import RateLimitInfo
+from app.platforms.descriptor import PlatformDescriptor
+from app.platforms.names import Platform
+from app.platforms.views import PerPlatform
 
 SETTING_KEY = "engine.rate_limits"
 PUBLISH = "publish"
@@ -44,12 +47,15 @@ class BudgetDefault:
         return now + timedelta(seconds=self.window_s)
 
 
-# Facebook documents no per-post limit (only call-volume throttling, reported by headers).
-DEFAULT_BUDGETS: Mapping[Platform, BudgetDefault] = {
-    Platform.TWITTER: BudgetDefault(300, 15 * 60),
-    Platform.LINKEDIN: BudgetDefault(100, 24 * 3600, utc_day=True),
-    Platform.INSTAGRAM: BudgetDefault(50, 24 * 3600),
-}
+def _publish_budget(descriptor: PlatformDescriptor) -> BudgetDefault | None:
+    budget = descriptor.rate_budgets.publish
+    if budget is None:  # the network documents no per-post limit (Facebook)
+        return None
+    return BudgetDefault(budget.limit, budget.window_s, budget.utc_day)
+
+
+#: each registered network's documented publish limit, from its descriptor
+DEFAULT_BUDGETS: Mapping[Platform, BudgetDefault] = PerPlatform(_publish_budget)
 
 
 def load_defaults(session: Session) -> dict[Platform, BudgetDefault]:

@@ -31,7 +31,6 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from app.constants import Platform
 from app.core import events as ev
 from app.core.accounts import AccountInfo, AccountService
 from app.core.clock import Clock
@@ -56,6 +55,7 @@ from app.core.ports import (
     RateLimitedError,
     TransientError,
 )
+from app.platforms.names import Platform
 
 log = logging.getLogger(__name__)
 

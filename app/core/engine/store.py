@@ -14,7 +14,6 @@ from datetime import datetime
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
-from app.constants import Platform
 from app.core.db import Database
 from app.core.engine import ratelimits
 from app.core.engine.policy import Decision
@@ -30,6 +29,7 @@ from app.core.models import (
     TargetStatus,
 )
 from app.core.ports import MediaItem, RateLimitInfo
+from app.platforms.names import Platform
 
 log = logging.getLogger(__name__)
 

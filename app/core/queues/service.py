@@ -17,26 +17,32 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.constants import Platform
 from app.core.clock import Clock, SystemClock
-from app.core.constraints import effective_text, validate
 from app.core.db import Database
 from app.core.events import POSTS_CHANGED, EventHub
 from app.core.models import (
     Account,
-    AccountQueue,
     Post,
     QueuedPost,
     QueueSlot,
     TargetStatus,
 )
-from app.core.posts import PostService, SchedulingError
+from app.core.posts import PostService
 from app.core.queues import placement
+from app.core.queues.held import check_rules, place_held
+from app.core.queues.lookups import (
+    account_labels,
+    account_queues,
+    any_paused,
+    last_position,
+    workspace_of,
+)
 from app.core.queues.placement import QueueError
 from app.core.queues.slots import Slot
+from app.platforms.names import Platform
 
 __all__ = ["Placement", "QueueInfo", "QueueService"]
 
@@ -89,7 +95,7 @@ class QueueService:
         """Replace the weekly slots of every account given (the same slots for each)."""
         wanted = sorted(set(slots))
         with self.db.write_session() as s:
-            queues = self._queues(s, account_ids)
+            queues = account_queues(s, account_ids, self.clock.now())
             for q in queues:
                 q.slots = []
             s.flush()  # the old rows go first: the new ones may repeat them (unique key)
@@ -101,10 +107,10 @@ class QueueService:
     def set_pull_forward(self, account_ids: Sequence[int], on: bool) -> None:
         with self.db.write_session() as s:
             workspace_id = None
-            for q in self._queues(s, account_ids):
+            for q in account_queues(s, account_ids, self.clock.now()):
                 q.pull_forward = on
                 q.updated_at = self.clock.now()
-                workspace_id = self._workspace_of(s, q.account_id)
+                workspace_id = workspace_of(s, q.account_id)
             if on and workspace_id is not None:
                 s.flush()
                 placement.pull_forward(s, workspace_id, self.clock.now())
@@ -118,12 +124,12 @@ class QueueService:
         held = 0
         with self.db.write_session() as s:
             workspaces = set()
-            for q in self._queues(s, ids):
+            for q in account_queues(s, ids, self.clock.now()):
                 q.paused = True
                 q.updated_at = now
-                workspaces.add(self._workspace_of(s, q.account_id))
+                workspaces.add(workspace_of(s, q.account_id))
             for workspace_id in workspaces:
-                position = self._last_position(s, workspace_id)
+                position = last_position(s, workspace_id)
                 for post in placement.members(s, workspace_id, now):
                     if ids & set(placement.accounts_of(post)):
                         position += 1
@@ -141,13 +147,13 @@ class QueueService:
         placed = 0
         with self.db.write_session() as s:
             workspaces = set()
-            for q in self._queues(s, account_ids):
+            for q in account_queues(s, account_ids, self.clock.now()):
                 q.paused = False
                 q.updated_at = now
-                workspaces.add(self._workspace_of(s, q.account_id))
+                workspaces.add(workspace_of(s, q.account_id))
             s.flush()
             for workspace_id in workspaces:
-                placed += self._place_held(s, workspace_id, now)
+                placed += place_held(s, workspace_id, now)
             s.commit()
         for workspace_id in workspaces:
             self._changed(workspace_id)
@@ -181,10 +187,10 @@ class QueueService:
         """The next `count` free slot instants the given accounts share."""
         now = self.clock.now()
         with self.db.session() as s:
-            workspace_id = self._workspace_of(s, account_ids[0]) if account_ids else None
+            workspace_id = workspace_of(s, account_ids[0]) if account_ids else None
             if workspace_id is None:
                 return []
-            slots = placement.common_slots(s, list(account_ids), self._labels(s, account_ids))
+            slots = placement.common_slots(s, list(account_ids), account_labels(s, account_ids))
             zone = placement.zone_of(s, workspace_id)
             taken = placement.occupancy(s, workspace_id, now)
         out: list[datetime] = []
@@ -211,14 +217,14 @@ class QueueService:
         now = self.clock.now()
         ids = list(dict.fromkeys(int(a) for a in account_ids))
         with self.db.write_session() as s:
-            paused = self._paused(s, ids)
+            paused = any_paused(s, ids)
             if paused:
                 post = self.posts.create_in(
                     s, workspace_id, base_text, ids, overrides=overrides,
                     media_paths=media_paths, action="draft",
                 )  # fmt: skip
-                self._check(post)
-                placement.hold(s, post, self._last_position(s, workspace_id) + 1, now)
+                check_rules(post)
+                placement.hold(s, post, last_position(s, workspace_id) + 1, now)
                 result = Placement(post.id, None, held=True)
             else:
                 when, make_room = self._slot_for(s, workspace_id, ids, now, share_next)
@@ -249,10 +255,10 @@ class QueueService:
             ids = placement.accounts_of(post)
             if not ids:
                 raise QueueError("Choose at least one account to publish to.")
-            self._check(post)
+            check_rules(post)
             workspace_id = post.workspace_id
-            if self._paused(s, ids):
-                placement.hold(s, post, self._last_position(s, workspace_id) + 1, now)
+            if any_paused(s, ids):
+                placement.hold(s, post, last_position(s, workspace_id) + 1, now)
                 result = Placement(post.id, None, held=True)
             else:
                 entry = s.get(QueuedPost, post.id)
@@ -298,7 +304,7 @@ class QueueService:
         skip: int | None = None,
     ) -> tuple[datetime, list[Post]]:
         """The slot for a post of `ids`, and the queued posts that must make room after it."""
-        slots = placement.common_slots(s, ids, self._labels(s, ids))
+        slots = placement.common_slots(s, ids, account_labels(s, ids))
         zone = placement.zone_of(s, workspace_id)
         make_room: list[Post] = []
         if share_next:
@@ -319,92 +325,6 @@ class QueueService:
         s.flush()
         taken = placement.occupancy(s, workspace_id, now, skip=[p.id for p in posts])
         placement.repack(s, workspace_id, posts, now, taken, earlier_only=False)
-
-    def _place_held(self, s: Session, workspace_id: int, now: datetime) -> int:
-        entries = s.scalars(
-            select(QueuedPost)
-            .where(QueuedPost.workspace_id == workspace_id, QueuedPost.held.is_(True))
-            .order_by(QueuedPost.position)
-        ).all()
-        placed = 0
-        last: dict[int, datetime] = {}
-        zone = placement.zone_of(s, workspace_id)
-        taken = placement.occupancy(s, workspace_id, now)
-        for entry in entries:
-            post = s.get(Post, entry.post_id, options=[selectinload(Post.targets)])
-            if post is None or post.deleted_at is not None:
-                continue
-            ids = placement.accounts_of(post)
-            if not ids or self._paused(s, ids):
-                continue
-            try:
-                self._check(post)
-                slots = placement.common_slots(s, ids, self._labels(s, ids))
-            except (QueueError, SchedulingError):
-                continue  # stays held; opening it in the composer says why
-            bound = max([now, *(last[a] for a in ids if a in last)])
-            when = placement.first_free(slots, zone, bound, ids, taken)
-            taken.take(ids, when)
-            for a in ids:
-                last[a] = when
-            placement.schedule_at(s, post, when, now)
-            placed += 1
-        return placed
-
-    def _check(self, post: Post) -> None:
-        """The content rules, as Schedule applies them (errors block, warnings do not)."""
-        from app.core.posts import _facts_of
-
-        facts = [_facts_of(link.media) for link in post.media_links]
-        messages = []
-        for t in post.targets:
-            platform = Platform(t.account.platform)
-            text = effective_text(post.base_text, t.content_override)
-            for w in validate(platform, text, facts):
-                if w.severity == "error":
-                    messages.append(f"{platform.label} ({t.account.handle}): {w.message}")
-        if messages:
-            raise SchedulingError(messages)
-
-    def _queues(self, s: Session, account_ids: Iterable[int]) -> list[AccountQueue]:
-        ids = list(dict.fromkeys(int(a) for a in account_ids))
-        if not ids:
-            raise QueueError("Choose at least one account.")
-        known = set(s.scalars(select(Account.id).where(Account.id.in_(ids))))
-        missing = [a for a in ids if a not in known]
-        if missing:
-            raise QueueError(f"No account with id {missing[0]}.")
-        found = placement.queues_of(s, ids)
-        for a in ids:
-            if a not in found:
-                found[a] = AccountQueue(account_id=a, updated_at=self.clock.now(), slots=[])
-                s.add(found[a])
-        return [found[a] for a in ids]
-
-    @staticmethod
-    def _paused(s: Session, ids: Iterable[int]) -> bool:
-        return any(q.paused for q in placement.queues_of(s, ids).values())
-
-    @staticmethod
-    def _last_position(s: Session, workspace_id: int) -> int:
-        value = s.scalar(
-            select(func.max(QueuedPost.position)).where(QueuedPost.workspace_id == workspace_id)
-        )
-        return int(value or 0)
-
-    @staticmethod
-    def _workspace_of(s: Session, account_id: int) -> int:
-        workspace_id = s.scalar(select(Account.workspace_id).where(Account.id == account_id))
-        if workspace_id is None:
-            raise QueueError(f"No account with id {account_id}.")
-        return int(workspace_id)
-
-    @staticmethod
-    def _labels(s: Session, ids: Iterable[int]) -> dict[int, str]:
-        rows = s.execute(
-            select(Account.id, Account.platform, Account.handle).where(Account.id.in_(list(ids)))
-        ).all()
-        return {i: f"{Platform(p).label} ({h})" for i, p, h in rows}
 
     def _changed(self, workspace_id: int | None) -> None:
         if self.events is not None and workspace_id is not None:

@@ -8,16 +8,15 @@ ratio from 4:5 to 1.91:1, carousels of 2-10 items; LinkedIn 3,000 characters; Fa
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
-
-from app import platforms
-from app.constants import Platform
 
 # The rules' types and values live in the network descriptors (app/platforms/); this module
 # keeps its names so the constraint checker and the composer read them as before.
-from app.platforms.descriptor import MIB, LengthCounting, MediaRules
+from app.platforms.descriptor import MIB, LengthCounting, MediaRules, PlatformDescriptor
+from app.platforms.names import Platform
+from app.platforms.views import PerPlatform
 
 __all__ = ["MIB", "RULES", "LengthCounting", "MediaRules", "PlatformRules", "rules_for"]
 
@@ -34,10 +33,10 @@ class PlatformRules:
     media: MediaRules = MediaRules()
 
 
-def _from_descriptor(platform: Platform) -> PlatformRules:
-    d = platforms.get(platform)
+@functools.lru_cache(maxsize=64)
+def _from_descriptor(d: PlatformDescriptor) -> PlatformRules:
     return PlatformRules(
-        platform=platform,
+        platform=Platform(d.name),
         name=d.display_name,
         max_length=d.text.max_length,
         length_counting=d.text.counting,
@@ -48,24 +47,15 @@ def _from_descriptor(platform: Platform) -> PlatformRules:
     )
 
 
-RULES: Mapping[Platform, PlatformRules] = MappingProxyType(
-    {platform: _from_descriptor(platform) for platform in Platform}
-)
+#: every registered network's rules, read from the registry at each lookup
+RULES: Mapping[Platform, PlatformRules] = PerPlatform(_from_descriptor)
 
 
 def rules_for(platform: Platform | str) -> PlatformRules:
-    """The rules of a platform given as `Platform` or its value ("TWITTER", "twitter", "X")."""
+    """The rules of a platform given as `Platform` or what a person types (its name or
+    display name in any case: "twitter", "X", "LinkedIn")."""
     return RULES[parse_platform(platform)]
 
 
 def parse_platform(platform: Platform | str) -> Platform:
-    if isinstance(platform, Platform):
-        return platform
-    value = str(platform).strip().upper()
-    if value == "X":
-        return Platform.TWITTER
-    try:
-        return Platform(value)
-    except ValueError:
-        known = ", ".join(p.value for p in Platform)
-        raise ValueError(f"unknown platform {platform!r}; expected one of {known}") from None
+    return platform if isinstance(platform, Platform) else Platform.parse(str(platform))

@@ -14,6 +14,8 @@ from app.platforms.descriptor import (
 
 DESCRIPTOR = PlatformDescriptor(
     name="FACEBOOK",
+    adapter="app.platforms.facebook.adapter:FacebookAdapter",
+    connect="app.platforms.facebook.connect:SIGN_IN",
     display_name="Facebook",
     icon="fa6b.facebook",
     colour="#1877f2",

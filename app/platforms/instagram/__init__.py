@@ -18,6 +18,8 @@ from app.platforms.descriptor import (
 
 DESCRIPTOR = PlatformDescriptor(
     name="INSTAGRAM",
+    adapter="app.platforms.instagram.adapter:InstagramAdapter",
+    connect="app.platforms.instagram.connect:SIGN_IN",
     display_name="Instagram",
     icon="fa6b.instagram",
     colour="#d62976",

@@ -6,15 +6,28 @@ from app.platforms.descriptor import (
     Analytics,
     Auth,
     ConnectOption,
+    NetworkSetting,
     PlatformDescriptor,
     PreviewStyle,
     RateBudget,
     RateBudgets,
     TextRules,
 )
+from app.platforms.linkedin.access import analytics_unavailable
+
+# The LinkedIn-Version Herald was last checked against (learn.microsoft.com, Posts API and
+# statistics pages, 2026-01 view): the default of the "linkedin.api_version" setting and the
+# version Herald steps to when LinkedIn refuses a configured one as "not active".
+API_VERSION = "202601"
+LINKEDIN_VERSION = API_VERSION  # the name the adapter and the tests know it by
+#: the LinkedIn-Version header (YYYYMM); LinkedIn sunsets a version after about a year
+API_VERSION_SETTING = "linkedin.api_version"
+LINKEDIN_API_VERSION = API_VERSION_SETTING
 
 DESCRIPTOR = PlatformDescriptor(
     name="LINKEDIN",
+    adapter="app.platforms.linkedin.adapter:LinkedInAdapter",
+    connect="app.platforms.linkedin.connect:SIGN_IN",
     display_name="LinkedIn",
     icon="fa6b.linkedin",
     colour="#0a66c2",
@@ -45,6 +58,15 @@ DESCRIPTOR = PlatformDescriptor(
         fields=("likeCount", "commentCount", "shareCount", "impressionCount"),
         not_reported=(
             "impressions and shares of a member's (personal) posts: socialActions has none",
+        ),
+        unavailable_reason=analytics_unavailable,
+    ),
+    settings=(
+        NetworkSetting(
+            key=API_VERSION_SETTING,
+            default=API_VERSION,
+            pattern=r"20\d\d(0[1-9]|1[0-2])(\.\d\d)?",
+            invalid_message=f"A LinkedIn API version is year and month, like {API_VERSION}.",
         ),
     ),
     priors="resources/besttime_priors.json#platforms.LINKEDIN",

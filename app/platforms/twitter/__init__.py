@@ -15,6 +15,8 @@ from app.platforms.descriptor import (
 
 DESCRIPTOR = PlatformDescriptor(
     name="TWITTER",
+    adapter="app.platforms.twitter.adapter:TwitterAdapter",
+    connect="app.platforms.twitter.connect:SIGN_IN",
     display_name="X",
     icon="fa6b.x-twitter",
     colour="#111111",
@@ -27,6 +29,7 @@ DESCRIPTOR = PlatformDescriptor(
         kind="oauth2-pkce",
         scopes=("tweet.read", "tweet.write", "users.read", "offline.access", "media.write"),
         secret_optional=True,
+        short_lived_tokens=True,
         redirect_port=8765,
     ),
     rate_budgets=RateBudgets(

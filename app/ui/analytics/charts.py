@@ -20,10 +20,10 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QCursor, QFont, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QToolTip
 
-from app.constants import Platform
 from app.core.analytics.aggregates import Heatmap, PlatformTotals, SnapshotPoint
 from app.core.analytics.scoring import Profile, Slot
 from app.core.models import Checkpoint
+from app.platforms.names import Platform
 from app.ui import theme
 from app.ui.analytics.fmt import pct, value
 from app.ui.theme import PLATFORM_ICONS

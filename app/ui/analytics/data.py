@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.constants import Platform
 from app.core import besttime, platform_access
 from app.core.analytics import aggregates
 from app.core.analytics.aggregates import PostReport, WorkspaceSummary
@@ -14,6 +13,7 @@ from app.core.analytics.scoring import Profile
 from app.core.analytics.selection import Scope
 from app.core.clock import Clock
 from app.core.db import Database
+from app.platforms.names import Platform
 
 TOP_POSTS = 10
 

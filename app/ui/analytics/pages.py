@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.constants import Platform
 from app.core.analytics.aggregates import PlatformTotals, PostReport
 from app.core.models import Checkpoint
 from app.core.timeutil import from_utc
+from app.platforms.names import Platform
 from app.ui import theme
 from app.ui.analytics.charts import (
     CHECKPOINTS,

@@ -35,10 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.constants import Platform
 from app.core.analytics.aggregates import local_day_start
 from app.core.events import METRICS_UPDATED, POSTS_CHANGED, TARGET_PUBLISHED
 from app.core.timeutil import from_utc
+from app.platforms.names import Platform
 from app.ui import theme
 from app.ui.analytics import export
 from app.ui.analytics.background import BackgroundJob

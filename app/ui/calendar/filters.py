@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMenu, QWidget
 
-from app.constants import Platform
 from app.core.postquery import STATUS_CHOICES, PostFilter
+from app.platforms.names import Platform
 
 
 class FilterMenu(QMenu):

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert
 
-from app.constants import Platform
 from app.core.db import Database
 from app.core.metric_plan import plan_checkpoints
 from app.core.models import (
@@ -23,6 +22,7 @@ from app.core.models import (
     Workspace,
 )
 from app.core.ports import AccountRef, Credentials, Metrics
+from app.platforms.names import Platform
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday; FakeClock's default start
 

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.constants import Platform
 from app.core.analytics import aggregates as agg
 from app.core.analytics.selection import Scope, offset_segments
 from app.core.models import Checkpoint
 from app.core.timeutil import to_utc
+from app.platforms.names import Platform
 from tests.core.analytics import helpers as h
 
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from app import platforms
-from app.constants import Platform
 from app.core.analytics import budget
+from app.platforms.names import Platform
 
 from .helpers import account, workspace
 

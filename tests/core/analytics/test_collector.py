@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.constants import Platform
 from app.core.analytics.collector import MetricsCollector
 from app.core.db import Database
 from app.core.events import METRICS_UPDATED, NEEDS_REAUTH, EventHub
@@ -30,6 +29,7 @@ from app.core.ports import (
     RateLimitedError,
     TransientError,
 )
+from app.platforms.names import Platform
 from tests.core.analytics import helpers as h
 
 

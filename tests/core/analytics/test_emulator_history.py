@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from app.constants import Platform
 from app.core import besttime
 from app.core.analytics.history import HistoryPost, HistoryResult, publish_history
 from app.core.clock import FakeClock
@@ -32,6 +31,7 @@ from app.core.models import (
     Workspace,
 )
 from app.core.ports import MediaItem
+from app.platforms.names import Platform
 
 pytestmark = pytest.mark.slow
 

@@ -10,14 +10,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from app.adapters import facebook
-from app.adapters.facebook import FacebookAdapter
-from app.constants import Platform
 from app.core.analytics import aggregates
 from app.core.analytics.collector import MetricsCollector
 from app.core.analytics.refusals import REFUSED_SETTING
 from app.core.analytics.selection import Scope
 from app.core.models import Account, AnalyticsSnapshot, Checkpoint, Target
+from app.platforms.facebook import adapter as facebook
+from app.platforms.facebook.adapter import FacebookAdapter
+from app.platforms.names import Platform
 from tests.adapters.emu_support import CountingClient, connect_account, emulator_config
 from tests.core.analytics import helpers as h
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.constants import Platform
 from app.core.accounts import AccountService
 from app.core.analytics import jobs
 from app.core.engine.maintenance import MaintenanceContext, registered_jobs
@@ -16,6 +15,7 @@ from app.core.events import EventHub
 from app.core.models import AnalyticsSnapshot, RecommendationCache
 from app.core.ports import AuthError, ConnectedAccount, Credentials
 from app.core.vault import Vault
+from app.platforms.names import Platform
 from tests.core.analytics import helpers as h
 
 VAULT_KEY = "qvFSFfF1M4kDMPspTffT3utL6MAqjaI4Jkya1RzfkEs="

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.constants import Platform
 from app.core.analytics import aggregates as agg
 from app.core.analytics.selection import Scope
 from app.core.db import open_database
 from app.core.models import Checkpoint
+from app.platforms.names import Platform
 from tests.core.analytics import helpers as h
 from tests.integration.pg import pg_schema_url
 

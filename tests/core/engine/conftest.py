@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from app.constants import Platform
 from app.core.accounts import AccountService
 from app.core.engine import EngineSettings, PublishingEngine
 from app.core.events import EventHub
 from app.core.vault import Vault
 from app.core.workspaces import WorkspaceService
+from app.platforms.names import Platform
 from tests.core.engine.fakes import FakeAdapter, FakeSource
 from tests.integration.pg import pg_schema_url
 

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from app.constants import Platform
 from app.core.accounts import AccountInfo, AccountService
 from app.core.clock import Clock
 from app.core.db import Database
@@ -24,6 +23,7 @@ from app.core.ports import (
     PlatformAdapter,
     PublishResult,
 )
+from app.platforms.names import Platform
 
 
 @dataclass(frozen=True)

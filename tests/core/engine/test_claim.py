@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.constants import Platform
 from app.core.accounts import AccountService
 from app.core.db import open_database
 from app.core.engine import claim, ratelimits
@@ -22,6 +21,7 @@ from app.core.models import (
 )
 from app.core.vault import Vault
 from app.core.workspaces import WorkspaceService
+from app.platforms.names import Platform
 from tests.core.engine.fakes import add_post, connect, post_status, target
 
 LEASE = timedelta(seconds=60)

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from app.constants import Platform
 from app.core.engine import claim
 from app.core.models import ApprovalState, Post, TargetStatus
+from app.platforms.names import Platform
 from tests.core.engine.fakes import add_post, connect, target
 
 LEASE = timedelta(seconds=60)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from app.constants import Platform
 from app.core import events as ev
 from app.core.engine import claim
 from app.core.engine.health import HealthReporter, write_atomically
+from app.platforms.names import Platform
 from tests.core.engine.fakes import add_post, connect
 
 LEASE = timedelta(seconds=60)

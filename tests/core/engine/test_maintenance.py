@@ -3,10 +3,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from app.constants import Platform
 from app.core.engine.maintenance import MaintenanceContext, refresh_expiring_tokens
 from app.core.models import AccountStatus
 from app.core.ports import AuthError
+from app.platforms.names import Platform
 from tests.core.engine.fakes import FakeSource, connect
 
 

@@ -3,9 +3,9 @@
 from alembic import command
 from sqlalchemy import text, update
 
-from app.constants import Platform
 from app.core.db import alembic_config, open_database
 from app.core.models import Target
+from app.platforms.names import Platform
 from tests.core.engine.fakes import add_post, connect
 
 

@@ -14,11 +14,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from app.constants import Platform
 from app.core.db import Database
 from app.core.engine import Outcome, claim
 from app.core.models import Post, PostStatus, Target, TargetStatus
 from app.core.posts import PostService
+from app.platforms.names import Platform
 from tests.core.engine.fakes import add_post, connect, post_status, target
 from tests.integration.pg import SQLITE_AND_POSTGRES, sqlite_or_postgres
 

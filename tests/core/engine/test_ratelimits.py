@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
-from app.constants import Platform
 from app.core.accounts import AccountService
 from app.core.db import Database, open_database
 from app.core.engine import claim, ratelimits
@@ -18,6 +17,7 @@ from app.core.engine.txn import write_session
 from app.core.models import Account, RateLimitBudget
 from app.core.vault import Vault
 from app.core.workspaces import WorkspaceService
+from app.platforms.names import Platform
 from tests.core.engine.fakes import add_post, connect
 
 LEASE = timedelta(seconds=60)

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from app.constants import Platform
 from app.core import events as ev
 from app.core.engine import Outcome
 from app.core.models import (
@@ -28,6 +27,7 @@ from app.core.ports import (
     TransientError,
 )
 from app.core.posts import PostService
+from app.platforms.names import Platform
 from tests.core.engine.fakes import add_post, connect, post_status, target
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app.constants import Platform
 from app.core import events as ev
 from app.core.engine import Outcome
 from app.core.models import TargetStatus
 from app.core.ports import DuplicatePostError, LookupUnavailableError, TransientError
+from app.platforms.names import Platform
 from tests.core.engine.fakes import add_post, connect, target
 from tests.core.engine.test_runner import _crashed
 

@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.constants import Platform
 from app.core.clock import OffsetClock
 from app.core.db import Database
 from app.core.dbclock import CLOCK_TOLERANCE, ServerClock, database_clock
@@ -24,6 +23,7 @@ from app.core.engine import EngineSettings, PublishingEngine, claim
 from app.core.engine.reconcile import LOOKUP_MARGIN
 from app.core.models import TargetStatus
 from app.core.ports import TransientError
+from app.platforms.names import Platform
 from tests.core.engine.fakes import FakeSource, add_post, connect, target
 from tests.integration.pg import SQLITE_AND_POSTGRES, sqlite_or_postgres
 

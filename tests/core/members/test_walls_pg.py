@@ -12,13 +12,13 @@ from sqlalchemy import create_engine, func, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from app.cli import main
-from app.constants import Platform
 from app.core import models as m
 from app.core.audit import AuditService
 from app.core.db import Database, open_database
 from app.core.members import logins
 from app.core.posts import PostService
 from app.core.workspaces import WorkspaceService
+from app.platforms.names import Platform
 from tests.integration.pg import pg_schema_url
 
 pytestmark = pytest.mark.postgres

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from app.constants import Platform
 from app.core.clock import FakeClock
 from app.core.db import Database
 from app.core.events import POSTS_CHANGED, EventHub
@@ -14,6 +13,7 @@ from app.core.models import Account, PostStatus, Target, TargetStatus
 from app.core.posts import PostService
 from app.core.queues import QueueError, QueueService, parse_slots
 from app.core.workspaces import WorkspaceService
+from app.platforms.names import Platform
 from tests.integration.pg import SQLITE_AND_POSTGRES, sqlite_or_postgres
 
 FRIDAY_18 = datetime(2026, 1, 9, 18, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.constants import Platform
+from app.platforms.names import Platform
 from tests.soak.common import VAULT_KEY
 
 

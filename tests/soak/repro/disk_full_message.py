@@ -28,10 +28,10 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="herald-repro-"))
     os.environ["HERALD_DATA_DIR"] = str(folder)
     from app.commands import import_csv
-    from app.constants import Platform
     from app.core import db as dbmod
     from app.core.models import Account, AccountStatus
     from app.core.workspaces import WorkspaceService
+    from app.platforms.names import Platform
 
     url = f"sqlite:///{folder / 'herald.db'}"
     db = dbmod.open_database(url)

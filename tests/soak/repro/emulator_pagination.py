@@ -3,8 +3,8 @@
 trusts "no next page" to mean "no more posts", answers "not there" for an older post that is
 there; the engine then sends it again (a duplicate). The real platforms paginate.
 
-Files: app/emulator/facebook.py list_feed, app/emulator/instagram.py list_media,
-app/emulator/x.py user_tweets. The adapters' find_existing pages correctly.
+Files: app/emulator/facebook/api.py list_feed, app/emulator/instagram/api.py list_media,
+app/emulator/twitter/api.py user_tweets. The adapters' find_existing pages correctly.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sys
 from datetime import timedelta
 
-from app.constants import Platform
 from app.core.clock import SystemClock
+from app.platforms.names import Platform
 from tests.soak.common import make_picture
 from tests.soak.repro._world import world
 

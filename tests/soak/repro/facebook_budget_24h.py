@@ -15,9 +15,9 @@ import time
 
 from sqlalchemy import select
 
-from app.constants import Platform
 from app.core.clock import SystemClock
 from app.core.models import RateLimitBudget, Target
+from app.platforms.names import Platform
 from tests.soak.common import make_picture, seed_posts
 from tests.soak.repro._world import engine, world
 

@@ -31,10 +31,10 @@ def main() -> int:
     from PIL import Image
 
     from app.cli import main as cli_main
-    from app.constants import Platform
     from app.core.db import open_database
     from app.core.models import Account, AccountStatus
     from app.core.workspaces import WorkspaceService
+    from app.platforms.names import Platform
 
     url = f"sqlite:///{folder / 'herald.db'}"
     db = open_database(url)

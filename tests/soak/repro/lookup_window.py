@@ -18,9 +18,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from app.constants import Platform
 from app.core.clock import FakeClock
 from app.core.models import Target
+from app.platforms.names import Platform
 from tests.soak.common import make_picture, seed_posts
 from tests.soak.repro._world import engine, world
 

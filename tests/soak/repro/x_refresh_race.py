@@ -18,12 +18,12 @@ from dataclasses import replace
 from datetime import timedelta
 
 from app.commands.worker import PlatformAdapters
-from app.constants import Platform
 from app.core import events as ev
 from app.core.accounts import AccountService
 from app.core.clock import SystemClock
 from app.core.engine.maintenance import MaintenanceContext, refresh_expiring_tokens
 from app.core.vault import Vault
+from app.platforms.names import Platform
 from tests.soak.repro._world import world
 
 

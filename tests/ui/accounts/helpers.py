@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app.constants import Platform
 from app.core.models import Account, AccountStatus, Post, PostStatus, Target, TargetStatus
 from app.core.ports import ConnectedAccount, Credentials
+from app.platforms.names import Platform
 
 
 def add_account(

@@ -5,8 +5,8 @@ from datetime import timedelta
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QRadioButton, QTableView
 
-from app.constants import Platform
 from app.core.models import AccountStatus, Post, PostStatus
+from app.platforms.names import Platform
 from app.ui.accounts.model import AccountRole, expiry_text
 from tests.ui.accounts.helpers import add_account, add_post
 

@@ -13,9 +13,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
-from app.constants import Platform
 from app.core.models import AccountStatus, Post, PostStatus
 from app.core.ports import AppCredentials
+from app.platforms.names import Platform
 from tests.ui.accounts.helpers import StubConnect, add_account, add_post, connected
 
 

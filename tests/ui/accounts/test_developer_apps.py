@@ -6,8 +6,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
 
-from app.constants import Platform
 from app.core.ports import AppCredentials
+from app.platforms.names import Platform
 from app.ui.developer_apps import DeveloperAppsDialog
 
 SECRET = "li-very-secret-value-4242"

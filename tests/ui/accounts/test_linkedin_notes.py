@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from app.constants import Platform
-from app.core import platform_access as access
 from app.core.accounts import AccountInfo
 from app.core.models import AccountStatus
 from app.core.ports import AppCredentials
+from app.platforms.linkedin import access
+from app.platforms.names import Platform
 from app.ui.accounts.model import notes_text
 from tests.ui.accounts.helpers import StubConnect, connected
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPushButton, QRadioButton
 
-from app.constants import Platform
 from app.core.models import AccountStatus
+from app.platforms.names import Platform
 from app.ui.media_hosting import MediaHostingDialog
 from tests.ui.accounts.helpers import add_account
 

@@ -8,10 +8,10 @@ from keyring.backends.fail import Keyring as FailKeyring
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 
-from app.constants import Platform
 from app.core.models import Setting
 from app.core.ports import AppCredentials
 from app.core.vault import Vault
+from app.platforms.names import Platform
 from app.ui.passphrase import passphrase_callback, unlock_vault
 
 

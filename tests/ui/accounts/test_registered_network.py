@@ -55,18 +55,6 @@ def pintest():
     platforms.unregister(PINTEST.name)
 
 
-@pytest.fixture
-def stored_apps(pintest):
-    """Storing a developer app needs the core to take a registered network's name, which its
-    closed Platform enum does not until issue 17's registry type is merged."""
-    from app.constants import Platform
-
-    try:
-        Platform(PINTEST.name)
-    except ValueError:
-        pytest.skip("the core's Platform is still a closed enum (issue 17's registry type)")
-
-
 def test_the_connect_menu_and_empty_state_offer_a_registered_network(pintest, make_view):
     view = make_view()
     action = view.findChild(QAction, "connectPintestAction")
@@ -86,7 +74,7 @@ def test_the_connect_menu_and_empty_state_offer_a_registered_network(pintest, ma
     assert "Instagram, Pintest" in view.media_button.toolTip()
 
 
-def test_the_second_way_to_connect_passes_the_descriptors_flag(qtbot, stored_apps, make_view):
+def test_the_second_way_to_connect_passes_the_descriptors_flag(qtbot, pintest, make_view):
     from app.core.ports import AppCredentials
 
     stub = StubConnect([])
@@ -99,7 +87,7 @@ def test_the_second_way_to_connect_passes_the_descriptors_flag(qtbot, stored_app
     assert stub.calls[0]["app"].client_id == "pin-id"
 
 
-def test_the_developer_apps_dialog_has_a_card_for_a_registered_network(qtbot, stored_apps, context):
+def test_the_developer_apps_dialog_has_a_card_for_a_registered_network(qtbot, pintest, context):
     dialog = DeveloperAppsDialog(context.accounts)
     qtbot.addWidget(dialog)
     hint = dialog.findChild(QLabel, "developerAppHint_PINTEST")

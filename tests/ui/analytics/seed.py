@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import insert
 
-from app.constants import Platform
 from app.core.db import Database
 from app.core.models import AnalyticsSnapshot, Checkpoint, Post, PostStatus, Target, TargetStatus
 from app.core.timeutil import to_utc
+from app.platforms.names import Platform
 from tests.core.analytics import helpers as h
 
 # Per platform: (hours of the week that do twice as well, base engagement rate)

@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QPushButton, QWidget
 
-from app.constants import Platform
 from app.core import besttime
 from app.core.analytics import aggregates
 from app.core.analytics.aggregates import local_day_start
@@ -20,6 +19,7 @@ from app.core.appcontext import AppContext
 from app.core.clock import FakeClock
 from app.core.models import Checkpoint
 from app.core.workspaces import WorkspaceInfo
+from app.platforms.names import Platform
 from tests.core.analytics import helpers as h
 from tests.ui.analytics.seed import seed_dashboard
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QWidget
 
-from app.constants import Platform
 from app.core import besttime
+from app.platforms.names import Platform
 from app.ui.analytics.charts import CELL
 from tests.ui.analytics.test_dashboard import clock, open_view, seeded  # noqa: F401
 

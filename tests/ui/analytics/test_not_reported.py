@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from PySide6.QtWidgets import QWidget
 
-from app.constants import Platform
 from app.core.models import Checkpoint
+from app.platforms.names import Platform
 from tests.core.analytics import helpers as h
 from tests.ui.analytics.test_dashboard import ZONE, open_view
 

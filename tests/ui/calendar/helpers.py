@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.constants import Platform
 from app.core.appcontext import AppContext
 from app.core.models import Account, AccountStatus, Post, Target, TargetStatus
 from app.core.posts import PostService
 from app.core.poststatus import derive_post_status
+from app.platforms.names import Platform
 
 ZONE = "Europe/London"  # UTC+0 in January: wall time == UTC time in these tests
 

@@ -15,7 +15,7 @@ WHEN = datetime(2026, 1, 5, 10, 0)  # marked published below
 def test_posts_published_together_share_one_week_chip(
     herald_window, herald_context, herald_workspace
 ):
-    from app.constants import Platform
+    from app.platforms.names import Platform
 
     ws = herald_workspace
     ids = [

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QRadioButton,
 )
 
-from app.constants import Platform
+from app.platforms.names import Platform
 from app.testing import compose_post
 from tests.ui.calendar.helpers import add_account
 

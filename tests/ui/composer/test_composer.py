@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.constants import Platform
 from app.core.besttime import Suggestion
 from app.core.models import PostStatus, TargetStatus
+from app.platforms.names import Platform
 from app.ui.composer import ComposerDialog
 from app.ui.composer.editors import highlighted_ranges
 from tests.ui.calendar.helpers import (

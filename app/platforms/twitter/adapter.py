@@ -8,19 +8,17 @@ consumer key/secret (AccountRef.app, or `extra["oauth1_consumer_key"/"_secret"]`
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 
 from app.adapters.base import IDEMPOTENCY_HEADER, BaseAdapter, chunks
-from app.adapters.config import AdapterConfig
 from app.adapters.http import (
     OUTCOME_UNKNOWN,
     Classifier,
-    RateLimitCallback,
+    RateLimitReader,
     as_dict,
     as_int,
     as_list,
@@ -29,12 +27,9 @@ from app.adapters.http import (
     clean_message,
     fallback_message,
     retry_after,
+    x_rate_limit,
 )
 from app.adapters.oauth1 import OAuth1
-from app.adapters.twitter_lookup import find_in_timeline
-from app.adapters.twitter_media import CHUNK_SIZE, XMediaUploader
-from app.constants import Platform
-from app.core.clock import Clock
 from app.core.logsetup import register_secret
 from app.core.ports import (
     AccountRef,
@@ -49,6 +44,9 @@ from app.core.ports import (
     RateLimitInfo,
     TransientError,
 )
+from app.platforms.names import Platform
+from app.platforms.twitter.lookup import find_in_timeline
+from app.platforms.twitter.media import CHUNK_SIZE, XMediaUploader
 
 ACCESS_TOKEN_LIFETIME = timedelta(hours=2)
 # Legacy v1.1 error codes that still show up in v2 bodies.
@@ -112,21 +110,11 @@ class TwitterAdapter(BaseAdapter):
     metrics_batch_size = 100
     media_chunk_size = CHUNK_SIZE
 
-    def __init__(
-        self,
-        config: AdapterConfig,
-        clock: Clock,
-        client: httpx.Client | None = None,
-        on_rate_limit: RateLimitCallback | None = None,
-        *,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        super().__init__(config, clock, client, on_rate_limit)
-        # Waiting for X to process a video goes through here (a fake clock's advance in tests).
-        self.sleep = sleep
-
     def _classifier(self) -> Classifier:
         return classify_x
+
+    def _rate_limit_reader(self) -> RateLimitReader | None:
+        return lambda headers, scope, now: x_rate_limit(headers, scope)
 
     # ------------------------------------------------------------ auth
 

@@ -26,7 +26,6 @@ from app.adapters.http import (
     as_str,
     clean_message,
 )
-from app.constants import Platform
 from app.core.analytics.refusals import refused_now
 from app.core.ports import (
     AccountRef,
@@ -41,6 +40,7 @@ from app.core.ports import (
     RateLimitInfo,
     TransientError,
 )
+from app.platforms.names import Platform
 
 INSIGHT_METRICS = ("reach", "likes", "comments", "shares", "saved", "total_interactions", "views")
 MAX_CAROUSEL = 10
@@ -55,6 +55,7 @@ def classify_instagram(
 
 class InstagramAdapter(GraphAdapter):
     platform = Platform.INSTAGRAM
+    media_by_url = "always"  # Instagram fetches every image and video from a public URL
 
     def _classifier(self) -> Classifier:
         return classify_instagram

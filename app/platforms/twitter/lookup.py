@@ -16,7 +16,7 @@ from app.adapters.http import as_dict, as_list, as_str
 from app.core.ports import AccountRef, TransientError
 
 if TYPE_CHECKING:
-    from app.adapters.twitter import TwitterAdapter
+    from app.platforms.twitter.adapter import TwitterAdapter
 
 # Herald's and X's clocks differ a little: widen the window by this much on each side.
 CLOCK_SLACK = timedelta(minutes=1)

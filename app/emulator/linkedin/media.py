@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from app.emulator.linkedin_auth import li_error, rest_auth, token_error
+from app.emulator.linkedin.auth import li_error, rest_auth, token_error
 from app.emulator.media import image_kind
 from app.emulator.oauth import token_problem
 from app.emulator.routes import RouteTable

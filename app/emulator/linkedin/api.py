@@ -29,7 +29,7 @@ history seeded in the past keeps working). POST /rest/posts also needs
 days, not rotated, and a refresh does not extend them. 100 posts per member per UTC day, then
 429 until midnight UTC (LinkedIn sends no reset header).
 
-OAuth and token endpoints live in app.emulator.linkedin_auth.
+OAuth and token endpoints live in app.emulator.linkedin.auth.
 """
 
 from __future__ import annotations
@@ -38,10 +38,12 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from app.emulator import linkedin_auth, linkedin_media
-from app.emulator.linkedin_auth import li_error, rest_auth, scope_refused, token_error
+from app.emulator.linkedin import auth as linkedin_auth
+from app.emulator.linkedin import media as linkedin_media
+from app.emulator.linkedin.auth import li_error, rest_auth, scope_refused, token_error
+from app.emulator.names import NETWORK_OF
 from app.emulator.routes import PlatformAPI, Route, RouteTable
-from app.emulator.state import PLATFORM_OF, Post, utc
+from app.emulator.state import Post, utc
 from app.emulator.wire import Request, Response, empty_response, json_response
 
 if TYPE_CHECKING:
@@ -249,7 +251,7 @@ def delete_post(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
 
 
 def _metrics(emu: Emulator, post: Post) -> dict[str, int]:
-    return emu.model.metrics(PLATFORM_OF[P], post.external_id, utc(post.created_at), emu.now())
+    return emu.model.metrics(NETWORK_OF[P], post.external_id, utc(post.created_at), emu.now())
 
 
 @table.add("GET", r"/rest/socialActions/(?P<urn>urn:li:\w+:\d+)", "metrics")

@@ -23,7 +23,7 @@ from app.adapters.http import as_dict, as_int, as_str, clean_message
 from app.core.ports import AccountRef, MediaItem, PermanentError, TransientError
 
 if TYPE_CHECKING:
-    from app.adapters.twitter import TwitterAdapter
+    from app.platforms.twitter.adapter import TwitterAdapter
 
 # X takes images up to 5 MB in one request; anything bigger goes in chunks.
 ONE_SHOT_LIMIT = 5 * 1024 * 1024

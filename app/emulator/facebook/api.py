@@ -28,7 +28,7 @@ Scheduled or unpublished posts (published=false) are not emulated (error 100).
 The feed pages by time as Graph's feed does (app.emulator.paging.graph_time_body):
 `paging.previous`, and `paging.next` only while older posts remain; no `cursors`.
 
-OAuth and token endpoints live in app.emulator.facebook_auth.
+OAuth and token endpoints live in app.emulator.facebook.auth.
 """
 
 from __future__ import annotations
@@ -37,13 +37,16 @@ import re
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from app.emulator import facebook_auth, facebook_media, graph, paging
-from app.emulator.facebook_auth import graph_api, page_owner, page_problem
-from app.emulator.facebook_media import new_post
+from app.emulator import graph, paging
+from app.emulator.facebook import auth as facebook_auth
+from app.emulator.facebook import media as facebook_media
+from app.emulator.facebook.auth import graph_api, page_owner, page_problem
+from app.emulator.facebook.media import new_post
 from app.emulator.graph import bad_param, graph_error
+from app.emulator.names import NETWORK_OF
 from app.emulator.routes import GRAPH_VERSION as V
 from app.emulator.routes import PlatformAPI, Route, RouteTable
-from app.emulator.state import PLATFORM_OF, Post, Token, utc
+from app.emulator.state import Post, Token, utc
 from app.emulator.wire import Request, Response, json_response
 
 if TYPE_CHECKING:
@@ -139,7 +142,7 @@ def _fields_of(post: Post, fields: list[str], mx: dict[str, int] | None) -> dict
 
 
 def _metrics(emu: Emulator, post: Post) -> dict[str, int]:
-    return emu.model.metrics(PLATFORM_OF[P], post.external_id, utc(post.created_at), emu.now())
+    return emu.model.metrics(NETWORK_OF[P], post.external_id, utc(post.created_at), emu.now())
 
 
 @table.add("GET", V + "/" + PAGE_ID + "/(?:feed|posts|published_posts)", "lookup", locked=False)

@@ -12,7 +12,7 @@ Paths (prefix /x stands for https://api.x.com and https://x.com):
          &pagination_token=     newest first; meta.next_token until the last page
     POST /2/media/upload            one-shot images; video/GIF in chunks via
                                     /2/media/upload/initialize, /{id}/append, /{id}/finalize,
-                                    GET /2/media/upload?command=STATUS (app.emulator.x_media)
+                                    GET /2/media/upload?command=STATUS (app.emulator.twitter.media)
 
 As on the real API, optional fields appear only when asked for in `tweet.fields`
 (`public_metrics`, `created_at`, `author_id`). `public_metrics` carries both `retweet_count`
@@ -28,8 +28,8 @@ Scopes are recorded but not enforced.
 The user timeline pages with `pagination_token` / `meta.next_token` (app.emulator.paging)
 and reaches only the newest `x_timeline_cap` (3,200) posts.
 
-OAuth and token endpoints live in app.emulator.x_auth, media upload in app.emulator.x_media,
-shared errors and rate limits in app.emulator.x_wire.
+OAuth and token endpoints live in app.emulator.twitter.auth, media upload in app.emulator.twitter.media,
+shared errors and rate limits in app.emulator.twitter.wire.
 """
 
 from __future__ import annotations
@@ -37,13 +37,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from app.emulator import oauth, paging, x_auth, x_media
+from app.emulator import oauth, paging
+from app.emulator.names import NETWORK_OF
 from app.emulator.ratelimit import Quota
 from app.emulator.routes import PlatformAPI, Route, RouteTable
-from app.emulator.state import PLATFORM_OF, Post, Token, iso_z, parse_iso, utc
-from app.emulator.wire import Request, Response, json_response
-from app.emulator.x_media import MEDIA_TTL
-from app.emulator.x_wire import (
+from app.emulator.state import Post, Token, iso_z, parse_iso, utc
+from app.emulator.twitter import auth as x_auth
+from app.emulator.twitter import media as x_media
+from app.emulator.twitter.media import MEDIA_TTL
+from app.emulator.twitter.wire import (
     PROBLEMS,
     api,
     duplicate,
@@ -54,6 +56,7 @@ from app.emulator.x_wire import (
     unauthorized,
     with_rate,
 )
+from app.emulator.wire import Request, Response, json_response
 
 if TYPE_CHECKING:
     from app.emulator.core import Emulator
@@ -137,7 +140,7 @@ def render(emu: Emulator, post: Post, fields: set[str]) -> dict[str, Any]:
         item["author_id"] = post.account
     if "public_metrics" in fields:
         created = utc(post.created_at)
-        mx = emu.model.metrics(PLATFORM_OF[P], post.external_id, created, emu.now())
+        mx = emu.model.metrics(NETWORK_OF[P], post.external_id, created, emu.now())
         # X's OpenAPI (v2.167) names reposts `repost_count`; docs.x.com and recorded
         # traffic say `retweet_count`. Both, with one value, so either reader gets it.
         item["public_metrics"] = {

@@ -18,7 +18,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from app.emulator.facebook_auth import graph_api, page_owner, page_problem
+from app.emulator.facebook.auth import graph_api, page_owner, page_problem
 from app.emulator.graph import bad_param, graph_error
 from app.emulator.media import MIB, FetchError, fetch, image_kind, is_video, jpeg_size, png_size
 from app.emulator.routes import GRAPH_VERSION as V

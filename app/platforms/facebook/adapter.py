@@ -32,7 +32,6 @@ from app.adapters.http import (
     as_list,
     as_str,
 )
-from app.constants import Platform
 from app.core.analytics.refusals import refused_now
 from app.core.ports import (
     AccountRef,
@@ -46,6 +45,7 @@ from app.core.ports import (
     RateLimitInfo,
     TransientError,
 )
+from app.platforms.names import Platform
 
 # Page post insights as Meta serves them since 2025-11-15 (post_impressions and
 # post_impressions_unique retired on every version): unique viewers stand for reach/views.
@@ -68,6 +68,8 @@ def classify_facebook(
 
 class FacebookAdapter(GraphAdapter):
     platform = Platform.FACEBOOK
+    # Real Facebook takes photo files directly; only the emulator fetches them by URL.
+    media_by_url = "emulator"
 
     def _classifier(self) -> Classifier:
         return classify_facebook

@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 from app.emulator.media import image_kind, is_video, jpeg_size, png_size
 from app.emulator.routes import RouteTable
 from app.emulator.state import Token, Upload
+from app.emulator.twitter.wire import api, invalid_request
 from app.emulator.wire import Request, Response, json_response
-from app.emulator.x_wire import api, invalid_request
 
 if TYPE_CHECKING:
     from app.emulator.core import Emulator

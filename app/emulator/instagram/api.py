@@ -22,7 +22,7 @@ they expire after 24 h. A video that is not MP4/MOV turns the container to ERROR
 an unfinished container gives 9007/2207027; an expired one -2/2207020; an already published
 one 9007/2207006 (look the media up instead). The 50-per-24-h quota is a moving window.
 
-OAuth and token endpoints live in app.emulator.instagram_auth.
+OAuth and token endpoints live in app.emulator.instagram.auth.
 """
 
 from __future__ import annotations
@@ -30,13 +30,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from app.emulator import graph, instagram_auth, paging
+from app.emulator import graph, paging
 from app.emulator.graph import bad_param, graph_error
-from app.emulator.instagram_auth import user_token
+from app.emulator.instagram import auth as instagram_auth
+from app.emulator.instagram.auth import user_token
 from app.emulator.media import MIB, FetchError, fetch, image_kind, is_video, jpeg_size
+from app.emulator.names import NETWORK_OF
 from app.emulator.routes import GRAPH_VERSION as V
 from app.emulator.routes import PlatformAPI, Route, RouteTable
-from app.emulator.state import PLATFORM_OF, Container, Post, utc
+from app.emulator.state import Container, Post, utc
 from app.emulator.wire import Request, Response, json_response
 
 if TYPE_CHECKING:
@@ -223,7 +225,7 @@ def _media_object(
 
 
 def _counts(emu: Emulator, post: Post) -> dict[str, int]:
-    return emu.model.metrics(PLATFORM_OF[P], post.external_id, utc(post.created_at), emu.now())
+    return emu.model.metrics(NETWORK_OF[P], post.external_id, utc(post.created_at), emu.now())
 
 
 def _quota(emu: Emulator, uid: str, consume: bool) -> Any:
@@ -332,7 +334,7 @@ def insights(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
                 f"(#100) metric[{names.index(name)}] must be one of the following values: "
                 + ", ".join(INSIGHT_METRICS)
             )
-    mx = emu.model.metrics(PLATFORM_OF[P], post.external_id, utc(post.created_at), emu.now())
+    mx = emu.model.metrics(NETWORK_OF[P], post.external_id, utc(post.created_at), emu.now())
     saved = mx["likes"] // 8
     values = {
         "views": mx["impressions"],

@@ -1,0 +1,66 @@
+"""Connecting an Instagram professional account (Instagram Login): the code for a short-lived
+token, that for a long-lived one (60 days), then /me for who connected."""
+
+from __future__ import annotations
+
+from app.adapters.config import AdapterConfig
+from app.adapters.http import as_dict, as_list, as_str, graph_rate_limit
+from app.adapters.oauth import Flow, SignIn, expiry, required
+from app.core.ports import AppCredentials, ConnectedAccount, Credentials
+from app.platforms.instagram.adapter import LONG_LIVED, classify_instagram
+from app.platforms.names import Platform
+
+
+def exchange(
+    flow: Flow, app: AppCredentials, code: str, redirect_uri: str, verifier: str
+) -> list[ConnectedAccount]:
+    cfg = flow.config
+    body = flow.http.request(
+        "POST",
+        f"{cfg.instagram_api_base}/oauth/access_token",
+        data={
+            "client_id": app.client_id,
+            "client_secret": app.client_secret or "",
+            "grant_type": "authorization_code",
+            "redirect_uri": redirect_uri,
+            "code": code,
+            "code_verifier": verifier,
+        },
+    ).json_dict()
+    # Newer API versions wrap the answer in data[]; older ones answer flat.
+    first = as_dict((as_list(body.get("data")) or [body])[0])
+    short = required(first, "access_token")
+    long = flow.http.request(
+        "GET",
+        f"{cfg.instagram_graph_base}/access_token",
+        params={
+            "grant_type": "ig_exchange_token",
+            "client_secret": app.client_secret or "",
+            "access_token": short,
+        },
+    ).json_dict()
+    token = required(long, "access_token")
+    expires = expiry(flow, long) or flow.now() + LONG_LIVED
+    me = flow.http.request(
+        "GET",
+        cfg.ig_graph("/me"),
+        params={"fields": "user_id,username"},
+        headers={"Authorization": f"Bearer {token}"},
+    ).json_dict()
+    user_id = as_str(me.get("user_id")) or as_str(first.get("user_id")) or required(me, "id")
+    username = as_str(me.get("username")) or user_id
+    creds = Credentials(token, None, expires, {"token_issued_at": flow.now().isoformat()})
+    return [ConnectedAccount(Platform.INSTAGRAM, user_id, f"@{username}", creds, {})]
+
+
+def _authorize_page(config: AdapterConfig) -> str:
+    return f"{config.instagram_web_base}/oauth/authorize"
+
+
+SIGN_IN = SignIn(
+    authorize_endpoint=_authorize_page,
+    scope_separator=",",
+    classify=classify_instagram,
+    exchange=exchange,
+    read_limits=graph_rate_limit,
+)
