@@ -72,7 +72,7 @@ class ComposerDialog(TargetTabs, ContentChecks, Saving, QDialog):
         self.clock = services.clock
         self.workspace = workspace
         self.service = services.posts
-        self._demo = bool(getattr(services, "demo", False))
+        self._demo = services.demo
         self.post: PostDetail | None = self.service.get(post_id) if post_id else None
         self.accounts = [
             a
@@ -310,6 +310,12 @@ class ComposerDialog(TargetTabs, ContentChecks, Saving, QDialog):
         self.cancel_button.setText(self.tr("Close"))
 
     # ------------------------------------------------------------ drag and drop of files
+
+    def done(self, result: int) -> None:
+        """Closed (saved, cancelled or closed): no check or preview runs after this."""
+        self._timer.stop()
+        self._preview_timer.stop()
+        super().done(result)
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802
         if event.mimeData().hasUrls() and self.media.isEnabled():
