@@ -19,9 +19,13 @@ from app.core.workspaces import WorkspaceService
 
 if TYPE_CHECKING:
     from app.core.accounts import AccountService
+    from app.core.approvals import ApprovalService
+    from app.core.besttime import BestTimes
+    from app.core.connecting import ConnectService, SignInKit
     from app.core.engine import AdapterSource, EngineSettings, PublishingEngine
     from app.core.engine.maintenance import MaintenanceContext
     from app.core.posts import PostService
+    from app.core.queues import QueueService
     from app.core.vault import Vault
 
 
@@ -42,6 +46,10 @@ class AppContext:
     adapter_source: Callable[[AppContext], AdapterSource] | None = None
     #: run by close(), after the database is released (the demo's emulator stops)
     on_close: list[Callable[[], Any]] = field(default_factory=list)
+    # The adapters' sign-in (browser, loopback listener, token exchange) for connecting
+    # accounts; None: the default one, found by name when first needed (app/core imports no
+    # adapter).
+    sign_in_kit: SignInKit | None = None
 
     @cached_property
     def workspaces(self) -> WorkspaceService:
@@ -84,6 +92,34 @@ class AppContext:
         from app.core.engine.maintenance import MaintenanceContext
 
         return MaintenanceContext(self.db, self.clock, self.accounts, self.adapters, self.events)
+
+    def approvals(self) -> ApprovalService:
+        from app.core.approvals import ApprovalService
+
+        return ApprovalService(self.db, self.clock, self.events)
+
+    @cached_property
+    def queues(self) -> QueueService:
+        from app.core.queues import QueueService
+
+        return QueueService(self.db, self.clock, self.events, self.posts)
+
+    @cached_property
+    def best_times(self) -> BestTimes:
+        from app.core.besttime import BestTimes
+
+        return BestTimes(self.db, self.clock)
+
+    @cached_property
+    def connecting(self) -> ConnectService:
+        from app.core.connecting import ConnectService
+
+        return ConnectService(
+            self.accounts,
+            self.clock,
+            self.sign_in_kit,
+            emulator_url=self.emulator_url if self.demo else None,
+        )
 
     def _ask_passphrase(self, creating: bool) -> str | None:
         return self.passphrase_prompt(creating) if self.passphrase_prompt else None

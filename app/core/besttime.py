@@ -30,6 +30,7 @@ from app.platforms.names import Platform
 
 __all__ = [
     "LOOKBACK",
+    "BestTimes",
     "Profile",
     "Slot",
     "Suggestion",
@@ -255,3 +256,20 @@ def suggest_times(
         )
         out.append(Suggestion(when, _label(when, zone), explanation))
     return out
+
+
+class BestTimes:
+    """`suggest_times` bound to one database and clock: what a view is handed to offer
+    "Suggest a time" without holding the database itself."""
+
+    def __init__(self, db: Database, clock: Clock | None = None) -> None:
+        self.db = db
+        self.clock = clock or SystemClock()
+
+    def suggest(
+        self, workspace_id: int, platforms: Sequence[Platform | str], zone: str, *, k: int = 3
+    ) -> list[Suggestion]:
+        """The next best slots from now for the chosen networks, labelled in `zone`."""
+        return suggest_times(
+            self.db, workspace_id, platforms, zone, self.clock.now(), k=k, clock=self.clock
+        )

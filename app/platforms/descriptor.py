@@ -36,6 +36,11 @@ class MediaRules:
     # Width / height, inclusive bounds.
     image_min_aspect: Fraction | None = None
     image_max_aspect: Fraction | None = None
+    #: the network downloads media from a public address instead of taking an upload, so a
+    #: real account needs a media hosting chosen before a post with media can go out
+    needs_hosting: bool = False
+    #: the network whose connected pages can host that media (Instagram: Facebook Pages)
+    hosting_network: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,40 @@ class Auth:
     #: access tokens last hours (X: 2 h): refreshed on demand before a call, not by the
     #: daily maintenance job (which still refreshes an idle one, keeping its refresh token alive)
     short_lived_tokens: bool = False
+
+    @property
+    def redirect_uri(self) -> str:
+        """The address to register in the network's developer portal ("" without OAuth)."""
+        return f"http://127.0.0.1:{self.redirect_port}/callback" if self.redirect_port else ""
+
+
+@dataclass(frozen=True)
+class ConnectOption:
+    """A second way to connect an account of the network, asking for `Auth.extra_scopes`
+    (LinkedIn: posting as a company page). Shown as its own "Connect account" entry."""
+
+    #: the menu entry ("LinkedIn company page") and its tooltip
+    label: str
+    help: str
+    #: the keyword the sign-in is given as True when this entry is chosen
+    sign_in_flag: str
+    #: the part of the entry's objectName after the network: connect<Network><name>Action
+    name: str
+
+
+@dataclass(frozen=True)
+class PreviewStyle:
+    """How the composer's preview imitates the network's feed."""
+
+    #: characters shown before the network folds the text behind a "more" link; None: no fold
+    #: (the preview then says when the network would refuse a text over its limit)
+    fold_at: int | None = None
+    more_label: str = "… more"
+    #: links shown shortened, as the network's own link shortener prints them (X's t.co)
+    shorten_links: bool = False
+    link_colour: str = "#0a66c2"
+    #: media above the text, the text as a caption after the handle (Instagram)
+    media_first: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,3 +171,7 @@ class PlatformDescriptor:
     settings: tuple[NetworkSetting, ...] = ()
     #: a summary of `media` for people and docs
     media_summary: str = ""
+    preview: PreviewStyle = field(default_factory=PreviewStyle)
+    connect_option: ConnectOption | None = None
+    #: what one sign-in grants, in the plural ("Pages" for Facebook): "Choose Facebook Pages"
+    accounts_noun: str = "accounts"

@@ -124,9 +124,7 @@ def add_approval_panel(dialog, layout) -> ApprovalPanel | None:  # type: ignore[
     post = getattr(dialog, "post", None)
     if post is None:
         return None
-    ctx = dialog.context
-    service = ApprovalService(ctx.db, ctx.clock, ctx.events)
-    panel = ApprovalPanel(service, post.id, post.zone, dialog)
+    panel = ApprovalPanel(dialog.services.approvals, post.id, post.zone, dialog)
     layout.addWidget(panel)
     dialog.approval_panel = panel
     return panel

@@ -9,6 +9,8 @@ empty keeps it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Set
+
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
@@ -25,41 +27,53 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import platforms
 from app.core.accounts import AccountError, AccountService
 from app.core.ports import AppCredentials
 from app.core.vault import VaultError
-from app.platforms.names import Platform
+from app.platforms.descriptor import PlatformDescriptor
 from app.ui import theme
 
-# Where to create the app, in one line per platform (docs/developer-apps.md has the details).
-PORTAL_HINTS = {
-    Platform.TWITTER: (
-        "developer.x.com → Projects & Apps → your app → User authentication settings: "
-        "OAuth 2.0, type “Native App”, permissions “Read and write”."
-    ),
-    Platform.INSTAGRAM: (
-        "developers.facebook.com → create a Business app → add “Instagram” → API setup "
-        "with Instagram login → Business login settings."
-    ),
-    Platform.LINKEDIN: (
-        "linkedin.com/developers → Create app → Products: “Share on LinkedIn” and “Sign In "
-        "with LinkedIn using OpenID Connect” → Auth: Authorized redirect URLs."
-    ),
-    Platform.FACEBOOK: (
-        "developers.facebook.com → create a Business app → add “Facebook Login for "
-        "Business” → Settings: Valid OAuth Redirect URIs."
-    ),
-}
 
-SECRET_OPTIONAL = {Platform.TWITTER}
-ORDER = (Platform.TWITTER, Platform.INSTAGRAM, Platform.LINKEDIN, Platform.FACEBOOK)
+class _SetupHints(Mapping[str, str]):
+    """Where to create each network's app, in one line: its descriptor's `setup_help`
+    (docs/developer-apps.md has the details)."""
+
+    def __getitem__(self, name: str) -> str:
+        return platforms.get(name).setup_help
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([d.name for d in networks()])
+
+    def __len__(self) -> int:
+        return len(networks())
 
 
-def redirect_uris() -> dict[Platform, str]:
-    from app.adapters.config import AdapterConfig
+class _SecretOptional(Set[str]):
+    """The networks whose public client may leave the secret empty (`auth.secret_optional`)."""
 
-    config = AdapterConfig.real()
-    return {platform: config.redirect_uri(platform) for platform in Platform}
+    def __contains__(self, name: object) -> bool:
+        return any(d.name == str(name) and d.auth.secret_optional for d in networks())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([d.name for d in networks() if d.auth.secret_optional])
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))
+
+
+PORTAL_HINTS: Mapping[str, str] = _SetupHints()
+SECRET_OPTIONAL: Set[str] = _SecretOptional()
+
+
+def networks() -> tuple[PlatformDescriptor, ...]:
+    """The registered networks that sign in through a developer app the person creates (those
+    with a registered loopback redirect), in registry order."""
+    return tuple(d for d in platforms.all_platforms() if d.auth.redirect_uri)
+
+
+def redirect_uris() -> dict[str, str]:
+    return {d.name: d.auth.redirect_uri for d in networks()}
 
 
 def mark_primary(button: QPushButton) -> None:
@@ -73,13 +87,14 @@ class PlatformSection(QFrame):
     """One platform's card: hint, client id, client secret, redirect URI + Copy."""
 
     def __init__(
-        self, platform: Platform, redirect_uri: str, stored: AppCredentials | None, parent=None
+        self, platform: str, redirect_uri: str, stored: AppCredentials | None, parent=None
     ) -> None:
         super().__init__(parent)
-        self.platform = platform
+        network = platforms.get(platform)
+        self.platform = network.name
         self.stored = stored
-        key = platform.value
-        name = platform.label
+        key = network.name
+        name = network.display_name
         self.setObjectName(f"developerAppSection_{key}")
         self.setProperty("role", "card")
 
@@ -98,7 +113,7 @@ class PlatformSection(QFrame):
         head.addStretch(1)
         head.addWidget(self.state_label)
 
-        hint = QLabel(self.tr(PORTAL_HINTS[platform]), self)
+        hint = QLabel(self.tr(network.setup_help), self)
         hint.setObjectName(f"developerAppHint_{key}")
         hint.setProperty("role", "small")
         hint.setWordWrap(True)
@@ -114,7 +129,7 @@ class PlatformSection(QFrame):
         self.client_secret.setEchoMode(QLineEdit.EchoMode.Password)
         if stored and stored.client_secret:
             self.client_secret.setPlaceholderText(self.tr("Stored — type to replace"))
-        elif platform in SECRET_OPTIONAL:
+        elif network.auth.secret_optional:
             self.client_secret.setPlaceholderText(self.tr("Optional for a Native App"))
         else:
             self.client_secret.setPlaceholderText(self.tr("Stored encrypted"))
@@ -192,9 +207,7 @@ class PlatformSection(QFrame):
 class DeveloperAppsDialog(QDialog):
     """objectName developerAppsDialog. Saves through `AccountService` on OK."""
 
-    def __init__(
-        self, service: AccountService, parent=None, *, focus: Platform | None = None
-    ) -> None:
+    def __init__(self, service: AccountService, parent=None, *, focus: str | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.setObjectName("developerAppsDialog")
@@ -216,13 +229,14 @@ class DeveloperAppsDialog(QDialog):
         intro.setWordWrap(True)
 
         uris = redirect_uris()
-        self.sections: dict[Platform, PlatformSection] = {}
+        self.sections: dict[str, PlatformSection] = {}
+        self.order = tuple(d.name for d in networks())
         body = QWidget(self)
         grid = QGridLayout(body)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(12)
-        for index, platform in enumerate(ORDER):
-            stored = service.app_credentials(platform)
+        for index, platform in enumerate(self.order):
+            stored = service.app_credentials(platform)  # type: ignore[arg-type]
             section = PlatformSection(platform, uris[platform], stored, body)
             self.sections[platform] = section
             grid.addWidget(section, index // 2, index % 2)
@@ -264,14 +278,14 @@ class DeveloperAppsDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
         previous: QWidget | None = None
-        for platform in ORDER:
+        for platform in self.order:
             section = self.sections[platform]
             for widget in (section.client_id, section.client_secret, section.copy_button):
                 if previous is not None:
                     self.setTabOrder(previous, widget)
                 previous = widget
         self._fit_to_screen(body, intro, buttons)
-        target = self.sections[focus] if focus in self.sections else self.sections[ORDER[0]]
+        target = self.sections[focus] if focus in self.sections else self.sections[self.order[0]]
         target.client_id.setFocus()
         if focus in self.sections:
             QTimer.singleShot(0, lambda: scroll.ensureWidgetVisible(target))
@@ -299,11 +313,11 @@ class DeveloperAppsDialog(QDialog):
         # column); otherwise one column that scrolls.
         card = max(s.minimumSizeHint().width() for s in self.sections.values())
         columns = 2 if width - 32 - 16 >= 2 * card + 12 else 1
-        for index, platform in enumerate(ORDER):
+        for index, platform in enumerate(self.order):
             section = self.sections[platform]
             self._grid.removeWidget(section)
             self._grid.addWidget(section, index // columns, index % columns)
-        self._grid.setRowStretch(len(ORDER) // columns, 1)
+        self._grid.setRowStretch(len(self.order) // columns, 1)
         if available is not None and columns == 1:
             height = available.height() - 24
         self.resize(width, height)
@@ -314,8 +328,8 @@ class DeveloperAppsDialog(QDialog):
 
     def save(self) -> None:
         """Store every platform's app; an emptied client id removes that platform's app."""
-        pending: list[tuple[Platform, AppCredentials | None]] = []
-        for platform in ORDER:
+        pending: list[tuple[str, AppCredentials | None]] = []
+        for platform in self.order:
             section = self.sections[platform]
             client_id, secret = section.values()
             if not client_id:
@@ -323,7 +337,7 @@ class DeveloperAppsDialog(QDialog):
                     section.client_id.setFocus()
                     self.show_error(
                         self.tr("Enter the {platform} client id as well as its secret.").format(
-                            platform=platform.label
+                            platform=platforms.get(platform).display_name
                         )
                     )
                     return
@@ -336,9 +350,9 @@ class DeveloperAppsDialog(QDialog):
             for platform, app in pending:
                 if app is None:
                     if self.sections[platform].stored is not None:
-                        self.service.clear_app_credentials(platform)
+                        self.service.clear_app_credentials(platform)  # type: ignore[arg-type]
                 else:
-                    self.service.set_app_credentials(platform, app)
+                    self.service.set_app_credentials(platform, app)  # type: ignore[arg-type]
         except (AccountError, VaultError) as exc:
             self.show_error(str(exc))
             return

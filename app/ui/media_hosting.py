@@ -9,7 +9,7 @@ desktop has none. The user picks one of:
 - this computer (only the built-in emulator can reach it: demo mode only).
 
 The value is the dict stored under "media_hosting" in the account's settings, in the shape
-of app.adapters.media_server.MediaHosting.
+of the adapters' MediaHosting (media_server).
 """
 
 from __future__ import annotations
@@ -29,35 +29,64 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.accounts import AccountInfo
+from app import platforms
+from app.core.accounts import AccountInfo, AccountService, AccountStatus
+from app.core.events import ACCOUNTS_CHANGED, EventHub
 from app.ui import theme
 from app.ui.developer_apps import mark_primary
 
+# The adapters' wording (app/adapters/media_server.py MEDIA_HOSTING_HELP), kept here because
+# app/ui imports no adapter.
 HELP = {
     "facebook_page_photo": (
         "Herald uploads each image as an unpublished photo to one of your connected Facebook "
-        "Pages and gives Instagram that photo's address. Nothing appears on the Page. "
+        "Pages and hands Instagram that photo's address. Nothing appears on the Page. "
         "Images only (no videos)."
     ),
     "s3": (
         "Herald uploads each file to an S3-compatible bucket you own (AWS S3, Cloudflare R2, "
-        "Backblaze B2, MinIO…) whose files are publicly readable. Not available in this "
-        "version of Herald yet."
+        "Backblaze B2, MinIO...) whose objects are publicly readable, and gives Instagram its "
+        "public address. Not available in this version."
     ),
     "loopback": (
-        "Herald serves the file from this computer. Only the built-in emulator can reach it, "
-        "so this works in the demo only."
+        "Herald serves the file from this computer (127.0.0.1). Works only with the built-in "
+        "emulator (demo and tests): Instagram itself cannot reach your computer."
     ),
 }
 
 
-def _help_texts() -> dict[str, str]:
-    """The adapters' own wording when available (kept in one place), else ours."""
+def edit_media_hosting(
+    parent: QWidget,
+    accounts: AccountService,
+    events: EventHub | None,
+    account: AccountInfo,
+    *,
+    demo: bool = False,
+) -> bool:
+    """Ask how `account`'s network gets its media and store the answer; True when saved.
+    The pages that can host it are the workspace's enabled accounts of the network its
+    descriptor names (`media.hosting_network`). Used by the Accounts view and the composer."""
+    rules = platforms.get(account.platform).media
+    if not rules.needs_hosting:
+        return False
+    pages = [
+        a
+        for a in accounts.list(account.workspace_id)
+        if rules.hosting_network is not None
+        and str(a.platform) == rules.hosting_network
+        and a.status != AccountStatus.DISABLED
+    ]
+    dialog = MediaHostingDialog(account, pages, demo=demo, parent=parent)
     try:
-        from app.adapters.media_server import MEDIA_HOSTING_HELP
-    except ImportError:
-        return dict(HELP)
-    return {kind: MEDIA_HOSTING_HELP.get(kind, text) for kind, text in HELP.items()}
+        if not dialog.exec():
+            return False
+        value = dialog.value
+    finally:
+        dialog.deleteLater()
+    accounts.update_settings(account.id, {"media_hosting": value})
+    if events is not None:
+        events.publish(ACCOUNTS_CHANGED, workspace_id=account.workspace_id)
+    return True
 
 
 class MediaHostingDialog(QDialog):
@@ -74,18 +103,26 @@ class MediaHostingDialog(QDialog):
         super().__init__(parent)
         self.account = account
         self.setObjectName("mediaHostingDialog")
+        network = platforms.get(account.platform)
+        host = platforms.get(network.media.hosting_network or network.name)
+        self._network, self._host = network.display_name, host.display_name
         self.setWindowTitle(
-            self.tr("Media hosting for Instagram {handle}").format(handle=account.handle)
+            self.tr("Media hosting for {platform} {handle}").format(
+                platform=network.display_name, handle=account.handle
+            )
         )
         self.setAccessibleName(self.windowTitle())
         self.setMinimumWidth(540)
         current = account.settings.get("media_hosting")
         current = current if isinstance(current, dict) else {}
-        helps = _help_texts()
+        helps = HELP
 
         icon = QLabel(self)
-        icon.setPixmap(theme.platform_icon("INSTAGRAM").pixmap(28, 28))
-        title = QLabel(self.tr("How should Instagram get your images?"), self)
+        icon.setPixmap(theme.platform_icon(network.name).pixmap(28, 28))
+        title = QLabel(
+            self.tr("How should {platform} get your images?").format(platform=network.display_name),
+            self,
+        )
         title.setProperty("role", "title")
         head = QHBoxLayout()
         head.setSpacing(12)
@@ -93,10 +130,10 @@ class MediaHostingDialog(QDialog):
         head.addWidget(title, 1)
         intro = QLabel(
             self.tr(
-                "Instagram does not accept uploads: it downloads each image from a public web "
+                "{platform} does not accept uploads: it downloads each image from a public web "
                 "address. Your computer does not have one, so choose where Herald should put "
-                "images for Instagram to fetch."
-            ),
+                "images for {platform} to fetch."
+            ).format(platform=network.display_name),
             self,
         )
         intro.setObjectName("mediaHostingIntro")
@@ -106,9 +143,13 @@ class MediaHostingDialog(QDialog):
         self.radios: dict[str, QRadioButton] = {}
         self.page_combo = QComboBox(self)
         self.page_combo.setObjectName("facebookPageCombo")
-        self.page_combo.setAccessibleName(self.tr("Facebook Page that hosts the images"))
+        self.page_combo.setAccessibleName(
+            self.tr("{host} Page that hosts the images").format(host=host.display_name)
+        )
         for page in facebook_pages:
-            self.page_combo.addItem(theme.platform_icon("FACEBOOK"), page.handle, page.external_id)
+            self.page_combo.addItem(
+                theme.platform_icon(str(page.platform)), page.handle, page.external_id
+            )
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)
@@ -117,7 +158,11 @@ class MediaHostingDialog(QDialog):
         layout.addWidget(intro)
 
         options = [
-            ("facebook_page_photo", "facebookPagePhotoRadio", self.tr("Facebook Page photos")),
+            (
+                "facebook_page_photo",
+                "facebookPagePhotoRadio",
+                self.tr("{host} Page photos").format(host=host.display_name),
+            ),
             ("s3", "s3Radio", self.tr("S3-compatible bucket")),
             ("loopback", "loopbackRadio", self.tr("This computer (demo only)")),
         ]
@@ -147,9 +192,12 @@ class MediaHostingDialog(QDialog):
         facebook = self.radios["facebook_page_photo"]
         if not facebook_pages:
             facebook.setEnabled(False)
-            facebook.setToolTip(self.tr("Connect a Facebook Page in this workspace first"))
+            no_page = self.tr("Connect a {host} Page in this workspace first").format(
+                host=host.display_name
+            )
+            facebook.setToolTip(no_page)
             self.page_combo.setEnabled(False)
-            self.page_combo.setToolTip(self.tr("Connect a Facebook Page in this workspace first"))
+            self.page_combo.setToolTip(no_page)
         s3 = self.radios["s3"]
         s3.setEnabled(False)
         s3.setToolTip(self.tr("Not available in this version of Herald yet"))
@@ -207,9 +255,9 @@ class MediaHostingDialog(QDialog):
         if chosen is None:
             self.note.setText(
                 self.tr(
-                    "Connect a Facebook Page in this workspace to host Instagram images. Until "
-                    "a media hosting is chosen, Instagram posts with images cannot be published."
-                )
+                    "Connect a {host} Page in this workspace to host {platform} images. Until "
+                    "a media hosting is chosen, {platform} posts with images cannot be published."
+                ).format(host=self._host, platform=self._network)
             )
             self.save_button.setToolTip(self.tr("Choose an option first"))
         else:

@@ -8,12 +8,15 @@ colour scheme, and keep following it while Herald runs)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
+
+from app import platforms
 
 MODES = ("system", "light", "dark")
 
@@ -64,12 +67,23 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "ATTENTION": ("#9333ea", "Needs attention"),
 }
 
-PLATFORM_ICONS = {
-    "TWITTER": ("fa6b.x-twitter", "#111111"),  # drawn light on dark backgrounds: see brand()
-    "INSTAGRAM": ("fa6b.instagram", "#d62976"),
-    "LINKEDIN": ("fa6b.linkedin", "#0a66c2"),
-    "FACEBOOK": ("fa6b.facebook", "#1877f2"),
-}
+
+class _PlatformIcons(Mapping[str, tuple[str, str]]):
+    """(qtawesome icon, brand colour) per network name, read live from the registry, so a
+    network registered later has its icon too."""
+
+    def __getitem__(self, name: str) -> tuple[str, str]:
+        descriptor = platforms.get(name)
+        return descriptor.icon, descriptor.colour
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([d.name for d in platforms.all_platforms()])
+
+    def __len__(self) -> int:
+        return len(platforms.all_platforms())
+
+
+PLATFORM_ICONS: Mapping[str, tuple[str, str]] = _PlatformIcons()
 
 
 def is_dark() -> bool:
@@ -94,17 +108,16 @@ def status_colour(status: str) -> QColor:
 
 
 def brand(platform: str) -> str:
-    """A platform's brand colour, readable on the current background (X's black is not on
-    dark grey)."""
-    name, colour_ = PLATFORM_ICONS[str(platform)]
-    return "#e5e7eb" if _dark and colour_ == "#111111" else colour_
+    """A network's brand colour (from its descriptor), readable on the current background:
+    a near-black brand (X) is drawn light on dark grey."""
+    colour_ = platforms.get(str(platform)).colour
+    return "#e5e7eb" if _dark and QColor(colour_).lightness() < 40 else colour_
 
 
 def platform_icon(platform: str, colour: str | None = None):
     import qtawesome as qta
 
-    name, _ = PLATFORM_ICONS[str(platform)]
-    return qta.icon(name, color=colour or brand(platform))
+    return qta.icon(platforms.get(str(platform)).icon, color=colour or brand(platform))
 
 
 def icon(name: str, colour: str | None = None):

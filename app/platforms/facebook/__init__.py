@@ -6,6 +6,7 @@ from app.platforms.descriptor import (
     Analytics,
     Auth,
     PlatformDescriptor,
+    PreviewStyle,
     RateBudget,
     RateBudgets,
     TextRules,
@@ -20,6 +21,8 @@ DESCRIPTOR = PlatformDescriptor(
     colour="#1877f2",
     text=TextRules(max_length=63206),
     media_summary="images and videos; no limit Herald enforces",
+    preview=PreviewStyle(fold_at=480, more_label="… See more"),
+    accounts_noun="Pages",
     auth=Auth(
         kind="meta-login",
         scopes=("pages_show_list", "pages_read_engagement", "pages_manage_posts", "read_insights"),

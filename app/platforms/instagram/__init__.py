@@ -10,6 +10,7 @@ from app.platforms.descriptor import (
     Auth,
     MediaRules,
     PlatformDescriptor,
+    PreviewStyle,
     RateBudget,
     RateBudgets,
     TextRules,
@@ -30,7 +31,10 @@ DESCRIPTOR = PlatformDescriptor(
         image_max_bytes=8 * MIB,
         image_min_aspect=Fraction(4, 5),
         image_max_aspect=Fraction(191, 100),
+        needs_hosting=True,  # Instagram fetches media from a public address
+        hosting_network="FACEBOOK",  # a connected Facebook Page can host it
     ),
+    preview=PreviewStyle(fold_at=125, more_label="… more", media_first=True),
     media_summary=(
         "1 image or video required; carousels of 2-10; JPEG up to 8 MB, aspect 4:5 to 1.91:1"
     ),

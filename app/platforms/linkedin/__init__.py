@@ -5,8 +5,10 @@ from __future__ import annotations
 from app.platforms.descriptor import (
     Analytics,
     Auth,
+    ConnectOption,
     NetworkSetting,
     PlatformDescriptor,
+    PreviewStyle,
     RateBudget,
     RateBudgets,
     TextRules,
@@ -31,6 +33,14 @@ DESCRIPTOR = PlatformDescriptor(
     colour="#0a66c2",
     text=TextRules(max_length=3000),
     media_summary="images and videos; no limit Herald enforces",
+    preview=PreviewStyle(fold_at=210, more_label="…see more"),
+    connect_option=ConnectOption(
+        label="LinkedIn company page",
+        help="Post as a LinkedIn company page you administer (your LinkedIn developer app "
+        "needs the Community Management API product)",
+        sign_in_flag="linkedin_pages",
+        name="Pages",
+    ),
     auth=Auth(
         kind="oauth2",
         # r_member_social (reading the member's posts and their statistics) is restricted:

@@ -7,6 +7,7 @@ from app.platforms.descriptor import (
     Auth,
     MediaRules,
     PlatformDescriptor,
+    PreviewStyle,
     RateBudget,
     RateBudgets,
     TextRules,
@@ -23,6 +24,7 @@ DESCRIPTOR = PlatformDescriptor(
     text=TextRules(max_length=280, counting="x_weighted"),
     media=MediaRules(max_items=4, max_images=4, max_videos=1, max_gifs=1, allow_mixed=False),
     media_summary="up to 4 images, or 1 video, or 1 GIF; never mixed",
+    preview=PreviewStyle(shorten_links=True, link_colour="#1d9bf0"),
     auth=Auth(
         kind="oauth2-pkce",
         scopes=("tweet.read", "tweet.write", "users.read", "offline.access", "media.write"),

@@ -21,7 +21,6 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from app.core.ports import AppCredentials, PublishError
-from app.platforms.names import Platform
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +57,7 @@ class ConnectJob(QObject):
     def __init__(
         self,
         connect_fn: ConnectFn,
-        platform: Platform,
+        platform: str,
         app: AppCredentials,
         config: Any,
         options: dict[str, Any] | None = None,
@@ -67,7 +66,8 @@ class ConnectJob(QObject):
         """`options` are keyword arguments for `connect_fn` (open_browser, port, login_hint,
         clock...); those it does not accept are left out. `cancel` is added when accepted."""
         super().__init__(parent)
-        self.platform = Platform(platform)
+        #: the network's name (its registry key), as the sign-in is given it
+        self.platform = platform
         self._fn = connect_fn
         self._app = app
         self._config = config
@@ -79,7 +79,7 @@ class ConnectJob(QObject):
 
     def start(self) -> None:
         self._thread = threading.Thread(
-            target=self._run, name=f"herald-connect-{self.platform.value.lower()}", daemon=True
+            target=self._run, name=f"herald-connect-{str(self.platform).lower()}", daemon=True
         )
         self._thread.start()
 
@@ -105,7 +105,7 @@ class ConnectJob(QObject):
             result = self._fn(self.platform, self._app, self._config, **kwargs)
         except Exception as exc:  # reported to the person, never raised on this thread
             if not self._cancel.is_set():
-                log.info("connect %s failed: %s", self.platform.value, type(exc).__name__)
+                log.info("connect %s failed: %s", self.platform, type(exc).__name__)
             self._done.emit(False, describe_error(exc))
         else:
             self._done.emit(True, list(result or []))
@@ -124,19 +124,18 @@ class ConnectJob(QObject):
 class ConnectProgressDialog(QProgressDialog):
     """'Waiting for you to approve Herald in your browser… Cancel' (busy indicator)."""
 
-    def __init__(self, platform: Platform, parent: QWidget | None = None, demo: bool = False):
+    def __init__(self, network: str, parent: QWidget | None = None, demo: bool = False):
+        """`network`: the display name ("LinkedIn")."""
         super().__init__(parent)
         self.setObjectName("connectProgressDialog")
-        self.setWindowTitle(self.tr("Connect {platform}").format(platform=platform.label))
+        self.setWindowTitle(self.tr("Connect {platform}").format(platform=network))
         if demo:
-            text = self.tr("Connecting the demo {platform} account…").format(
-                platform=platform.label
-            )
+            text = self.tr("Connecting the demo {platform} account…").format(platform=network)
         else:
             text = self.tr(
                 "Waiting for you to approve Herald in your browser…\n\n"
                 "Herald opened {platform}'s sign-in page. Approve access there, then come back."
-            ).format(platform=platform.label)
+            ).format(platform=network)
         self.setLabelText(text)
         self.setRange(0, 0)
         self.setMinimumDuration(0)

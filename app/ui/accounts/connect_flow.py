@@ -1,100 +1,112 @@
 """The connect / reconnect flow of the Accounts view (a mixin of `AccountsView`).
 
-The OAuth call runs in a `ConnectJob` off the UI thread, behind a cancellable progress
-dialog; the granted accounts are saved through `AccountService` on the UI thread. In demo
-mode (context.demo with an emulator_url) the flow runs against the emulator with no browser.
+The view's `ConnectService` (app.core.connecting) says how to sign in: which developer app,
+endpoints and options (in the demo: the emulator, with no browser). The sign-in runs in a
+`ConnectJob` off the UI thread, behind a cancellable progress dialog; the granted accounts
+are saved through `AccountService` on the UI thread.
 """
 
 from __future__ import annotations
 
-import webbrowser
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.core.accounts import AccountError, AccountInfo
-from app.core.ports import AppCredentials
-from app.core.vault import VaultError
-from app.platforms.names import Platform
-from app.ui.accounts.connect import ConnectJob, ConnectProgressDialog
+from app import platforms
+from app.core.accounts import AccountError, AccountInfo, AccountService
+from app.core.connecting import ConnectService, NeedsDeveloperApp
+from app.core.vault import Vault, VaultError
+from app.core.workspaces import WorkspaceInfo
+from app.ui.accounts.connect import ConnectFn, ConnectJob, ConnectProgressDialog
+from app.ui.accounts.model import AccountsModel
 from app.ui.passphrase import unlock_vault
 
-DEMO_APP = AppCredentials(client_id="herald-demo")
+# The view these mixins become part of, as the type checker sees it.
+if TYPE_CHECKING:
+    _View = QWidget
+else:
+    _View = object
 
 
-class ConnectFlow:
-    """Needs from the view: context, service, vault, workspace, model, job, progress,
-    connect_fn, open_browser, reload(), select_account(), selected_account(), notify(),
-    _error(), _changed(), _update_actions(), edit_developer_apps()."""
+def _label(platform: str) -> str:
+    return platforms.get(platform).display_name
 
-    def connect_platform(self, platform: Platform, linkedin_pages: bool = False) -> None:
-        """`linkedin_pages`: also ask for the company-page permissions (LinkedIn only)."""
-        self._start_connect(Platform(platform), linkedin_pages=linkedin_pages)
+
+class ConnectFlow(_View):
+    """What it needs from the view (built there):"""
+
+    connecting: ConnectService
+    service: AccountService
+    vault: Vault
+    workspace: WorkspaceInfo | None
+    model: AccountsModel
+    job: ConnectJob | None
+    progress: ConnectProgressDialog | None
+    connect_fn: ConnectFn | None
+    open_browser: Callable[[str], Any] | None
+
+    if TYPE_CHECKING:  # the view's and the other mixins'
+
+        def reload(self, select_id: int | None = None) -> None: ...
+        def selected_account(self) -> AccountInfo | None: ...
+        def notify(self, message: str) -> None: ...
+        def _error(self, title: str, text: str, name: str = ...) -> QMessageBox: ...
+        def _changed(self) -> None: ...
+        def _update_actions(self, *_args: object) -> None: ...
+        def edit_developer_apps(self, focus: str | None = None) -> None: ...
+
+    def connect_platform(self, platform: str, with_option: bool = False) -> None:
+        """`with_option`: the network's second way to connect (its descriptor's
+        `connect_option`: a LinkedIn company page)."""
+        self._start_connect(platform, with_option=with_option)
 
     def reconnect_selected(self) -> None:
         account = self.selected_account()
         if account is not None:
             self._start_connect(account.platform, reconnecting=account)
 
-    def _demo_url(self) -> str | None:
-        if getattr(self.context, "demo", False):
-            return getattr(self.context, "emulator_url", None)
-        return None
+    def _demo(self) -> bool:
+        return self.connecting.demo
 
     def _start_connect(
         self,
-        platform: Platform,
+        platform: str,
         reconnecting: AccountInfo | None = None,
-        linkedin_pages: bool = False,
+        with_option: bool = False,
     ) -> None:
         if self.job is not None or self.workspace is None:
             return
         if not unlock_vault(self.vault, self):
             return
-        connect_fn = self.connect_fn
-        if connect_fn is None:
-            try:
-                from app.adapters.oauth import connect as connect_fn
-            except ImportError:
-                self._error(
-                    self.tr("Cannot connect"),
-                    self.tr("Connecting accounts is not available in this build of Herald."),
-                )
-                return
-        from app.adapters.config import AdapterConfig
-
-        demo_url = self._demo_url()
-        options: dict[str, Any] = {
-            "login_hint": reconnecting.handle.lstrip("@") if reconnecting else None,
-            "clock": self.context.clock,
-        }
-        if linkedin_pages:
-            options["linkedin_pages"] = True
-        if demo_url:
-            from app.adapters.oauth import loopback_browser
-
-            config, app = AdapterConfig.for_emulator(demo_url), DEMO_APP
-            # No browser: follow the emulator's authorize redirect; any free port will do.
-            options.update(open_browser=loopback_browser, port=0)
-        else:
-            try:
-                found = self.service.app_credentials(platform)
-            except VaultError as exc:
-                self._error(self.tr("Cannot read your developer app"), str(exc))
-                return
-            if found is None:
-                self._ask_for_developer_app(platform)
-                return
-            config, app = AdapterConfig.real(), found
-            options["open_browser"] = self.open_browser or webbrowser.open
-        job = ConnectJob(connect_fn, platform, app, config, options, parent=self)
+        try:
+            plan = self.connecting.plan(
+                platform,
+                login_hint=reconnecting.handle.lstrip("@") if reconnecting else None,
+                with_option=with_option,
+                open_browser=self.open_browser,
+            )
+        except NeedsDeveloperApp:
+            self._ask_for_developer_app(platform)
+            return
+        except VaultError as exc:
+            self._error(self.tr("Cannot read your developer app"), str(exc))
+            return
+        except ImportError:
+            self._error(
+                self.tr("Cannot connect"),
+                self.tr("Connecting accounts is not available in this build of Herald."),
+            )
+            return
+        sign_in = self.connect_fn or plan.sign_in
+        job = ConnectJob(sign_in, platform, plan.app, plan.config, plan.options, parent=self)
         job.succeeded.connect(lambda result: self._on_connected(platform, result, reconnecting))
         job.failed.connect(lambda message: self._on_connect_failed(platform, message, reconnecting))
         job.cancelled.connect(lambda: self.notify(self.tr("Connecting was cancelled.")))
         job.finished.connect(self._on_job_finished)
         self.job = job
-        self.progress = ConnectProgressDialog(platform, self, demo=bool(demo_url))
+        self.progress = ConnectProgressDialog(_label(platform), self, demo=plan.demo)
         self.progress.canceled.connect(job.cancel)
         self.progress.canceled.connect(self._close_progress)
         self._update_actions()
@@ -116,18 +128,18 @@ class ConnectFlow:
             job.deleteLater()
         self._update_actions()
 
-    def _on_connected(self, platform: Platform, result: list, reconnecting) -> None:
+    def _on_connected(self, platform: str, result: list, reconnecting) -> None:
         if self.workspace is None:
             return
         if not result:
             self._error(
                 self.tr("Nothing to connect"),
                 self.tr("{platform} did not give Herald any account to publish to.").format(
-                    platform=platform.label
+                    platform=_label(platform)
                 ),
             )
             return
-        known = {a.external_id for a in self.model.accounts if a.platform == platform}
+        known = {a.external_id for a in self.model.accounts if str(a.platform) == str(platform)}
         chosen = self._choose(platform, result, known, reconnecting)
         if not chosen:
             return
@@ -148,15 +160,15 @@ class ConnectFlow:
                     "You approved Herald as {new}, not {old}. {new} was added as a new account; "
                     "{old} still needs reconnecting. Sign out of {platform} in your browser "
                     "and try again to reconnect {old}."
-                ).format(new=handles, old=reconnecting.handle, platform=platform.label),
+                ).format(new=handles, old=reconnecting.handle, platform=_label(platform)),
                 "reconnectMismatchBox",
             )
             return
         self.reload(select_id=reconnecting.id if reconnecting is not None else ids[0])
         verb = self.tr("Reconnected") if reconnecting is not None else self.tr("Connected")
-        self.notify(f"{verb} {platform.label} {handles}.")
+        self.notify(f"{verb} {_label(platform)} {handles}.")
 
-    def _choose(self, platform: Platform, result: list, known: set[str], reconnecting) -> list:
+    def _choose(self, platform: str, result: list, known: set[str], reconnecting) -> list:
         """Which of the granted accounts to save: all when there is one; on a reconnect, the
         ones already connected; otherwise the person ticks them."""
         if len(result) == 1:
@@ -173,10 +185,10 @@ class ConnectFlow:
         finally:
             dialog.deleteLater()
 
-    def _on_connect_failed(self, platform: Platform, message: str, reconnecting) -> None:
+    def _on_connect_failed(self, platform: str, message: str, reconnecting) -> None:
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            self.tr("Could not connect {platform}").format(platform=platform.label),
+            self.tr("Could not connect {platform}").format(platform=_label(platform)),
             message,
             QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Close,
             self,
@@ -190,9 +202,9 @@ class ConnectFlow:
 
         box.finished.connect(done)
         box.open()
-        self.notify(self.tr("Could not connect {platform}.").format(platform=platform.label))
+        self.notify(self.tr("Could not connect {platform}.").format(platform=_label(platform)))
 
-    def _ask_for_developer_app(self, platform: Platform) -> None:
+    def _ask_for_developer_app(self, platform: str) -> None:
         box = QMessageBox(
             QMessageBox.Icon.Information,
             self.tr("Developer app needed"),
@@ -200,7 +212,7 @@ class ConnectFlow:
                 "To connect {platform}, Herald needs your own {platform} developer app: its "
                 "client id (and secret). Enter them in Developer apps; the README says which "
                 "app to create and which redirect address to register."
-            ).format(platform=platform.label),
+            ).format(platform=_label(platform)),
             QMessageBox.StandardButton.Cancel,
             self,
         )

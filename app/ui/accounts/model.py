@@ -20,11 +20,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from app.core.accounts import AccountInfo
-from app.core.models import AccountStatus
+from app import platforms
+from app.core.accounts import AccountInfo, AccountStatus
 from app.core.platform_access import analytics_unavailable_reason
 from app.core.timeutil import zone_info
-from app.platforms.names import Platform
 from app.ui import theme
 
 AccountRole = Qt.ItemDataRole.UserRole + 1
@@ -97,6 +96,16 @@ def expiry_tooltip(expires_at: datetime | None, now: datetime, zone: str) -> str
     return _tr("The access token expires on {when}.").format(when=when)
 
 
+def display_name(account: AccountInfo) -> str:
+    """The account's network as people know it ("X", "LinkedIn")."""
+    return platforms.get(account.platform).display_name
+
+
+def label(account: AccountInfo) -> str:
+    """ "X @bakery": the network and the handle, as messages name an account."""
+    return f"{display_name(account)} {account.handle}"
+
+
 def hosting_kind(account: AccountInfo) -> str | None:
     value = account.settings.get("media_hosting")
     if isinstance(value, dict) and value.get("kind") in HOSTING_LABELS:
@@ -109,7 +118,7 @@ def notes_text(account: AccountInfo) -> str:
         return account.status_reason or _tr("The platform no longer accepts Herald's token.")
     if account.status == AccountStatus.DISABLED:
         return account.status_reason or _tr("Herald does not publish to this account.")
-    if account.platform == Platform.INSTAGRAM:
+    if platforms.get(account.platform).media.needs_hosting:
         kind = hosting_kind(account)
         if kind is None:
             return _tr("Choose a media hosting to publish images.")
@@ -129,7 +138,7 @@ def sort_key(account: AccountInfo) -> tuple:
     """Accounts that need the person first, disabled ones last; then by platform and name."""
     return (
         _STATUS_ORDER.get(account.status, 1),
-        account.platform.label.lower(),
+        display_name(account).lower(),
         account.handle.lower(),
     )
 
@@ -205,7 +214,7 @@ class AccountsModel(QAbstractTableModel):
         if column == "account":
             return account.handle
         if column == "platform":
-            return account.platform.label
+            return display_name(account)
         if column == "status":
             return status_text(account.status)
         if column == "token":
@@ -225,7 +234,7 @@ class AccountsModel(QAbstractTableModel):
     def _tooltip(self, account: AccountInfo, column: str) -> str | None:
         if column in ("account", "platform"):
             return _tr("{platform} account {handle}").format(
-                platform=account.platform.label, handle=account.handle
+                platform=display_name(account), handle=account.handle
             )
         if column == "status":
             text = status_text(account.status)
@@ -240,7 +249,7 @@ class AccountsModel(QAbstractTableModel):
 
     def _accessible(self, account: AccountInfo, column: str) -> str:
         if column == "account":
-            return f"{account.platform.label} {account.handle}"
+            return f"{display_name(account)} {account.handle}"
         return self._display(account, column)
 
     def _foreground(self, account: AccountInfo, column: str):

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import platforms
 from app.core.ports import ConnectedAccount
-from app.platforms.names import Platform
 from app.ui import theme
 from app.ui.developer_apps import mark_primary
 
@@ -27,7 +27,7 @@ class PickAccountsDialog(QDialog):
 
     def __init__(
         self,
-        platform: Platform,
+        platform: str,
         accounts: Sequence[ConnectedAccount],
         known_ids: Collection[str] = (),
         parent: QWidget | None = None,
@@ -35,9 +35,10 @@ class PickAccountsDialog(QDialog):
         super().__init__(parent)
         self.accounts = list(accounts)
         self.setObjectName("pickAccountsDialog")
-        what = self.tr("Pages") if platform == Platform.FACEBOOK else self.tr("accounts")
+        network = platforms.get(platform)
+        what = self.tr(network.accounts_noun)  # "Pages" for Facebook
         self.setWindowTitle(
-            self.tr("Choose {platform} {what}").format(platform=platform.label, what=what)
+            self.tr("Choose {platform} {what}").format(platform=network.display_name, what=what)
         )
         self.setAccessibleName(self.windowTitle())
         self.setMinimumWidth(440)
@@ -45,7 +46,7 @@ class PickAccountsDialog(QDialog):
             self.tr(
                 "You gave Herald access to these {platform} {what}. Tick the ones Herald should "
                 "publish to in this workspace."
-            ).format(platform=platform.label, what=what),
+            ).format(platform=network.display_name, what=what),
             self,
         )
         text.setWordWrap(True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -102,5 +104,5 @@ class RemoveAccountDialog(QDialog):
         layout.addWidget(buttons)
 
     @property
-    def choice(self) -> str:
+    def choice(self) -> Literal["delete", "keep_as_draft"]:
         return "delete" if self.delete_radio.isChecked() else "keep_as_draft"

@@ -1,42 +1,46 @@
-"""The core services the Accounts area uses, taken from the AppContext.
+"""What the Accounts area is handed: `AccountsServices` (the composition root's AppContext is
+one). The view builds no service of its own.
 
-When the context does not provide a vault / account service yet, one is built here (and
-kept on the context, so every view shares one vault and asks for a passphrase only once).
-The vault built here asks for its passphrase with a dialog parented on the active window.
+`vault_of` gives the vault a passphrase dialog, parented on the active window, when whoever
+built the services set no prompt (the GUI launcher sets one; tests often do not).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtWidgets import QApplication
 
 from app.core.accounts import AccountService
+from app.core.clock import Clock
+from app.core.connecting import ConnectService
+from app.core.events import EventHub
 from app.core.vault import Vault
 from app.ui.passphrase import passphrase_callback
 
 
-def vault_of(context: Any) -> Vault:
-    if getattr(context, "passphrase_prompt", "absent") is None:
-        # An AppContext whose launcher set no prompt: ask with a dialog on the active window.
-        context.passphrase_prompt = passphrase_callback(
-            QApplication.activeWindow, lambda: getattr(context, "vault", None)
-        )
-    vault = getattr(context, "vault", None)
-    if vault is None:
-        holder: dict[str, Vault] = {}
-        vault = Vault(
-            context.db,
-            passphrase=passphrase_callback(QApplication.activeWindow, lambda: holder.get("v")),
-        )
-        holder["v"] = vault
-        context.vault = vault
-    return vault
+class AccountsServices(Protocol):
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def events(self) -> EventHub: ...
+    @property
+    def accounts(self) -> AccountService: ...
+    @property
+    def vault(self) -> Vault: ...
+    @property
+    def connecting(self) -> ConnectService: ...
 
 
-def accounts_of(context: Any) -> AccountService:
-    service = getattr(context, "accounts", None)
-    if service is None:
-        service = AccountService(context.db, vault_of(context), context.clock)
-        context.accounts = service
-    return service
+def vault_of(services: Any) -> Vault:
+    if getattr(services, "passphrase_prompt", "absent") is None:
+        services.passphrase_prompt = passphrase_callback(
+            QApplication.activeWindow, lambda: services.vault
+        )
+    return services.vault
+
+
+def accounts_of(services: Any) -> AccountService:
+    """The account service of `services` (its vault asks for a passphrase with a dialog)."""
+    vault_of(services)
+    return services.accounts

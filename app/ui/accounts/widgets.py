@@ -6,6 +6,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -14,22 +15,34 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.platforms.names import Platform
+from app import platforms
 from app.ui import theme
 
 BANNER_STYLES = {
     "attention": ("#fef3c7", "#f59e0b", "fa5s.exclamation-triangle", "#b45309"),
     "info": ("#eff6ff", "#93c5fd", "fa5s.info-circle", "#2563eb"),
 }
+BUTTONS_PER_ROW = 4
 DARK_BANNER_STYLES = {
     "attention": ("#422006", "#b45309", "fa5s.exclamation-triangle", "#fbbf24"),
     "info": ("#172554", "#1e40af", "fa5s.info-circle", "#93c5fd"),
 }
 
 
-def action_name(platform: Platform) -> str:
-    """The stable suffix used in objectNames: Twitter, Instagram, Linkedin, Facebook."""
-    return Platform(platform).value.capitalize()
+def action_name(platform: str) -> str:
+    """The stable suffix used in objectNames: the network's name capitalised (Twitter,
+    Instagram, Linkedin, Facebook)."""
+    return str(platform).capitalize()
+
+
+def network_list(tr, conjunction: str = "or") -> str:  # type: ignore[no-untyped-def]
+    """ "X, Instagram, LinkedIn or Facebook": every registered network's display name."""
+    names = [d.display_name for d in platforms.all_platforms()]
+    if len(names) <= 1:
+        return "".join(names)
+    return tr("{first} {conjunction} {last}").format(
+        first=", ".join(names[:-1]), conjunction=tr(conjunction), last=names[-1]
+    )
 
 
 class Banner(QFrame):
@@ -70,7 +83,7 @@ class Banner(QFrame):
 class EmptyState(QFrame):
     """'No accounts yet — connect …' with one button per platform."""
 
-    connectRequested = Signal(object)  # Platform
+    connectRequested = Signal(object)  # the network's name
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -80,8 +93,8 @@ class EmptyState(QFrame):
         icon.setPixmap(theme.icon("fa5s.user-friends", "#94a3b8").pixmap(48, 48))
         icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label = QLabel(
-            self.tr(
-                "No accounts yet — connect X, Instagram, LinkedIn or Facebook to start publishing."
+            self.tr("No accounts yet — connect {networks} to start publishing.").format(
+                networks=network_list(self.tr)
             ),
             self,
         )
@@ -89,19 +102,23 @@ class EmptyState(QFrame):
         self.label.setProperty("role", "empty")
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label.setWordWrap(True)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
-        buttons.addStretch(1)
-        self.buttons: dict[Platform, QPushButton] = {}
-        for platform in Platform:
-            text = self.tr("Connect {platform}").format(platform=platform.label)
+        # Four to a row, so the next networks wrap instead of widening the window.
+        grid = QGridLayout()
+        grid.setSpacing(8)
+        self.buttons: dict[str, QPushButton] = {}
+        for index, network in enumerate(platforms.all_platforms()):
+            platform = network.name
+            text = self.tr("Connect {platform}").format(platform=network.display_name)
             button = QPushButton(theme.platform_icon(platform), text, self)
             button.setObjectName(f"emptyConnect{action_name(platform)}Button")
             button.setAccessibleName(text)
             button.setIconSize(QSize(16, 16))
             button.clicked.connect(lambda _=False, p=platform: self.connectRequested.emit(p))
             self.buttons[platform] = button
-            buttons.addWidget(button)
+            grid.addWidget(button, index // BUTTONS_PER_ROW, index % BUTTONS_PER_ROW)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addLayout(grid)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 48, 32, 48)

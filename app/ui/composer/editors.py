@@ -9,7 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QCheckBox, QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 
-from app.platforms.names import Platform
+from app import platforms
 from app.ui.composer.rules import Issue, utf16_offsets
 
 ERROR_BG = QColor("#fecaca")
@@ -72,8 +72,10 @@ class AccountTab(QWidget):
         super().__init__(parent)
         self.account = account
         self.account_id = account.id
-        self.platform = Platform(account.platform)
-        name = f"{self.platform.label} ({account.handle})"
+        #: the network's name (its registry key) and its descriptor (display name, rules, preview)
+        self.platform = str(account.platform)
+        self.network = platforms.get(self.platform)
+        name = f"{self.network.display_name} ({account.handle})"
         self.follow_check = QCheckBox(self.tr("Same text as “All networks”"), self)
         self.follow_check.setObjectName(f"followBaseCheck_{account.id}")
         self.follow_check.setAccessibleName(

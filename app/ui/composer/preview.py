@@ -10,19 +10,13 @@ from pathlib import Path
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QTextBrowser
 
+from app import platforms
 from app.core.posts import MediaFacts
-from app.platforms.names import Platform
+from app.platforms.descriptor import PlatformDescriptor
 from app.ui.composer.rules import count, limit
 
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
 TAG = re.compile(r"(?<![\w&])([#@][\w.]+)")
-# What the platform shows before cutting the text with a "more" link.
-FOLD_AT = {Platform.INSTAGRAM: 125, Platform.LINKEDIN: 210, Platform.FACEBOOK: 480}
-MORE = {
-    Platform.INSTAGRAM: "… more",
-    Platform.LINKEDIN: "…see more",
-    Platform.FACEBOOK: "… See more",
-}
 
 
 def _shorten(url: str) -> str:
@@ -30,19 +24,19 @@ def _shorten(url: str) -> str:
     return bare if len(bare) <= 23 else bare[:22] + "…"
 
 
-def _decorate(text: str, platform: Platform) -> str:
-    """Escape and colour links, hashtags and mentions the way the platform does."""
+def _decorate(text: str, network: PlatformDescriptor) -> str:
+    """Escape and colour links, hashtags and mentions the way the network does."""
     out = []
     pos = 0
     for m in URL.finditer(text):
         out.append(_tags(text[pos : m.start()]))
         url = m.group(0)
-        if platform == Platform.INSTAGRAM:  # not clickable in captions: plain text
+        if not network.text.links_clickable:  # e.g. Instagram captions: plain text
             out.append(html.escape(url))
-        elif platform == Platform.TWITTER:
-            out.append(f'<span style="color:#1d9bf0">{html.escape(_shorten(url))}</span>')
         else:
-            out.append(f'<span style="color:#0a66c2">{html.escape(url)}</span>')
+            shown = _shorten(url) if network.preview.shorten_links else url
+            colour = network.preview.link_colour
+            out.append(f'<span style="color:{colour}">{html.escape(shown)}</span>')
         pos = m.end()
     out.append(_tags(text[pos:]))
     return "".join(out).replace("\n", "<br>")
@@ -53,38 +47,38 @@ def _tags(text: str) -> str:
     return TAG.sub(r'<span style="color:#2563eb">\1</span>', escaped)
 
 
-def render(platform: Platform, handle: str, text: str, media: list[MediaFacts]) -> str:
+def render(platform: str, handle: str, text: str, media: list[MediaFacts]) -> str:
+    network = platforms.get(platform)
+    style = network.preview
     name = html.escape(handle)
     parts = [
         '<div style="margin-bottom:12px">',
-        f'<p style="margin:0"><b>{html.escape(platform.label)}</b> '
+        f'<p style="margin:0"><b>{html.escape(network.display_name)}</b> '
         f'<span style="color:#6b7280">{name}</span></p>',
     ]
     images = [m for m in media if m.mime.startswith("image/") and Path(m.path).is_file()]
-    if platform == Platform.INSTAGRAM and media:
+    if style.media_first and media:
         parts.append(_media_html(images, media, width=220))
     body = text
     tail = ""
-    if platform == Platform.TWITTER:
+    if style.fold_at is None:
         over = count(platform, text) - limit(platform)
         if over > 0:
-            tail = (
-                '<p style="color:#b91c1c;margin:4px 0 0 0">'
-                + html.escape(f"X will refuse this post: {over} characters too many.")
-                + "</p>"
-            )
-    elif platform in FOLD_AT and len(text) > FOLD_AT[platform]:
-        body = text[: FOLD_AT[platform]].rstrip()
-        tail = f'<span style="color:#6b7280">{html.escape(MORE[platform])}</span>'
-    if platform == Platform.INSTAGRAM:
-        caption = f"<b>{name}</b> {_decorate(body, platform)}{tail}"
+            refusal = f"{network.display_name} will refuse this post: {over} characters too many."
+            tail = '<p style="color:#b91c1c;margin:4px 0 0 0">' + html.escape(refusal) + "</p>"
+    elif len(text) > style.fold_at:
+        body = text[: style.fold_at].rstrip()
+        tail = f'<span style="color:#6b7280">{html.escape(style.more_label)}</span>'
+    if style.media_first:
+        caption = f"<b>{name}</b> {_decorate(body, network)}{tail}"
         parts.append(f'<p style="margin:6px 0 0 0">{caption}</p>')
     else:
-        parts.append(f'<p style="margin:6px 0 0 0">{_decorate(body, platform)}{tail}</p>')
+        parts.append(f'<p style="margin:6px 0 0 0">{_decorate(body, network)}{tail}</p>')
         if media:
             parts.append(_media_html(images, media, width=220))
-    if platform == Platform.INSTAGRAM and not media:
-        parts.append('<p style="color:#b91c1c">Instagram posts need a photo or video.</p>')
+    if network.media.required and not media:
+        needs = f"{network.display_name} posts need a photo or video."
+        parts.append(f'<p style="color:#b91c1c">{html.escape(needs)}</p>')
     parts.append("</div>")
     return "".join(parts)
 
@@ -107,7 +101,7 @@ class PreviewPane(QTextBrowser):
         self.setMinimumWidth(240)
         self._last = ""
 
-    def show_posts(self, items: list[tuple[Platform, str, str]], media: list[MediaFacts]) -> None:
+    def show_posts(self, items: list[tuple[str, str, str]], media: list[MediaFacts]) -> None:
         if not items:
             page = (
                 '<p style="color:#6b7280">'

@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QPushButton
 
 from app.core.posts import PostError, SchedulingError
-from app.core.queues import QueueError, QueueService
+from app.core.queues import QueueError
 from app.core.timeutil import from_utc
 
 __all__ = ["install"]
@@ -62,8 +62,7 @@ def save_to_queue(dialog: Any, share_next: bool) -> int | None:
     dialog._timer.stop()
     dialog._validate()
     values = dialog.values()
-    context = dialog.context
-    queues = QueueService(context.db, context.clock, context.events, dialog.service)
+    queues = dialog.services.queues
     try:
         if dialog.post is None:
             placed = queues.add(

@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from app import platforms
 from app.core import posts
-from app.core.textrules.platform_rules import rules_for
-from app.platforms.names import Platform
 
 
 @dataclass(frozen=True)
@@ -40,12 +39,13 @@ class Result:
         return "ok"
 
 
-def limit(platform: Platform) -> int:
-    return rules_for(platform).max_length
+def limit(platform: str) -> int:
+    return platforms.get(platform).text.max_length
 
 
-def count(platform: Platform, text: str) -> int:
-    if rules_for(platform).length_counting == "x_weighted":
+def count(platform: str, text: str) -> int:
+    """The length as the network counts it (its descriptor says how)."""
+    if platforms.get(platform).text.counting == "x_weighted":
         return posts.weighted_length(text)
     return len(text)
 
@@ -57,7 +57,7 @@ class RuleCache:
         self._size = size
         self._cache: dict[tuple[Any, ...], Result] = {}
 
-    def check(self, platform: Platform, text: str, media: Sequence[Any]) -> Result:
+    def check(self, platform: str, text: str, media: Sequence[Any]) -> Result:
         key = (platform, text, tuple(getattr(m, "sha256", id(m)) for m in media))
         hit = self._cache.get(key)
         if hit is not None:

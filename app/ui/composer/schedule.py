@@ -3,7 +3,9 @@ resolved by the person (never guessed); "Suggest a time" offers the recommended 
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
 
 from PySide6.QtCore import QDate, QTime, Signal
 from PySide6.QtWidgets import (
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.core.besttime import BestTimes, Suggestion
 from app.core.timeutil import (
     AmbiguousTimeError,
     NonexistentTimeError,
@@ -32,26 +35,30 @@ from app.ui.dates import limit_dates, show_weekday_dates
 from app.ui.time_field import TimeField
 from app.ui.workspace_dialog import zone_combo
 
-try:  # written concurrently by the analytics engineer
-    from app.core.besttime import suggest_times
-except ImportError:  # pragma: no cover
-    suggest_times = None  # type: ignore[assignment]
-
 NO_SUGGESTIONS = (
     "Recommendations are not available yet: Herald suggests times once this workspace has "
     "published posts with engagement figures (or best-time priors are installed)."
 )
 
 
+def suggest_times(
+    best_times: BestTimes, workspace_id: int, platforms: Sequence[str], zone: str, *, k: int = 3
+) -> list[Suggestion]:
+    """The picker's one call for recommendations (a seam: tests replace it)."""
+    return best_times.suggest(workspace_id, platforms, zone, k=k)
+
+
 class SchedulePicker(QFrame):
     changed = Signal()
 
-    def __init__(self, context, workspace, zone: str, parent=None) -> None:
+    def __init__(self, services: Any, workspace: Any, zone: str, parent=None) -> None:
+        """`services`: the clock and best times (`ComposerServices` has both)."""
         super().__init__(parent)
         self.setObjectName("schedulePicker")
-        self.context = context
+        self.clock = services.clock
+        self.best_times: BestTimes = services.best_times
         self.workspace = workspace
-        self.platforms: list = []
+        self.platforms: list[str] = []
         self._fold: int | None = None
         self.date_edit = QDateEdit(self)
         self.date_edit.setObjectName("dateEdit")
@@ -114,12 +121,9 @@ class SchedulePicker(QFrame):
         self.suggestions.itemActivated.connect(self._use_suggestion)
         self.suggestions.itemClicked.connect(self._use_suggestion)
         self.suggestions.hide()
-        if suggest_times is None:
-            self._no_suggestions()
-        else:
-            self.suggest_button.setToolTip(
-                self.tr("Show the times your audience has responded to best")
-            )
+        self.suggest_button.setToolTip(
+            self.tr("Show the times your audience has responded to best")
+        )
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
@@ -155,9 +159,9 @@ class SchedulePicker(QFrame):
         return text if is_valid_zone(text) else self.workspace.timezone
 
     def wall(self) -> datetime:
-        d = self.date_edit.date().toPython()
+        d = self.date_edit.date()
         t = self.time_edit.time()
-        return datetime.combine(d, time(t.hour(), t.minute()))
+        return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
 
     def set_wall(self, wall: datetime, fold: int | None = None) -> None:
         for w in (self.date_edit, self.time_edit):
@@ -266,7 +270,7 @@ class SchedulePicker(QFrame):
         if when is None:
             self.hint.setText("")
             return
-        now = self.context.clock.now()
+        now = self.clock.now()
         delta = when - now
         minutes = int(delta.total_seconds() // 60)
         if delta < timedelta(0):
@@ -296,20 +300,11 @@ class SchedulePicker(QFrame):
         self.suggest_button.setToolTip(self.tr(NO_SUGGESTIONS))
 
     def suggest(self) -> None:
-        if suggest_times is None or not self.platforms:
-            if not self.platforms:
-                self.suggest_button.setToolTip(self.tr("Choose an account first."))
+        if not self.platforms:
+            self.suggest_button.setToolTip(self.tr("Choose an account first."))
             return
         try:
-            found = suggest_times(
-                self.context.db,
-                self.workspace.id,
-                self.platforms,
-                self.zone,
-                self.context.clock.now(),
-                k=3,
-                clock=self.context.clock,
-            )
+            found = suggest_times(self.best_times, self.workspace.id, self.platforms, self.zone)
         except Exception:  # recommendations are a nicety; never break composing
             found = []
         self.suggestions.clear()
@@ -330,7 +325,7 @@ class SchedulePicker(QFrame):
             local = from_utc(when, self.zone)
             self.set_wall(local.replace(tzinfo=None), fold=local.fold)
 
-    def set_platforms(self, platforms: list) -> None:
+    def set_platforms(self, platforms: list[str]) -> None:
         self.platforms = platforms
 
 

@@ -1,0 +1,73 @@
+"""The Accounts toolbar's "Connect account" button and its menu: one entry per registered
+network, plus one per network that offers a second way to connect (its descriptor's
+`connect_option`, e.g. a LinkedIn company page)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QToolButton, QWidget
+
+from app import platforms
+from app.ui import theme
+from app.ui.accounts.widgets import action_name
+
+CONNECT_STYLE = (
+    "QToolButton#connectAccountButton { background: #2563eb; color: #ffffff;"
+    " border: 1px solid #2563eb; border-radius: 6px; padding: 6px 12px; }"
+    " QToolButton#connectAccountButton:hover { background: #1d4ed8; }"
+    " QToolButton#connectAccountButton:focus { border: 1px solid #1e3a8a; }"
+    " QToolButton#connectAccountButton:disabled { background: #93c5fd;"
+    " border-color: #93c5fd; }"
+    " QToolButton#connectAccountButton::menu-indicator { subcontrol-position:"
+    " right center; right: 6px; }"
+)
+
+
+def build_connect_button(parent: QWidget) -> tuple[QToolButton, QMenu]:
+    button = QToolButton(parent)
+    button.setObjectName("connectAccountButton")
+    button.setText(parent.tr("Connect account"))
+    button.setAccessibleName(parent.tr("Connect account"))
+    button.setIcon(theme.icon("fa5s.plus", "#ffffff"))
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+    button.setStyleSheet(CONNECT_STYLE)
+    menu = QMenu(button)
+    menu.setObjectName("connectAccountMenu")
+    button.setMenu(menu)
+    return button, menu
+
+
+def add_connect_actions(
+    menu: QMenu, connect: Callable[..., None]
+) -> tuple[dict[str, QAction], QAction | None]:
+    """Fill the menu; `connect(name)` or `connect(name, with_option=True)` runs on a click.
+    Returns the actions by network name, and the first "second way" action (None when no
+    network has one)."""
+    actions: dict[str, QAction] = {}
+    for network in platforms.all_platforms():
+        name = network.name
+        action = QAction(theme.platform_icon(name), network.display_name, menu)
+        action.setObjectName(f"connect{action_name(name)}Action")
+        action.setToolTip(
+            menu.tr("Connect a {platform} account").format(platform=network.display_name)
+        )
+        action.triggered.connect(lambda _=False, p=name: connect(p))
+        menu.addAction(action)
+        actions[name] = action
+    first_option: QAction | None = None
+    for network in platforms.all_platforms():
+        option = network.connect_option
+        if option is None:
+            continue
+        # A second way to connect asks for more permissions, which not every app has.
+        action = QAction(theme.platform_icon(network.name), menu.tr(option.label), menu)
+        action.setObjectName(f"connect{action_name(network.name)}{option.name}Action")
+        action.setToolTip(menu.tr(option.help))
+        action.triggered.connect(lambda _=False, p=network.name: connect(p, with_option=True))
+        menu.addAction(action)
+        first_option = first_option or action
+    return actions, first_option

@@ -1,0 +1,34 @@
+"""What the composer is handed by whoever opens it: `ComposerServices` (the composition
+root's AppContext is one). The composer builds no service and holds no database."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from app.core.accounts import AccountService
+from app.core.approvals import ApprovalService
+from app.core.besttime import BestTimes
+from app.core.clock import Clock
+from app.core.events import EventHub
+from app.core.posts import PostService
+from app.core.queues import QueueService
+
+
+class ComposerServices(Protocol):
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def events(self) -> EventHub: ...
+    @property
+    def posts(self) -> PostService: ...
+    @property
+    def accounts(self) -> AccountService: ...
+    @property
+    def queues(self) -> QueueService: ...
+    @property
+    def best_times(self) -> BestTimes: ...
+    @property
+    def approvals(self) -> ApprovalService: ...
+    #: demo mode: media may be served from this computer to the emulator
+    @property
+    def demo(self) -> bool: ...
