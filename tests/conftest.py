@@ -67,3 +67,16 @@ def db(db_url) -> Database:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`make test` runs `-n 2 --dist loadfile --no-loadscope-reorder`), the
+    files holding a slow test go first, in their usual order: the few runs of a minute or two
+    (worker processes, the emulator history, the bundle) then start early on both workers and
+    the many short files fill the gaps, instead of one long run finishing alone at the end.
+    A run without xdist keeps the plain collection order."""
+    del config
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    slow_files = {item.path for item in items if item.get_closest_marker("slow") is not None}
+    items.sort(key=lambda item: item.path not in slow_files)  # stable: order kept within a file
