@@ -93,7 +93,7 @@ def chaos_skew(backend: str) -> Callable[[], SuiteResult]:
     return suite
 
 
-def pytest_suite(
+def run_pytest(
     title: str, args: list[str], env: dict[str, str] | None = None
 ) -> tuple[SuiteResult, int]:
     """Run pytest on `args` in a child process; one failure line per failed test case.
@@ -150,7 +150,7 @@ def pytest_suite(
 
 def fuzz() -> SuiteResult:
     """The fuzz modules under pytest (they are not part of `make test`)."""
-    result, _ = pytest_suite(
+    result, _ = run_pytest(
         "fuzz: rules, time, CSV, adapters",
         [
             "-o",
@@ -177,7 +177,7 @@ def exactly_once() -> SuiteResult:
         "QT_QPA_PLATFORM": "offscreen",
         PG_ENV: os.environ.get(PG_ENV) or DEFAULT_PG_URL,
     }
-    result, _ = pytest_suite(
+    result, _ = run_pytest(
         "exactly once: 4 workers SQLite, 8 PostgreSQL",
         ["-o", "timeout=1800", "-s", str(ROOT / "tests" / "integration" / "test_exactly_once.py")],
         env,
