@@ -23,8 +23,14 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# pytest-xdist: one test process per core (CI has 2). A file's tests stay on one process, so
+# module fixtures (the emulator history, the bundle) are built once; slow files are sent first
+# (tests/conftest.py). TEST_PROCESSES=0 runs everything in this one process.
+TEST_PROCESSES ?= 2
+
 test: lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile \
+		--no-loadscope-reorder $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.bench.run

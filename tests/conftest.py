@@ -67,3 +67,20 @@ def db(db_url) -> Database:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`make test` runs `-n 2 --dist loadfile --no-loadscope-reorder`), the
+    files holding a slow or real-window (e2e) test go first, in their usual order: the runs of a
+    minute or two (worker processes, the emulator history, the bundle, screenshots) then start
+    early on both processes and the many short files fill the gaps, instead of one long run
+    finishing alone at the end. A run without xdist keeps the plain collection order."""
+    del config
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    long_files = {
+        item.path
+        for item in items
+        if item.get_closest_marker("slow") is not None or item.get_closest_marker("e2e")
+    }
+    items.sort(key=lambda item: item.path not in long_files)  # stable: order kept in a file

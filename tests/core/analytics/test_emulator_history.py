@@ -33,7 +33,9 @@ from app.core.models import (
 from app.core.ports import MediaItem
 from app.platforms.names import Platform
 
-pytestmark = pytest.mark.slow
+#: the simulation (~2 min on an idle machine) counts against its first test's timeout, and under
+#: `make test` it shares the 2 cores with the other test process
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 VAULT_KEY = "qvFSFfF1M4kDMPspTffT3utL6MAqjaI4Jkya1RzfkEs="  # a Fernet key (tests only)
 START = datetime(2026, 1, 5, 5, tzinfo=UTC)  # Monday 00:00 in New York; spans March's DST
