@@ -93,6 +93,7 @@ class AppContext:
 
         return MaintenanceContext(self.db, self.clock, self.accounts, self.adapters, self.events)
 
+    @cached_property
     def approvals(self) -> ApprovalService:
         from app.core.approvals import ApprovalService
 

@@ -12,7 +12,7 @@ import pkgutil
 import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from app import platforms
 from app.core.accounts import AccountService
@@ -25,12 +25,9 @@ DEFAULT_SIGN_IN_KIT = "app.adapters.sign_in:KIT"
 DEMO_APP = AppCredentials(client_id="herald-demo")
 
 
-class SignIn(Protocol):
-    """Runs one blocking sign-in and returns the accounts it grants."""
-
-    def __call__(
-        self, platform: Any, app: AppCredentials, config: Any, /, **options: Any
-    ) -> list[ConnectedAccount]: ...
+#: Runs one blocking sign-in (platform, app credentials, adapter config, keyword options such as
+#: open_browser, cancel, linkedin_pages) and returns the accounts it grants.
+SignIn = Callable[..., list[ConnectedAccount]]
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ class LogFileHandler(logging.handlers.RotatingFileHandler):
     failing = False  # the last record could not be written
     _failed_now = False
 
-    def _open(self):  # type: ignore[no-untyped-def]  # logging's own signature
+    def _open(self):  # logging's own signature
         # Created owner-only (0600), also each new file after a rotation: logs name accounts.
         return open(  # noqa: SIM115 - the handler owns and closes the stream
             self.baseFilename,
@@ -109,7 +109,7 @@ class LogFileHandler(logging.handlers.RotatingFileHandler):
         exc = sys.exc_info()[1]
         if isinstance(exc, OSError) and self.stream is not None:
             # The unwritten lines go; the next record opens the file again.
-            stream, self.stream = self.stream, None  # type: ignore[assignment]
+            stream, self.stream = self.stream, None
             with contextlib.suppress(Exception):
                 stream.close()
         if self.failing:

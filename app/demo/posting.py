@@ -90,7 +90,7 @@ class DemoPosting:
     def _slots(self, day: date) -> list[datetime]:
         """The day's posting times: pairs an hour apart at varied hours of the bakery's day
         (07:00-19:00 local), so an hour-old post is measured when the next one goes out."""
-        slots = set()
+        slots: set[datetime] = set()
         for _ in range(PAIRS_PER_DAY):
             hour = self.rng.choices(list(FIRST_HOURS), weights=list(FIRST_HOURS.values()))[0]
             minute = self.rng.randrange(0, 60, GRID_MINUTES)

@@ -68,7 +68,7 @@ def seed_history(
     workspace: str = DEFAULT_WORKSPACE,
     timezone: str = DEFAULT_ZONE,
     days: int = 90,
-    set_emulator_clock: Callable[[datetime], None],
+    set_emulator_clock: Callable[[datetime], object],
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
     rng_seed: int = 1,
@@ -124,7 +124,7 @@ class _Run(DemoPosting):
         workspace: str,
         timezone: str,
         clock: FakeClock,
-        set_emulator_clock: Callable[[datetime], None],
+        set_emulator_clock: Callable[[datetime], object],
         rng_seed: int,
         vault: Vault | None,
     ) -> None:

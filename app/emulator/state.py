@@ -250,7 +250,7 @@ class State:
         state.tokens = _load_records(Token, data.get("tokens", {}))
         state.issued = list(data.get("issued", []))
         state.codes = _load_records(AuthCode, data.get("codes", {}))
-        posts = _load_records(Post, dict(enumerate(data.get("posts", []))))
+        posts = _load_records(Post, {str(i): p for i, p in enumerate(data.get("posts", []))})
         for post in posts.values():
             state.add_post(post)
         state.containers = _load_records(Container, data.get("containers", {}))

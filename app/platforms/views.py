@@ -25,7 +25,7 @@ class PerPlatform(Mapping[Platform, V]):
     def __init__(self, read: Callable[[PlatformDescriptor], V | None]) -> None:
         self._read = read
 
-    def __getitem__(self, key: Platform | str) -> V:  # type: ignore[override]
+    def __getitem__(self, key: Platform | str) -> V:
         try:
             descriptor = registry.get(key)
         except KeyError:

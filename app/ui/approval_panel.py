@@ -92,7 +92,7 @@ class ApprovalPanel(QFrame):
         if self._step(self.service.comment, self.post_id, self.comment_edit.text()):
             self.comment_edit.clear()
 
-    def _step(self, action, *args) -> bool:  # type: ignore[no-untyped-def]
+    def _step(self, action, *args) -> bool:
         try:
             action(*args)
         except ApprovalError as exc:
@@ -118,7 +118,7 @@ class ApprovalPanel(QFrame):
         return button
 
 
-def add_approval_panel(dialog, layout) -> ApprovalPanel | None:  # type: ignore[no-untyped-def]
+def add_approval_panel(dialog, layout) -> ApprovalPanel | None:
     """The composer's hook: a panel for the post being edited (none for a new post), hidden
     while its workspace does not use approvals."""
     post = getattr(dialog, "post", None)

@@ -174,7 +174,7 @@ class WelcomeDialog(QDialog):
         self.error_label.setText(message)
         self.error_label.show()
 
-    def create(self) -> None:
+    def create(self) -> None:  # type: ignore[override]  # the dialog's own "Create", not QWidget.create
         name = self.name_edit.text().strip()
         zone = self.zone_combo.currentText().strip()
         if not name:

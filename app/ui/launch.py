@@ -36,7 +36,8 @@ def _make_app():
     from app.ui.icons import app_icon
     from app.ui.theme import apply_theme
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Herald")
     app.setOrganizationName("Herald")
     app.setApplicationDisplayName("Herald")
@@ -154,7 +155,6 @@ def _run_window(app, args: argparse.Namespace, context, first) -> int:
 
         scheduler = build_scheduler(context)
         wiring.connect_scheduler(window, scheduler, tray)
-        window.scheduler = scheduler  # the analytics area's "Refresh now" uses its collector
         scheduler.start()
     else:
         window.statusBar().showMessage(

@@ -31,19 +31,19 @@ def new_owner() -> str:
     return f"metrics:{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def _queued_due(now: datetime):  # type: ignore[no-untyped-def]
+def _queued_due(now: datetime):
     return and_(MetricTask.status == TaskStatus.QUEUED, MetricTask.due_at <= now)
 
 
-def _lease_expired(now: datetime):  # type: ignore[no-untyped-def]
+def _lease_expired(now: datetime):
     return and_(MetricTask.status == TaskStatus.IN_FLIGHT, MetricTask.lease_until < now)
 
 
-def _due(now: datetime):  # type: ignore[no-untyped-def]
+def _due(now: datetime):
     return or_(_queued_due(now), _lease_expired(now))
 
 
-def _fetchable():  # type: ignore[no-untyped-def]
+def _fetchable():
     return exists(
         select(Target.id)
         .join(Account, Account.id == Target.account_id)
@@ -56,7 +56,7 @@ def _fetchable():  # type: ignore[no-untyped-def]
     )
 
 
-def _deleted():  # type: ignore[no-untyped-def]
+def _deleted():
     return exists(
         select(Target.id)
         .join(Post, Post.id == Target.post_id)

@@ -157,7 +157,7 @@ class MetricsCollector:
         target_ids: Sequence[int],
         progress: Callable[[int, int], None] | None = None,
         cancel: threading.Event | None = None,
-    ):  # type: ignore[no-untyped-def]
+    ):
         """Manual "refresh now" (see app.core.analytics.refresh)."""
         from app.core.analytics.refresh import refresh_now
 

@@ -158,7 +158,7 @@ def local_time_key(dialect: str, zone: str, start: datetime, end: datetime) -> C
     outside get the nearest segment's offset)."""
     if dialect == "postgresql":
         local = func.timezone(zone, Target.published_at)
-        return cast((extract("isodow", local) - 1) * 24 + extract("hour", local), Integer)  # type: ignore[return-value]
+        return cast((extract("isodow", local) - 1) * 24 + extract("hour", local), Integer)
     segments = offset_segments(zone, start, end)
     if len(segments) == 1:
         offset: ColumnElement[Any] = literal(segments[0][1])
@@ -168,14 +168,14 @@ def local_time_key(dialect: str, zone: str, start: datetime, end: datetime) -> C
             for i, (boundary, _off) in enumerate(segments[1:])
         ]
         offset = case(*whens, else_=literal(segments[-1][1]))
-    return _unix_seconds(Target.published_at) + offset  # type: ignore[return-value]
+    return _unix_seconds(Target.published_at) + offset
 
 
 def _unix_seconds(column: Any) -> ColumnElement[int]:
     """Seconds since 1970 of a stored UTC time on SQLite. unixepoch() (SQLite 3.38+) is about
     a fifth cheaper than strftime('%s') over a quarter of a million rows; same result."""
     if sqlite3.sqlite_version_info >= (3, 38):
-        return func.unixepoch(column)  # type: ignore[no-any-return]
+        return func.unixepoch(column)
     return cast(func.strftime("%s", column), Integer)
 
 
@@ -184,7 +184,7 @@ def hour_of_week_of(dialect: str, key: ColumnElement[int]) -> ColumnElement[int]
     if dialect == "postgresql":
         return key
     # 1970-01-01 was a Thursday (weekday 3 with Monday = 0). Integer division in SQLite.
-    return ((key // 86400 + 3) % 7) * 24 + (key % 86400) // 3600  # type: ignore[return-value]
+    return ((key // 86400 + 3) % 7) * 24 + (key % 86400) // 3600
 
 
 def hour_of_week(dialect: str, zone: str, start: datetime, end: datetime) -> ColumnElement[int]:

@@ -35,7 +35,7 @@ class Job:
     account_id: int
 
 
-def _owned(task_ids: Sequence[int], owner: str):  # type: ignore[no-untyped-def]
+def _owned(task_ids: Sequence[int], owner: str):
     return (
         update(MetricTask)
         .where(

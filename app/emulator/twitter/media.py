@@ -176,7 +176,7 @@ def _finalize(emu: Emulator, upload: Upload) -> Response:
     else:
         upload.state = "succeeded" if upload.extra.get("valid", True) else "failed"
         if upload.state == "failed":
-            return invalid_request(UNSUPPORTED["message"], "media_id", upload.id)
+            return invalid_request(str(UNSUPPORTED["message"]), "media_id", upload.id)
     return json_response(200, _media_body(emu, upload))
 
 

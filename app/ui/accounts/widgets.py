@@ -35,7 +35,7 @@ def action_name(platform: str) -> str:
     return str(platform).capitalize()
 
 
-def network_list(tr, conjunction: str = "or") -> str:  # type: ignore[no-untyped-def]
+def network_list(tr, conjunction: str = "or") -> str:
     """ "X, Instagram, LinkedIn or Facebook": every registered network's display name."""
     names = [d.display_name for d in platforms.all_platforms()]
     if len(names) <= 1:

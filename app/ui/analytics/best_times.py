@@ -162,18 +162,18 @@ class BestTimesPage(QWidget):
         self.caption = text_label("", "small", self)
         layout.addWidget(self.caption)
         # Scrolls only when the window is too short for the cards (e.g. 1024 x 700).
-        self.scroll = QScrollArea(self)
-        self.scroll.setObjectName("bestTimesScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.body = QWidget(self.scroll)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setObjectName("bestTimesScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body = QWidget(self.scroll_area)
         self.body.setObjectName("bestTimesBody")
         self.grid = QGridLayout(self.body)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(12)
-        self.scroll.setWidget(self.body)
-        layout.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(self.body)
+        layout.addWidget(self.scroll_area, 1)
         self.panels: dict[Platform, HeatmapPanel] = {}
         self._columns = 0
 

@@ -16,7 +16,7 @@ def date_format() -> str:
 
 
 def day(value: date) -> str:
-    return QLocale().toString(QDate(value), date_format())
+    return QLocale().toString(QDate(value.year, value.month, value.day), date_format())
 
 
 def number(n: int) -> str:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.analytics.aggregates import PlatformTotals, PostReport
+from app.core.analytics.aggregates import PlatformTotals, PostReport, SnapshotPoint
 from app.core.enums import Checkpoint
 from app.core.timeutil import from_utc
 from app.platforms.names import Platform
@@ -255,9 +255,9 @@ class PostsPage(QWidget):
 
 def growth_series(
     report: PostReport, platforms: set[Platform]
-) -> dict[Platform, dict[Checkpoint, object]]:
+) -> dict[Platform, dict[Checkpoint, SnapshotPoint]]:
     """Per platform, the latest snapshot of each planned checkpoint (manual ones left out)."""
-    out: dict[Platform, dict[Checkpoint, object]] = {}
+    out: dict[Platform, dict[Checkpoint, SnapshotPoint]] = {}
     for target in report.targets:
         if target.platform not in platforms:
             continue

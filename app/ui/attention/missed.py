@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import cast
 
 from PySide6.QtCore import QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
@@ -136,7 +137,7 @@ class MissedPostsDialog(QDialog):
         if not ids:
             self._fail(self.tr("Tick the posts to reschedule."))
             return
-        wall = self.when_edit.dateTime().toPython().replace(second=0, microsecond=0)
+        wall = cast(datetime, self.when_edit.dateTime().toPython()).replace(second=0, microsecond=0)
         try:
             when = to_utc(wall, self.zone)
         except NonexistentTimeError as exc:

@@ -135,6 +135,8 @@ class ProblemsPanel(QFrame):
         self.zone = zone
         while self._layout.count():
             item = self._layout.takeAt(0)
+            if item is None:
+                break
             widget = item.widget()
             if widget is not None:
                 widget.hide()

@@ -5,9 +5,9 @@ edges) and asks to reschedule it there. Mixed into GridBase, which supplies the 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QByteArray, QMimeData, QPointF, QRectF, Qt
+from PySide6.QtCore import QByteArray, QMimeData, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QDrag,
     QDragEnterEvent,
@@ -63,7 +63,7 @@ class DragAndDrop:
         if not chip.post.movable:
             self.notice.emit(self.tr("Published posts can't be moved."))
             return
-        drag = QDrag(self)
+        drag = QDrag(cast(QObject, self))  # a mixin of GridBase, a QWidget
         drag.setMimeData(mime_for_post(chip.post.id))
         drag.setPixmap(self._chip_pixmap(chip))
         drag.setHotSpot((start - chip.rect.topLeft()).toPoint())

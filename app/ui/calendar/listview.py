@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QDate,
     QDateTime,
     QLocale,
     QModelIndex,
@@ -19,6 +20,7 @@ from PySide6.QtCore import (
     QPoint,
     QSortFilterProxyModel,
     Qt,
+    QTime,
     Signal,
 )
 from PySide6.QtGui import QIcon, QKeyEvent
@@ -106,7 +108,12 @@ class PostTableModel(QAbstractTableModel):
             if local is None:
                 return self.tr("No date (draft)")
             naive = local.replace(tzinfo=None)
-            return QLocale().toString(QDateTime(naive), QLocale.FormatType.ShortFormat)
+            return QLocale().toString(
+                QDateTime(
+                    QDate(naive.year, naive.month, naive.day), QTime(naive.hour, naive.minute)
+                ),
+                QLocale.FormatType.ShortFormat,
+            )
         if column == ACCOUNTS:
             return ", ".join(post.handles) or self.tr("No account")
         if column == TEXT:

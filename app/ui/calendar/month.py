@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QLocale, QPointF, QRectF, Qt
+from PySide6.QtCore import QDate, QLocale, QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter
 
+from app.core.posts import PostSummary
 from app.ui import theme
 from app.ui.calendar.base import UNSET_DAY, GridBase
 from app.ui.calendar.chips import Chip
@@ -58,7 +59,7 @@ class MonthGrid(GridBase):
         return self.first_day + timedelta(days=row * 7 + col)
 
     def layout_chips(self) -> list[Chip]:
-        by_day: dict[date, list[tuple[datetime, int, object]]] = defaultdict(list)
+        by_day: dict[date, list[tuple[datetime, int, PostSummary]]] = defaultdict(list)
         for post in self.posts:
             local = self.local_time(post.id)
             if local is not None:
@@ -85,7 +86,7 @@ class MonthGrid(GridBase):
             y = cell.top() + DAY_LABEL_H
             for local, _post_id, post in shown:
                 rect = QRectF(cell.left() + PAD, y, cell.width() - 2 * PAD, CHIP_H)
-                chips.append(Chip(post, local, rect))  # type: ignore[arg-type]
+                chips.append(Chip(post, local, rect))
                 y += CHIP_H + CHIP_GAP
             hidden = len(items) - len(shown)
             if hidden:
@@ -166,7 +167,7 @@ class MonthGrid(GridBase):
             label = (
                 str(day.day)
                 if day.day != 1
-                else locale.toString(datetime.combine(day, time()), "d MMM")
+                else locale.toString(QDate(day.year, day.month, day.day), "d MMM")
             )
             label_rect = QRectF(
                 cell.left() + 6, cell.top() + 3, fm.horizontalAdvance(label) + 12, 18

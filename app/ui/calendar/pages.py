@@ -62,7 +62,7 @@ class CalendarPages(QStackedWidget):
         for pane in (self.week, self.day):
             pane.header.dayClicked.connect(self.dayRequested)
 
-    def grid(self, mode: str):  # type: ignore[no-untyped-def]
+    def grid(self, mode: str):
         """The widget that shows posts in `mode` (a grid, or the list)."""
         return self.list_view if mode == "list" else self.grids[mode]
 
@@ -73,7 +73,7 @@ class CalendarPages(QStackedWidget):
         """A time grid not scrolled yet opens at 07:30, not midnight."""
         if mode in ("week", "day"):
             pane = self.week if mode == "week" else self.day
-            if pane.scroll.verticalScrollBar().value() == 0:
+            if pane.scroll_area.verticalScrollBar().value() == 0:
                 pane.scroll_to_hour(7.5)
 
     def show_range(

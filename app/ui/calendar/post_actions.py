@@ -145,7 +145,7 @@ class PostActions(QObject):
         menu.setObjectName("calendarContextMenu")
         menu.setToolTipsVisible(True)
 
-        def add(name: str, text: str, slot_fn, icon: str | None = None) -> QAction:  # type: ignore[no-untyped-def]
+        def add(name: str, text: str, slot_fn, icon: str | None = None) -> QAction:
             action = QAction(text, menu)
             action.setObjectName(name)
             if icon:

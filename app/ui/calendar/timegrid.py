@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QLocale, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLocale, QPointF, QRectF, Qt, QTime, Signal
 from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
@@ -142,7 +142,7 @@ class TimeGrid(GridBase):
             p.drawLine(QPointF(GUTTER, y + HOUR_H / 2), QPointF(self.width(), y + HOUR_H / 2))
             if hour:
                 p.setPen(theme.colour("muted"))
-                label = locale.toString(time(hour, 0), QLocale.FormatType.ShortFormat)
+                label = locale.toString(QTime(hour, 0), QLocale.FormatType.ShortFormat)
                 p.drawText(
                     QRectF(0, y - 8, GUTTER - 8, 16),
                     int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
@@ -263,22 +263,22 @@ class TimePane(QFrame):
         self.grid = TimeGrid(days)
         self.grid.setObjectName(f"{name}Grid")
         self.header = DayHeader(self.grid)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName(f"{name}Scroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(self.grid)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName(f"{name}Scroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(self.grid)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
-        layout.addWidget(self.scroll, 1)
-        self.header.right_margin = self.scroll.verticalScrollBar().sizeHint().width()
+        layout.addWidget(self.scroll_area, 1)
+        self.header.right_margin = self.scroll_area.verticalScrollBar().sizeHint().width()
 
     def scroll_to_hour(self, hour: float) -> None:
-        self.scroll.verticalScrollBar().setValue(int(hour * HOUR_H))
+        self.scroll_area.verticalScrollBar().setValue(int(hour * HOUR_H))
 
     def update_header(self) -> None:
         self.header.update()

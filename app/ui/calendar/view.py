@@ -172,7 +172,7 @@ class CalendarView(QWidget):
         """The injected clock's date in the zone shown (the workspace's unless switched)."""
         return from_utc(self.clock.now(), self.zone).date()
 
-    def current_grid(self):  # type: ignore[no-untyped-def]
+    def current_grid(self):
         return self.stack.grid(self.mode)
 
     def set_mode(self, mode: str) -> None:
@@ -335,7 +335,7 @@ class CalendarView(QWidget):
         dialog.open()
         return dialog
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
         QTimer.singleShot(0, self._focus_grid)
 
