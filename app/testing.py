@@ -239,8 +239,8 @@ class EmulatorAccounts:
 def _platform(value: Any) -> Platform:
     from app.platforms.names import Platform
 
-    key = str(getattr(value, "value", value)).strip().upper()
-    return Platform.TWITTER if key == "X" else Platform(key)
+    # A name or a display name ("X", "LinkedIn"), as a tester would write it.
+    return Platform.parse(str(getattr(value, "value", value)))
 
 
 # ------------------------------------------------------------------ helpers

@@ -103,8 +103,8 @@ def render(size: int) -> Image.Image:
         return [(x * k, y * k) for x, y in points]
 
     gradient = Image.linear_gradient("L").resize((big, big))
-    top = Image.new("RGBA", (big, big), _hex(TOP) + (255,))
-    bottom = Image.new("RGBA", (big, big), _hex(BOTTOM) + (255,))
+    top = Image.new("RGBA", (big, big), (*_hex(TOP), 255))
+    bottom = Image.new("RGBA", (big, big), (*_hex(BOTTOM), 255))
     background = Image.composite(bottom, top, gradient)
     mask = Image.new("L", (big, big), 0)
     ImageDraw.Draw(mask).rounded_rectangle((0, 0, big - 1, big - 1), RADIUS * k, fill=255)

@@ -86,7 +86,7 @@ def body_snippet(resp: httpx.Response) -> str:
     """Something readable from a non-JSON error body (an HTML error page's title...)."""
     try:
         text = resp.content[:4096].decode("utf-8", "replace")
-    except Exception:  # a streaming response that cannot be read: nothing to show
+    except Exception:  # noqa: BLE001 — a streaming response that cannot be read: nothing to show
         return ""
     m = _TITLE.search(text)
     if m:

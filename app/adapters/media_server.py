@@ -114,10 +114,10 @@ class MediaServer:
         class Handler(BaseHTTPRequestHandler):
             server_version = "HeraldMedia/1"
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 self._serve(body=True)
 
-            def do_HEAD(self) -> None:  # noqa: N802
+            def do_HEAD(self) -> None:
                 self._serve(body=False)
 
             def _serve(self, body: bool) -> None:

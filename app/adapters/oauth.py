@@ -74,7 +74,7 @@ class LoopbackListener:
         listener = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 if parts.path != listener.path or listener._done.is_set():
                     self.send_error(404)
@@ -225,7 +225,7 @@ def connect(
             open_browser(url)
         except OAuthError:
             raise
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 a boundary: reported, never raised further
             raise OAuthError(f"Herald could not open the browser ({type(exc).__name__}).") from None
         result = listener.wait(timeout, cancel)
     finally:

@@ -168,7 +168,7 @@ def next_occurrence(weekday: int, hour: int, zone: str, after_utc: datetime) -> 
     local = from_utc(after_utc, zone)
     day = local.date() + timedelta(days=(weekday - local.weekday()) % 7)
     for week in range(3):
-        wall = datetime(day.year, day.month, day.day, hour) + timedelta(days=7 * week)
+        wall = datetime(day.year, day.month, day.day, hour) + timedelta(days=7 * week)  # noqa: DTZ001 a wall time in the zone, made aware by to_utc
         try:
             when = to_utc(wall, zone, fold=0)
         except NonexistentTimeError as gap:

@@ -110,5 +110,5 @@ def upgrade(engine: Engine, url: str) -> Path | None:
 def _known(script: ScriptDirectory, rev: str) -> bool:
     try:
         return script.get_revision(rev) is not None
-    except Exception:
+    except Exception:  # noqa: BLE001 an unreadable revision is not ours
         return False

@@ -67,7 +67,7 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # a bad format string must not lose the record
+        except Exception:  # noqa: BLE001 — a bad format string must not lose the record
             message = str(record.msg)
         record.msg = redact(message)
         record.args = None
@@ -90,7 +90,7 @@ class LogFileHandler(logging.handlers.RotatingFileHandler):
 
     def _open(self):  # logging's own signature
         # Created owner-only (0600), also each new file after a rotation: logs name accounts.
-        return open(  # noqa: SIM115 - the handler owns and closes the stream
+        return open(
             self.baseFilename,
             self.mode,
             encoding=self.encoding,
@@ -104,7 +104,7 @@ class LogFileHandler(logging.handlers.RotatingFileHandler):
         if not self._failed_now:
             self.failing = False
 
-    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+    def handleError(self, record: logging.LogRecord) -> None:
         self._failed_now = True
         exc = sys.exc_info()[1]
         if isinstance(exc, OSError) and self.stream is not None:

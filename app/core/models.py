@@ -80,7 +80,7 @@ def new_uuid() -> str:
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON}
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON}  # noqa: RUF012 SQLAlchemy reads it once
 
 
 class Workspace(Base):

@@ -13,7 +13,7 @@ new network needs no edit here. It keeps the enum's manners that the code relies
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from app.platforms import registry
 
@@ -67,7 +67,7 @@ class Platform(str, metaclass=_PlatformType):
     """A registered network's name ("TWITTER"); `Platform(x)` refuses an unregistered one."""
 
     __slots__ = ()
-    _interned: dict[str, Platform] = {}
+    _interned: ClassVar[dict[str, Platform]] = {}
 
     def __new__(cls, value: object) -> Platform:
         if isinstance(value, Platform):

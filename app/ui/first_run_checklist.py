@@ -168,7 +168,7 @@ class FirstRunChecklist(QFrame):
 
     def open_demo(self) -> None:
         # A separate process on its own database: the person's data stays as it is.
-        subprocess.Popen([sys.executable, "-m", "app.cli", "--demo"])  # noqa: S603
+        subprocess.Popen([sys.executable, "-m", "app.cli", "--demo"])
 
     def dismiss(self) -> None:
         self.onboarding.finish()

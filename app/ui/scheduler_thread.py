@@ -42,13 +42,13 @@ class SchedulerThread(QThread):
     not started is given back) and waits a bounded time.
     """
 
-    targetPublished = Signal(int, int)  # noqa: N815 - Qt naming
-    targetFailed = Signal(int, int, str)  # noqa: N815
-    needsReauth = Signal(int, str)  # noqa: N815
-    needsConfirmation = Signal(int)  # noqa: N815
-    networkStateChanged = Signal(bool, str)  # noqa: N815
-    missedPosts = Signal(list)  # noqa: N815
-    storageStateChanged = Signal(bool, str)  # noqa: N815
+    targetPublished = Signal(int, int)
+    targetFailed = Signal(int, int, str)
+    needsReauth = Signal(int, str)
+    needsConfirmation = Signal(int)
+    networkStateChanged = Signal(bool, str)
+    missedPosts = Signal(list)
+    storageStateChanged = Signal(bool, str)
 
     def __init__(
         self,

@@ -74,7 +74,7 @@ class TimeField(QTimeEdit):
 
     # Qt asks these while the person types and when they press Enter or leave the field.
 
-    def validate(self, text: str, pos: int):  # noqa: D401 - Qt's signature
+    def validate(self, text: str, pos: int):
         state = super().validate(text, pos)
         state_value = state[0] if isinstance(state, tuple) else state
         if state_value == QValidator.State.Acceptable:
@@ -89,18 +89,18 @@ class TimeField(QTimeEdit):
         shown = QTime(parsed.hour, parsed.minute) if parsed is not None else self.time()
         return self.locale().toString(shown, self.displayFormat())
 
-    def dateTimeFromText(self, text: str) -> QDateTime:  # noqa: N802
+    def dateTimeFromText(self, text: str) -> QDateTime:
         parsed = parse_typed_time(text, self.locale())
         if parsed is None:
             return super().dateTimeFromText(text)
         return QDateTime(self.date(), QTime(parsed.hour, parsed.minute))
 
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002
+    def focusNextPrevChild(self, next: bool) -> bool:
         # Tab leaves the field (as in every other field) instead of hopping from hours to
         # minutes: the time is typed as a whole.
         return QAbstractSpinBox.focusNextPrevChild(self, next)
 
-    def wheelEvent(self, event) -> None:  # noqa: N802
+    def wheelEvent(self, event) -> None:
         if self.hasFocus():
             super().wheelEvent(event)
         else:

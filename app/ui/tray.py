@@ -78,7 +78,7 @@ class TrayController(QObject):
 
     # ------------------------------------------------------------ window
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+    def eventFilter(self, obj, event) -> bool:
         if obj is not self.window or event.type() != QEvent.Type.Close or self.quitting:
             return False
         if self.available:

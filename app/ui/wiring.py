@@ -68,7 +68,7 @@ def connect_scheduler(window, scheduler: SchedulerThread, tray: TrayController |
         def on_reauth(account_id: int, reason: str) -> None:
             try:
                 handle = accounts.get(account_id).handle
-            except Exception:  # the account may have been removed meanwhile
+            except Exception:  # noqa: BLE001 — the account may have been removed meanwhile
                 handle = ""
             tray.notify_reauth(handle, reason)
 

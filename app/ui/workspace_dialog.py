@@ -39,7 +39,7 @@ def system_zone() -> str:
         name = tzlocal.get_localzone_name()
         if name and is_valid_zone(name):
             return name
-    except Exception:
+    except Exception:  # noqa: BLE001 the system zone is a guess; UTC when unknown
         pass
     return "UTC"
 

@@ -37,7 +37,7 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     class FirstExpose(QObject):
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Expose and isinstance(obj, QWindow):
                 for widget in QApplication.topLevelWidgets():
                     if isinstance(widget, QMainWindow) and widget.windowHandle() is obj:

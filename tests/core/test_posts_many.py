@@ -254,7 +254,7 @@ def test_targets_and_links_go_in_one_statement_per_table(
     ]
     statements: list[str] = []
 
-    def count(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
         statements.append(" ".join(statement.split()[:3]).upper())
 
     event.listen(database.engine, "before_cursor_execute", count)

@@ -55,7 +55,7 @@ def test_stop_closes_idle_keep_alive_connections() -> None:
 def test_chunked_request_body(client: httpx.Client) -> None:
     headers = bearer(x_login(client)["access_token"])
 
-    def body():  # noqa: ANN202 - a generator makes httpx send Transfer-Encoding: chunked
+    def body():
         yield b'{"text": '
         yield b'"sent in chunks"}'
 

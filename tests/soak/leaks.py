@@ -237,7 +237,7 @@ def _debug_pass(
                     break
             code = cli_main(["worker", "--db", db_url, "--until-idle", "--quiet"])
         result.check(code == 0, f"in-process worker exited {code}")
-    except Exception as exc:  # noqa: BLE001 - reported, the scan still runs
+    except Exception as exc:
         result.fail(f"in-process DEBUG pass crashed: {type(exc).__name__}: {exc}")
     finally:
         for handler in list(root.handlers):

@@ -165,7 +165,7 @@ def published_count(db: Database, scope: Scope) -> int:
 def local_day_start(day: date, zone: str) -> datetime:
     """00:00 of `day` in `zone` as a UTC instant (the first valid time if clocks skip
     midnight; the first one if it happens twice)."""
-    wall = datetime(day.year, day.month, day.day)
+    wall = datetime(day.year, day.month, day.day)  # noqa: DTZ001 a wall time in the zone, made aware by to_utc
     try:
         return to_utc(wall, zone, fold=0)
     except NonexistentTimeError as gap:

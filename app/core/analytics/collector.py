@@ -197,7 +197,7 @@ class MetricsCollector:
                 continue
             try:
                 adapter, ref = self.adapter_for_account(account_id)
-            except Exception as exc:  # classified below
+            except Exception as exc:  # noqa: BLE001 — classified below
                 self._on_error(account_id, exc, usable, result)
                 continue
             by_external: dict[str, list[Job]] = {}
@@ -241,7 +241,7 @@ class MetricsCollector:
                         if self.auth_handler(account_id, exc):
                             adapter, ref = self.adapter_for_account(account_id)
                             continue  # the same batch once more, with the new credentials
-                    except Exception as refresh_exc:  # classified below
+                    except Exception as refresh_exc:  # noqa: BLE001 — classified below
                         self._on_error(account_id, refresh_exc, chunk_jobs + rest, result)
                         break
                 self._on_error(account_id, exc, chunk_jobs + rest, result)
@@ -249,7 +249,7 @@ class MetricsCollector:
             except (RateLimitedError, NetworkUnavailableError) as exc:
                 self._on_error(account_id, exc, chunk_jobs + rest, result, ref.platform)
                 break
-            except Exception as exc:  # transient, permanent, or an adapter bug
+            except Exception as exc:  # noqa: BLE001 — transient, permanent, or an adapter bug
                 self._on_error(account_id, exc, chunk_jobs, result, ref.platform)
             else:
                 fetched.append(Fetched(chunk_jobs, metrics, self.clock.now()))

@@ -131,7 +131,7 @@ def _refresh_account(
 
     try:
         adapter, ref = collector.adapter_for_account(account_id)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 any failure to build the adapter ends this account only
         give_up(f"account {account_id}: {exc}")
         return
     name = f"{Platform(ref.platform).label} @{ref.handle}"

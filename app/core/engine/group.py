@@ -59,7 +59,7 @@ class GroupCommit(Generic[T, R]):
                     return
             try:
                 results = self._write([e.item for e in batch])
-            except BaseException as exc:  # every waiter learns; none waits forever
+            except BaseException as exc:  # noqa: BLE001 — every waiter learns; none waits forever
                 for e in batch:
                     e.error = exc
                     e.done.set()

@@ -64,7 +64,7 @@ class DueListener:
         while not self._stop.is_set():
             try:
                 self._listen()
-            except Exception as exc:  # the server restarted, the network went away …
+            except Exception as exc:  # noqa: BLE001 — the server restarted, the network went away …
                 self._ready.clear()
                 log.warning("listening for due work failed (%s); retrying", type(exc).__name__)
                 self._stop.wait(RECONNECT_S)

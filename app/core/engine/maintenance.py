@@ -149,7 +149,7 @@ def refresh_expiring_tokens(ctx: MaintenanceContext) -> RefreshReport:
 def _rotated_elsewhere(ctx: MaintenanceContext, account_id: int, used: AccountRef) -> bool:
     try:
         stored = ctx.accounts.credentials(account_id)
-    except Exception:
+    except Exception:  # noqa: BLE001 unreadable credentials: nothing to compare
         return False
     return (stored.access_token, stored.refresh_token) != (
         used.credentials.access_token,

@@ -74,7 +74,7 @@ def lookup(
         )
     except PublishError as exc:
         return Lookup(Found.UNKNOWN, reason=exc.message, error=exc)
-    except Exception as exc:  # an adapter bug must not turn into a duplicate post
+    except Exception as exc:  # noqa: BLE001 — an adapter bug must not turn into a duplicate post
         return Lookup(Found.UNKNOWN, reason=str(exc) or type(exc).__name__)
     if external_id:
         return Lookup(Found.EXISTS, external_id=str(external_id))

@@ -122,7 +122,7 @@ def format_slots(slots: Iterable[Slot]) -> str:
 
 
 def _instant(day: date, minute: int, zone: str) -> datetime:
-    wall = datetime(day.year, day.month, day.day) + timedelta(minutes=minute)
+    wall = datetime(day.year, day.month, day.day) + timedelta(minutes=minute)  # noqa: DTZ001 a wall time in the zone, made aware by to_utc
     try:
         return to_utc(wall, zone, fold=0)  # a repeated hour: its first occurrence only
     except NonexistentTimeError as gap:

@@ -29,7 +29,7 @@ class PlatformRules:
     max_hashtags: int | None = None
     max_mentions: int | None = None
     links_clickable: bool = True
-    media: MediaRules = MediaRules()
+    media: MediaRules = MediaRules()  # noqa: RUF009 frozen: one shared default is safe
 
 
 # Built once per descriptor (checked by identity: a network registered again is rebuilt).

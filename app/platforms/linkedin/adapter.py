@@ -59,9 +59,9 @@ from app.platforms.names import Platform
 
 # The wire helpers are imported from here by callers that know the adapter module.
 __all__ = [
-    "LinkedInAdapter",
     "NOT_PERMITTED",
     "VERSION_INACTIVE",
+    "LinkedInAdapter",
     "classify_linkedin",
     "escape_commentary",
     "linkedin_credentials",

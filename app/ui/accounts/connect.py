@@ -103,7 +103,7 @@ class ConnectJob(QObject):
             kwargs["cancel"] = self._cancel
         try:
             result = self._fn(self.platform, self._app, self._config, **kwargs)
-        except Exception as exc:  # reported to the person, never raised on this thread
+        except Exception as exc:  # noqa: BLE001 — reported to the person, never raised on this thread
             if not self._cancel.is_set():
                 log.info("connect %s failed: %s", self.platform, type(exc).__name__)
             self._done.emit(False, describe_error(exc))

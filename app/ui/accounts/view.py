@@ -183,7 +183,7 @@ class AccountsView(ConnectFlow, AccountActions, ActionStates, QWidget):
         self.setTabOrder(self.media_button, self.apps_button)
         self.setTabOrder(self.apps_button, self.table)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's naming
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         # Narrow windows: the platform column goes (the icon, tooltip and accessible name
         # still say it) so the notes keep their room.

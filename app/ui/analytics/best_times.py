@@ -222,7 +222,7 @@ class BestTimesPage(QWidget):
             self.grid.addWidget(panel, i // columns, i % columns)
             panel.setMinimumHeight(260 if columns == 1 else 0)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._reflow()
 

@@ -161,7 +161,7 @@ class HeatmapChart(pg.PlotWidget):
         cells = np.repeat(np.repeat(rgb, CELL, axis=0), CELL, axis=1)
         cells[CELL - 1 :: CELL, :, :] = gap  # gaps between rows and columns
         cells[:, CELL - 1 :: CELL, :] = gap
-        alpha = np.full(cells.shape[:2] + (1,), 255.0)
+        alpha = np.full((*cells.shape[:2], 1), 255.0)
         return np.concatenate([cells, alpha], axis=2).astype(np.ubyte)
 
     def _draw_marks(self) -> None:

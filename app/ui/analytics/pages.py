@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -81,7 +81,7 @@ def _impressions_item(owner: QWidget, t: PlatformTotals) -> _Item:
 
 
 class PlatformsPage(QWidget):
-    HEADERS = [
+    HEADERS: ClassVar[list[str]] = [
         "Platform",
         "Posts",
         "Impressions",
@@ -140,8 +140,8 @@ class PlatformsPage(QWidget):
 
 
 class PostsPage(QWidget):
-    HEADERS = ["Post", "Published", "Engagement", "Impressions"]
-    METRICS = [
+    HEADERS: ClassVar[list[str]] = ["Post", "Published", "Engagement", "Impressions"]
+    METRICS: ClassVar[list[tuple[str, str]]] = [
         ("engagement", "Engagement"),
         ("impressions", "Impressions"),
         ("likes", "Likes"),

@@ -165,7 +165,7 @@ class AnalyticsView(QWidget):
         if self.isVisible():
             self._reload_timer.start(delay_ms)
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self._ensure_pages()
         if self._dirty:

@@ -96,7 +96,7 @@ class GridBase(DragAndDrop, QWidget):
         self.chips = self.layout_chips()
         self.update()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.chips = self.layout_chips()
 
@@ -162,7 +162,7 @@ class GridBase(DragAndDrop, QWidget):
 
     # ------------------------------------------------------------ painting
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.paint_grid(p)
@@ -209,7 +209,7 @@ class GridBase(DragAndDrop, QWidget):
 
     # ------------------------------------------------------------ mouse
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self.setFocus(Qt.FocusReason.MouseFocusReason)
         pos = event.position()
         chip = self.chip_at(pos)
@@ -223,11 +223,11 @@ class GridBase(DragAndDrop, QWidget):
             self.update()
         super().mousePressEvent(event)
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         self._press = None
         super().mouseReleaseEvent(event)
 
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         chip = self.chip_at(event.position())
         if chip is not None:
             self.postActivated.emit(chip.post.id)
@@ -241,7 +241,7 @@ class GridBase(DragAndDrop, QWidget):
     def handle_click_extra(self, pos: QPointF) -> bool:
         return False
 
-    def contextMenuEvent(self, event) -> None:  # noqa: N802
+    def contextMenuEvent(self, event) -> None:
         pos = QPointF(event.pos())
         chip = self.chip_at(pos)
         if chip is not None:
@@ -271,7 +271,7 @@ class GridBase(DragAndDrop, QWidget):
 
     # ------------------------------------------------------------ keyboard
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
         ordered = sorted(self.chips, key=lambda c: (c.local, c.post.id))

@@ -53,7 +53,7 @@ class DragAndDrop:
 
         def __getattr__(self, name: str) -> Any: ...
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._press is None or not (event.buttons() & Qt.MouseButton.LeftButton):
             return
         start, chip = self._press
@@ -84,13 +84,13 @@ class DragAndDrop:
 
     # ------------------------------------------------------------ drop
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if post_id_from_mime(event.mimeData()) is not None:
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if post_id_from_mime(event.mimeData()) is None:
             event.ignore()
             return
@@ -103,11 +103,11 @@ class DragAndDrop:
         else:
             event.acceptProposedAction()
 
-    def dragLeaveEvent(self, event) -> None:  # noqa: N802
+    def dragLeaveEvent(self, event) -> None:
         self._drop_hint = None
         self.update()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QDropEvent) -> None:
         self._drop_hint = None
         self.update()
         post_id = post_id_from_mime(event.mimeData())

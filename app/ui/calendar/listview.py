@@ -61,13 +61,13 @@ class PostTableModel(QAbstractTableModel):
         ]
         self.endResetModel()
 
-    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.posts)
 
-    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: N802, B008
+    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.tr(COLUMNS[section])
         return None
@@ -220,7 +220,7 @@ class PostListView(QWidget):
 class _Table(QTableView):
     deletePressed = Signal()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not event.modifiers():
             self.deletePressed.emit()
             return

@@ -82,7 +82,7 @@ class MonthGrid(GridBase):
             if self.selected_id is not None and fits:
                 sel = next((i for i in items[fits:] if i[1] == self.selected_id), None)
                 if sel is not None:
-                    shown = items[: fits - 1] + [sel]
+                    shown = [*items[: fits - 1], sel]
             y = cell.top() + DAY_LABEL_H
             for local, _post_id, post in shown:
                 rect = QRectF(cell.left() + PAD, y, cell.width() - 2 * PAD, CHIP_H)
@@ -127,7 +127,7 @@ class MonthGrid(GridBase):
                 return True
         return False
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802
+    def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.handle_click_extra(
             event.position()
         ):

@@ -212,7 +212,7 @@ class DayHeader(QWidget):
         self.setFixedHeight(int(HEADER_H))
         self.right_margin = 0
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         p = QPainter(self)
         p.fillRect(self.rect(), theme.colour("surface"))
         grid = self.grid
@@ -246,7 +246,7 @@ class DayHeader(QWidget):
         p.drawLine(0, self.height() - 1, self.width(), self.height() - 1)
         p.end()
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802
+    def mousePressEvent(self, event) -> None:
         grid = self.grid
         cw = (self.width() - self.right_margin - GUTTER) / max(1, grid.days)
         x = event.position().x()

@@ -335,7 +335,7 @@ class CalendarView(QWidget):
         dialog.open()
         return dialog
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         QTimer.singleShot(0, self._focus_grid)
 

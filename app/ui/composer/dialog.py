@@ -317,11 +317,11 @@ class ComposerDialog(TargetTabs, ContentChecks, Saving, QDialog):
         self._preview_timer.stop()
         super().done(result)
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
+    def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls() and self.media.isEnabled():
             event.acceptProposedAction()
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             self.media.add_paths(paths)

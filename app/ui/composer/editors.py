@@ -132,7 +132,7 @@ class AccountTab(QWidget):
             self.editor.setPlainText(self._base)
             self.editor.blockSignals(False)
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         self.sync()
         super().showEvent(event)
 

@@ -34,7 +34,7 @@ class _FollowEnabled(QObject):
         for button in self.followers:
             button.setEnabled(self.source.isEnabled())
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.EnabledChange:
             self.sync()
         return False

@@ -157,7 +157,7 @@ class Saving(_Dialog):
         self._dirty = False
         super().reject()
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         if self._dirty:
             event.ignore()
             self.reject()

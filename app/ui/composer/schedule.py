@@ -161,7 +161,7 @@ class SchedulePicker(QFrame):
     def wall(self) -> datetime:
         d = self.date_edit.date()
         t = self.time_edit.time()
-        return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
+        return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())  # noqa: DTZ001 a wall time in the zone, made aware by to_utc
 
     def set_wall(self, wall: datetime, fold: int | None = None) -> None:
         for w in (self.date_edit, self.time_edit):
@@ -305,7 +305,7 @@ class SchedulePicker(QFrame):
             return
         try:
             found = suggest_times(self.best_times, self.workspace.id, self.platforms, self.zone)
-        except Exception:  # recommendations are a nicety; never break composing
+        except Exception:  # noqa: BLE001 — recommendations are a nicety; never break composing
             found = []
         self.suggestions.clear()
         if not found:

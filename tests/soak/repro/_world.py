@@ -40,7 +40,7 @@ def world(accounts: Mapping[Platform, int], **emulator_options: object) -> Itera
         emulator.stop()
 
 
-def engine(db: object, clock: object):  # noqa: ANN201 - a PublishingEngine and its adapters
+def engine(db: object, clock: object):
     from app import bootstrap
 
     # Composed like the worker: the database's accounts are on the emulator, so is the run.

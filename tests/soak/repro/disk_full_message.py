@@ -48,7 +48,7 @@ def main() -> int:
     db.dispose()
     real = dbmod.create_db_engine
 
-    def capped(u: str):  # noqa: ANN202 - the command's own engine, with a page cap
+    def capped(u: str):
         engine = real(u)
         event.listen(engine, "connect", lambda c, _r: c.execute(f"PRAGMA max_page_count={pages}"))
         return engine

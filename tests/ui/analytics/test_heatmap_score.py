@@ -20,7 +20,7 @@ def test_colours_follow_the_score_and_the_top_hour_is_the_darkest(qtbot, db, clo
         assert np.allclose(chart.shade.ravel(), np.array(profile.scores))
         best = chart.top[0]
         assert chart.shade[best.weekday, best.hour] == chart.scale_max  # #1 is the darkest
-        rgba = chart._rgba()  # noqa: SLF001
+        rgba = chart._rgba()
         cell = CELL
         darkest = rgba[best.weekday * cell + 1, best.hour * cell + 1, :3].astype(int).sum()
         everything = rgba[: 7 * cell, : 24 * cell, :3].astype(int)

@@ -34,7 +34,7 @@ def _composer(window):
 
 
 def _close(dialog) -> None:
-    dialog._dirty = False  # noqa: SLF001 - no "discard changes?" box at teardown
+    dialog._dirty = False
     dialog.close()
 
 
@@ -47,7 +47,7 @@ def _rows(dialog) -> list[tuple[str, str]]:
 
 
 def _settle(qtbot, dialog) -> None:
-    qtbot.waitUntil(lambda: not dialog._timer.isActive(), timeout=2000)  # noqa: SLF001
+    qtbot.waitUntil(lambda: not dialog._timer.isActive(), timeout=2000)
 
 
 def _tick_only(dialog, account_ids) -> None:

@@ -56,7 +56,7 @@ def _open_composer(qtbot, window) -> QDialog:
 
 
 def _close(dialog) -> None:
-    dialog._dirty = False  # noqa: SLF001 - no "discard changes?" box at teardown
+    dialog._dirty = False
     dialog.close()
 
 
