@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -31,7 +32,7 @@ class FakeClock:
             raise ValueError("FakeClock needs a timezone-aware start time")
         self._now = start.astimezone(UTC)
         self._lock = threading.Lock()
-        self._listeners: list = []
+        self._listeners: list[Callable[[], object]] = []
 
     def now(self) -> datetime:
         with self._lock:
@@ -51,10 +52,10 @@ class FakeClock:
         self.set(self.now() + delta)
         return self.now()
 
-    def on_change(self, listener) -> None:
+    def on_change(self, listener: Callable[[], object]) -> None:
         self._listeners.append(listener)
 
-    def remove_listener(self, listener) -> None:
+    def remove_listener(self, listener: Callable[[], object]) -> None:
         if listener in self._listeners:
             self._listeners.remove(listener)
 
@@ -74,12 +75,12 @@ class OffsetClock:
     def now(self) -> datetime:
         return self.base.now() + self.offset
 
-    def on_change(self, listener) -> None:
+    def on_change(self, listener: Callable[[], object]) -> None:
         on_change = getattr(self.base, "on_change", None)
         if on_change is not None:
             on_change(listener)
 
-    def remove_listener(self, listener) -> None:
+    def remove_listener(self, listener: Callable[[], object]) -> None:
         remove = getattr(self.base, "remove_listener", None)
         if remove is not None:
             remove(listener)

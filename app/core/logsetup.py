@@ -17,6 +17,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from app.core import paths
 from app.core.filemodes import private_opener
@@ -88,7 +89,7 @@ class LogFileHandler(logging.handlers.RotatingFileHandler):
     failing = False  # the last record could not be written
     _failed_now = False
 
-    def _open(self):  # logging's own signature
+    def _open(self) -> Any:  # logging's own signature
         # Created owner-only (0600), also each new file after a rotation: logs name accounts.
         return open(
             self.baseFilename,

@@ -235,6 +235,6 @@ class PlatformAdapter(Protocol):
         LookupUnavailableError when it never can for this account."""
         ...
 
-    def validate(self, text: str, media: Sequence[MediaItem]) -> list:
+    def validate(self, text: str, media: Sequence[MediaItem]) -> list[Any]:
         """Content-rule warnings (app.core.constraints) plus anything platform-specific."""
         ...

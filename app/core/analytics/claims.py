@@ -18,7 +18,7 @@ import socket
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 
 from app.core.db import Database, write_transaction
 from app.core.models import Account, AccountStatus, MetricTask, Post, Target, TaskStatus
@@ -31,19 +31,19 @@ def new_owner() -> str:
     return f"metrics:{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def _queued_due(now: datetime):
+def _queued_due(now: datetime) -> ColumnElement[bool]:
     return and_(MetricTask.status == TaskStatus.QUEUED, MetricTask.due_at <= now)
 
 
-def _lease_expired(now: datetime):
+def _lease_expired(now: datetime) -> ColumnElement[bool]:
     return and_(MetricTask.status == TaskStatus.IN_FLIGHT, MetricTask.lease_until < now)
 
 
-def _due(now: datetime):
+def _due(now: datetime) -> ColumnElement[bool]:
     return or_(_queued_due(now), _lease_expired(now))
 
 
-def _fetchable():
+def _fetchable() -> ColumnElement[bool]:
     return exists(
         select(Target.id)
         .join(Account, Account.id == Target.account_id)
@@ -56,7 +56,7 @@ def _fetchable():
     )
 
 
-def _deleted():
+def _deleted() -> ColumnElement[bool]:
     return exists(
         select(Target.id)
         .join(Post, Post.id == Target.post_id)

@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 
@@ -43,6 +44,9 @@ from app.core.ports import (
     TransientError,
 )
 from app.platforms.names import Platform
+
+if TYPE_CHECKING:
+    from app.core.analytics.refresh import RefreshResult
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +161,7 @@ class MetricsCollector:
         target_ids: Sequence[int],
         progress: Callable[[int, int], None] | None = None,
         cancel: threading.Event | None = None,
-    ):
+    ) -> RefreshResult:
         """Manual "refresh now" (see app.core.analytics.refresh)."""
         from app.core.analytics.refresh import refresh_now
 

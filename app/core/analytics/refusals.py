@@ -45,7 +45,9 @@ def refused_now(settings: Mapping[str, Any], now: datetime) -> set[str]:
     return out
 
 
-def merge_refused(settings: Mapping[str, Any], names: Iterable[str], now: datetime) -> dict:
+def merge_refused(
+    settings: Mapping[str, Any], names: Iterable[str], now: datetime
+) -> dict[str, Any]:
     """A copy of `settings` with `names` recorded as refused at `now`."""
     out = dict(settings)
     stored = out.get(REFUSED_SETTING)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, bindparam, insert, update
+from sqlalchemy import Connection, Update, bindparam, insert, update
 
 from app.core.models import AnalyticsSnapshot, Checkpoint, MetricTask, TaskStatus
 from app.core.ports import Metrics
@@ -35,7 +35,7 @@ class Job:
     account_id: int
 
 
-def _owned(task_ids: Sequence[int], owner: str):
+def _owned(task_ids: Sequence[int], owner: str) -> Update:
     return (
         update(MetricTask)
         .where(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from app.core.textrules.tlds import COUNTRY_TLDS, GENERIC_TLDS
 
@@ -92,14 +92,14 @@ def _trie_pattern(words: frozenset[str]) -> str:
     branches of an alternation one by one, while a case-sensitive branch that starts with a
     character class is skipped after one bitmap test.
     """
-    trie: dict[str, dict] = {}
+    trie: dict[str, dict[str, Any]] = {}
     for word in words:
         node = trie
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
 
-    def emit(node: dict[str, dict]) -> str:
+    def emit(node: dict[str, dict[str, Any]]) -> str:
         branches = []
         for ch, child in sorted(node.items()):
             if not ch:
