@@ -28,7 +28,6 @@ from app.adapters.http import (
     Classifier,
     Reply,
     as_dict,
-    as_int,
     as_list,
     as_str,
 )
@@ -44,7 +43,7 @@ from app.core.ports import (
     PublishResult,
     TransientError,
 )
-from app.platforms.linkedin import LINKEDIN_VERSION, access
+from app.platforms.linkedin import LINKEDIN_VERSION, access, metrics
 from app.platforms.linkedin.wire import (
     NOT_PERMITTED,
     VERSION_INACTIVE,
@@ -108,13 +107,13 @@ class LinkedInAdapter(BaseAdapter):
                 raise
             # A refused version made nothing, so even a publish may be sent again.
             if not self._step_version(sent, exc.message):
-                raise self._version_error(sent, exc) from None
+                raise _version_error(sent, exc) from None
         try:
             return self._request(method, url, account, extra, **kwargs)
         except PermanentError as exc:
             if exc.code != VERSION_INACTIVE:
                 raise
-            raise self._version_error(self._version, exc) from None
+            raise _version_error(self._version, exc) from None
 
     def _request(
         self, method: str, url: str, account: AccountRef, extra: dict[str, str], **kwargs: Any
@@ -139,16 +138,6 @@ class LinkedInAdapter(BaseAdapter):
             LINKEDIN_VERSION,
         )
         return True
-
-    @staticmethod
-    def _version_error(version: str, exc: PublishError) -> TransientError:
-        # Not the post's fault: never a permanent failure of it.
-        return TransientError(
-            f"LinkedIn no longer accepts API version {version} ({exc.message}); "
-            "a newer Herald or a newer LinkedIn API version in the settings is needed.",
-            code=VERSION_INACTIVE,
-            status=exc.status,
-        )
 
     def _may_read(self, account: AccountRef) -> bool:
         return access.linkedin_can_read(account.external_id, account.settings)
@@ -253,7 +242,7 @@ class LinkedInAdapter(BaseAdapter):
         ids = [i for i in dict.fromkeys(external_ids) if i]
         if not self._may_read(account):
             # Not asked at all: LinkedIn would answer 403 to every post, every day.
-            raise self._not_permitted(account)
+            raise _not_permitted(account)
         if access.is_linkedin_page(account.external_id):
             result: dict[str, Metrics] = {}
             for batch in chunks(ids, self.metrics_batch_size):
@@ -262,57 +251,15 @@ class LinkedInAdapter(BaseAdapter):
         return self._social_actions(account, ids)
 
     def _org_statistics(self, account: AccountRef, urns: Sequence[str]) -> dict[str, Metrics]:
-        shares = [u for u in urns if u.startswith("urn:li:share:")]
-        ugc = [u for u in urns if not u.startswith("urn:li:share:")]
-        # Rest.li 2.0 lists: List(a,b) with each URN encoded but the list syntax kept.
-        query = [
-            "q=organizationalEntity",
-            f"organizationalEntity={quote(account.external_id, safe='')}",
-        ]
-        if shares:
-            query.append("shares=List(" + ",".join(quote(u, safe="") for u in shares) + ")")
-        if ugc:
-            query.append("ugcPosts=List(" + ",".join(quote(u, safe="") for u in ugc) + ")")
-        url = f"{self.config.linkedin_api_base}/rest/organizationalEntityShareStatistics?{'&'.join(query)}"
-        reply = self._read(account, "GET", url)
-        result: dict[str, Metrics] = {}
-        for element in as_list(reply.json_dict().get("elements")):
-            element = as_dict(element)
-            urn = as_str(element.get("share")) or as_str(element.get("ugcPost"))
-            if urn is None or urn not in urns:
-                continue
-            stats = as_dict(element.get("totalShareStatistics"))
-            result[urn] = Metrics(
-                likes=as_int(stats.get("likeCount")),
-                shares=as_int(stats.get("shareCount")),
-                comments=as_int(stats.get("commentCount")),
-                impressions=as_int(stats.get("impressionCount")),
-            )
-        return result
+        return metrics.organization_statistics(
+            lambda url: self._read(account, "GET", url),
+            self.config.linkedin_api_base,
+            account.external_id,
+            urns,
+        )
 
     def _social_actions(self, account: AccountRef, urns: Sequence[str]) -> dict[str, Metrics]:
-        result: dict[str, Metrics] = {}
-        for urn in urns:
-            try:
-                reply = self._read(account, "GET", f"/rest/socialActions/{quote(urn, safe='')}")
-            except PermanentError as exc:
-                if exc.code == NOT_PERMITTED:
-                    raise
-                continue  # deleted or not visible any more
-            body = reply.json_dict()
-            likes = as_dict(body.get("likesSummary"))
-            comments = as_dict(body.get("commentsSummary"))
-            result[urn] = Metrics(
-                likes=as_int(likes.get("totalLikes") or likes.get("aggregatedTotalLikes")),
-                comments=as_int(
-                    comments.get("aggregatedTotalComments")
-                    or comments.get("totalFirstLevelComments")
-                ),
-                # Person posts have no share/impression counts in this API.
-                shares=as_int(body.get("shareCount")),
-                impressions=as_int(body.get("impressionCount")),
-            )
-        return result
+        return metrics.social_actions(lambda url: self._read(account, "GET", url), urns)
 
     def _read(self, account: AccountRef, method: str, url: str) -> Reply:
         """A read that needs a read scope: LinkedIn's 403 says the scope is missing."""
@@ -320,14 +267,8 @@ class LinkedInAdapter(BaseAdapter):
             return self._call(method, url, account)
         except PermanentError as exc:
             if exc.status == 403:
-                raise self._not_permitted(account, exc.message) from None
+                raise _not_permitted(account, exc.message) from None
             raise
-
-    @staticmethod
-    def _not_permitted(account: AccountRef, detail: str | None = None) -> PermanentError:
-        reason = access.linkedin_read_reason(account.external_id)
-        message = f"{reason} (LinkedIn: {detail})" if detail else reason
-        return PermanentError(message, code=NOT_PERMITTED, status=403 if detail else None)
 
     # ------------------------------------------------------------ reconciliation
 
@@ -430,3 +371,19 @@ def _maybe_json(reply: Reply) -> Any:
         return reply.json()
     except TransientError:
         return None
+
+
+def _version_error(version: str, exc: PublishError) -> TransientError:
+    # Not the post's fault: never a permanent failure of it.
+    return TransientError(
+        f"LinkedIn no longer accepts API version {version} ({exc.message}); "
+        "a newer Herald or a newer LinkedIn API version in the settings is needed.",
+        code=VERSION_INACTIVE,
+        status=exc.status,
+    )
+
+
+def _not_permitted(account: AccountRef, detail: str | None = None) -> PermanentError:
+    reason = access.linkedin_read_reason(account.external_id)
+    message = f"{reason} (LinkedIn: {detail})" if detail else reason
+    return PermanentError(message, code=NOT_PERMITTED, status=403 if detail else None)
