@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from app.core.constraint_graphemes import check_grapheme_text
 from app.core.constraint_warnings import ConstraintWarning, Severity, WarningCode, has_errors
 from app.core.media_checks import MediaInput, check_media
 from app.core.textrules import entities
@@ -78,6 +79,8 @@ def _is_blank(text: str) -> bool:
 def _check_text(rules: PlatformRules, text: str, found: list[ConstraintWarning]) -> None:
     if rules.length_counting == "x_weighted":
         _check_x_text(rules, text, found)
+    elif rules.length_counting == "graphemes":
+        check_grapheme_text(rules.name, rules.max_length, rules.max_bytes, text, found)
     elif len(text) > rules.max_length:
         found.append(
             ConstraintWarning(

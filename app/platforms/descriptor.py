@@ -13,14 +13,16 @@ from typing import Any, Literal
 
 MIB = 1024 * 1024
 
-# How a network counts characters: X's weighted count (links 23, CJK and emoji 2), or plain
-# code points (what a person sees as characters, for the networks that publish no rule).
-LengthCounting = Literal["x_weighted", "code_points"]
+# How a network counts characters: X's weighted count (links 23, CJK and emoji 2), plain
+# code points (what a person sees as characters, for the networks that publish no rule), or
+# grapheme clusters (Bluesky: one emoji with its modifiers is one).
+LengthCounting = Literal["x_weighted", "code_points", "graphemes"]
 
 # How a person connects an account: OAuth 2.0 with PKCE (X, LinkedIn), or Meta's login
 # dialog (Facebook Login for Business, Instagram Login), which is OAuth 2.0 plus a page or
 # professional-account pick.
-AuthKind = Literal["oauth2-pkce", "oauth2", "meta-login"]
+# An app password (Bluesky): the person types a password made for Herald, no developer app.
+AuthKind = Literal["oauth2-pkce", "oauth2", "meta-login", "app-password"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class TextRules:
     max_hashtags: int | None = None
     max_mentions: int | None = None
     links_clickable: bool = True
+    #: a limit on the UTF-8 encoded size as well (Bluesky: 3,000 bytes); None: none
+    max_bytes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ class Auth:
     #: access tokens last hours (X: 2 h): refreshed on demand before a call, not by the
     #: daily maintenance job (which still refreshes an idle one, keeping its refresh token alive)
     short_lived_tokens: bool = False
+    #: False when connecting needs no developer app of the user's own (Bluesky)
+    needs_developer_app: bool = True
 
     @property
     def redirect_uri(self) -> str:

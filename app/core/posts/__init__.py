@@ -14,6 +14,7 @@ store / targets / shapes (what they share).
 """
 
 from app.core.constraints import effective_text, validate, weighted_length
+from app.core.textrules.graphemes import grapheme_count, utf8_length
 from app.core.media import inspect_media
 from app.core.posts.service import PostService
 from app.core.posts.shapes import facts_of
@@ -56,4 +57,6 @@ __all__ = [
     "summary_query",
     "validate",
     "weighted_length",
+    "grapheme_count",
+    "utf8_length",
 ]

@@ -45,8 +45,11 @@ def limit(platform: str) -> int:
 
 def count(platform: str, text: str) -> int:
     """The length as the network counts it (its descriptor says how)."""
-    if platforms.get(platform).text.counting == "x_weighted":
+    counting = platforms.get(platform).text.counting
+    if counting == "x_weighted":
         return posts.weighted_length(text)
+    if counting == "graphemes":
+        return posts.grapheme_count(text)
     return len(text)
 
 
