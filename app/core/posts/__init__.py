@@ -14,7 +14,6 @@ store / targets / shapes (what they share).
 """
 
 from app.core.constraints import effective_text, validate, weighted_length
-from app.core.textrules.graphemes import grapheme_count, utf8_length
 from app.core.media import inspect_media
 from app.core.posts.service import PostService
 from app.core.posts.shapes import facts_of
@@ -34,6 +33,7 @@ from app.core.posts.values import (
     TargetProblem,
 )
 from app.core.posts.writing import INSERT_BATCH
+from app.core.textrules.graphemes import grapheme_count, utf8_length
 
 __all__ = [
     "ATTENTION",
@@ -52,11 +52,11 @@ __all__ = [
     "TargetProblem",
     "effective_text",
     "facts_of",
+    "grapheme_count",
     "group_rows",
     "inspect_media",
     "summary_query",
+    "utf8_length",
     "validate",
     "weighted_length",
-    "grapheme_count",
-    "utf8_length",
 ]

@@ -29,7 +29,7 @@ def grapheme_offset(text: str, graphemes: int) -> int:
     the text has no more): where a highlight of the part over a limit begins."""
     for i, m in enumerate(_CLUSTER.finditer(text)):
         if i == graphemes:
-            return m.start()
+            return int(m.start())
     return len(text)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from fractions import Fraction
 
 from app.platforms.descriptor import (
-    MIB,
     Analytics,
     Auth,
     MediaRules,

@@ -4,6 +4,7 @@ classes (app.core.ports). Names from the atproto lexicons and the reference PDS
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,7 +33,7 @@ def error_name(body: Any) -> str | None:
     return as_str(as_dict(body).get("error"))
 
 
-def reset_time(headers: httpx.Headers) -> datetime | None:
+def reset_time(headers: Mapping[str, str]) -> datetime | None:
     """`ratelimit-reset` (Unix seconds), when the server sent one."""
     raw = headers.get("ratelimit-reset")
     try:
@@ -41,7 +42,7 @@ def reset_time(headers: httpx.Headers) -> datetime | None:
         return None
 
 
-def read_rate_limit(headers: httpx.Headers, scope: str, now: datetime) -> RateLimitInfo | None:
+def read_rate_limit(headers: Mapping[str, str], scope: str, now: datetime) -> RateLimitInfo | None:
     """RateLimit-Limit / -Remaining / -Reset, as the reference PDS sends them."""
     if "ratelimit-limit" not in headers and "ratelimit-remaining" not in headers:
         return None
