@@ -1,0 +1,275 @@
+"""Herald against a real Bluesky PDS (@atproto/pds 0.5.35 with a local PLC directory, both on
+127.0.0.1, started by tools/bluesky_pds/start.sh): accounts are created on it, then Herald's
+real sign-in, adapter and publishing engine write posts that are read back with
+com.atproto.repo.getRecord. Metrics need an AppView, which a lone PDS lacks: they are tested
+on the emulator (tests/emulator/test_bluesky_emulator.py).
+
+Skips with the reason when the PDS is not installed here; fails in CI (`CI` set)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from datetime import datetime, timedelta
+
+import httpx
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from app.adapters.config import AdapterConfig
+from app.adapters.registry import build_adapters, close_adapters
+from app.core.accounts import AccountInfo, AccountService
+from app.core.engine import EngineSettings, PublishingEngine
+from app.core.events import EventHub
+from app.core.models import Target, TargetStatus
+from app.core.ports import AccountRef, AppCredentials, AuthError, MediaItem, PlatformAdapter
+from app.core.posts import PostService
+from app.core.vault import Vault
+from app.core.workspaces import WorkspaceService
+from app.platforms.bluesky import tid
+from app.platforms.bluesky.adapter import BlueskyAdapter, rkey_of
+from app.platforms.bluesky.connect import SIGN_IN
+from app.platforms.names import Platform
+from tests.integration.bluesky_pds.server import RealPds, start_pds
+
+TEXT = (
+    "Café crème ☕️ à Zürich 👩🏽‍💻 — the menu: https://example.com/menu?day=1 "
+    "thanks @bob.test #Frühstück #日本"
+)
+CARD = {"title": "Menu of the day", "description": "Croissants, crème brûlée"}
+
+
+@pytest.fixture(scope="module")
+def pds():
+    yield from start_pds()
+
+
+@pytest.fixture(scope="module")
+def people(pds: RealPds):
+    alice = pds.create_account("alice.test", "alice-app-password")
+    bob = pds.create_account("bob.test", "bob-app-password")
+    return {"alice": alice, "bob": bob}
+
+
+@pytest.fixture
+def config(pds: RealPds) -> AdapterConfig:
+    return AdapterConfig.real(endpoints={"BLUESKY": pds.url})
+
+
+@pytest.fixture(autouse=True)
+def card_fetcher(monkeypatch):
+    monkeypatch.setattr(BlueskyAdapter, "card_fetcher", staticmethod(lambda url: dict(CARD)))
+
+
+def connect(config: AdapterConfig, pds: RealPds, handle: str, password: str):
+    return SIGN_IN.connect(config, pds.url, handle, password)
+
+
+def ref_of(connected) -> AccountRef:
+    return AccountRef(
+        Platform.BLUESKY,
+        connected.external_id,
+        connected.handle,
+        connected.credentials,
+        settings=connected.settings,
+    )
+
+
+def png(tmp_path, name: str, size: tuple[int, int], colour: str) -> MediaItem:
+    buf = io.BytesIO()
+    Image.new("RGB", size, colour).save(buf, "PNG")
+    data = buf.getvalue()
+    path = tmp_path / name
+    path.write_bytes(data)
+    digest = hashlib.sha256(data).hexdigest()
+    return MediaItem(str(path), "image/png", len(data), digest, size[0], size[1], alt=f"{name} ✨")
+
+
+def record_at(pds: RealPds, did: str, rkey: str) -> dict | None:
+    resp = pds.xrpc_get(
+        "com.atproto.repo.getRecord", repo=did, collection="app.bsky.feed.post", rkey=rkey
+    )
+    if resp.status_code != 200:
+        assert resp.json()["error"] == "RecordNotFound", resp.text
+        return None
+    return resp.json()
+
+
+def assert_facets_match(record: dict, did_of_bob: str) -> None:
+    raw = record["text"].encode("utf-8")
+    seen = {}
+    for facet in record["facets"]:
+        index, [feature] = facet["index"], facet["features"]
+        seen[feature["$type"].rsplit("#", 1)[1]] = (
+            raw[index["byteStart"] : index["byteEnd"]].decode("utf-8"),
+            feature,
+        )
+    assert seen["link"][0] == "https://example.com/menu?day=1"
+    assert seen["link"][1]["uri"] == "https://example.com/menu?day=1"
+    assert seen["mention"] == ("@bob.test", seen["mention"][1])
+    assert seen["mention"][1]["did"] == did_of_bob
+    tags = [
+        raw[f["index"]["byteStart"] : f["index"]["byteEnd"]].decode()
+        for f in record["facets"]
+        if f["features"][0]["$type"].endswith("#tag")
+    ]
+    assert tags == ["#Frühstück", "#日本"]
+    # byte offsets, not code points: the text before the link has multi-byte characters
+    link = next(f for f in record["facets"] if f["features"][0]["$type"].endswith("#link"))
+    assert link["index"]["byteStart"] != record["text"].index("https://")
+    assert link["index"]["byteStart"] == len(record["text"][: record["text"].index("https")].encode())
+
+
+def test_sign_in_publish_with_facets_and_images_then_delete(pds, people, config, clock, tmp_path):
+    alice = connect(config, pds, "alice.test", "alice-app-password")
+    assert alice.external_id == people["alice"]["did"] and alice.handle == "alice.test"
+    assert alice.settings["pds"] == pds.url  # from alice's DID document (the local PLC)
+    account = ref_of(alice)
+    images = [png(tmp_path, "a.png", (60, 40), "red"), png(tmp_path, "b.png", (30, 90), "blue")]
+    with BlueskyAdapter(config, clock) as adapter:
+        result = adapter.publish(account, TEXT, images, "key-images-1")
+        rkey = tid.from_key("key-images-1")
+        assert result.external_id == f"at://{alice.external_id}/app.bsky.feed.post/{rkey}"
+        stored = record_at(pds, alice.external_id, rkey)
+        assert stored is not None and stored["uri"] == result.external_id
+        record = stored["value"]
+        assert record["text"] == TEXT
+        assert_facets_match(record, people["bob"]["did"])
+        embed = record["embed"]
+        assert embed["$type"] == "app.bsky.embed.images"
+        assert [i["alt"] for i in embed["images"]] == ["a.png ✨", "b.png ✨"]
+        assert [i["aspectRatio"] for i in embed["images"]] == [
+            {"width": 60, "height": 40},
+            {"width": 30, "height": 90},
+        ]
+        assert all(i["image"]["mimeType"] == "image/png" for i in embed["images"])
+
+        adapter.delete(account, result.external_id)
+        assert record_at(pds, alice.external_id, rkey) is None
+        assert adapter.find_existing(account, "key-images-1", TEXT, clock.now()) is None
+
+
+def test_a_resend_after_a_lost_answer_leaves_one_record(pds, people, config, clock):
+    account = ref_of(connect(config, pds, "alice.test", "alice-app-password"))
+    with BlueskyAdapter(config, clock) as adapter:
+        first = adapter.publish(account, "Only once, please 🙏", [], "key-once-1")
+        again = adapter.publish(account, "Only once, please 🙏", [], "key-once-1")
+        assert again.external_id == first.external_id
+        assert adapter.find_existing(account, "key-once-1", "", clock.now()) == first.external_id
+    listed = pds.xrpc_get(
+        "com.atproto.repo.listRecords",
+        repo=account.external_id,
+        collection="app.bsky.feed.post",
+        limit=100,
+    ).json()["records"]
+    assert [r["uri"] for r in listed].count(first.external_id) == 1
+
+
+def test_refresh_session_and_a_refused_token(pds, people, config, clock):
+    account = ref_of(connect(config, pds, "alice.test", "alice-app-password"))
+    with BlueskyAdapter(config, clock) as adapter:
+        fresh = adapter.refresh(account)
+        # the refresh token rotates (the access token may be the same JWT within a second)
+        assert fresh.refresh_token and fresh.refresh_token != account.credentials.refresh_token
+        assert fresh.expires_at is not None
+        renewed = AccountRef(
+            Platform.BLUESKY, account.external_id, account.handle, fresh, settings=account.settings
+        )
+        assert adapter.publish(renewed, "After a refresh", [], "key-refresh-1").external_id
+        broken = AccountRef(
+            Platform.BLUESKY,
+            account.external_id,
+            account.handle,
+            type(fresh)("not-a-token", "not-a-token"),
+            settings=account.settings,
+        )
+        with pytest.raises(AuthError) as refused:
+            adapter.publish(broken, "Never", [], "key-refused-1")
+        assert refused.value.code == "InvalidToken"
+        assert "not-a-token" not in str(refused.value)
+
+
+class _LoseCreateAnswer(httpx.HTTPTransport):
+    """Carries createRecord out, then loses its answer (once)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.armed = True
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        if self.armed and request.url.path.endswith("com.atproto.repo.createRecord"):
+            self.armed = False
+            response.read()
+            raise httpx.ReadTimeout("answer lost", request=request)
+        return response
+
+
+class _Source:
+    def __init__(self, adapters: dict[Platform, PlatformAdapter]) -> None:
+        self.adapters = adapters
+
+    def adapter(self, account: AccountInfo) -> PlatformAdapter:
+        return self.adapters[account.platform]
+
+    def app_credentials(self, account: AccountInfo) -> AppCredentials | None:
+        return None
+
+
+def test_the_engine_publishes_a_scheduled_post_once_after_a_lost_answer(
+    pds, people, config, db, clock
+):
+    connected = connect(config, pds, "alice.test", "alice-app-password")
+    accounts = AccountService(db, Vault(db, environ={}), clock)
+    ws = WorkspaceService(db, clock).create("Café", "Europe/Zurich").id
+    account_id = accounts.save_connected(ws, connected)
+    posts = PostService(db, clock)
+    post = posts.create(
+        ws,
+        TEXT,
+        [account_id],
+        scheduled_local=datetime(2026, 1, 5, 11, 0),  # 10:00 UTC, an hour after the clock
+        action="schedule",
+    )
+    transport = _LoseCreateAnswer()
+    client = httpx.Client(transport=transport, timeout=30)
+    adapters = build_adapters(config, clock, client=client)
+    engine = PublishingEngine(
+        db, clock, _Source(adapters), EventHub(), accounts, EngineSettings(owner="bsky"), clock
+    )
+    try:
+        clock.advance(timedelta(hours=1))
+        engine.run_once()  # sent, answer lost
+        assert not transport.armed
+        for _ in range(3):
+            clock.advance(timedelta(minutes=20))
+            engine.run_once()  # looks the post up by its record key before sending again
+    finally:
+        engine.close()
+        close_adapters(adapters)
+        client.close()
+    with db.session() as s:
+        target = s.scalars(select(Target).where(Target.post_id == post.id)).one()
+        assert target.status == TargetStatus.PUBLISHED
+        key, external_id = target.idempotency_key, target.external_id
+    rkey = tid.from_key(key)
+    assert external_id == f"at://{connected.external_id}/app.bsky.feed.post/{rkey}"
+    assert rkey_of(external_id) == rkey
+    record = record_at(pds, connected.external_id, rkey)
+    assert record is not None
+    assert_facets_match(record["value"], people["bob"]["did"])
+    assert record["value"]["embed"]["external"]["title"] == CARD["title"]
+    listed = pds.xrpc_get(
+        "com.atproto.repo.listRecords",
+        repo=connected.external_id,
+        collection="app.bsky.feed.post",
+        limit=100,
+    ).json()["records"]
+    assert sum(1 for r in listed if r["value"]["text"] == TEXT) == 1
+    # the vault holds the session; the account row holds no token in plain text
+    with db.session() as s:
+        from app.core.models import Account
+
+        row = s.scalars(select(Account).where(Account.id == account_id)).one()
+        assert connected.credentials.access_token not in repr(row.__dict__)
