@@ -90,6 +90,13 @@ class AdapterConfig:
             linkedin_api_base=f"{emu}/linkedin",
             facebook_web_base=f"{emu}/facebook",
             facebook_graph_base=f"{emu}/facebook",
+            # A network added since (its adapter reads `endpoint`): the emulator serves it
+            # under its lower-case name (/bluesky).
+            endpoints={
+                d.name: f"{emu}/{d.name.lower()}"
+                for d in platforms.all_platforms()
+                if d.name not in ("TWITTER", "INSTAGRAM", "LINKEDIN", "FACEBOOK")
+            },
             # The emulator's developer app is approved for LinkedIn's member read permission.
             scope_overrides={
                 linkedin.DESCRIPTOR.name: (*linkedin.DESCRIPTOR.auth.scopes, "r_member_social")

@@ -24,6 +24,8 @@ from urllib.parse import unquote
 from zoneinfo import ZoneInfoNotFoundError
 
 from app.emulator import control
+from app.emulator.bluesky import api as bluesky
+from app.emulator.bluesky.auth import new_did
 from app.emulator.engagement import EngagementModel
 from app.emulator.facebook import api as facebook
 from app.emulator.faults import FaultRule, FaultSet, make_rule, parse_spec
@@ -44,6 +46,7 @@ DEFAULT_USERS = {
     "instagram": ("herald.demo", "Herald Demo"),
     "linkedin": ("herald-demo", "Herald Demo"),
     "facebook": ("herald.demo", "Herald Demo"),
+    "bluesky": ("herald-demo.bsky.social", "Herald Demo"),
 }
 USER_ID_KIND = {"twitter": "x_user", "instagram": "ig_user", "linkedin": "li_user"}
 
@@ -124,7 +127,8 @@ class Emulator:
         if faults:
             self.add_faults(faults)
         self.apis: dict[str, PlatformAPI] = {
-            api.prefix: api for api in (twitter.API, instagram.API, linkedin.API, facebook.API)
+            api.prefix: api
+            for api in (twitter.API, instagram.API, linkedin.API, facebook.API, bluesky.API)
         }
         self._save_lock = threading.Lock()
         self._seq = 0
@@ -167,6 +171,9 @@ class Emulator:
             user = User(platform, self.state.new_id("fb_user"), handle, name)
             user.page_id = self.state.new_id("fb_page")
             user.page_name = f"{name} Page"
+        elif platform == "bluesky":
+            self.state.counter += 1
+            user = User(platform, new_did(self.state.counter), handle, name)
         else:
             user = User(platform, self.state.new_id(USER_ID_KIND[platform]), handle, name)
         return self.state.add_user(user)

@@ -56,6 +56,11 @@ _SHAPES: dict[Network, tuple[tuple[float, ...], dict[int, float], tuple[tuple[in
         {9: 0.6, 11: 0.7, 12: 0.8, 13: 1.0, 14: 1.0, 15: 0.95, 16: 0.7, 19: 0.6},
         ((2, 13), (3, 14), (4, 15)),
     ),
+    Network.BLUESKY: (
+        (0.85, 0.95, 1.0, 1.0, 0.9, 0.7, 0.75),
+        {8: 0.7, 9: 0.9, 10: 0.8, 12: 0.7, 17: 0.7, 19: 0.9, 20: 1.0, 21: 0.85, 22: 0.6},
+        ((1, 20), (2, 9), (3, 21)),
+    ),
 }
 
 # Final expected counts for a post at weight 1.0.
@@ -76,6 +81,8 @@ _SCALE: dict[Network, dict[str, float]] = {
         "clicks": 40,
     },
     Network.FACEBOOK: {"impressions": 1100, "likes": 40, "shares": 7, "comments": 6, "clicks": 25},
+    # Bluesky counts no impressions; Herald never reads them there
+    Network.BLUESKY: {"impressions": 900, "likes": 60, "shares": 12, "comments": 7, "clicks": 0},
 }
 METRICS = ("impressions", "likes", "shares", "comments", "clicks")
 
