@@ -171,9 +171,8 @@ class Emulator:
             user = User(platform, self.state.new_id("fb_user"), handle, name)
             user.page_id = self.state.new_id("fb_page")
             user.page_name = f"{name} Page"
-        elif platform == "bluesky":
-            self.state.counter += 1
-            user = User(platform, new_did(self.state.counter), handle, name)
+        elif platform == "bluesky":  # a DID from the handle: other networks' ids stay put
+            user = User(platform, new_did(handle), handle, name)
         else:
             user = User(platform, self.state.new_id(USER_ID_KIND[platform]), handle, name)
         return self.state.add_user(user)

@@ -16,6 +16,8 @@ from app.core import logsetup
 from app.core.accounts import AccountService
 from app.core.vault import Vault
 from app.core.workspaces import WorkspaceService
+from app.platforms.bluesky.connect import EMULATOR_HANDLE
+from app.platforms.bluesky.connect import SIGN_IN as BLUESKY
 from app.platforms.names import Platform
 from tests.adapters.conftest import make_image
 from tests.adapters.emu_support import APP, emulator_config
@@ -53,10 +55,19 @@ def test_no_token_in_database_or_log(db, db_url, clock, emu, media_server, tmp_p
     )
     try:
         for platform in Platform:
-            service.set_app_credentials(platform, APP)
-            accounts = connect(
-                platform, APP, cfg, open_browser=loopback_browser, port=0, timeout=10, clock=clock
-            )
+            if platform == Platform.BLUESKY:  # an app password: no developer app, no OAuth
+                accounts = [BLUESKY.connect(cfg, None, EMULATOR_HANDLE, "app-pw-1", clock=clock)]
+            else:
+                service.set_app_credentials(platform, APP)
+                accounts = connect(
+                    platform,
+                    APP,
+                    cfg,
+                    open_browser=loopback_browser,
+                    port=0,
+                    timeout=10,
+                    clock=clock,
+                )
             account_id = service.save_connected(ws, accounts[0])
             ref = service.account_ref(account_id)
             adapter = adapters[platform]
@@ -65,7 +76,7 @@ def test_no_token_in_database_or_log(db, db_url, clock, emu, media_server, tmp_p
                 adapter.publish(ref, f"text post on {platform.label}", [], f"{platform}-1")
             if platform != Platform.LINKEDIN:  # the emulator has no LinkedIn image upload
                 adapter.publish(ref, f"media post on {platform.label}", media, f"{platform}-2")
-            if platform == Platform.TWITTER:
+            if platform in (Platform.TWITTER, Platform.BLUESKY):
                 clock.advance(timedelta(hours=3))
                 with db.session() as s:  # the rotated refresh token is saved with the caller
                     service.store_credentials(s, account_id, adapter.refresh(ref))
@@ -88,3 +99,4 @@ def test_no_token_in_database_or_log(db, db_url, clock, emu, media_server, tmp_p
         assert token.encode() not in stored, token[:12]
         assert token.encode() not in log_text, token[:12]
     assert APP.client_secret.encode() not in stored
+    assert b"app-pw-1" not in stored and b"app-pw-1" not in log_text

@@ -118,7 +118,9 @@ def assert_facets_match(record: dict, did_of_bob: str) -> None:
     # byte offsets, not code points: the text before the link has multi-byte characters
     link = next(f for f in record["facets"] if f["features"][0]["$type"].endswith("#link"))
     assert link["index"]["byteStart"] != record["text"].index("https://")
-    assert link["index"]["byteStart"] == len(record["text"][: record["text"].index("https")].encode())
+    assert link["index"]["byteStart"] == len(
+        record["text"][: record["text"].index("https")].encode()
+    )
 
 
 def test_sign_in_publish_with_facets_and_images_then_delete(pds, people, config, clock, tmp_path):

@@ -31,16 +31,16 @@ REPO = Path(__file__).resolve().parents[2]
 
 def _fake() -> PlatformDescriptor:
     return PlatformDescriptor(
-        name="BLUESKY",
-        display_name="Bluesky",
-        icon="fa6b.bluesky",
+        name="CONDOR",
+        display_name="Condor",
+        icon="fa6s.dove",
         colour="#1185fe",
         text=TextRules(max_length=300),
         auth=Auth(kind="oauth2", scopes=("atproto",)),
         rate_budgets=RateBudgets(publish=RateBudget(1666, 3600), read=RateBudget(3000, 300)),
         analytics=Analytics(fields=("likeCount",), not_reported=("impressions",)),
-        priors="resources/besttime_priors.json#platforms.BLUESKY",
-        setup_help="bsky.app → Settings → App passwords.",
+        priors="",
+        setup_help="condor.example → Settings → App passwords.",
     )
 
 
@@ -67,7 +67,10 @@ def test_every_descriptor_is_complete(platform):
             assert value.strip(), f"{platform}: {f.name} is empty"
     assert d.colour.startswith("#") and len(d.colour) == 7
     assert d.text.max_length > 0
-    assert d.auth.scopes and d.auth.redirect_port > 0
+    if d.auth.kind == "app-password":  # no OAuth: no scopes, no redirect, no developer app
+        assert not d.auth.needs_developer_app
+    else:
+        assert d.auth.scopes and d.auth.redirect_port > 0
     assert d.rate_budgets.read.limit > 0 and d.rate_budgets.read.window_s > 0
     assert d.analytics.fields
 
@@ -161,11 +164,11 @@ def test_theme_and_setup_help_agree_with_the_descriptors():
 
 def test_a_fake_fifth_network_appears_in_the_registry_and_the_listing(fake_network):
     assert platforms.all_platforms()[-1] is fake_network
-    assert platforms.get("bluesky") is fake_network
-    assert platforms_command.lines()[-1] == "BLUESKY\tBluesky\t300\toauth2"
+    assert platforms.get("condor") is fake_network
+    assert platforms_command.lines()[-1] == "CONDOR\tCondor\t300\toauth2"
 
 
 def test_unregistering_the_fake_network_removes_it(fake_network):
     platforms.unregister(fake_network.name)
-    assert "BLUESKY" not in [d.name for d in platforms.all_platforms()]
+    assert "CONDOR" not in [d.name for d in platforms.all_platforms()]
     platforms.register(fake_network)  # the fixture removes it again

@@ -10,6 +10,7 @@ expiry as it does from the real PDS. The signature is random: only the emulator 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import secrets
 from typing import TYPE_CHECKING, Any
@@ -31,10 +32,10 @@ def xrpc_error(status: int, name: str, message: str) -> Response:
     return json_response(status, {"error": name, "message": message})
 
 
-def new_did(counter: int) -> str:
-    """A did:plc-shaped identifier (24 base32 characters)."""
-    digest = base64.b32encode(counter.to_bytes(15, "big")).decode().lower()
-    return f"did:plc:emu{digest[-21:]}"
+def new_did(handle: str) -> str:
+    """A did:plc-shaped identifier (24 base32 characters) for a handle."""
+    digest = hashlib.sha256(handle.lower().encode()).digest()[:15]
+    return "did:plc:" + base64.b32encode(digest).decode().lower()[:24]
 
 
 def _jwt(kind: str, did: str, exp: float) -> str:

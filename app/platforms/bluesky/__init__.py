@@ -65,7 +65,7 @@ DESCRIPTOR = PlatformDescriptor(
         fields=("likeCount", "repostCount", "replyCount", "quoteCount"),
         not_reported=("impressions: Bluesky does not count views",),
     ),
-    priors="",
+    priors="resources/besttime_priors.json#platforms.BLUESKY",
     setup_help=(
         "No developer app needed: bsky.app → Settings → Privacy and security → App passwords → "
         "Add App Password, then connect with your handle and that password."

@@ -19,6 +19,10 @@ from app.platforms.bluesky.adapter import PDS_SETTING
 from app.platforms.names import Platform
 
 
+#: the account the emulator signs in by default (any app password but "wrong-password")
+EMULATOR_HANDLE = "herald-demo.bsky.social"
+
+
 class ConnectError(Exception):
     """One readable sentence for the person connecting."""
 
