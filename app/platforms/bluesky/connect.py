@@ -18,7 +18,6 @@ from app.platforms.bluesky import DEFAULT_SERVICE, NAME, session, xrpc
 from app.platforms.bluesky.adapter import PDS_SETTING
 from app.platforms.names import Platform
 
-
 #: the account the emulator signs in by default (any app password but "wrong-password")
 EMULATOR_HANDLE = "herald-demo.bsky.social"
 
