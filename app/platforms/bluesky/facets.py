@@ -18,6 +18,7 @@ MENTION_RE = re.compile(
     r"(?:^|(?<=[\s(\[{\"'“‘]))@([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
     r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+)"
 )
+SCHEME_URL = re.compile(r"(?:^|(?<=[\s(]))https?://[^\s]+", re.IGNORECASE)
 TRAILING_PUNCT = re.compile(r"[.,;:!?)\]}'\"”’]+$")
 MAX_TAG = 64
 
@@ -33,17 +34,29 @@ def _span(text: str, start: int, end: int) -> dict[str, int]:
     return {"byteStart": byte_index(text, start), "byteEnd": byte_index(text, end)}
 
 
+def _trim(raw: str) -> str:
+    trimmed = TRAILING_PUNCT.sub("", raw)
+    if trimmed.endswith(")") and trimmed.count("(") < trimmed.count(")"):
+        trimmed = trimmed[:-1]
+    return trimmed
+
+
 def links(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, uri) of each link, as code-point indices; a link written without a scheme
-    gets https://."""
-    found = []
+    """(start, end, uri) of each link, as code-point indices. A link with http(s):// is a link
+    whatever its domain (as in the Bluesky app); one without a scheme must end in a known
+    top-level domain (Herald's link finder) and gets https://."""
+    found: list[tuple[int, int, str]] = []
+    for m in SCHEME_URL.finditer(text):
+        trimmed = _trim(m.group(0))
+        if "." in trimmed.split("://", 1)[1]:
+            found.append((m.start(), m.start() + len(trimmed), trimmed))
     for url in find_urls(text):
-        raw = text[url.start : url.end]
-        trimmed = TRAILING_PUNCT.sub("", raw) if not raw.endswith("/") else raw
-        end = url.start + len(trimmed)
+        if any(url.start < end and url.end > start for start, end, _ in found):
+            continue
+        trimmed = _trim(text[url.start : url.end])
         uri = trimmed if re.match(r"(?i)https?://", trimmed) else f"https://{trimmed}"
-        found.append((url.start, end, uri))
-    return found
+        found.append((url.start, url.start + len(trimmed), uri))
+    return sorted(found)
 
 
 def mentions(text: str) -> list[tuple[int, int, str]]:
