@@ -1,7 +1,12 @@
-"""`main.py accounts add-emulator|list`: connect the emulator's accounts, list accounts.
+"""`main.py accounts add-emulator|add-bluesky|list`: connect accounts, list them.
 
     python main.py accounts add-emulator --emulator URL [--db URL] --workspace NAME
+    python main.py accounts add-bluesky --service URL --handle HANDLE --app-password PASSWORD
+        --workspace NAME [--db URL]
     python main.py accounts list [--db URL] [--workspace NAME]
+
+`add-bluesky` signs in with an app password (app/commands/accounts_bluesky.py); the session
+goes to the vault, the password nowhere.
 
 `add-emulator` runs the real OAuth flow (PKCE, state, loopback redirect) against a running
 emulator, with no browser, and connects one account of each platform; the emulator's URL is
@@ -18,7 +23,8 @@ from dataclasses import replace
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from app import bootstrap
+from app import bootstrap, platforms
+from app.commands import accounts_bluesky
 from app.commands.worker import first_line
 from app.core.accounts import AccountInfo
 from app.core.appcontext import AppContext
@@ -46,7 +52,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     lst = sub.add_parser("list", help="print PLATFORM<TAB>HANDLE<TAB>STATUS per account")
     lst.add_argument("--workspace", metavar="NAME", help="only this workspace's accounts")
-    for p in (add, lst):
+    bsky = accounts_bluesky.configure(sub)
+    for p in (add, lst, bsky):
         p.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="database URL")
 
 
@@ -65,9 +72,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.accounts_command == "add-emulator":
             _add_emulator(context, args)
+        elif args.accounts_command == accounts_bluesky.COMMAND:
+            accounts_bluesky.run(context, args, line)
         else:
             _list(context, args)
-    except (CommandError, WorkspaceError, VaultError) as exc:
+    except (CommandError, accounts_bluesky.BlueskyCommandError, WorkspaceError, VaultError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1
     except DatabaseError as exc:  # a full disk...
@@ -106,9 +115,17 @@ def _add_emulator(context: AppContext, args: argparse.Namespace) -> None:
     config = AdapterConfig.for_emulator(url)
     for platform in Platform:
         try:
-            found = connect(
-                platform, EMULATOR_APP, config, open_browser=loopback_browser, port=0, timeout=30
-            )
+            if platforms.get(platform).auth.kind == "app-password":
+                found = [accounts_bluesky.emulator_account(platform, config)]
+            else:
+                found = connect(
+                    platform,
+                    EMULATOR_APP,
+                    config,
+                    open_browser=loopback_browser,
+                    port=0,
+                    timeout=30,
+                )
         except OAuthError as exc:
             raise CommandError(f"{platform.label}: {exc}") from None
         except (OSError, httpx.HTTPError) as exc:

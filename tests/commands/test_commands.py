@@ -41,6 +41,7 @@ def test_accounts_add_emulator_and_list_print_platform_handle_status(
         "INSTAGRAM",
         "LINKEDIN",
         "FACEBOOK",
+        "BLUESKY",
     ]
     assert all(line.count("\t") == 2 and line.endswith("\tACTIVE") for line in added)
     assert cli_main(["accounts", "list", "--db", db_url, "--workspace", "Agency"]) == 0

@@ -275,3 +275,25 @@ def test_the_engine_publishes_a_scheduled_post_once_after_a_lost_answer(
 
         row = s.scalars(select(Account).where(Account.id == account_id)).one()
         assert connected.credentials.access_token not in repr(row.__dict__)
+
+
+def test_the_command_line_connects_an_account_of_the_real_pds(
+    pds, people, db_url, monkeypatch, capsys
+):
+    from pathlib import Path
+
+    from app.cli import main as cli_main
+    from tests.integration.helpers import VAULT_KEY
+
+    monkeypatch.setenv("HERALD_VAULT_KEY", VAULT_KEY)
+    args = ["accounts", "add-bluesky", "--service", pds.url, "--handle", "bob.test"]
+    args += ["--app-password", "bob-app-password", "--workspace", "Shop", "--db", db_url]
+    assert cli_main(args) == 0
+    assert capsys.readouterr().out == "BLUESKY\tbob.test\tACTIVE\n"
+    assert cli_main(["accounts", "list", "--db", db_url, "--workspace", "Shop"]) == 0
+    assert capsys.readouterr().out == "BLUESKY\tbob.test\tACTIVE\n"
+    stored = Path(db_url.removeprefix("sqlite:///")).read_bytes()
+    assert b"bob-app-password" not in stored and b"eyJ" not in stored  # no JWT in plain text
+    args[args.index("bob-app-password")] = "not-bobs-password"
+    assert cli_main(args) == 1
+    assert "did not accept that handle and app password" in capsys.readouterr().err
