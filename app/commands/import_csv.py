@@ -3,7 +3,7 @@
 Columns: scheduled_at (ISO local wall time, no offset), timezone (IANA), accounts (handles
 separated by ";", optionally PLATFORM:handle when two accounts share a handle), text, media
 (paths separated by ";", relative to the CSV file; may be empty), and optional per-platform
-texts text_twitter, text_instagram, text_linkedin, text_facebook.
+texts text_twitter, text_instagram, text_linkedin, text_facebook, text_bluesky (one per network).
 
 The file itself is checked first (app.commands.csv_table: UTF-8 or UTF-16, no NUL, quotes
 that pair up, the columns). Then every row (dates, DST gaps and repeated hours, time zones,
