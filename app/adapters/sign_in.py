@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from app.adapters.config import AdapterConfig
 from app.adapters.oauth import connect, loopback_browser
+from app.adapters.password_sign_in import connect_with_password
 from app.core.connecting import SignInKit
 
 KIT = SignInKit(
@@ -12,4 +13,5 @@ KIT = SignInKit(
     real_config=AdapterConfig.real,
     emulator_config=AdapterConfig.for_emulator,
     loopback_browser=loopback_browser,
+    password_sign_in=connect_with_password,
 )

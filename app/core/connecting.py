@@ -40,6 +40,8 @@ class SignInKit:
     emulator_config: Callable[[str], Any]
     #: stands in for the browser against the emulator: follows its authorize redirect
     loopback_browser: Callable[[str], Any]
+    #: signs in with a handle and an app password (auth kind "app-password": Bluesky)
+    password_sign_in: SignIn | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,25 @@ class ConnectService:
                 raise TypeError(f"{DEFAULT_SIGN_IN_KIT} is not a SignInKit")
             self._kit = kit
         return self._kit
+
+    def plan_password(
+        self, platform: str, *, handle: str, password: str, service: str | None = None
+    ) -> ConnectPlan:
+        """How to connect a network that signs in with an app password (no developer app):
+        `sign_in(platform, None, config, handle=..., password=..., service=...)`."""
+        kit = self.kit()
+        if kit.password_sign_in is None:
+            raise ImportError("this build of Herald cannot sign in with an app password")
+        options: dict[str, Any] = {
+            "handle": handle,
+            "password": password,
+            "service": service,
+            "clock": self.clock,
+        }
+        if self.emulator_url is not None:
+            config = kit.emulator_config(self.emulator_url)
+            return ConnectPlan(platform, kit.password_sign_in, DEMO_APP, config, options, demo=True)
+        return ConnectPlan(platform, kit.password_sign_in, DEMO_APP, kit.real_config(), options)
 
     def plan(
         self,

@@ -68,8 +68,11 @@ SECRET_OPTIONAL: Set[str] = _SecretOptional()
 
 def networks() -> tuple[PlatformDescriptor, ...]:
     """The registered networks that sign in through a developer app the person creates (those
-    with a registered loopback redirect), in registry order."""
-    return tuple(d for d in platforms.all_platforms() if d.auth.redirect_uri)
+    with a registered loopback redirect), in registry order. A network that needs none
+    (Bluesky: an app password) is not listed."""
+    return tuple(
+        d for d in platforms.all_platforms() if d.auth.redirect_uri and d.auth.needs_developer_app
+    )
 
 
 def redirect_uris() -> dict[str, str]:

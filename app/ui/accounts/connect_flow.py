@@ -80,6 +80,9 @@ class ConnectFlow(_View):
             return
         if not unlock_vault(self.vault, self):
             return
+        if platforms.get(platform).auth.kind == "app-password":
+            self._connect_with_password(platform, reconnecting)
+            return
         try:
             plan = self.connecting.plan(
                 platform,
@@ -112,6 +115,25 @@ class ConnectFlow(_View):
         self._update_actions()
         job.start()
         self.progress.show()
+
+    def _connect_with_password(self, platform: str, reconnecting: AccountInfo | None) -> None:
+        """A handle and an app password in a small dialog, signed in off the UI thread."""
+        from app.ui.accounts.password_dialog import AppPasswordDialog
+
+        def make_job(handle: str, password: str, service: str) -> ConnectJob:
+            plan = self.connecting.plan_password(
+                platform, handle=handle, password=password, service=service or None
+            )
+            sign_in = self.connect_fn or plan.sign_in
+            return ConnectJob(sign_in, platform, plan.app, plan.config, plan.options, parent=self)
+
+        handle = reconnecting.handle.lstrip("@") if reconnecting else ""
+        dialog = AppPasswordDialog(platform, make_job, self, handle=handle)
+        try:
+            if dialog.exec():
+                self._on_connected(platform, dialog.accounts, reconnecting)
+        finally:
+            dialog.deleteLater()
 
     def _close_progress(self) -> None:
         if self.progress is not None:

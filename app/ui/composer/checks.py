@@ -99,17 +99,12 @@ class ContentChecks(_Dialog):
         result = self.results[account_id]
         tab = self.tabs_by_account[account_id]
         label = self.counter_labels[account_id]
-        text = f"{tab.network.display_name} {result.length:,} / {result.limit:,}"
+        text = result.counter_text(tab.network.display_name)
         if label.text() != text:
             label.setText(text)
-        # By length only: neutral, amber near the limit, red over it. A missing photo or an
-        # empty text is a line of its own below, never a red counter.
-        if result.length > result.limit:
-            state = "over"
-        elif result.length > result.limit * 0.9:
-            state = "near"
-        else:
-            state = "ok"
+        # By length (and bytes) only: neutral, amber near the limit, red over it. A missing
+        # photo or an empty text is a line of its own below, never a red counter.
+        state = result.length_state
         if label.property("state") != state:
             label.setProperty("state", state)
             weight = "600" if state != "ok" else "400"

@@ -20,11 +20,40 @@ class Issue:
     end: int | None
 
 
+#: the byte count joins the counter once a text uses this share of the network's byte cap
+BYTES_SHOWN_FROM = 0.8
+
+
 @dataclass(frozen=True)
 class Result:
     length: int
     limit: int
     issues: tuple[Issue, ...]
+    #: the UTF-8 size and its cap, for a network that caps both (Bluesky: 3,000 bytes)
+    size: int | None = None
+    max_bytes: int | None = None
+
+    def counter_text(self, network: str) -> str:
+        """ "Bluesky 120 / 300", with "· 2,650 / 3,000 bytes" once the bytes come near."""
+        text = f"{network} {self.length:,} / {self.limit:,}"
+        if (
+            self.max_bytes
+            and self.size is not None
+            and self.size >= self.max_bytes * BYTES_SHOWN_FROM
+        ):
+            text += f" · {self.size:,} / {self.max_bytes:,} bytes"
+        return text
+
+    @property
+    def length_state(self) -> str:
+        """By length (and bytes) only: "over", "near" or "ok"."""
+        over_bytes = bool(self.max_bytes and self.size is not None and self.size > self.max_bytes)
+        if self.length > self.limit or over_bytes:
+            return "over"
+        near_bytes = bool(self.max_bytes and (self.size or 0) > self.max_bytes * 0.9)
+        if self.length > self.limit * 0.9 or near_bytes:
+            return "near"
+        return "ok"
 
     @property
     def errors(self) -> list[Issue]:
@@ -75,7 +104,9 @@ class RuleCache:
             )
             for w in posts.validate(platform, text, list(media))
         )
-        result = Result(count(platform, text), limit(platform), issues)
+        max_bytes = platforms.get(platform).text.max_bytes
+        size = posts.utf8_length(text) if max_bytes else None
+        result = Result(count(platform, text), limit(platform), issues, size, max_bytes)
         if len(self._cache) >= self._size:
             self._cache.pop(next(iter(self._cache)))
         self._cache[key] = result
