@@ -23,9 +23,26 @@ def connect_with_password(
     clock: Clock | None = None,
 ) -> list[ConnectedAccount]:
     """The account `handle` signs in as; the network's own error as a readable exception."""
-    sign_in = load_object(platforms.get(platform).connect)
-    connect = getattr(sign_in, "connect", None)
-    if not callable(connect):
-        raise TypeError(f"{platforms.get(platform).connect} cannot sign in with a password")
-    account: ConnectedAccount = connect(config, service, handle, password, clock=clock)
+    account: ConnectedAccount = _sign_in(platform).connect(
+        config, service, handle, password, clock=clock
+    )
     return [account]
+
+
+def connect_on_emulator(
+    platform: str, config: Any, clock: Clock | None = None
+) -> list[ConnectedAccount]:
+    """The emulator's default account of an app-password network (any password but
+    "wrong-password" signs it in there)."""
+    sign_in = _sign_in(platform)
+    return connect_with_password(
+        platform, None, config, handle=sign_in.emulator_handle, password="emulator", clock=clock
+    )
+
+
+def _sign_in(platform: str) -> Any:
+    reference = platforms.get(platform).connect
+    sign_in = load_object(reference)
+    if not callable(getattr(sign_in, "connect", None)):
+        raise TypeError(f"{reference} cannot sign in with a password")
+    return sign_in

@@ -79,10 +79,11 @@ def run(context: AppContext, args: argparse.Namespace, line: Callable[[AccountIn
 
 def emulator_account(platform: Platform, config: Any) -> ConnectedAccount:
     """The emulator's default account of an app-password network (add-emulator)."""
-    from app.platforms.bluesky.connect import EMULATOR_HANDLE, ConnectError
+    from app.adapters.password_sign_in import connect_on_emulator
+    from app.core.ports import PublishError
 
     try:
-        found: ConnectedAccount = _sign_in().connect(config, None, EMULATOR_HANDLE, "emulator")
-    except ConnectError as exc:
-        raise BlueskyCommandError(f"{platform.label}: {exc}") from None
+        [found] = connect_on_emulator(platform, config)
+    except PublishError as exc:
+        raise BlueskyCommandError(f"{platform.label}: {exc.message}") from None
     return found

@@ -184,9 +184,10 @@ def test_worker_until_idle_publishes_due_posts_and_exits_0(connected, emulator, 
             timeout=120,
         )
         assert proc.returncode == 0, proc.stderr
-        assert proc.stdout.count("published\t") == 3
+        assert proc.stdout.count("published\t") == 4
         assert VAULT_KEY not in proc.stdout + proc.stderr
         assert sorted(str(p["platform"]).upper() for p in emulator.published()) == [
+            "BLUESKY",
             "FACEBOOK",
             "LINKEDIN",
             "TWITTER",

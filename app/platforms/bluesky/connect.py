@@ -13,7 +13,7 @@ import httpx
 from app.adapters.config import AdapterConfig
 from app.adapters.http import Http
 from app.core.clock import Clock, SystemClock
-from app.core.ports import ConnectedAccount, PublishError
+from app.core.ports import ConnectedAccount, PermanentError, PublishError
 from app.platforms.bluesky import DEFAULT_SERVICE, NAME, session, xrpc
 from app.platforms.bluesky.adapter import PDS_SETTING
 from app.platforms.names import Platform
@@ -22,8 +22,11 @@ from app.platforms.names import Platform
 EMULATOR_HANDLE = "herald-demo.bsky.social"
 
 
-class ConnectError(Exception):
+class ConnectError(PermanentError):
     """One readable sentence for the person connecting."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="sign_in_refused")
 
 
 def normalise_service(service: str | None) -> str:
@@ -40,6 +43,8 @@ class AppPasswordSignIn:
     """Bluesky's sign-in: `connect(config, service, handle, app_password)`."""
 
     default_service: str = DEFAULT_SERVICE
+    #: the account the emulator signs in (add-emulator, the demo, the testers' plugin)
+    emulator_handle: str = EMULATOR_HANDLE
 
     def connect(
         self,
