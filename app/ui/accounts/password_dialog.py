@@ -70,6 +70,7 @@ class AppPasswordDialog(QDialog):
         self.status = QLabel("", self)
         self.status.setObjectName("appPasswordStatus")
         self.status.setWordWrap(True)
+        self.status.hide()
         self.error = QLabel("", self)
         self.error.setObjectName("appPasswordError")
         self.error.setWordWrap(True)
@@ -96,7 +97,11 @@ class AppPasswordDialog(QDialog):
     def show_error(self, message: str) -> None:
         self.error.setText(message)
         self.error.show()
-        self.status.setText("")
+        self._set_status("")
+
+    def _set_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
 
     def sign_in(self) -> None:
         if self.job is not None:
@@ -106,7 +111,7 @@ class AppPasswordDialog(QDialog):
             self.show_error(self.tr("Enter your handle and an app password."))
             return
         self.error.hide()
-        self.status.setText(self.tr("Signing in…"))
+        self._set_status(self.tr("Signing in…"))
         self._busy(True)
         job = self._make_job(handle, password, self.service.text().strip())
         job.succeeded.connect(self._on_succeeded)
@@ -134,7 +139,7 @@ class AppPasswordDialog(QDialog):
             job.deleteLater()
         self._busy(False)
         if not self.error.isVisible():
-            self.status.setText("")
+            self._set_status("")
 
     def reject(self) -> None:
         if self.job is not None:

@@ -20,6 +20,7 @@ PATTERNS = {
     Platform.INSTAGRAM: ({(5, 11), (2, 20), (6, 10)}, 0.07),
     Platform.LINKEDIN: ({(1, 9), (2, 9), (3, 8)}, 0.035),
     Platform.FACEBOOK: ({(2, 13), (3, 14)}, 0.04),
+    Platform.BLUESKY: ({(1, 20), (3, 21)}, 0.03),
 }
 TEXTS = [
     "Sourdough is back on the shelves this morning",
