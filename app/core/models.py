@@ -142,6 +142,8 @@ class PostMedia(Base):
     )
     media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    #: the image's description in this post (Bluesky's alt text); None: none (migration 0013)
+    alt_text: Mapped[str | None] = mapped_column(Text)
 
     media: Mapped[Media] = relationship()
 

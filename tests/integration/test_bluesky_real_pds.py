@@ -220,7 +220,7 @@ class _Source:
 
 
 def test_the_engine_publishes_a_scheduled_post_once_after_a_lost_answer(
-    pds, people, config, db, clock
+    pds, people, config, db, clock, tmp_path
 ):
     connected = connect(config, pds, "alice.test", "alice-app-password")
     accounts = AccountService(db, Vault(db, environ={}), clock)
@@ -232,6 +232,19 @@ def test_the_engine_publishes_a_scheduled_post_once_after_a_lost_answer(
         TEXT,
         [account_id],
         scheduled_local=datetime(2026, 1, 5, 11, 0),  # 10:00 UTC, an hour after the clock
+        action="schedule",
+    )
+    photos = [
+        png(tmp_path, "rye.png", (80, 60), "brown"),
+        png(tmp_path, "oat.png", (40, 80), "tan"),
+    ]
+    with_photos = posts.create(
+        ws,
+        "Today's loaves 📷 #bread",
+        [account_id],
+        media_paths=[p.path for p in photos],
+        media_alt=["A rye loaf on a board", "Oat rolls, still warm ✨"],
+        scheduled_local=datetime(2026, 1, 5, 11, 0),
         action="schedule",
     )
     transport = _LoseCreateAnswer()
@@ -255,6 +268,18 @@ def test_the_engine_publishes_a_scheduled_post_once_after_a_lost_answer(
         target = s.scalars(select(Target).where(Target.post_id == post.id)).one()
         assert target.status == TargetStatus.PUBLISHED
         key, external_id = target.idempotency_key, target.external_id
+        photo_target = s.scalars(select(Target).where(Target.post_id == with_photos.id)).one()
+        assert photo_target.status == TargetStatus.PUBLISHED
+        photo_key = photo_target.idempotency_key
+    photo_record = record_at(pds, connected.external_id, tid.from_key(photo_key))
+    assert photo_record is not None
+    images = photo_record["value"]["embed"]["images"]
+    assert [i["alt"] for i in images] == ["A rye loaf on a board", "Oat rolls, still warm ✨"]
+    assert [i["aspectRatio"] for i in images] == [
+        {"width": 80, "height": 60},
+        {"width": 40, "height": 80},
+    ]
+    assert photo_record["value"]["facets"][0]["features"][0]["tag"] == "bread"
     rkey = tid.from_key(key)
     assert external_id == f"at://{connected.external_id}/app.bsky.feed.post/{rkey}"
     assert rkey_of(external_id) == rkey

@@ -38,6 +38,12 @@ class Plan:
     is_draft: bool
     media: list[Media]
     overrides: dict[int, str | None]
+    media_alt: tuple[str, ...] = ()
+
+    def alt(self, index: int) -> str | None:
+        """The alt text of the media at `index`, None when it has none."""
+        text = self.media_alt[index].strip() if index < len(self.media_alt) else ""
+        return text or None
 
     @property
     def target_status(self) -> TargetStatus:
@@ -73,7 +79,8 @@ class Plan:
 
     def media_rows(self, post_id: int) -> list[dict[str, Any]]:
         return [
-            {"post_id": post_id, "media_id": m.id, "position": i} for i, m in enumerate(self.media)
+            {"post_id": post_id, "media_id": m.id, "position": i, "alt_text": self.alt(i)}
+            for i, m in enumerate(self.media)
         ]
 
 
@@ -163,6 +170,7 @@ class Composer:
             is_draft=action == "draft",
             media=media,
             overrides={a: None if text == base_text else text for a, text in own.items()},
+            media_alt=tuple(str(a or "") for a in draft.media_alt),
         )
 
     def apply(self, s: Session, post: Post, found: Lookups, draft: PostDraft) -> None:
@@ -173,7 +181,9 @@ class Composer:
         post.scheduled_at = when
         post.scheduled_tz = plan.zone
         post.updated_at = now
-        post.media_links = [PostMedia(media=m, position=i) for i, m in enumerate(plan.media)]
+        post.media_links = [
+            PostMedia(media=m, position=i, alt_text=plan.alt(i)) for i, m in enumerate(plan.media)
+        ]
 
         existing = {t.account_id: t for t in post.targets}
         for account_id, target in existing.items():

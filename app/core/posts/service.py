@@ -58,9 +58,19 @@ class PostService:
         zone: str | None = None,
         fold: int | None = None,
         action: Action = "draft",
+        media_alt: Sequence[str] = (),
     ) -> PostDetail:
+        """`media_alt`: each media file's alt text, in the order of `media_paths`."""
         draft = PostDraft(
-            base_text, account_ids, overrides, media_paths, scheduled_local, zone, fold, action
+            base_text,
+            account_ids,
+            overrides,
+            media_paths,
+            scheduled_local,
+            zone,
+            fold,
+            action,
+            tuple(media_alt),
         )
         return self._writer.create(workspace_id, draft)
 

@@ -54,6 +54,8 @@ class PostDraft:
     zone: str | None = None
     fold: int | None = None
     action: Action = "draft"
+    #: each media file's alt text, in the order of `media_paths` ("" or missing: none)
+    media_alt: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
