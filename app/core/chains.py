@@ -28,6 +28,7 @@ __all__ = [
     "ChainError",
     "CommentState",
     "PartState",
+    "chain_ids",
     "chain_statuses_of",
     "comment_states",
     "parts_of",
@@ -164,6 +165,20 @@ def parts_of(db: Database, post_id: int) -> list[PartState]:
             )
             for p, platform in rows
         ]
+
+
+def chain_ids(db: Database, post_id: int) -> dict[int, list[str | None]]:
+    """Per target, the platform's id of each part of its chain in order (part 1 is the
+    target's own post; None: not out yet)."""
+    with db.session() as s:
+        firsts = dict(
+            s.execute(select(Target.id, Target.external_id).where(Target.post_id == post_id)).all()
+        )
+    ids: dict[int, list[str | None]] = {t: [ext] for t, ext in firsts.items()}
+    for part in parts_of(db, post_id):
+        if part.kind == PART:
+            ids[part.target_id].append(part.external_id)
+    return ids
 
 
 def comment_states(db: Database, post_id: int) -> list[CommentState]:
