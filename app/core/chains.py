@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, object_session
 
 from app import platforms
 from app.core.chain_models import COMMENT, PART, TargetPart, chain_part_statuses
+from app.core.clock import Clock
 from app.core.db import Database
 from app.core.enums import TargetStatus
 from app.core.models import Account, Post, Target
@@ -26,6 +27,7 @@ __all__ = [
     "COMMENT",
     "PART",
     "ChainError",
+    "ChainService",
     "CommentState",
     "PartState",
     "chain_ids",
@@ -247,3 +249,40 @@ def chain_statuses_of(post: Post) -> list[TargetStatus]:
     if s is None or post.id is None:
         return []
     return [TargetStatus(st) for _, st in s.execute(chain_part_statuses([post.id]))]
+
+
+class ChainService:
+    """What the composer and the views call (handed to them like the other services)."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    def set_chain(self, post_id: int, parts: Sequence[str], comment: str | None) -> int:
+        return set_chain(self._db, post_id, parts, comment, self._clock.now())
+
+    def parts_of(self, post_id: int) -> list[PartState]:
+        return parts_of(self._db, post_id)
+
+    def chain_ids(self, post_id: int) -> dict[int, list[str | None]]:
+        return chain_ids(self._db, post_id)
+
+    def comment_states(self, post_id: int) -> list[CommentState]:
+        return comment_states(self._db, post_id)
+
+    def retry_comment(self, post_id: int) -> int:
+        return retry_comment(self._db, post_id, self._clock.now())
+
+    def texts(self, post_id: int) -> tuple[list[str], str | None]:
+        """Parts 2..n and the comment as stored for the post's first target that has them
+        (the composer shows one chain for every network)."""
+        parts: list[str] = []
+        comment: str | None = None
+        first: int | None = None
+        for p in parts_of(self._db, post_id):
+            if p.kind == PART and first in (None, p.target_id):
+                first = p.target_id
+                parts.append(p.text)
+            elif p.kind == COMMENT and comment is None:
+                comment = p.text
+        return parts, comment

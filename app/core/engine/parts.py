@@ -4,8 +4,9 @@ them, snapshots of claimed ones, and the short write-backs. The same rules as ta
 inside a transaction, a write applies only while this worker holds the lease, a success is
 recorded whatever the lease.
 
-A part is ready when its parent is PUBLISHED with the platform's id: part 2 and the first
-comment wait for the target (part 1), part k+1 for part k. So a chain goes out in order and a
+A part is ready when its parent is PUBLISHED with the platform's id: part 2 waits for the
+target (part 1), part k+1 for part k; the first comment, on the post, waits for the whole
+chain. So a chain goes out in order and a
 failure in part 3 leaves parts 1 and 2 alone: only part 3 is retried.
 """
 
@@ -39,10 +40,19 @@ def _parent_ready() -> Any:
         _Prev.status == TargetStatus.PUBLISHED,
         _Prev.external_id.is_not(None),
     )
+    # A first comment waits for the whole chain: it comments on the post once all is out.
+    chain_pending = exists().where(
+        _Prev.target_id == TargetPart.target_id,
+        _Prev.kind == PART,
+        _Prev.status != TargetStatus.PUBLISHED,
+    )
     return and_(
         Target.status == TargetStatus.PUBLISHED,
         Target.external_id.is_not(None),
-        or_(TargetPart.kind == COMMENT, TargetPart.position <= 2, prev_published),
+        or_(
+            and_(TargetPart.kind == COMMENT, ~chain_pending),
+            and_(TargetPart.kind == PART, or_(TargetPart.position <= 2, prev_published)),
+        ),
     )
 
 
