@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -27,7 +27,18 @@ from app.core.chain_split import SplitError, split_into_parts, text_length
 from app.platforms.names import Platform
 from app.ui import theme
 
-PART_HEIGHT = 64
+#: whole lines of text each part's editor shows (no half-cut line)
+PART_LINES = 3
+COMMENT_LINES = 2
+SIDE_WIDTH = 120
+
+
+def lines_height(edit: QPlainTextEdit, lines: int) -> int:
+    """The height that shows exactly `lines` lines of `edit`'s text."""
+    margin = edit.document().documentMargin()
+    frame = edit.frameWidth()
+    # + the style sheet's padding (4 px) and border (1 px) above and below
+    return int(edit.fontMetrics().lineSpacing() * lines + 2 * (margin + frame)) + 12
 
 
 def _networks_with(networks: list[Platform], flag: str) -> list[Platform]:
@@ -38,15 +49,15 @@ def _names(networks: list[Platform]) -> str:
     return ", ".join(platforms.get(p).display_name for p in networks)
 
 
-def count_text(text: str, networks: list[Platform]) -> tuple[str, bool]:
-    """ "X 120/280 · LinkedIn 120/3,000" and whether any network is over its limit."""
+def count_text(text: str, networks: list[Platform], sep: str = "\n") -> tuple[str, bool]:
+    """"X 120/280", one network a line, and whether any network is over its limit."""
     pieces, over = [], False
     for p in networks:
         limit = platforms.get(p).text.max_length
         n = text_length(text, p)
         over = over or n > limit
         pieces.append(f"{platforms.get(p).display_name} {n:,}/{limit:,}")
-    return " · ".join(pieces), over
+    return sep.join(pieces), over
 
 
 class PartRow(QWidget):
@@ -57,9 +68,10 @@ class PartRow(QWidget):
         super().__init__(parent)
         self.setObjectName(f"chainPart{index}")
         self.title = QLabel(self)
+        self.title.setStyleSheet("font-weight: 600;")
         self.edit = QPlainTextEdit(self)
         self.edit.setObjectName(f"chainPartEdit{index}")
-        self.edit.setFixedHeight(PART_HEIGHT)
+        self.edit.setFixedHeight(lines_height(self.edit, PART_LINES))
         self.edit.setPlainText(text)
         self.edit.textChanged.connect(self.changed.emit)
         self.counter = QLabel(self)
@@ -71,17 +83,22 @@ class PartRow(QWidget):
         self.remove_button.setToolTip(self.tr("Remove this part"))
         self.remove_button.setAutoDefault(False)
         self.remove_button.clicked.connect(lambda: self.remove.emit(self))
-        head = QHBoxLayout()
-        head.setContentsMargins(0, 0, 0, 0)
-        head.addWidget(self.title)
-        head.addStretch(1)
-        head.addWidget(self.counter)
-        head.addWidget(self.remove_button)
-        layout = QVBoxLayout(self)
+        self.counter.setWordWrap(True)
+        side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
+        side.setSpacing(0)
+        side.addWidget(self.title)
+        side.addWidget(self.counter)
+        side.addStretch(1)
+        side_box = QWidget(self)
+        side_box.setLayout(side)
+        side_box.setFixedWidth(SIDE_WIDTH)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addLayout(head)
-        layout.addWidget(self.edit)
+        layout.setSpacing(6)
+        layout.addWidget(side_box)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
         self.set_index(index)
 
     def set_index(self, index: int) -> None:
@@ -131,7 +148,7 @@ class ChainPanel(QWidget):
         self.comment_edit.setPlaceholderText(
             self.tr("Links or hashtags to post as a comment right after the post")
         )
-        self.comment_edit.setFixedHeight(PART_HEIGHT)
+        self.comment_edit.setFixedHeight(lines_height(self.comment_edit, COMMENT_LINES))
         self.comment_edit.textChanged.connect(self.refresh)
         self.comment_counter = QLabel(self)
         self.comment_counter.setObjectName("firstCommentCounter")
@@ -141,18 +158,30 @@ class ChainPanel(QWidget):
         top.addStretch(1)
         top.addWidget(self.split_button)
         top.addWidget(self.add_button)
-        comment_head = QHBoxLayout()
-        comment_head.addWidget(self.comment_label)
-        comment_head.addStretch(1)
-        comment_head.addWidget(self.comment_counter)
+        # The first comment's row has the shape of a part's: title and count, then the text.
+        self.comment_label.setWordWrap(True)
+        self.comment_label.setStyleSheet("font-weight: 600;")
+        self.comment_counter.setWordWrap(True)
+        side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
+        side.setSpacing(0)
+        side.addWidget(self.comment_label)
+        side.addWidget(self.comment_counter)
+        side.addStretch(1)
+        self.comment_side = QWidget(self)
+        self.comment_side.setLayout(side)
+        self.comment_side.setFixedWidth(SIDE_WIDTH)
+        comment_row = QHBoxLayout()
+        comment_row.setSpacing(6)
+        comment_row.addWidget(self.comment_side)
+        comment_row.addWidget(self.comment_edit, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(6)
         layout.addLayout(top)
         layout.addWidget(self.hint)
         layout.addWidget(self.parts_scroll, 1)
-        layout.addLayout(comment_head)
-        layout.addWidget(self.comment_edit)
+        layout.addLayout(comment_row)
         dialog.base_edit.textChanged.connect(self._on_base_changed)
         dialog.account_list.itemChanged.connect(lambda *_: self.refresh())
         self._on_mode(False)
@@ -218,8 +247,7 @@ class ChainPanel(QWidget):
 
     def _set_rows(self, texts: list[str]) -> None:
         for row in self.rows:
-            row.setParent(None)
-            row.deleteLater()
+            self._drop(row)
         self.rows = []
         for text in texts:
             self._append(text)
@@ -233,10 +261,14 @@ class ChainPanel(QWidget):
         self.parts_layout.insertWidget(self.parts_layout.count() - 1, row)
         self.rows.append(row)
 
+    def _drop(self, row: PartRow) -> None:
+        self.parts_layout.removeWidget(row)
+        row.hide()  # never a top-level window, even for a moment
+        row.deleteLater()
+
     def _remove(self, row: PartRow) -> None:
         self.rows.remove(row)
-        row.setParent(None)
-        row.deleteLater()
+        self._drop(row)
         for i, r in enumerate(self.rows, start=1):
             r.set_index(i)
         self.refresh()
@@ -282,13 +314,12 @@ class ChainPanel(QWidget):
                 hint += " " + self.tr("{names} get part 1 only.").format(names=_names(others))
         self.hint.setText(hint)
         self.comment_label.setText(
-            self.tr("First comment on {names}").format(names=_names(comment))
+            self.tr("First comment ({names})").format(names=_names(comment))
             if comment
             else self.tr("First comment")
         )
-        self.comment_label.setVisible(bool(comment))
+        self.comment_side.setVisible(bool(comment))
         self.comment_edit.setVisible(bool(comment))
-        self.comment_counter.setVisible(bool(comment))
         text, over = count_text(self.comment_edit.toPlainText(), comment)
         self.comment_counter.setText(text)
         colour = theme.hex_of("error_text") if over else theme.hex_of("muted")
@@ -305,7 +336,7 @@ def install(dialog: Any) -> ChainPanel | None:
         return None
     panel = ChainPanel(dialog, dialog.tabs)
     dialog.chain_panel = panel
-    dialog.tabs.insertTab(1, panel, theme.icon("fa5s.stream"), dialog.tr("Thread & comment"))
+    dialog.tabs.addTab(panel, theme.icon("fa5s.stream"), dialog.tr("Thread && comment"))
     return panel
 
 
