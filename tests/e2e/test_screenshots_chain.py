@@ -82,7 +82,7 @@ def main(db_path: str, out_dir: str, width: int, height: int) -> int:
     accounts = dialog.account_list
     for i in range(accounts.count()):
         item = accounts.item(i)
-        keep = "cornerbakery" != item.text()  # X and LinkedIn
+        keep = item.text() != "cornerbakery"  # X and LinkedIn
         item.setCheckState(Qt.CheckState.Checked if keep else Qt.CheckState.Unchecked)
     dialog.base_edit.setPlainText(TEXT)
     dialog.show()

@@ -50,7 +50,7 @@ def _names(networks: list[Platform]) -> str:
 
 
 def count_text(text: str, networks: list[Platform], sep: str = "\n") -> tuple[str, bool]:
-    """"X 120/280", one network a line, and whether any network is over its limit."""
+    """ "X 120/280", one network a line, and whether any network is over its limit."""
     pieces, over = [], False
     for p in networks:
         limit = platforms.get(p).text.max_length
