@@ -66,5 +66,11 @@ class GraphComments(GraphAdapter):
                     continue
                 found = item.get(self.comment_text_field)
                 if same_text(found if isinstance(found, str) else None, text):
-                    return as_str(item.get("id"))
+                    comment_id = as_str(item.get("id"))
+                    if comment_id is None:  # there, but unnamed: "absent" would re-send it
+                        raise TransientError(
+                            f"{self.platform.label} listed the comment without its id",
+                            code="lookup_no_id",
+                        )
+                    return comment_id
         return None
