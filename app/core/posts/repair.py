@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from app.core import audit
-from app.core.chains import retry_failed_parts
+from app.core.chains import COMMENT, retry_failed_parts
 from app.core.engine.handoff import announce_due
 from app.core.engine.policy import MAX_ATTEMPTS
 from app.core.models import Target, TargetStatus
@@ -56,7 +56,9 @@ class PostRepair:
             failed = [t for t in post.targets if TargetStatus(t.status) == TargetStatus.FAILED]
             for t in failed:
                 queue(t, now, now)
-            parts = retry_failed_parts(s, post_id, now)  # a chain's failed parts (issue 19)
+            # a chain's failed parts and a failed first comment (issue 19)
+            parts = retry_failed_parts(s, post_id, now)
+            parts += retry_failed_parts(s, post_id, now, COMMENT)
             refresh_status(post)
             post.updated_at = now
             workspace_id = post.workspace_id

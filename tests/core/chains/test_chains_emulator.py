@@ -107,6 +107,8 @@ def test_a_part_that_gives_up_fails_the_post_and_retry_sends_only_it(
     for _ in range(6):
         _due(herald_clock, herald_emulator, herald_engine)
     assert herald_context.posts.get(post_id).status == PostStatus.FAILED
+    (problem,) = herald_context.posts.problems(herald_workspace.id)
+    assert problem.error_message.startswith("part 3 of the thread: ")
     herald_emulator.clear_faults()
 
     assert herald_context.posts.retry_failed(post_id) == 1
@@ -177,6 +179,10 @@ def test_a_failed_comment_never_fails_its_post(
     (state,) = chains.comment_states(herald_context.db, post_id)
     assert state.status == TargetStatus.FAILED
     assert state.summary == "post published, comment failed — retry"
+
+    (problem,) = herald_context.posts.problems(herald_workspace.id)  # the problems panel
+    assert problem.post_id == post_id
+    assert problem.error_message.startswith("post published, comment failed — retry")
 
     herald_emulator.clear_faults()
     assert chains.retry_comment(herald_context.db, post_id, herald_clock.now()) == 1
