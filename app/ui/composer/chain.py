@@ -311,7 +311,7 @@ class ChainPanel(QWidget):
             others = [p for p in networks if p not in chain]
             hint = self.tr("Threads go out on {names}.").format(names=_names(chain))
             if others:
-                hint += " " + self.tr("{names} get part 1 only.").format(names=_names(others))
+                hint += " " + self.tr("Only part 1 goes to {names}.").format(names=_names(others))
         self.hint.setText(hint)
         self.comment_label.setText(
             self.tr("First comment ({names})").format(names=_names(comment))
