@@ -6,7 +6,7 @@ Parts share the pools and the in-flight set with targets under negative keys
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Future
 from datetime import datetime
 from typing import Any
@@ -20,9 +20,11 @@ from app.core.engine.connectivity import Connectivity
 from app.core.engine.part_turn import PartTurns
 from app.core.engine.part_work import load
 from app.core.engine.pools import PlatformPools
+from app.core.engine.ratelimits import BudgetDefault
 from app.core.engine.results import Outcome
 from app.core.engine.settings import AdapterSource, EngineSettings
 from app.core.engine.txn import retrying
+from app.platforms.names import Platform
 
 
 def split_keys(keys: Iterable[int]) -> tuple[list[int], list[int]]:
@@ -44,8 +46,10 @@ class PartCycle:
         events: ev.EventHub,
         stopping: threading.Event,
         pools: PlatformPools,
+        budgets: Mapping[Platform, BudgetDefault] | None = None,
     ) -> None:
         self._db = db
+        self._budgets = budgets
         self._owner = owner
         self._settings = settings
         self._pools = pools
@@ -60,7 +64,9 @@ class PartCycle:
             return [], []
         lease, db, owner = self._settings.lease, self._db, self._owner
         expired = retrying(lambda: parts.claim_expired(db, owner, now, free, lease))
-        due = retrying(lambda: parts.claim_due(db, owner, now, free - len(expired), lease))
+        due = retrying(
+            lambda: parts.claim_due(db, owner, now, free - len(expired), lease, self._budgets)
+        )
         if not expired and not due:
             return [], []
         self._pools.hold(parts.pool_key(p) for p in expired + due)

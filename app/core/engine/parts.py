@@ -12,6 +12,7 @@ failure in part 3 leaves parts 1 and 2 alone: only part 3 is retried.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,9 +21,11 @@ from sqlalchemy.orm import Session, aliased
 
 from app.core.chain_models import COMMENT, PART, TargetPart
 from app.core.db import Database
+from app.core.engine import ratelimits
 from app.core.engine.policy import Decision
 from app.core.engine.txn import lock_posts, refresh_post_status, write_session
-from app.core.models import Account, AccountStatus, Post, Target, TargetStatus
+from app.core.models import Account, AccountStatus, Post, RateLimitBudget, Target, TargetStatus
+from app.platforms.names import Platform
 
 _Prev = aliased(TargetPart)
 
@@ -60,13 +63,25 @@ def _live() -> Any:
     return and_(Account.status == AccountStatus.ACTIVE, Post.deleted_at.is_(None))
 
 
+def _budget_spent(now: datetime) -> Any:
+    """The account's publish budget is used up until its reset (as for targets)."""
+    return exists().where(
+        RateLimitBudget.account_id == Target.account_id,
+        RateLimitBudget.scope == ratelimits.PUBLISH,
+        RateLimitBudget.remaining <= 0,
+        RateLimitBudget.reset_at > now,
+    )
+
+
 def ready(now: datetime) -> Any:
-    """Queued, due, its parent out with an id, for an ACTIVE account, post not deleted."""
+    """Queued, due, its parent out with an id, for an ACTIVE account within its publish
+    budget, post not deleted."""
     return and_(
         TargetPart.status == TargetStatus.QUEUED,
         TargetPart.next_attempt_at <= now,
         _parent_ready(),
         _live(),
+        ~_budget_spent(now),
     )
 
 
@@ -106,8 +121,17 @@ def _take(
     return list(s.scalars(chosen.returning(TargetPart.id)))
 
 
-def claim_due(db: Database, owner: str, now: datetime, limit: int, lease: timedelta) -> list[int]:
-    """Claim up to `limit` ready parts (chain parts in order, then comments)."""
+def claim_due(
+    db: Database,
+    owner: str,
+    now: datetime,
+    limit: int,
+    lease: timedelta,
+    budgets: Mapping[Platform, ratelimits.BudgetDefault] | None = None,
+) -> list[int]:
+    """Claim up to `limit` ready parts (chain parts in order, then comments). A part is a
+    publish like any other: each account's budget is reserved in the same transaction, and
+    parts beyond it go back to the queue due at the budget's reset."""
     if limit <= 0:
         return []
     with db.session() as s:
@@ -120,7 +144,51 @@ def claim_due(db: Database, owner: str, now: datetime, limit: int, lease: timede
         "updated_at": now,
     }
     with write_session(db) as s:  # chain parts by position, comments after
-        return _take(s, ready(now), (TargetPart.position == 0, TargetPart.position), limit, values)
+        order = (TargetPart.position == 0, TargetPart.position)
+        taken = _take(s, ready(now), order, limit, values)
+        if not taken:
+            return []
+        defaults = budgets if budgets is not None else ratelimits.load_defaults(s)
+        return _within_budget(s, taken, now, defaults)
+
+
+def _within_budget(
+    s: Session,
+    taken: list[int],
+    now: datetime,
+    defaults: Mapping[Platform, ratelimits.BudgetDefault],
+) -> list[int]:
+    rows = s.execute(
+        select(TargetPart.id, Target.account_id, Account.platform, Target.post_id)
+        .join(Target, Target.id == TargetPart.target_id)
+        .join(Account, Account.id == Target.account_id)
+        .where(TargetPart.id.in_(taken))
+    ).all()
+    lock_posts(s, (r[3] for r in rows))
+    by_account: dict[int, list[int]] = {}
+    platform_of: dict[int, Platform] = {}
+    for part_id, account_id, platform, _post in sorted(rows, key=lambda r: taken.index(r[0])):
+        by_account.setdefault(account_id, []).append(part_id)
+        platform_of[account_id] = Platform(platform)
+    wanted = {a: (platform_of[a], len(ids)) for a, ids in by_account.items()}
+    granted = ratelimits.reserve_many(s, wanted, now, defaults)
+    kept: list[int] = []
+    for account_id, ids in sorted(by_account.items()):
+        n, reset_at = granted[account_id]
+        kept += ids[:n]
+        if ids[n:]:
+            s.execute(
+                update(TargetPart)
+                .where(TargetPart.id.in_(ids[n:]))
+                .values(
+                    status=TargetStatus.QUEUED,
+                    next_attempt_at=reset_at or now,
+                    lease_until=None,
+                    lease_owner=None,
+                    updated_at=now,
+                )
+            )
+    return [p for p in taken if p in set(kept)]
 
 
 def claim_expired(
@@ -278,9 +346,26 @@ def next_wakeup(db: Database, now: datetime) -> datetime | None:
     with db.session() as s:
         due = s.scalar(
             joined(TargetPart.next_attempt_at)
-            .where(TargetPart.status == TargetStatus.QUEUED, _parent_ready(), _live())
+            .where(
+                TargetPart.status == TargetStatus.QUEUED,
+                _parent_ready(),
+                _live(),
+                ~_budget_spent(now),  # a spent budget's reset wakes the targets' side
+            )
             .order_by(TargetPart.next_attempt_at)
             .limit(1)
+        )
+        reset = s.scalar(
+            select(func.min(RateLimitBudget.reset_at)).where(
+                RateLimitBudget.scope == ratelimits.PUBLISH,
+                RateLimitBudget.remaining <= 0,
+                RateLimitBudget.reset_at > now,
+                exists().where(
+                    Target.account_id == RateLimitBudget.account_id,
+                    TargetPart.target_id == Target.id,
+                    TargetPart.status == TargetStatus.QUEUED,
+                ),
+            )
         )
         lease = s.scalar(
             joined(func.min(TargetPart.lease_until)).where(
@@ -288,7 +373,7 @@ def next_wakeup(db: Database, now: datetime) -> datetime | None:
                 Account.status == AccountStatus.ACTIVE,
             )
         )
-    times = [t for t in (due, lease) if t is not None]
+    times = [t for t in (due, reset, lease) if t is not None]
     return min(times) if times else None
 
 

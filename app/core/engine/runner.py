@@ -122,6 +122,7 @@ class PublishingEngine:
             events,
             self._stopping,
             self._pools,
+            self._budgets,
         )
 
     # ------------------------------------------------------------ state

@@ -15,6 +15,7 @@ from app.core.accounts import AccountService
 from app.core.chain_models import TargetPart
 from app.core.db import open_database
 from app.core.engine import parts
+from app.core.engine.ratelimits import BudgetDefault
 from app.core.models import Target, TargetStatus
 from app.core.vault import Vault
 from app.core.workspaces import WorkspaceService
@@ -126,3 +127,26 @@ def test_part_claims_are_exclusive_postgres(pg_url, clock):
         _race(pg_url, db, clock)
     finally:
         db.dispose()
+
+
+def test_parts_spend_the_accounts_publish_budget(db, clock):
+    posts = _chain(db, clock, 3)
+    for post_id in posts:
+        _publish_target(db, post_id)
+    now = clock.now()
+    budgets = {Platform.TWITTER: BudgetDefault(limit=2, window_s=900)}
+    got = parts.claim_due(db, "w", now, 10, LEASE, budgets)
+    assert len(got) == 2  # the third part 2 waits for the window's reset
+    with db.session() as s:
+        waiting = s.scalars(
+            select(TargetPart.next_attempt_at).where(
+                TargetPart.status == TargetStatus.QUEUED,
+                TargetPart.position == 2,
+            )
+        ).all()
+    assert waiting == [now + timedelta(seconds=900)]
+    assert parts.claim_due(db, "w", now, 10, LEASE, budgets) == []  # nothing left to spend
+    for i, part_id in enumerate(got):
+        parts.mark_published(db, part_id, f"p{i}", None, now)
+    # the budget's reset wakes the engine for the waiting part (not a busy loop before it)
+    assert parts.next_wakeup(db, now) == now + timedelta(seconds=900)
