@@ -18,7 +18,14 @@ from app.adapters.http import Classifier, Http, RateLimitCallback, RateLimitRead
 from app.adapters.media_server import MediaHost
 from app.core.clock import Clock
 from app.core.logsetup import register_secret
-from app.core.ports import AccountRef, AuthError, MediaItem, PermanentError
+from app.core.ports import (
+    AccountRef,
+    AuthError,
+    LookupUnavailableError,
+    MediaItem,
+    PermanentError,
+    PublishResult,
+)
 from app.platforms.names import Platform
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -89,6 +96,35 @@ class BaseAdapter:
         constraints = importlib.import_module("app.core.constraints")
         validate: Callable[..., Any] = constraints.validate
         return list(validate(self.platform, text, media))
+
+    # ------------------------------------------------------------ chains, first comments
+    # The two optional hooks of issue 19 (app/core/chain_ports.py). A network whose
+    # descriptor's `formats` says chain / first_comment overrides them.
+
+    def publish_reply(
+        self, account: AccountRef, text: str, parent_id: str, idempotency_key: str
+    ) -> PublishResult:
+        raise PermanentError(
+            f"{self.platform.label} cannot publish a chain of posts.", code="no_chains"
+        )
+
+    def publish_comment(
+        self, account: AccountRef, text: str, parent_id: str, idempotency_key: str
+    ) -> PublishResult:
+        raise PermanentError(
+            f"{self.platform.label} cannot publish a first comment.", code="no_comments"
+        )
+
+    def find_reply(
+        self,
+        account: AccountRef,
+        kind: str,
+        parent_id: str,
+        text: str,
+        since: datetime,
+        until: datetime,
+    ) -> str | None:
+        raise LookupUnavailableError(f"{self.platform.label} cannot list replies or comments.")
 
     # ------------------------------------------------------------ helpers
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from app.core.accounts import AccountService
     from app.core.approvals import ApprovalService
     from app.core.besttime import BestTimes
+    from app.core.chains import ChainService
     from app.core.connecting import ConnectService, SignInKit
     from app.core.engine import AdapterSource, EngineSettings, PublishingEngine
     from app.core.engine.maintenance import MaintenanceContext
@@ -72,6 +73,12 @@ class AppContext:
         from app.core.posts import PostService
 
         return PostService(self.db, self.clock, self.events)
+
+    @cached_property
+    def chains(self) -> ChainService:
+        from app.core.chains import ChainService
+
+        return ChainService(self.db, self.clock)
 
     @cached_property
     def adapters(self) -> AdapterSource:

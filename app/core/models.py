@@ -396,3 +396,7 @@ class PostComment(Base):
     #: the member names it mentions (@Name), as stored in members.name
     mentions: Mapped[list[str]] = mapped_column(JSON, default=list)
     at: Mapped[datetime]
+
+
+# The parts of chains and first comments (issue 19) share this metadata.
+from app.core import chain_models as chain_models  # noqa: E402

@@ -59,6 +59,7 @@ ENDPOINTS = (
     "account",
     "delete",
     "cdn",
+    "comment",
 )
 KINDS = (
     "500",

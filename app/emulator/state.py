@@ -57,6 +57,7 @@ ID_BASES = {
     "li_image": 4_000_000_000_000_000,
     "fb_user": 100_000_000_000_000,
     "fb_page": 200_000_000_000_000,
+    "comment": 17_950_000_000_000_000,  # first comments (app/emulator/comments.py)
 }
 
 
@@ -177,6 +178,7 @@ class State:
         self.uploads: dict[str, Upload] = {}
         self.limits = RateLimiter()
         self.blobs: dict[str, tuple[str, bytes]] = {}  # stored photo bytes, memory only
+        self.comments: list[Any] = []  # app.emulator.comments.Comment, memory only
 
     # ------------------------------------------------------------------ ids and records
     def new_id(self, kind: str) -> str:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
+from app.platforms.formats import PostFormats
+
 MIB = 1024 * 1024
 
 # How a network counts characters: X's weighted count (links 23, CJK and emoji 2), plain
@@ -181,3 +183,5 @@ class PlatformDescriptor:
     connect_option: ConnectOption | None = None
     #: what one sign-in grants, in the plural ("Pages" for Facebook): "Choose Facebook Pages"
     accounts_noun: str = "accounts"
+    #: the post formats it supports (chain, first comment, video, carousel, alt text)
+    formats: PostFormats = field(default_factory=PostFormats)

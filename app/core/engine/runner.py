@@ -39,6 +39,7 @@ from app.core.engine.attempt import Attempts
 from app.core.engine.connectivity import Connectivity, Storage
 from app.core.engine.missed import Missed, grace_period, mark_missed
 from app.core.engine.outcomes import Recorder
+from app.core.engine.part_cycle import PartCycle, split_keys
 from app.core.engine.pools import PlatformPools
 from app.core.engine.results import NetworkState, Outcome, RunResult
 from app.core.engine.settings import AdapterSource, EngineSettings, default_owner
@@ -108,6 +109,20 @@ class PublishingEngine:
             self._access,
             recorder,
             self._stopping,
+        )
+        # Chain parts and first comments (issue 19): their own claims, the same pools.
+        self._parts = PartCycle(
+            db,
+            self.db_clock,
+            self.owner,
+            self.settings,
+            adapters,
+            self._access,
+            self._connectivity,
+            events,
+            self._stopping,
+            self._pools,
+            self._budgets,
         )
 
     # ------------------------------------------------------------ state
@@ -189,7 +204,8 @@ class PublishingEngine:
             self._pools.submit(works[t], self._attempts.reconcile) for t in expired if t in works
         ]
         pubs = [self._pools.submit(works[t], self._attempts.publish) for t in due if t in works]
-        return recon, pubs
+        part_recon, part_pubs = self._parts.cycle(now, free - len(expired) - len(due))
+        return recon + part_recon, pubs + part_pubs
 
     # ------------------------------------------------------------ forever (hosts)
 
@@ -268,12 +284,12 @@ class PublishingEngine:
         return max(0.2, self.settings.lease.total_seconds() / 3)
 
     def _heartbeat(self) -> None:
-        ids = self._pools.inflight()
-        if ids:
+        ids, part_ids = split_keys(self._pools.inflight())
+        if ids or part_ids:
             try:
-                claim.renew_leases(
-                    self.db, self.owner, ids, self.db_clock.now() + self.settings.lease
-                )
+                until = self.db_clock.now() + self.settings.lease
+                claim.renew_leases(self.db, self.owner, ids, until)
+                self._parts.renew(part_ids, until)
             except Exception:
                 log.exception("could not renew leases")
 
@@ -281,7 +297,7 @@ class PublishingEngine:
         if self._pools.inflight_count() or not self._connectivity.online:
             return False
         due, flying = claim.busy_counts(self.db, self.db_clock.now())
-        return due == 0 and flying == 0
+        return due == 0 and flying == 0 and self._parts.idle(self.db_clock.now())
 
     def _sleep_for(self) -> float:
         """Seconds until something may be due: the earliest due target, capped."""
@@ -294,7 +310,8 @@ class PublishingEngine:
         probe_at = self._connectivity.probe_at
         if not self._connectivity.online and probe_at is not None:
             return max(0.0, min(cap, (probe_at - now).total_seconds()))
-        nxt = claim.next_wakeup(self.db, now)
+        times = [t for t in (claim.next_wakeup(self.db, now), self._parts.next_wakeup(now)) if t]
+        nxt = min(times) if times else None
         if nxt is None:
             return cap
         # Due already but not claimable by us right now (locked by another claimer): a
@@ -304,6 +321,8 @@ class PublishingEngine:
     def close(self) -> None:
         """Stop the pools: running publishes finish, queued ones release their targets."""
         self._stopping.set()
-        left = self._pools.close()
+        left, left_parts = split_keys(self._pools.close())
         if left:
             store.release(self.db, left, self.owner, self.db_clock.now())
+        if left_parts:
+            self._parts.release(left_parts, self.db_clock.now())

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from app.core.chain_models import chain_part_statuses
 from app.core.db import Database, write_transaction
 from app.core.models import Post, PostStatus, Target, TargetStatus
 from app.core.poststatus import derive_post_status
@@ -93,6 +94,9 @@ def refresh_post_status(session: Session, post_ids: Iterable[int], now: datetime
     for post_id, status in session.execute(
         select(Target.post_id, Target.status).where(Target.post_id.in_(ids))
     ):
+        statuses[post_id].append(TargetStatus(status))
+    # A chain's parts count as the post's (issue 19); a first comment never does.
+    for post_id, status in session.execute(chain_part_statuses(ids)):
         statuses[post_id].append(TargetStatus(status))
     current = dict(session.execute(select(Post.id, Post.status).where(Post.id.in_(ids))).all())
     for post_id, target_statuses in statuses.items():

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.core.chains import failed_part_rows, failure_text
 from app.core.models import Account, Post, Target, TargetStatus
 from app.core.posts.shapes import excerpt, summary_of
 from app.core.posts.store import PostContext, read_detail
@@ -98,7 +99,8 @@ class PostReader:
                 .order_by(Target.updated_at.desc(), Target.id.desc())
                 .limit(limit)
             ).all()
-        return [
+            chain_failures = failed_part_rows(s, workspace_id, limit)  # issue 19
+        problems = [
             TargetProblem(
                 target_id=r[0],
                 post_id=r[1],
@@ -113,3 +115,19 @@ class PostReader:
             )
             for r in rows
         ]
+        problems += [
+            TargetProblem(
+                target_id=r[0],
+                post_id=r[1],
+                account_id=r[2],
+                platform=Platform(r[3]),
+                handle=r[4],
+                status=TargetStatus.FAILED,
+                error_code=r[7],
+                error_message=failure_text(r[5], r[6], r[8]),
+                excerpt=excerpt((r[9] or "")[:EXCERPT_CHARS]),
+                scheduled_at=r[10],
+            )
+            for r in chain_failures
+        ]
+        return problems[:limit]

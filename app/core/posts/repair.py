@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from app.core import audit
+from app.core.chains import COMMENT, retry_failed_parts
 from app.core.engine.handoff import announce_due
 from app.core.engine.policy import MAX_ATTEMPTS
 from app.core.models import Target, TargetStatus
@@ -55,14 +56,17 @@ class PostRepair:
             failed = [t for t in post.targets if TargetStatus(t.status) == TargetStatus.FAILED]
             for t in failed:
                 queue(t, now, now)
+            # a chain's failed parts and a failed first comment (issue 19)
+            parts = retry_failed_parts(s, post_id, now)
+            parts += retry_failed_parts(s, post_id, now, COMMENT)
             refresh_status(post)
             post.updated_at = now
             workspace_id = post.workspace_id
             announce_due(s)  # wakes workers elsewhere at commit
             s.commit()
-        if failed:
+        if failed or parts:
             self.ctx.changed(workspace_id)
-        return len(failed)
+        return len(failed) + parts
 
     def resolve_confirmation(self, target_id: int, *, published: bool) -> None:
         """The person checked the platform after a crash: the target did go out (`published`)

@@ -7,12 +7,14 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from app.core.chains import chain_statuses_of
 from app.core.models import Post, Target, TargetStatus
 from app.core.poststatus import derive_post_status
 
 
 def refresh_status(post: Post, *, draft: bool = False) -> None:
     statuses = [TargetStatus(t.status) for t in post.targets]
+    statuses += chain_statuses_of(post)  # a chain's parts count (issue 19)
     draft = draft and not any(s == TargetStatus.PUBLISHED for s in statuses)
     post.status = derive_post_status(statuses, is_draft=draft)
 

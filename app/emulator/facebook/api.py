@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.emulator import graph, paging
 from app.emulator.facebook import auth as facebook_auth
+from app.emulator.facebook import comments as facebook_comments
 from app.emulator.facebook import media as facebook_media
 from app.emulator.facebook.auth import graph_api, page_owner, page_problem
 from app.emulator.facebook.media import new_post
@@ -53,7 +54,9 @@ if TYPE_CHECKING:
     from app.emulator.core import Emulator
 
 P = "facebook"
-table = RouteTable(facebook_auth.table.routes + facebook_media.table.routes)
+table = RouteTable(
+    facebook_auth.table.routes + facebook_media.table.routes + facebook_comments.table.routes
+)
 POST_ID = r"(?P<post>\d+(?:_\d+)?)"  # a post, or a photo/video id
 PAGE_ID = r"(?P<page>\d+)"
 # Page post insights as Graph serves them since 2025-11-15 ("Page Insights API Updates",

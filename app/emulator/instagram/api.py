@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from app.emulator import graph, paging
 from app.emulator.graph import bad_param, graph_error
 from app.emulator.instagram import auth as instagram_auth
+from app.emulator.instagram import comments as instagram_comments
 from app.emulator.instagram.auth import user_token
 from app.emulator.media import MIB, FetchError, fetch, image_kind, is_video, jpeg_size
 from app.emulator.names import NETWORK_OF
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 
 P = "instagram"
 DAY = 86400
-table = RouteTable(list(instagram_auth.table.routes))
+table = RouteTable(list(instagram_auth.table.routes) + instagram_comments.table.routes)
 STATUS_TEXT = {
     "IN_PROGRESS": "In Progress: Media is still being processed.",
     "FINISHED": "Finished: Media has been uploaded and it is ready to be published.",

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from app.emulator.linkedin import auth as linkedin_auth
+from app.emulator.linkedin import comments as linkedin_comments
 from app.emulator.linkedin import media as linkedin_media
 from app.emulator.linkedin.auth import li_error, rest_auth, scope_refused, token_error
 from app.emulator.names import NETWORK_OF
@@ -58,7 +59,9 @@ PAGE_WRITE = ("w_organization_social",)
 PAGE_ADMIN = ("rw_organization_admin",)
 #: the pages every emulated member administers
 ADMIN_PAGES = ("urn:li:organization:2414183",)
-table = RouteTable(linkedin_auth.table.routes + linkedin_media.table.routes)
+table = RouteTable(
+    linkedin_auth.table.routes + linkedin_media.table.routes + linkedin_comments.table.routes
+)
 
 
 # ---------------------------------------------------------------------- posts

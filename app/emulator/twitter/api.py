@@ -96,6 +96,9 @@ def create_tweet(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> R
         return invalid_request("Post text or media is required.", "text")
     if text and weighted_length(text) > 280:
         return invalid_request("Post text is too long (more than 280 weighted characters).")
+    parent = _reply_parent(emu, body.get("reply"))
+    if isinstance(parent, Response):
+        return parent
     now = emu.now_ts()
     if len(media_ids) > 4:
         return invalid_request("Your media IDs are invalid.", "media.media_ids")
@@ -122,10 +125,32 @@ def create_tweet(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> R
             created_at=now,
             media=[str(i) for i in media_ids],
             idempotency_key=req.header("Idempotency-Key"),
+            extra={"in_reply_to_tweet_id": parent} if parent else {},
         )
     )
     data = {"id": tweet_id, "text": text or "", "edit_history_tweet_ids": [tweet_id]}
     return json_response(201, {"data": data})
+
+
+def _reply_parent(emu: Emulator, reply: Any) -> str | Response | None:
+    """`reply.in_reply_to_tweet_id` (a chain part, a first comment): the post it answers,
+    which must exist. X: 403 "You attempted to reply to a Tweet that is deleted or not
+    visible to you." (docs.x.com, "Create a post", reply object)."""
+    if reply is None:
+        return None
+    parent_id = reply.get("in_reply_to_tweet_id") if isinstance(reply, dict) else None
+    if not isinstance(parent_id, str) or not parent_id.isdigit():
+        return invalid_request(
+            "`reply.in_reply_to_tweet_id` must be a post id.", "reply.in_reply_to_tweet_id"
+        )
+    parent = emu.state.post(P, parent_id)
+    if parent is None or parent.deleted:
+        return problem(
+            403,
+            "Forbidden",
+            "You attempted to reply to a Tweet that is deleted or not visible to you.",
+        )
+    return parent_id
 
 
 def render(emu: Emulator, post: Post, fields: set[str]) -> dict[str, Any]:
@@ -138,6 +163,9 @@ def render(emu: Emulator, post: Post, fields: set[str]) -> dict[str, Any]:
         item["created_at"] = iso_z(post.created_at)
     if "author_id" in fields:
         item["author_id"] = post.account
+    replied_to = post.extra.get("in_reply_to_tweet_id")
+    if replied_to and "referenced_tweets" in fields:
+        item["referenced_tweets"] = [{"type": "replied_to", "id": replied_to}]
     if "public_metrics" in fields:
         created = utc(post.created_at)
         mx = emu.model.metrics(NETWORK_OF[P], post.external_id, created, emu.now())

@@ -11,8 +11,10 @@ from app.platforms.descriptor import (
     RateBudgets,
     TextRules,
 )
+from app.platforms.formats import PostFormats
 
 DESCRIPTOR = PlatformDescriptor(
+    formats=PostFormats(first_comment=True),
     name="FACEBOOK",
     adapter="app.platforms.facebook.adapter:FacebookAdapter",
     connect="app.platforms.facebook.connect:SIGN_IN",

@@ -21,7 +21,8 @@ from app.adapters.base import (
     open_media,
 )
 from app.adapters.config import AdapterConfig
-from app.adapters.graph import GraphAdapter, classify_graph
+from app.adapters.graph import classify_graph
+from app.adapters.graph_comments import GraphComments
 from app.adapters.graph_insights import read_insights
 from app.adapters.http import (
     OUTCOME_UNKNOWN,
@@ -66,7 +67,9 @@ def classify_facebook(
     return classify_graph(Platform.FACEBOOK, resp, body, rate_limit, now)
 
 
-class FacebookAdapter(GraphAdapter):
+class FacebookAdapter(GraphComments):
+    comment_text_field = "message"
+    comment_time_field = "created_time"
     platform = Platform.FACEBOOK
     # Real Facebook takes photo files directly; only the emulator fetches them by URL.
     media_by_url = "emulator"

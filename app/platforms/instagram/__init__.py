@@ -15,8 +15,10 @@ from app.platforms.descriptor import (
     RateBudgets,
     TextRules,
 )
+from app.platforms.formats import PostFormats
 
 DESCRIPTOR = PlatformDescriptor(
+    formats=PostFormats(first_comment=True),
     name="INSTAGRAM",
     adapter="app.platforms.instagram.adapter:InstagramAdapter",
     connect="app.platforms.instagram.connect:SIGN_IN",

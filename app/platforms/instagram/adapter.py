@@ -15,7 +15,8 @@ from typing import Any
 import httpx
 
 from app.adapters.base import IDEMPOTENCY_HEADER
-from app.adapters.graph import GraphAdapter, classify_graph
+from app.adapters.graph import classify_graph
+from app.adapters.graph_comments import GraphComments
 from app.adapters.graph_insights import read_insights
 from app.adapters.http import (
     OUTCOME_UNKNOWN,
@@ -53,7 +54,9 @@ def classify_instagram(
     return classify_graph(Platform.INSTAGRAM, resp, body, rate_limit, now)
 
 
-class InstagramAdapter(GraphAdapter):
+class InstagramAdapter(GraphComments):
+    comment_text_field = "text"
+    comment_time_field = "timestamp"
     platform = Platform.INSTAGRAM
     media_by_url = "always"  # Instagram fetches every image and video from a public URL
 

@@ -13,6 +13,7 @@ from app.platforms.descriptor import (
     RateBudgets,
     TextRules,
 )
+from app.platforms.formats import PostFormats
 from app.platforms.linkedin.access import analytics_unavailable
 
 # The LinkedIn-Version Herald was last checked against (learn.microsoft.com, Posts API and
@@ -25,6 +26,7 @@ API_VERSION_SETTING = "linkedin.api_version"
 LINKEDIN_API_VERSION = API_VERSION_SETTING
 
 DESCRIPTOR = PlatformDescriptor(
+    formats=PostFormats(first_comment=True),
     name="LINKEDIN",
     adapter="app.platforms.linkedin.adapter:LinkedInAdapter",
     connect="app.platforms.linkedin.connect:SIGN_IN",

@@ -17,7 +17,6 @@ from urllib.parse import quote, urlsplit
 
 from app.adapters.base import (
     IDEMPOTENCY_HEADER,
-    BaseAdapter,
     chunks,
     open_media,
     parse_time,
@@ -44,6 +43,7 @@ from app.core.ports import (
     TransientError,
 )
 from app.platforms.linkedin import LINKEDIN_VERSION, access, metrics
+from app.platforms.linkedin.comments import LinkedInComments
 from app.platforms.linkedin.wire import (
     NOT_PERMITTED,
     VERSION_INACTIVE,
@@ -72,7 +72,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-class LinkedInAdapter(BaseAdapter):
+class LinkedInAdapter(LinkedInComments):
     platform = Platform.LINKEDIN
     metrics_batch_size = 20
 

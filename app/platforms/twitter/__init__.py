@@ -12,8 +12,10 @@ from app.platforms.descriptor import (
     RateBudgets,
     TextRules,
 )
+from app.platforms.formats import PostFormats
 
 DESCRIPTOR = PlatformDescriptor(
+    formats=PostFormats(chain=True, first_comment=True),
     name="TWITTER",
     adapter="app.platforms.twitter.adapter:TwitterAdapter",
     connect="app.platforms.twitter.connect:SIGN_IN",

@@ -45,6 +45,7 @@ from app.core.ports import (
     TransientError,
 )
 from app.platforms.names import Platform
+from app.platforms.twitter import replies
 from app.platforms.twitter.lookup import find_in_timeline
 from app.platforms.twitter.media import CHUNK_SIZE, XMediaUploader
 
@@ -180,6 +181,25 @@ class TwitterAdapter(BaseAdapter):
             )
         handle = account.handle.lstrip("@") or "i/web"
         return PublishResult(post_id, f"https://x.com/{handle}/status/{post_id}", reply.rate_limit)
+
+    def publish_reply(
+        self, account: AccountRef, text: str, parent_id: str, idempotency_key: str
+    ) -> PublishResult:
+        return replies.post_reply(self, account, text, parent_id, idempotency_key)
+
+    # On X a first comment is a reply to the post (issue 19).
+    publish_comment = publish_reply
+
+    def find_reply(
+        self,
+        account: AccountRef,
+        kind: str,
+        parent_id: str,
+        text: str,
+        since: datetime,
+        until: datetime,
+    ) -> str | None:
+        return replies.find_reply(self, account, text, since, until)
 
     def _upload(self, account: AccountRef, item: MediaItem) -> str:
         return XMediaUploader(self, self.sleep, chunk_size=self.media_chunk_size).upload(

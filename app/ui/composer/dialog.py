@@ -36,6 +36,7 @@ from app.core.timeutil import from_utc
 from app.core.workspaces import WorkspaceInfo
 from app.ui import theme
 from app.ui.approval_panel import add_approval_panel
+from app.ui.composer import chain
 from app.ui.composer.checks import ContentChecks
 from app.ui.composer.editors import AccountTab, make_editor
 from app.ui.composer.media import MediaStrip
@@ -133,6 +134,7 @@ class ComposerDialog(TargetTabs, ContentChecks, Saving, QDialog):
         base_layout.addWidget(self.base_edit)
         self.tabs.addTab(base_page, theme.icon("fa5s.globe"), self.tr("All networks"))
         self.base_edit.textChanged.connect(self._on_base_changed)
+        chain.install(self)  # "Thread & comment" (issue 19)
 
         self.counters = QWidget(self)
         self.counters.setObjectName("counterStrip")
@@ -285,6 +287,7 @@ class ComposerDialog(TargetTabs, ContentChecks, Saving, QDialog):
         else:
             now_local = from_utc(self.clock.now(), zone)
             self.schedule.set_wall(initial_local or default_wall(now_local))
+        chain.load(self)
         if not post.editable:
             self._make_read_only(post)
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QPlainTextEdit
 from app.core.posts import PostDetail, PostError, PostService, SchedulingError
 from app.core.timeutil import AmbiguousTimeError, NonexistentTimeError
 from app.core.workspaces import WorkspaceInfo
+from app.ui.composer import chain
 from app.ui.composer.editors import AccountTab
 from app.ui.composer.media import MediaStrip
 from app.ui.composer.schedule import SchedulePicker
@@ -70,6 +71,10 @@ class Saving(_Dialog):
             if refusal:
                 self._show_error(refusal)
                 return None
+        problem = chain.refusal(self)  # issue 19: a thread's parts
+        if problem and action != "draft":
+            self._show_error(problem)
+            return None
         values = self.values()
         when, problem = self.schedule.resolve()
         if action == "schedule" and problem:
@@ -110,6 +115,7 @@ class Saving(_Dialog):
         except PostError as exc:
             self._show_error(str(exc))
             return None
+        chain.store(self, detail.id)
         self._dirty = False
         self.post = detail
         self.saved.emit(detail.id)

@@ -8,6 +8,7 @@ from typing import Protocol
 from app.core.accounts import AccountService
 from app.core.approvals import ApprovalService
 from app.core.besttime import BestTimes
+from app.core.chains import ChainService
 from app.core.clock import Clock
 from app.core.events import EventHub
 from app.core.posts import PostService
@@ -29,6 +30,10 @@ class ComposerServices(Protocol):
     def best_times(self) -> BestTimes: ...
     @property
     def approvals(self) -> ApprovalService: ...
+    #: chains of posts and first comments (issue 19); optional: without it the composer
+    #: shows no "Thread & comment" tab
+    @property
+    def chains(self) -> ChainService: ...
     #: demo mode: media may be served from this computer to the emulator
     @property
     def demo(self) -> bool: ...

@@ -124,15 +124,18 @@ class TargetTabs(_Dialog):
     def _on_account_toggled(self, _item=None) -> None:
         selected = self.selected_ids()
         current = self.tabs.currentWidget()
-        while self.tabs.count() > 1:
-            self.tabs.removeTab(1)
+        # Account tabs are rebuilt; other tabs (Thread & comment, issue 19) stay, after them.
+        for i in reversed(range(1, self.tabs.count())):
+            if isinstance(self.tabs.widget(i), AccountTab):
+                self.tabs.removeTab(i)
         while self.counter_layout.count() > 1:
             self.counter_layout.takeAt(0)
         for label in self.counter_labels.values():
             label.hide()
-        for account_id in selected:
+        for at, account_id in enumerate(selected, start=1):
             tab = self._ensure_tab(account_id)
-            index = self.tabs.addTab(tab, theme.platform_icon(tab.platform), self._tab_title(tab))
+            icon = theme.platform_icon(tab.platform)
+            index = self.tabs.insertTab(at, tab, icon, self._tab_title(tab))
             self._update_tab_mark(index, tab)
             label = self.counter_labels[account_id]
             self.counter_layout.insertWidget(self.counter_layout.count() - 1, label)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from app.cli import main
 from app.core import models as m
 from app.core.audit import AuditService
+from app.core.chain_models import TargetPart
 from app.core.db import Database, open_database
 from app.core.members import logins
 from app.core.posts import PostService
@@ -69,6 +70,15 @@ def _seed(db: Database, name: str) -> int:
                 m.QueuedPost(post_id=post.id, workspace_id=ws.id, position=0, added_at=NOW),
                 m.AnalyticsSnapshot(
                     target_id=target.id, checkpoint=m.Checkpoint.H1, fetched_at=NOW
+                ),
+                TargetPart(  # a chain's part 2 (issue 19), walled via its target
+                    target_id=target.id,
+                    kind="part",
+                    position=2,
+                    text="2/2",
+                    status=m.TargetStatus.QUEUED,
+                    attempts=0,
+                    updated_at=NOW,
                 ),
                 m.MetricTask(
                     target_id=target.id,

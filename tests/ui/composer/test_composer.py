@@ -79,7 +79,8 @@ def test_compose_with_per_platform_edits_and_schedule(env, qtbot):
     accounts = find(dialog, QListWidget, "accountList")
     assert accounts.count() == 2
     tabs = find(dialog, QTabWidget, "platformTabs")
-    assert tabs.count() == 3  # All networks + one per account (all checked for a new post)
+    # All networks + one per account (all checked for a new post) + Thread & comment
+    assert tabs.count() == 4
     base = find(dialog, QPlainTextEdit, "baseTextEdit")
     type_text(qtbot, base, "Fresh sourdough from 7am")
     follow = find(dialog, QCheckBox, f"followBaseCheck_{li}")
