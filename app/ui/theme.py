@@ -103,6 +103,23 @@ def hex_of(role: str) -> str:
     return ROLES[role][1 if _dark else 0]
 
 
+# Initials avatars: one of these, picked by the account's handle (white letters on each).
+AVATAR_COLOURS = ("#0f766e", "#b45309", "#7c3aed", "#be123c", "#1d4ed8", "#4d7c0f", "#9d174d")
+
+
+def avatar_colour(seed: str) -> str:
+    return AVATAR_COLOURS[sum(seed.encode("utf-8")) % len(AVATAR_COLOURS)]
+
+
+def readable(hex_colour: str) -> str:
+    """A brand or link colour made readable on the current surface: dark blues are lightened
+    in the dark theme."""
+    colour_ = QColor(hex_colour)
+    if _dark and colour_.lightness() < 140:
+        colour_ = colour_.lighter(160 if colour_.lightness() > 60 else 300)
+    return str(colour_.name())
+
+
 def status_colour(status: str) -> QColor:
     return QColor(STATUS_COLOURS.get(status, STATUS_COLOURS["DRAFT"])[0])
 

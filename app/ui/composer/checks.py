@@ -28,7 +28,7 @@ from app.ui import theme
 from app.ui.composer.editors import AccountTab, highlight
 from app.ui.composer.hosting import needs_media_hosting
 from app.ui.composer.media import MediaStrip
-from app.ui.composer.preview import PreviewPane
+from app.ui.composer.preview import PreviewPane, preview_item
 from app.ui.composer.rules import Issue, Result, RuleCache
 from app.ui.composer.schedule import SchedulePicker
 from app.ui.composer.services import ComposerServices
@@ -285,11 +285,12 @@ class ContentChecks(_Dialog):
 
     def _render_preview(self) -> None:
         widget = self.tabs.currentWidget()
-        tabs = (
-            [widget]
-            if isinstance(widget, AccountTab)
-            else [self.tabs_by_account[a] for a in self.selected_ids()]
-        )
+        current = widget.account_id if isinstance(widget, AccountTab) else None
         self.preview.show_posts(
-            [(t.platform, t.account.handle, t.text()) for t in tabs], self.media.items
+            [
+                preview_item(self.tabs_by_account[a], self.workspace.name)
+                for a in self.selected_ids()
+            ],
+            self.media.items,
+            current,
         )
