@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.ui import theme
 from app.ui.dates import limit_dates, show_weekday_dates
+from app.ui.fit_label import FitLabel
 from app.ui.workspace_dialog import zone_combo
 
 
@@ -49,7 +50,7 @@ class CalendarToolbar(QFrame):
             self, "prevButton", "fa5s.chevron-left", self.tr("Previous (Left)")
         )
         self.next_button = _tool(self, "nextButton", "fa5s.chevron-right", self.tr("Next (Right)"))
-        self.range_label = QLabel(self)
+        self.range_label = FitLabel(self)  # short day/month names when the window is narrow
         self.range_label.setObjectName("rangeLabel")
         self.range_label.setMinimumWidth(120)
 
