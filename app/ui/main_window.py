@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
             button = QToolButton(nav)
             button.setObjectName(f"nav{key.capitalize()}Button")
             button.setText(f"  {label}")
-            button.setIcon(theme.icon(icon_name, "#cbd5e1"))
+            button.setIcon(theme.icon(icon_name, "nav_text"))
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             button.setCheckable(True)
             button.setAutoRaise(True)

@@ -74,7 +74,7 @@ class CalendarToolbar(QFrame):
             self.view_group.addButton(button)
             self.view_buttons[key] = button
             segments.addWidget(button)
-        self.compose_button = QPushButton(theme.icon("fa5s.plus", "#ffffff"), self.tr("New post"))
+        self.compose_button = QPushButton(theme.icon("fa5s.plus", "on_accent"), self.tr("New post"))
         self.compose_button.setObjectName("composeButton")
         self.compose_button.setProperty("primary", True)
         self.compose_button.setToolTip(self.tr("Write a new post (Ctrl+N)"))

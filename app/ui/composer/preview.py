@@ -20,7 +20,7 @@ from app import platforms
 from app.core.posts import MediaFacts
 from app.ui import theme
 from app.ui.composer import preview_text as pt
-from app.ui.composer.preview_images import avatar_url, card_url, image_for, photo_url
+from app.ui.composer.preview_images import avatar_url, card_url, image_for, nearest, photo_url
 from app.ui.composer.rules import count, limit
 
 AVATAR = 36
@@ -61,7 +61,10 @@ def render(
     *,
     name: str = "",
     width: int = 260,
+    photo_height: int | None = None,
 ) -> str:
+    """The post as `platform`'s feed shows it, `width` pixels wide; a photo is made narrower
+    when needed to stay within `photo_height` (so the text under it stays in view)."""
     network = platforms.get(platform)
     style = network.preview
     muted = theme.hex_of("muted")
@@ -69,7 +72,14 @@ def render(
     parts = ['<div style="margin-bottom:12px">', _author(platform, handle, name or handle)]
     photos = [m for m in media if m.mime.startswith("image/")]
     if style.media_first and media:
-        parts.append(_media_html(photos, media, width, style.image_aspects))
+        parts.append(
+            _media_html(
+                photos,
+                media,
+                _photo_width(photos, width, photo_height, style.image_aspects),
+                style.image_aspects,
+            )
+        )
     body, folded = pt.fold(text, network)
     tail = f'<span style="color:{muted}">{html.escape(style.more_label)}</span>' if folded else ""
     decorated = pt.decorate(body, network, link)
@@ -90,7 +100,14 @@ def render(
             parts.append(_problem(refusal))
     if not style.media_first:
         if media:
-            parts.append(_media_html(photos, media, width, style.image_aspects))
+            parts.append(
+                _media_html(
+                    photos,
+                    media,
+                    _photo_width(photos, width, photo_height, style.image_aspects),
+                    style.image_aspects,
+                )
+            )
         elif style.link_card and network.text.links_clickable and pt.first_link(text):
             parts.append(_card(pt.first_link(text) or "", style.card_aspect, width))
         parts.append(_actions(style.actions))
@@ -142,6 +159,20 @@ def _media_html(
     extra = len(media) - 1
     more = f'<br><span style="color:{muted}">+{extra} more</span>' if extra > 0 else ""
     return f'<p style="margin:8px 0 0 0"><img src="{html.escape(src)}" width="{width}">{more}</p>'
+
+
+def _photo_width(
+    photos: list[MediaFacts],
+    width: int,
+    height: int | None,
+    aspects: tuple[tuple[int, int], ...],
+) -> int:
+    if not photos or height is None:
+        return width
+    first = photos[0]
+    own = (first.width or 1) / (first.height or 1) if first.width and first.height else 1.0
+    ratio = nearest(own, aspects) if aspects else own
+    return max(120, min(width, int(height * ratio)))
 
 
 def _card(url: str, aspect: tuple[int, int], width: int) -> str:
@@ -239,7 +270,8 @@ class PreviewPane(QWidget):
             page = f'<p style="color:{muted}">{html.escape(hint)}</p>'
         else:
             width = max(160, self.browser.viewport().width() - 16)
-            page = render_item(self._items[index], self._media, width)
+            height = max(120, self.browser.viewport().height() // 2)
+            page = render_item(self._items[index], self._media, width, height)
         if page != self._last:
             self._last = page
             self.browser.setHtml(page)
@@ -249,8 +281,18 @@ class PreviewPane(QWidget):
         self._show()
 
 
-def render_item(item: PreviewItem, media: list[MediaFacts], width: int = 260) -> str:
-    return render(item.platform, item.handle, item.text, media, name=item.name, width=width)
+def render_item(
+    item: PreviewItem, media: list[MediaFacts], width: int = 260, photo_height: int | None = None
+) -> str:
+    return render(
+        item.platform,
+        item.handle,
+        item.text,
+        media,
+        name=item.name,
+        width=width,
+        photo_height=photo_height,
+    )
 
 
 def _label(item: PreviewItem) -> str:
