@@ -31,11 +31,11 @@ class FitLabel(QLabel):
         super().__init__(parent)
         self._full = ""
 
-    def setText(self, text: str) -> None:  # type: ignore[override]
+    def setText(self, text: str) -> None:
         self._full = text
         self._fit()
 
-    def text(self) -> str:  # type: ignore[override]
+    def text(self) -> str:
         """The whole text (what the label was given), also when it shows a shorter form."""
         return self._full
 

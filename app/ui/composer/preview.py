@@ -310,9 +310,9 @@ class _FeedBrowser(QTextBrowser):
         self.setOpenLinks(False)
         self._images: dict[str, QImage] = {}
 
-    def loadResource(self, kind: int, url: QUrl) -> Any:
+    def loadResource(self, kind: int, url: QUrl | str) -> Any:
         if kind == QTextDocument.ResourceType.ImageResource.value:
-            image = image_for(url, self._images)
+            image = image_for(QUrl(url), self._images)
             if image is not None:
                 return image
         return super().loadResource(kind, url)
