@@ -169,8 +169,8 @@ def readable(hex_colour: str) -> str:
     """A brand or link colour made readable on the current surface: dark blues are lightened
     in the dark theme."""
     colour_ = QColor(hex_colour)
-    if _dark and colour_.lightness() < 140:
-        colour_ = colour_.lighter(160 if colour_.lightness() > 60 else 300)
+    if _dark and colour_.lightness() < 110:
+        colour_ = colour_.lighter(150 if colour_.lightness() > 60 else 300)
     return str(colour_.name())
 
 
@@ -180,9 +180,11 @@ def status_colour(status: str) -> QColor:
 
 def brand(platform: str) -> str:
     """A network's brand colour (from its descriptor), readable on the current background:
-    a near-black brand (X) is drawn light on dark grey."""
+    a near-black brand (X) is drawn light on dark grey, a deep blue (LinkedIn) lighter."""
     colour_ = platforms.get(str(platform)).colour
-    return hex_of("text") if _dark and QColor(colour_).lightness() < 40 else colour_
+    if not _dark:
+        return colour_
+    return hex_of("text") if QColor(colour_).lightness() < 40 else readable(colour_)
 
 
 def platform_icon(platform: str, colour: str | None = None):
