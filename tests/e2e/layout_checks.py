@@ -11,13 +11,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QAbstractButton, QLabel, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
 
 SLACK = 2  # px: rounding of font metrics
 
 
 def _name(widget: QWidget) -> str:
-    return f"{type(widget).__name__} '{widget.objectName() or widget.text()[:30]}'"  # type: ignore[attr-defined]
+    text = widget.text()[:30] if hasattr(widget, "text") else ""
+    return f"{type(widget).__name__} '{widget.objectName() or text}'"
 
 
 def _shown(widget: QWidget, window: QWidget) -> bool:
@@ -75,6 +85,51 @@ def _button_clipped(button: QAbstractButton) -> int | None:
     return None
 
 
+def _field_clipped(widget: QWidget) -> int | None:
+    """A combo box or date field too narrow for its current text and its arrow."""
+    if isinstance(widget, QComboBox):
+        if widget.isEditable():
+            return None  # an editable field scrolls its text
+        text = widget.currentText()
+    elif isinstance(widget, QAbstractSpinBox):
+        text = widget.text()
+    else:
+        return None
+    need = widget.fontMetrics().horizontalAdvance(text) + 24  # the arrow and the padding
+    if isinstance(widget, QComboBox) and not widget.itemIcon(widget.currentIndex()).isNull():
+        need += widget.iconSize().width() + 4
+    return need - widget.width() if need > widget.width() + SLACK else None
+
+
+def _managed(layout: QLayout | None) -> list[QWidget]:
+    """The widgets a layout (and the layouts inside it) places."""
+    found: list[QWidget] = []
+    if layout is None:
+        return found
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        if item.widget() is not None:
+            found.append(item.widget())
+        elif item.layout() is not None:
+            found.extend(_managed(item.layout()))
+    return found
+
+
+def _overlaps(window: QWidget, label: str) -> list[str]:
+    """Neighbours a layout placed on top of each other (squeezed below their minimum)."""
+    found = []
+    for parent in [window, *window.findChildren(QWidget)]:
+        if not _shown(parent, window):
+            continue
+        placed = [w for w in _managed(parent.layout()) if _shown(w, window)]
+        for i, a in enumerate(placed):
+            for b in placed[i + 1 :]:
+                both = a.geometry().intersected(b.geometry())
+                if both.width() > SLACK and both.height() > SLACK:
+                    found.append(f"{label}: {_name(a)} and {_name(b)} overlap")
+    return found
+
+
 def problems(window: QWidget, label: str) -> list[str]:
     """Everything cut off or outside `window` (a top-level window or dialog)."""
     found: list[str] = []
@@ -97,9 +152,11 @@ def problems(window: QWidget, label: str) -> list[str]:
             missing = _label_clipped(widget)
         elif isinstance(widget, QAbstractButton):
             missing = _button_clipped(widget)
+        else:
+            missing = _field_clipped(widget)
         if missing:
             found.append(f"{label}: {_name(widget)} text is cut off by {missing} px")
-    return found
+    return found + _overlaps(window, label)
 
 
 def write(out: Path, name: str, found: list[str]) -> None:

@@ -31,3 +31,28 @@ def test_a_cut_label_a_cut_button_and_a_widget_outside_are_reported(qtbot):
     assert "QPushButton 'longButton' text is cut off" in found
     assert "QPushButton 'outsideButton' at (280, 180, 80, 30) is outside the window" in found
     assert "Fits" not in found and "Wraps" not in found
+
+
+def test_squeezed_neighbours_and_a_narrow_combo_are_reported(qtbot):
+    from PySide6.QtWidgets import QComboBox, QHBoxLayout
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    row = QHBoxLayout(window)
+    combo = QComboBox(window)
+    combo.setObjectName("zones")
+    combo.addItem("America/Argentina/Buenos_Aires")
+    combo.setFixedWidth(60)
+    first, second = QLabel("One", window), QLabel("Two", window)
+    first.setObjectName("first")
+    second.setObjectName("second")
+    for w in (combo, first, second):
+        row.addWidget(w)
+    window.resize(300, 40)
+    window.show()
+    assert not any("overlap" in p for p in problems(window, "ok"))
+    first.setGeometry(100, 5, 50, 20)  # what a squeezed layout does
+    second.setGeometry(120, 5, 50, 20)
+    found = "\n".join(problems(window, "test"))
+    assert "QComboBox 'zones' text is cut off" in found
+    assert "QLabel 'first' and QLabel 'second' overlap" in found

@@ -14,6 +14,7 @@ import pytest
 
 SIZES = ((1440, 900), (1024, 700))
 SHOTS = (
+    "calendar-launch",
     "calendar-month",
     "calendar-week",
     "calendar-day",
@@ -189,15 +190,17 @@ def main(out: Path, width: int, height: int) -> None:
     context = AppContext(db=db, clock=FakeClock(datetime(2026, 1, 14, 10, 20, tzinfo=UTC)))
     _seed(context)
     window = MainWindow(context)
-    window.resize(width, height)
-    window.move(0, 0)
-    window.show()
+    window.show()  # at the size Herald opens with on this screen
     _settle(app)
     view = window.views["calendar"]
     missed = view._missed_dialog
     if missed is not None:
         _shot(missed, out / shot_name("missed-posts", width, height))
         missed.reject()
+    _settle(app)
+    _shot(window, out / shot_name("calendar-launch", width, height))
+    window.resize(width, height)
+    window.move(0, 0)
     _settle(app)
     _shot(window, out / shot_name("calendar-month", width, height))
     view.set_mode("week")

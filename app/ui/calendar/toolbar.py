@@ -149,6 +149,8 @@ class CalendarToolbar(QFrame):
         jump_label = QLabel(self.tr("Go to"), self)
         jump_label.setProperty("role", "small")
         jump_label.setBuddy(self.jump_edit)
+        self._captions = (zone_label, jump_label)  # hidden when the row has no room for them
+        self._second = second
         second.addWidget(zone_icon)
         second.addWidget(zone_label)
         second.addWidget(self.zone_combo)
@@ -176,6 +178,24 @@ class CalendarToolbar(QFrame):
         paused.addWidget(self.storage_label)
         paused.addStretch(1)
         layout.addLayout(paused)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_second_row()
+
+    def fit_second_row(self) -> None:
+        """At about 1000 px the second row cannot hold its captions ("Times in", "Go to"):
+        they go (the fields keep their icon, tooltip and accessible name) before anything is
+        squeezed over its neighbour."""
+        shown = [c for c in self._captions if not c.isHidden()]
+        room = sum(c.sizeHint().width() + self._second.spacing() for c in self._captions)
+        base = self._second.sizeHint().width() - sum(
+            c.sizeHint().width() + self._second.spacing() for c in shown
+        )
+        margins = self.contentsMargins().left() + self.contentsMargins().right() + 32
+        fits = base + room + margins <= self.width()
+        for caption in self._captions:
+            caption.setVisible(fits)
 
     def show_filter_count(self, count: int) -> None:
         """ "Filter (2)" while facets are chosen."""

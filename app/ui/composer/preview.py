@@ -83,6 +83,9 @@ def render(
     body, folded = pt.fold(text, network)
     tail = f'<span style="color:{muted}">{html.escape(style.more_label)}</span>' if folded else ""
     decorated = pt.decorate(body, network, link)
+    if not text.strip():
+        empty = html.escape("Your text will appear here.")
+        decorated = f'<span style="color:{theme.hex_of("faint")}"><i>{empty}</i></span>'
     if style.media_first:
         author = html.escape(_shown_handle(handle, style.identity, name or handle))
         if media:

@@ -141,3 +141,9 @@ def test_one_preview_per_account_switchable(env, qtbot):
     dialog._render_preview()
     assert switcher.count() == 2
     dialog._dirty = False
+
+
+def test_an_empty_text_shows_where_it_will_appear():
+    page = render(Platform.FACEBOOK, "Corner Bakery", "", [], name="Corner Bakery")
+    assert "Your text will appear here." in _text(page)
+    assert "Your text" not in _text(render(Platform.FACEBOOK, "Corner Bakery", "Hi", []))
