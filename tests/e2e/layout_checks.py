@@ -119,7 +119,7 @@ def _overlaps(window: QWidget, label: str) -> list[str]:
     """Neighbours a layout placed on top of each other (squeezed below their minimum)."""
     found = []
     for parent in [window, *window.findChildren(QWidget)]:
-        if not _shown(parent, window):
+        if parent is not window and (not _shown(parent, window) or parent.window() is not window):
             continue
         placed = [w for w in _managed(parent.layout()) if _shown(w, window)]
         for i, a in enumerate(placed):
@@ -141,8 +141,8 @@ def problems(window: QWidget, label: str) -> list[str]:
         )
     bounds = window.rect()
     for widget in window.findChildren(QWidget):
-        if not _shown(widget, window) or widget.isWindow():
-            continue
+        if not _shown(widget, window) or widget.window() is not window:
+            continue  # hidden, or part of another window (a dialog parented to this one)
         if not _in_scroll_area(widget, window):
             rect = _visible_rect(widget, window)
             if not bounds.adjusted(-1, -1, 1, 1).contains(rect):

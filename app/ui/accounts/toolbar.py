@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QMenu, QPushButton, QToolButton, QWidget
 
 from app import platforms
 from app.ui import theme
@@ -74,3 +74,23 @@ def add_connect_actions(
         menu.addAction(action)
         first_option = first_option or action
     return actions, first_option
+
+
+def icon_only(room: int, fixed: tuple[QWidget, ...], *buttons: tuple[QPushButton, str]) -> None:
+    """When `fixed` and `buttons` (with their texts) need more than `room` pixels in a row,
+    the buttons show their icons alone, the text then in the tooltip; text again when there
+    is room."""
+    need = sum(w.sizeHint().width() + 8 for w in fixed)
+    for button, _text in buttons:
+        if button.text():
+            button.setProperty("fullWidth", button.sizeHint().width())
+        need += int(button.property("fullWidth") or 0) + 8
+    narrow = need > room
+    for button, text in buttons:
+        if narrow and button.text():
+            button.setProperty("fullTip", button.toolTip())
+            button.setText("")
+            button.setToolTip(text if not button.toolTip() else f"{text}: {button.toolTip()}")
+        elif not narrow and not button.text():
+            button.setText(text)
+            button.setToolTip(button.property("fullTip") or "")

@@ -86,7 +86,7 @@ class CalendarToolbar(QFrame):
         self.zone_combo.setToolTip(
             self.tr("Show the calendar in another time zone (type to search)")
         )
-        self.zone_combo.setMinimumWidth(190)
+        self.zone_combo.setMinimumWidth(170)
         self.jump_edit = QDateEdit(self)
         self.jump_edit.setObjectName("jumpDateEdit")
         self.jump_edit.setCalendarPopup(True)
@@ -108,7 +108,7 @@ class CalendarToolbar(QFrame):
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setAccessibleName(self.tr("Search posts"))
         self.search_edit.setToolTip(self.tr("Show only posts whose text contains this (Ctrl+F)"))
-        self.search_edit.setMinimumWidth(140)
+        self.search_edit.setMinimumWidth(110)
         self.search_edit.setMaximumWidth(220)
         self.filter_button = _tool(
             self,
@@ -184,18 +184,47 @@ class CalendarToolbar(QFrame):
         self.fit_second_row()
 
     def fit_second_row(self) -> None:
-        """At about 1000 px the second row cannot hold its captions ("Times in", "Go to"):
-        they go (the fields keep their icon, tooltip and accessible name) before anything is
+        """At about 1000 px the second row cannot hold everything: first its captions ("Times
+        in", "Go to") go, then "Undated drafts (N)" becomes its icon (the text moves to the
+        tooltip); the fields keep their icon, tooltip and accessible name. Nothing is
         squeezed over its neighbour."""
-        shown = [c for c in self._captions if not c.isHidden()]
-        room = sum(c.sizeHint().width() + self._second.spacing() for c in self._captions)
-        base = self._second.sizeHint().width() - sum(
-            c.sizeHint().width() + self._second.spacing() for c in shown
-        )
-        margins = self.contentsMargins().left() + self.contentsMargins().right() + 32
-        fits = base + room + margins <= self.width()
+        room = self.contentsRect().width() - 8
+        for hide_captions, icon_only in ((False, False), (True, False), (True, True)):
+            if self._row_min(hide_captions, icon_only) <= room:
+                break
         for caption in self._captions:
-            caption.setVisible(fits)
+            caption.setVisible(not hide_captions)
+        drafts = self.drafts_button
+        style = Qt.ToolButtonStyle
+        drafts.setToolButtonStyle(
+            style.ToolButtonIconOnly if icon_only else style.ToolButtonTextBesideIcon
+        )
+        drafts.setToolTip(drafts.text() if icon_only else self.tr("Drafts without a date or time"))
+
+    def _row_min(self, hide_captions: bool, icon_only: bool) -> int:
+        """The second row's minimum width with captions hidden or not, drafts as an icon or
+        not (computed, not laid out: no flicker)."""
+        row = self._second
+        total, shown = 0, 0
+        for i in range(row.count()):
+            item = row.itemAt(i)
+            widget = item.widget()
+            if widget is None:
+                total += item.minimumSize().width()  # a spacing
+                continue
+            if widget in self._captions:
+                if hide_captions:
+                    continue
+                width = widget.sizeHint().width()
+            elif widget.isHidden():
+                continue
+            elif widget is self.drafts_button and icon_only:
+                width = self.undo_button.sizeHint().width()
+            else:
+                width = max(widget.minimumSizeHint().width(), widget.minimumWidth())
+            total += width
+            shown += 1
+        return total + row.spacing() * max(0, shown - 1)
 
     def show_filter_count(self, count: int) -> None:
         """ "Filter (2)" while facets are chosen."""
