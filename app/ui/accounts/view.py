@@ -190,7 +190,8 @@ class AccountsView(ConnectFlow, AccountActions, ActionStates, QWidget):
         self.table.setColumnHidden(1, self.width() < 880)
         # ... and the two buttons on the right show only their icons (text in the tooltip,
         # accessible name unchanged) when the row has no room for every text.
-        margins = self.layout().contentsMargins() if self.layout() else None
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else None
         room = self.width() - (margins.left() + margins.right() if margins else 0)
         icon_only(
             room,

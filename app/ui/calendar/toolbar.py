@@ -208,6 +208,8 @@ class CalendarToolbar(QFrame):
         total, shown = 0, 0
         for i in range(row.count()):
             item = row.itemAt(i)
+            if item is None:
+                continue
             widget = item.widget()
             if widget is None:
                 total += item.minimumSize().width()  # a spacing
