@@ -85,7 +85,7 @@ def icon_only(room: int, fixed: tuple[QWidget, ...], *buttons: tuple[QPushButton
         if button.text():
             button.setProperty("fullWidth", button.sizeHint().width())
         need += int(button.property("fullWidth") or 0) + 8
-    narrow = need > room
+    narrow = need - 8 > room  # n widgets, n - 1 gaps
     for button, text in buttons:
         if narrow and button.text():
             button.setProperty("fullTip", button.toolTip())
