@@ -227,6 +227,7 @@ class PreviewPane(QWidget):
         self._items: list[PreviewItem] = []
         self._media: list[MediaFacts] = []
         self._chosen: int | None = None
+        self._tab: int | None = None  # the account of the composer's open tab, if any
         self._last = ""
         self.setMinimumWidth(240)
 
@@ -238,10 +239,13 @@ class PreviewPane(QWidget):
         self, items: list[PreviewItem], media: list[MediaFacts], current: int | None = None
     ) -> None:
         """Preview `items` (one per chosen account); `current`: the account to show (the
-        composer's open tab), else the one chosen in the switcher, else the first."""
+        composer's open tab, when it changes), else the one chosen in the switcher, else the
+        first."""
         self._items, self._media = list(items), list(media)
-        if current is not None:
-            self._chosen = current
+        if current != self._tab:  # the composer's tab changed: show that account
+            self._tab = current
+            if current is not None:
+                self._chosen = current
         ids = [i.account_id for i in items]
         if [self.switcher.itemData(k) for k in range(self.switcher.count())] != ids or any(
             self.switcher.itemText(k) != _label(i) for k, i in enumerate(items)

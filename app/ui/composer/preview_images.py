@@ -38,7 +38,7 @@ def image_for(url: QUrl, cache: dict[str, QImage]) -> QImage | None:
     """The picture a `herald-preview:` address names, drawn once and kept in `cache`."""
     if url.scheme() != SCHEME:
         return None
-    key = url.toString()
+    key = f"{theme.is_dark()}:{url.toString()}"  # placeholders are drawn in theme colours
     if key in cache:
         return cache[key]
     kind = url.path()

@@ -147,3 +147,24 @@ def test_an_empty_text_shows_where_it_will_appear():
     page = render(Platform.FACEBOOK, "Corner Bakery", "", [], name="Corner Bakery")
     assert "Your text will appear here." in _text(page)
     assert "Your text" not in _text(render(Platform.FACEBOOK, "Corner Bakery", "Hi", []))
+
+
+def test_the_switcher_choice_survives_typing_on_an_account_tab(env, qtbot):
+    context, ws, x, li = env
+    dialog = open_composer(qtbot, context, ws)
+    dialog.tabs.setCurrentIndex(tab_index(dialog, x))
+    dialog._render_preview()
+    switcher = find(dialog, QComboBox, "previewAccountSwitcher")
+    assert switcher.currentData() == x
+    other = next(i for i in range(switcher.count()) if switcher.itemData(i) == li)
+    switcher.setCurrentIndex(other)
+    switcher.activated.emit(other)
+    type_text(qtbot, dialog.tabs_by_account[x].editor, "more")
+    dialog._render_preview()
+    assert switcher.currentData() == li  # not pulled back while typing
+    dialog.tabs.setCurrentIndex(0)
+    dialog._render_preview()
+    dialog.tabs.setCurrentIndex(tab_index(dialog, x))
+    dialog._render_preview()
+    assert switcher.currentData() == x  # a tab change shows that tab's account
+    dialog._dirty = False
