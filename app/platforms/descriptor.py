@@ -107,6 +107,25 @@ class PreviewStyle:
     link_colour: str = "#0a66c2"
     #: media above the text, the text as a caption after the handle (Instagram)
     media_first: bool = False
+    #: the author line: "name_and_handle" (bold name, muted @handle), "handle" (the handle
+    #: alone, bold, without "@": Instagram), "name" (the account's name alone: Pages)
+    identity: Literal["name_and_handle", "handle", "name"] = "name_and_handle"
+    #: "circle" or "square" (company logos); an initials avatar when the account has no picture
+    avatar_shape: Literal["circle", "square"] = "circle"
+    #: the time beside the author ("now", "Just now"); "" for none
+    time_label: str = "now"
+    #: the shortener's name when links are shortened ("t.co") and what one link counts
+    link_shortener: str = ""
+    short_link_length: int = 23
+    #: a card (picture, domain, title) for the first link when the post has no media
+    link_card: bool = True
+    #: (width, height) the feed crops a picture to: the one nearest the picture's own shape
+    #: is used; () shows the picture uncropped
+    image_aspects: tuple[tuple[int, int], ...] = ()
+    #: the link card's picture shape
+    card_aspect: tuple[int, int] = (191, 100)
+    #: the action bar under the post
+    actions: tuple[str, ...] = ("Reply", "Repost", "Like")
 
 
 @dataclass(frozen=True)

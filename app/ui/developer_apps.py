@@ -147,7 +147,8 @@ class PlatformSection(QFrame):
         mono.setStyleHint(QFont.StyleHint.Monospace)
         self.redirect_label.setFont(mono)
         self.redirect_label.setStyleSheet(
-            "background: #f3f4f6; border: 1px solid #e5e7eb; border-radius: 4px; padding: 4px 8px;"
+            f"background: {theme.hex_of('hover')}; border: 1px solid {theme.hex_of('line')};"
+            " border-radius: 4px; padding: 4px 8px;"
         )
         self.copy_button = QPushButton(theme.icon("fa5s.copy"), self.tr("Copy"), self)
         self.copy_button.setObjectName(f"copyRedirectButton_{key}")
@@ -256,7 +257,7 @@ class DeveloperAppsDialog(QDialog):
 
         self.error_label = QLabel("", self)
         self.error_label.setObjectName("developerAppsErrorLabel")
-        self.error_label.setStyleSheet("color: #b91c1c;")
+        self.error_label.setStyleSheet(f"color: {theme.hex_of('error_text')};")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
 

@@ -68,7 +68,7 @@ class WelcomeDialog(QDialog):
         self.setMinimumWidth(560)
 
         logo = QLabel(self)
-        logo.setPixmap(theme.icon("fa5s.bullhorn", "#2563eb").pixmap(40, 40))
+        logo.setPixmap(theme.icon("fa5s.bullhorn", "accent").pixmap(40, 40))
         logo.setFixedSize(48, 48)
         logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         title = QLabel(self.tr("Welcome to Herald"), self)
@@ -82,7 +82,7 @@ class WelcomeDialog(QDialog):
             self,
         )
         tagline.setWordWrap(True)
-        tagline.setStyleSheet("color: #4b5563;")
+        tagline.setStyleSheet(f"color: {theme.hex_of('status')};")
         heading = QVBoxLayout()
         heading.setSpacing(4)
         heading.addWidget(title)
@@ -125,7 +125,7 @@ class WelcomeDialog(QDialog):
         form.addRow("", self.connect_check)
         self.error_label = QLabel("", card)
         self.error_label.setObjectName("welcomeErrorLabel")
-        self.error_label.setStyleSheet("color: #b91c1c;")
+        self.error_label.setStyleSheet(f"color: {theme.hex_of('error_text')};")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         card_layout = QVBoxLayout(card)

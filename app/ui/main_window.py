@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.core.appcontext import AppContext
 from app.core.workspaces import WorkspaceError, WorkspaceInfo
-from app.ui import queue_slots, theme
+from app.ui import queue_slots, screen_fit, theme
 from app.ui import views as view_factory
 from app.ui.workspace_dialog import WorkspaceDialog, system_zone
 
@@ -48,8 +48,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.context = context
         self.setObjectName("mainWindow")
-        self.resize(1280, 820)
-        self.setMinimumSize(960, 640)
+        screen_fit.fit(self, 1280, 820, 960, 640)  # within a 1024×700 screen too
         self._workspace: WorkspaceInfo | None = None
         self.views: dict[str, QWidget] = {}
 
@@ -110,7 +109,7 @@ class MainWindow(QMainWindow):
             button = QToolButton(nav)
             button.setObjectName(f"nav{key.capitalize()}Button")
             button.setText(f"  {label}")
-            button.setIcon(theme.icon(icon_name, "#cbd5e1"))
+            button.setIcon(theme.icon(icon_name, "nav_text"))
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             button.setCheckable(True)
             button.setAutoRaise(True)

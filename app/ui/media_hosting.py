@@ -212,7 +212,7 @@ class MediaHostingDialog(QDialog):
         self.note = QLabel("", self)
         self.note.setObjectName("mediaHostingNote")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #b45309;")
+        self.note.setStyleSheet(f"color: {theme.hex_of('warning_text')};")
         layout.addWidget(self.note)
 
         buttons = QDialogButtonBox(self)

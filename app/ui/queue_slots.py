@@ -45,6 +45,7 @@ from app.core.queues import (
 from app.core.queues.slots import DAY_NAMES
 from app.core.timeutil import from_utc
 from app.core.workspaces import WorkspaceInfo
+from app.ui import theme
 
 __all__ = ["QueueSlotsEditor", "install_menu_entry"]
 
@@ -125,7 +126,7 @@ class QueueSlotsEditor(QDialog):
         self.next_label.setWordWrap(True)
         self.error_label = QLabel("", self)
         self.error_label.setObjectName("queueSlotsErrorLabel")
-        self.error_label.setStyleSheet("color: #b91c1c;")
+        self.error_label.setStyleSheet(f"color: {theme.hex_of('error_text')};")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
 

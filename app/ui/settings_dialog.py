@@ -97,15 +97,21 @@ class SettingsDialog(QDialog):
         self.error_label.hide()
 
         form = QFormLayout()
-        form.setSpacing(12)
+        form.setSpacing(8)
+        form.setVerticalSpacing(4)
         form.addRow(self.tr("Grace period"), self.grace_spin)
+        form.addRow("", self._hint(self.grace_spin.toolTip()))
         form.addRow(self.tr("Default time zone"), self.zone_combo)
+        form.addRow("", self._hint(self.tr("Suggested for new workspaces.")))
         form.addRow(self.tr("Theme"), self.theme_combo)
         form.addRow("", self.login_check)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("settingsOkButton")
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setObjectName("settingsOkButton")
+        ok.setText(self.tr("Save"))
+        ok.setProperty("primary", True)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setObjectName("settingsCancelButton")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -116,6 +122,12 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
         self.setMinimumWidth(460)
+
+    def _hint(self, text: str) -> QLabel:
+        hint = QLabel(text, self)
+        hint.setProperty("role", "small")
+        hint.setWordWrap(True)
+        return hint
 
     def _fail(self, message: str) -> None:
         self.error_label.setText(message)

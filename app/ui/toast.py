@@ -21,11 +21,11 @@ class Toast(QFrame):
         super().__init__(parent)
         self.setObjectName("scheduledToast")
         self.setStyleSheet(
-            "#scheduledToast { background: #ecfdf5; border: 1px solid #6ee7b7;"
-            " border-radius: 6px; }"
+            f"#scheduledToast {{ background: {theme.hex_of('success_bg')};"
+            f" border: 1px solid {theme.hex_of('success_border')}; border-radius: 6px; }}"
         )
         self.icon = QLabel(self)
-        self.icon.setPixmap(theme.icon("fa5s.check-circle", "#059669").pixmap(16, 16))
+        self.icon.setPixmap(theme.icon("fa5s.check-circle", "success_icon").pixmap(16, 16))
         self.label = QLabel(self)
         self.label.setObjectName("toastLabel")
         self.label.setWordWrap(True)

@@ -24,7 +24,7 @@ def _app_icon() -> QIcon:
     except ImportError:  # pragma: no cover - the icon package is optional
         from app.ui import theme
 
-        return theme.icon("fa5s.bullhorn", "#2563eb")
+        return theme.icon("fa5s.bullhorn", "accent")
 
 
 class TrayController(QObject):

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.timeutil import all_zones, is_valid_zone
+from app.ui import theme
 
 
 def zone_combo(parent=None, current: str | None = None) -> QComboBox:
@@ -61,7 +62,7 @@ class WorkspaceDialog(QDialog):
         self.zone_combo.setAccessibleName(self.tr("Time zone"))
         self.error_label = QLabel("", self)
         self.error_label.setObjectName("workspaceErrorLabel")
-        self.error_label.setStyleSheet("color: #b91c1c;")
+        self.error_label.setStyleSheet(f"color: {theme.hex_of('error_text')};")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         form = QFormLayout()

@@ -52,6 +52,8 @@ def test_accounts_screenshots(xvfb_display, tmp_path, size, theme):
 
     with Image.open(ARTIFACTS / shot_name("accounts", width, height, theme)) as image:
         assert image.size == (width, height)
+    found = (ARTIFACTS / shot_name("layout-accounts", width, height, theme)).with_suffix(".txt")
+    assert found.read_text(encoding="utf-8") == ""  # nothing clipped, nothing outside
 
 
 # ---------------------------------------------------------------------- the child process
@@ -65,9 +67,16 @@ def _settle(app, rounds: int = 40) -> None:
         time.sleep(0.01)
 
 
+PROBLEMS: list[str] = []
+
+
 def _shot(widget, path: Path) -> None:
-    """What the X server shows of this top-level window (not a widget render)."""
+    """What the X server shows of this top-level window (not a widget render), and what the
+    layout checks find cut off or outside it."""
+    from tests.e2e.layout_checks import problems
+
     widget.screen().grabWindow(widget.winId()).save(str(path))
+    PROBLEMS.extend(problems(widget, path.stem))
 
 
 def _seed(context) -> dict:
@@ -189,6 +198,9 @@ def main(db_path: str, out_dir: str, width: int, height: int) -> int:
     _shot(window, out / shot_name("accounts-empty", width, height))
     window.close()
     db.dispose()
+    from tests.e2e.layout_checks import write
+
+    write(out, shot_name("layout-accounts", width, height).replace(".png", ".txt"), PROBLEMS)
     return 0
 
 

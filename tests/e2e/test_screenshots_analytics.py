@@ -89,6 +89,8 @@ def test_analytics_screenshots(display, tmp_path, theme):
                 assert colours is not None and len(colours) > 200  # charts, not a blank window
     with Image.open(ARTIFACTS / shot_name("analytics-empty", 1024, 700, theme)) as image:
         assert image.size == (1024, 700)
+    found = ARTIFACTS / shot_name("layout-analytics", 0, 0, theme).replace("-0x0.png", ".txt")
+    assert found.read_text(encoding="utf-8") == ""  # nothing clipped, nothing outside
 
 
 # ---------------------------------------------------------------------- the child process
@@ -137,19 +139,26 @@ def main(db_path: str, out_dir: str) -> int:
     window.select_workspace(ids["workspace"])
     window.show_area("analytics")
     view = window.views["analytics"]
+    from tests.e2e.layout_checks import problems, write
+
     out = Path(out_dir)
+    found: list[str] = []
     for width, height in SIZES:
         window.resize(width, height)
         _settle(app, view)
         for index, tab in enumerate(TABS):
             view.tabs.setCurrentIndex(index)
             _settle(app, view)
-            shot(window).save(str(out / shot_name(f"analytics-{tab}", width, height)))
+            name = shot_name(f"analytics-{tab}", width, height)
+            shot(window).save(str(out / name))
+            found.extend(problems(window, name.removesuffix(".png")))
     # a workspace with nothing published: the empty state
     window.resize(1024, 700)
     window.select_workspace(context.workspaces.by_name("New Shop").id)
     _settle(app, view)
     shot(window).save(str(out / shot_name("analytics-empty", 1024, 700)))
+    found.extend(problems(window, "analytics-empty"))
+    write(out, shot_name("layout-analytics", 0, 0).replace("-0x0.png", ".txt"), found)
     view.wait_idle()
     window.close()
     db.dispose()

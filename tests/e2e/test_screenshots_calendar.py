@@ -14,12 +14,14 @@ import pytest
 
 SIZES = ((1440, 900), (1024, 700))
 SHOTS = (
+    "calendar-launch",
     "calendar-month",
     "calendar-week",
     "calendar-day",
     "calendar-paused",
     "composer-empty",
     "composer-warnings",
+    "composer-preview",
     "missed-posts",
     "settings",
     "shortcuts",
@@ -42,6 +44,8 @@ def test_calendar_screenshots(size, theme, xvfb_display, tmp_path):
     )
     for name in SHOTS:
         assert_screenshot(ARTIFACTS / shot_name(name, width, height, theme), width, height)
+    found = (ARTIFACTS / shot_name("layout-calendar", width, height, theme)).with_suffix(".txt")
+    assert found.read_text(encoding="utf-8") == ""  # nothing clipped, nothing outside
 
 
 # ---------------------------------------------------------------------- the child process
@@ -156,8 +160,14 @@ def _settle(app, rounds: int = 30) -> None:
         time.sleep(0.01)
 
 
+PROBLEMS: list[str] = []
+
+
 def _shot(widget, path: Path) -> None:
+    from tests.e2e.layout_checks import problems
+
     widget.screen().grabWindow(widget.winId()).save(str(path))
+    PROBLEMS.extend(problems(widget, path.stem))
 
 
 def main(out: Path, width: int, height: int) -> None:
@@ -180,15 +190,17 @@ def main(out: Path, width: int, height: int) -> None:
     context = AppContext(db=db, clock=FakeClock(datetime(2026, 1, 14, 10, 20, tzinfo=UTC)))
     _seed(context)
     window = MainWindow(context)
-    window.resize(width, height)
-    window.move(0, 0)
-    window.show()
+    window.show()  # at the size Herald opens with on this screen
     _settle(app)
     view = window.views["calendar"]
     missed = view._missed_dialog
     if missed is not None:
         _shot(missed, out / shot_name("missed-posts", width, height))
         missed.reject()
+    _settle(app)
+    _shot(window, out / shot_name("calendar-launch", width, height))
+    window.resize(width, height)
+    window.move(0, 0)
     _settle(app)
     _shot(window, out / shot_name("calendar-month", width, height))
     view.set_mode("week")
@@ -237,10 +249,25 @@ def main(out: Path, width: int, height: int) -> None:
     dialog.tabs.setCurrentWidget(x_tab)
     _settle(app, 20)
     _shot(dialog, out / shot_name("composer-warnings", width, height))
+    dialog.tabs.setCurrentIndex(0)
+    dialog.media.add_paths(
+        [str(Path(context.db.url.removeprefix("sqlite:///")).parent / "bread.jpg")]
+    )
+    _settle(app, 20)
+    dialog._render_preview()
+    switcher = dialog.preview.switcher
+    ig = next(i for i in range(switcher.count()) if "corner.bakery" in switcher.itemText(i))
+    switcher.setCurrentIndex(ig)
+    switcher.activated.emit(ig)
+    _settle(app, 20)
+    _shot(dialog, out / shot_name("composer-preview", width, height))
     dialog._dirty = False
     dialog.reject()
     window.close()
     db.dispose()
+    from tests.e2e.layout_checks import write
+
+    write(out, shot_name("layout-calendar", width, height).replace(".png", ".txt"), PROBLEMS)
 
 
 if __name__ == "__main__":

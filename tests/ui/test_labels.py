@@ -50,3 +50,23 @@ def test_passphrase_dialog_wraps_and_says_create_when_creating(qtbot):
     (create_text, wraps, width), (unlock_text, _, _) = seen
     assert create_text == "Create" and unlock_text == "Unlock"
     assert wraps and width <= 560
+
+
+def test_range_title_uses_short_names_when_the_window_is_narrow(qtbot):
+    """Issue 21: at 1024x700 the day view's "Wednesday, 14 January 2026" was cut off."""
+    from PySide6.QtCore import QLocale
+
+    from app.ui.fit_label import FitLabel, abbreviated
+
+    english = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+    assert abbreviated("Wednesday, 14 January 2026", english) == "Wed, 14 Jan 2026"
+    label = FitLabel()
+    qtbot.addWidget(label)
+    label.show()
+    label.setText("Wednesday, 14 January 2026")
+    label.resize(label.fontMetrics().horizontalAdvance("Wednesday, 14 January 2026") + 10, 30)
+    assert label.shown_text() == "Wednesday, 14 January 2026" and label.toolTip() == ""
+    label.resize(label.fontMetrics().horizontalAdvance("Wed, 14 Jan 2026") + 40, 30)
+    assert label.text() == "Wednesday, 14 January 2026"
+    assert label.fontMetrics().horizontalAdvance(label.shown_text()) <= label.width()
+    assert label.toolTip() == "Wednesday, 14 January 2026"

@@ -67,3 +67,26 @@ def test_navigation_switches_views(qtbot, db, clock):
     window.nav_buttons["analytics"].click()
     assert window.stack.currentWidget() is window.views["analytics"]
     assert window.page_title.text() == "Analytics"
+
+
+def test_the_main_window_opens_within_a_small_screen(qtbot, monkeypatch):
+    """Issue 21: on a 1024x700 screen `main.py` opened a 1280x820 window, cut off at the right
+    and bottom. The window now takes the size the screen has room for."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QWidget
+
+    from app.ui import screen_fit
+
+    monkeypatch.setattr(screen_fit, "available", lambda _w: QRect(0, 0, 1024, 700))
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    screen_fit.fit(widget, 1280, 820, 960, 640)
+    assert widget.width() <= 1024 and widget.height() <= 700 - screen_fit.FRAME
+    assert widget.minimumWidth() <= widget.width() and widget.minimumHeight() <= widget.height()
+    assert QRect(0, 0, 1024, 700).contains(widget.geometry())
+    monkeypatch.setattr(screen_fit, "available", lambda _w: QRect(0, 0, 683, 384))  # 200 %
+    screen_fit.fit(widget, 1280, 820, 960, 640)
+    assert widget.minimumWidth() <= 683 and widget.minimumHeight() <= 384
+    monkeypatch.setattr(screen_fit, "available", lambda _w: QRect(0, 0, 2560, 1440))
+    screen_fit.fit(widget, 1280, 820, 960, 640)
+    assert (widget.width(), widget.height()) == (1280, 820)

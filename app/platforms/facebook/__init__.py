@@ -23,7 +23,14 @@ DESCRIPTOR = PlatformDescriptor(
     colour="#1877f2",
     text=TextRules(max_length=63206),
     media_summary="images and videos; no limit Herald enforces",
-    preview=PreviewStyle(fold_at=480, more_label="… See more"),
+    preview=PreviewStyle(
+        fold_at=480,
+        more_label="… See more",
+        identity="name",
+        time_label="Just now",
+        image_aspects=((191, 100), (1, 1), (4, 5)),
+        actions=("Like", "Comment", "Share"),
+    ),
     accounts_noun="Pages",
     auth=Auth(
         kind="meta-login",

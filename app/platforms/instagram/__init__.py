@@ -36,7 +36,16 @@ DESCRIPTOR = PlatformDescriptor(
         needs_hosting=True,  # Instagram fetches media from a public address
         hosting_network="FACEBOOK",  # a connected Facebook Page can host it
     ),
-    preview=PreviewStyle(fold_at=125, more_label="… more", media_first=True),
+    preview=PreviewStyle(
+        fold_at=125,
+        more_label="… more",
+        media_first=True,
+        identity="handle",
+        time_label="",
+        link_card=False,
+        image_aspects=((1, 1), (4, 5)),
+        actions=("Like", "Comment", "Share", "Save"),
+    ),
     media_summary=(
         "1 image or video required; carousels of 2-10; JPEG up to 8 MB, aspect 4:5 to 1.91:1"
     ),

@@ -35,7 +35,13 @@ DESCRIPTOR = PlatformDescriptor(
     colour="#0a66c2",
     text=TextRules(max_length=3000),
     media_summary="images and videos; no limit Herald enforces",
-    preview=PreviewStyle(fold_at=210, more_label="…see more"),
+    preview=PreviewStyle(
+        fold_at=210,
+        more_label="…see more",
+        identity="name",
+        image_aspects=((191, 100),),
+        actions=("Like", "Comment", "Repost", "Send"),
+    ),
     connect_option=ConnectOption(
         label="LinkedIn company page",
         help="Post as a LinkedIn company page you administer (your LinkedIn developer app "

@@ -26,7 +26,13 @@ DESCRIPTOR = PlatformDescriptor(
     text=TextRules(max_length=280, counting="x_weighted"),
     media=MediaRules(max_items=4, max_images=4, max_videos=1, max_gifs=1, allow_mixed=False),
     media_summary="up to 4 images, or 1 video, or 1 GIF; never mixed",
-    preview=PreviewStyle(shorten_links=True, link_colour="#1d9bf0"),
+    preview=PreviewStyle(
+        shorten_links=True,
+        link_colour="#1d9bf0",
+        link_shortener="t.co",
+        image_aspects=((16, 9),),
+        actions=("Reply", "Repost", "Like", "Views"),
+    ),
     auth=Auth(
         kind="oauth2-pkce",
         scopes=("tweet.read", "tweet.write", "users.read", "offline.access", "media.write"),

@@ -31,7 +31,7 @@ class RemoveAccountDialog(QDialog):
         self.setMinimumWidth(480)
 
         icon = QLabel(self)
-        icon.setPixmap(theme.icon("fa5s.exclamation-triangle", "#d97706").pixmap(32, 32))
+        icon.setPixmap(theme.icon("fa5s.exclamation-triangle", "warning_icon").pixmap(32, 32))
         icon.setFixedWidth(40)
         title = QLabel(self.tr("Remove {account} from Herald?").format(account=label), self)
         title.setProperty("role", "title")
@@ -76,10 +76,12 @@ class RemoveAccountDialog(QDialog):
         )
         self.remove_button.setObjectName("removeAccountConfirmButton")
         self.remove_button.setAccessibleName(self.tr("Remove account"))
+        c = theme.hex_of
         self.remove_button.setStyleSheet(
-            "QPushButton { background: #dc2626; color: #ffffff; border: 1px solid #dc2626; }"
-            " QPushButton:hover { background: #b91c1c; }"
-            " QPushButton:focus { border: 1px solid #7f1d1d; }"
+            f"QPushButton {{ background: {c('danger_bg')}; color: {c('on_accent')};"
+            f" border: 1px solid {c('danger_bg')}; }}"
+            f" QPushButton:hover {{ background: {c('danger_hover')}; }}"
+            f" QPushButton:focus {{ border: 1px solid {c('danger_focus')}; }}"
         )
         cancel = buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         cancel.setObjectName("removeAccountCancelButton")

@@ -8,22 +8,25 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QMenu, QPushButton, QToolButton, QWidget
 
 from app import platforms
 from app.ui import theme
 from app.ui.accounts.widgets import action_name
 
-CONNECT_STYLE = (
-    "QToolButton#connectAccountButton { background: #2563eb; color: #ffffff;"
-    " border: 1px solid #2563eb; border-radius: 6px; padding: 6px 12px; }"
-    " QToolButton#connectAccountButton:hover { background: #1d4ed8; }"
-    " QToolButton#connectAccountButton:focus { border: 1px solid #1e3a8a; }"
-    " QToolButton#connectAccountButton:disabled { background: #93c5fd;"
-    " border-color: #93c5fd; }"
-    " QToolButton#connectAccountButton::menu-indicator { subcontrol-position:"
-    " right center; right: 6px; }"
-)
+
+def connect_style() -> str:
+    c = theme.hex_of
+    return (
+        f"QToolButton#connectAccountButton {{ background: {c('accent')}; color: {c('on_accent')};"
+        f" border: 1px solid {c('accent')}; border-radius: 6px; padding: 6px 12px; }}"
+        f" QToolButton#connectAccountButton:hover {{ background: {c('accent_hover')}; }}"
+        f" QToolButton#connectAccountButton:focus {{ border: 1px solid {c('accent_focus')}; }}"
+        f" QToolButton#connectAccountButton:disabled {{ background: {c('primary_disabled')};"
+        f" border-color: {c('primary_disabled')}; color: {c('primary_disabled_text')}; }}"
+        " QToolButton#connectAccountButton::menu-indicator { subcontrol-position:"
+        " right center; right: 6px; }"
+    )
 
 
 def build_connect_button(parent: QWidget) -> tuple[QToolButton, QMenu]:
@@ -31,10 +34,10 @@ def build_connect_button(parent: QWidget) -> tuple[QToolButton, QMenu]:
     button.setObjectName("connectAccountButton")
     button.setText(parent.tr("Connect account"))
     button.setAccessibleName(parent.tr("Connect account"))
-    button.setIcon(theme.icon("fa5s.plus", "#ffffff"))
+    button.setIcon(theme.icon("fa5s.plus", "on_accent"))
     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-    button.setStyleSheet(CONNECT_STYLE)
+    button.setStyleSheet(connect_style())
     menu = QMenu(button)
     menu.setObjectName("connectAccountMenu")
     button.setMenu(menu)
@@ -71,3 +74,23 @@ def add_connect_actions(
         menu.addAction(action)
         first_option = first_option or action
     return actions, first_option
+
+
+def icon_only(room: int, fixed: tuple[QWidget, ...], *buttons: tuple[QPushButton, str]) -> None:
+    """When `fixed` and `buttons` (with their texts) need more than `room` pixels in a row,
+    the buttons show their icons alone, the text then in the tooltip; text again when there
+    is room."""
+    need = sum(w.sizeHint().width() + 8 for w in fixed)
+    for button, _text in buttons:
+        if button.text():
+            button.setProperty("fullWidth", button.sizeHint().width())
+        need += int(button.property("fullWidth") or 0) + 8
+    narrow = need - 8 > room  # n widgets, n - 1 gaps
+    for button, text in buttons:
+        if narrow and button.text():
+            button.setProperty("fullTip", button.toolTip())
+            button.setText("")
+            button.setToolTip(text if not button.toolTip() else f"{text}: {button.toolTip()}")
+        elif not narrow and not button.text():
+            button.setText(text)
+            button.setToolTip(button.property("fullTip") or "")

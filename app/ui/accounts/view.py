@@ -39,7 +39,7 @@ from app.ui.accounts.connect_flow import ConnectFlow
 from app.ui.accounts.enabling import ActionStates
 from app.ui.accounts.model import AccountRole, AccountsModel
 from app.ui.accounts.services import AccountsServices, vault_of
-from app.ui.accounts.toolbar import add_connect_actions, build_connect_button
+from app.ui.accounts.toolbar import add_connect_actions, build_connect_button, icon_only
 from app.ui.accounts.widgets import Banner, EmptyState, make_table
 
 log = logging.getLogger(__name__)
@@ -188,6 +188,17 @@ class AccountsView(ConnectFlow, AccountActions, ActionStates, QWidget):
         # Narrow windows: the platform column goes (the icon, tooltip and accessible name
         # still say it) so the notes keep their room.
         self.table.setColumnHidden(1, self.width() < 880)
+        # ... and the two buttons on the right show only their icons (text in the tooltip,
+        # accessible name unchanged) when the row has no room for every text.
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else None
+        room = self.width() - (margins.left() + margins.right() if margins else 0)
+        icon_only(
+            room,
+            (self.connect_button, self.reconnect_button, self.disable_button, self.remove_button),
+            (self.media_button, self.tr("Media hosting")),
+            (self.apps_button, self.tr("Developer apps")),
+        )
 
     def _subscribe(self) -> None:
         bridge = _EventBridge(self)

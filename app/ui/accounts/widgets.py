@@ -18,15 +18,12 @@ from PySide6.QtWidgets import (
 from app import platforms
 from app.ui import theme
 
+# kind -> (background, border, icon, ink) as theme roles
 BANNER_STYLES = {
-    "attention": ("#fef3c7", "#f59e0b", "fa5s.exclamation-triangle", "#b45309"),
-    "info": ("#eff6ff", "#93c5fd", "fa5s.info-circle", "#2563eb"),
+    "attention": ("banner_bg", "banner_border", "fa5s.exclamation-triangle", "warning_text"),
+    "info": ("info_bg", "info_border", "fa5s.info-circle", "info_text"),
 }
 BUTTONS_PER_ROW = 4
-DARK_BANNER_STYLES = {
-    "attention": ("#422006", "#b45309", "fa5s.exclamation-triangle", "#fbbf24"),
-    "info": ("#172554", "#1e40af", "fa5s.info-circle", "#93c5fd"),
-}
 
 
 def action_name(platform: str) -> str:
@@ -52,8 +49,8 @@ class Banner(QFrame):
         self, object_name: str, kind: str, button_text: str, button_name: str, parent=None
     ) -> None:
         super().__init__(parent)
-        styles = DARK_BANNER_STYLES if theme.is_dark() else BANNER_STYLES
-        background, border, icon_name, icon_colour = styles[kind]
+        background_role, border_role, icon_name, icon_colour = BANNER_STYLES[kind]
+        background, border = theme.hex_of(background_role), theme.hex_of(border_role)
         self.setObjectName(object_name)
         self.setStyleSheet(
             f"QFrame#{object_name} {{ background: {background}; border: 1px solid {border};"
@@ -90,7 +87,7 @@ class EmptyState(QFrame):
         self.setObjectName("accountsEmptyState")
         self.setProperty("role", "card")
         icon = QLabel(self)
-        icon.setPixmap(theme.icon("fa5s.user-friends", "#94a3b8").pixmap(48, 48))
+        icon.setPixmap(theme.icon("fa5s.user-friends", "faint").pixmap(48, 48))
         icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label = QLabel(
             self.tr("No accounts yet — connect {networks} to start publishing.").format(
@@ -155,7 +152,7 @@ def make_table(model, parent=None) -> QTableView:
     header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
     c = theme.hex_of
-    selection = "#1e3a5f" if theme.is_dark() else "#dbeafe"
+    selection = c("selection")
     table.setStyleSheet(
         f"QTableView#accountsTable {{ background: {c('surface')}; border: 1px solid {c('line')};"
         f" border-radius: 8px; alternate-background-color: {c('outside')};"

@@ -29,29 +29,19 @@ from app.ui.analytics.fmt import pct, value
 from app.ui.theme import PLATFORM_ICONS
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-TEXT = "#374151"
-MUTED = "#6b7280"
-EMPTY_CELL = (243, 244, 246)
-LOW = np.array([224, 236, 255], dtype=float)  # lightest blue
-HIGH = np.array([30, 64, 175], dtype=float)  # deep blue
-# Dark theme: the scale runs from near the dark surface to a bright blue (more = brighter).
-DARK_EMPTY_CELL = (38, 50, 70)
-DARK_LOW = np.array([30, 48, 88], dtype=float)
-DARK_HIGH = np.array([147, 197, 253], dtype=float)
 
 
 def heat_scale() -> tuple[np.ndarray, np.ndarray, tuple[int, int, int], int]:
     """(low, high, empty cell, gap) in the current theme; gap is the grey level between cells."""
-    if theme.is_dark():
-        return DARK_LOW, DARK_HIGH, DARK_EMPTY_CELL, 30
-    return LOW, HIGH, EMPTY_CELL, 255
+    low = np.array(theme.heat("low"), dtype=float)
+    high = np.array(theme.heat("high"), dtype=float)
+    return low, high, theme.heat("empty"), theme.heat("gap")[0]
 
 
 def chart_background() -> str:
     return theme.hex_of("surface")
 
 
-MARK = "#f59e0b"
 CELL = 12  # image pixels per cell; the last row/column of each is the white gap
 CHECKPOINTS = (Checkpoint.H1, Checkpoint.H6, Checkpoint.H24, Checkpoint.D7)
 CHECKPOINT_LABELS = ("1 h", "6 h", "24 h", "7 d")
@@ -59,9 +49,9 @@ CHECKPOINT_LABELS = ("1 h", "6 h", "24 h", "7 d")
 
 def platform_colour(platform: Platform) -> str:
     colour = PLATFORM_ICONS[platform.value][1]
-    if colour == "#111111":
-        return "#94a3b8" if theme.is_dark() else "#4b5563"
-    return colour  # X's black reads as "no data"
+    if QColor(colour).lightness() < 40:  # a near-black brand (X) reads as "no data"
+        return theme.hex_of("chart_ink")
+    return colour
 
 
 def _small_font() -> QFont:
@@ -172,14 +162,16 @@ class HeatmapChart(pg.PlotWidget):
         top = self.scale_max or 1.0
         for rank, slot in enumerate(self.top, start=1):
             rect = QGraphicsRectItem(slot.hour + 0.04, slot.weekday + 0.06, 0.88, 0.84)
-            rect.setPen(QPen(QColor(MARK), 0.12))
+            rect.setPen(QPen(theme.colour("star"), 0.12))
             item.addItem(rect)
             value = self.shade[slot.weekday, slot.hour]
             strong = bool(np.isfinite(value) and value / top > 0.55)
             # Deep blue cells (light theme) and pale cells (dark theme) take the other ink.
             on_light = strong == theme.is_dark()
             text = pg.TextItem(
-                str(rank), color="#111827" if on_light else "#ffffff", anchor=(0.5, 0.5)
+                str(rank),
+                color=theme.INK_ON_PALE if on_light else theme.INK_ON_DEEP,
+                anchor=(0.5, 0.5),
             )
             font = _small_font()
             font.setBold(True)

@@ -54,7 +54,7 @@ class EmptyState(QWidget):
         empty = QVBoxLayout(self)
         empty.addStretch(1)
         icon = QLabel(self)
-        icon.setPixmap(theme.icon("fa5s.chart-bar", "#9ca3af").pixmap(48, 48))
+        icon.setPixmap(theme.icon("fa5s.chart-bar", "faint").pixmap(48, 48))
         icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         empty.addWidget(icon)
         self.label = QLabel(self.tr("Loading analytics…"), self)
@@ -77,7 +77,7 @@ class EmptyState(QWidget):
 
     def say(self, headline: str, text: str, *, retry: bool = False) -> None:
         self.label.setText(
-            f"<p style='font-size:18px; font-weight:600; color:#1f2937'>{escape(headline)}</p>"
+            f"<p style='font-size:18px; font-weight:600; color:{theme.hex_of('text')}'>{escape(headline)}</p>"
             f"<p>{escape(text)}</p>"
         )
         self.label.setAccessibleName(f"{headline}. {text}")

@@ -59,7 +59,7 @@ class AttentionBanner(QFrame):
             icon = (
                 theme.platform_icon(str(platform))
                 if platform
-                else theme.icon("fa5s.plug", "#b45309")
+                else theme.icon("fa5s.plug", "warning_text")
             )
             line.addWidget(icon_label(icon, row))
             label = QLabel(text, row)

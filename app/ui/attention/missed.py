@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.core.posts import PostError, PostService
 from app.core.timeutil import AmbiguousTimeError, NonexistentTimeError, from_utc, to_utc
+from app.ui import theme
 from app.ui.attention.widgets import named_button
 from app.ui.dates import limit_dates
 
@@ -59,7 +60,7 @@ class MissedPostsDialog(QDialog):
         self.when_edit.setToolTip(self.tr("New time, in {zone}").format(zone=zone))
         self.error_label = QLabel("", self)
         self.error_label.setObjectName("missedErrorLabel")
-        self.error_label.setStyleSheet("color: #b91c1c;")
+        self.error_label.setStyleSheet(f"color: {theme.hex_of('error_text')};")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         self.publish_button = named_button(

@@ -39,7 +39,7 @@ class ConfirmationDialog(QDialog):
         excerpt.setWordWrap(True)
         excerpt.setProperty("role", "small")
         self.error_label = QLabel("", self)
-        self.error_label.setStyleSheet("color: #b91c1c;")
+        self.error_label.setStyleSheet(f"color: {theme.hex_of('error_text')};")
         self.error_label.hide()
         self.published_button = named_button(
             self.tr("It was published"), "confirmPublishedButton", self
@@ -102,7 +102,7 @@ class ProblemsPanel(QFrame):
         outer.setSpacing(4)
         header = QHBoxLayout()
         header.setSpacing(8)
-        header.addWidget(icon_label(theme.icon("fa5s.exclamation-triangle", "#b45309"), self))
+        header.addWidget(icon_label(theme.icon("fa5s.exclamation-triangle", "warning_text"), self))
         self.summary = QLabel(self)
         self.summary.setObjectName("problemsSummaryLabel")
         header.addWidget(self.summary, 1)
@@ -220,7 +220,7 @@ class ProblemsPanel(QFrame):
         row = QWidget(self.details)
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
-        line.addWidget(icon_label(theme.icon("fa5s.history", "#9333ea"), row))
+        line.addWidget(icon_label(theme.icon("fa5s.history", "attention"), row))
         line.addWidget(
             QLabel(
                 self.tr("1 post fell due while Herald was closed.")

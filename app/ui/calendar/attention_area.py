@@ -48,6 +48,7 @@ class CalendarAttention(QWidget):
         drafts = view.toolbar.drafts_button
         drafts.setText(self.tr("Undated drafts ({n})").format(n=count))
         drafts.setVisible(bool(count))
+        view.toolbar.fit_second_row()  # the text changed: does the row still fit?
 
     def show_reauth(self, account_id: int, reason: str) -> None:
         view = self.view

@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
@@ -179,7 +178,7 @@ class GridBase(DragAndDrop, QWidget):
             pen.setWidthF(2)
             pen.setStyle(Qt.PenStyle.DashLine)
             p.setPen(pen)
-            p.setBrush(QColor(37, 99, 235, 28))
+            p.setBrush(theme.with_alpha("accent", 28))
             p.drawRoundedRect(self._drop_hint, 4, 4)
             if self._drop_label:
                 p.setPen(theme.colour("accent_strong"))
@@ -202,7 +201,7 @@ class GridBase(DragAndDrop, QWidget):
         box = QRectF(0, 0, min(460, visible.width() - 32), 44)
         box.moveCenter(visible.center())
         p.setPen(theme.colour("line"))
-        p.setBrush(QColor(255, 255, 255, 235))
+        p.setBrush(theme.with_alpha("surface", 235))
         p.drawRoundedRect(box, 8, 8)
         p.setPen(theme.colour("muted"))
         p.drawText(box, int(Qt.AlignmentFlag.AlignCenter), self.empty_text)

@@ -75,8 +75,13 @@ class MonthGrid(GridBase):
             cell = self.cell_rect(index)
             room = cell.height() - DAY_LABEL_H - PAD
             fits = max(0, int((room + CHIP_GAP) // (CHIP_H + CHIP_GAP)))
+            more_in_header = False
             if len(items) > fits:
-                fits = max(0, int((room - MORE_H + CHIP_GAP) // (CHIP_H + CHIP_GAP)))
+                below = max(0, int((room - MORE_H + CHIP_GAP) // (CHIP_H + CHIP_GAP)))
+                # Short rows (a 1024x700 window): "+N more" beside the day number rather
+                # than a cell with no post at all.
+                more_in_header = below < fits
+                fits = fits if more_in_header else below
             # Keep the selected post visible even when its day overflows.
             shown = items[:fits]
             if self.selected_id is not None and fits:
@@ -89,7 +94,12 @@ class MonthGrid(GridBase):
                 chips.append(Chip(post, local, rect))
                 y += CHIP_H + CHIP_GAP
             hidden = len(items) - len(shown)
-            if hidden:
+            if hidden and more_in_header:
+                width = min(64.0, cell.width() / 2)  # the right half; the day number is left
+                top = cell.top() + (DAY_LABEL_H - MORE_H) / 2 + 2
+                rect = QRectF(cell.right() - PAD - width, top, width, MORE_H)
+                self._more.append((rect, day, hidden))
+            elif hidden:
                 rect = QRectF(cell.left() + PAD, y, cell.width() - 2 * PAD, MORE_H)
                 self._more.append((rect, day, hidden))
         return chips

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.ui import theme
 from app.ui.dates import limit_dates, show_weekday_dates
+from app.ui.fit_label import FitLabel
 from app.ui.workspace_dialog import zone_combo
 
 
@@ -49,7 +50,7 @@ class CalendarToolbar(QFrame):
             self, "prevButton", "fa5s.chevron-left", self.tr("Previous (Left)")
         )
         self.next_button = _tool(self, "nextButton", "fa5s.chevron-right", self.tr("Next (Right)"))
-        self.range_label = QLabel(self)
+        self.range_label = FitLabel(self)  # short day/month names when the window is narrow
         self.range_label.setObjectName("rangeLabel")
         self.range_label.setMinimumWidth(120)
 
@@ -73,7 +74,7 @@ class CalendarToolbar(QFrame):
             self.view_group.addButton(button)
             self.view_buttons[key] = button
             segments.addWidget(button)
-        self.compose_button = QPushButton(theme.icon("fa5s.plus", "#ffffff"), self.tr("New post"))
+        self.compose_button = QPushButton(theme.icon("fa5s.plus", "on_accent"), self.tr("New post"))
         self.compose_button.setObjectName("composeButton")
         self.compose_button.setProperty("primary", True)
         self.compose_button.setToolTip(self.tr("Write a new post (Ctrl+N)"))
@@ -85,7 +86,7 @@ class CalendarToolbar(QFrame):
         self.zone_combo.setToolTip(
             self.tr("Show the calendar in another time zone (type to search)")
         )
-        self.zone_combo.setMinimumWidth(190)
+        self.zone_combo.setMinimumWidth(170)
         self.jump_edit = QDateEdit(self)
         self.jump_edit.setObjectName("jumpDateEdit")
         self.jump_edit.setCalendarPopup(True)
@@ -107,7 +108,7 @@ class CalendarToolbar(QFrame):
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setAccessibleName(self.tr("Search posts"))
         self.search_edit.setToolTip(self.tr("Show only posts whose text contains this (Ctrl+F)"))
-        self.search_edit.setMinimumWidth(140)
+        self.search_edit.setMinimumWidth(110)
         self.search_edit.setMaximumWidth(220)
         self.filter_button = _tool(
             self,
@@ -148,6 +149,8 @@ class CalendarToolbar(QFrame):
         jump_label = QLabel(self.tr("Go to"), self)
         jump_label.setProperty("role", "small")
         jump_label.setBuddy(self.jump_edit)
+        self._captions = (zone_label, jump_label)  # hidden when the row has no room for them
+        self._second = second
         second.addWidget(zone_icon)
         second.addWidget(zone_label)
         second.addWidget(self.zone_combo)
@@ -175,6 +178,55 @@ class CalendarToolbar(QFrame):
         paused.addWidget(self.storage_label)
         paused.addStretch(1)
         layout.addLayout(paused)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_second_row()
+
+    def fit_second_row(self) -> None:
+        """At about 1000 px the second row cannot hold everything: first its captions ("Times
+        in", "Go to") go, then "Undated drafts (N)" becomes its icon (the text moves to the
+        tooltip); the fields keep their icon, tooltip and accessible name. Nothing is
+        squeezed over its neighbour."""
+        room = self.contentsRect().width() - 8
+        for hide_captions, icon_only in ((False, False), (True, False), (True, True)):
+            if self._row_min(hide_captions, icon_only) <= room:
+                break
+        for caption in self._captions:
+            caption.setVisible(not hide_captions)
+        drafts = self.drafts_button
+        style = Qt.ToolButtonStyle
+        drafts.setToolButtonStyle(
+            style.ToolButtonIconOnly if icon_only else style.ToolButtonTextBesideIcon
+        )
+        drafts.setToolTip(drafts.text() if icon_only else self.tr("Drafts without a date or time"))
+
+    def _row_min(self, hide_captions: bool, icon_only: bool) -> int:
+        """The second row's minimum width with captions hidden or not, drafts as an icon or
+        not (computed, not laid out: no flicker)."""
+        row = self._second
+        total, shown = 0, 0
+        for i in range(row.count()):
+            item = row.itemAt(i)
+            if item is None:
+                continue
+            widget = item.widget()
+            if widget is None:
+                total += item.minimumSize().width()  # a spacing
+                continue
+            if widget in self._captions:
+                if hide_captions:
+                    continue
+                width = widget.sizeHint().width()
+            elif widget.isHidden():
+                continue
+            elif widget is self.drafts_button and icon_only:
+                width = self.undo_button.sizeHint().width()
+            else:
+                width = max(widget.minimumSizeHint().width(), widget.minimumWidth())
+            total += width
+            shown += 1
+        return total + row.spacing() * max(0, shown - 1)
 
     def show_filter_count(self, count: int) -> None:
         """ "Filter (2)" while facets are chosen."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -28,17 +27,17 @@ from app.ui import theme
 from app.ui.composer.editors import AccountTab, highlight
 from app.ui.composer.hosting import needs_media_hosting
 from app.ui.composer.media import MediaStrip
-from app.ui.composer.preview import PreviewPane
+from app.ui.composer.preview import PreviewPane, preview_item
 from app.ui.composer.rules import Issue, Result, RuleCache
 from app.ui.composer.schedule import SchedulePicker
 from app.ui.composer.services import ComposerServices
 from app.ui.media_hosting import edit_media_hosting
 
-STATE_COLOURS = {"ok": "#4b5563", "near": "#b45309", "over": "#b91c1c"}
+STATE_COLOURS = {"ok": "status", "near": "warning_text", "over": "error_text"}  # theme roles
 # Things not written or attached yet: shown as a calm "still to do" until the person tries to
 # schedule or publish, errors from then on.
 PENDING_CODES = frozenset({"empty", "media_required"})
-TODO_COLOUR = "#64748b"
+TODO_COLOUR = "muted"  # a theme role
 HOSTING_ISSUE = Issue("no_media_hosting", "warning", "", None, None)
 
 # The dialog these mixins become part of, as the type checker sees it.
@@ -108,9 +107,7 @@ class ContentChecks(_Dialog):
         if label.property("state") != state:
             label.setProperty("state", state)
             weight = "600" if state != "ok" else "400"
-            ink = theme.hex_of("status") if state == "ok" else STATE_COLOURS[state]
-            if theme.is_dark() and state != "ok":
-                ink = theme.hex_of("warning_text" if state == "near" else "error_text")
+            ink = theme.hex_of(STATE_COLOURS[state])
             label.setStyleSheet(f"color: {ink}; font-weight: {weight};")
 
     def _issues_for_editor(self, editor_tab: AccountTab | None) -> list[Issue]:
@@ -160,7 +157,7 @@ class ContentChecks(_Dialog):
         self.warnings.clear()
         if not rows:
             ok = QListWidgetItem(
-                theme.icon("fa5s.check-circle", "#16a34a"),
+                theme.icon("fa5s.check-circle", "success"),
                 self.tr("Fits every chosen network.")
                 if selected
                 else self.tr("No account chosen."),
@@ -170,16 +167,16 @@ class ContentChecks(_Dialog):
             return
         for severity, text, account_id, issue in rows:
             if severity == "error":
-                icon, prefix = theme.icon("fa5s.times-circle", "#dc2626"), self.tr("Error")
+                icon, prefix = theme.icon("fa5s.times-circle", "danger"), self.tr("Error")
             elif severity == "warning":
-                icon = theme.icon("fa5s.exclamation-triangle", "#d97706")
+                icon = theme.icon("fa5s.exclamation-triangle", "warning_icon")
                 prefix = self.tr("Warning")
             else:
                 icon, prefix = theme.icon("fa5s.circle", TODO_COLOUR), self.tr("To do")
             item = QListWidgetItem(icon, text)
             item.setData(Qt.ItemDataRole.UserRole + 1, severity)
             if severity == "todo":
-                item.setForeground(QColor(TODO_COLOUR))
+                item.setForeground(theme.colour(TODO_COLOUR))
             item.setData(Qt.ItemDataRole.UserRole, (account_id, issue.start, issue.end))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{prefix}: {text}")
             item.setToolTip(f"{prefix}: {text}")
@@ -280,11 +277,12 @@ class ContentChecks(_Dialog):
 
     def _render_preview(self) -> None:
         widget = self.tabs.currentWidget()
-        tabs = (
-            [widget]
-            if isinstance(widget, AccountTab)
-            else [self.tabs_by_account[a] for a in self.selected_ids()]
-        )
+        current = widget.account_id if isinstance(widget, AccountTab) else None
         self.preview.show_posts(
-            [(t.platform, t.account.handle, t.text()) for t in tabs], self.media.items
+            [
+                preview_item(self.tabs_by_account[a], self.workspace.name)
+                for a in self.selected_ids()
+            ],
+            self.media.items,
+            current,
         )

@@ -10,10 +10,8 @@ from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QCheckBox, QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 
 from app import platforms
+from app.ui import theme
 from app.ui.composer.rules import Issue, utf16_offsets
-
-ERROR_BG = QColor("#fecaca")
-WARNING_BG = QColor("#fde68a")
 
 
 def make_editor(name: str, accessible: str, parent: QWidget) -> QPlainTextEdit:
@@ -44,11 +42,13 @@ def highlight(editor: QPlainTextEdit, issues: Iterable[Issue]) -> None:
         cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         selection.cursor = cursor
         fmt = QTextCharFormat()
-        fmt.setBackground(ERROR_BG if issue.severity == "error" else WARNING_BG)
-        fmt.setForeground(QColor("#111827"))  # dark ink on the pale mark, in either theme
+        fmt.setBackground(
+            theme.colour("mark_error" if issue.severity == "error" else "mark_warning")
+        )
+        fmt.setForeground(theme.colour("mark_ink"))  # dark ink on the pale mark, in either theme
         if issue.severity == "error":
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-            fmt.setUnderlineColor(QColor("#dc2626"))
+            fmt.setUnderlineColor(QColor(theme.ROLES["danger"][0]))
         fmt.setToolTip(issue.message)
         selection.format = fmt
         selections.append(selection)

@@ -70,7 +70,7 @@ def thumbnail(m: MediaFacts) -> QIcon:
         if not image.isNull():
             return QIcon(QPixmap.fromImage(image))
     name = "fa5s.film" if m.mime.startswith("video/") else "fa5s.file"
-    return theme.icon(name, "#6b7280")
+    return theme.icon(name, "muted")
 
 
 class MediaStrip(QWidget):

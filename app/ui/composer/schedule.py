@@ -86,7 +86,8 @@ class SchedulePicker(QFrame):
         self.dst_panel = QFrame(self)
         self.dst_panel.setObjectName("dstPanel")
         self.dst_panel.setStyleSheet(
-            "#dstPanel { background: #fef3c7; border: 1px solid #f59e0b; border-radius: 6px; }"
+            f"#dstPanel {{ background: {theme.hex_of('banner_bg')};"
+            f" border: 1px solid {theme.hex_of('banner_border')}; border-radius: 6px; }}"
         )
         self.dst_label = QLabel(self.dst_panel)
         self.dst_label.setObjectName("dstLabel")
@@ -313,7 +314,7 @@ class SchedulePicker(QFrame):
             self.suggestions.hide()
             return
         for s in found:
-            item = QListWidgetItem(theme.icon("fa5s.star", "#f59e0b"), s.label)
+            item = QListWidgetItem(theme.icon("fa5s.star", "star"), s.label)
             item.setToolTip(s.explanation)
             item.setData(0x0100, s.when_utc)
             self.suggestions.addItem(item)
