@@ -90,6 +90,8 @@ class AdapterConfig:
             linkedin_api_base=f"{emu}/linkedin",
             facebook_web_base=f"{emu}/facebook",
             facebook_graph_base=f"{emu}/facebook",
+            # Mastodon's instance is per account; on the emulator every account goes here.
+            endpoints={"MASTODON": f"{emu}/mastodon"},
             # The emulator's developer app is approved for LinkedIn's member read permission.
             scope_overrides={
                 linkedin.DESCRIPTOR.name: (*linkedin.DESCRIPTOR.auth.scopes, "r_member_social")

@@ -153,6 +153,8 @@ class MediaItem:
     duration_s: float | None = None
     # Where a platform that fetches media itself (Instagram, FB photos) can get it.
     public_url: str | None = None
+    # The description read out by screen readers (Mastodon's `description`), if any.
+    alt_text: str | None = None
 
 
 @dataclass(frozen=True)

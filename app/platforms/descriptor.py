@@ -13,9 +13,11 @@ from typing import Any, Literal
 
 MIB = 1024 * 1024
 
-# How a network counts characters: X's weighted count (links 23, CJK and emoji 2), or plain
-# code points (what a person sees as characters, for the networks that publish no rule).
-LengthCounting = Literal["x_weighted", "code_points"]
+# How a network counts characters: X's weighted count (links 23, CJK and emoji 2), plain
+# code points (what a person sees as characters, for the networks that publish no rule), or
+# the fediverse's (Mastodon: characters as a person sees them, every link counting as
+# `TextRules.url_length`, a remote @user@server mention as @user).
+LengthCounting = Literal["x_weighted", "code_points", "fediverse"]
 
 # How a person connects an account: OAuth 2.0 with PKCE (X, LinkedIn), or Meta's login
 # dialog (Facebook Login for Business, Instagram Login), which is OAuth 2.0 plus a page or
@@ -50,6 +52,8 @@ class TextRules:
     max_hashtags: int | None = None
     max_mentions: int | None = None
     links_clickable: bool = True
+    #: how many characters a link counts ("fediverse" counting; Mastodon: 23)
+    url_length: int = 23
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,10 @@ from app.core.posts.values import (
     TargetProblem,
 )
 from app.core.posts.writing import INSERT_BATCH
+from app.core.textrules.account_rules import ACCOUNT_LIMITS, counted_length, rules_for_account
 
 __all__ = [
+    "ACCOUNT_LIMITS",
     "ATTENTION",
     "EXCERPT_CHARS",
     "INSERT_BATCH",
@@ -49,10 +51,12 @@ __all__ = [
     "SchedulingError",
     "TargetInfo",
     "TargetProblem",
+    "counted_length",
     "effective_text",
     "facts_of",
     "group_rows",
     "inspect_media",
+    "rules_for_account",
     "summary_query",
     "validate",
     "weighted_length",

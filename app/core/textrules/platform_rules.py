@@ -29,6 +29,7 @@ class PlatformRules:
     max_hashtags: int | None = None
     max_mentions: int | None = None
     links_clickable: bool = True
+    url_length: int = 23  # what a link counts under "fediverse" counting
     media: MediaRules = MediaRules()  # noqa: RUF009 frozen: one shared default is safe
 
 
@@ -54,6 +55,7 @@ def _build(d: PlatformDescriptor) -> PlatformRules:
         max_hashtags=d.text.max_hashtags,
         max_mentions=d.text.max_mentions,
         links_clickable=d.text.links_clickable,
+        url_length=d.text.url_length,
         media=d.media,
     )
 
