@@ -57,6 +57,11 @@ ID_BASES = {
     "li_image": 4_000_000_000_000_000,
     "fb_user": 100_000_000_000_000,
     "fb_page": 200_000_000_000_000,
+    # Mastodon ids are snowflakes (millisecond time << 16); real-looking magnitudes
+    "md_account": 117_020_000_000_000_000,
+    "md_status": 117_030_000_000_000_000,
+    "md_media": 117_040_000_000_000_000,
+    "md_app": 0,
 }
 
 
