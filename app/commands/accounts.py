@@ -1,6 +1,7 @@
 """`main.py accounts add-emulator|list`: connect the emulator's accounts, list accounts.
 
     python main.py accounts add-emulator --emulator URL [--db URL] --workspace NAME
+    python main.py accounts add-mastodon --instance URL --workspace NAME [--access-token T]
     python main.py accounts list [--db URL] [--workspace NAME]
 
 `add-emulator` runs the real OAuth flow (PKCE, state, loopback redirect) against a running
@@ -19,6 +20,7 @@ from dataclasses import replace
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import bootstrap
+from app.commands import accounts_mastodon
 from app.commands.worker import first_line
 from app.core.accounts import AccountInfo
 from app.core.appcontext import AppContext
@@ -44,9 +46,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add.add_argument(
         "--timezone", default="UTC", help="zone of the workspace if it has to be created"
     )
+    mastodon = accounts_mastodon.configure(sub)
     lst = sub.add_parser("list", help="print PLATFORM<TAB>HANDLE<TAB>STATUS per account")
     lst.add_argument("--workspace", metavar="NAME", help="only this workspace's accounts")
-    for p in (add, lst):
+    for p in (add, mastodon, lst):
         p.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="database URL")
 
 
@@ -65,6 +68,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.accounts_command == "add-emulator":
             _add_emulator(context, args)
+        elif args.accounts_command == "add-mastodon":
+            account_id = accounts_mastodon.add_mastodon(context, args, CommandError)
+            print(line(context.accounts.get(account_id)), flush=True)
         else:
             _list(context, args)
     except (CommandError, WorkspaceError, VaultError) as exc:

@@ -55,13 +55,27 @@ class App:
     tokens: list[str] = field(default_factory=list)
 
 
+#: the emulator's fixed app (app.adapters.source.EMULATOR_APP), registered from the start
+#: with every loopback redirect, as every emulated network accepts it
+DEMO_APP = ("herald-demo", "demo-secret")
+ANY_LOOPBACK = "*loopback*"
+
+
 def apps(emu: Emulator) -> dict[str, App]:
     """The registered apps (by client_id), kept beside the state (a reset forgets them)."""
     found: dict[str, App] | None = getattr(emu.state, "mastodon_apps", None)
     if found is None:
-        found = {}
+        client_id, secret = DEMO_APP
+        demo = App("1", "Herald", None, ["read", "write"], [ANY_LOOPBACK], client_id, secret)
+        found = {client_id: demo}
         emu.state.mastodon_apps = found  # type: ignore[attr-defined]
     return found
+
+
+def redirect_allowed(app: App, uri: str | None) -> bool:
+    if ANY_LOOPBACK in app.redirect_uris:
+        return oauth.is_loopback_redirect(uri)
+    return uri in app.redirect_uris
 
 
 def error(status: int, message: str, description: str | None = None) -> Response:
@@ -160,7 +174,7 @@ def authorize(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     app = apps(emu).get(req.query.get("client_id", ""))
     if app is None:
         return text_response(401, "Client authentication failed due to unknown client.")
-    if req.query.get("redirect_uri") not in app.redirect_uris:
+    if not redirect_allowed(app, req.query.get("redirect_uri")):
         return text_response(400, "The redirect uri included is not valid.")
     scopes = (req.query.get("scope") or "read").split()
     if not all(_covered(s, app.scopes) for s in scopes):

@@ -16,6 +16,7 @@ the client secret go to the vault (Credentials), never to the account's settings
 
 from __future__ import annotations
 
+import socket
 import threading
 import webbrowser
 from collections.abc import Callable
@@ -171,6 +172,8 @@ def connect_mastodon(
     clock = clock or SystemClock()
     cfg, base = _config_for(config, instance)
     listen_port = cfg.redirect_port(platform) if port is None else port
+    if listen_port == 0:  # any free port, but known now: the registration names it exactly
+        listen_port = _free_port(cfg.redirect_host)
     redirect_uri = cfg.redirect_uri(platform, listen_port)
     scopes = cfg.scopes(platform)
     http = Http(platform, cfg, clock, wire.classify, client, read_limits=wire.rate_limit)
@@ -196,6 +199,12 @@ def connect_mastodon(
     )
     account = accounts[0]
     return replace(account, settings={**account.settings, "pkce": pkce})
+
+
+def _free_port(host: str) -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
 
 
 def connect_with_token(
