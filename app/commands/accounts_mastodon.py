@@ -25,6 +25,8 @@ from app.platforms.names import Platform
 
 #: how the sign-in page is opened (tests replace it)
 OPEN_BROWSER: Callable[[str], Any] = webbrowser.open
+#: the loopback port of the sign-in (None: the descriptor's, 8771; tests use 0, any free one)
+LISTEN_PORT: int | None = None
 
 
 def configure(sub: Any) -> argparse.ArgumentParser:
@@ -44,15 +46,17 @@ def configure(sub: Any) -> argparse.ArgumentParser:
     return add
 
 
-def known_app(context: AppContext, instance: str) -> AppCredentials | None:
-    """Herald's registration on this instance from an account already connected there."""
+def known_app(context: AppContext, instance: str) -> tuple[AppCredentials | None, str | None]:
+    """Herald's registration on this instance (and the redirect it allows) from an account
+    already connected there."""
     for info in context.accounts.list():
         if info.platform != Platform("MASTODON") or info.settings.get("instance") != instance:
             continue
         extra = context.accounts.credentials(info.id).extra
         if extra.get("client_id"):
-            return AppCredentials(str(extra["client_id"]), str(extra.get("client_secret") or ""))
-    return None
+            app = AppCredentials(str(extra["client_id"]), str(extra.get("client_secret") or ""))
+            return app, str(extra.get("redirect_uri") or "") or None
+    return None, None
 
 
 def add_mastodon(context: AppContext, args: argparse.Namespace, fail: type[Exception]) -> int:
@@ -78,8 +82,14 @@ def add_mastodon(context: AppContext, args: argparse.Namespace, fail: type[Excep
             account = connect_with_token(instance, args.access_token, config)
         else:
             print(f"Opening the browser to sign in at {instance} ...", flush=True)
+            app, redirect = known_app(context, instance)
             account = connect_mastodon(
-                instance, config, known_app=known_app(context, instance), open_browser=OPEN_BROWSER
+                instance,
+                config,
+                known_app=app,
+                known_redirect=redirect,
+                open_browser=OPEN_BROWSER,
+                port=LISTEN_PORT,
             )
     except OAuthError as exc:
         raise fail(str(exc)) from None

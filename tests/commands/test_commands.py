@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.cli import main as cli_main
 from app.core.db import open_database
 from app.core.models import Post, Target, TargetStatus
+from app.platforms.names import Platform
 from tests.integration.helpers import ROOT, VAULT_KEY, connect_emulator, env
 
 
@@ -36,12 +37,8 @@ def test_accounts_add_emulator_and_list_print_platform_handle_status(
     args = ["accounts", "add-emulator", "--emulator", emulator.base_url, "--db", db_url]
     assert cli_main([*args, "--workspace", "Agency"]) == 0
     added = capsys.readouterr().out.splitlines()
-    assert [line.split("\t")[0] for line in added] == [
-        "TWITTER",
-        "INSTAGRAM",
-        "LINKEDIN",
-        "FACEBOOK",
-    ]
+    # every registered network, in the registry's order
+    assert [line.split("\t")[0] for line in added] == [p.value for p in Platform]
     assert all(line.count("\t") == 2 and line.endswith("\tACTIVE") for line in added)
     assert cli_main(["accounts", "list", "--db", db_url, "--workspace", "Agency"]) == 0
     assert sorted(capsys.readouterr().out.splitlines()) == sorted(added)

@@ -137,6 +137,7 @@ def exchange(
     ).json_dict()
     token = required(body, "access_token")
     extra = {"client_id": app.client_id, "client_secret": app.client_secret or ""}
+    extra["redirect_uri"] = redirect_uri  # what the registration allows, for a reconnect
     extra["scope"] = as_str(body.get("scope")) or ""
     return [account_from_token(flow.http, base, token, flow.clock, extra)]
 
@@ -159,6 +160,7 @@ def connect_mastodon(
     config: AdapterConfig,
     *,
     known_app: AppCredentials | None = None,
+    known_redirect: str | None = None,
     open_browser: Callable[[str], Any] = webbrowser.open,
     port: int | None = None,
     timeout: float = 300,
@@ -166,12 +168,18 @@ def connect_mastodon(
     clock: Clock | None = None,
     cancel: threading.Event | None = None,
 ) -> ConnectedAccount:
-    """Register Herald on `instance` (or reuse `known_app`), then the browser sign-in.
-    Raises OAuthError (a message for a person) or ValueError for a bad address."""
+    """Register Herald on `instance` (or reuse `known_app`, registered for `known_redirect`),
+    then the browser sign-in. Raises OAuthError (a message for a person) or ValueError for
+    a bad address."""
     platform = Platform(NAME)
     clock = clock or SystemClock()
     cfg, base = _config_for(config, instance)
     listen_port = cfg.redirect_port(platform) if port is None else port
+    known_port = urlsplit(known_redirect).port if known_redirect else None
+    if listen_port == 0 and known_app is not None and known_port:
+        listen_port = known_port  # any port will do: the one the registration names
+    elif known_port != listen_port:
+        known_app = None  # registered for another port: register again
     if listen_port == 0:  # any free port, but known now: the registration names it exactly
         listen_port = _free_port(cfg.redirect_host)
     redirect_uri = cfg.redirect_uri(platform, listen_port)

@@ -121,12 +121,14 @@ def test_a_known_app_is_checked_and_registered_anew_on_invalid_client():
             httpx.Response(200, json=recorded("oauth_token.json")),
         ]
     )
+    port = free_port()
     connect_mastodon(
         INSTANCE,
         AdapterConfig.real(),
         known_app=AppCredentials("vacuumed", "old-secret"),
+        known_redirect=f"http://127.0.0.1:{port}/callback",
         open_browser=Browser(),
-        port=free_port(),
+        port=port,
         timeout=10,
         clock=FakeClock(),
     )
@@ -139,17 +141,35 @@ def test_a_known_app_is_checked_and_registered_anew_on_invalid_client():
 def test_a_known_app_still_valid_is_reused():
     respx.route(host="127.0.0.1").pass_through()
     routes = instance_routes()
-    browser = Browser()
+    browser, port = Browser(), free_port()
     connect_mastodon(
         INSTANCE,
         AdapterConfig.real(),
         known_app=AppCredentials("kept", "secret"),
+        known_redirect=f"http://127.0.0.1:{port}/callback",
         open_browser=browser,
-        port=free_port(),
+        port=port,
         timeout=10,
         clock=FakeClock(),
     )
     assert routes["apps"].call_count == 0 and browser.params["client_id"] == "kept"
+
+
+@respx.mock
+def test_a_known_app_registered_for_another_port_is_registered_again():
+    respx.route(host="127.0.0.1").pass_through()
+    routes = instance_routes()
+    connect_mastodon(
+        INSTANCE,
+        AdapterConfig.real(),
+        known_app=AppCredentials("kept", "secret"),
+        known_redirect="http://127.0.0.1:1/callback",
+        open_browser=Browser(),
+        port=free_port(),
+        timeout=10,
+        clock=FakeClock(),
+    )
+    assert routes["apps"].call_count == 1
 
 
 @respx.mock
