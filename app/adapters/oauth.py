@@ -196,15 +196,30 @@ def connect(
     clock: Clock | None = None,
     cancel: threading.Event | None = None,
     linkedin_pages: bool = False,
+    instance: str | None = None,
 ) -> list[ConnectedAccount]:
     """Run the browser sign-in for one platform; returns the accounts it grants (Facebook:
     one per Page, the caller lets the user pick). Raises OAuthError with a readable message.
 
     `linkedin_pages`: also ask for the network's optional scopes (its descriptor's
     `auth.extra_scopes`; LinkedIn: the company-page permissions, so the pages the member
-    administers are returned too). Ignored for a network that has none."""
+    administers are returned too). Ignored for a network that has none.
+
+    `instance`: the server of a network whose sign-in is its own flow (`SignIn.run`: Mastodon
+    registers Herald on the instance first); `app` is then not used."""
     platform = Platform(platform)
     sign_in = sign_in_for(platform)
+    if sign_in.run is not None:
+        return sign_in.run(
+            instance or "",
+            config,
+            open_browser=open_browser,
+            port=port,
+            timeout=timeout,
+            client=client,
+            clock=clock,
+            cancel=cancel,
+        )
     clock = clock or SystemClock()
     state = generate_token(32)
     verifier = generate_token(64)  # 43..128 chars of the unreserved set (RFC 7636 §4.1)
@@ -327,6 +342,9 @@ class SignIn:
     extra_refused: Callable[[CallbackResult], str | None] | None = None
     #: how to read the network's rate-limit headers (its adapter's), or None
     read_limits: RateLimitReader | None = None
+    #: the whole sign-in, for a network with its own flow (instance, config, **options) ->
+    #: the accounts granted; `connect` then hands over to it
+    run: Callable[..., list[ConnectedAccount]] | None = None
 
 
 def expiry(flow: Flow, body: dict[str, Any]) -> datetime | None:

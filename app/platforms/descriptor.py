@@ -69,6 +69,9 @@ class Auth:
     #: access tokens last hours (X: 2 h): refreshed on demand before a call, not by the
     #: daily maintenance job (which still refreshes an idle one, keeping its refresh token alive)
     short_lived_tokens: bool = False
+    #: no developer app: Herald registers itself on the server the person names (Mastodon's
+    #: instances), so connecting asks for that server's address instead
+    registers_itself: bool = False
 
     @property
     def redirect_uri(self) -> str:

@@ -207,7 +207,7 @@ def media_body(emu: Emulator, upload: Upload, req: Request) -> dict[str, Any]:
         "remote_url": None,
         "preview_remote_url": None,
         "text_url": None,
-        "meta": {"focus": {"x": 0.0, "y": 0.0}},
+        "meta": upload.extra.get("meta") or {},
         "description": upload.extra.get("description"),
         "blurhash": "UPN1Ddxup{IT9an~.8RjK-oy%gkE%#W?i^t6",
     }
@@ -228,6 +228,13 @@ def upload_media(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     if description and len(description) > 1500:
         return error(422, "Validation failed: Description is too long (maximum is 1500 characters)")
     slow = mime.startswith("video/") or mime == "image/gif"
+    meta: dict[str, Any] = {}
+    x, sep, y = (req.form.get("focus") or "").partition(",")
+    try:
+        if sep:
+            meta["focus"] = {"x": float(x), "y": float(y)}
+    except ValueError:
+        return error(422, "Validation failed: Focus is invalid")
     upload = Upload(
         id=emu.state.new_id("md_media"),
         user_id=tok.user_id,
@@ -237,6 +244,7 @@ def upload_media(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
         mime=mime,
         extra={
             "description": description,
+            "meta": meta,
             "ready_at": emu.now_ts() + (emu.config.mastodon_media_processing_s if slow else 0),
         },
     )

@@ -45,6 +45,7 @@ DESCRIPTOR = PlatformDescriptor(
         # Herald registers its own app on each instance; the secret is kept for servers
         # older than 4.3 (no PKCE).
         secret_optional=True,
+        registers_itself=True,
         redirect_port=8771,
     ),
     rate_budgets=RateBudgets(

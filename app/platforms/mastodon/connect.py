@@ -146,12 +146,21 @@ def _authorize_page(config: AdapterConfig) -> str:
     return f"{config.endpoint(NAME, '')}/oauth/authorize"
 
 
+def _run(instance: str, config: AdapterConfig, **options: Any) -> list[ConnectedAccount]:
+    """`app.adapters.oauth.connect` for Mastodon: register on the instance, then sign in."""
+    try:
+        return [connect_mastodon(instance, config, **options)]
+    except ValueError as exc:  # not an instance address
+        raise OAuthError(str(exc)) from None
+
+
 SIGN_IN = SignIn(
     authorize_endpoint=_authorize_page,
     scope_separator=" ",
     classify=wire.classify,
     exchange=exchange,
     read_limits=wire.rate_limit,
+    run=_run,
 )
 
 
