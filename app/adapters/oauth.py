@@ -207,8 +207,7 @@ def connect(
 
     `instance`: the server of a network whose sign-in is its own flow (`SignIn.run`: Mastodon
     registers Herald on the instance first); `app` is then not used."""
-    platform = Platform(platform)
-    sign_in = sign_in_for(platform)
+    sign_in = sign_in_for(Platform(platform))
     if sign_in.run is not None:
         return sign_in.run(
             instance or "",
@@ -220,6 +219,38 @@ def connect(
             clock=clock,
             cancel=cancel,
         )
+    return browser_flow(
+        platform,
+        app,
+        config,
+        open_browser=open_browser,
+        port=port,
+        timeout=timeout,
+        login_hint=login_hint,
+        client=client,
+        clock=clock,
+        cancel=cancel,
+        linkedin_pages=linkedin_pages,
+    )
+
+
+def browser_flow(
+    platform: Platform,
+    app: AppCredentials,
+    config: AdapterConfig,
+    *,
+    open_browser: Callable[[str], Any] = webbrowser.open,
+    port: int | None = None,
+    timeout: float = 300,
+    login_hint: str | None = None,
+    client: httpx.Client | None = None,
+    clock: Clock | None = None,
+    cancel: threading.Event | None = None,
+    linkedin_pages: bool = False,
+) -> list[ConnectedAccount]:
+    """The browser sign-in itself (see `connect`), with the developer app `app`."""
+    platform = Platform(platform)
+    sign_in = sign_in_for(platform)
     clock = clock or SystemClock()
     state = generate_token(32)
     verifier = generate_token(64)  # 43..128 chars of the unreserved set (RFC 7636 §4.1)

@@ -54,7 +54,7 @@ _SHAPES: dict[Network, tuple[tuple[float, ...], dict[int, float], tuple[tuple[in
     Network.MASTODON: (
         (0.9, 1.0, 1.0, 0.95, 0.9, 0.7, 0.7),
         {8: 0.7, 9: 0.9, 10: 1.0, 11: 0.8, 14: 0.7, 15: 0.75, 19: 0.8, 20: 0.9, 21: 0.7},
-        ((1, 10), (2, 9), (3, 20)),
+        ((0, 20), (2, 10), (3, 21)),
     ),
     Network.FACEBOOK: (
         (0.8, 0.85, 1.0, 1.0, 0.95, 0.7, 0.65),
@@ -80,7 +80,8 @@ _SCALE: dict[Network, dict[str, float]] = {
         "comments": 8,
         "clicks": 40,
     },
-    Network.MASTODON: {"impressions": 0, "likes": 30, "shares": 9, "comments": 5, "clicks": 0},
+    # The model's reach; the emulated Mastodon API, like the real one, reports no views.
+    Network.MASTODON: {"impressions": 900, "likes": 30, "shares": 9, "comments": 5, "clicks": 0},
     Network.FACEBOOK: {"impressions": 1100, "likes": 40, "shares": 7, "comments": 6, "clicks": 25},
 }
 METRICS = ("impressions", "likes", "shares", "comments", "clicks")

@@ -180,13 +180,11 @@ def test_worker_until_idle_publishes_due_posts_and_exits_0(connected, emulator, 
             timeout=120,
         )
         assert proc.returncode == 0, proc.stderr
-        assert proc.stdout.count("published\t") == 3
+        # every network but Instagram (which needs media)
+        others = sorted(p.value for p in Platform if p.value != "INSTAGRAM")
+        assert proc.stdout.count("published\t") == len(others)
         assert VAULT_KEY not in proc.stdout + proc.stderr
-        assert sorted(str(p["platform"]).upper() for p in emulator.published()) == [
-            "FACEBOOK",
-            "LINKEDIN",
-            "TWITTER",
-        ]
+        assert sorted(str(p["platform"]).upper() for p in emulator.published()) == others
     finally:
         db.dispose()
 

@@ -78,7 +78,7 @@ DESCRIPTOR = PlatformDescriptor(
             invalid_message="A language is a two-letter ISO 639-1 code, like en or de.",
         ),
     ),
-    priors="",
+    priors="resources/besttime_priors.json#platforms.MASTODON",
     setup_help=(
         "No developer app needed: enter your instance's address (mastodon.social) and Herald "
         "registers itself there; or paste a token from Preferences → Development."

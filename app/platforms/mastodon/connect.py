@@ -28,7 +28,7 @@ import httpx
 
 from app.adapters.config import AdapterConfig
 from app.adapters.http import Http, as_str
-from app.adapters.oauth import Flow, OAuthError, SignIn, connect, required
+from app.adapters.oauth import Flow, OAuthError, SignIn, browser_flow, required
 from app.core.clock import Clock, SystemClock
 from app.core.ports import (
     AppCredentials,
@@ -203,7 +203,7 @@ def connect_mastodon(
         raise OAuthError(f"Mastodon at {base}: {exc.message}") from None
     finally:
         http.close()
-    accounts = connect(
+    accounts = browser_flow(
         platform,
         app,
         cfg,
