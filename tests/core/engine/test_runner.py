@@ -54,7 +54,7 @@ def test_due_post_goes_to_every_account_once(db, clock, ws, accounts, engine, fa
     assert {e["target_id"] for e in kinds(recorded, ev.TARGET_PUBLISHED)} == set(targets)
     # Nothing is ever sent again.
     assert not engine.run_once().busy
-    assert sum(len(f.posts) for f in fakes.values()) == 4
+    assert sum(len(f.posts) for f in fakes.values()) == len(Platform)
 
 
 def test_per_account_text_overrides_are_sent(db, clock, ws, accounts, engine, fakes):
