@@ -183,3 +183,16 @@ def test_scheduled_text_over_the_instance_limit_is_refused(db, fake_clock, setup
         PostService(db, fake_clock).create(
             ws, "x" * 5001, [account_id], scheduled_local=when, action="schedule"
         )
+
+
+def test_the_instances_limits_are_read_again_after_a_week(db, emu, fake_clock, setup):
+    from app.core.account_limits import refresh_account_limits
+    from app.core.engine.maintenance import MaintenanceContext
+
+    accounts, _, account_id, _, source = setup
+    ctx = MaintenanceContext(db, fake_clock, accounts, source, EventHub())
+    emu.emulator.config.update(mastodon_max_characters=11000)
+    assert refresh_account_limits(ctx) == 0  # read when connected: fresh for a week
+    fake_clock.advance(timedelta(days=8))
+    assert refresh_account_limits(ctx) == 1
+    assert accounts.get(account_id).settings["text_limits"]["max_length"] == 11000
