@@ -30,6 +30,7 @@ from app.adapters.config import AdapterConfig
 from app.adapters.http import Http, as_str
 from app.adapters.oauth import Flow, OAuthError, SignIn, browser_flow, required
 from app.core.clock import Clock, SystemClock
+from app.core.logsetup import register_secret
 from app.core.ports import (
     AppCredentials,
     AuthError,
@@ -63,7 +64,9 @@ def register_app(
             "website": WEBSITE,
         },
     ).json_dict()
-    return AppCredentials(required(body, "client_id"), as_str(body.get("client_secret")))
+    secret = as_str(body.get("client_secret"))
+    register_secret(secret)  # masked in any log line from now on
+    return AppCredentials(required(body, "client_id"), secret)
 
 
 def app_still_known(http: Http, base: str, app: AppCredentials, scopes: tuple[str, ...]) -> bool:
@@ -238,6 +241,7 @@ def connect_with_token(
     clock = clock or SystemClock()
     cfg, base = _config_for(config, instance)
     http = Http(Platform(NAME), cfg, clock, wire.classify, client, read_limits=wire.rate_limit)
+    register_secret(token.strip())
     try:
         return account_from_token(http, base, token.strip(), clock)
     except PublishError as exc:
