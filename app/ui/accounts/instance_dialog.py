@@ -37,8 +37,14 @@ class InstanceDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        self.edit.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
-        ok.setEnabled(bool(current.strip()))
+        why = self.tr("Type your server's address first")
+
+        def typed(text: str) -> None:
+            ok.setEnabled(bool(text.strip()))
+            ok.setToolTip("" if text.strip() else why)  # a disabled button says why
+
+        self.edit.textChanged.connect(typed)
+        typed(current)
         layout = QVBoxLayout(self)
         layout.addWidget(label)
         layout.addWidget(self.edit)

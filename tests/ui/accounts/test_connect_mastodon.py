@@ -88,6 +88,6 @@ def test_the_instance_dialog(qtbot):
     edit = dialog.findChild(QLineEdit, "instanceAddressEdit")
     ok = dialog.findChild(QPushButton, "instanceAddressOkButton")
     assert dialog.findChild(QDialogButtonBox, "instanceAddressButtons") is not None
-    assert not ok.isEnabled()
+    assert not ok.isEnabled() and ok.toolTip()
     edit.setText("  fosstodon.org ")
-    assert ok.isEnabled() and dialog.address() == "fosstodon.org"
+    assert ok.isEnabled() and dialog.address() == "fosstodon.org" and not ok.toolTip()
