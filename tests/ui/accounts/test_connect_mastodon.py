@@ -91,3 +91,29 @@ def test_the_instance_dialog(qtbot):
     assert not ok.isEnabled() and ok.toolTip()
     edit.setText("  fosstodon.org ")
     assert ok.isEnabled() and dialog.address() == "fosstodon.org" and not ok.toolTip()
+
+
+def test_demo_mode_connects_mastodon_against_the_emulator(qtbot, db, clock, workspace):
+    """The real flow, off the UI thread: Herald registers on the emulated instance, signs in
+    with PKCE and saves the account with that instance's limits; no question in the demo."""
+    from app.core.appcontext import AppContext
+    from app.emulator import EmulatorServer
+    from app.ui.accounts import AccountsView
+
+    server = EmulatorServer(port=0, seed=0, now=clock.now, mastodon_max_characters=5000).start()
+    try:
+        context = AppContext(db=db, clock=clock, demo=True, emulator_url=server.base_url)
+        view = AccountsView(context)
+        qtbot.addWidget(view)
+        view.set_workspace(workspace)
+        view.show()
+        view.ask_instance, asked = _asking("never asked")
+        view.connect_actions["MASTODON"].trigger()
+        _wait_done(qtbot, view, timeout=20_000)
+        assert asked == []
+        [info] = view.service.list(workspace.id)
+        assert info.platform == MASTODON and info.handle.startswith("@herald_demo@127.0.0.1:")
+        assert info.settings["text_limits"]["max_length"] == 5000
+        assert view.service.credentials(info.id).access_token.startswith("emu-md-at-")
+    finally:
+        server.stop()
