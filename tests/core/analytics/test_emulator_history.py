@@ -288,9 +288,6 @@ def _rate_follows_hours(platform: Platform) -> bool:
     best = max(range(168), key=lambda b: weights[b])
     worst = min(range(168), key=lambda b: weights[b])
 
-    if model.final(platform, "probe", datetime(2026, 1, 5, tzinfo=tz))["impressions"] == 0:
-        return True  # no impressions (Mastodon): ranked by engagement, as for LinkedIn
-
     def rate(bucket: int) -> float:
         when = datetime(2026, 1, 5 + bucket // 24, bucket % 24, tzinfo=tz)
         total = 0.0
