@@ -196,13 +196,59 @@ def connect(
     clock: Clock | None = None,
     cancel: threading.Event | None = None,
     linkedin_pages: bool = False,
+    instance: str | None = None,
 ) -> list[ConnectedAccount]:
     """Run the browser sign-in for one platform; returns the accounts it grants (Facebook:
     one per Page, the caller lets the user pick). Raises OAuthError with a readable message.
 
     `linkedin_pages`: also ask for the network's optional scopes (its descriptor's
     `auth.extra_scopes`; LinkedIn: the company-page permissions, so the pages the member
-    administers are returned too). Ignored for a network that has none."""
+    administers are returned too). Ignored for a network that has none.
+
+    `instance`: the server of a network whose sign-in is its own flow (`SignIn.run`: Mastodon
+    registers Herald on the instance first); `app` is then not used."""
+    sign_in = sign_in_for(Platform(platform))
+    if sign_in.run is not None:
+        return sign_in.run(
+            instance or "",
+            config,
+            open_browser=open_browser,
+            port=port,
+            timeout=timeout,
+            client=client,
+            clock=clock,
+            cancel=cancel,
+        )
+    return browser_flow(
+        platform,
+        app,
+        config,
+        open_browser=open_browser,
+        port=port,
+        timeout=timeout,
+        login_hint=login_hint,
+        client=client,
+        clock=clock,
+        cancel=cancel,
+        linkedin_pages=linkedin_pages,
+    )
+
+
+def browser_flow(
+    platform: Platform,
+    app: AppCredentials,
+    config: AdapterConfig,
+    *,
+    open_browser: Callable[[str], Any] = webbrowser.open,
+    port: int | None = None,
+    timeout: float = 300,
+    login_hint: str | None = None,
+    client: httpx.Client | None = None,
+    clock: Clock | None = None,
+    cancel: threading.Event | None = None,
+    linkedin_pages: bool = False,
+) -> list[ConnectedAccount]:
+    """The browser sign-in itself (see `connect`), with the developer app `app`."""
     platform = Platform(platform)
     sign_in = sign_in_for(platform)
     clock = clock or SystemClock()
@@ -327,6 +373,9 @@ class SignIn:
     extra_refused: Callable[[CallbackResult], str | None] | None = None
     #: how to read the network's rate-limit headers (its adapter's), or None
     read_limits: RateLimitReader | None = None
+    #: the whole sign-in, for a network with its own flow (instance, config, **options) ->
+    #: the accounts granted; `connect` then hands over to it
+    run: Callable[..., list[ConnectedAccount]] | None = None
 
 
 def expiry(flow: Flow, body: dict[str, Any]) -> datetime | None:

@@ -3,6 +3,7 @@
     python main.py accounts add-emulator --emulator URL [--db URL] --workspace NAME
     python main.py accounts add-bluesky --service URL --handle HANDLE --app-password PASSWORD
         --workspace NAME [--db URL]
+    python main.py accounts add-mastodon --instance URL --workspace NAME [--access-token T]
     python main.py accounts list [--db URL] [--workspace NAME]
 
 `add-bluesky` signs in with an app password (app/commands/accounts_bluesky.py); the session
@@ -24,7 +25,7 @@ from dataclasses import replace
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import bootstrap, platforms
-from app.commands import accounts_bluesky
+from app.commands import accounts_bluesky, accounts_mastodon
 from app.commands.worker import first_line
 from app.core.accounts import AccountInfo
 from app.core.appcontext import AppContext
@@ -50,10 +51,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add.add_argument(
         "--timezone", default="UTC", help="zone of the workspace if it has to be created"
     )
+    mastodon = accounts_mastodon.configure(sub)
     lst = sub.add_parser("list", help="print PLATFORM<TAB>HANDLE<TAB>STATUS per account")
     lst.add_argument("--workspace", metavar="NAME", help="only this workspace's accounts")
     bsky = accounts_bluesky.configure(sub)
-    for p in (add, lst, bsky):
+    for p in (add, mastodon, lst, bsky):
         p.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="database URL")
 
 
@@ -74,6 +76,9 @@ def run(args: argparse.Namespace) -> int:
             _add_emulator(context, args)
         elif args.accounts_command == accounts_bluesky.COMMAND:
             accounts_bluesky.run(context, args, line)
+        elif args.accounts_command == "add-mastodon":
+            account_id = accounts_mastodon.add_mastodon(context, args, CommandError)
+            print(line(context.accounts.get(account_id)), flush=True)
         else:
             _list(context, args)
     except (CommandError, accounts_bluesky.BlueskyCommandError, WorkspaceError, VaultError) as exc:

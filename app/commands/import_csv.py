@@ -3,7 +3,8 @@
 Columns: scheduled_at (ISO local wall time, no offset), timezone (IANA), accounts (handles
 separated by ";", optionally PLATFORM:handle when two accounts share a handle), text, media
 (paths separated by ";", relative to the CSV file; may be empty), and optional per-platform
-texts text_twitter, text_instagram, text_linkedin, text_facebook, text_bluesky (one per network).
+texts text_<network> for every registered network (text_twitter ... text_mastodon). A
+Mastodon account is named by its full handle (@user@instance).
 
 The file itself is checked first (app.commands.csv_table: UTF-8 or UTF-16, no NUL, quotes
 that pair up, the columns). Then every row (dates, DST gaps and repeated hours, time zones,
@@ -230,7 +231,9 @@ def _content_errors(
     return [
         f"{a.platform.label} ({a.handle}): {w.message}"
         for a in accounts
-        for w in validate(a.platform, effective_text(text, overrides.get(a.id)), distinct)
+        for w in validate(
+            a.platform, effective_text(text, overrides.get(a.id)), distinct, a.settings
+        )
         if w.severity == "error"
     ]
 

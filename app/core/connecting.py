@@ -114,23 +114,29 @@ class ConnectService:
         login_hint: str | None = None,
         with_option: bool = False,
         open_browser: Callable[[str], Any] | None = None,
+        instance: str | None = None,
     ) -> ConnectPlan:
         """How to connect `platform` (a network name). `with_option`: the network's second
         way to connect (its descriptor's `connect_option`, e.g. a LinkedIn company page).
 
         Raises NeedsDeveloperApp when no developer app is stored for a real network, and
-        VaultError when the stored one cannot be read."""
+        VaultError when the stored one cannot be read. `instance`: the server's address for
+        a network that registers itself there (Mastodon; no developer app)."""
         network = platforms.get(platform)
         kit = self.kit()
         options: dict[str, Any] = {"login_hint": login_hint, "clock": self.clock}
         if with_option and network.connect_option is not None:
             options[network.connect_option.sign_in_flag] = True
+        if network.auth.registers_itself:
+            options["instance"] = instance
         if self.emulator_url is not None:
             # No browser: follow the emulator's authorize redirect; any free port will do.
             options.update(open_browser=kit.loopback_browser, port=0)
             config = kit.emulator_config(self.emulator_url)
             return ConnectPlan(platform, kit.sign_in, DEMO_APP, config, options, demo=True)
         app = self.accounts.app_credentials(platform)  # type: ignore[arg-type]
+        if app is None and network.auth.registers_itself:
+            app = AppCredentials(client_id="")  # registered during the sign-in
         if app is None:
             raise NeedsDeveloperApp(network.name)
         options["open_browser"] = open_browser or webbrowser.open

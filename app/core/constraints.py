@@ -9,13 +9,15 @@ about a span. The limits themselves live in one table, `app.core.textrules.platf
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from app.core.constraint_graphemes import check_grapheme_text
 from app.core.constraint_warnings import ConstraintWarning, Severity, WarningCode, has_errors
 from app.core.media_checks import MediaInput, check_media
 from app.core.textrules import entities
-from app.core.textrules.platform_rules import PlatformRules, rules_for
+from app.core.textrules.account_rules import counted_length, rules_for_account
+from app.core.textrules.platform_rules import PlatformRules
 from app.core.textrules.twitter import (
     INVALID_CHARACTERS,
     has_double_weight_characters,
@@ -43,14 +45,18 @@ def effective_text(base_text: str, override: str | None) -> str:
 
 
 def validate(
-    platform: Platform | str, text: str, media: Sequence[MediaInput] = ()
+    platform: Platform | str,
+    text: str,
+    media: Sequence[MediaInput] = (),
+    settings: Mapping[str, Any] | None = None,
 ) -> list[ConstraintWarning]:
     """Every way `text` with `media` breaks `platform`'s rules (empty list: it fits).
 
     `media` items may be MediaInfo, the publish path's MediaItem, or paths (inspected here; a
-    file that cannot be used becomes an error naming it).
+    file that cannot be used becomes an error naming it). `settings`: the account's, whose
+    own limits (a Mastodon instance's) replace the network's (app.core.textrules.account_rules).
     """
-    rules = rules_for(platform)
+    rules = rules_for_account(platform, settings)
     found: list[ConstraintWarning] = []
     if _is_blank(text):
         found.append(
@@ -81,6 +87,19 @@ def _check_text(rules: PlatformRules, text: str, found: list[ConstraintWarning])
         _check_x_text(rules, text, found)
     elif rules.length_counting == "graphemes":
         check_grapheme_text(rules.name, rules.max_length, rules.max_bytes, text, found)
+    elif rules.length_counting == "fediverse":
+        length = counted_length(rules, text)
+        if length > rules.max_length:
+            found.append(
+                ConstraintWarning(
+                    WarningCode.TOO_LONG,
+                    "error",
+                    f"{rules.name} allows {rules.max_length:,} characters on this server "
+                    f"(links count as {rules.url_length}); this post counts {length:,}.",
+                    start=min(rules.max_length, len(text)),
+                    end=len(text),
+                )
+            )
     elif len(text) > rules.max_length:
         found.append(
             ConstraintWarning(

@@ -108,6 +108,7 @@ FACEBOOK = (
     "Holiday hours: we close at 3pm on Sunday. Pre-order your {product} today! {extra}",
     "Meet the team: {name} has been shaping our {product} for {years} years. {extra}",
 )
+MASTODON_TAGS = ("#bread #baking", "#sourdough", "#SmallBusiness #bakery", "#food", "")
 NAMES = ("Maya", "Tomás", "Aiko", "Grace", "Olu", "Lena")
 FB_EXTRA = ("See you soon!", "Share with a neighbour.", "Questions? Just ask below.", "")
 
@@ -125,7 +126,7 @@ class TextMaker:
             Platform.INSTAGRAM: self._instagram,
             Platform.LINKEDIN: self._linkedin,
             Platform.FACEBOOK: self._facebook,
-        }.get(platform, self._x)  # a short-text network added since (Bluesky) posts like X
+        }.get(platform, self._mastodon)  # a newer network: the fediverse's plain style
         used = self._used[platform]
         for _ in range(50):
             text = make()
@@ -174,6 +175,10 @@ class TextMaker:
             )
             .strip()
         )
+
+    def _mastodon(self) -> str:
+        head = f"{self._pick(OPENERS)} {self._pick(PRODUCTS)} {self._pick(DETAILS)}."
+        return f"{head} {self._pick(STORIES)} {self._pick(MASTODON_TAGS)}".strip()
 
 
 PALETTES = (

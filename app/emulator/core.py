@@ -31,6 +31,7 @@ from app.emulator.facebook import api as facebook
 from app.emulator.faults import FaultRule, FaultSet, make_rule, parse_spec
 from app.emulator.instagram import api as instagram
 from app.emulator.linkedin import api as linkedin
+from app.emulator.mastodon import api as mastodon
 from app.emulator.names import NETWORK_OF
 from app.emulator.oauth import presented_token, revoke
 from app.emulator.routes import PlatformAPI, Route
@@ -47,8 +48,14 @@ DEFAULT_USERS = {
     "linkedin": ("herald-demo", "Herald Demo"),
     "facebook": ("herald.demo", "Herald Demo"),
     "bluesky": ("herald-demo.bsky.social", "Herald Demo"),
+    "mastodon": ("herald_demo", "Herald Demo"),
 }
-USER_ID_KIND = {"twitter": "x_user", "instagram": "ig_user", "linkedin": "li_user"}
+USER_ID_KIND = {
+    "twitter": "x_user",
+    "instagram": "ig_user",
+    "linkedin": "li_user",
+    "mastodon": "md_account",
+}
 
 
 @dataclass
@@ -75,6 +82,10 @@ class Config:
     instagram_publishes_per_24h: int = 50  # moving window, shown by content_publishing_limit
     facebook_calls_per_hour: int = 1000  # per page (code 32) or user token (code 4)
     facebook_duplicate_window_s: int = 3600
+    mastodon_max_characters: int = 500  # the instance's configuration.statuses limit
+    mastodon_idempotency_s: int = 3600  # how long Idempotency-Key answers are kept
+    mastodon_media_processing_s: int = 4  # video/GIF processing on the emulator clock
+    mastodon_pkce: int = 1  # 1: a 4.3+ server (PKCE, discovery); 0: older (404 discovery)
     container_polls: int = 1  # status polls an IG container stays IN_PROGRESS
     auth_code_ttl_s: int = 600
     media_fetch_timeout_s: float = 5.0
@@ -128,7 +139,14 @@ class Emulator:
             self.add_faults(faults)
         self.apis: dict[str, PlatformAPI] = {
             api.prefix: api
-            for api in (twitter.API, instagram.API, linkedin.API, facebook.API, bluesky.API)
+            for api in (
+                twitter.API,
+                instagram.API,
+                linkedin.API,
+                facebook.API,
+                bluesky.API,
+                mastodon.API,
+            )
         }
         self._save_lock = threading.Lock()
         self._seq = 0

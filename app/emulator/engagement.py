@@ -51,6 +51,11 @@ _SHAPES: dict[Network, tuple[tuple[float, ...], dict[int, float], tuple[tuple[in
         {7: 0.6, 8: 1.0, 9: 1.0, 10: 0.85, 11: 0.65, 12: 0.7, 13: 0.6, 17: 0.45},
         ((1, 8), (2, 9), (3, 8)),
     ),
+    Network.MASTODON: (
+        (0.9, 1.0, 1.0, 0.95, 0.9, 0.7, 0.7),
+        {8: 0.7, 9: 0.9, 10: 1.0, 11: 0.8, 14: 0.7, 15: 0.75, 19: 0.8, 20: 0.9, 21: 0.7},
+        ((0, 20), (2, 10), (3, 21)),
+    ),
     Network.FACEBOOK: (
         (0.8, 0.85, 1.0, 1.0, 0.95, 0.7, 0.65),
         {9: 0.6, 11: 0.7, 12: 0.8, 13: 1.0, 14: 1.0, 15: 0.95, 16: 0.7, 19: 0.6},
@@ -80,6 +85,8 @@ _SCALE: dict[Network, dict[str, float]] = {
         "comments": 8,
         "clicks": 40,
     },
+    # The model's reach; the emulated Mastodon API, like the real one, reports no views.
+    Network.MASTODON: {"impressions": 900, "likes": 30, "shares": 9, "comments": 5, "clicks": 0},
     Network.FACEBOOK: {"impressions": 1100, "likes": 40, "shares": 7, "comments": 6, "clicks": 25},
     # Bluesky counts no impressions; Herald never reads them there
     Network.BLUESKY: {"impressions": 900, "likes": 60, "shares": 12, "comments": 7, "clicks": 0},

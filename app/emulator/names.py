@@ -16,6 +16,7 @@ class Network(enum.StrEnum):
     LINKEDIN = "LINKEDIN"
     FACEBOOK = "FACEBOOK"
     BLUESKY = "BLUESKY"
+    MASTODON = "MASTODON"
 
 
 NETWORK_OF = {
@@ -24,4 +25,5 @@ NETWORK_OF = {
     "linkedin": Network.LINKEDIN,
     "facebook": Network.FACEBOOK,
     "bluesky": Network.BLUESKY,
+    "mastodon": Network.MASTODON,
 }

@@ -58,6 +58,11 @@ ID_BASES = {
     "fb_user": 100_000_000_000_000,
     "fb_page": 200_000_000_000_000,
     "comment": 17_950_000_000_000_000,  # first comments (app/emulator/comments.py)
+    # Mastodon ids are snowflakes (millisecond time << 16); real-looking magnitudes
+    "md_account": 117_020_000_000_000_000,
+    "md_status": 117_030_000_000_000_000,
+    "md_media": 117_040_000_000_000_000,
+    "md_app": 0,
 }
 
 
@@ -165,6 +170,9 @@ def _load_records(cls: type[T], items: dict[str, Any]) -> dict[str, T]:
 class State:
     def __init__(self) -> None:
         self.counter = 0
+        # networks added later count their ids apart, so the others' ids (and the engagement
+        # noise drawn from them) stay what they were
+        self.sequences: dict[str, int] = {}
         self.clock_offset = 0.0
         self.users: dict[str, User] = {}
         self.tokens: dict[str, Token] = {}
@@ -182,6 +190,9 @@ class State:
 
     # ------------------------------------------------------------------ ids and records
     def new_id(self, kind: str) -> str:
+        if kind.startswith("md_"):
+            self.sequences[kind] = self.sequences.get(kind, 0) + 1
+            return str(ID_BASES[kind] + self.sequences[kind])
         self.counter += 1
         if kind == "li_user":
             return f"EmuMember{self.counter:04d}"
@@ -230,6 +241,7 @@ class State:
         return {
             "format": FORMAT_VERSION,
             "counter": self.counter,
+            "sequences": dict(self.sequences),
             "clock_offset": self.clock_offset,
             "users": {k: asdict(v) for k, v in self.users.items()},
             "tokens": {k: asdict(v) for k, v in self.tokens.items()},
@@ -247,6 +259,7 @@ class State:
         if data.get("format") != FORMAT_VERSION:
             raise ValueError(f"unsupported emulator state format {data.get('format')!r}")
         state.counter = int(data.get("counter", 0))
+        state.sequences = {str(k): int(v) for k, v in data.get("sequences", {}).items()}
         state.clock_offset = float(data.get("clock_offset", 0.0))
         state.users = _load_records(User, data.get("users", {}))
         state.tokens = _load_records(Token, data.get("tokens", {}))

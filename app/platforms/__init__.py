@@ -19,9 +19,9 @@ __all__ = ["Platform", "PlatformDescriptor", "all_platforms", "get", "register",
 
 
 def _register_builtins() -> None:
-    from app.platforms import bluesky, facebook, instagram, linkedin, twitter
+    from app.platforms import bluesky, facebook, instagram, linkedin, mastodon, twitter
 
-    for package in (twitter, instagram, linkedin, facebook, bluesky):
+    for package in (twitter, instagram, linkedin, facebook, bluesky, mastodon):
         register(package.DESCRIPTOR)
 
 

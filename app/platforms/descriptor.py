@@ -17,8 +17,10 @@ MIB = 1024 * 1024
 
 # How a network counts characters: X's weighted count (links 23, CJK and emoji 2), plain
 # code points (what a person sees as characters, for the networks that publish no rule), or
-# grapheme clusters (Bluesky: one emoji with its modifiers is one).
-LengthCounting = Literal["x_weighted", "code_points", "graphemes"]
+# grapheme clusters (Bluesky: one emoji with its modifiers is one), or the fediverse's
+# (Mastodon: characters as a person sees them, every link counting as `TextRules.url_length`,
+# a remote @user@server mention as @user).
+LengthCounting = Literal["x_weighted", "code_points", "graphemes", "fediverse"]
 
 # How a person connects an account: OAuth 2.0 with PKCE (X, LinkedIn), or Meta's login
 # dialog (Facebook Login for Business, Instagram Login), which is OAuth 2.0 plus a page or
@@ -56,6 +58,8 @@ class TextRules:
     links_clickable: bool = True
     #: a limit on the UTF-8 encoded size as well (Bluesky: 3,000 bytes); None: none
     max_bytes: int | None = None
+    #: how many characters a link counts ("fediverse" counting; Mastodon: 23)
+    url_length: int = 23
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,9 @@ class Auth:
     short_lived_tokens: bool = False
     #: False when connecting needs no developer app of the user's own (Bluesky)
     needs_developer_app: bool = True
+    #: no developer app: Herald registers itself on the server the person names (Mastodon's
+    #: instances), so connecting asks for that server's address instead
+    registers_itself: bool = False
 
     @property
     def redirect_uri(self) -> str:

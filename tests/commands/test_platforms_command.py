@@ -9,10 +9,11 @@ EXPECTED = (
     "LINKEDIN\tLinkedIn\t3000\toauth2\n"
     "FACEBOOK\tFacebook\t63206\tmeta-login\n"
     "BLUESKY\tBluesky\t300\tapp-password\n"
+    "MASTODON\tMastodon\t500\toauth2-pkce\n"
 )
 
 
-def test_platforms_lists_the_networks(capsys):
+def test_platforms_lists_every_network(capsys):
     assert main(["platforms"]) == 0
     captured = capsys.readouterr()
     assert captured.out == EXPECTED

@@ -93,5 +93,7 @@ JOBS = (
 
 
 def register() -> None:
-    for job in JOBS:
+    from app.core.account_limits import JOB as ACCOUNT_LIMITS_JOB
+
+    for job in (*JOBS, ACCOUNT_LIMITS_JOB):  # and each account's own server limits
         register_job(job)

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from app.core.accounts import AccountInfo
 from app.core.clock import Clock
+from app.core.constraints import validate
 from app.core.db import Database
 from app.core.engine import claim, policy, store
 from app.core.engine.access import AccountAccess, Reauth
@@ -28,6 +31,7 @@ from app.core.ports import (
     PublishError,
     PublishResult,
 )
+from app.core.textrules.account_rules import ACCOUNT_LIMITS
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +72,7 @@ class Attempts:
         result: PublishResult | None = None
         try:
             ref = self._access.ref(info, adapter)
-            problems = _validation_errors(adapter, work)
+            problems = _validation_errors(adapter, work, info.settings)
             if problems:
                 raise PermanentError(problems, code=ErrorCode.CONTENT_REJECTED)
             if history.must_look_first:
@@ -168,10 +172,16 @@ class Attempts:
         return found
 
 
-def _validation_errors(adapter: PlatformAdapter, work: store.Work) -> str | None:
+def _validation_errors(
+    adapter: PlatformAdapter, work: store.Work, settings: Mapping[str, Any]
+) -> str | None:
+    if settings.get(ACCOUNT_LIMITS):  # the account's server set its own limits (Mastodon)
+        warnings: list[Any] = validate(adapter.platform, work.text, work.media, settings)
+    else:
+        warnings = adapter.validate(work.text, work.media)
     errors = [
         str(getattr(w, "message", w))
-        for w in adapter.validate(work.text, work.media)
+        for w in warnings
         if getattr(w, "severity", "error") == "error"
     ]
     return "; ".join(errors) if errors else None

@@ -142,7 +142,7 @@ def _media_of(s: Session, post_ids: set[int]) -> dict[int, tuple[MediaItem, ...]
                 width=r[5],
                 height=r[6],
                 duration_s=r[7],
-                alt=r[8] or "",
+                alt_text=r[8] or None,
             )
         )
     return {post_id: tuple(items) for post_id, items in found.items()}

@@ -33,9 +33,11 @@ from app.core.posts.values import (
     TargetProblem,
 )
 from app.core.posts.writing import INSERT_BATCH
+from app.core.textrules.account_rules import ACCOUNT_LIMITS, counted_length, rules_for_account
 from app.core.textrules.graphemes import grapheme_count, utf8_length
 
 __all__ = [
+    "ACCOUNT_LIMITS",
     "ATTENTION",
     "EXCERPT_CHARS",
     "INSERT_BATCH",
@@ -50,11 +52,13 @@ __all__ = [
     "SchedulingError",
     "TargetInfo",
     "TargetProblem",
+    "counted_length",
     "effective_text",
     "facts_of",
     "grapheme_count",
     "group_rows",
     "inspect_media",
+    "rules_for_account",
     "summary_query",
     "utf8_length",
     "validate",

@@ -103,7 +103,7 @@ def check_rules(
     facts = [facts_of(m) for m in media]
     for account in accounts:
         text = effective_text(base_text, overrides.get(account.id))
-        for w in validate(Platform(account.platform), text, facts):
+        for w in validate(Platform(account.platform), text, facts, account.settings):
             if w.severity == "error":
                 messages.append(f"{account_label(account)}: {w.message}")
     if messages:

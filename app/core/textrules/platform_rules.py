@@ -30,6 +30,7 @@ class PlatformRules:
     max_mentions: int | None = None
     links_clickable: bool = True
     max_bytes: int | None = None  # UTF-8 size cap (Bluesky)
+    url_length: int = 23  # what a link counts under "fediverse" counting
     media: MediaRules = MediaRules()  # noqa: RUF009 frozen: one shared default is safe
 
 
@@ -56,6 +57,7 @@ def _build(d: PlatformDescriptor) -> PlatformRules:
         max_mentions=d.text.max_mentions,
         links_clickable=d.text.links_clickable,
         max_bytes=d.text.max_bytes,
+        url_length=d.text.url_length,
         media=d.media,
     )
 

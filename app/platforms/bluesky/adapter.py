@@ -181,7 +181,7 @@ class BlueskyAdapter(BaseAdapter):
             blob = as_dict(body.get("blob"))
             if not blob:
                 raise PermanentError("Bluesky did not accept the image.", code="media_rejected")
-            image: dict[str, Any] = {"image": blob, "alt": item.alt or ""}
+            image: dict[str, Any] = {"image": blob, "alt": item.alt_text or ""}
             if item.width and item.height:
                 image["aspectRatio"] = {"width": item.width, "height": item.height}
             images.append(image)

@@ -20,6 +20,7 @@ from app.core.connecting import ConnectService, NeedsDeveloperApp
 from app.core.vault import Vault, VaultError
 from app.core.workspaces import WorkspaceInfo
 from app.ui.accounts.connect import ConnectFn, ConnectJob, ConnectProgressDialog
+from app.ui.accounts.instance_dialog import ask_instance
 from app.ui.accounts.model import AccountsModel
 from app.ui.passphrase import unlock_vault
 
@@ -46,6 +47,8 @@ class ConnectFlow(_View):
     progress: ConnectProgressDialog | None
     connect_fn: ConnectFn | None
     open_browser: Callable[[str], Any] | None
+    #: asks for a server address (network's name, current address, parent) -> it or None
+    ask_instance: Callable[[str, str, QWidget], str | None] = staticmethod(ask_instance)
 
     if TYPE_CHECKING:  # the view's and the other mixins'
 
@@ -83,12 +86,20 @@ class ConnectFlow(_View):
         if platforms.get(platform).auth.kind == "app-password":
             self._connect_with_password(platform, reconnecting)
             return
+        instance = None
+        if platforms.get(platform).auth.registers_itself and not self._demo():
+            # No developer app: the person names their server (a Mastodon instance).
+            current = str(reconnecting.settings.get("instance", "")) if reconnecting else ""
+            instance = self.ask_instance(_label(platform), current, self)
+            if not instance:
+                return
         try:
             plan = self.connecting.plan(
                 platform,
                 login_hint=reconnecting.handle.lstrip("@") if reconnecting else None,
                 with_option=with_option,
                 open_browser=self.open_browser,
+                instance=instance,
             )
         except NeedsDeveloperApp:
             self._ask_for_developer_app(platform)

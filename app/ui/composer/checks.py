@@ -83,7 +83,9 @@ class ContentChecks(_Dialog):
         self.results = {}
         for account_id in selected:
             tab = self.tabs_by_account[account_id]
-            self.results[account_id] = self.rules.check(tab.platform, tab.text(), media)
+            self.results[account_id] = self.rules.check(
+                tab.platform, tab.text(), media, getattr(tab.account, "settings", None)
+            )
         for account_id in selected:
             self._update_counter(account_id)
         for index in range(1, self.tabs.count()):

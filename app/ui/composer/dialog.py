@@ -47,6 +47,7 @@ from app.ui.composer.saving import Saving
 from app.ui.composer.schedule import SchedulePicker, default_wall
 from app.ui.composer.services import ComposerServices
 from app.ui.composer.targets import TargetTabs, account_list
+from app.ui.flow_layout import FlowLayout
 
 VALIDATE_MS = 30
 PREVIEW_MS = 150
@@ -138,10 +139,8 @@ class ComposerDialog(TargetTabs, ContentChecks, Saving, QDialog):
 
         self.counters = QWidget(self)
         self.counters.setObjectName("counterStrip")
-        self.counter_layout = QHBoxLayout(self.counters)
-        self.counter_layout.setContentsMargins(0, 0, 0, 0)
-        self.counter_layout.setSpacing(16)
-        self.counter_layout.addStretch(1)
+        # wraps onto a second row instead of widening the dialog (five networks and more)
+        self.counter_layout = FlowLayout(self.counters, spacing=16)
         self.counter_labels: dict[int, QLabel] = {}
 
         self.warnings = QListWidget(self)

@@ -3,7 +3,7 @@ highlight), cached by text so an unchanged tab costs nothing on the next keystro
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,18 +68,14 @@ class Result:
         return "ok"
 
 
-def limit(platform: str) -> int:
-    return platforms.get(platform).text.max_length
+def limit(platform: str, settings: Mapping[str, Any] | None = None) -> int:
+    """The network's limit, or the account's own (its server's) when it has one."""
+    return posts.rules_for_account(platform, settings).max_length
 
 
-def count(platform: str, text: str) -> int:
+def count(platform: str, text: str, settings: Mapping[str, Any] | None = None) -> int:
     """The length as the network counts it (its descriptor says how)."""
-    counting = platforms.get(platform).text.counting
-    if counting == "x_weighted":
-        return posts.weighted_length(text)
-    if counting == "graphemes":
-        return posts.grapheme_count(text)
-    return len(text)
+    return posts.counted_length(posts.rules_for_account(platform, settings), text)
 
 
 class RuleCache:
@@ -89,8 +85,15 @@ class RuleCache:
         self._size = size
         self._cache: dict[tuple[Any, ...], Result] = {}
 
-    def check(self, platform: str, text: str, media: Sequence[Any]) -> Result:
-        key = (platform, text, tuple(getattr(m, "sha256", id(m)) for m in media))
+    def check(
+        self,
+        platform: str,
+        text: str,
+        media: Sequence[Any],
+        settings: Mapping[str, Any] | None = None,
+    ) -> Result:
+        limits = repr(sorted((settings or {}).get(posts.ACCOUNT_LIMITS, {}).items()))
+        key = (platform, text, tuple(getattr(m, "sha256", id(m)) for m in media), limits)
         hit = self._cache.get(key)
         if hit is not None:
             return hit
@@ -102,11 +105,13 @@ class RuleCache:
                 start=getattr(w, "start", None),
                 end=getattr(w, "end", None),
             )
-            for w in posts.validate(platform, text, list(media))
+            for w in posts.validate(platform, text, list(media), settings)
         )
         max_bytes = platforms.get(platform).text.max_bytes
         size = posts.utf8_length(text) if max_bytes else None
-        result = Result(count(platform, text), limit(platform), issues, size, max_bytes)
+        result = Result(
+            count(platform, text, settings), limit(platform, settings), issues, size, max_bytes
+        )
         if len(self._cache) >= self._size:
             self._cache.pop(next(iter(self._cache)))
         self._cache[key] = result

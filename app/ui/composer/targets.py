@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -23,6 +22,7 @@ from app.core.accounts import AccountStatus
 from app.ui import theme
 from app.ui.composer.editors import AccountTab
 from app.ui.composer.schedule import SchedulePicker
+from app.ui.flow_layout import FlowLayout
 
 # The dialog these mixins become part of, as the type checker sees it.
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class TargetTabs(_Dialog):
     tabs: QTabWidget
     base_edit: QPlainTextEdit
     counters: QWidget
-    counter_layout: QHBoxLayout
+    counter_layout: FlowLayout
     counter_labels: dict[int, QLabel]
     tabs_by_account: dict[int, AccountTab]
     schedule: SchedulePicker
@@ -128,7 +128,7 @@ class TargetTabs(_Dialog):
         for i in reversed(range(1, self.tabs.count())):
             if isinstance(self.tabs.widget(i), AccountTab):
                 self.tabs.removeTab(i)
-        while self.counter_layout.count() > 1:
+        while self.counter_layout.count() > 0:
             self.counter_layout.takeAt(0)
         for label in self.counter_labels.values():
             label.hide()
@@ -138,7 +138,7 @@ class TargetTabs(_Dialog):
             index = self.tabs.insertTab(at, tab, icon, self._tab_title(tab))
             self._update_tab_mark(index, tab)
             label = self.counter_labels[account_id]
-            self.counter_layout.insertWidget(self.counter_layout.count() - 1, label)
+            self.counter_layout.addWidget(label)
             label.show()
         if current is not None and self.tabs.indexOf(current) >= 0:
             self.tabs.setCurrentWidget(current)

@@ -21,7 +21,10 @@ PATTERNS = {
     Platform.LINKEDIN: ({(1, 9), (2, 9), (3, 8)}, 0.035),
     Platform.FACEBOOK: ({(2, 13), (3, 14)}, 0.04),
     Platform.BLUESKY: ({(1, 20), (3, 21)}, 0.03),
+    Platform("MASTODON"): ({(0, 20), (2, 10), (3, 21)}, 0.03),
 }
+#: networks that report no impressions (Mastodon): their snapshots have none
+NO_IMPRESSIONS = {Platform("MASTODON")}
 TEXTS = [
     "Sourdough is back on the shelves this morning",
     "Meet Ana, our new pastry chef",
@@ -102,7 +105,7 @@ def seed_dashboard(
                                 "likes": likes,
                                 "shares": shares,
                                 "comments": eng - likes - shares,
-                                "impressions": imp,
+                                "impressions": None if platform in NO_IMPRESSIONS else imp,
                                 "fetched_at": when + age,
                             }
                         )

@@ -1,0 +1,1 @@
+"""Mastodon's client API under /mastodon (one emulated instance)."""
