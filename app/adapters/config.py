@@ -94,6 +94,8 @@ class AdapterConfig:
             scope_overrides={
                 linkedin.DESCRIPTOR.name: (*linkedin.DESCRIPTOR.auth.scopes, "r_member_social")
             },
+            # Networks that read their hosts from `endpoints` (Threads: Graph host, web host)
+            endpoints={"THREADS": f"{emu}/threads", "THREADS_WEB": f"{emu}/threads"},
             emulator=True,
         )
         return replace(cfg, **overrides) if overrides else cfg  # type: ignore[arg-type]

@@ -19,9 +19,9 @@ __all__ = ["Platform", "PlatformDescriptor", "all_platforms", "get", "register",
 
 
 def _register_builtins() -> None:
-    from app.platforms import facebook, instagram, linkedin, twitter
+    from app.platforms import facebook, instagram, linkedin, threads, twitter
 
-    for package in (twitter, instagram, linkedin, facebook):
+    for package in (twitter, instagram, linkedin, facebook, threads):
         register(package.DESCRIPTOR)
 
 

@@ -13,9 +13,10 @@ from typing import Any, Literal
 
 MIB = 1024 * 1024
 
-# How a network counts characters: X's weighted count (links 23, CJK and emoji 2), or plain
-# code points (what a person sees as characters, for the networks that publish no rule).
-LengthCounting = Literal["x_weighted", "code_points"]
+# How a network counts characters: X's weighted count (links 23, CJK and emoji 2), plain
+# code points (what a person sees as characters, for the networks that publish no rule), or
+# code points with each emoji counted as its UTF-8 bytes (Threads; app.platforms.counting).
+LengthCounting = Literal["x_weighted", "code_points", "emoji_utf8_bytes"]
 
 # How a person connects an account: OAuth 2.0 with PKCE (X, LinkedIn), or Meta's login
 # dialog (Facebook Login for Business, Instagram Login), which is OAuth 2.0 plus a page or

@@ -9,6 +9,7 @@ from typing import Any
 
 from app import platforms
 from app.core import posts
+from app.platforms.counting import plain_length
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def count(platform: str, text: str) -> int:
     """The length as the network counts it (its descriptor says how)."""
     if platforms.get(platform).text.counting == "x_weighted":
         return posts.weighted_length(text)
-    return len(text)
+    return plain_length(text, platforms.get(platform).text.counting)
 
 
 class RuleCache:
