@@ -33,6 +33,7 @@ from app.emulator.names import NETWORK_OF
 from app.emulator.oauth import presented_token, revoke
 from app.emulator.routes import PlatformAPI, Route
 from app.emulator.state import Post, State, User, iso_z, write_atomically
+from app.emulator.threads import api as threads
 from app.emulator.twitter import api as twitter
 from app.emulator.wire import Request, Response, json_response, parse_query
 
@@ -44,8 +45,14 @@ DEFAULT_USERS = {
     "instagram": ("herald.demo", "Herald Demo"),
     "linkedin": ("herald-demo", "Herald Demo"),
     "facebook": ("herald.demo", "Herald Demo"),
+    "threads": ("herald.demo", "Herald Demo"),
 }
-USER_ID_KIND = {"twitter": "x_user", "instagram": "ig_user", "linkedin": "li_user"}
+USER_ID_KIND = {
+    "twitter": "x_user",
+    "instagram": "ig_user",
+    "linkedin": "li_user",
+    "threads": "th_user",
+}
 
 
 @dataclass
@@ -72,7 +79,10 @@ class Config:
     instagram_publishes_per_24h: int = 50  # moving window, shown by content_publishing_limit
     facebook_calls_per_hour: int = 1000  # per page (code 32) or user token (code 4)
     facebook_duplicate_window_s: int = 3600
-    container_polls: int = 1  # status polls an IG container stays IN_PROGRESS
+    container_polls: int = 1  # status polls an IG/Threads container stays IN_PROGRESS
+    threads_publishes_per_24h: int = 250  # rolling, shown by threads_publishing_limit
+    threads_replies_per_24h: int = 1000
+    threads_views_reported: int = 1  # 0: insights leave `views` out ("in development")
     auth_code_ttl_s: int = 600
     media_fetch_timeout_s: float = 5.0
 
@@ -124,7 +134,8 @@ class Emulator:
         if faults:
             self.add_faults(faults)
         self.apis: dict[str, PlatformAPI] = {
-            api.prefix: api for api in (twitter.API, instagram.API, linkedin.API, facebook.API)
+            api.prefix: api
+            for api in (twitter.API, instagram.API, linkedin.API, facebook.API, threads.API)
         }
         self._save_lock = threading.Lock()
         self._seq = 0

@@ -56,6 +56,12 @@ _SHAPES: dict[Network, tuple[tuple[float, ...], dict[int, float], tuple[tuple[in
         {9: 0.6, 11: 0.7, 12: 0.8, 13: 1.0, 14: 1.0, 15: 0.95, 16: 0.7, 19: 0.6},
         ((2, 13), (3, 14), (4, 15)),
     ),
+    # Threads: the emulator's own guess (no published audience data), evenings and lunch
+    Network.THREADS: (
+        (0.85, 0.9, 0.95, 0.95, 0.9, 0.8, 0.8),
+        {8: 0.6, 12: 0.8, 13: 0.7, 18: 0.8, 19: 0.9, 20: 1.0, 21: 0.85},
+        ((1, 20), (3, 12), (2, 19)),
+    ),
 }
 
 # Final expected counts for a post at weight 1.0.
@@ -76,6 +82,7 @@ _SCALE: dict[Network, dict[str, float]] = {
         "clicks": 40,
     },
     Network.FACEBOOK: {"impressions": 1100, "likes": 40, "shares": 7, "comments": 6, "clicks": 25},
+    Network.THREADS: {"impressions": 900, "likes": 55, "shares": 9, "comments": 11, "clicks": 4},
 }
 METRICS = ("impressions", "likes", "shares", "comments", "clicks")
 

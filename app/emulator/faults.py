@@ -47,7 +47,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-PLATFORMS = ("twitter", "instagram", "linkedin", "facebook")
+PLATFORMS = ("twitter", "instagram", "linkedin", "facebook", "threads")
 ENDPOINTS = (
     "publish",
     "media_upload",
@@ -74,7 +74,7 @@ KINDS = (
     "lost",
     "error",
 )
-_ALIASES = {"x": "twitter", "ig": "instagram", "li": "linkedin", "fb": "facebook"}
+_ALIASES = {"x": "twitter", "ig": "instagram", "li": "linkedin", "fb": "facebook", "th": "threads"}
 _KIND_ALIASES = {"rate_limit": "429", "revoked": "revoked_refresh", "drop": "lost"}
 
 

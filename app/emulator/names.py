@@ -15,6 +15,7 @@ class Network(enum.StrEnum):
     INSTAGRAM = "INSTAGRAM"
     LINKEDIN = "LINKEDIN"
     FACEBOOK = "FACEBOOK"
+    THREADS = "THREADS"
 
 
 NETWORK_OF = {
@@ -22,4 +23,5 @@ NETWORK_OF = {
     "instagram": Network.INSTAGRAM,
     "linkedin": Network.LINKEDIN,
     "facebook": Network.FACEBOOK,
+    "threads": Network.THREADS,
 }

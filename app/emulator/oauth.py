@@ -27,7 +27,7 @@ from app.emulator.wire import Request, Response, add_query, redirect, text_respo
 if TYPE_CHECKING:
     from app.emulator.core import Emulator
 
-SHORT = {"twitter": "x", "instagram": "ig", "linkedin": "li", "facebook": "fb"}
+SHORT = {"twitter": "x", "instagram": "ig", "linkedin": "li", "facebook": "fb", "threads": "th"}
 LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
 
 

@@ -57,6 +57,9 @@ ID_BASES = {
     "li_image": 4_000_000_000_000_000,
     "fb_user": 100_000_000_000_000,
     "fb_page": 200_000_000_000_000,
+    "th_user": 25_000_000_000_000_000,
+    "th_container": 17_950_000_000_000_000,
+    "th_media": 18_050_000_000_000_000,
 }
 
 
@@ -138,6 +141,8 @@ class Container:
     polls: int = 0
     status: str = "IN_PROGRESS"
     media_id: str | None = None
+    error_message: str | None = None  # Threads: why a container is in ERROR
+    reply_to: str | None = None  # Threads: the thread a reply container answers
 
 
 @dataclass

@@ -59,7 +59,8 @@ def test_users(emu: EmulatorServer, client: httpx.Client) -> None:
     assert defaults["instagram"]["handle"] == "herald.demo"
     assert defaults["linkedin"]["name"] == "Herald Demo"
     assert defaults["facebook"]["page_name"] == "Herald Demo Page"
-    assert len(client.get("/_emulator/users").json()) == 4
+    assert defaults["threads"]["handle"] == "herald.demo"
+    assert len(client.get("/_emulator/users").json()) == 5
 
 
 def test_clock_control(emu: EmulatorServer, client: httpx.Client) -> None:
