@@ -32,7 +32,7 @@ from app.emulator.linkedin import api as linkedin
 from app.emulator.names import NETWORK_OF
 from app.emulator.oauth import presented_token, revoke
 from app.emulator.routes import PlatformAPI, Route
-from app.emulator.state import Post, State, User, iso_z, write_atomically
+from app.emulator.state import ID_BASES, Post, State, User, iso_z, write_atomically
 from app.emulator.threads import api as threads
 from app.emulator.twitter import api as twitter
 from app.emulator.wire import Request, Response, json_response, parse_query
@@ -51,7 +51,6 @@ USER_ID_KIND = {
     "twitter": "x_user",
     "instagram": "ig_user",
     "linkedin": "li_user",
-    "threads": "th_user",
 }
 
 
@@ -178,6 +177,11 @@ class Emulator:
             user = User(platform, self.state.new_id("fb_user"), handle, name)
             user.page_id = self.state.new_id("fb_page")
             user.page_name = f"{name} Page"
+        elif platform == "threads":
+            # Numbered apart from the shared counter, so adding Threads moved no other id
+            # (seeded engagement is a function of the post ids).
+            count = sum(1 for u in self.state.users.values() if u.platform == "threads")
+            user = User(platform, str(ID_BASES["th_user"] + count + 1), handle, name)
         else:
             user = User(platform, self.state.new_id(USER_ID_KIND[platform]), handle, name)
         return self.state.add_user(user)

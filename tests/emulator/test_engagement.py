@@ -19,7 +19,7 @@ G = "/facebook/v25.0"
 def test_model_endpoint_shape(client: httpx.Client) -> None:
     model = client.get("/_emulator/model").json()
     assert model["audience_timezone"] == "America/New_York"
-    assert set(model["platforms"]) == {"TWITTER", "INSTAGRAM", "LINKEDIN", "FACEBOOK"}
+    assert set(model["platforms"]) == {"TWITTER", "INSTAGRAM", "LINKEDIN", "FACEBOOK", "THREADS"}
     for entry in model["platforms"].values():
         weights = entry["hour_of_week"]
         assert len(weights) == 168
@@ -35,7 +35,8 @@ def test_profiles_have_the_documented_peaks() -> None:
     assert all(d <= 4 and (h == 8 or 18 <= h <= 20) for d, h in tops[Platform.TWITTER])
     assert all((19 <= h <= 21) or (d >= 5 and 10 <= h <= 12) for d, h in tops[Platform.INSTAGRAM])
     assert all(d in (2, 3, 4) and 13 <= h <= 15 for d, h in tops[Platform.FACEBOOK])
-    assert len(set().union(*tops.values())) == 12, "each platform has its own peaks"
+    assert all((d, h) in {(1, 20), (3, 12), (2, 19)} for d, h in tops[Platform.THREADS])
+    assert len(set().union(*tops.values())) == 15, "each platform has its own peaks"
 
 
 def test_growth_curve_saturates() -> None:
