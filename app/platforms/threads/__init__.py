@@ -65,8 +65,8 @@ DESCRIPTOR = PlatformDescriptor(
             "when it gives none, none is stored",
         ),
     ),
-    # Threads publishes no audience-hour data; Instagram's (Meta's other feed) stands in.
-    priors="resources/besttime_priors.json#platforms.INSTAGRAM",
+    # Threads publishes no audience-hour data: the profile is Instagram's (see its "about").
+    priors="resources/besttime_priors.json#platforms.THREADS",
     setup_help=(
         "developers.facebook.com → create an app with the “Access the Threads API” use case → "
         "use its Threads app ID and secret; add the redirect URI under Threads settings."
