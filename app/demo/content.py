@@ -125,7 +125,7 @@ class TextMaker:
             Platform.INSTAGRAM: self._instagram,
             Platform.LINKEDIN: self._linkedin,
             Platform.FACEBOOK: self._facebook,
-        }[platform]
+        }.get(platform, self._x)  # Threads (and any newer network): short, X-like texts
         used = self._used[platform]
         for _ in range(50):
             text = make()

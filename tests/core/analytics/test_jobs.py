@@ -105,6 +105,6 @@ def test_auth_error_gets_one_refresh(db, clock, ctx):
 def test_recompute_job_fills_the_cache(db, clock, ctx):
     context, _adapter = ctx
     h.workspace(db)
-    assert jobs.recompute_recommendations(context) == 4
+    assert jobs.recompute_recommendations(context) == len(Platform)
     with db.session() as s:
-        assert len(s.scalars(select(RecommendationCache)).all()) == 4
+        assert len(s.scalars(select(RecommendationCache)).all()) == len(Platform)
