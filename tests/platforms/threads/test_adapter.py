@@ -39,7 +39,10 @@ def recorded(name: str) -> dict:
 def account(clock) -> AccountRef:
     issued = (clock.now() - timedelta(days=2)).isoformat()
     return AccountRef(
-        Platform.THREADS, UID, "@herald", Credentials(TOKEN, None, None, {"token_issued_at": issued})
+        Platform.THREADS,
+        UID,
+        "@herald",
+        Credentials(TOKEN, None, None, {"token_issued_at": issued}),
     )
 
 
@@ -258,11 +261,19 @@ def test_insights_map_and_missing_views_is_none(mock, adapter, account):
     full = {
         "data": [
             {"name": n, "period": "lifetime", "values": [{"value": v}]}
-            for n, v in (("views", 900), ("likes", 40), ("replies", 7), ("reposts", 3), ("quotes", 2))
+            for n, v in (
+                ("views", 900),
+                ("likes", 40),
+                ("replies", 7),
+                ("reposts", 3),
+                ("quotes", 2),
+            )
         ]
     }
     mock.get(f"{G}/m1/insights").respond(200, json=full)
-    mock.get(f"{G}/m2/insights").respond(200, json=recorded("documented_insights_without_views.json"))
+    mock.get(f"{G}/m2/insights").respond(
+        200, json=recorded("documented_insights_without_views.json")
+    )
     got = adapter.fetch_metrics(account, ["m1", "m2"])
     assert (got["m1"].impressions, got["m1"].likes, got["m1"].comments, got["m1"].shares) == (
         900,

@@ -45,7 +45,9 @@ def make_video(tmp_path, name="clip.mp4") -> MediaItem:
     data = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 2000
     path = tmp_path / name
     path.write_bytes(data)
-    return MediaItem(str(path), "video/mp4", len(data), hashlib.sha256(data).hexdigest(), duration_s=8)
+    return MediaItem(
+        str(path), "video/mp4", len(data), hashlib.sha256(data).hexdigest(), duration_s=8
+    )
 
 
 def test_connect_gives_a_sixty_day_token(account, emu, clock):
@@ -62,7 +64,12 @@ def test_text_image_video_carousel_publish_exactly_once(adapter, account, emu, t
         account, "Three loaves", [make_image(tmp_path, f"{i}.jpg") for i in range(3)], "k-car"
     )
     posts = {p["external_id"]: p for p in emu.published() if p["platform"] == "THREADS"}
-    assert set(posts) == {text.external_id, image.external_id, video.external_id, carousel.external_id}
+    assert set(posts) == {
+        text.external_id,
+        image.external_id,
+        video.external_id,
+        carousel.external_id,
+    }
     assert posts[text.external_id]["extra"]["media_type"] == "TEXT_POST"
     assert posts[video.external_id]["extra"]["media_type"] == "VIDEO"
     assert posts[carousel.external_id]["extra"]["media_type"] == "CAROUSEL_ALBUM"
