@@ -75,7 +75,7 @@ def test_four_formats_publish_exactly_once_with_a_lost_answer(
         posts.create(
             ws, text, [account_id], media_paths=media, scheduled_local=due, action="schedule"
         )
-    emu.add_fault("threads", "publish", "lost", count=1)  # the first answer never arrives
+    lost = emu.add_fault("threads", "publish", "lost", count=1)  # an answer never arrives
 
     engine = PublishingEngine(
         db, clock, Source(adapters), EventHub(), accounts, EngineSettings(owner="threads"), clock
@@ -89,6 +89,7 @@ def test_four_formats_publish_exactly_once_with_a_lost_answer(
         engine.close()
         close_adapters(adapters)
 
+    assert lost.count == 0  # the fault fired: one publish reached Threads unanswered
     published = [p for p in emu.published() if p["platform"] == "THREADS"]
     assert sorted(p["text"] for p in published) == sorted(texts)  # each exactly once
     by_text = {p["text"]: p for p in published}
@@ -98,3 +99,4 @@ def test_four_formats_publish_exactly_once_with_a_lost_answer(
         targets = s.scalars(select(Target)).all()
         assert {t.status for t in targets} == {TargetStatus.PUBLISHED}
         assert {t.external_id for t in targets} == {p["external_id"] for p in published}
+        assert max(t.attempts for t in targets) >= 1
