@@ -96,7 +96,7 @@ def test_one_account_per_platform_is_connected_on_the_emulator(seeded, seeded_db
     assert [a.platform for a in seeded.report.accounts] == list(Platform)
     with seeded_db.session() as s:
         accounts = s.scalars(select(Account)).all()
-    assert len(accounts) == 4
+    assert len(accounts) == len(Platform)
     assert all(a.status == AccountStatus.ACTIVE for a in accounts)
     assert {a.settings["api_base"] for a in accounts} == {seeded.base_url}
 
@@ -162,10 +162,10 @@ def test_a_week_is_scheduled_ahead_and_best_times_are_ready(seeded, seeded_db):
     assert len(upcoming) == seeded.report.upcoming >= 10
     assert all(p.scheduled_at.replace(tzinfo=UTC) > now for p in upcoming)
     assert max(p.scheduled_at for p in upcoming).replace(tzinfo=UTC) > now + timedelta(days=5)
-    assert widest == 4  # some go to every network, tailored per network
+    assert widest == len(Platform)  # some go to every network, tailored per network
     assert len(drafts) == seeded.report.drafts == 2
     assert set(cached) == set(Platform)
-    assert seeded.report.recommendations == 4
+    assert seeded.report.recommendations == len(Platform)
     ws = seeded.report.workspace_id
     for platform in Platform:
         assert len(besttime.recommend(seeded_db, ws, platform, k=3)) == 3
@@ -280,7 +280,8 @@ def test_demo_seed_prints_a_summary_and_exits_0(db_url, emulator, monkeypatch, c
     out = capsys.readouterr().out
     assert out.startswith(f"Demo history seeded through the emulator at {emulator.base_url}\n")
     assert "workspace: Bench Bakery (America/New_York), 1 days of history" in out
-    assert "accounts: 4 (X @herald_demo, Instagram @herald.demo" in out
+    assert "accounts: 5 (X @herald_demo, Instagram @herald.demo" in out
+    assert "Threads @herald.demo" in out
     for key in ("published:", "snapshots:", "upcoming:", "recommendations:"):
         assert f"\n{key} " in out
     assert len(emulator.published()) > 0
@@ -369,7 +370,9 @@ def test_prepare_demo_seeds_again_when_the_demo_is_stale(tmp_path):
         db = open_database(again.db_url)
         try:
             with db.session() as s:
-                assert len(s.scalars(select(Account)).all()) == 4  # a fresh demo, not a second
+                assert len(s.scalars(select(Account)).all()) == len(
+                    Platform
+                )  # a fresh demo, not a second
         finally:
             db.dispose()
     finally:

@@ -41,6 +41,7 @@ def test_accounts_add_emulator_and_list_print_platform_handle_status(
         "INSTAGRAM",
         "LINKEDIN",
         "FACEBOOK",
+        "THREADS",
     ]
     assert all(line.count("\t") == 2 and line.endswith("\tACTIVE") for line in added)
     assert cli_main(["accounts", "list", "--db", db_url, "--workspace", "Agency"]) == 0
@@ -183,11 +184,12 @@ def test_worker_until_idle_publishes_due_posts_and_exits_0(connected, emulator, 
             timeout=120,
         )
         assert proc.returncode == 0, proc.stderr
-        assert proc.stdout.count("published\t") == 3
+        assert proc.stdout.count("published\t") == 4  # not Instagram: no image
         assert VAULT_KEY not in proc.stdout + proc.stderr
         assert sorted(str(p["platform"]).upper() for p in emulator.published()) == [
             "FACEBOOK",
             "LINKEDIN",
+            "THREADS",
             "TWITTER",
         ]
     finally:

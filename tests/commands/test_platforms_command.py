@@ -8,10 +8,11 @@ EXPECTED = (
     "INSTAGRAM\tInstagram\t2200\tmeta-login\n"
     "LINKEDIN\tLinkedIn\t3000\toauth2\n"
     "FACEBOOK\tFacebook\t63206\tmeta-login\n"
+    "THREADS\tThreads\t500\toauth2\n"
 )
 
 
-def test_platforms_lists_the_four_networks(capsys):
+def test_platforms_lists_every_network(capsys):
     assert main(["platforms"]) == 0
     captured = capsys.readouterr()
     assert captured.out == EXPECTED
