@@ -98,7 +98,7 @@ def test_empty_state_says_what_to_do(make_view):
     assert view.stack.currentWidget() is view.empty
     assert label.isVisible()
     assert label.text() == (
-        "No accounts yet — connect X, Instagram, LinkedIn or Facebook to start publishing."
+        "No accounts yet — connect X, Instagram, LinkedIn, Facebook or Threads to start publishing."
     )
     assert view.findChild(QPushButton, "emptyConnectTwitterButton").isEnabled()
 
@@ -135,6 +135,7 @@ def test_every_interactive_widget_has_a_name(make_view, db, clock, workspace):
         "connectInstagramAction",
         "connectLinkedinAction",
         "connectFacebookAction",
+        "connectThreadsAction",
         "connectLinkedinPagesAction",
     }
 

@@ -65,13 +65,16 @@ def test_the_connect_menu_and_empty_state_offer_a_registered_network(pintest, ma
     assert option.toolTip() == "Publish to a board your business account owns"
     button = view.findChild(QPushButton, "emptyConnectPintestButton")
     assert button is not None and button.text() == "Connect Pintest"
-    # A fifth button wraps to a second row instead of widening the window.
+    # A fifth button (Threads) wraps to a second row instead of widening the window; the
+    # sixth (Pintest) follows it there.
     first = view.findChild(QPushButton, "emptyConnectTwitterButton")
-    assert button.y() > first.y() and button.x() == first.x()
+    fifth = view.findChild(QPushButton, "emptyConnectThreadsButton")
+    assert fifth.y() > first.y() and fifth.x() == first.x()
+    assert button.y() == fifth.y() and button.x() > fifth.x()
     label = view.findChild(QLabel, "accountsEmptyLabel")
-    assert "X, Instagram, LinkedIn, Facebook or Pintest" in label.text()
+    assert "X, Instagram, LinkedIn, Facebook, Threads or Pintest" in label.text()
     # The media-hosting button names every network that needs one, from the descriptors.
-    assert "Instagram, Pintest" in view.media_button.toolTip()
+    assert "Instagram, Threads, Pintest" in view.media_button.toolTip()
 
 
 def test_the_second_way_to_connect_passes_the_descriptors_flag(qtbot, pintest, make_view):

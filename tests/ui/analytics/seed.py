@@ -20,6 +20,7 @@ PATTERNS = {
     Platform.INSTAGRAM: ({(5, 11), (2, 20), (6, 10)}, 0.07),
     Platform.LINKEDIN: ({(1, 9), (2, 9), (3, 8)}, 0.035),
     Platform.FACEBOOK: ({(2, 13), (3, 14)}, 0.04),
+    Platform.THREADS: ({(1, 20), (3, 12)}, 0.05),
 }
 TEXTS = [
     "Sourdough is back on the shelves this morning",
@@ -42,7 +43,9 @@ def seed_dashboard(
 ) -> dict:
     """Two posts a day per platform at daytime hours for `weeks` weeks before `now`, each
     with the snapshots its age allows. Returns the workspace, accounts and post ids."""
-    rng = random.Random(5)
+    shared = random.Random(5)
+    # Threads draws from its own stream, so the other networks' seeded posts stay as they were.
+    own = random.Random(19)
     ws = h.workspace(db, name="Corner Bakery", zone=zone)
     accounts = {p: h.account(db, ws, p) for p in Platform}
     first_day = (now - timedelta(weeks=weeks)).date()
@@ -52,6 +55,7 @@ def seed_dashboard(
         for d in range(weeks * 7):
             day = first_day + timedelta(days=d)
             for platform, (peaks, base) in PATTERNS.items():
+                rng = own if platform == Platform.THREADS else shared
                 for hour in sorted(rng.sample(range(7, 22), 2)):
                     when = to_utc(datetime(day.year, day.month, day.day, hour), zone, fold=0)
                     if when > now - timedelta(hours=2):

@@ -192,7 +192,7 @@ def test_export_csv_and_png(qtbot, db, clock, seeded, tmp_path):
     path = view.export_csv(tmp_path / "best.csv")
     with path.open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) == 4 * 168
+    assert len(rows) == len(Platform) * 168
     core = aggregates.heatmap(db, seeded["workspace"], Platform.FACEBOOK, start, end)
     fb = [r for r in rows if r["platform"] == "FACEBOOK"]
     for b in range(168):
