@@ -59,9 +59,11 @@ CHECKPOINT_LABELS = ("1 h", "6 h", "24 h", "7 d")
 
 def platform_colour(platform: Platform) -> str:
     colour = PLATFORM_ICONS[platform.value][1]
-    if colour == "#111111":
+    if colour == "#111111":  # X's black reads as "no data"
         return "#94a3b8" if theme.is_dark() else "#4b5563"
-    return colour  # X's black reads as "no data"
+    if theme.is_dark() and QColor(colour).lightness() < 40:
+        return "#e5e7eb"  # another near-black brand (Threads): light on the dark background
+    return colour
 
 
 def _small_font() -> QFont:
