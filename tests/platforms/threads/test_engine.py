@@ -100,3 +100,35 @@ def test_four_formats_publish_exactly_once_with_a_lost_answer(
         assert {t.status for t in targets} == {TargetStatus.PUBLISHED}
         assert {t.external_id for t in targets} == {p["external_id"] for p in published}
         assert max(t.attempts for t in targets) >= 1
+
+
+def test_the_daily_maintenance_refreshes_a_threads_token_before_it_runs_out(db, clock, emu):
+    """The 60-day token is refreshed by the same job as the other networks' (30 days ahead),
+    through th_refresh_token on the emulator; the new token replaces the old in the vault."""
+    from app.core.engine.maintenance import MaintenanceContext, refresh_expiring_tokens
+
+    config = AdapterConfig.for_emulator(emu.base_url)
+    adapters = build_adapters(config, clock, sleep=lambda s: None)
+    accounts = AccountService(db, Vault(db, environ={}), clock)
+    ws = WorkspaceService(db, clock).create("Bakery", "UTC").id
+    [found] = connect(
+        Platform.THREADS,
+        APP,
+        config,
+        open_browser=loopback_browser,
+        port=0,
+        timeout=10,
+        clock=clock,
+    )
+    account_id = accounts.save_connected(ws, found)
+    context = MaintenanceContext(db, clock, accounts, Source(adapters), EventHub())
+    try:
+        assert refresh_expiring_tokens(context).refreshed == []  # 60 days left: nothing to do
+        clock.advance(timedelta(days=31))
+        report = refresh_expiring_tokens(context)
+    finally:
+        close_adapters(adapters)
+    assert report.refreshed == [account_id] and report.reauth == []
+    creds = accounts.credentials(account_id)
+    assert creds.access_token != found.credentials.access_token
+    assert creds.expires_at is not None and creds.expires_at > clock.now() + timedelta(days=59)
