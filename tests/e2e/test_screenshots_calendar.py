@@ -74,6 +74,7 @@ def _seed(context):
             (Platform.INSTAGRAM, "@corner.bakery", AccountStatus.ACTIVE),
             (Platform.LINKEDIN, "Corner Bakery", AccountStatus.ACTIVE),
             (Platform.FACEBOOK, "Corner Bakery Leeds", AccountStatus.REQUIRES_REAUTH),
+            (Platform.THREADS, "@corner.bakery", AccountStatus.ACTIVE),
         ):
             account = Account(
                 workspace_id=ws.id,
@@ -91,13 +92,13 @@ def _seed(context):
             s.flush()
             ids[platform] = account.id
         s.commit()
-    x, ig, li, fb = (ids[p] for p in Platform)
+    x, ig, li, fb, th = (ids[p] for p in Platform)
     service = PostService(context.db, context.clock, context.events)
     photo = Path(context.db.url.removeprefix("sqlite:///")).with_name("bread.jpg")
     from PIL import Image
 
     Image.new("RGB", (1080, 1080), (222, 160, 90)).save(photo)
-    combos = [[x, li], [x], [ig, x], [li, fb], [x, ig, li]]
+    combos = [[x, li, th], [x], [ig, x], [li, fb], [x, ig, li]]
     now = context.clock.now().replace(tzinfo=None)
     day0 = datetime(2026, 1, 1)
     n = 0

@@ -38,6 +38,7 @@ from app.ui import theme
 from app.ui.approval_panel import add_approval_panel
 from app.ui.composer.checks import ContentChecks
 from app.ui.composer.editors import AccountTab, make_editor
+from app.ui.composer.flow import FlowLayout
 from app.ui.composer.media import MediaStrip
 from app.ui.composer.preview import PreviewPane
 from app.ui.composer.queue_buttons import install as install_queue_buttons
@@ -136,9 +137,8 @@ class ComposerDialog(TargetTabs, ContentChecks, Saving, QDialog):
 
         self.counters = QWidget(self)
         self.counters.setObjectName("counterStrip")
-        self.counter_layout = QHBoxLayout(self.counters)
-        self.counter_layout.setContentsMargins(0, 0, 0, 0)
-        self.counter_layout.setSpacing(16)
+        # Wraps to a second row when the chosen networks' counters outgrow the width.
+        self.counter_layout = FlowLayout(self.counters, spacing=16)
         self.counter_layout.addStretch(1)
         self.counter_labels: dict[int, QLabel] = {}
 

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -22,6 +21,7 @@ from app import platforms
 from app.core.accounts import AccountStatus
 from app.ui import theme
 from app.ui.composer.editors import AccountTab
+from app.ui.composer.flow import FlowLayout
 from app.ui.composer.schedule import SchedulePicker
 
 # The dialog these mixins become part of, as the type checker sees it.
@@ -67,7 +67,7 @@ class TargetTabs(_Dialog):
     tabs: QTabWidget
     base_edit: QPlainTextEdit
     counters: QWidget
-    counter_layout: QHBoxLayout
+    counter_layout: FlowLayout
     counter_labels: dict[int, QLabel]
     tabs_by_account: dict[int, AccountTab]
     schedule: SchedulePicker
