@@ -40,6 +40,7 @@ from app.platforms.threads import insights
 from app.platforms.threads.wire import (
     LONG_LIVED,
     REFRESH_MIN_AGE,
+    check_media,
     classify_threads,
     container_error,
     graph_base,
@@ -125,6 +126,7 @@ class ThreadsAdapter(GraphAdapter):
         return PublishResult(self._publish_container(account, container, text), None, quota)
 
     def _media_fields(self, account: AccountRef, item: MediaItem) -> dict[str, Any]:
+        check_media(item)
         url = self._hosted_url(account, item)
         if url is None:
             raise PermanentError(

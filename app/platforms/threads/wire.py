@@ -16,7 +16,13 @@ import httpx
 from app.adapters.config import AdapterConfig
 from app.adapters.graph import classify_graph, graph_error_message
 from app.adapters.http import as_dict, as_int
-from app.core.ports import PermanentError, PublishError, RateLimitedError, RateLimitInfo
+from app.core.ports import (
+    MediaItem,
+    PermanentError,
+    PublishError,
+    RateLimitedError,
+    RateLimitInfo,
+)
 from app.platforms.names import Platform
 
 GRAPH_BASE = "https://graph.threads.net"
@@ -46,6 +52,34 @@ CONTAINER_ERRORS = {
     "INVALID_AUDIO_CHANNEL_LAYOUT": "Threads refused the video's audio channel layout.",
     "UNKNOWN": "Threads could not process the media (no reason given).",
 }
+
+
+IMAGE_MIMES = frozenset({"image/jpeg", "image/png"})
+IMAGE_MAX_BYTES = 8 * 1024 * 1024
+VIDEO_MIMES = frozenset({"video/mp4", "video/quicktime"})
+VIDEO_MAX_BYTES = 1024 * 1024 * 1024
+VIDEO_MAX_SECONDS = 300
+
+
+def check_media(item: MediaItem) -> None:
+    """Threads' media rules (developers.facebook.com/docs/threads/overview "Media
+    specifications"), checked before any container is made: one clear refusal each."""
+    mime = (item.mime or "").lower()
+    if mime.startswith("video/"):
+        if mime not in VIDEO_MIMES:
+            raise PermanentError("Threads takes MP4 or MOV videos only.", code="media_type")
+        if item.bytes > VIDEO_MAX_BYTES:
+            raise PermanentError("Threads takes videos up to 1 GB.", code="media_too_large")
+        if item.duration_s is not None and item.duration_s > VIDEO_MAX_SECONDS:
+            raise PermanentError(
+                f"Threads takes videos up to 5 minutes; this one is {item.duration_s:.0f} s.",
+                code="video_too_long",
+            )
+        return
+    if mime not in IMAGE_MIMES:
+        raise PermanentError("Threads takes JPEG or PNG images only.", code="media_type")
+    if item.bytes > IMAGE_MAX_BYTES:
+        raise PermanentError("Threads takes images up to 8 MB.", code="media_too_large")
 
 
 def graph_base(config: AdapterConfig) -> str:

@@ -313,3 +313,25 @@ def test_token_never_in_error_messages(mock, adapter, account):
     with pytest.raises(AuthError) as err:
         adapter.publish(account, "x", [], "k")
     assert TOKEN not in str(err.value) and TOKEN not in repr(err.value.__dict__)
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"mime": "image/gif"}, "media_type"),
+        ({"bytes": 8 * 1024 * 1024 + 1}, "media_too_large"),
+        ({"mime": "video/webm"}, "media_type"),
+        ({"mime": "video/mp4", "duration_s": 301.0}, "video_too_long"),
+        ({"mime": "video/mp4", "bytes": 1024**3 + 1}, "media_too_large"),
+    ],
+)
+def test_media_outside_threads_rules_is_refused_before_any_container(
+    mock, adapter, account, tmp_path, change, code
+):
+    quota(mock)
+    create = mock.post(f"{G}/{UID}/threads")
+    item = replace(make_image(tmp_path, "a.jpg"), public_url="https://cdn.example/a", **change)
+    with pytest.raises(PermanentError) as err:
+        adapter.publish(account, "x", [item], "k")
+    assert err.value.code == code and "Threads" in err.value.message
+    assert not create.called
