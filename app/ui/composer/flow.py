@@ -65,11 +65,12 @@ class FlowLayout(QLayout):
         return size
 
     def _visible(self) -> list[QLayoutItem]:
-        return [
-            i
-            for i in self._items
-            if not i.isEmpty() and not (i.widget() is not None and i.widget().isHidden())
-        ]
+        shown = []
+        for item in self._items:
+            widget = item.widget()
+            if not item.isEmpty() and (widget is None or not widget.isHidden()):
+                shown.append(item)
+        return shown
 
     def _arrange(self, rect: QRect, *, move: bool) -> int:
         x, y, row_height = rect.x(), rect.y(), 0
