@@ -123,7 +123,9 @@ class ThreadsAdapter(GraphAdapter):
             )
         self.containers[key] = container
         self._wait_finished(account, container)
-        return PublishResult(self._publish_container(account, container, text), None, quota)
+        media_id = self._publish_container(account, container, text)
+        self.containers.pop(key, None)  # settled: only a doubtful attempt's container is kept
+        return PublishResult(media_id, None, quota)
 
     def _media_fields(self, account: AccountRef, item: MediaItem) -> dict[str, Any]:
         check_media(item)
