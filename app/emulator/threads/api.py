@@ -15,7 +15,9 @@
 
 Containers stay IN_PROGRESS for `container_polls` status reads (a video one more), on the
 emulator's clock they expire after 24 h. Text over 500 (an emoji counts as its UTF-8 bytes)
-is refused at container creation. With `threads_views_reported=0` insights leave `views` out
+is refused at container creation. Publishing an unready, expired or already published
+container answers Graph code 24 (subcode 4279009): Meta documents no Threads-specific code for
+these, so that choice is the emulator's own. With `threads_views_reported=0` insights leave `views` out
 (Meta: "in development"). Bodies follow tests/contract/recorded/threads/ (documented shapes).
 OAuth and tokens live in app.emulator.threads.auth.
 """
