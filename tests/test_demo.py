@@ -152,6 +152,22 @@ def test_analytics_were_collected_at_the_checkpoints(seeded, seeded_db):
     assert by_checkpoint[Checkpoint.H1] and by_checkpoint[Checkpoint.H24]
 
 
+def test_every_network_has_measured_history_in_the_demo(seeded, seeded_db):
+    """Threads (the newest network) too: published posts with numbers, for Analytics and the
+    best-time heatmaps."""
+    with seeded_db.session() as s:
+        measured = Counter(
+            str(platform)
+            for (platform,) in s.execute(
+                select(Account.platform)
+                .join(Target, Target.account_id == Account.id)
+                .join(AnalyticsSnapshot, AnalyticsSnapshot.target_id == Target.id)
+            )
+        )
+    assert set(measured) == {p.value for p in Platform}
+    assert measured["THREADS"] > 0
+
+
 def test_a_week_is_scheduled_ahead_and_best_times_are_ready(seeded, seeded_db):
     now = datetime.now(UTC)
     with seeded_db.session() as s:
@@ -282,6 +298,7 @@ def test_demo_seed_prints_a_summary_and_exits_0(db_url, emulator, monkeypatch, c
     assert "workspace: Bench Bakery (America/New_York), 1 days of history" in out
     assert f"accounts: {len(Platform)} (X @herald_demo, Instagram @herald.demo" in out
     assert "Bluesky herald-demo.bsky.social" in out
+    assert "Threads @herald.demo" in out
     for key in ("published:", "snapshots:", "upcoming:", "recommendations:"):
         assert f"\n{key} " in out
     assert len(emulator.published()) > 0

@@ -92,10 +92,14 @@ class AdapterConfig:
             facebook_graph_base=f"{emu}/facebook",
             # A network added since (its adapter reads `endpoint`): the emulator serves it
             # under its lower-case name (/bluesky).
+            # Threads' web host (its OAuth pages) is served there too.
             endpoints={
-                d.name: f"{emu}/{d.name.lower()}"
-                for d in platforms.all_platforms()
-                if d.name not in ("TWITTER", "INSTAGRAM", "LINKEDIN", "FACEBOOK")
+                **{
+                    d.name: f"{emu}/{d.name.lower()}"
+                    for d in platforms.all_platforms()
+                    if d.name not in ("TWITTER", "INSTAGRAM", "LINKEDIN", "FACEBOOK")
+                },
+                "THREADS_WEB": f"{emu}/threads",
             },
             # The emulator's developer app is approved for LinkedIn's member read permission.
             scope_overrides={

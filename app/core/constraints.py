@@ -25,6 +25,7 @@ from app.core.textrules.twitter import (
 )
 from app.core.textrules.twitter import weighted_length as weighted_length
 from app.core.textrules.urls import find_urls
+from app.platforms.counting import overflow_index, plain_length
 from app.platforms.names import Platform
 
 __all__ = [
@@ -100,14 +101,16 @@ def _check_text(rules: PlatformRules, text: str, found: list[ConstraintWarning])
                     end=len(text),
                 )
             )
-    elif len(text) > rules.max_length:
+    elif (length := plain_length(text, rules.length_counting)) > rules.max_length:
+        emoji_rule = rules.length_counting == "emoji_utf8_bytes"
         found.append(
             ConstraintWarning(
                 WarningCode.TOO_LONG,
                 "error",
-                f"{rules.name} allows {rules.max_length:,} characters; "
-                f"this post has {len(text):,}.",
-                start=rules.max_length,
+                f"{rules.name} allows {rules.max_length:,} characters"
+                + (" (an emoji counts as its UTF-8 bytes, up to 4)" if emoji_rule else "")
+                + f"; this post has {length:,}.",
+                start=overflow_index(text, rules.length_counting, rules.max_length),
                 end=len(text),
             )
         )

@@ -126,7 +126,7 @@ class TextMaker:
             Platform.INSTAGRAM: self._instagram,
             Platform.LINKEDIN: self._linkedin,
             Platform.FACEBOOK: self._facebook,
-        }.get(platform, self._mastodon)  # a newer network: the fediverse's plain style
+        }.get(platform, self._mastodon)  # a newer network (Bluesky, Mastodon, Threads): plain
         used = self._used[platform]
         for _ in range(50):
             text = make()

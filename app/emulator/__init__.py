@@ -1,4 +1,4 @@
-"""Herald's platform emulator: X, Instagram, LinkedIn and Facebook on one loopback server.
+"""Herald's platform emulator: X, Instagram, LinkedIn, Facebook and Threads on one loopback server.
 
 Each platform is served under its own prefix, the rest of the path being the platform's real
 path, so an adapter's base URL is the only difference from the real thing:
@@ -7,6 +7,7 @@ path, so an adapter's base URL is the only difference from the real thing:
     /instagram  api.instagram.com, www.instagram.com, graph.instagram.com (app.emulator.instagram.api)
     /linkedin   https://www.linkedin.com and https://api.linkedin.com (app.emulator.linkedin.api)
     /facebook   https://www.facebook.com and https://graph.facebook.com (app.emulator.facebook.api)
+    /threads    https://threads.com and https://graph.threads.net     (app.emulator.threads.api)
     /_emulator  the emulator's own control API                       (app.emulator.control)
 
 In-process use::

@@ -35,7 +35,8 @@ from app.emulator.mastodon import api as mastodon
 from app.emulator.names import NETWORK_OF
 from app.emulator.oauth import presented_token, revoke
 from app.emulator.routes import PlatformAPI, Route
-from app.emulator.state import Post, State, User, iso_z, write_atomically
+from app.emulator.state import ID_BASES, Post, State, User, iso_z, write_atomically
+from app.emulator.threads import api as threads
 from app.emulator.twitter import api as twitter
 from app.emulator.wire import Request, Response, json_response, parse_query
 
@@ -49,6 +50,7 @@ DEFAULT_USERS = {
     "facebook": ("herald.demo", "Herald Demo"),
     "bluesky": ("herald-demo.bsky.social", "Herald Demo"),
     "mastodon": ("herald_demo", "Herald Demo"),
+    "threads": ("herald.demo", "Herald Demo"),
 }
 USER_ID_KIND = {
     "twitter": "x_user",
@@ -86,7 +88,10 @@ class Config:
     mastodon_idempotency_s: int = 3600  # how long Idempotency-Key answers are kept
     mastodon_media_processing_s: int = 4  # video/GIF processing on the emulator clock
     mastodon_pkce: int = 1  # 1: a 4.3+ server (PKCE, discovery); 0: older (404 discovery)
-    container_polls: int = 1  # status polls an IG container stays IN_PROGRESS
+    container_polls: int = 1  # status polls an IG/Threads container stays IN_PROGRESS
+    threads_publishes_per_24h: int = 250  # rolling, shown by threads_publishing_limit
+    threads_replies_per_24h: int = 1000
+    threads_views_reported: int = 1  # 0: insights leave `views` out ("in development")
     auth_code_ttl_s: int = 600
     media_fetch_timeout_s: float = 5.0
 
@@ -146,6 +151,7 @@ class Emulator:
                 facebook.API,
                 bluesky.API,
                 mastodon.API,
+                threads.API,
             )
         }
         self._save_lock = threading.Lock()
@@ -191,6 +197,11 @@ class Emulator:
             user.page_name = f"{name} Page"
         elif platform == "bluesky":  # a DID from the handle: other networks' ids stay put
             user = User(platform, new_did(handle), handle, name)
+        elif platform == "threads":
+            # Numbered apart from the shared counter, so adding Threads moved no other id
+            # (seeded engagement is a function of the post ids).
+            count = sum(1 for u in self.state.users.values() if u.platform == "threads")
+            user = User(platform, str(ID_BASES["th_user"] + count + 1), handle, name)
         else:
             user = User(platform, self.state.new_id(USER_ID_KIND[platform]), handle, name)
         return self.state.add_user(user)

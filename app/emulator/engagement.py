@@ -66,6 +66,12 @@ _SHAPES: dict[Network, tuple[tuple[float, ...], dict[int, float], tuple[tuple[in
         {8: 0.7, 9: 0.9, 10: 0.8, 12: 0.7, 17: 0.7, 19: 0.9, 20: 1.0, 21: 0.85, 22: 0.6},
         ((1, 21), (4, 9), (6, 20)),
     ),
+    # Threads: the emulator's own guess (no published audience data), evenings and lunch
+    Network.THREADS: (
+        (0.85, 0.9, 0.95, 0.95, 0.9, 0.8, 0.8),
+        {8: 0.6, 12: 0.8, 13: 0.7, 18: 0.8, 19: 0.9, 20: 1.0, 21: 0.85},
+        ((1, 20), (3, 12), (2, 19)),
+    ),
 }
 
 # Final expected counts for a post at weight 1.0.
@@ -90,6 +96,7 @@ _SCALE: dict[Network, dict[str, float]] = {
     Network.FACEBOOK: {"impressions": 1100, "likes": 40, "shares": 7, "comments": 6, "clicks": 25},
     # Bluesky counts no impressions; Herald never reads them there
     Network.BLUESKY: {"impressions": 900, "likes": 60, "shares": 12, "comments": 7, "clicks": 0},
+    Network.THREADS: {"impressions": 900, "likes": 55, "shares": 9, "comments": 11, "clicks": 4},
 }
 METRICS = ("impressions", "likes", "shares", "comments", "clicks")
 

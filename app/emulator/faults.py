@@ -4,7 +4,8 @@ SPEC grammar (commas separate rules, colons separate a rule's fields)::
 
     SPEC     := RULE ("," RULE)*
     RULE     := PLATFORM ":" ENDPOINT ":" KIND (":" MODIFIER)*
-    PLATFORM := twitter | instagram | linkedin | facebook | bluesky | mastodon | *   (x: alias of twitter)
+    PLATFORM := twitter | instagram | linkedin | facebook | bluesky | mastodon | threads | *
+                (x: alias of twitter)
     ENDPOINT := publish | media_upload | token | metrics | lookup | container_status
               | authorize | account | delete | cdn | *
     KIND     := 500 | 502 | 503 | timeout | 429 | malformed | truncated | invalid_token
@@ -47,7 +48,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-PLATFORMS = ("twitter", "instagram", "linkedin", "facebook", "bluesky", "mastodon")
+PLATFORMS = ("twitter", "instagram", "linkedin", "facebook", "bluesky", "mastodon", "threads")
 ENDPOINTS = (
     "publish",
     "media_upload",
@@ -75,7 +76,14 @@ KINDS = (
     "lost",
     "error",
 )
-_ALIASES = {"x": "twitter", "ig": "instagram", "li": "linkedin", "fb": "facebook", "md": "mastodon"}
+_ALIASES = {
+    "x": "twitter",
+    "ig": "instagram",
+    "li": "linkedin",
+    "fb": "facebook",
+    "md": "mastodon",
+    "th": "threads",
+}
 _KIND_ALIASES = {"rate_limit": "429", "revoked": "revoked_refresh", "drop": "lost"}
 
 

@@ -17,6 +17,7 @@ class Network(enum.StrEnum):
     FACEBOOK = "FACEBOOK"
     BLUESKY = "BLUESKY"
     MASTODON = "MASTODON"
+    THREADS = "THREADS"
 
 
 NETWORK_OF = {
@@ -26,4 +27,5 @@ NETWORK_OF = {
     "facebook": Network.FACEBOOK,
     "bluesky": Network.BLUESKY,
     "mastodon": Network.MASTODON,
+    "threads": Network.THREADS,
 }

@@ -34,6 +34,7 @@ SHORT = {
     "facebook": "fb",
     "bluesky": "bsky",
     "mastodon": "md",
+    "threads": "th",
 }
 LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
 

@@ -57,12 +57,15 @@ ID_BASES = {
     "li_image": 4_000_000_000_000_000,
     "fb_user": 100_000_000_000_000,
     "fb_page": 200_000_000_000_000,
-    "comment": 17_950_000_000_000_000,  # first comments (app/emulator/comments.py)
+    "comment": 17_850_000_000_000_000,  # first comments (app/emulator/comments.py)
     # Mastodon ids are snowflakes (millisecond time << 16); real-looking magnitudes
     "md_account": 117_020_000_000_000_000,
     "md_status": 117_030_000_000_000_000,
     "md_media": 117_040_000_000_000_000,
     "md_app": 0,
+    "th_user": 25_000_000_000_000_000,
+    "th_container": 17_950_000_000_000_000,
+    "th_media": 18_050_000_000_000_000,
 }
 
 
@@ -144,6 +147,8 @@ class Container:
     polls: int = 0
     status: str = "IN_PROGRESS"
     media_id: str | None = None
+    error_message: str | None = None  # Threads: why a container is in ERROR
+    reply_to: str | None = None  # Threads: the thread a reply container answers
 
 
 @dataclass

@@ -19,9 +19,9 @@ __all__ = ["Platform", "PlatformDescriptor", "all_platforms", "get", "register",
 
 
 def _register_builtins() -> None:
-    from app.platforms import bluesky, facebook, instagram, linkedin, mastodon, twitter
+    from app.platforms import bluesky, facebook, instagram, linkedin, mastodon, threads, twitter
 
-    for package in (twitter, instagram, linkedin, facebook, bluesky, mastodon):
+    for package in (twitter, instagram, linkedin, facebook, bluesky, mastodon, threads):
         register(package.DESCRIPTOR)
 
 

@@ -17,10 +17,11 @@ MIB = 1024 * 1024
 
 # How a network counts characters: X's weighted count (links 23, CJK and emoji 2), plain
 # code points (what a person sees as characters, for the networks that publish no rule), or
-# grapheme clusters (Bluesky: one emoji with its modifiers is one), or the fediverse's
+# grapheme clusters (Bluesky: one emoji with its modifiers is one), the fediverse's
 # (Mastodon: characters as a person sees them, every link counting as `TextRules.url_length`,
-# a remote @user@server mention as @user).
-LengthCounting = Literal["x_weighted", "code_points", "graphemes", "fediverse"]
+# a remote @user@server mention as @user), or code points with each emoji counted as its
+# UTF-8 bytes (Threads; app.platforms.counting).
+LengthCounting = Literal["x_weighted", "code_points", "graphemes", "fediverse", "emoji_utf8_bytes"]
 
 # How a person connects an account: OAuth 2.0 with PKCE (X, LinkedIn), or Meta's login
 # dialog (Facebook Login for Business, Instagram Login), which is OAuth 2.0 plus a page or

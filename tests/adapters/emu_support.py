@@ -28,6 +28,7 @@ from app.platforms.facebook.adapter import FacebookAdapter
 from app.platforms.instagram.adapter import InstagramAdapter
 from app.platforms.linkedin.adapter import LinkedInAdapter
 from app.platforms.names import Platform
+from app.platforms.threads.adapter import ThreadsAdapter
 from app.platforms.twitter.adapter import TwitterAdapter
 
 EMU_NAME = {
@@ -35,12 +36,14 @@ EMU_NAME = {
     Platform.INSTAGRAM: "instagram",
     Platform.LINKEDIN: "linkedin",
     Platform.FACEBOOK: "facebook",
+    Platform.THREADS: "threads",
 }
 ADAPTERS = {
     Platform.TWITTER: TwitterAdapter,
     Platform.INSTAGRAM: InstagramAdapter,
     Platform.LINKEDIN: LinkedInAdapter,
     Platform.FACEBOOK: FacebookAdapter,
+    Platform.THREADS: ThreadsAdapter,
 }
 APP = AppCredentials("herald-test-client", "herald-test-secret")
 

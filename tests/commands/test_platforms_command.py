@@ -10,6 +10,7 @@ EXPECTED = (
     "FACEBOOK\tFacebook\t63206\tmeta-login\n"
     "BLUESKY\tBluesky\t300\tapp-password\n"
     "MASTODON\tMastodon\t500\toauth2-pkce\n"
+    "THREADS\tThreads\t500\toauth2\n"
 )
 
 

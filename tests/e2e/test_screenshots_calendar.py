@@ -79,6 +79,7 @@ def _seed(context):
             (Platform.LINKEDIN, "Corner Bakery", AccountStatus.ACTIVE),
             (Platform.FACEBOOK, "Corner Bakery Leeds", AccountStatus.REQUIRES_REAUTH),
             (Platform("MASTODON"), "@cornerbakery@mastodon.social", AccountStatus.ACTIVE),
+            (Platform.THREADS, "@corner.bakery", AccountStatus.ACTIVE),
         ):
             account = Account(
                 workspace_id=ws.id,
@@ -96,13 +97,14 @@ def _seed(context):
             s.flush()
             ids[platform] = account.id
         s.commit()
-    x, ig, li, fb, md = (ids[p] for p in Platform)
+    names = ("TWITTER", "INSTAGRAM", "LINKEDIN", "FACEBOOK", "MASTODON", "THREADS")
+    x, ig, li, fb, md, th = (ids[Platform(name)] for name in names)
     service = PostService(context.db, context.clock, context.events)
     photo = Path(context.db.url.removeprefix("sqlite:///")).with_name("bread.jpg")
     from PIL import Image
 
     Image.new("RGB", (1080, 1080), (222, 160, 90)).save(photo)
-    combos = [[x, li], [x, md], [ig, x], [li, fb], [x, ig, li, md]]
+    combos = [[x, li, th], [x, md], [ig, x], [li, fb], [x, ig, li, md]]
     now = context.clock.now().replace(tzinfo=None)
     day0 = datetime(2026, 1, 1)
     n = 0

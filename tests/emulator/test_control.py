@@ -59,6 +59,7 @@ def test_users(emu: EmulatorServer, client: httpx.Client) -> None:
     assert defaults["instagram"]["handle"] == "herald.demo"
     assert defaults["linkedin"]["name"] == "Herald Demo"
     assert defaults["facebook"]["page_name"] == "Herald Demo Page"
+    assert defaults["threads"]["handle"] == "herald.demo"
     assert len(client.get("/_emulator/users").json()) == len(defaults)  # one per network
 
 

@@ -36,6 +36,7 @@ def test_profiles_have_the_documented_peaks() -> None:
     assert all((19 <= h <= 21) or (d >= 5 and 10 <= h <= 12) for d, h in tops[Platform.INSTAGRAM])
     assert all(d in (2, 3, 4) and 13 <= h <= 15 for d, h in tops[Platform.FACEBOOK])
     assert all((d, h) in {(0, 20), (2, 10), (3, 21)} for d, h in tops[Platform.MASTODON])
+    assert all((d, h) in {(1, 20), (3, 12), (2, 19)} for d, h in tops[Platform.THREADS])
     assert len(set().union(*tops.values())) == 3 * len(tops), "each platform has its own peaks"
 
 

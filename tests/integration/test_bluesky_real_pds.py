@@ -83,7 +83,9 @@ def png(tmp_path, name: str, size: tuple[int, int], colour: str) -> MediaItem:
     path = tmp_path / name
     path.write_bytes(data)
     digest = hashlib.sha256(data).hexdigest()
-    return MediaItem(str(path), "image/png", len(data), digest, size[0], size[1], alt_text=f"{name} ✨")
+    return MediaItem(
+        str(path), "image/png", len(data), digest, size[0], size[1], alt_text=f"{name} ✨"
+    )
 
 
 def record_at(pds: RealPds, did: str, rkey: str) -> dict | None:

@@ -19,6 +19,7 @@ from typing import Any
 from app.core.textrules import emoji
 from app.core.textrules.platform_rules import PlatformRules, rules_for
 from app.core.textrules.urls import find_urls
+from app.platforms.counting import plain_length
 from app.platforms.names import Platform
 
 #: the key of an account's settings holding its server's own limits
@@ -84,7 +85,8 @@ def _visible(text: str) -> int:
 
 
 def counted_length(rules: PlatformRules, text: str) -> int:
-    """The length as the network counts it (X weighted length, fediverse or code points)."""
+    """The length as the network counts it: X weighted, fediverse, graphemes, code points or
+    Threads' emoji-as-UTF-8-bytes."""
     if rules.length_counting == "x_weighted":
         from app.core.textrules.twitter import weighted_length
 
@@ -95,4 +97,4 @@ def counted_length(rules: PlatformRules, text: str) -> int:
         from app.core.textrules.graphemes import grapheme_count
 
         return grapheme_count(text)
-    return len(text)
+    return plain_length(text, rules.length_counting)

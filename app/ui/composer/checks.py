@@ -138,7 +138,7 @@ class ContentChecks(_Dialog):
                 rows.append(
                     ("warning", f"{name}: {note}", account_id, Issue("", "", "", None, None))
                 )
-            if needs_media_hosting(tab.account):
+            if needs_media_hosting(tab.account, bool(self.media.items)):
                 note = self.tr(
                     "has no media hosting yet, so {platform} cannot fetch the pictures; "
                     "set it up before scheduling (Set up media hosting…)"
@@ -217,7 +217,7 @@ class ContentChecks(_Dialog):
         return [
             self.tabs_by_account[a].account
             for a in self.selected_ids()
-            if needs_media_hosting(self.tabs_by_account[a].account)
+            if needs_media_hosting(self.tabs_by_account[a].account, bool(self.media.items))
         ]
 
     def _refusal(self) -> str:

@@ -13,8 +13,11 @@ API_BASE = "api_base"  # the emulator's address in an account's settings (app/ad
 HOSTING_KINDS = ("facebook_page_photo", "s3", "loopback")
 
 
-def needs_media_hosting(account: Any) -> bool:
-    if not platforms.get(str(account.platform)).media.needs_hosting:
+def needs_media_hosting(account: Any, has_media: bool = True) -> bool:
+    """True when the account's network fetches media from a public address and none is chosen;
+    for a network where media is optional (Threads), only when the post has media."""
+    rules = platforms.get(str(account.platform)).media
+    if not rules.needs_hosting or not (has_media or rules.required):
         return False
     settings = account.settings or {}
     if settings.get(API_BASE):

@@ -98,8 +98,8 @@ def test_empty_state_says_what_to_do(make_view):
     assert view.stack.currentWidget() is view.empty
     assert label.isVisible()
     assert label.text() == (
-        "No accounts yet — connect X, Instagram, LinkedIn, Facebook, Bluesky or Mastodon to "
-        "start publishing."
+        "No accounts yet — connect X, Instagram, LinkedIn, Facebook, Bluesky, Mastodon or Threads "
+        "to start publishing."
     )
     assert view.findChild(QPushButton, "emptyConnectTwitterButton").isEnabled()
 
@@ -138,6 +138,7 @@ def test_every_interactive_widget_has_a_name(make_view, db, clock, workspace):
         "connectFacebookAction",
         "connectBlueskyAction",
         "connectMastodonAction",
+        "connectThreadsAction",
         "connectLinkedinPagesAction",
     }
 

@@ -70,9 +70,9 @@ def test_the_connect_menu_and_empty_state_offer_a_registered_network(pintest, ma
     fifth = view.findChild(QPushButton, "emptyConnectBlueskyButton")
     assert fifth.y() > first.y() and fifth.x() == first.x()
     label = view.findChild(QLabel, "accountsEmptyLabel")
-    assert "X, Instagram, LinkedIn, Facebook, Bluesky, Mastodon or Pintest" in label.text()
+    assert "X, Instagram, LinkedIn, Facebook, Bluesky, Mastodon, Threads or Pintest" in label.text()
     # The media-hosting button names every network that needs one, from the descriptors.
-    assert "Instagram, Pintest" in view.media_button.toolTip()
+    assert "Instagram, Threads, Pintest" in view.media_button.toolTip()
 
 
 def test_the_second_way_to_connect_passes_the_descriptors_flag(qtbot, pintest, make_view):

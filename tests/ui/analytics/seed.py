@@ -22,6 +22,7 @@ PATTERNS = {
     Platform.FACEBOOK: ({(2, 13), (3, 14)}, 0.04),
     Platform.BLUESKY: ({(1, 20), (3, 21)}, 0.03),
     Platform("MASTODON"): ({(0, 20), (2, 10), (3, 21)}, 0.03),
+    Platform.THREADS: ({(1, 20), (3, 12)}, 0.05),
 }
 #: networks that report no impressions (Mastodon): their snapshots have none
 NO_IMPRESSIONS = {Platform("MASTODON")}
@@ -46,7 +47,9 @@ def seed_dashboard(
 ) -> dict:
     """Two posts a day per platform at daytime hours for `weeks` weeks before `now`, each
     with the snapshots its age allows. Returns the workspace, accounts and post ids."""
-    rng = random.Random(5)
+    shared = random.Random(5)
+    # Threads draws from its own stream, so the other networks' seeded posts stay as they were.
+    own = random.Random(19)
     ws = h.workspace(db, name="Corner Bakery", zone=zone)
     accounts = {p: h.account(db, ws, p) for p in Platform}
     first_day = (now - timedelta(weeks=weeks)).date()
@@ -56,6 +59,7 @@ def seed_dashboard(
         for d in range(weeks * 7):
             day = first_day + timedelta(days=d)
             for platform, (peaks, base) in PATTERNS.items():
+                rng = own if platform == Platform.THREADS else shared
                 for hour in sorted(rng.sample(range(7, 22), 2)):
                     when = to_utc(datetime(day.year, day.month, day.day, hour), zone, fold=0)
                     if when > now - timedelta(hours=2):

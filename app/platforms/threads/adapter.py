@@ -1,0 +1,290 @@
+"""Threads (graph.threads.net): containers, then threads_publish.
+
+A post is a container made at publish time (TEXT, IMAGE with image_url, VIDEO with video_url,
+or CAROUSEL of item containers), polled until FINISHED (bounded; the waits go through the
+injectable `sleep`), then published. Threads fetches media itself from public addresses,
+like Instagram. Before publishing, the live quota (`threads_publishing_limit`, 250 posts per
+rolling 24 h) is read and a spent one is a rate limit, not a failure.
+
+Exactly once: Threads has no idempotency key. The container made for an attempt is kept
+(by idempotency key, in this adapter) until the attempt is settled; when the answer of
+threads_publish is lost, find_existing asks the container first (FINISHED: it was not
+published; PUBLISHED: it was) and then finds the media id in the user's own threads of the
+doubtful window by text. After a crash the container is forgotten and that listing alone
+decides (as for Instagram).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from app.adapters.graph import GraphAdapter
+from app.adapters.http import OUTCOME_UNKNOWN, Classifier, as_dict, as_int, as_list, as_str
+from app.core.ports import (
+    AccountRef,
+    AuthError,
+    Credentials,
+    DuplicatePostError,
+    MediaItem,
+    Metrics,
+    PermanentError,
+    PublishResult,
+    RateLimitedError,
+    RateLimitInfo,
+    TransientError,
+)
+from app.platforms.names import Platform
+from app.platforms.threads import insights
+from app.platforms.threads.wire import (
+    LONG_LIVED,
+    REFRESH_MIN_AGE,
+    check_media,
+    classify_threads,
+    container_error,
+    graph_base,
+    graph_url,
+)
+
+MAX_CAROUSEL = 20
+LIST_FIELDS = ("id", "timestamp", "text")
+
+
+class ThreadsAdapter(GraphAdapter):
+    platform = Platform.THREADS
+    media_by_url = "always"  # Threads downloads every image and video from a public URL
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: idempotency key -> the container made for it (see the module's "Exactly once")
+        self.containers: dict[str, str] = {}
+
+    def _classifier(self) -> Classifier:
+        return classify_threads
+
+    def _graph_url(self, path: str) -> str:
+        return graph_url(self.config, path)
+
+    # ------------------------------------------------------------ publish
+
+    def publish(
+        self, account: AccountRef, text: str, media: Sequence[MediaItem], idempotency_key: str
+    ) -> PublishResult:
+        return self._post(account, text, media, idempotency_key, reply_to_id=None)
+
+    def reply(
+        self,
+        account: AccountRef,
+        text: str,
+        reply_to_id: str,
+        idempotency_key: str,
+        media: Sequence[MediaItem] = (),
+    ) -> PublishResult:
+        """Publish `text` (and at most one image) as a reply to the thread `reply_to_id`:
+        a TEXT or IMAGE container with `reply_to_id`, then threads_publish. For chains."""
+        if len(media) > 1:
+            raise PermanentError("A Threads reply here holds at most one image.", code="media")
+        return self._post(account, text, media, idempotency_key, reply_to_id=reply_to_id)
+
+    def _post(
+        self,
+        account: AccountRef,
+        text: str,
+        media: Sequence[MediaItem],
+        key: str,
+        *,
+        reply_to_id: str | None,
+    ) -> PublishResult:
+        if not text.strip() and not media:
+            raise PermanentError("A Threads post needs text or media.", code="empty")
+        if len(media) > MAX_CAROUSEL:
+            raise PermanentError(
+                f"A Threads carousel holds at most {MAX_CAROUSEL} items.", code="too_many_media"
+            )
+        quota = self.publishing_limit(account)
+        extra = {"reply_to_id": reply_to_id} if reply_to_id else {}
+        if not media:
+            container = self._create(account, {"media_type": "TEXT", "text": text, **extra})
+        elif len(media) == 1:
+            fields = {**self._media_fields(account, media[0]), "text": text, **extra}
+            container = self._create(account, fields)
+        else:
+            children = [
+                self._create(
+                    account, {**self._media_fields(account, m), "is_carousel_item": "true"}
+                )
+                for m in media
+            ]
+            for child in children:
+                self._wait_finished(account, child)
+            container = self._create(
+                account, {"media_type": "CAROUSEL", "children": ",".join(children), "text": text}
+            )
+        self.containers[key] = container
+        self._wait_finished(account, container)
+        media_id = self._publish_container(account, container, text)
+        self.containers.pop(key, None)  # settled: only a doubtful attempt's container is kept
+        return PublishResult(media_id, None, quota)
+
+    def _media_fields(self, account: AccountRef, item: MediaItem) -> dict[str, Any]:
+        check_media(item)
+        url = self._hosted_url(account, item)
+        if url is None:
+            raise PermanentError(
+                "Threads downloads media from a public address: choose a media hosting for "
+                "this account in Accounts.",
+                code="no_media_hosting",
+            )
+        if (item.mime or "").startswith("video/"):
+            return {"media_type": "VIDEO", "video_url": url}
+        return {"media_type": "IMAGE", "image_url": url}
+
+    def _create(self, account: AccountRef, fields: dict[str, Any]) -> str:
+        # A container is not a post: making one twice is harmless (no "outcome unknown").
+        reply = self._call(
+            "POST", f"/{account.external_id}/threads", account, data=fields, scope="publish"
+        )
+        container = as_str(reply.json_dict().get("id"))
+        if container is None:
+            raise TransientError("Threads made a container without an id", code="malformed")
+        return container
+
+    def _publish_container(self, account: AccountRef, container: str, text: str) -> str:
+        try:
+            reply = self._call(
+                "POST",
+                f"/{account.external_id}/threads_publish",
+                account,
+                params={"creation_id": container},
+                scope="publish",
+                unsafe=True,
+            )
+        except PermanentError as exc:
+            if exc.code != "duplicate":
+                raise
+            since = self.clock.now() - timedelta(hours=24)
+            existing = self._find_in_window(
+                account, f"/{account.external_id}/threads", LIST_FIELDS, text, since, None
+            )
+            if existing is None:
+                raise
+            raise DuplicatePostError(exc.message, existing, status=exc.status) from None
+        media_id = as_str(reply.json_dict(outcome_unknown=True).get("id"))
+        if media_id is None:
+            raise TransientError(
+                "Threads published without returning an id",
+                code=OUTCOME_UNKNOWN,
+                status=reply.status,
+            )
+        return media_id
+
+    def container_status(self, account: AccountRef, container: str) -> tuple[str, str | None]:
+        """(status, error_message) of a container: IN_PROGRESS, FINISHED, PUBLISHED, ERROR or
+        EXPIRED."""
+        body = self._call(
+            "GET", f"/{container}", account, params={"fields": "id,status,error_message"}
+        ).json_dict()
+        return str(body.get("status") or ""), as_str(body.get("error_message"))
+
+    def _wait_finished(self, account: AccountRef, container: str) -> None:
+        """Poll until FINISHED, backing off per config.ig_poll_delays (Meta's advice is the
+        same for both: about once a minute, at most five minutes); bounded."""
+        delays = list(self.config.ig_poll_delays)
+        for attempt in range(len(delays) + 1):
+            status, error = self.container_status(account, container)
+            if status == "FINISHED":
+                return
+            if status == "PUBLISHED":
+                raise PermanentError(
+                    "This Threads container was already published.", code="container_published"
+                )
+            if status == "ERROR":
+                raise PermanentError(container_error(error), code="container_error")
+            if status == "EXPIRED":
+                raise TransientError("The Threads container expired", code="container_expired")
+            if attempt < len(delays):
+                self.sleep(delays[attempt])
+        raise TransientError(
+            "Threads is still processing the media; Herald will try again later",
+            code="container_timeout",
+        )
+
+    def publishing_limit(self, account: AccountRef) -> RateLimitInfo | None:
+        """The live quota (posts per rolling 24 h); raises RateLimitedError when it is spent."""
+        reply = self._call(
+            "GET",
+            f"/{account.external_id}/threads_publishing_limit",
+            account,
+            params={"fields": "quota_usage,config"},
+        )
+        entry = as_dict((as_list(reply.json_dict().get("data")) or [{}])[0])
+        config = as_dict(entry.get("config"))
+        if "quota_total" not in config or "quota_usage" not in entry:
+            return None
+        total, used = as_int(config.get("quota_total")), as_int(entry.get("quota_usage"))
+        window = as_int(config.get("quota_duration")) or 86400
+        info = RateLimitInfo(
+            limit=total, remaining=max(0, total - used), reset_at=None, scope="publish"
+        )
+        self.http.report_rate_limit(account, info)
+        if used >= total:
+            raise RateLimitedError(
+                f"Threads' publishing limit is reached ({used} of {total} posts in "
+                f"{window // 3600} h)",
+                # A rolling window: the oldest post leaves it some time within `window`.
+                reset_at=self.clock.now() + timedelta(hours=1),
+                rate_limit=info,
+                code="threads_publish_limit",
+            )
+        return info
+
+    # ------------------------------------------------------------ metrics
+
+    def fetch_metrics(self, account: AccountRef, external_ids: Sequence[str]) -> dict[str, Metrics]:
+        return insights.fetch(self, account, external_ids)
+
+    # ------------------------------------------------------------ reconciliation
+
+    def find_existing(
+        self,
+        account: AccountRef,
+        idempotency_key: str,
+        text: str,
+        since: datetime,
+        until: datetime | None = None,
+    ) -> str | None:
+        container = self.containers.get(idempotency_key)
+        if container is not None:
+            status, _ = self.container_status(account, container)
+            if status in ("IN_PROGRESS", "FINISHED", "ERROR", "EXPIRED"):
+                return None  # the container says it was never published
+        return self._find_in_window(
+            account, f"/{account.external_id}/threads", LIST_FIELDS, text, since, until
+        )
+
+    # ------------------------------------------------------------ tokens
+
+    def refresh(self, account: AccountRef) -> Credentials:
+        """A new 60-day token (th_refresh_token): the old one must be a day old, unexpired."""
+        creds = account.credentials
+        if not creds.access_token:
+            raise AuthError("No Threads token stored; reconnect the account.")
+        issued = as_str(creds.extra.get("token_issued_at"))
+        now = self.clock.now()
+        if issued and now - datetime.fromisoformat(issued) < REFRESH_MIN_AGE:
+            raise TransientError(
+                "Threads refreshes a token only once it is a day old", code="token_too_young"
+            )
+        body = self.http.request(
+            "GET",
+            f"{graph_base(self.config)}/refresh_access_token",
+            account=account,
+            params={"grant_type": "th_refresh_token", "access_token": creds.access_token},
+        ).json_dict()
+        token = as_str(body.get("access_token"))
+        if token is None:
+            raise TransientError("Threads' refresh answer had no token", code="malformed")
+        seconds = as_int(body.get("expires_in")) or int(LONG_LIVED.total_seconds())
+        extra = {**creds.extra, "token_issued_at": now.isoformat()}
+        return Credentials(token, None, now + timedelta(seconds=seconds), extra)

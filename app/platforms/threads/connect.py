@@ -1,0 +1,65 @@
+"""Connecting a Threads profile: threads.com/oauth/authorize, the code for a short-lived token
+(POST graph.threads.net/oauth/access_token), that for a 60-day one (th_exchange_token), then
+/me for who connected."""
+
+from __future__ import annotations
+
+from app.adapters.http import as_str, graph_rate_limit
+from app.adapters.oauth import Flow, SignIn, expiry, required
+from app.core.ports import AppCredentials, ConnectedAccount, Credentials
+from app.platforms.names import Platform
+from app.platforms.threads.wire import (
+    LONG_LIVED,
+    authorize_page,
+    classify_threads,
+    graph_base,
+    graph_url,
+)
+
+
+def exchange(
+    flow: Flow, app: AppCredentials, code: str, redirect_uri: str, verifier: str
+) -> list[ConnectedAccount]:
+    base = graph_base(flow.config)
+    first = flow.http.request(
+        "POST",
+        f"{base}/oauth/access_token",
+        data={
+            "client_id": app.client_id,
+            "client_secret": app.client_secret or "",
+            "grant_type": "authorization_code",
+            "redirect_uri": redirect_uri,
+            "code": code,
+        },
+    ).json_dict()
+    short = required(first, "access_token")
+    long = flow.http.request(
+        "GET",
+        f"{base}/access_token",
+        params={
+            "grant_type": "th_exchange_token",
+            "client_secret": app.client_secret or "",
+            "access_token": short,
+        },
+    ).json_dict()
+    token = required(long, "access_token")
+    expires = expiry(flow, long) or flow.now() + LONG_LIVED
+    me = flow.http.request(
+        "GET",
+        graph_url(flow.config, "/me"),
+        params={"fields": "id,username"},
+        headers={"Authorization": f"Bearer {token}"},
+    ).json_dict()
+    user_id = as_str(me.get("id")) or required(first, "user_id")
+    username = as_str(me.get("username")) or user_id
+    creds = Credentials(token, None, expires, {"token_issued_at": flow.now().isoformat()})
+    return [ConnectedAccount(Platform.THREADS, user_id, f"@{username}", creds, {})]
+
+
+SIGN_IN = SignIn(
+    authorize_endpoint=authorize_page,
+    scope_separator=",",
+    classify=classify_threads,
+    exchange=exchange,
+    read_limits=graph_rate_limit,
+)

@@ -1,0 +1,3 @@
+"""Fixtures shared with tests/adapters (emulator, media server, respx router)."""
+
+from tests.adapters.conftest import config, emu, media_server, mock  # noqa: F401
