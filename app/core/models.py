@@ -394,3 +394,7 @@ class PostComment(Base):
     #: the member names it mentions (@Name), as stored in members.name
     mentions: Mapped[list[str]] = mapped_column(JSON, default=list)
     at: Mapped[datetime]
+
+
+# Kept by the database (migration 0018); in its own module, registered on Base here.
+from app.core.models_measures import TargetMeasure  # noqa: E402, F401
