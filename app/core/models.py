@@ -396,5 +396,4 @@ class PostComment(Base):
     at: Mapped[datetime]
 
 
-# Kept by the database (migration 0018); in its own module, registered on Base here.
-from app.core.models_measures import TargetMeasure  # noqa: E402, F401
+from app.core.models_measures import TargetMeasure  # noqa: E402, F401 (migration 0018)

@@ -1,11 +1,22 @@
-"""The `target_measures` table (migration 0018): kept by the database, read by analytics."""
+"""Migration 0018's schema: the `target_measures` table (kept by the database, read by
+analytics) and the index of the targets that carry their own text (search)."""
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer
+from sqlalchemy import ForeignKey, Index, Integer, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.models import Base
+from app.core.models import Base, Target
+
+_HAS_OWN_TEXT = text("content_override IS NOT NULL")
+#: PostQuery.find's search: the posts whose targets carry their own text, from the few
+#: targets that have one rather than a scan of them all.
+OVERRIDES_INDEX = Index(
+    "ix_targets_overrides",
+    Target.post_id,
+    sqlite_where=_HAS_OWN_TEXT,
+    postgresql_where=_HAS_OWN_TEXT,
+)
 
 
 class TargetMeasure(Base):
