@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
@@ -53,7 +54,7 @@ _LOAD = select(
     RateLimitBudget.window_s,
     RateLimitBudget.reset_at,
 ).where(RateLimitBudget.account_id == bindparam("account"), RateLimitBudget.scope == SCOPE)
-_VALUES = {
+_VALUES: dict[str, Any] = {
     "limit": bindparam("b_limit"),
     "remaining": bindparam("b_remaining"),
     "window_s": bindparam("b_window_s"),
