@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, select
 
 from app.core.analytics.heatmap_stats import (
     BucketStats,
@@ -51,10 +51,22 @@ def one_pass(
             dialect = db.engine.dialect.name
             key = local_time_key(dialect, zone, *bounds)
             group = Target.account_id * BUCKETS + hour_of_week_of(dialect, key)
+            # 1 = published this week (up to now), 2 = last week up to the same moment: a
+            # small integer for the GROUP BY's sort rather than each row's time as text.
+            week: Any = None
+            if reach_span is not None:
+                last_start, now = reach_span
+                this_start = last_start + timedelta(days=7)
+                published = Target.published_at
+                week = case(
+                    ((published >= this_start) & (published < now), 1),
+                    ((published >= last_start) & (published < now - timedelta(days=7)), 2),
+                    else_=None,
+                )
             inner = measured(
                 scope,
                 group.label("g"),
-                Target.published_at.label("published_at"),
+                (week if week is not None else literal(None)).label("week"),
                 M.target_id.label("measured"),
                 M.impressions.label("impressions"),
                 M.likes.label("likes"),
@@ -70,16 +82,9 @@ def one_pass(
             t = inner.subquery()
             week_cols: list[Any] = []
             if reach_span is not None:
-                last_start, now = reach_span
-                this_start = last_start + timedelta(days=7)
-
-                def reach(lo: datetime, hi: datetime) -> Any:
-                    inside = (t.c.published_at >= lo) & (t.c.published_at < hi)
-                    return func.coalesce(func.sum(case((inside, t.c.impressions))), 0)
-
                 week_cols = [
-                    reach(this_start, now),
-                    reach(last_start, now - timedelta(days=7)),
+                    func.coalesce(func.sum(case((t.c.week == n, t.c.impressions))), 0)
+                    for n in (1, 2)
                 ]
             q = select(
                 t.c.g,
