@@ -79,7 +79,7 @@ class PostQuery:
         for condition in self._conditions(flt):
             query = query.where(condition)
         with self.db.session() as s:
-            rows = s.execute(query).all()
+            rows = s.connection().execute(query).all()  # plain columns: Core rows
         posts = group_rows(rows)
         if flt.statuses:
             posts = [p for p in posts if p.display_status in flt.statuses]
