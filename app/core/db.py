@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,20 +28,10 @@ from app.core.db_errors import (
     NewerSchemaError,
     UnversionedDatabaseError,
 )
-from app.core.db_schema import (
-    MIGRATIONS_DIR,
-    PG_UPGRADE_LOCK,
-    alembic_config,
-    current_revision,
-    head_revision,
-    refuse_unversioned,
-    upgrade,
-)
+from app.core.db_head import schema_is_current
 from app.core.db_urls import database_place, resolve_url, sqlite_path
 
 __all__ = [
-    "MIGRATIONS_DIR",
-    "PG_UPGRADE_LOCK",
     "SQLITE_BUSY_TIMEOUT_S",
     "STALE_PART_S",
     "DamagedDatabaseError",
@@ -49,21 +40,39 @@ __all__ = [
     "DiskFullError",
     "NewerSchemaError",
     "UnversionedDatabaseError",
-    "alembic_config",
     "backup_dir_for",
     "backup_sqlite",
     "check_integrity",
     "create_db_engine",
-    "current_revision",
     "database_place",
-    "head_revision",
     "open_database",
     "resolve_url",
     "secure_files",
     "sqlite_path",
-    "upgrade",
     "write_transaction",
 ]
+
+#: Names that live in app.core.db_schema (Alembic), loaded on first use so that opening a
+#: database whose schema is at head never imports Alembic.
+_FROM_SCHEMA = frozenset(
+    {
+        "MIGRATIONS_DIR",
+        "PG_UPGRADE_LOCK",
+        "alembic_config",
+        "current_revision",
+        "head_revision",
+        "refuse_unversioned",
+        "upgrade",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_SCHEMA:
+        from app.core import db_schema
+
+        return getattr(db_schema, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -118,11 +127,16 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
         check_integrity(path)
         tables = integrity.tables(path) if migrate else []
         if "alembic_version" not in tables:
+            from app.core.db_schema import refuse_unversioned
+
             refuse_unversioned(tables, resolved)
     secure_files(resolved)
     engine = create_db_engine(resolved)
     try:
-        if migrate:
+        # Alembic is imported only when the schema is not already at head.
+        if migrate and not schema_is_current(engine):
+            from app.core.db_schema import upgrade
+
             upgrade(engine, resolved)
     except Exception:
         engine.dispose()

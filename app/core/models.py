@@ -400,3 +400,4 @@ class PostComment(Base):
 
 # The parts of chains and first comments (issue 19) share this metadata.
 from app.core import chain_models as chain_models  # noqa: E402
+from app.core.models_measures import TargetMeasure  # noqa: E402, F401 (migration 0018)

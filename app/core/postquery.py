@@ -79,7 +79,7 @@ class PostQuery:
         for condition in self._conditions(flt):
             query = query.where(condition)
         with self.db.session() as s:
-            rows = s.execute(query).all()
+            rows = s.connection().execute(query).all()  # plain columns: Core rows
         posts = group_rows(rows)
         if flt.statuses:
             posts = [p for p in posts if p.display_status in flt.statuses]
@@ -100,14 +100,13 @@ class PostQuery:
         out: list[ColumnElement[bool]] = []
         needle = flt.needle
         if needle:
-            in_override = (
-                select(t.id)
-                .where(
-                    t.post_id == Post.id,
+            # Not correlated: the posts whose overrides match are found once (an IN list),
+            # not looked up again for every post whose base text does not match.
+            in_override = Post.id.in_(
+                select(t.post_id).where(
+                    t.content_override.is_not(None),
                     t.content_override.icontains(needle, autoescape=True),
                 )
-                .correlate(Post)
-                .exists()
             )
             out.append(Post.base_text.icontains(needle, autoescape=True) | in_override)
         if flt.account_ids:

@@ -58,8 +58,9 @@ class DemoPosting:
 
     def write_day(self, slots: list[datetime], timeline: Timeline) -> int:
         """The day's posts, each platform posting in 2-4 of its slots, written in one
-        transaction; their publish times and checkpoints go on the timeline."""
-        from app.core.posts import PostService
+        transaction as one batch (`create_many`: checked like `create`, stored with bulk
+        INSERTs); their publish times and checkpoints go on the timeline."""
+        from app.core.posts import PostDraft, PostService
 
         service = PostService(self.db, self.clock)
         now = self.clock.now()
@@ -69,17 +70,18 @@ class DemoPosting:
             count = min(len(slots), self.rng.randint(*POSTS_PER_DAY))
             plan += [(when, platform, account.id) for when in self.rng.sample(slots, count)]
         plan.sort()
+        drafts = [
+            PostDraft(
+                self.texts.text(platform),
+                [account_id],
+                media_paths=self._photos(platform),
+                scheduled_local=when,
+                action="schedule",
+            )
+            for when, platform, account_id in plan
+        ]
         with self.db.session() as s:
-            for when, platform, account_id in plan:
-                service.create_in(
-                    s,
-                    self.workspace.id,
-                    self.texts.text(platform),
-                    [account_id],
-                    media_paths=self._photos(platform),
-                    scheduled_local=when,
-                    action="schedule",
-                )
+            service.create_many(s, self.workspace.id, drafts)
             s.commit()
         for when in {when for when, _, _ in plan}:
             timeline.add(when, POST)

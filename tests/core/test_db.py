@@ -126,3 +126,23 @@ def test_db_url_precedence(monkeypatch, tmp_path):
     monkeypatch.delenv("HERALD_DB_URL")
     assert resolve_url(None).endswith("herald.db")
     assert str(tmp_path) in resolve_url(None)
+
+
+def test_opening_a_database_at_head_does_not_import_alembic(tmp_path) -> None:
+    """The schema check at start-up reads the head from the migration files and the
+    database's alembic_version row; Alembic is loaded only to upgrade."""
+    import subprocess
+    import sys
+
+    from app.core.db_head import head_from_files
+    from app.core.db_schema import head_revision
+
+    assert head_from_files() == head_revision()
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    open_database(url).dispose()  # created (and migrated) here
+    code = (
+        "import sys; from app.core.db import open_database; "
+        f"open_database({url!r}).dispose(); print('alembic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

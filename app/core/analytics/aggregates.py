@@ -33,9 +33,10 @@ from app.core.analytics.reports import (
     WorkspaceSummary,
 )
 from app.core.analytics.selection import (
-    ENGAGEMENT,
+    M,
     S,
     Scope,
+    measured,
     measured_targets,
     target_conditions,
 )
@@ -201,26 +202,31 @@ def reach_week_over_week(
 
 
 def top_posts(db: Database, scope: Scope, limit: int = 5) -> list[TopPost]:
-    """Posts with the most engagement (summed over their platforms' latest snapshots)."""
-    eng = func.sum(ENGAGEMENT).label("eng")
+    """Posts with the most engagement (summed over their platforms' latest snapshots).
+
+    Grouped by the targets' post id alone, from target_measures (no snapshot row and no post
+    text in the sort); the few winners' texts and platforms are read afterwards."""
+    eng = func.sum(M.likes + M.shares + M.comments).label("eng")
     q = (
-        measured_targets(
+        measured(
             scope,
-            Post.id,
-            Post.base_text,
+            Target.post_id,
             func.min(Target.published_at),
             eng,
-            func.sum(S.impressions),
+            func.sum(M.impressions),
         )
-        .group_by(Post.id, Post.base_text)
-        .order_by(eng.desc(), Post.id)
+        .group_by(Target.post_id)
+        .order_by(eng.desc(), Target.post_id)
         .limit(limit)
     )
     with db.session() as s:
         rows = s.execute(q).all()
         ids = [r[0] for r in rows]
         platforms: dict[int, list[Platform]] = {i: [] for i in ids}
+        texts: dict[int, str | None] = {}
         if ids:
+            text_q = select(Post.id, Post.base_text).where(Post.id.in_(ids))
+            texts = {int(i): text for i, text in s.execute(text_q)}
             for post_id, platform in s.execute(
                 select(Target.post_id, Account.platform)
                 .join(Account, Account.id == Target.account_id)
@@ -231,7 +237,14 @@ def top_posts(db: Database, scope: Scope, limit: int = 5) -> list[TopPost]:
                 if Platform(platform) not in platforms[post_id]:
                     platforms[post_id].append(Platform(platform))
     return [
-        TopPost(r[0], r[1] or "", r[2], int(r[3] or 0), int(r[4] or 0), tuple(platforms[r[0]]))
+        TopPost(
+            r[0],
+            texts.get(r[0]) or "",
+            r[1],
+            int(r[2] or 0),
+            int(r[3] or 0),
+            tuple(platforms[r[0]]),
+        )
         for r in rows
     ]
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from app import platforms
 from app.core.models import RateLimitBudget
@@ -45,15 +46,31 @@ class _Budget:
     reset_at: datetime
 
 
+# Built once: constructing a statement costs more than running it (the collector reserves
+# every account's budget on every run; the demo seed makes thousands of runs).
+_LOAD = select(
+    RateLimitBudget.limit,
+    RateLimitBudget.remaining,
+    RateLimitBudget.window_s,
+    RateLimitBudget.reset_at,
+).where(RateLimitBudget.account_id == bindparam("account"), RateLimitBudget.scope == SCOPE)
+_VALUES: dict[str, Any] = {
+    "limit": bindparam("b_limit"),
+    "remaining": bindparam("b_remaining"),
+    "window_s": bindparam("b_window_s"),
+    "reset_at": bindparam("b_reset_at"),
+    "updated_at": bindparam("b_updated_at"),
+}
+_INSERT = insert(RateLimitBudget).values(account_id=bindparam("account"), scope=SCOPE, **_VALUES)
+_UPDATE = (
+    update(RateLimitBudget)
+    .where(RateLimitBudget.account_id == bindparam("account"), RateLimitBudget.scope == SCOPE)
+    .values(**_VALUES)
+)
+
+
 def _load(conn: Connection, account_id: int) -> _Budget | None:
-    row = conn.execute(
-        select(
-            RateLimitBudget.limit,
-            RateLimitBudget.remaining,
-            RateLimitBudget.window_s,
-            RateLimitBudget.reset_at,
-        ).where(RateLimitBudget.account_id == account_id, RateLimitBudget.scope == SCOPE)
-    ).first()
+    row = conn.execute(_LOAD, {"account": account_id}).first()
     if row is None:
         return None
     return _Budget(account_id, row.limit, row.remaining, row.window_s, row.reset_at)
@@ -61,22 +78,14 @@ def _load(conn: Connection, account_id: int) -> _Budget | None:
 
 def _save(conn: Connection, budget: _Budget, now: datetime, *, new: bool) -> None:
     values = {
-        "limit": budget.limit,
-        "remaining": budget.remaining,
-        "window_s": budget.window_s,
-        "reset_at": budget.reset_at,
-        "updated_at": now,
+        "account": budget.account_id,
+        "b_limit": budget.limit,
+        "b_remaining": budget.remaining,
+        "b_window_s": budget.window_s,
+        "b_reset_at": budget.reset_at,
+        "b_updated_at": now,
     }
-    if new:
-        conn.execute(
-            insert(RateLimitBudget).values(account_id=budget.account_id, scope=SCOPE, **values)
-        )
-    else:
-        conn.execute(
-            update(RateLimitBudget)
-            .where(RateLimitBudget.account_id == budget.account_id, RateLimitBudget.scope == SCOPE)
-            .values(**values)
-        )
+    conn.execute(_INSERT if new else _UPDATE, values)
 
 
 def reserve(

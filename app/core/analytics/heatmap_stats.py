@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Float, cast, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core.analytics.reports import BUCKETS, Heatmap
 from app.core.analytics.selection import (
-    ENGAGEMENT,
-    RATE,
+    CHOSEN_ENGAGEMENT,
+    CHOSEN_RATE,
     Scope,
     hour_of_week_of,
     local_time_key,
-    measured_targets,
+    measured,
     target_conditions,
 )
 from app.core.db import Database
@@ -48,45 +48,59 @@ def scope_platforms(scope: Scope) -> tuple[Platform, ...]:
 
 
 def grouped_heatmaps(db: Database, scope: Scope, zone: str) -> dict[Platform, Heatmap]:
-    # per platform and measure: bucket -> (n, mean, sum of squares)
+    """Per platform and hour of the week: count, mean and sum of squares of the rate and of
+    the engagement of the chosen snapshots (24 h else latest), read from target_measures.
+
+    Grouped by one integer, account * 168 + hour of week (SQLite sorts a single integer key
+    much faster than a (platform text, hour) pair); the few accounts' groups are then added
+    up per platform here."""
     stats: dict[Platform, BucketStats] = {
         p: {"rate": {}, "engagement": {}} for p in scope_platforms(scope)
     }
+    sums: dict[tuple[Platform, int], list[float]] = {}
     with db.session() as s:
         bounds = scope_bounds(s, scope)
         if bounds is not None:
+            platform_of = account_platforms(s, scope)
             dialect = db.engine.dialect.name
             key = local_time_key(dialect, zone, *bounds)
-            rows = measured_targets(
+            group = Target.account_id * BUCKETS + hour_of_week_of(dialect, key)
+            rows = measured(
                 scope,
-                Account.platform.label("platform"),
-                key.label("key"),
-                RATE.label("rate"),
-                cast(ENGAGEMENT, Float).label("eng"),
-                prefer_24h=True,
+                group.label("g"),
+                CHOSEN_RATE.label("rate"),
+                CHOSEN_ENGAGEMENT.label("eng"),
             )
             if dialect == "sqlite":
                 # LIMIT -1 OFFSET 0 keeps SQLite from flattening the sub-select into the
                 # GROUP BY, which would compute the time and the rate several times a row.
                 rows = rows.limit(-1).offset(0)
             t = rows.subquery()
-            how = hour_of_week_of(dialect, t.c.key)
             q = select(
-                t.c.platform,
-                how,
+                t.c.g,
                 func.count(t.c.rate),
-                func.avg(t.c.rate),
+                func.sum(t.c.rate),
                 func.sum(t.c.rate * t.c.rate),
                 func.count(),
-                func.avg(t.c.eng),
+                func.sum(t.c.eng),
                 func.sum(t.c.eng * t.c.eng),
-            ).group_by(t.c.platform, how)
-            for platform, bucket, n, mean, sq, n_all, mean_eng, sq_eng in s.execute(q):
-                by_measure = stats[Platform(platform)]
-                if n:
-                    by_measure["rate"][int(bucket)] = (int(n), float(mean), float(sq))
-                by_measure["engagement"][int(bucket)] = (int(n_all), float(mean_eng), float(sq_eng))
+            ).group_by(t.c.g)
+            for g, *values in s.execute(q):
+                account, bucket = divmod(int(g), BUCKETS)
+                acc = sums.setdefault((platform_of[account], bucket), [0.0] * 6)
+                for i, v in enumerate(values):
+                    acc[i] += v or 0
+    for (platform, bucket), (n, total, sq, n_all, total_eng, sq_eng) in sums.items():
+        by_measure = stats[platform]
+        if n:
+            by_measure["rate"][bucket] = (int(n), total / n, sq)
+        by_measure["engagement"][bucket] = (int(n_all), total_eng / n_all, sq_eng)
     return {p: heatmap_of(p, zone, by_measure) for p, by_measure in stats.items()}
+
+
+def account_platforms(s: Session, scope: Scope) -> dict[int, Platform]:
+    q = select(Account.id, Account.platform).where(Account.workspace_id == scope.workspace_id)
+    return {int(i): Platform(p) for i, p in s.execute(q)}
 
 
 def heatmap_of(platform: Platform, zone: str, by_measure: BucketStats) -> Heatmap:

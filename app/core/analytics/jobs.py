@@ -26,19 +26,37 @@ _refresh_lock = threading.Lock()  # X refresh tokens are single-use: one refresh
 
 
 class AccountAccess:
-    """Adapters and fresh credentials for an account, from a MaintenanceContext."""
+    """Adapters and fresh credentials for an account, from a MaintenanceContext.
+
+    One instance serves one collector (`collector_for`: one maintenance run): an account's
+    adapter and decrypted credentials are remembered while its token stays clear of the
+    refresh margin, so a run that measures many batches reads and decrypts them once per
+    account, not once per batch. An auth failure forgets the account; a refresh always
+    re-reads the stored credentials first (refresh tokens are single-use)."""
 
     def __init__(self, ctx: MaintenanceContext) -> None:
         self.ctx = ctx
+        self._known: dict[int, tuple[PlatformAdapter, AccountRef]] = {}
 
     def lookup(self, account_id: int) -> tuple[PlatformAdapter, AccountRef]:
+        known = self._known.get(account_id)
+        if known is not None and not self._expiring(known[1]):
+            return known
         info = self.ctx.accounts.get(account_id)
         adapter = self.ctx.adapters.adapter(info)
         ref = self.ctx.accounts.account_ref(account_id, self.ctx.adapters.app_credentials(info))
-        expires = ref.credentials.expires_at
-        if expires is not None and expires < self.ctx.clock.now() + REFRESH_MARGIN:
+        if self._expiring(ref):
             ref = self._refresh(account_id, adapter, ref)
+        self._known[account_id] = (adapter, ref)
         return adapter, ref
+
+    def forget(self) -> None:
+        """Credentials changed elsewhere (a refresh job, a reconnect): read them again."""
+        self._known.clear()
+
+    def _expiring(self, ref: AccountRef) -> bool:
+        expires = ref.credentials.expires_at
+        return expires is not None and expires < self.ctx.clock.now() + REFRESH_MARGIN
 
     def _refresh(self, account_id: int, adapter: PlatformAdapter, stale: AccountRef) -> AccountRef:
         with _refresh_lock:
@@ -54,6 +72,7 @@ class AccountAccess:
 
     def on_auth_error(self, account_id: int, _exc: AuthError) -> bool:
         """One refresh; raises AuthError when the platform refuses it (reauth needed)."""
+        self._known.pop(account_id, None)
         info = self.ctx.accounts.get(account_id)
         adapter = self.ctx.adapters.adapter(info)
         stale = self.ctx.accounts.account_ref(account_id, self.ctx.adapters.app_credentials(info))

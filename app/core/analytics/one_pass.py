@@ -1,31 +1,33 @@
 """The dashboard's single pass: platform totals, heatmaps and the week-over-week reach from
-one GROUP BY platform, hour of week (the same numbers as the separate aggregates)."""
+one GROUP BY account and hour of week (the same numbers as the separate aggregates)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Float, case, cast, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import case, func, literal, select
 
 from app.core.analytics.heatmap_stats import (
     BucketStats,
+    account_platforms,
     heatmap_of,
     scope_bounds,
     scope_platforms,
 )
-from app.core.analytics.reports import Heatmap, PlatformTotals
+from app.core.analytics.reports import BUCKETS, Heatmap, PlatformTotals
 from app.core.analytics.selection import (
-    S,
+    CHOSEN_ENGAGEMENT,
+    CHOSEN_RATE,
+    LATEST_RATE,
+    M,
     Scope,
-    chosen_snapshot_id,
     hour_of_week_of,
     local_time_key,
-    target_conditions,
+    measured,
 )
 from app.core.db import Database
-from app.core.models import Account, Post, Target
+from app.core.models import Target
 from app.platforms.names import Platform
 
 
@@ -45,90 +47,89 @@ def one_pass(
     with db.session() as s:
         bounds = scope_bounds(s, scope)
         if bounds is not None:
+            platform_of = account_platforms(s, scope)
             dialect = db.engine.dialect.name
             key = local_time_key(dialect, zone, *bounds)
-            inner = (
-                select(
-                    Account.platform.label("platform"),
-                    key.label("key"),
-                    Target.published_at.label("published_at"),
-                    chosen_snapshot_id(prefer_24h=False).label("latest_id"),
-                    chosen_snapshot_id(prefer_24h=True).label("day_id"),
+            group = Target.account_id * BUCKETS + hour_of_week_of(dialect, key)
+            # 1 = published this week (up to now), 2 = last week up to the same moment: a
+            # small integer for the GROUP BY's sort rather than each row's time as text.
+            week: Any = None
+            if reach_span is not None:
+                last_start, now = reach_span
+                this_start = last_start + timedelta(days=7)
+                published = Target.published_at
+                week = case(
+                    ((published >= this_start) & (published < now), 1),
+                    ((published >= last_start) & (published < now - timedelta(days=7)), 2),
+                    else_=None,
                 )
-                .select_from(Target)
-                .join(Account, Account.id == Target.account_id)
-                .join(Post, Post.id == Target.post_id)
-                .where(*target_conditions(scope))
+            inner = measured(
+                scope,
+                group.label("g"),
+                (week if week is not None else literal(None)).label("week"),
+                M.target_id.label("measured"),
+                M.impressions.label("impressions"),
+                M.likes.label("likes"),
+                M.shares.label("shares"),
+                M.comments.label("comments"),
+                LATEST_RATE.label("l_rate"),
+                CHOSEN_RATE.label("d_rate"),
+                CHOSEN_ENGAGEMENT.label("d_eng"),
+                outer=True,
             )
             if dialect == "sqlite":
                 inner = inner.limit(-1).offset(0)  # see heatmaps(): not flattened
             t = inner.subquery()
-            latest = aliased(S)
-            day = aliased(S)
-            how = hour_of_week_of(dialect, t.c.key)
-            l_rate = snapshot_rate(latest)
-            d_rate = snapshot_rate(day)
-            d_eng = cast(day.likes + day.shares + day.comments, Float)
             week_cols: list[Any] = []
             if reach_span is not None:
-                last_start, now = reach_span
-                this_start = last_start + timedelta(days=7)
-
-                def reach(lo: datetime, hi: datetime) -> Any:
-                    inside = (t.c.published_at >= lo) & (t.c.published_at < hi)
-                    return func.coalesce(func.sum(case((inside, latest.impressions))), 0)
-
                 week_cols = [
-                    reach(this_start, now),
-                    reach(last_start, now - timedelta(days=7)),
+                    func.coalesce(func.sum(case((t.c.week == n, t.c.impressions))), 0)
+                    for n in (1, 2)
                 ]
-            q = (
-                select(
-                    t.c.platform,
-                    how,
-                    func.count(),  # published
-                    func.count(latest.id),  # measured
-                    func.coalesce(func.sum(latest.impressions), 0),
-                    func.coalesce(func.sum(latest.likes), 0),
-                    func.coalesce(func.sum(latest.shares), 0),
-                    func.coalesce(func.sum(latest.comments), 0),
-                    func.count(l_rate),
-                    func.sum(l_rate),
-                    func.count(d_rate),
-                    func.sum(d_rate),
-                    func.sum(d_rate * d_rate),
-                    func.count(day.id),
-                    func.sum(d_eng),
-                    func.sum(d_eng * d_eng),
-                    func.count(latest.impressions),  # measured with impressions reported
-                    *week_cols,
-                )
-                .select_from(t)
-                .join(latest, latest.id == t.c.latest_id, isouter=True)
-                .join(day, day.id == t.c.day_id, isouter=True)
-                .group_by(t.c.platform, how)
-            )
+            q = select(
+                t.c.g,
+                func.count(),  # published
+                func.count(t.c.measured),  # measured
+                func.coalesce(func.sum(t.c.impressions), 0),
+                func.coalesce(func.sum(t.c.likes), 0),
+                func.coalesce(func.sum(t.c.shares), 0),
+                func.coalesce(func.sum(t.c.comments), 0),
+                func.count(t.c.l_rate),
+                func.sum(t.c.l_rate),
+                func.count(t.c.d_rate),
+                func.sum(t.c.d_rate),
+                func.sum(t.c.d_rate * t.c.d_rate),
+                func.count(t.c.d_eng),
+                func.sum(t.c.d_eng),
+                func.sum(t.c.d_eng * t.c.d_eng),
+                func.count(t.c.impressions),  # measured with impressions reported
+                *week_cols,
+            ).group_by(t.c.g)
             rows = list(s.execute(q))
     per: dict[Platform, list[float]] = {p: [0, 0, 0, 0, 0, 0, 0, 0.0, 0] for p in platforms}
-    stats: dict[Platform, BucketStats] = {p: {"rate": {}, "engagement": {}} for p in platforms}
+    buckets: dict[tuple[Platform, int], list[float]] = {}
     this_reach = last_reach = 0
     for r in rows:
-        platform, bucket = Platform(r[0]), int(r[1])
+        account, bucket = divmod(int(r[0]), BUCKETS)
+        platform = platform_of[account]
         acc = per[platform]
         for i in range(6):
-            acc[i] += int(r[2 + i])
-        acc[6] += int(r[8])
-        acc[7] += float(r[9] or 0.0)
-        if r[10]:
-            n = int(r[10])
-            stats[platform]["rate"][bucket] = (n, float(r[11]) / n, float(r[12]))
-        if r[13]:
-            n = int(r[13])
-            stats[platform]["engagement"][bucket] = (n, float(r[14]) / n, float(r[15]))
-        acc[8] += int(r[16])
+            acc[i] += int(r[1 + i])
+        acc[6] += int(r[7])
+        acc[7] += float(r[8] or 0.0)
+        sums = buckets.setdefault((platform, bucket), [0.0] * 6)
+        for i in range(6):
+            sums[i] += r[9 + i] or 0
+        acc[8] += int(r[15])
         if reach_span is not None:
-            this_reach += int(r[17])
-            last_reach += int(r[18])
+            this_reach += int(r[16])
+            last_reach += int(r[17])
+    stats: dict[Platform, BucketStats] = {p: {"rate": {}, "engagement": {}} for p in platforms}
+    for (platform, bucket), (n, total, sq, n_eng, total_eng, sq_eng) in buckets.items():
+        if n:
+            stats[platform]["rate"][bucket] = (int(n), total / n, sq)
+        if n_eng:
+            stats[platform]["engagement"][bucket] = (int(n_eng), total_eng / n_eng, sq_eng)
     totals = [
         PlatformTotals(
             p,
@@ -147,9 +148,3 @@ def one_pass(
     ]
     maps = {p: heatmap_of(p, zone, by_measure) for p, by_measure in stats.items()}
     return totals, maps, (this_reach, last_reach) if reach_span is not None else None
-
-
-def snapshot_rate(snapshot: Any) -> Any:
-    """RATE (selection.py) for an aliased snapshot: NULL without impressions."""
-    eng = cast(snapshot.likes + snapshot.shares + snapshot.comments, Float)
-    return case((snapshot.impressions > 0, eng / snapshot.impressions), else_=None)

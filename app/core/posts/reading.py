@@ -38,7 +38,8 @@ class PostReader:
             .order_by(Post.scheduled_at, Post.id, Target.id)
         )
         with self.ctx.db.session() as s:
-            rows = s.execute(query).all()
+            # Plain columns: Core rows, without the ORM's per-row result processing.
+            rows = s.connection().execute(query).all()
         return group_rows(rows)
 
     def drafts(self, workspace_id: int) -> list[PostSummary]:

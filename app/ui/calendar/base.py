@@ -19,11 +19,10 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QScrollArea, QToolTip, QWidget
 
 from app.core.posts import PostSummary
-from app.core.timeutil import from_utc
 from app.ui import theme
 from app.ui.calendar.chips import Chip, ChipPainter, describe
 from app.ui.calendar.dragdrop import MIME_POST, DragAndDrop, mime_for_post, post_id_from_mime
-from app.ui.calendar.grouping import group_posts
+from app.ui.calendar.grouping import group_posts, local_times
 
 __all__ = ["MIME_POST", "UNSET_DAY", "GridBase", "mime_for_post", "post_id_from_mime"]
 
@@ -73,11 +72,7 @@ class GridBase(DragAndDrop, QWidget):
         self.first_day = first_day
         self.days = days
         self.today = today
-        self._locals = {
-            p.id: from_utc(p.scheduled_at, zone).replace(tzinfo=None)
-            for p in posts
-            if p.scheduled_at is not None
-        }
+        self._locals = local_times(posts, zone)
         # A message sent to several networks as separate posts is one chip with every icon.
         self.posts, self.members = group_posts(posts, self._locals)
         self._shown_as = {m: lead for lead, ids in self.members.items() for m in ids}

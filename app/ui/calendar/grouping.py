@@ -13,6 +13,26 @@ from dataclasses import replace
 from datetime import datetime
 
 from app.core.posts import PostSummary
+from app.core.timeutil import from_utc, zone_info
+
+
+def local_times(posts: list[PostSummary], zone: str) -> dict[int, datetime]:
+    """{post id: its naive wall time in `zone`} for the dated posts. The zone is looked up
+    once; a time that would leave the calendar (years 1-9999) is left to `from_utc`, which
+    says so clearly."""
+    tz = zone_info(zone)
+    try:
+        return {
+            p.id: p.scheduled_at.astimezone(tz).replace(tzinfo=None)
+            for p in posts
+            if p.scheduled_at is not None
+        }
+    except OverflowError:
+        return {
+            p.id: from_utc(p.scheduled_at, zone).replace(tzinfo=None)
+            for p in posts
+            if p.scheduled_at is not None
+        }
 
 
 def group_posts(

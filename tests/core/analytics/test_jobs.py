@@ -108,3 +108,23 @@ def test_recompute_job_fills_the_cache(db, clock, ctx):
     assert jobs.recompute_recommendations(context) == len(Platform)  # one per network
     with db.session() as s:
         assert len(s.scalars(select(RecommendationCache)).all()) == len(Platform)
+
+
+def test_access_reads_an_account_once_per_run_while_its_token_is_good(db, clock, ctx, monkeypatch):
+    context, adapter = ctx
+    ws = h.workspace(db)
+    acc = connect(ctx, ws, timedelta(hours=2))
+    reads: list[int] = []
+    real = context.accounts.account_ref
+    monkeypatch.setattr(
+        context.accounts, "account_ref", lambda a, app: reads.append(a) or real(a, app)
+    )
+    access = jobs.AccountAccess(context)
+    first = access.lookup(acc)
+    assert access.lookup(acc) == first and reads == [acc]  # remembered
+    clock.advance(timedelta(hours=1, minutes=56))  # within the refresh margin: refreshed
+    _adapter, ref = access.lookup(acc)
+    assert adapter.refreshed == ["old"] and ref.credentials.access_token == "fresh-1"
+    assert access.on_auth_error(acc, AuthError("revoked", status=401))  # forgets the account
+    _adapter, ref = access.lookup(acc)
+    assert ref.credentials.access_token == "fresh-2" and len(reads) >= 4
