@@ -161,7 +161,9 @@ class PostActions(QObject):
                 lambda: view.compose(slot),
                 "fa5s.plus",
             )
+            view.bulk.select_all_action(menu)
             return menu
+        view.bulk.add_to_menu(menu)  # several posts selected: what to do to all of them
         try:
             post = self.service.get(post_id)
         except PostError:
