@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core import approvals, audit
+from app.core.bulk.accounts import set_accounts, workspace_accounts
 from app.core.bulk.values import BulkChange, BulkItem, BulkResult
 from app.core.clock import Clock, SystemClock
 from app.core.db import Database
@@ -151,16 +152,56 @@ class BulkService:
                 )
         return result
 
+    def change_accounts(self, items: Sequence[BulkItem], account_ids: Sequence[int]) -> BulkResult:
+        """Every post publishes to exactly `account_ids` (accounts of its workspace)."""
+        result = BulkResult(kind="accounts")
+        with self._write() as (s, now):
+            for item in items:
+                post = self._take(s, item, result)
+                if post is not None:
+                    wanted = workspace_accounts(s, post.workspace_id, list(account_ids))
+                    self._accounts(s, post, wanted, {}, now, result)
+        return result
+
+    def _accounts(
+        self,
+        s: Session,
+        post: Post,
+        wanted: list[int],
+        texts: dict[int, str | None],
+        now: datetime,
+        result: BulkResult,
+    ) -> None:
+        before = tuple(t.account_id for t in post.targets)
+        try:
+            with s.begin_nested():
+                left = set_accounts(s, post, wanted, texts, now)
+        except PostError as exc:
+            s.refresh(post)
+            result.stayed.append((post.id, str(exc)))
+            return
+        change = BulkChange(
+            post.id, post.scheduled_at, post.scheduled_at, post.content_version,
+            accounts_before=before, accounts_after=tuple(wanted),
+            texts_left=tuple(left.items()),
+        )  # fmt: skip
+        result.changed.append(change)
+
     def revert(self, result: BulkResult) -> BulkResult:
         """Undo `result` in one transaction; the returned result reverts the undo (redo)."""
-        inverse = BulkResult(
-            kind={"delete": "restore", "restore": "delete"}.get(result.kind, "times")
-        )
+        opposite = {"delete": "restore", "restore": "delete"}
+        inverse = BulkResult(kind=opposite.get(result.kind, result.kind))
         with self._write() as (s, now):
             for change in result.changed:
                 post = s.get(Post, change.post_id)
                 if post is None or post.content_version != change.version:
                     inverse.conflicts.append(change.post_id)
+                    continue
+                if result.kind == "accounts":
+                    seen = BulkItem(post.id, change.version, None, PostStatus(post.status))
+                    if self._take(s, seen, inverse) is not None:
+                        before, texts = list(change.accounts_before), dict(change.texts_left)
+                        self._accounts(s, post, before, texts, now, inverse)
                     continue
                 if result.kind == "times":
                     if post.deleted_at is not None or post.scheduled_at != change.after:

@@ -35,6 +35,11 @@ class BulkChange:
     #: a draft before / after (undo gives a post back its draft state, e.g. after Add to queue)
     was_draft: bool = False
     is_draft: bool = False
+    #: change of accounts: the accounts before / after, and the per-account texts of the
+    #: accounts the post left (undo gives them back)
+    accounts_before: tuple[int, ...] = ()
+    accounts_after: tuple[int, ...] = ()
+    texts_left: tuple[tuple[int, str | None], ...] = ()
 
 
 @dataclass
@@ -43,7 +48,7 @@ class BulkResult:
     another process changed since they were read (left as they are)."""
 
     #: "times" (posts moved), "delete" (posts went to the bin), "restore" (posts came back
-    #: or were created): what `BulkService.revert` undoes
+    #: or were created), "accounts" (accounts changed): what `BulkService.revert` undoes
     kind: str = "times"
     changed: list[BulkChange] = field(default_factory=list)
     stayed: list[tuple[int, str]] = field(default_factory=list)

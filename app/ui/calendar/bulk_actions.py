@@ -18,6 +18,7 @@ from app.core.timeutil import from_utc
 from app.ui import theme
 from app.ui.calendar.bulk_command import BulkCommand, left_alone
 from app.ui.calendar.bulk_dialogs import (
+    BulkAccountsDialog,
     BulkMoveDialog,
     ConfirmDialog,
     days_text,
@@ -43,6 +44,7 @@ class BulkActions(QObject):
         bar = self.bar
         bar.move_button.clicked.connect(self.move)
         bar.queue_button.clicked.connect(self.queue)
+        bar.accounts_button.clicked.connect(self.change_accounts)
         bar.duplicate_button.clicked.connect(self.duplicate)
         bar.delete_button.clicked.connect(self.delete)
         bar.select_all_button.clicked.connect(self.select_all)
@@ -126,6 +128,21 @@ class BulkActions(QObject):
             ),
         )
 
+    def change_accounts(self) -> BulkAccountsDialog | None:
+        items = self._items()
+        if not items or self.view.workspace is None:
+            return None
+        accounts = self.view.services.accounts(self.view.workspace.id)
+        dialog = BulkAccountsDialog(items, accounts, self.view)
+        dialog.accepted.connect(
+            lambda: self._done(
+                r := self.service.change_accounts(items, dialog.account_ids()),
+                self.tr("Change the accounts of {n} posts").format(n=len(r.changed)),
+                self.tr("Changed the accounts of {n} posts").format(n=len(r.changed)),
+            )
+        )
+        return self._ask(dialog)
+
     def duplicate(self) -> ConfirmDialog | None:
         items = self._items()
         if not items:
@@ -182,6 +199,12 @@ class BulkActions(QObject):
         for name, text, slot, icon in (
             ("bulkMoveAction", self.tr("Move {n} posts…"), self.move, "fa5s.arrows-alt-h"),
             ("bulkQueueAction", self.tr("Add {n} posts to queue…"), self.queue, "fa5s.stream"),
+            (
+                "bulkAccountsAction",
+                self.tr("Change accounts of {n} posts…"),
+                self.change_accounts,
+                "fa5s.user-friends",
+            ),
             ("bulkDuplicateAction", self.tr("Duplicate {n} posts…"), self.duplicate, "fa5s.copy"),
             ("bulkDeleteAction", self.tr("Delete {n} posts…"), self.delete, "fa5s.trash-alt"),
         ):

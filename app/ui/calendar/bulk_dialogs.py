@@ -11,6 +11,7 @@ from typing import cast
 from PySide6.QtCore import QCoreApplication, QDate
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -23,7 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.accounts import AccountInfo
 from app.core.bulk import BulkItem
+from app.ui import theme
 from app.ui.dates import limit_dates, show_weekday_dates
 
 
@@ -170,3 +173,54 @@ class ConfirmDialog(QDialog):
         layout.addWidget(label)
         layout.addWidget(buttons)
         self.text = text
+
+
+class BulkAccountsDialog(QDialog):
+    """Which accounts the selected posts publish to (exactly those ticked)."""
+
+    def __init__(
+        self, items: Sequence[BulkItem], accounts: Sequence[AccountInfo], parent: QWidget
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("bulkAccountsDialog")
+        self.setWindowTitle(self.tr("Change accounts"))
+        self.items = list(items)
+        self.checks: dict[int, QCheckBox] = {}
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("Publish the selected posts to:"), self))
+        for account in accounts:
+            box = QCheckBox(f"{account.platform.label} — {account.handle}", self)
+            box.setObjectName(f"bulkAccountCheck_{account.id}")
+            box.setIcon(theme.platform_icon(account.platform))
+            box.toggled.connect(self._update)
+            self.checks[account.id] = box
+            layout.addWidget(box)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("bulkAccountsSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setMinimumWidth(360)
+        layout.addWidget(self.summary)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.ok_button = QPushButton(self.tr("Change"), self)
+        self.ok_button.setObjectName("bulkAccountsConfirmButton")
+        self.ok_button.setDefault(True)
+        buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._update()
+
+    def account_ids(self) -> list[int]:
+        return [a for a, box in self.checks.items() if box.isChecked()]
+
+    def _update(self, *_args: object) -> None:
+        chosen = [self.checks[a].text().split(" — ")[-1] for a in self.account_ids()]
+        count, rest = stays_clause(self.items, timed=False)
+        if not chosen:
+            self.summary.setText(self.tr("Tick at least one account."))
+        else:
+            head = self.tr("Publish {what} to {accounts} only").format(
+                what=_posts(count), accounts=", ".join(chosen)
+            )
+            self.summary.setText(f"{head}; {rest}." if rest else f"{head}.")
+        self.ok_button.setEnabled(bool(chosen) and count > 0)

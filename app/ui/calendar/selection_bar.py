@@ -36,6 +36,10 @@ class SelectionBar(QFrame):
             "bulkQueueButton", self.tr("Add to queue…"), "fa5s.stream",
             self.tr("Put the selected posts into their accounts' queues"),
         )  # fmt: skip
+        self.accounts_button = button(
+            "bulkAccountsButton", self.tr("Accounts…"), "fa5s.user-friends",
+            self.tr("Choose the accounts the selected posts publish to"),
+        )  # fmt: skip
         self.duplicate_button = button(
             "bulkDuplicateButton", self.tr("Duplicate…"), "fa5s.copy",
             self.tr("A draft copy of each selected post"),
@@ -57,7 +61,13 @@ class SelectionBar(QFrame):
         layout.setSpacing(8)
         layout.addWidget(self.count_label)
         layout.addSpacing(8)
-        for b in (self.move_button, self.queue_button, self.duplicate_button, self.delete_button):
+        for b in (
+            self.move_button,
+            self.queue_button,
+            self.accounts_button,
+            self.duplicate_button,
+            self.delete_button,
+        ):
             layout.addWidget(b)
         layout.addStretch(1)
         layout.addWidget(self.select_all_button)

@@ -190,3 +190,64 @@ def test_nothing_changes_when_the_transaction_fails(posts, bulk, ws, account, mo
     with pytest.raises(RuntimeError):
         bulk.move(bulk.snapshot(ids), WEEK)
     assert times(posts, ids) == before
+
+
+def add_account(db, clock, ws, platform, handle) -> int:
+    with db.session() as s:
+        row = Account(
+            workspace_id=ws, platform=platform, handle=handle, external_id=f"{platform}-{handle}",
+            credentials_encrypted=None, settings={}, created_at=clock.now(),
+        )  # fmt: skip
+        s.add(row)
+        s.commit()
+        return row.id
+
+
+def accounts_of(posts, post_id) -> set[int]:
+    return {t.account_id for t in posts.get(post_id).targets}
+
+
+def test_change_accounts_keeps_texts_for_undo_and_refuses_what_went_out(
+    db, clock, posts, bulk, ws, account
+):
+    li = add_account(db, clock, ws, Platform.LINKEDIN, "Bakery Ltd")
+    ids = schedule(posts, ws, account, 3)
+    with_text = posts.create(
+        ws, "base", [account], overrides={account: "for X only"},
+        scheduled_local=datetime(2026, 1, 7, 12), action="schedule",
+    ).id  # fmt: skip
+    publish(db, ids[0])
+    result = bulk.change_accounts(bulk.snapshot([*ids, with_text]), [li])
+
+    assert result.stayed == [(ids[0], "already published")]
+    for post_id in [*ids[1:], with_text]:
+        post = posts.get(post_id)
+        assert accounts_of(posts, post_id) == {li}
+        assert {t.next_attempt_at for t in post.targets} == {post.scheduled_at}  # will go out
+    assert accounts_of(posts, ids[0]) == {account}
+
+    undo = bulk.revert(result)
+    assert undo.conflicts == [] and len(undo.changed) == 3
+    for post_id in [*ids[1:], with_text]:
+        assert accounts_of(posts, post_id) == {account}
+    assert posts.get(with_text).text_for(account) == "for X only"
+    bulk.revert(undo)
+    assert accounts_of(posts, with_text) == {li}
+
+
+def test_change_accounts_to_a_network_whose_rules_it_breaks_stays(
+    db, clock, posts, bulk, ws, account
+):
+    li = add_account(db, clock, ws, Platform.LINKEDIN, "Bakery Ltd")
+    long = posts.create(
+        ws, "word " * 70, [li], scheduled_local=datetime(2026, 1, 7, 12), action="schedule"
+    ).id
+    version = bulk.snapshot([long])[0].version
+    result = bulk.change_accounts(bulk.snapshot([long]), [account])  # X: 280 characters
+    assert result.changed == []
+    [(post_id, why)] = result.stayed
+    assert post_id == long and "X (@bakery)" in why
+    assert accounts_of(posts, long) == {li}  # nothing changed, not even the version
+    assert bulk.snapshot([long])[0].version == version
+    other = bulk.change_accounts(bulk.snapshot([long]), [])
+    assert other.stayed == [(long, "Choose at least one account to publish to.")]

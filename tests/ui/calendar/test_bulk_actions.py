@@ -194,3 +194,31 @@ def test_a_post_changed_elsewhere_is_reported_not_overwritten(
     )
     assert herald_context.posts.get(ids[0]).scheduled_at == elsewhere
     assert "1 changed elsewhere" in view.last_notice
+
+
+def test_change_accounts_of_the_selection_and_undo(
+    qtbot, herald_window, herald_accounts, herald_context, herald_workspace
+):
+    ids = twelve_posts(herald_context, herald_workspace, herald_accounts)
+    view, grid = week_grid(qtbot, herald_window, 12)
+    for chip in grid.chips[:3]:
+        ctrl_click(grid, chip)
+    chosen = grid.selected_post_ids()
+    bar = herald_window.findChild(QWidget, "bulkSelectionBar")
+    qtbot.mouseClick(bar.findChild(QPushButton, "bulkAccountsButton"), Qt.MouseButton.LeftButton)
+    dialog = herald_window.findChild(QWidget, "bulkAccountsDialog")
+    linkedin = herald_accounts["linkedin"]
+    dialog.findChild(QWidget, f"bulkAccountCheck_{linkedin.id}").setChecked(True)
+    summary = dialog.findChild(QWidget, "bulkAccountsSummary").text()
+    assert summary == f"Publish 3 posts to {linkedin.handle} only."
+    qtbot.mouseClick(
+        dialog.findChild(QPushButton, "bulkAccountsConfirmButton"), Qt.MouseButton.LeftButton
+    )
+    for post_id in chosen:
+        assert {t.account_id for t in herald_context.posts.get(post_id).targets} == {linkedin.id}
+    back_to_window(qtbot, herald_window)
+    QTest.keyClick(grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    x = herald_accounts["x"].id
+    for post_id in chosen:
+        assert {t.account_id for t in herald_context.posts.get(post_id).targets} == {x}
+    assert set(ids) >= set(chosen)
