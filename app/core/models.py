@@ -394,3 +394,6 @@ class PostComment(Base):
     #: the member names it mentions (@Name), as stored in members.name
     mentions: Mapped[list[str]] = mapped_column(JSON, default=list)
     at: Mapped[datetime]
+
+
+from app.core.ideas_tables import IdeaCard, IdeaColumn, Label, PostLabel  # noqa: E402, F401 (#22)
