@@ -396,4 +396,4 @@ class PostComment(Base):
     at: Mapped[datetime]
 
 
-from app.core.ideas_tables import IdeaCard, IdeaColumn, Label, PostLabel  # noqa: E402, F401 (#22)
+import app.core.ideas_tables  # noqa: E402, F401  the tables of issue 22, same metadata
