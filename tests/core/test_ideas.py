@@ -66,7 +66,7 @@ def test_default_columns_then_named_reordered_and_removed(ideas, ws):
         ideas.add_column(ws, "ideas")
     with pytest.raises(IdeaError, match="Give the column a name"):
         ideas.rename_column(extra.id, "   ")
-    card = ideas.add_card(ws, "Behind the ovens", extra.id)
+    ideas.add_card(ws, "Behind the ovens", extra.id)
     ideas.remove_column(extra.id)
     assert names(ideas.board(ws))[0] == ("Ideas", ["Behind the ovens"])
 
