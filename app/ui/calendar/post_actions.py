@@ -80,6 +80,8 @@ class PostActions(QObject):
         return self.reschedule(post_id, new_utc)
 
     def reschedule(self, post_id: int, new_utc: datetime) -> bool:
+        if self.view.ideas.owns(post_id):  # a card of the ideas board: scheduled there
+            return self.view.ideas.schedule(post_id, new_utc)
         try:
             old = self.service.reschedule(post_id, new_utc)
         except PostError as exc:

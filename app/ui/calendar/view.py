@@ -29,6 +29,7 @@ from app.ui.calendar.commands import UndoHistory
 from app.ui.calendar.composing import Composing
 from app.ui.calendar.drafts import fill_drafts_menu
 from app.ui.calendar.filters import FilterMenu
+from app.ui.calendar.ideas_board import IdeasBoard
 from app.ui.calendar.pages import MODES, CalendarPages
 from app.ui.calendar.post_actions import PostActions
 from app.ui.calendar.services import CalendarServices
@@ -72,6 +73,7 @@ class CalendarView(QWidget):
         self.attention = CalendarAttention(self)
         self.banner, self.problems = self.attention.banner, self.attention.problems
         self._layout_attention()
+        self.ideas = IdeasBoard.attach(self)  # undated drafts as cards, under the pages
         self._bind_shortcuts()
         self._subscribe()
         #: Help ▸ Keyboard shortcuts (the window puts it in its menu)
@@ -273,8 +275,7 @@ class CalendarView(QWidget):
             self.schedule_reload()
 
     def _on_zone_text(self, text: str) -> None:
-        text = text.strip()
-        if is_valid_zone(text) and text != self.zone:
+        if is_valid_zone(text := text.strip()) and text != self.zone:
             self.zone = text
             self.reload()
             self.refresh_attention()
