@@ -127,3 +127,12 @@ def queue_slots_editor(
 
     service = QueueService(context.db, context.clock, context.events)
     return QueueSlotsEditor(service, context.accounts.list(workspace.id), workspace, parent)
+
+
+def csv_import_dialog(context: AppContext, workspace: WorkspaceInfo, parent: QWidget) -> QDialog:
+    """File ▸ Import posts from CSV… (issue 22)."""
+    from app.core.csv_import import CsvImportService
+    from app.ui.import_dialog import CsvImportDialog
+
+    service = CsvImportService(context.db, context.clock, context.events, context.posts)
+    return CsvImportDialog(service, workspace, parent)
