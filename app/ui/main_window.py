@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QComboBox,
-    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.core.appcontext import AppContext
 from app.core.workspaces import WorkspaceError, WorkspaceInfo
-from app.ui import queue_slots, theme
+from app.ui import import_dialog, queue_slots, theme
 from app.ui import views as view_factory
 from app.ui.workspace_dialog import WorkspaceDialog, system_zone
 
@@ -171,8 +170,7 @@ class MainWindow(QMainWindow):
         new_ws.setObjectName("newWorkspaceAction")
         new_ws.triggered.connect(self.create_workspace)
         file_menu.addAction(new_ws)
-        csv = file_menu.addAction(self.tr("&Import posts from CSV…"), self.open_csv_import)
-        csv.setObjectName("importCsvAction")  # issue 22
+        import_dialog.install_menu_entry(self, file_menu)  # issue 22
         file_menu.addSeparator()
         self.quit_action = QAction(self.tr("&Quit"), self)
         self.quit_action.setObjectName("quitAction")
@@ -235,15 +233,6 @@ class MainWindow(QMainWindow):
     def notify(self, text: str, ms: int = view_factory.STATUS_MS) -> None:
         """One line for the person in the status bar."""
         self.statusBar().showMessage(text, ms)
-
-    def open_csv_import(self) -> QDialog | None:
-        """File ▸ Import posts from CSV… into the current workspace (preview first)."""
-        if self._workspace is None:
-            return None
-        dialog = view_factory.csv_import_dialog(self.context, self._workspace, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
 
     def open_queue_slots(self) -> QueueSlotsEditor | None:
         """Settings ▸ Queue slots… for the current workspace."""
