@@ -126,7 +126,13 @@ class IdeasBoard(QFrame):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         view.toolbar.ideas_button.toggled.connect(board.set_shown)
+        view.filter_menu.labels_source = board.label_choices  # the calendar's label filter
         return board
+
+    def label_choices(self) -> list[tuple[int, str]]:
+        if self.view.workspace is None:
+            return []
+        return [(label.id, label.name) for label in self.service.labels(self.view.workspace.id)]
 
     # ------------------------------------------------------------ showing
 

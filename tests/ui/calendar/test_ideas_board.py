@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QToolButton, QWidget
 
 from app.core.ideas import IdeasService
@@ -142,3 +142,33 @@ def test_labels_on_a_card(qtbot, herald_window, herald_context, herald_workspace
     action.setChecked(False)
     assert ideas.labels_of([post_id]) == {}
     menu.close()
+
+
+def test_the_calendar_filters_by_label(
+    qtbot, herald_window, herald_accounts, herald_context, herald_workspace
+):
+    x = herald_accounts["x"].id
+    promo, plain = (
+        herald_context.posts.create(
+            herald_workspace.id, text, [x], scheduled_local=datetime(2026, 1, 7, 10 + n),
+            action="schedule",
+        ).id
+        for n, text in enumerate(("Half price", "Just bread"))
+    )  # fmt: skip
+    ideas = IdeasService(herald_context.db, herald_context.clock)
+    label = ideas.add_label(herald_workspace.id, "Promo", "#dc2626")
+    ideas.set_labels(promo, [label.id])
+    view = herald_window.calendar
+    view.set_mode("week")
+    qtbot.waitUntil(lambda: len(view.week.grid.chips) == 2)
+    menu = view.filter_menu
+    menu.aboutToShow.emit()  # fills the menu as opening it does
+    action = menu.findChild(QAction, f"filter_label_{label.id}")
+    assert action is not None and action.text() == "Promo"
+    action.setChecked(True)
+    assert [c.post.id for c in view.week.grid.chips] == [promo]
+    assert view.toolbar.filter_button.text() == "Filter (1)"
+    view.set_mode("list")
+    assert view.list_view.post_ids() == [promo]
+    action.setChecked(False)
+    assert sorted(view.list_view.post_ids()) == sorted([promo, plain])
