@@ -40,6 +40,8 @@ from app.ui import theme
 
 COLUMNS = ("Line", "When", "Time zone", "Accounts", "Text", "Problems")
 _INDEX = QModelIndex | QPersistentModelIndex
+#: up to this many rows are made tall enough for every reason (measuring more is slow)
+ROWS_FITTED = 2000
 
 
 class PreviewModel(QAbstractTableModel):
@@ -141,12 +143,12 @@ class CsvImportDialog(QDialog):
         self.table = QTableView(self)
         self.table.setObjectName("csvPreviewTable")
         self.table.setModel(self.model)
-        self.table.setWordWrap(False)
+        self.table.setWordWrap(True)  # a row's reasons in full (rows fit them, small files)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((50, 140, 120, 140, 220)):
+        for column, width in enumerate((44, 130, 110, 175, 160)):
             header.resizeSection(column, width)
         self.summary = QLabel(self)
         self.summary.setObjectName("csvImportSummary")
@@ -198,6 +200,8 @@ class CsvImportDialog(QDialog):
         assert isinstance(result, ImportPreview)
         self.preview = result
         self.model.set_preview(result)
+        if len(result.checks) <= ROWS_FITTED:
+            self.table.resizeRowsToContents()
         if result.file_errors:
             self.summary.setText("\n".join(result.file_errors[:8]))
         elif result.bad:
@@ -213,6 +217,9 @@ class CsvImportDialog(QDialog):
         else:
             self.summary.setText(self.tr("All {n} rows are valid.").format(n=len(result.checks)))
         self.import_button.setEnabled(result.ready)
+        self.import_button.setToolTip(
+            "" if result.ready else self.tr("Nothing is imported until every row is valid.")
+        )
         self.import_button.setText(
             self.tr("Import {n} posts").format(n=len(result.checks))
             if result.ready

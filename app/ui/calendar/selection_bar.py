@@ -25,7 +25,7 @@ class SelectionBar(QFrame):
             b = QPushButton(theme.icon(icon), text, self)
             b.setObjectName(name)
             b.setToolTip(tip)
-            b.setAccessibleName(text.rstrip("…"))
+            b.setAccessibleName(tip)
             return b
 
         self.move_button = button(
@@ -33,7 +33,7 @@ class SelectionBar(QFrame):
             self.tr("Move the selected posts by some days or to another week"),
         )  # fmt: skip
         self.queue_button = button(
-            "bulkQueueButton", self.tr("Add to queue…"), "fa5s.stream",
+            "bulkQueueButton", self.tr("Queue…"), "fa5s.stream",
             self.tr("Put the selected posts into their accounts' queues"),
         )  # fmt: skip
         self.accounts_button = button(
@@ -49,18 +49,18 @@ class SelectionBar(QFrame):
             self.tr("Delete the selected posts (Ctrl+Z brings them back)"),
         )  # fmt: skip
         self.select_all_button = button(
-            "selectAllButton", self.tr("Select all in view"), "fa5s.check-double",
-            self.tr("Select every post shown (Ctrl+A)"),
+            "selectAllButton", self.tr("Select all"), "fa5s.check-double",
+            self.tr("Select every post in view (Ctrl+A)"),
         )  # fmt: skip
         self.clear_button = button(
             "clearSelectionButton", self.tr("Clear"), "fa5s.times",
             self.tr("Select nothing (Esc)"),
         )  # fmt: skip
+        self.clear_button.setText("")  # an icon with its tooltip: room for the rest at 1024 px
         layout = QHBoxLayout(self)
         layout.setContentsMargins(16, 6, 16, 6)
-        layout.setSpacing(8)
+        layout.setSpacing(6)
         layout.addWidget(self.count_label)
-        layout.addSpacing(8)
         for b in (
             self.move_button,
             self.queue_button,
@@ -76,5 +76,5 @@ class SelectionBar(QFrame):
 
     def show_count(self, n: int) -> None:
         """Shown while two posts or more are selected."""
-        self.count_label.setText(self.tr("{n} posts selected").format(n=n))
+        self.count_label.setText(self.tr("{n} selected").format(n=n))
         self.setVisible(n >= 2)

@@ -79,8 +79,8 @@ class CalendarToolbar(QFrame):
         self.compose_button.setToolTip(self.tr("Write a new post (Ctrl+N)"))
         self.compose_button.setAccessibleName(self.tr("New post"))
 
-        self.ideas_button = _tool(
-            self, "ideasBoardButton", "fa5s.lightbulb", self.tr("Show the ideas board"), "Ideas"
+        self.ideas_button = _tool(  # an icon: the first row has no room left at 1024 px
+            self, "ideasBoardButton", "fa5s.lightbulb", self.tr("Ideas board: undated drafts")
         )
         self.ideas_button.setCheckable(True)
         self.zone_combo = zone_combo(self)

@@ -71,7 +71,7 @@ def test_select_twelve_move_a_week_one_undo_restores_all(
     assert sorted(grid.selected_post_ids()) == sorted(ids)
     bar = herald_window.findChild(QWidget, "bulkSelectionBar")
     assert bar.isVisible()
-    assert bar.findChild(QWidget, "bulkSelectionLabel").text() == "12 posts selected"
+    assert bar.findChild(QWidget, "bulkSelectionLabel").text() == "12 selected"
 
     qtbot.mouseClick(bar.findChild(QPushButton, "bulkMoveButton"), Qt.MouseButton.LeftButton)
     dialog = herald_window.findChild(QWidget, "bulkMoveDialog")
