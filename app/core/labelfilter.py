@@ -1,4 +1,4 @@
-"""The label facet of the calendar's filters (issue 22): posts carrying any of the chosen
+"""The label facet of the calendar's filters, and the analytics filter's choices (issue 22): posts carrying any of the chosen
 labels. Built on PostQuery without changing its search: `LabelQuery.find` narrows what
 PostQuery finds with one indexed read of post_labels."""
 
@@ -9,9 +9,12 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from app.core.ideas_tables import PostLabel
+from app.core.db import Database
+from app.core.ideas_tables import Label, PostLabel
+from app.core.models import Account
 from app.core.postquery import PostFilter, PostQuery
 from app.core.posts import PostSummary
+from app.platforms.names import Platform
 
 
 @dataclass(frozen=True)
@@ -51,3 +54,28 @@ class LabelQuery(PostQuery):
                 )
             )
         return [p for p in posts if p.id in wanted]
+
+
+def facet_choices(
+    db: Database, workspace_id: int
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(accounts as (id, "handle (Network)"), labels as (id, name)) of a workspace: what the
+    analytics filter offers."""
+    with db.session() as s:
+        accounts = [
+            (int(i), f"{handle} ({Platform(platform).label})")
+            for i, handle, platform in s.execute(
+                select(Account.id, Account.handle, Account.platform)
+                .where(Account.workspace_id == workspace_id)
+                .order_by(Account.platform, Account.handle)
+            )
+        ]
+        labels = [
+            (int(i), name)
+            for i, name in s.execute(
+                select(Label.id, Label.name)
+                .where(Label.workspace_id == workspace_id)
+                .order_by(Label.name)
+            )
+        ]
+    return accounts, labels
