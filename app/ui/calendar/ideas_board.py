@@ -229,6 +229,17 @@ class IdeasBoard(QFrame):
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.addAction(self.tr("Open…"), lambda: self.view.edit_post(post_id))
         menu.addSeparator()
+        self._label_actions(menu, post_id)
+        return menu
+
+    def add_labels_menu(self, menu: QMenu, post_id: int) -> QMenu:
+        """A Labels submenu for a post of the calendar (its right-click menu)."""
+        sub = menu.addMenu(theme.icon("fa5s.tag"), self.tr("Labels"))
+        sub.setObjectName("postLabelsMenu")
+        self._label_actions(sub, post_id)
+        return sub
+
+    def _label_actions(self, menu: QMenu, post_id: int) -> None:
         current = {label.id for label in self.service.labels_of([post_id]).get(post_id, [])}
         for label in self.service.labels(self._ws()):
             action = QAction(label.name, menu)
@@ -239,12 +250,11 @@ class IdeasBoard(QFrame):
             menu.addAction(action)
         new = menu.addAction(self.tr("New label…"), lambda: self.ask_new_label(post_id))
         new.setObjectName("ideaNewLabelAction")
-        return menu
 
     def set_label(self, post_id: int, label_id: int, on: bool) -> None:
         current = {label.id for label in self.service.labels_of([post_id]).get(post_id, [])}
         wanted = current | {label_id} if on else current - {label_id}
-        if self._do(lambda: self.service.set_labels(post_id, sorted(wanted))):
+        if self._do(lambda: self.service.set_labels(post_id, sorted(wanted))) and self.isVisible():
             self.reload()
 
     # ------------------------------------------------------------ columns

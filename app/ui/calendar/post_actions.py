@@ -177,6 +177,7 @@ class PostActions(QObject):
             "fa5s.pen",
         )
         add("duplicateAction", self.tr("Duplicate"), lambda: self.duplicate(post_id), "fa5s.copy")
+        view.ideas.add_labels_menu(menu, post_id)  # labels (colours) on any post (issue 22)
         menu.addSeparator()
         now = add(
             "publishNowAction",

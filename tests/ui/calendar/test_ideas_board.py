@@ -172,3 +172,21 @@ def test_the_calendar_filters_by_label(
     assert view.list_view.post_ids() == [promo]
     action.setChecked(False)
     assert sorted(view.list_view.post_ids()) == sorted([promo, plain])
+
+
+def test_a_scheduled_post_gets_a_label_from_its_right_click_menu(
+    qtbot, herald_window, herald_accounts, herald_context, herald_workspace
+):
+    post = herald_context.posts.create(
+        herald_workspace.id, "Half price", [herald_accounts["x"].id],
+        scheduled_local=datetime(2026, 1, 7, 10), action="schedule",
+    ).id  # fmt: skip
+    ideas = IdeasService(herald_context.db, herald_context.clock)
+    label = ideas.add_label(herald_workspace.id, "Promo", "#dc2626")
+    view = herald_window.calendar
+    menu = view.build_context_menu(post, None)
+    labels = menu.findChild(QWidget, "postLabelsMenu")
+    action = labels.findChild(QAction, f"ideaLabelAction_{label.id}")
+    assert not action.isChecked()
+    action.setChecked(True)
+    assert [x.name for x in ideas.labels_of([post])[post]] == ["Promo"]
