@@ -102,6 +102,8 @@ def _seed(context):
         card = ideas.add_card(ws.id, text, columns[column].id, [ids[0]])
         if labels:
             ideas.set_labels(card, labels)
+    ideas.set_labels(posts[3], [promo.id])  # labels show on the calendar's chips too
+    ideas.set_labels(posts[8], [recipe.id])
     return ws.id, ids, posts
 
 

@@ -25,6 +25,7 @@ from app.ui import theme
 from app.ui.calendar.chips import Chip, ChipPainter, describe
 from app.ui.calendar.dragdrop import MIME_POST, DragAndDrop, mime_for_post, post_id_from_mime
 from app.ui.calendar.grouping import group_posts
+from app.ui.calendar.label_marks import paint_label_marks
 from app.ui.calendar.selection import MultiSelect
 
 __all__ = ["MIME_POST", "UNSET_DAY", "GridBase", "mime_for_post", "post_id_from_mime"]
@@ -67,6 +68,7 @@ class GridBase(MultiSelect, DragAndDrop, QWidget):
         self.members: dict[int, list[int]] = {}  # shown post id -> the posts its chip stands for
         self._shown_as: dict[int, int] = {}
         self.init_selection()
+        self.label_colours: dict[int, list[str]] = {}  # chip -> its labels' colours
 
     # ------------------------------------------------------------ data
 
@@ -178,6 +180,7 @@ class GridBase(MultiSelect, DragAndDrop, QWidget):
                     p, chip, selected=self.is_marked(chip.post.id), two_lines=self.TWO_LINES
                 )
         self.paint_extra(p)
+        paint_label_marks(p, self.chips, self.label_colours)
         if self._drop_hint is not None:
             pen = p.pen()
             pen.setColor(theme.colour("accent"))

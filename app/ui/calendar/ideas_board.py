@@ -127,7 +127,26 @@ class IdeasBoard(QFrame):
         splitter.setStretchFactor(1, 2)
         view.toolbar.ideas_button.toggled.connect(board.set_shown)
         view.filter_menu.labels_source = board.label_choices  # the calendar's label filter
+        view.stack.rangeShown.connect(board.mark_labels)
         return board
+
+    def mark_labels(self, mode: str) -> None:
+        """The labels' colours on the chips the grid of `mode` just got."""
+        grid = self.view.grids.get(mode)
+        if grid is None:
+            return
+        ids = [
+            i for lead in (c.post.id for c in grid.chips) for i in grid.members.get(lead, [lead])
+        ]
+        found = self.service.labels_of(ids) if ids else {}
+        colours: dict[int, list[str]] = {}
+        for chip in grid.chips:
+            for post_id in grid.members.get(chip.post.id, [chip.post.id]):
+                for label in found.get(post_id, []):
+                    if label.colour not in colours.setdefault(chip.post.id, []):
+                        colours[chip.post.id].append(label.colour)
+        grid.label_colours = colours
+        grid.update()
 
     def label_choices(self) -> list[tuple[int, str]]:
         if self.view.workspace is None:

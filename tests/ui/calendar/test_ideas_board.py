@@ -190,3 +190,5 @@ def test_a_scheduled_post_gets_a_label_from_its_right_click_menu(
     assert not action.isChecked()
     action.setChecked(True)
     assert [x.name for x in ideas.labels_of([post])[post]] == ["Promo"]
+    view.set_mode("week")
+    qtbot.waitUntil(lambda: view.week.grid.label_colours.get(post) == ["#dc2626"])
