@@ -183,7 +183,7 @@ class IdeasBoard(QFrame):
                 lambda post_id, row, c=column.id: self.move_card(post_id, c, row)
             )
             widget.cards.cardMenuRequested.connect(self.card_menu)
-            widget.cards.itemDoubleClicked.connect(
+            widget.cards.itemActivated.connect(  # double-click or Enter
                 lambda item: self.view.edit_post(int(item.data(Qt.ItemDataRole.UserRole + 1)))
             )
             self.row.addWidget(widget)
@@ -246,7 +246,11 @@ class IdeasBoard(QFrame):
         menu = QMenu(self)
         menu.setObjectName("ideaCardMenu")
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.addAction(self.tr("Open…"), lambda: self.view.edit_post(post_id))
+        menu.addAction(
+            self.tr("Open… (choose accounts, date and time)"), lambda: self.view.edit_post(post_id)
+        )
+        queue = menu.addAction(self.tr("Add to queue"), lambda: self.queue(post_id))
+        queue.setObjectName("ideaQueueAction")  # what dropping it on the queue target does
         menu.addSeparator()
         self._label_actions(menu, post_id)
         return menu

@@ -192,3 +192,18 @@ def test_a_scheduled_post_gets_a_label_from_its_right_click_menu(
     assert [x.name for x in ideas.labels_of([post])[post]] == ["Promo"]
     view.set_mode("week")
     qtbot.waitUntil(lambda: view.week.grid.label_colours.get(post) == ["#dc2626"])
+
+
+def test_a_card_goes_to_the_queue_from_its_menu_too(
+    qtbot, herald_window, herald_accounts, herald_context, herald_workspace
+):
+    x = herald_accounts["x"]
+    set_queue_slots(herald_context, [x], "Mon–Fri 17:00")
+    ideas = IdeasService(herald_context.db, herald_context.clock)
+    first = ideas.columns(herald_workspace.id)[0].id
+    card = ideas.add_card(herald_workspace.id, "By keyboard", first, [x.id])
+    view, board = open_board(qtbot, herald_window)
+    menu = board.build_card_menu(card)
+    menu.findChild(QAction, "ideaQueueAction").trigger()
+    assert herald_context.posts.get(card).scheduled_at == datetime(2026, 1, 5, 17, 0, tzinfo=UTC)
+    assert cards(board, 0) == []
