@@ -398,6 +398,8 @@ class PostComment(Base):
     at: Mapped[datetime]
 
 
-# The parts of chains and first comments (issue 19) share this metadata.
+# Tables kept in their own modules share this metadata: chain parts and first comments
+# (issue 19), precomputed measures (0018), ideas board and labels (issue 22).
+import app.core.ideas_tables  # noqa: E402, F401
 from app.core import chain_models as chain_models  # noqa: E402
-from app.core.models_measures import TargetMeasure  # noqa: E402, F401 (migration 0018)
+from app.core.models_measures import TargetMeasure  # noqa: E402, F401

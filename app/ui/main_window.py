@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.core.appcontext import AppContext
 from app.core.workspaces import WorkspaceError, WorkspaceInfo
-from app.ui import queue_slots, screen_fit, theme
+from app.ui import import_dialog, queue_slots, screen_fit, theme
 from app.ui import views as view_factory
 from app.ui.workspace_dialog import WorkspaceDialog, system_zone
 
@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
         new_ws.setObjectName("newWorkspaceAction")
         new_ws.triggered.connect(self.create_workspace)
         file_menu.addAction(new_ws)
+        import_dialog.install_menu_entry(self, file_menu)  # issue 22
         file_menu.addSeparator()
         self.quit_action = QAction(self.tr("&Quit"), self)
         self.quit_action.setObjectName("quitAction")

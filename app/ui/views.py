@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QDialog, QMainWindow, QWidget
 
 from app.core.appcontext import AppContext
-from app.core.postquery import PostQuery
+from app.core.labelfilter import LabelQuery
 from app.core.workspaces import WorkspaceInfo
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def calendar_view(context: AppContext, window: QMainWindow) -> CalendarView:
 
     services = CalendarServices(
         posts=context.posts,
-        query=PostQuery(context.db),
+        query=LabelQuery(context.db),  # PostQuery and the label facet (issue 22)
         clock=context.clock,
         events=context.events,
         accounts=lambda workspace_id: context.accounts.list(workspace_id),
@@ -127,3 +127,12 @@ def queue_slots_editor(
 
     service = QueueService(context.db, context.clock, context.events)
     return QueueSlotsEditor(service, context.accounts.list(workspace.id), workspace, parent)
+
+
+def csv_import_dialog(context: AppContext, workspace: WorkspaceInfo, parent: QWidget) -> QDialog:
+    """File ▸ Import posts from CSV… (issue 22)."""
+    from app.core.csv_import import CsvImportService
+    from app.ui.import_dialog import CsvImportDialog
+
+    service = CsvImportService(context.db, context.clock, context.events, context.posts)
+    return CsvImportDialog(service, workspace, parent)

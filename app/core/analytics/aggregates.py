@@ -257,6 +257,9 @@ def workspace_summary(
     platforms: Sequence[Platform] | None,
     now: datetime,
     top: int = 5,
+    *,
+    accounts: Sequence[int] | None = None,
+    labels: Sequence[int] | None = None,
 ) -> WorkspaceSummary:
     """Everything the dashboard shows for one workspace, range and platform filter.
 
@@ -264,7 +267,9 @@ def workspace_summary(
     week-over-week reach come from one pass over the targets (`one_pass`): the same
     numbers as platform_totals / heatmaps / reach_week_over_week, for a third of the work."""
     zone = workspace_zone(db, workspace_id)
-    scope = Scope(workspace_id, start, end).with_platforms(platforms)
+    scope = Scope(
+        workspace_id, start, end, None, tuple(accounts or ()) or None, tuple(labels or ()) or None
+    ).with_platforms(platforms)
     this_week = week_start(now, zone)
     reach_span = (this_week - timedelta(days=7), now)
     covers_reach = (start is None or start <= reach_span[0]) and (end is None or end >= now)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.core.ideas_tables import PostLabel
 from app.core.models import (
     Account,
     AnalyticsSnapshot,
@@ -52,13 +53,16 @@ class Scope:
     start: datetime | None = None  # published_at >= start
     end: datetime | None = None  # published_at < end
     platforms: tuple[Platform, ...] | None = None
+    #: only these accounts' targets / posts carrying one of these labels (issue 22)
+    account_ids: tuple[int, ...] | None = None
+    label_ids: tuple[int, ...] | None = None
 
     def with_range(self, start: datetime | None, end: datetime | None) -> Scope:
-        return Scope(self.workspace_id, start, end, self.platforms)
+        return replace(self, start=start, end=end)
 
     def with_platforms(self, platforms: Sequence[Platform] | None) -> Scope:
         chosen = tuple(Platform(p) for p in platforms) if platforms else None
-        return Scope(self.workspace_id, self.start, self.end, chosen)
+        return replace(self, platforms=chosen)
 
 
 def target_conditions(scope: Scope) -> list[ColumnElement[bool]]:
@@ -77,6 +81,11 @@ def target_conditions(scope: Scope) -> list[ColumnElement[bool]]:
         conditions.append(Target.published_at < scope.end)
     if scope.platforms:
         conditions.append(Account.platform.in_(list(scope.platforms)))
+    if scope.account_ids:
+        conditions.append(Target.account_id.in_(list(scope.account_ids)))
+    if scope.label_ids:
+        labelled = select(PostLabel.post_id).where(PostLabel.label_id.in_(list(scope.label_ids)))
+        conditions.append(Post.id.in_(labelled))
     return conditions
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
 from app.core import approvals, audit
 from app.core.engine.handoff import announce_due
 from app.core.models import Post, PostMedia, PostStatus, Target, TargetStatus
@@ -81,32 +83,38 @@ class PostMover:
         """A draft copy: same text, per-account edits, media and time."""
         now = self.ctx.clock.now()
         with self.ctx.db.write_session() as s:
-            src = load(s, post_id)
-            copy = Post(
-                workspace_id=src.workspace_id,
-                base_text=src.base_text,
-                scheduled_at=src.scheduled_at,
-                scheduled_tz=src.scheduled_tz,
-                status=PostStatus.DRAFT,
-                approval=approvals.initial_state(approvals.required_in(s, src.workspace_id)),
-                created_at=now,
-                updated_at=now,
-            )
-            for t in src.targets:
-                copy.targets.append(
-                    Target(
-                        account_id=t.account_id,
-                        content_override=t.content_override,
-                        status=TargetStatus.DRAFT,
-                        updated_at=now,
-                    )
-                )
-            copy.media_links = [
-                PostMedia(media_id=link.media_id, position=link.position, alt_text=link.alt_text)
-                for link in src.media_links
-            ]
-            s.add(copy)
+            copy = copy_post(s, load(s, post_id), now)
             s.commit()
             detail = read_detail(s, copy.id)
         self.ctx.changed(detail.workspace_id)
         return detail
+
+
+def copy_post(s: Session, src: Post, now: datetime) -> Post:
+    """A draft copy of `src` added to the caller's transaction (flushed: it has an id)."""
+    copy = Post(
+        workspace_id=src.workspace_id,
+        base_text=src.base_text,
+        scheduled_at=src.scheduled_at,
+        scheduled_tz=src.scheduled_tz,
+        status=PostStatus.DRAFT,
+        approval=approvals.initial_state(approvals.required_in(s, src.workspace_id)),
+        created_at=now,
+        updated_at=now,
+    )
+    for t in src.targets:
+        copy.targets.append(
+            Target(
+                account_id=t.account_id,
+                content_override=t.content_override,
+                status=TargetStatus.DRAFT,
+                updated_at=now,
+            )
+        )
+    copy.media_links = [
+        PostMedia(media_id=link.media_id, position=link.position, alt_text=link.alt_text)
+        for link in src.media_links
+    ]
+    s.add(copy)
+    s.flush()
+    return copy

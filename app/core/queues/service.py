@@ -247,30 +247,36 @@ class QueueService:
             post = s.get(Post, post_id, options=[selectinload(Post.targets)])
             if post is None or post.deleted_at is not None:
                 raise QueueError(f"No post with id {post_id}.")
-            if any(
-                TargetStatus(t.status) in (TargetStatus.PUBLISHED, TargetStatus.IN_FLIGHT)
-                for t in post.targets
-            ):
-                raise QueueError("This post has (partly) gone out; it cannot join a queue.")
-            ids = placement.accounts_of(post)
-            if not ids:
-                raise QueueError("Choose at least one account to publish to.")
-            check_rules(post)
-            workspace_id = post.workspace_id
-            if any_paused(s, ids):
-                placement.hold(s, post, last_position(s, workspace_id) + 1, now)
-                result = Placement(post.id, None, held=True)
-            else:
-                entry = s.get(QueuedPost, post.id)
-                if entry is not None:  # already queued: it gives its own slot up first
-                    entry.slot_at = None
-                when, make_room = self._slot_for(s, workspace_id, ids, now, share_next, post.id)
-                placement.schedule_at(s, post, when, now)
-                self._make_room(s, workspace_id, make_room, now, post)
-                result = Placement(post.id, when)
+            result = self.place_in(s, post, now, share_next=share_next)
             s.commit()
-        self._changed(workspace_id)
+        self._changed(post.workspace_id)
         return result
+
+    def place_in(
+        self, s: Session, post: Post, now: datetime, *, share_next: bool = False
+    ) -> Placement:
+        """`queue_post` inside the caller's transaction (no commit, no event): the bulk
+        actions put several posts into their queues in one transaction."""
+        if any(
+            TargetStatus(t.status) in (TargetStatus.PUBLISHED, TargetStatus.IN_FLIGHT)
+            for t in post.targets
+        ):
+            raise QueueError("This post has (partly) gone out; it cannot join a queue.")
+        ids = placement.accounts_of(post)
+        if not ids:
+            raise QueueError("Choose at least one account to publish to.")
+        check_rules(post)
+        workspace_id = post.workspace_id
+        if any_paused(s, ids):
+            placement.hold(s, post, last_position(s, workspace_id) + 1, now)
+            return Placement(post.id, None, held=True)
+        entry = s.get(QueuedPost, post.id)
+        if entry is not None:  # already queued: it gives its own slot up first
+            entry.slot_at = None
+        when, make_room = self._slot_for(s, workspace_id, ids, now, share_next, post.id)
+        placement.schedule_at(s, post, when, now)
+        self._make_room(s, workspace_id, make_room, now, post)
+        return Placement(post.id, when)
 
     def pull_forward(self, workspace_id: int) -> int:
         """Close gaps in the workspace's queues now (those that pull forward)."""

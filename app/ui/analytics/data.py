@@ -39,11 +39,16 @@ def load_dashboard(
     start: datetime,
     end: datetime,
     platforms: Sequence[Platform] | None,
+    *,
+    accounts: Sequence[int] = (),
+    labels: Sequence[int] = (),
 ) -> Dashboard:
+    """`accounts` / `labels`: only those accounts' posts / posts with one of those labels."""
     now = clock.now()
     summary = aggregates.workspace_summary(
-        db, workspace_id, start, end, platforms, now, top=TOP_POSTS
-    )
+        db, workspace_id, start, end, platforms, now, top=TOP_POSTS,
+        accounts=accounts, labels=labels,
+    )  # fmt: skip
     ever = aggregates.published_count(db, Scope(workspace_id))
     shown = [t.platform for t in summary.platforms]
     profiles = besttime.profiles(db, workspace_id, shown, clock)

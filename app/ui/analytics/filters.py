@@ -3,6 +3,7 @@ platform, and the "Refresh metrics" button with its menu (selected post / whole 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, Signal
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QMenu, 
 
 from app.platforms.names import Platform
 from app.ui import theme
+from app.ui.analytics.facets import Choices, FacetMenu, Facets, facets_button
 from app.ui.analytics.fmt import date_format
 from app.ui.dates import limit_dates
 
@@ -62,6 +64,9 @@ class AnalyticsFilters(QWidget):
             self.platform_combo.addItem(theme.platform_icon(p.value), p.label, p.value)
         self.platform_combo.currentIndexChanged.connect(lambda _i: self.platformChanged.emit())
         row.addWidget(self.platform_combo)
+        self.facets_button = facets_button(self)
+        self.facet_menu: FacetMenu = self.facets_button.menu()  # type: ignore[assignment]
+        row.addWidget(self.facets_button)
         row.addStretch(1)
         self.refresh_button = QPushButton(
             theme.icon("fa5s.sync-alt"), self.tr("Refresh metrics"), self
@@ -105,6 +110,14 @@ class AnalyticsFilters(QWidget):
             edit.blockSignals(True)
             edit.setDate(_qdate(value))
             edit.blockSignals(False)
+
+    def facets(self) -> Facets:
+        """The accounts and labels ticked: {"accounts": [...], "labels": [...]}."""
+        return self.facet_menu.chosen()
+
+    def facet_source(self, choices: Callable[[], Choices]) -> None:
+        """Where the Filter menu reads the workspace's accounts and labels from."""
+        self.facet_menu.choices = choices
 
     def platforms(self) -> list[Platform] | None:
         value = self.platform_combo.currentData()

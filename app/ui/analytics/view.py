@@ -38,6 +38,7 @@ from app.ui.analytics.cards import KpiCard, KpiCards
 from app.ui.analytics.data import Dashboard, load_dashboard
 from app.ui.analytics.empty import EmptyState, explain_empty
 from app.ui.analytics.exporting import TABS, ExportButtons
+from app.ui.analytics.facets import workspace_choices
 from app.ui.analytics.filters import AnalyticsFilters
 from app.ui.analytics.refresh_bar import RefreshBar, post_targets, range_targets
 from app.ui.analytics.services import AnalyticsServices, CollectorFactory
@@ -102,6 +103,7 @@ class AnalyticsView(QWidget):
         bar.refresh_range_action.triggered.connect(self.refresh_range)
         bar.datesChanged.connect(self._on_dates)
         bar.platformChanged.connect(lambda: self.schedule_reload(0))
+        bar.facet_source(lambda: workspace_choices(self.services.db, self.workspace))
         root.addWidget(bar)
         self.refresh_bar = RefreshBar(self)
         self.refresh_bar.done.connect(self._refresh_done)
@@ -190,8 +192,9 @@ class AnalyticsView(QWidget):
         end = local_day_start(last + timedelta(days=1), self.zone)
         args = (self.services.db, self.services.clock, self.workspace.id, start, end)
         platforms = self.selected_platforms()
+        facets = self.filters.facets()  # accounts and labels (issue 22)
         job = BackgroundJob(
-            lambda: load_dashboard(*args, platforms), "herald-analytics-query", self
+            lambda: load_dashboard(*args, platforms, **facets), "herald-analytics-query", self
         )
         job.succeeded.connect(lambda data, g=generation: self._apply(g, data))
         job.failed.connect(lambda message, g=generation: self._failed(g, message))

@@ -23,6 +23,8 @@ from app.ui import theme
 from app.ui.calendar.chips import Chip, ChipPainter, describe
 from app.ui.calendar.dragdrop import MIME_POST, DragAndDrop, mime_for_post, post_id_from_mime
 from app.ui.calendar.grouping import group_posts, local_times
+from app.ui.calendar.label_marks import paint_label_marks
+from app.ui.calendar.selection import MultiSelect
 
 __all__ = ["MIME_POST", "UNSET_DAY", "GridBase", "mime_for_post", "post_id_from_mime"]
 
@@ -30,7 +32,7 @@ __all__ = ["MIME_POST", "UNSET_DAY", "GridBase", "mime_for_post", "post_id_from_
 UNSET_DAY = date(2000, 1, 3)
 
 
-class GridBase(DragAndDrop, QWidget):
+class GridBase(MultiSelect, DragAndDrop, QWidget):
     postActivated = Signal(int)  # double-click / Enter on a chip
     composeRequested = Signal(object)  # naive wall datetime of an empty slot
     rescheduleRequested = Signal(int, object)  # post id, naive wall datetime
@@ -38,6 +40,7 @@ class GridBase(DragAndDrop, QWidget):
     dayRequested = Signal(object)  # a date ("+3 more", day headers)
     deleteRequested = Signal(int)
     notice = Signal(str)  # something to tell the person (status bar)
+    selectionChanged = Signal()  # the posts marked for a bulk action (selection.py)
 
     TWO_LINES = False
 
@@ -62,6 +65,8 @@ class GridBase(DragAndDrop, QWidget):
         self._locals: dict[int, datetime] = {}
         self.members: dict[int, list[int]] = {}  # shown post id -> the posts its chip stands for
         self._shown_as: dict[int, int] = {}
+        self.init_selection()
+        self.label_colours: dict[int, list[str]] = {}  # chip -> its labels' colours
 
     # ------------------------------------------------------------ data
 
@@ -78,6 +83,7 @@ class GridBase(DragAndDrop, QWidget):
         self._shown_as = {m: lead for lead, ids in self.members.items() for m in ids}
         if self.selected_id is not None and self.selected_id not in self._locals:
             self.selected_id = None
+        self.prune_marked()
         self.relayout()
 
     def local_time(self, post_id: int) -> datetime | None:
@@ -134,6 +140,7 @@ class GridBase(DragAndDrop, QWidget):
     def select(self, post_id: int | None) -> None:
         if post_id is not None:
             post_id = self._shown_as.get(post_id, post_id)
+        self.mark({post_id} if post_id is not None else set())
         if post_id == self.selected_id:
             return
         self.selected_id = post_id
@@ -164,9 +171,10 @@ class GridBase(DragAndDrop, QWidget):
         for chip in self.chips:
             if chip.rect.intersects(clip):
                 self._painter.paint(
-                    p, chip, selected=chip.post.id == self.selected_id, two_lines=self.TWO_LINES
+                    p, chip, selected=self.is_marked(chip.post.id), two_lines=self.TWO_LINES
                 )
         self.paint_extra(p)
+        paint_label_marks(p, self.chips, self.label_colours)
         if self._drop_hint is not None:
             pen = p.pen()
             pen.setColor(theme.colour("accent"))
@@ -207,6 +215,8 @@ class GridBase(DragAndDrop, QWidget):
         self.setFocus(Qt.FocusReason.MouseFocusReason)
         pos = event.position()
         chip = self.chip_at(pos)
+        if self.modified_press(event, chip):  # Ctrl/Shift-click: several posts
+            return
         if chip is not None:
             self.select(chip.post.id)
             if event.button() == Qt.MouseButton.LeftButton:
@@ -214,11 +224,13 @@ class GridBase(DragAndDrop, QWidget):
         else:
             self.select(None)
             self.selected_slot = self.slot_at(pos)
+            self.start_band(event)  # a drag from here draws a rubber band
             self.update()
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         self._press = None
+        self.finish_band()
         super().mouseReleaseEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
@@ -239,7 +251,8 @@ class GridBase(DragAndDrop, QWidget):
         pos = QPointF(event.pos())
         chip = self.chip_at(pos)
         if chip is not None:
-            self.select(chip.post.id)
+            if not self.is_marked(chip.post.id):  # a chip of the selection keeps it
+                self.select(chip.post.id)
             self.contextMenuRequested.emit(chip.post.id, None, event.globalPos())
             return
         slot = self.slot_at(pos)

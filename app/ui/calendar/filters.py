@@ -1,11 +1,14 @@
-"""The calendar's filter menu: accounts, networks and statuses as checkable actions; the
+"""The calendar's filter menu: accounts, networks, statuses and labels as checkable actions; the
 search box lives in the toolbar. Emits `changed` with a new PostFilter."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMenu, QWidget
 
+from app.core.labelfilter import LabelFilter
 from app.core.postquery import STATUS_CHOICES, PostFilter
 from app.platforms.names import Platform
 
@@ -17,6 +20,8 @@ class FilterMenu(QMenu):
         super().__init__(parent)
         self.setObjectName("calendarFilterMenu")
         self.accounts: list[tuple[int, str]] = []
+        #: the workspace's labels as (id, name) (the ideas board sets it; issue 22)
+        self.labels_source: Callable[[], Sequence[tuple[int, str]]] = list
         self._checked: dict[tuple[str, object], bool] = {}
         self.aboutToShow.connect(self._fill)
 
@@ -34,6 +39,11 @@ class FilterMenu(QMenu):
         self.addSection(self.tr("Status"))
         for value, label in STATUS_CHOICES:
             self._add("status", value, self.tr(label))
+        labels = self.labels_source()
+        if labels:
+            self.addSection(self.tr("Labels"))
+            for label_id, name in labels:
+                self._add("label", label_id, name)
         self.addSeparator()
         clear = self.addAction(self.tr("Clear filters"))
         clear.setObjectName("clearFiltersAction")
@@ -56,9 +66,10 @@ class FilterMenu(QMenu):
 
     def facets(self, text: str) -> PostFilter:
         on = [k for k, v in self._checked.items() if v]
-        return PostFilter(
+        return LabelFilter(
             text=text,
             account_ids=frozenset(int(k) for kind, k in on if kind == "account"),  # type: ignore[call-overload]
             platforms=frozenset(k for kind, k in on if kind == "platform"),  # type: ignore[misc]
             statuses=frozenset(str(k) for kind, k in on if kind == "status"),
+            label_ids=frozenset(int(k) for kind, k in on if kind == "label"),  # type: ignore[call-overload]
         )

@@ -27,6 +27,7 @@ class CalendarPages(QStackedWidget):
     dayRequested = Signal(object)  # a date
     deleteRequested = Signal(int)
     notice = Signal(str)
+    rangeShown = Signal(str)  # mode: a grid got new posts (the ideas board marks labels)
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -100,6 +101,7 @@ class CalendarPages(QStackedWidget):
         grid.set_data(list(posts), zone, first, days, today)
         if mode != "month":
             (self.week if mode == "week" else self.day).update_header()
+        self.rangeShown.emit(mode)
 
     def show_list(self, posts: Sequence[PostSummary], zone: str, *, filtered: bool) -> None:
         """Every post (or every match) in the list."""

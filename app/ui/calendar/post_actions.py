@@ -80,6 +80,8 @@ class PostActions(QObject):
         return self.reschedule(post_id, new_utc)
 
     def reschedule(self, post_id: int, new_utc: datetime) -> bool:
+        if self.view.ideas.owns(post_id):  # a card of the ideas board: scheduled there
+            return self.view.ideas.schedule(post_id, new_utc)
         try:
             old = self.service.reschedule(post_id, new_utc)
         except PostError as exc:
@@ -161,7 +163,9 @@ class PostActions(QObject):
                 lambda: view.compose(slot),
                 "fa5s.plus",
             )
+            view.bulk.select_all_action(menu)
             return menu
+        view.bulk.add_to_menu(menu)  # several posts selected: what to do to all of them
         try:
             post = self.service.get(post_id)
         except PostError:
@@ -173,6 +177,7 @@ class PostActions(QObject):
             "fa5s.pen",
         )
         add("duplicateAction", self.tr("Duplicate"), lambda: self.duplicate(post_id), "fa5s.copy")
+        view.ideas.add_labels_menu(menu, post_id)  # labels (colours) on any post (issue 22)
         menu.addSeparator()
         now = add(
             "publishNowAction",

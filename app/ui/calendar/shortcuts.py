@@ -33,6 +33,7 @@ SHORTCUTS: list[tuple[str, tuple[str, ...], str]] = [
     ("compose", ("Ctrl+N",), "New post (at the selected day or slot)"),
     ("undo", ("Ctrl+Z",), "Undo the last move or delete"),
     ("redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo"),
+    ("selectAll", ("Ctrl+A",), "Select every post in view (then Move, Delete… for all)"),
 ]
 
 # Keys handled by the calendar grid itself when it has focus.
@@ -40,6 +41,7 @@ GRID_KEYS: list[tuple[str, str]] = [
     ("Up / Down", "Select the previous / next post"),
     ("Enter", "Open the selected post (or compose in the selected slot)"),
     ("Delete", "Delete the selected post (Ctrl+Z brings it back)"),
+    ("Ctrl+click / Shift+click", "Select several posts (or drag a box around them)"),
     ("Alt+Left / Alt+Right", "Move the selected post a day earlier / later"),
     ("Alt+Up / Alt+Down", "Move it 15 minutes (week, day) or a week (month)"),
     ("Menu / Shift+F10", "More actions for the selected post"),

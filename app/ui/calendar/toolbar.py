@@ -80,6 +80,10 @@ class CalendarToolbar(QFrame):
         self.compose_button.setToolTip(self.tr("Write a new post (Ctrl+N)"))
         self.compose_button.setAccessibleName(self.tr("New post"))
 
+        self.ideas_button = _tool(  # an icon: the first row has no room left at 1024 px
+            self, "ideasBoardButton", "fa5s.lightbulb", self.tr("Ideas board: undated drafts")
+        )
+        self.ideas_button.setCheckable(True)
         self.zone_combo = zone_combo(self)
         self.zone_combo.setObjectName("zoneSwitchCombo")
         self.zone_combo.setAccessibleName(self.tr("Show times in time zone"))
@@ -138,6 +142,7 @@ class CalendarToolbar(QFrame):
         first.addWidget(self.range_label, 1)
         first.addLayout(segments)
         first.addSpacing(8)
+        first.addWidget(self.ideas_button)
         first.addWidget(self.compose_button)
         second = QHBoxLayout()
         second.setSpacing(8)

@@ -24,10 +24,12 @@ from app.core.workspaces import WorkspaceInfo
 from app.ui.attention import MissedPostsDialog
 from app.ui.calendar import ranges
 from app.ui.calendar.attention_area import CalendarAttention
+from app.ui.calendar.bulk_actions import BulkActions
 from app.ui.calendar.commands import UndoHistory
 from app.ui.calendar.composing import Composing
 from app.ui.calendar.drafts import fill_drafts_menu
 from app.ui.calendar.filters import FilterMenu
+from app.ui.calendar.ideas_board import IdeasBoard
 from app.ui.calendar.pages import MODES, CalendarPages
 from app.ui.calendar.post_actions import PostActions
 from app.ui.calendar.services import CalendarServices
@@ -65,10 +67,13 @@ class CalendarView(QWidget):
         self.undo_stack = UndoHistory(self.notify, self)
         self._checked_missed = False
         self.actions_ = PostActions(self)
+        self.bulk = BulkActions(self)  # several posts at once (issue 22)
         self._build()
+        self.bulk.watch()
         self.attention = CalendarAttention(self)
         self.banner, self.problems = self.attention.banner, self.attention.problems
         self._layout_attention()
+        self.ideas = IdeasBoard.attach(self)  # undated drafts as cards, under the pages
         self._bind_shortcuts()
         self._subscribe()
         #: Help ▸ Keyboard shortcuts (the window puts it in its menu)
@@ -104,7 +109,7 @@ class CalendarView(QWidget):
         pages.rescheduleRequested.connect(self.reschedule_to_wall)
         pages.contextMenuRequested.connect(self.actions_.popup_menu)
         pages.dayRequested.connect(self.open_day)
-        pages.deleteRequested.connect(self.actions_.delete_post)
+        pages.deleteRequested.connect(self.bulk.delete_or_one)
         pages.notice.connect(self.notify)
         self.toast = Toast(self)
         self.composing = Composing(self, self.toast)
@@ -119,8 +124,8 @@ class CalendarView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        for widget, stretch in ((self.toolbar, 0), (self.attention, 0), (self.stack, 1)):
-            layout.addWidget(widget, stretch)
+        for widget in (self.toolbar, self.bulk.bar, self.attention, self.stack):
+            layout.addWidget(widget, 1 if widget is self.stack else 0)
 
     def _bind_shortcuts(self) -> None:
         self.shortcut_actions = bind_shortcuts(
@@ -137,6 +142,7 @@ class CalendarView(QWidget):
                 "compose": lambda: self.compose(self.current_grid().selected_slot),
                 "undo": self.undo_stack.undo,
                 "redo": self.undo_stack.redo,
+                "selectAll": self.bulk.select_all,
             },
         )
 
@@ -269,8 +275,7 @@ class CalendarView(QWidget):
             self.schedule_reload()
 
     def _on_zone_text(self, text: str) -> None:
-        text = text.strip()
-        if is_valid_zone(text) and text != self.zone:
+        if is_valid_zone(text := text.strip()) and text != self.zone:
             self.zone = text
             self.reload()
             self.refresh_attention()
