@@ -14,7 +14,7 @@ from alembic import op
 
 revision = "0016"
 # The brief assigns "0012"; the coordinator re-chains at merge.
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

@@ -15,7 +15,7 @@ from alembic import op
 
 revision = "0019"
 # The brief assigns "0019" on top of "0012"; the coordinator re-chains at merge.
-down_revision = "0012"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
