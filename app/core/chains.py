@@ -103,6 +103,8 @@ def set_chain(
             .where(Target.post_id == post_id)
         ).all()
         if not rows:
+            if len(texts) <= 1 and not note:  # nothing to keep: a draft with no accounts yet
+                return 0
             raise ChainError(f"No post with id {post_id}, or it has no accounts.")
         for target_id, platform in rows:
             formats = platforms.get(Platform(platform)).formats

@@ -71,9 +71,7 @@ def networks() -> tuple[PlatformDescriptor, ...]:
     with a registered loopback redirect), in registry order. A network that needs none
     (Bluesky: an app password) is not listed."""
     return tuple(
-        d
-        for d in platforms.all_platforms()
-        if d.auth.redirect_uri and d.auth.needs_developer_app and not d.auth.registers_itself
+        d for d in platforms.all_platforms() if d.auth.redirect_uri and d.auth.needs_developer_app
     )
 
 

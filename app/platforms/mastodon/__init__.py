@@ -46,6 +46,7 @@ DESCRIPTOR = PlatformDescriptor(
         # older than 4.3 (no PKCE).
         secret_optional=True,
         registers_itself=True,
+        needs_developer_app=False,
         redirect_port=8771,
     ),
     rate_budgets=RateBudgets(

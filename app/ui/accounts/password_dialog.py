@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import platforms
+from app.ui import theme
 from app.ui.accounts.connect import ConnectJob
 
 #: (handle, app password, service) -> a job not yet started
@@ -74,7 +75,7 @@ class AppPasswordDialog(QDialog):
         self.error = QLabel("", self)
         self.error.setObjectName("appPasswordError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b91c1c;")
+        self.error.setStyleSheet(f"color: {theme.hex_of('error_text')};")
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.hide()
         buttons = QDialogButtonBox(self)

@@ -15,6 +15,7 @@ from app.cli import main
 from app.core import models as m
 from app.core.audit import AuditService
 from app.core.chain_models import TargetPart
+from app.core.ideas_tables import IdeaCard, IdeaColumn, Label, PostLabel
 from app.core.db import Database, open_database
 from app.core.members import logins
 from app.core.posts import PostService
@@ -62,8 +63,17 @@ def _seed(db: Database, name: str) -> int:
             post_id=post.id, account_id=account.id, status=m.TargetStatus.QUEUED, updated_at=NOW
         )
         queue = m.AccountQueue(account_id=account.id, updated_at=NOW)
-        s.add_all([target, queue, m.PostMedia(post_id=post.id, media_id=media.id)])
+        label = Label(workspace_id=ws.id, name="Seasonal", colour="#16a34a")
+        column = IdeaColumn(workspace_id=ws.id, name="Ideas", position=0)
+        s.add_all([target, queue, label, column, m.PostMedia(post_id=post.id, media_id=media.id)])
         s.flush()
+        # the ideas board and labels (issue 22), walled through their workspace or post
+        s.add_all(
+            [
+                PostLabel(post_id=post.id, label_id=label.id),
+                IdeaCard(post_id=post.id, column_id=column.id, position=0),
+            ]
+        )
         s.add_all(
             [
                 m.QueueSlot(account_id=account.id, weekday=0, minute=600),
