@@ -153,6 +153,8 @@ class MediaItem:
     duration_s: float | None = None
     # Where a platform that fetches media itself (Instagram, FB photos) can get it.
     public_url: str | None = None
+    #: the image's description for people who cannot see it (sent where the network takes it)
+    alt_text: str | None = None
 
 
 @dataclass(frozen=True)

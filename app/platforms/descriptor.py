@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
+from app.platforms.formats import PostFormats
+from app.platforms.video_rules import VideoRules
+
 MIB = 1024 * 1024
 
 # How a network counts characters: X's weighted count (links 23, CJK and emoji 2), or plain
@@ -41,6 +44,8 @@ class MediaRules:
     needs_hosting: bool = False
     #: the network whose connected pages can host that media (Instagram: Facebook Pages)
     hosting_network: str | None = None
+    #: duration, size, container and shape a video must have (None: not checked)
+    video: VideoRules | None = None
 
 
 @dataclass(frozen=True)
@@ -175,3 +180,5 @@ class PlatformDescriptor:
     connect_option: ConnectOption | None = None
     #: what one sign-in grants, in the plural ("Pages" for Facebook): "Choose Facebook Pages"
     accounts_noun: str = "accounts"
+    #: the post formats it supports (chain, first comment, video, carousel, alt text)
+    formats: PostFormats = field(default_factory=PostFormats)

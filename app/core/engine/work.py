@@ -127,6 +127,7 @@ def _media_of(s: Session, post_ids: set[int]) -> dict[int, tuple[MediaItem, ...]
             Media.width,
             Media.height,
             Media.duration_s,
+            PostMedia.alt_text,
         )
         .join(Media, Media.id == PostMedia.media_id)
         .where(PostMedia.post_id.in_(sorted(post_ids)))
@@ -141,6 +142,7 @@ def _media_of(s: Session, post_ids: set[int]) -> dict[int, tuple[MediaItem, ...]
                 width=r[5],
                 height=r[6],
                 duration_s=r[7],
+                alt_text=r[8] or None,
             )
         )
     return {post_id: tuple(items) for post_id, items in found.items()}

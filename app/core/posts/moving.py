@@ -102,7 +102,7 @@ class PostMover:
                     )
                 )
             copy.media_links = [
-                PostMedia(media_id=link.media_id, position=link.position)
+                PostMedia(media_id=link.media_id, position=link.position, alt_text=link.alt_text)
                 for link in src.media_links
             ]
             s.add(copy)

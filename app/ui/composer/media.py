@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QIcon, QImageReader, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QVBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -21,6 +22,7 @@ from app.core import posts
 from app.core.media import MediaError
 from app.core.posts import MediaFacts
 from app.ui import theme
+from app.ui.composer.media_tools import MediaTools
 
 THUMB = 56
 FILTER = "Images and videos (*.jpg *.jpeg *.png *.gif *.webp *.mp4 *.mov *.m4v);;All files (*)"
@@ -49,6 +51,8 @@ def facts_for(path: str | Path) -> MediaFacts:
 def describe(m: MediaFacts) -> str:
     size = f"{m.bytes / 1_048_576:.1f} MB" if m.bytes >= 1_048_576 else f"{m.bytes / 1024:.0f} KB"
     parts = [m.original_name, m.mime or "unknown type", size]
+    if m.alt_text:
+        parts.append(f"alt: {m.alt_text}")
     if m.width and m.height:
         parts.append(f"{m.width}×{m.height}")
     if m.duration_s:
@@ -105,12 +109,18 @@ class MediaStrip(QWidget):
             self.tr("No media yet — add photos or videos, or drop them here."), self
         )
         self.empty.setProperty("role", "small")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(4)
+        layout = QHBoxLayout()
         layout.setSpacing(8)
         layout.addWidget(self.thumbs, 1)
         layout.addWidget(self.empty, 1)
         layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(layout)
+        #: order and alt text of the attachments (media_tools.py)
+        self.tools = MediaTools(self)
+        outer.addWidget(self.tools)
         self._refresh()
 
     def set_media(self, items: list[MediaFacts]) -> None:
@@ -140,6 +150,18 @@ class MediaStrip(QWidget):
             self._refresh()
             self.changed.emit()
 
+    def redraw(self, select: int = -1) -> None:
+        """Draw the thumbnails again (after a move) and select one."""
+        self._refresh()
+        if 0 <= select < len(self.items):
+            self.thumbs.setCurrentRow(select)
+
+    def describe_row(self, row: int) -> None:
+        item = self.thumbs.item(row)
+        if item is not None:
+            item.setToolTip(describe(self.items[row]))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, describe(self.items[row]))
+
     def _refresh(self) -> None:
         self.thumbs.clear()
         for m in self.items:
@@ -150,3 +172,7 @@ class MediaStrip(QWidget):
         has = bool(self.items)
         self.thumbs.setVisible(has)
         self.empty.setVisible(not has)
+        if has and self.thumbs.currentRow() < 0:
+            self.thumbs.setCurrentRow(0)
+        if hasattr(self, "tools"):
+            self.tools.refresh()
