@@ -73,6 +73,8 @@ class Config:
     facebook_calls_per_hour: int = 1000  # per page (code 32) or user token (code 4)
     facebook_duplicate_window_s: int = 3600
     container_polls: int = 1  # status polls an IG container stays IN_PROGRESS
+    ig_video_processing_s: int = 0  # a Reels/video container also stays so this long
+    linkedin_video_processing_s: int = 0  # a finalized LinkedIn video is PROCESSING this long
     auth_code_ttl_s: int = 600
     media_fetch_timeout_s: float = 5.0
 

@@ -138,6 +138,7 @@ class Container:
     polls: int = 0
     status: str = "IN_PROGRESS"
     media_id: str | None = None
+    alt_text: str | None = None
 
 
 @dataclass

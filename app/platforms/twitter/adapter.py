@@ -46,7 +46,7 @@ from app.core.ports import (
 )
 from app.platforms.names import Platform
 from app.platforms.twitter.lookup import find_in_timeline
-from app.platforms.twitter.media import CHUNK_SIZE, XMediaUploader
+from app.platforms.twitter.media import CHUNK_SIZE, XMediaUploader, describe
 
 ACCESS_TOKEN_LIFETIME = timedelta(hours=2)
 # Legacy v1.1 error codes that still show up in v2 bodies.
@@ -182,9 +182,12 @@ class TwitterAdapter(BaseAdapter):
         return PublishResult(post_id, f"https://x.com/{handle}/status/{post_id}", reply.rate_limit)
 
     def _upload(self, account: AccountRef, item: MediaItem) -> str:
-        return XMediaUploader(self, self.sleep, chunk_size=self.media_chunk_size).upload(
+        media_id = XMediaUploader(self, self.sleep, chunk_size=self.media_chunk_size).upload(
             account, item
         )
+        if item.alt_text and (item.mime or "").startswith("image/"):
+            describe(self, account, media_id, item.alt_text)
+        return media_id
 
     # ------------------------------------------------------------ metrics
 
