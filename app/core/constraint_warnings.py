@@ -34,7 +34,6 @@ class WarningCode(enum.StrEnum):
     VIDEO_SIZE = "video_size"
     VIDEO_FORMAT = "video_format"
     VIDEO_ASPECT = "video_aspect"
-    CAROUSEL_TOO_BIG = "carousel_too_big"
     ALT_TEXT_MISSING = "alt_text_missing"
 
 

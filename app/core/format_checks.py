@@ -75,7 +75,7 @@ def carousel_refusal(platform: str, display_name: str, count: int) -> Constraint
     if not formats.carousel or most is None or count <= most:
         return None
     return ConstraintWarning(
-        WarningCode.CAROUSEL_TOO_BIG,
+        WarningCode.TOO_MANY_MEDIA,
         "error",
         f"{display_name} carousels hold at most {most} items; this post has {count}.",
     )
