@@ -7,7 +7,6 @@ from __future__ import annotations
 import struct
 from datetime import datetime
 
-
 import pytest
 from PIL import Image
 from sqlalchemy import select

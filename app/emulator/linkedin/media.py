@@ -125,9 +125,8 @@ def alt_texts(content: Any) -> list[str | None]:
     """Each image's altText, in the post's order (None where it has none)."""
     if not isinstance(content, dict):
         return []
-    if isinstance(content.get("media"), dict):
-        entries = [content["media"]]
-    else:
+    entries: Any = [content["media"]] if isinstance(content.get("media"), dict) else None
+    if entries is None:
         multi = content.get("multiImage")
         entries = multi.get("images") if isinstance(multi, dict) else None
     return [e.get("altText") for e in entries or [] if isinstance(e, dict)]

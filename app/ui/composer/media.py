@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -97,6 +96,7 @@ class MediaStrip(QWidget):
         self.thumbs.setWrapping(False)
         self.thumbs.setMovement(QListWidget.Movement.Static)
         self.thumbs.setFixedHeight(THUMB + 16)
+        self.thumbs.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.thumbs.setSpacing(4)
         self.thumbs.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         remove = QAction(self.tr("Remove"), self.thumbs)
@@ -109,18 +109,15 @@ class MediaStrip(QWidget):
             self.tr("No media yet — add photos or videos, or drop them here."), self
         )
         self.empty.setProperty("role", "small")
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(4)
-        layout = QHBoxLayout()
+        #: order and alt text of the attachments, beside the thumbnails (media_tools.py)
+        self.tools = MediaTools(self)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
         layout.addWidget(self.thumbs, 1)
         layout.addWidget(self.empty, 1)
+        layout.addWidget(self.tools, 1)
         layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignTop)
-        outer.addLayout(layout)
-        #: order and alt text of the attachments (media_tools.py)
-        self.tools = MediaTools(self)
-        outer.addWidget(self.tools)
         self._refresh()
 
     def set_media(self, items: list[MediaFacts]) -> None:

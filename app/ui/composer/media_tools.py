@@ -8,7 +8,15 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.ui import theme
 
@@ -29,8 +37,8 @@ class MediaTools(QWidget):
         self.strip = strip
         self.left = self._button("mediaMoveLeftButton", "fa5s.arrow-left", self.tr("Move left"))
         self.right = self._button("mediaMoveRightButton", "fa5s.arrow-right", self.tr("Move right"))
-        self.left.clicked.connect(lambda: self.move(-1))
-        self.right.clicked.connect(lambda: self.move(1))
+        self.left.clicked.connect(lambda: self.move_selected(-1))
+        self.right.clicked.connect(lambda: self.move_selected(1))
         self.alt_edit = QLineEdit(self)
         self.alt_edit.setObjectName("mediaAltTextEdit")
         self.alt_edit.setAccessibleName(self.tr("Alt text of the selected image"))
@@ -41,13 +49,19 @@ class MediaTools(QWidget):
         self.warning.setObjectName("mediaAltTextWarning")
         self.warning.setProperty("role", "small")
         self.warning.setWordWrap(True)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(6)
+        self.warning.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # Two rows beside the thumbnails (no height added to the composer): the alt text of
+        # the selected image, then the move buttons and the warning.
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addWidget(self.alt_edit)
+        row = QHBoxLayout()
+        row.setSpacing(2)
         row.addWidget(self.left)
         row.addWidget(self.right)
-        row.addWidget(self.alt_edit, 1)
         row.addWidget(self.warning, 1)
+        column.addLayout(row)
         strip.thumbs.currentRowChanged.connect(lambda _row: self.refresh())
         self.refresh()
 
@@ -64,7 +78,7 @@ class MediaTools(QWidget):
         row = self.strip.thumbs.currentRow()
         return row if 0 <= row < len(self.strip.items) else -1
 
-    def move(self, step: int) -> None:
+    def move_selected(self, step: int) -> None:
         """Move the selected attachment one place left (-1) or right (+1)."""
         row, items = self.current(), self.strip.items
         to = row + step
@@ -92,6 +106,7 @@ class MediaTools(QWidget):
         image = row >= 0 and is_image(items[row].mime)
         self.alt_edit.setEnabled(image)
         self.alt_edit.setText(items[row].alt_text or "" if image else "")
+        self.alt_edit.setCursorPosition(0)  # a long text shows its start
         if not image:
             self.alt_edit.setPlaceholderText(
                 self.tr("Select an image to write its alt text")
@@ -119,10 +134,13 @@ class MediaTools(QWidget):
         listed = ", ".join(str(i + 1) for i in missing)
         noun = self.tr("Image") if len(missing) == 1 else self.tr("Images")
         self.warning.setText(
-            self.tr("⚠ {noun} {listed} without alt text (people using screen readers)").format(
-                noun=noun, listed=listed
+            self.tr("⚠ {noun} {listed} without alt text").format(noun=noun, listed=listed)
+        )
+        self.warning.setToolTip(
+            self.tr(
+                "People using screen readers hear the alt text instead of seeing the image. "
+                "Select an image and describe it in the alt text field."
             )
         )
-        self.warning.setToolTip(self.tr("Select an image and describe it in the alt text field."))
         self.warning.setVisible(True)
         self.warning.setAlignment(Qt.AlignmentFlag.AlignVCenter)
