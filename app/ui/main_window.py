@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
+from app.core.alt_text import AltTextPolicy
 from app.core.appcontext import AppContext
 from app.core.workspaces import WorkspaceError, WorkspaceInfo
 from app.ui import queue_slots, theme
@@ -276,8 +277,13 @@ class MainWindow(QMainWindow):
         if self._workspace is None:
             return False
         ws = self._workspace
+        alt_text = AltTextPolicy(self.context.db)
         dialog = WorkspaceDialog(
-            self, name=ws.name, timezone=ws.timezone, title=self.tr("Edit workspace")
+            self,
+            name=ws.name,
+            timezone=ws.timezone,
+            title=self.tr("Edit workspace"),
+            require_alt_text=alt_text.is_required(ws.id),
         )
         while dialog.exec():
             try:
@@ -285,6 +291,8 @@ class MainWindow(QMainWindow):
             except WorkspaceError as exc:
                 dialog.show_error(str(exc))
                 continue
+            if dialog.alt_text_check is not None:
+                alt_text.set_required(ws.id, dialog.alt_text_check.isChecked())
             self.reload_workspaces(select_id=updated.id)
             return True
         return False

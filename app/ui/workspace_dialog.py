@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QDialog,
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QVBoxLayout,
+    QWidget,
 )
 
 from app.core.timeutil import all_zones, is_valid_zone
@@ -44,9 +46,31 @@ def system_zone() -> str:
     return "UTC"
 
 
+def alt_text_check(parent: QWidget, required: bool | None) -> QCheckBox | None:
+    if required is None:
+        return None
+    check = QCheckBox(parent.tr("Require alt text on every image"), parent)
+    check.setObjectName("workspaceRequireAltTextCheck")
+    check.setAccessibleName(parent.tr("Require alt text"))
+    check.setToolTip(
+        parent.tr(
+            "On: a post whose images lack alt text cannot be scheduled. Off: the composer "
+            "only warns. Alt text describes an image to people using screen readers."
+        )
+    )
+    check.setChecked(required)
+    return check
+
+
 class WorkspaceDialog(QDialog):
     def __init__(
-        self, parent=None, *, name: str = "", timezone: str | None = None, title: str
+        self,
+        parent=None,
+        *,
+        name: str = "",
+        timezone: str | None = None,
+        title: str,
+        require_alt_text: bool | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("workspaceDialog")
@@ -67,6 +91,10 @@ class WorkspaceDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Name"), self.name_edit)
         form.addRow(self.tr("Time zone"), self.zone_combo)
+        #: "Require alt text" (None: not offered, as when creating a workspace)
+        self.alt_text_check = alt_text_check(self, require_alt_text)
+        if self.alt_text_check is not None:
+            form.addRow("", self.alt_text_check)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )

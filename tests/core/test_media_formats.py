@@ -197,3 +197,17 @@ def test_duplicate_keeps_alt_text(db, clock, service, ws, images):
         ws, "a", [x], media_paths=images[:1], media_alt_texts=["Loaf"], action="draft"
     )
     assert [m.alt_text for m in service.duplicate(detail.id).media] == ["Loaf"]
+
+
+def test_the_publish_path_checks_the_video_again(tmp_path):
+    """At publish the engine asks the adapter's validate() with the stored MediaItem facts."""
+    from app.adapters.config import AdapterConfig
+    from app.core.clock import FakeClock
+    from app.core.media import MediaInfo
+    from app.platforms.instagram.adapter import InstagramAdapter
+
+    info = inspect_media(video(tmp_path, "tour.mp4", 16 * 60 + 4))
+    item = MediaInfo.to_media_item(info)
+    with InstagramAdapter(AdapterConfig.real(), FakeClock()) as adapter:
+        found = [w.message for w in adapter.validate("Tour", [item]) if w.severity == "error"]
+    assert found == ["Instagram Reels: videos up to 15 minutes; this one is 16:04."]

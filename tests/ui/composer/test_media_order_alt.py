@@ -108,3 +108,32 @@ def test_required_alt_text_refuses_at_schedule_in_words(env, qtbot):
             media_alt_texts=["Orange loaf"], scheduled_local=WALL, action="schedule",
         )  # fmt: skip
     assert "image 2 (loaf1.jpg) has no alt text" in str(refused.value)
+
+
+def test_edit_workspace_turns_require_alt_text_on(qtbot, db, clock):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QCheckBox
+
+    from app.core.appcontext import AppContext
+    from app.ui.main_window import MainWindow
+    from app.ui.workspace_dialog import WorkspaceDialog
+
+    context = AppContext(db=db, clock=clock)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    ws_id = window.workspace.id
+    assert AltTextPolicy(db).is_required(ws_id) is False
+
+    def tick():
+        dialog = window.findChild(WorkspaceDialog, "workspaceDialog")
+        check = dialog.findChild(QCheckBox, "workspaceRequireAltTextCheck")
+        assert check is not None and not check.isChecked()
+        check.setChecked(True)
+        dialog.accept()
+
+    QTimer.singleShot(0, tick)
+    assert window.edit_workspace() is True
+    assert AltTextPolicy(db).is_required(ws_id) is True
+    # Creating a workspace does not offer it (a new workspace starts with it off).
+    assert WorkspaceDialog(title="New").alt_text_check is None
