@@ -277,22 +277,17 @@ class MainWindow(QMainWindow):
         if self._workspace is None:
             return False
         ws = self._workspace
-        alt_text = AltTextPolicy(self.context.db)
         dialog = WorkspaceDialog(
-            self,
-            name=ws.name,
-            timezone=ws.timezone,
-            title=self.tr("Edit workspace"),
-            require_alt_text=alt_text.is_required(ws.id),
+            self, name=ws.name, timezone=ws.timezone, title=self.tr("Edit workspace")
         )
+        dialog.offer_alt_text(AltTextPolicy(self.context.db), ws.id)
         while dialog.exec():
             try:
                 updated = self.context.workspaces.update(ws.id, *dialog.values)
             except WorkspaceError as exc:
                 dialog.show_error(str(exc))
                 continue
-            if dialog.alt_text_check is not None:
-                alt_text.set_required(ws.id, dialog.alt_text_check.isChecked())
+            dialog.save_alt_text()
             self.reload_workspaces(select_id=updated.id)
             return True
         return False

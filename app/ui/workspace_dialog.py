@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.alt_text import AltTextPolicy
 from app.core.timeutil import all_zones, is_valid_zone
 
 
@@ -46,9 +47,7 @@ def system_zone() -> str:
     return "UTC"
 
 
-def alt_text_check(parent: QWidget, required: bool | None) -> QCheckBox | None:
-    if required is None:
-        return None
+def alt_text_check(parent: QWidget, required: bool) -> QCheckBox:
     check = QCheckBox(parent.tr("Require alt text on every image"), parent)
     check.setObjectName("workspaceRequireAltTextCheck")
     check.setAccessibleName(parent.tr("Require alt text"))
@@ -70,7 +69,6 @@ class WorkspaceDialog(QDialog):
         name: str = "",
         timezone: str | None = None,
         title: str,
-        require_alt_text: bool | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("workspaceDialog")
@@ -91,10 +89,10 @@ class WorkspaceDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Name"), self.name_edit)
         form.addRow(self.tr("Time zone"), self.zone_combo)
-        #: "Require alt text" (None: not offered, as when creating a workspace)
-        self.alt_text_check = alt_text_check(self, require_alt_text)
-        if self.alt_text_check is not None:
-            form.addRow("", self.alt_text_check)
+        self._form = form
+        #: "Require alt text" (None until offered: a new workspace starts with it off)
+        self.alt_text_check: QCheckBox | None = None
+        self._alt_text: tuple[AltTextPolicy, int] | None = None
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -111,6 +109,17 @@ class WorkspaceDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
+
+    def offer_alt_text(self, policy: AltTextPolicy, workspace_id: int) -> None:
+        """Show the workspace's "Require alt text" setting (editing a workspace)."""
+        self._alt_text = (policy, workspace_id)
+        self.alt_text_check = alt_text_check(self, policy.is_required(workspace_id))
+        self._form.addRow("", self.alt_text_check)
+
+    def save_alt_text(self) -> None:
+        if self._alt_text is not None and self.alt_text_check is not None:
+            policy, workspace_id = self._alt_text
+            policy.set_required(workspace_id, self.alt_text_check.isChecked())
 
     @property
     def values(self) -> tuple[str, str]:
