@@ -29,6 +29,12 @@ class WarningCode(enum.StrEnum):
     MEDIA_UNREADABLE = "media_unreadable"
     MEDIA_UNKNOWN_TYPE = "media_unknown_type"
     MEDIA_CORRUPT = "media_corrupt"
+    # The media inspector (app/core/format_checks.py): videos, carousels, alt text.
+    VIDEO_DURATION = "video_duration"
+    VIDEO_SIZE = "video_size"
+    VIDEO_FORMAT = "video_format"
+    VIDEO_ASPECT = "video_aspect"
+    ALT_TEXT_MISSING = "alt_text_missing"
 
 
 @dataclass(frozen=True)

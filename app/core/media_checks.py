@@ -9,6 +9,7 @@ from dataclasses import replace
 from fractions import Fraction
 
 from app.core.constraint_warnings import ConstraintWarning, WarningCode
+from app.core.format_checks import carousel_refusal, check_video
 from app.core.media import MediaDescription, MediaError, MediaInfo, inspect_media_cached
 from app.core.textrules.platform_rules import MediaRules, PlatformRules
 
@@ -48,6 +49,8 @@ def check_media(
     for index, info in usable:
         if info.kind != "video":
             _check_image(rules.name, limits, index, info, found)
+        elif limits.video is not None:
+            check_video(limits.video, index, info, found)
 
 
 def _as_media_info(item: MediaInput) -> MediaInfo:
@@ -70,6 +73,10 @@ def _check_media_counts(
     rules: PlatformRules, total: int, infos: list[MediaInfo], found: list[ConstraintWarning]
 ) -> None:
     limits = rules.media
+    carousel = carousel_refusal(rules.platform.value, rules.name, total)
+    if carousel is not None:
+        found.append(carousel)
+        return
     counts = {kind: sum(1 for i in infos if i.kind == kind) for kind in ("image", "video", "gif")}
     per_kind = (
         ("image", limits.max_images),

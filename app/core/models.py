@@ -92,6 +92,7 @@ class Workspace(Base):
     created_at: Mapped[datetime]
     #: posts written while on need an approver's yes before they publish (migration 0012)
     approval_required: Mapped[bool] = mapped_column(default=False, server_default="0")
+    require_alt_text: Mapped[bool] = mapped_column(default=False, server_default="0")  # 0017
 
     accounts: Mapped[list[Account]] = relationship(back_populates="workspace")
 
@@ -142,8 +143,7 @@ class PostMedia(Base):
     )
     media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
-    #: the image's description in this post (Bluesky's alt text); None: none (migration 0013)
-    alt_text: Mapped[str | None] = mapped_column(Text)
+    alt_text: Mapped[str | None] = mapped_column(Text)  # the image's, in this post (0017)
 
     media: Mapped[Media] = relationship()
 

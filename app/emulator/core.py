@@ -89,6 +89,8 @@ class Config:
     mastodon_media_processing_s: int = 4  # video/GIF processing on the emulator clock
     mastodon_pkce: int = 1  # 1: a 4.3+ server (PKCE, discovery); 0: older (404 discovery)
     container_polls: int = 1  # status polls an IG/Threads container stays IN_PROGRESS
+    ig_video_processing_s: int = 0  # a Reels/video container also stays so this long
+    linkedin_video_processing_s: int = 0  # a finalized LinkedIn video is PROCESSING this long
     threads_publishes_per_24h: int = 250  # rolling, shown by threads_publishing_limit
     threads_replies_per_24h: int = 1000
     threads_views_reported: int = 1  # 0: insights leave `views` out ("in development")

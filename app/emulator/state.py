@@ -55,6 +55,7 @@ ID_BASES = {
     "ig_user": 17_841_400_000_000_000,
     "li_user": 0,
     "li_image": 4_000_000_000_000_000,
+    "li_video": 5_000_000_000_000_000,
     "fb_user": 100_000_000_000_000,
     "fb_page": 200_000_000_000_000,
     "comment": 17_850_000_000_000_000,  # first comments (app/emulator/comments.py)
@@ -149,6 +150,7 @@ class Container:
     media_id: str | None = None
     error_message: str | None = None  # Threads: why a container is in ERROR
     reply_to: str | None = None  # Threads: the thread a reply container answers
+    alt_text: str | None = None
 
 
 @dataclass

@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from app.platforms.formats import PostFormats
+from app.platforms.video_rules import VideoRules
 
 MIB = 1024 * 1024
 
@@ -48,6 +49,8 @@ class MediaRules:
     needs_hosting: bool = False
     #: the network whose connected pages can host that media (Instagram: Facebook Pages)
     hosting_network: str | None = None
+    #: duration, size, container and shape a video must have (None: not checked)
+    video: VideoRules | None = None
 
 
 @dataclass(frozen=True)

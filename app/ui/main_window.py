@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
+from app.core.alt_text import AltTextPolicy
 from app.core.appcontext import AppContext
 from app.core.workspaces import WorkspaceError, WorkspaceInfo
 from app.ui import import_dialog, queue_slots, screen_fit, theme
@@ -279,12 +280,14 @@ class MainWindow(QMainWindow):
         dialog = WorkspaceDialog(
             self, name=ws.name, timezone=ws.timezone, title=self.tr("Edit workspace")
         )
+        dialog.offer_alt_text(AltTextPolicy(self.context.db), ws.id)
         while dialog.exec():
             try:
                 updated = self.context.workspaces.update(ws.id, *dialog.values)
             except WorkspaceError as exc:
                 dialog.show_error(str(exc))
                 continue
+            dialog.save_alt_text()
             self.reload_workspaces(select_id=updated.id)
             return True
         return False

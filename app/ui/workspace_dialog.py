@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QDialog,
@@ -12,8 +13,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QVBoxLayout,
+    QWidget,
 )
 
+from app.core.alt_text import AltTextPolicy
 from app.core.timeutil import all_zones, is_valid_zone
 from app.ui import theme
 
@@ -45,9 +48,28 @@ def system_zone() -> str:
     return "UTC"
 
 
+def alt_text_check(parent: QWidget, required: bool) -> QCheckBox:
+    check = QCheckBox(parent.tr("Require alt text on every image"), parent)
+    check.setObjectName("workspaceRequireAltTextCheck")
+    check.setAccessibleName(parent.tr("Require alt text"))
+    check.setToolTip(
+        parent.tr(
+            "On: a post whose images lack alt text cannot be scheduled. Off: the composer "
+            "only warns. Alt text describes an image to people using screen readers."
+        )
+    )
+    check.setChecked(required)
+    return check
+
+
 class WorkspaceDialog(QDialog):
     def __init__(
-        self, parent=None, *, name: str = "", timezone: str | None = None, title: str
+        self,
+        parent=None,
+        *,
+        name: str = "",
+        timezone: str | None = None,
+        title: str,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("workspaceDialog")
@@ -68,6 +90,10 @@ class WorkspaceDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Name"), self.name_edit)
         form.addRow(self.tr("Time zone"), self.zone_combo)
+        self._form = form
+        #: "Require alt text" (None until offered: a new workspace starts with it off)
+        self.alt_text_check: QCheckBox | None = None
+        self._alt_text: tuple[AltTextPolicy, int] | None = None
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -84,6 +110,17 @@ class WorkspaceDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
+
+    def offer_alt_text(self, policy: AltTextPolicy, workspace_id: int) -> None:
+        """Show the workspace's "Require alt text" setting (editing a workspace)."""
+        self._alt_text = (policy, workspace_id)
+        self.alt_text_check = alt_text_check(self, policy.is_required(workspace_id))
+        self._form.addRow("", self.alt_text_check)
+
+    def save_alt_text(self) -> None:
+        if self._alt_text is not None and self.alt_text_check is not None:
+            policy, workspace_id = self._alt_text
+            policy.set_required(workspace_id, self.alt_text_check.isChecked())
 
     @property
     def values(self) -> tuple[str, str]:

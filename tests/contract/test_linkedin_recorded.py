@@ -292,3 +292,60 @@ def test_emulator_refusal_has_the_recorded_403_shape(emu_client):
         headers=li_headers(tokens["access_token"]),
     )
     assert_same_shape(load("share_statistics_403"), refused)
+
+
+def test_video_upload_answers_are_used_part_by_part(adapter, mock, tmp_path):
+    """The documented initialize answer (two parts) drives the PUTs, finalize lists their
+    ETags in order, the documented status answer (AVAILABLE) lets the post name the video."""
+    data = b"\x00\x00\x00\x18ftypmp42" + b"\x07" * (5_000_000 - 12)
+    path = tmp_path / "v.mp4"
+    path.write_bytes(data)
+    item = MediaItem(str(path), "video/mp4", len(data), "0" * 64, 1080, 1920, 20.0)
+    init = load("video_initialize_upload")
+    mock.post(f"{API}/rest/videos", params={"action": "initializeUpload"}).mock(
+        return_value=init.response()
+    )
+    puts = mock.put(url__startswith=f"{WEB}/dms-uploads/").mock(
+        side_effect=lambda req: httpx.Response(200, headers={"etag": f"tag{len(req.content)}"})
+    )
+    final = mock.post(f"{API}/rest/videos", params={"action": "finalizeUpload"}).respond(200)
+    mock.get(url__startswith=f"{API}/rest/videos/").mock(
+        return_value=load("video_status").response()
+    )
+    post = mock.post(f"{API}/rest/posts").mock(return_value=load("create_post_201").response())
+    adapter.publish(page(), "video", [item], "k")
+    assert [len(c.request.content) for c in puts.calls] == [4_194_304, 805_696]
+    assert json.loads(final.calls.last.request.content)["finalizeUploadRequest"] == {
+        "video": "urn:li:video:C5F10AQGKQg_6y2a4sQ",
+        "uploadToken": "",
+        "uploadedPartIds": ["tag4194304", "tag805696"],
+    }
+    assert json.loads(post.calls.last.request.content)["content"] == {
+        "media": {"id": "urn:li:video:C5F10AQGKQg_6y2a4sQ"}
+    }
+
+
+def test_emulator_video_answers_have_the_documented_shapes(emu_client):
+    tokens, _ = _login(emu_client)
+    headers = li_headers(tokens["access_token"])
+    data = b"\x00\x00\x00\x18ftypmp42" + b"\x05" * 5_000
+    init = emu_client.post(
+        "/linkedin/rest/videos?action=initializeUpload",
+        json={"initializeUploadRequest": {"owner": ORG, "fileSizeBytes": len(data)}},
+        headers=headers,
+    )
+    assert_same_shape(load("video_initialize_upload"), init)
+    value = init.json()["value"]
+    (part,) = value["uploadInstructions"]
+    put = emu_client.put(part["uploadUrl"], content=data, headers=headers)
+    emu_client.post(
+        "/linkedin/rest/videos?action=finalizeUpload",
+        json={"finalizeUploadRequest": {"video": value["video"], "uploadToken": value["uploadToken"],
+                                        "uploadedPartIds": [put.headers["etag"]]}},
+        headers=headers,
+    ).raise_for_status()  # fmt: skip
+    status = emu_client.get(
+        f"/linkedin/rest/videos/{quote(value['video'], safe='')}", headers=headers
+    )
+    assert_same_shape(load("video_status"), status)
+    assert status.json()["status"] == "AVAILABLE"

@@ -245,7 +245,7 @@ def test_the_engine_publishes_a_scheduled_post_once_after_a_lost_answer(
         "Today's loaves 📷 #bread",
         [account_id],
         media_paths=[p.path for p in photos],
-        media_alt=["A rye loaf on a board", "Oat rolls, still warm ✨"],
+        media_alt_texts=["A rye loaf on a board", "Oat rolls, still warm ✨"],
         scheduled_local=datetime(2026, 1, 5, 11, 0),
         action="schedule",
     )

@@ -17,10 +17,11 @@ from app.core import approvals
 from app.core.clock import Clock
 from app.core.constraints import effective_text, validate
 from app.core.models import Account, Media, Post, PostMedia, PostStatus, Target, TargetStatus
+from app.core.posts.alt_texts import check_alt_texts, with_alt_texts
 from app.core.posts.media_files import Lookups, media_list
 from app.core.posts.shapes import account_label, facts_of
 from app.core.posts.targets import queue, refresh_status
-from app.core.posts.values import PostDraft, PostError, SchedulingError
+from app.core.posts.values import MediaFacts, PostDraft, PostError, SchedulingError
 from app.core.poststatus import derive_post_status
 from app.core.timeutil import ensure_utc, to_utc
 from app.platforms.names import Platform
@@ -38,12 +39,12 @@ class Plan:
     is_draft: bool
     media: list[Media]
     overrides: dict[int, str | None]
-    media_alt: tuple[str, ...] = ()
+    alt_texts: Sequence[str | None] = ()
 
-    def alt(self, index: int) -> str | None:
-        """The alt text of the media at `index`, None when it has none."""
-        text = self.media_alt[index].strip() if index < len(self.media_alt) else ""
-        return text or None
+    def alt_text(self, index: int) -> str | None:
+        """The alt text of the media at `index` (None: none given)."""
+        given = self.alt_texts[index] if index < len(self.alt_texts) else None
+        return given.strip() or None if given else None
 
     @property
     def target_status(self) -> TargetStatus:
@@ -79,7 +80,7 @@ class Plan:
 
     def media_rows(self, post_id: int) -> list[dict[str, Any]]:
         return [
-            {"post_id": post_id, "media_id": m.id, "position": i, "alt_text": self.alt(i)}
+            {"post_id": post_id, "media_id": m.id, "position": i, "alt_text": self.alt_text(i)}
             for i, m in enumerate(self.media)
         ]
 
@@ -88,7 +89,7 @@ def check_rules(
     base_text: str,
     accounts: Sequence[Account],
     overrides: Mapping[int, str | None],
-    media: Sequence[Media],
+    media: Sequence[Media | MediaFacts],
     when: datetime | None,
     now: datetime,
 ) -> None:
@@ -100,7 +101,7 @@ def check_rules(
         messages.append("Choose a date and time.")
     elif when < now.replace(second=0, microsecond=0):
         messages.append("That time has already passed; choose a later time or Publish now.")
-    facts = [facts_of(m) for m in media]
+    facts = [m if isinstance(m, MediaFacts) else facts_of(m) for m in media]
     for account in accounts:
         text = effective_text(base_text, overrides.get(account.id))
         for w in validate(Platform(account.platform), text, facts, account.settings):
@@ -160,7 +161,9 @@ class Composer:
         media = media_list(s, found, draft.media_paths, self.clock)
         if action != "draft":
             accounts = [found.accounts[a] for a in wanted]
-            check_rules(base_text, accounts, overrides, media, when, now)
+            facts = with_alt_texts(media, draft.media_alt_texts)
+            check_rules(base_text, accounts, overrides, facts, when, now)
+            check_alt_texts(found.workspace, accounts, facts)
         own = {a: overrides.get(a) for a in wanted}
         return Plan(
             base_text=base_text,
@@ -170,7 +173,7 @@ class Composer:
             is_draft=action == "draft",
             media=media,
             overrides={a: None if text == base_text else text for a, text in own.items()},
-            media_alt=tuple(str(a or "") for a in draft.media_alt),
+            alt_texts=tuple(draft.media_alt_texts),
         )
 
     def apply(self, s: Session, post: Post, found: Lookups, draft: PostDraft) -> None:
@@ -182,7 +185,8 @@ class Composer:
         post.scheduled_tz = plan.zone
         post.updated_at = now
         post.media_links = [
-            PostMedia(media=m, position=i, alt_text=plan.alt(i)) for i, m in enumerate(plan.media)
+            PostMedia(media=m, position=i, alt_text=plan.alt_text(i))
+            for i, m in enumerate(plan.media)
         ]
 
         existing = {t.account_id: t for t in post.targets}

@@ -58,9 +58,9 @@ class PostService:
         zone: str | None = None,
         fold: int | None = None,
         action: Action = "draft",
-        media_alt: Sequence[str] = (),
+        media_alt_texts: Sequence[str | None] = (),
     ) -> PostDetail:
-        """`media_alt`: each media file's alt text, in the order of `media_paths`."""
+        """`media_alt_texts`: each media file's alt text, in the order of `media_paths`."""
         draft = PostDraft(
             base_text,
             account_ids,
@@ -70,7 +70,7 @@ class PostService:
             zone,
             fold,
             action,
-            tuple(media_alt),
+            media_alt_texts,
         )
         return self._writer.create(workspace_id, draft)
 
@@ -87,11 +87,20 @@ class PostService:
         zone: str | None = None,
         fold: int | None = None,
         action: Action = "draft",
+        media_alt_texts: Sequence[str | None] = (),
     ) -> Post:
         """`create` inside the caller's transaction; flushes but does not commit, and publishes
         no event (the caller does after its commit). Many posts at once: `create_many`."""
         draft = PostDraft(
-            base_text, account_ids, overrides, media_paths, scheduled_local, zone, fold, action
+            base_text,
+            account_ids,
+            overrides,
+            media_paths,
+            scheduled_local,
+            zone,
+            fold,
+            action,
+            media_alt_texts,
         )
         return self._writer.create_in(session, workspace_id, draft)
 
@@ -114,10 +123,19 @@ class PostService:
         zone: str | None = None,
         fold: int | None = None,
         action: Action = "draft",
+        media_alt_texts: Sequence[str | None] = (),
     ) -> PostDetail:
         """Edit a post (zone None: the post's own); refused while it is being published."""
         draft = PostDraft(
-            base_text, account_ids, overrides, media_paths, scheduled_local, zone, fold, action
+            base_text,
+            account_ids,
+            overrides,
+            media_paths,
+            scheduled_local,
+            zone,
+            fold,
+            action,
+            media_alt_texts,
         )
         return self._writer.update(post_id, draft)
 

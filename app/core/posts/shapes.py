@@ -4,6 +4,7 @@ short texts shown with them (excerpts, reasons, account labels)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from app.core.models import Account, Media, Post, PostStatus, TargetStatus
 from app.core.posts.values import (
@@ -75,7 +76,9 @@ def detail_of(post: Post) -> PostDetail:
             )
             for t in post.targets
         ),
-        media=tuple(facts_of(link.media) for link in post.media_links),
+        media=tuple(
+            replace(facts_of(link.media), alt_text=link.alt_text) for link in post.media_links
+        ),
         deleted=post.deleted_at is not None,
     )
 

@@ -54,8 +54,8 @@ class PostDraft:
     zone: str | None = None
     fold: int | None = None
     action: Action = "draft"
-    #: each media file's alt text, in the order of `media_paths` ("" or missing: none)
-    media_alt: Sequence[str] = ()
+    #: each media file's alt text, in `media_paths` order (missing or "": none)
+    media_alt_texts: Sequence[str | None] = ()
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,7 @@ class MediaFacts:
     duration_s: float | None
     sha256: str
     error: str | None = None
+    alt_text: str | None = None  # in this post (PostMedia.alt_text)
 
 
 @dataclass(frozen=True)

@@ -211,6 +211,7 @@ class QueueService:
         overrides: Mapping[int, str | None] | None = None,
         media_paths: Sequence[str | Path] = (),
         share_next: bool = False,
+        media_alt_texts: Sequence[str | None] = (),
     ) -> Placement:
         """A new post into the queue of every chosen account: at their next free shared
         slot, or (`share_next`) first, the queue's other posts making room one slot later."""
@@ -221,7 +222,7 @@ class QueueService:
             if paused:
                 post = self.posts.create_in(
                     s, workspace_id, base_text, ids, overrides=overrides,
-                    media_paths=media_paths, action="draft",
+                    media_paths=media_paths, action="draft", media_alt_texts=media_alt_texts,
                 )  # fmt: skip
                 check_rules(post)
                 placement.hold(s, post, last_position(s, workspace_id) + 1, now)
@@ -231,6 +232,7 @@ class QueueService:
                 post = self.posts.create_in(
                     s, workspace_id, base_text, ids, overrides=overrides,
                     media_paths=media_paths, scheduled_local=when, action="schedule",
+                    media_alt_texts=media_alt_texts,
                 )  # fmt: skip
                 placement.schedule_at(s, post, when, now)
                 post.content_version = 0  # a new post: nothing loaded an older version

@@ -113,7 +113,10 @@ def feed_post(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Resp
             photo.state = "published"
         user = page_owner(emu, tok)
         media = [p.extra["source"] for p in photos]
-        post = new_post(emu, req, m["page"], message, media, link=link, user_id=user.id)
+        alts = [p.extra.get("alt_text_custom") for p in photos] or None
+        post = new_post(
+            emu, req, m["page"], message, media, link=link, user_id=user.id, alt_texts=alts
+        )
         return json_response(200, {"id": post.external_id})
 
 

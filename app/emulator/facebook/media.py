@@ -1,6 +1,7 @@
 """Facebook photos and videos under /facebook, and the "CDN" that serves stored photos.
 
-    POST /v25.0/{page-id}/photos   url | multipart source; message|caption -> {"id", "post_id"}
+    POST /v25.0/{page-id}/photos   url | multipart source; message|caption, alt_text_custom
+                                   -> {"id", "post_id"}
                                    published=false: the photo is only stored -> {"id"}, to be
                                    attached to a feed post (attached_media[i]={"media_fbid"})
                                    or used as hosting (GET /{photo-id}?fields=images)
@@ -77,6 +78,7 @@ def _store(emu: Emulator, req: Request, page_id: str, data: bytes, published: bo
         "width": size[0] if size else 0,
         "height": size[1] if size else 0,
         "source": f"http://{host}/facebook/cdn/{photo.id}.{kind}",
+        "alt_text_custom": req.param("alt_text_custom"),
     }
     emu.state.uploads[photo.id] = photo
     blobs = emu.state.blobs
@@ -106,7 +108,10 @@ def photo_post(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Res
             return json_response(200, {"id": photo.id})
         user = page_owner(emu, tok)
         media = [req.param("url") or photo.extra["source"]]
-        post = new_post(emu, req, m["page"], message, media, photo_id=photo.id, user_id=user.id)
+        alts = [photo.extra["alt_text_custom"]]
+        post = new_post(
+            emu, req, m["page"], message, media, photo_id=photo.id, user_id=user.id, alt_texts=alts
+        )
         return json_response(200, {"id": photo.id, "post_id": post.external_id})
 
 
@@ -163,6 +168,8 @@ def photo_object(upload: Upload, fields: list[str]) -> dict[str, Any]:
         out["images"] = [
             {"height": extra["height"], "width": extra["width"], "source": extra["source"]}
         ]
+    if "alt_text_custom" in fields and upload.extra.get("alt_text_custom"):
+        out["alt_text_custom"] = upload.extra["alt_text_custom"]
     if "link" in fields or "picture" in fields:
         out["picture"] = upload.extra["source"]
     return out

@@ -123,6 +123,7 @@ def create_container(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     image_url, video_url = req.param("image_url"), req.param("video_url")
     media_type = (req.param("media_type") or "").upper() or ("IMAGE" if image_url else "")
     caption = req.param("caption") or ""
+    alt_text = req.param("alt_text")
     carousel_item = (req.param("is_carousel_item") or "").lower() == "true"
     children: list[str] = []
     if media_type == "CAROUSEL":
@@ -142,6 +143,8 @@ def create_container(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
             media_type = media_type + ":ERROR"
     else:
         return bad_param("(#100) The parameter image_url or video_url is required.")
+    if alt_text is not None and (video_url or len(alt_text) > 1000):
+        return bad_param("(#100) alt_text is for images only, up to 1000 characters.")
     if len(caption) > 2200:
         return ig_error(
             "The caption is too long.", 36004, 2207010, "Caption too long", "Max 2200 characters."
@@ -165,6 +168,7 @@ def create_container(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
             children=children,
             is_carousel_item=carousel_item,
             status="ERROR" if errored else "IN_PROGRESS",
+            alt_text=alt_text,
         )
         emu.state.containers[container.id] = container
         return json_response(200, {"id": container.id})
@@ -174,7 +178,8 @@ def _refresh_status(emu: Emulator, c: Container, *, poll: bool) -> None:
     if c.status in ("IN_PROGRESS", "FINISHED") and emu.now_ts() - c.created_at >= DAY:
         c.status = "EXPIRED"
     if c.status == "IN_PROGRESS" and poll:
-        if c.polls >= emu.config.container_polls:
+        processing = emu.config.ig_video_processing_s if c.video_url else 0
+        if c.polls >= emu.config.container_polls and emu.now_ts() - c.created_at >= processing:
             c.status = "FINISHED"
         c.polls += 1
 
@@ -279,7 +284,11 @@ def media_publish(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
             created_at=emu.now_ts(),
             media=[s.image_url or s.video_url for s in sources],
             idempotency_key=req.header("Idempotency-Key"),
-            extra={"container_id": c.id, "media_type": c.media_type},
+            extra={
+                "container_id": c.id,
+                "media_type": c.media_type,
+                "alt_texts": [s.alt_text for s in sources],
+            },
         )
     )
     return json_response(200, {"id": media_id})

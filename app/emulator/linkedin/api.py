@@ -41,6 +41,7 @@ from urllib.parse import unquote
 from app.emulator.linkedin import auth as linkedin_auth
 from app.emulator.linkedin import comments as linkedin_comments
 from app.emulator.linkedin import media as linkedin_media
+from app.emulator.linkedin import video as linkedin_video
 from app.emulator.linkedin.auth import li_error, rest_auth, scope_refused, token_error
 from app.emulator.names import NETWORK_OF
 from app.emulator.routes import PlatformAPI, Route, RouteTable
@@ -60,7 +61,10 @@ PAGE_ADMIN = ("rw_organization_admin",)
 #: the pages every emulated member administers
 ADMIN_PAGES = ("urn:li:organization:2414183",)
 table = RouteTable(
-    linkedin_auth.table.routes + linkedin_media.table.routes + linkedin_comments.table.routes
+    linkedin_auth.table.routes
+    + linkedin_media.table.routes
+    + linkedin_comments.table.routes
+    + linkedin_video.table.routes
 )
 
 
@@ -109,7 +113,7 @@ def create_post(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     if isinstance(images, str):
         return li_error(422, images)
     for urn in images:
-        if linkedin_media.image(emu, urn) is None:
+        if linkedin_media.image(emu, urn) is None and linkedin_video.video(emu, urn) is None:
             return li_error(422, f"ERROR :: /content :: {urn} does not exist or is not uploaded\n")
     limit = emu.config.linkedin_posts_per_day
     q = emu.state.limits.daily_utc(f"li:posts:{tok.user_id}", limit, emu.now_ts())
@@ -131,7 +135,12 @@ def create_post(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
             created_at=emu.now_ts(),
             media=media,
             idempotency_key=req.header("Idempotency-Key"),
-            extra={"author": author, "user_id": tok.user_id, "visibility": body["visibility"]},
+            extra={
+                "author": author,
+                "user_id": tok.user_id,
+                "visibility": body["visibility"],
+                "alt_texts": linkedin_media.alt_texts(body.get("content")),
+            },
         )
     )
     return empty_response(201, {"x-restli-id": urn})

@@ -119,3 +119,14 @@ def content_images(content: Any) -> list[str] | str:
         ids = [str(i.get("id")) for i in multi["images"] if isinstance(i, dict)]
         return ids if 2 <= len(ids) <= 20 else "ERROR :: /content/multiImage :: 2 to 20 images\n"
     return []
+
+
+def alt_texts(content: Any) -> list[str | None]:
+    """Each image's altText, in the post's order (None where it has none)."""
+    if not isinstance(content, dict):
+        return []
+    entries: Any = [content["media"]] if isinstance(content.get("media"), dict) else None
+    if entries is None:
+        multi = content.get("multiImage")
+        entries = multi.get("images") if isinstance(multi, dict) else None
+    return [e.get("altText") for e in entries or [] if isinstance(e, dict)]

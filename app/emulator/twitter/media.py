@@ -6,6 +6,7 @@
     POST /2/media/upload/{id}/append        multipart {media, segment_index} (or JSON base64)
     POST /2/media/upload/{id}/finalize
     GET  /2/media/upload?media_id=&command=STATUS
+    POST /2/media/metadata                  JSON {id, metadata: {alt_text: {text}}}: alt text
     POST /2/media/upload command=INIT|APPEND|FINALIZE|STATUS   the older single-path form
 
 Video and GIF must come in chunks: a one-shot upload of either is refused with 400. After
@@ -253,6 +254,25 @@ def media_upload(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> R
     if command:
         return invalid_request(f"Unknown command {command}.", "command")
     return _one_shot(emu, req, tok)
+
+
+@table.add("POST", "/2/media/metadata", "media_upload")
+@api("media")
+def metadata(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Response:
+    """Alt text for an uploaded image: {"id", "metadata": {"alt_text": {"text"}}}."""
+    body = req.json()
+    if not isinstance(body, dict):
+        return invalid_request("Request body must be a JSON object.")
+    upload = _own_upload(emu, tok, str(body.get("id") or ""))
+    if upload is None:
+        return _bad_media_id(str(body.get("id")))
+    alt = ((body.get("metadata") or {}).get("alt_text") or {}).get("text")
+    if not isinstance(alt, str) or len(alt) > 1000:
+        return invalid_request("`alt_text.text` must be a string of at most 1000 characters.")
+    upload.extra["alt_text"] = alt
+    return json_response(
+        200, {"data": {"id": upload.id, "associated_metadata": {"alt_text": {"text": alt}}}}
+    )
 
 
 def _one_shot(emu: Emulator, req: Request, tok: Token) -> Response:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from app.platforms.descriptor import (
+    MIB,
     Analytics,
     Auth,
+    MediaRules,
     PlatformDescriptor,
     PreviewStyle,
     RateBudget,
@@ -12,9 +14,10 @@ from app.platforms.descriptor import (
     TextRules,
 )
 from app.platforms.formats import PostFormats
+from app.platforms.video_rules import VideoRules
 
 DESCRIPTOR = PlatformDescriptor(
-    formats=PostFormats(first_comment=True),
+    formats=PostFormats(first_comment=True, video=True, carousel=True, alt_text=True),
     name="FACEBOOK",
     adapter="app.platforms.facebook.adapter:FacebookAdapter",
     connect="app.platforms.facebook.connect:SIGN_IN",
@@ -22,7 +25,12 @@ DESCRIPTOR = PlatformDescriptor(
     icon="fa6b.facebook",
     colour="#1877f2",
     text=TextRules(max_length=63206),
-    media_summary="images and videos; no limit Herald enforces",
+    media=MediaRules(
+        max_videos=1,
+        allow_mixed=False,
+        video=VideoRules(label="Facebook Page videos", max_s=240 * 60, max_bytes=10 * 1024 * MIB),
+    ),
+    media_summary="several photos, or 1 video (up to 240 min); never mixed",
     preview=PreviewStyle(
         fold_at=480,
         more_label="… See more",

@@ -175,6 +175,8 @@ class FacebookAdapter(GraphComments):
         # Photos go up as files unless a host is given (the emulator's loopback server).
         url = self._hosted_url(account, item)
         is_video = (item.mime or "").startswith("video/")
+        if item.alt_text and not is_video:  # the Photo node's custom alt text
+            fields = {**fields, "alt_text_custom": item.alt_text}
         if url:
             data = {**fields, ("file_url" if is_video else "url"): url}
             return self._call(

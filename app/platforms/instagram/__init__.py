@@ -16,9 +16,12 @@ from app.platforms.descriptor import (
     TextRules,
 )
 from app.platforms.formats import PostFormats
+from app.platforms.video_rules import MP4_OR_MOV, VideoRules
 
 DESCRIPTOR = PlatformDescriptor(
-    formats=PostFormats(first_comment=True),
+    formats=PostFormats(
+        first_comment=True, video=True, carousel=True, carousel_max=10, alt_text=True
+    ),
     name="INSTAGRAM",
     adapter="app.platforms.instagram.adapter:InstagramAdapter",
     connect="app.platforms.instagram.connect:SIGN_IN",
@@ -35,6 +38,13 @@ DESCRIPTOR = PlatformDescriptor(
         image_max_aspect=Fraction(191, 100),
         needs_hosting=True,  # Instagram fetches media from a public address
         hosting_network="FACEBOOK",  # a connected Facebook Page can host it
+        video=VideoRules(
+            label="Instagram Reels",
+            min_s=3,
+            max_s=15 * 60,
+            max_bytes=300 * MIB,
+            mimes=MP4_OR_MOV,
+        ),
     ),
     preview=PreviewStyle(
         fold_at=125,

@@ -174,6 +174,8 @@ class InstagramAdapter(GraphComments):
             fields["video_url"] = url
         else:
             fields["image_url"] = url
+            if item.alt_text:  # images only, up to 1,000 characters (ig-user/media)
+                fields["alt_text"] = item.alt_text[:1000]
         if carousel_item:
             fields["is_carousel_item"] = "true"
         elif caption:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from app.platforms.descriptor import (
+    MIB,
     Analytics,
     Auth,
     ConnectOption,
+    MediaRules,
     NetworkSetting,
     PlatformDescriptor,
     PreviewStyle,
@@ -15,6 +19,7 @@ from app.platforms.descriptor import (
 )
 from app.platforms.formats import PostFormats
 from app.platforms.linkedin.access import analytics_unavailable
+from app.platforms.video_rules import VideoRules
 
 # The LinkedIn-Version Herald was last checked against (learn.microsoft.com, Posts API and
 # statistics pages, 2026-01 view): the default of the "linkedin.api_version" setting and the
@@ -26,7 +31,9 @@ API_VERSION_SETTING = "linkedin.api_version"
 LINKEDIN_API_VERSION = API_VERSION_SETTING
 
 DESCRIPTOR = PlatformDescriptor(
-    formats=PostFormats(first_comment=True),
+    formats=PostFormats(
+        first_comment=True, video=True, carousel=True, carousel_max=20, alt_text=True
+    ),
     name="LINKEDIN",
     adapter="app.platforms.linkedin.adapter:LinkedInAdapter",
     connect="app.platforms.linkedin.connect:SIGN_IN",
@@ -34,7 +41,23 @@ DESCRIPTOR = PlatformDescriptor(
     icon="fa6b.linkedin",
     colour="#0a66c2",
     text=TextRules(max_length=3000),
-    media_summary="images and videos; no limit Herald enforces",
+    media=MediaRules(
+        max_images=20,  # a multi-image post holds 2 to 20
+        max_videos=1,
+        max_gifs=1,
+        allow_mixed=False,
+        video=VideoRules(
+            label="LinkedIn videos",
+            min_s=3,
+            max_s=30 * 60,
+            min_bytes=75 * 1024,
+            max_bytes=500 * MIB,
+            mimes=frozenset({"video/mp4"}),
+            min_aspect=Fraction(5, 12),  # 1:2.4
+            max_aspect=Fraction(12, 5),  # 2.4:1
+        ),
+    ),
+    media_summary="up to 20 images, or 1 video (MP4, 3 s to 30 min); never mixed",
     preview=PreviewStyle(
         fold_at=210,
         more_label="…see more",

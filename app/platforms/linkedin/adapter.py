@@ -18,7 +18,6 @@ from urllib.parse import quote, urlsplit
 from app.adapters.base import (
     IDEMPOTENCY_HEADER,
     chunks,
-    open_media,
     parse_time,
     same_text,
 )
@@ -44,6 +43,7 @@ from app.core.ports import (
 )
 from app.platforms.linkedin import LINKEDIN_VERSION, access, metrics
 from app.platforms.linkedin.comments import LinkedInComments
+from app.platforms.linkedin.media import VIDEO_POLL_DELAYS, LinkedInMedia
 from app.platforms.linkedin.wire import (
     NOT_PERMITTED,
     VERSION_INACTIVE,
@@ -75,6 +75,7 @@ log = logging.getLogger(__name__)
 class LinkedInAdapter(LinkedInComments):
     platform = Platform.LINKEDIN
     metrics_batch_size = 20
+    video_poll_delays: tuple[float, ...] = VIDEO_POLL_DELAYS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -152,7 +153,7 @@ class LinkedInAdapter(LinkedInComments):
         idempotency_key: str,
     ) -> PublishResult:
         author = account.external_id
-        images = [self._upload_image(account, item) for item in media]
+        content = LinkedInMedia(self).content(account, media)
         body: dict[str, Any] = {
             "author": author,
             "commentary": escape_commentary(text),
@@ -165,10 +166,8 @@ class LinkedInAdapter(LinkedInComments):
             "lifecycleState": "PUBLISHED",
             "isReshareDisabledByAuthor": False,
         }
-        if len(images) == 1:
-            body["content"] = {"media": {"id": images[0]}}
-        elif images:
-            body["content"] = {"multiImage": {"images": [{"id": i} for i in images]}}
+        if content is not None:
+            body["content"] = content
         reply = self._call(
             "POST",
             "/rest/posts",
@@ -186,43 +185,6 @@ class LinkedInAdapter(LinkedInComments):
                 status=reply.status,
             )
         return PublishResult(urn, post_url(urn), reply.rate_limit)
-
-    def _upload_image(self, account: AccountRef, item: MediaItem) -> str:
-        if not (item.mime or "").startswith("image/"):
-            raise PermanentError(
-                "Herald can post images to LinkedIn but not videos or documents yet.",
-                code="unsupported_media",
-            )
-        reply = self._call(
-            "POST",
-            "/rest/images",
-            account,
-            params={"action": "initializeUpload"},
-            json={"initializeUploadRequest": {"owner": account.external_id}},
-            scope="media",
-        )
-        value = as_dict(reply.json_dict().get("value"))
-        upload_url, image = as_str(value.get("uploadUrl")), as_str(value.get("image"))
-        if upload_url is None or image is None:
-            raise TransientError(
-                "LinkedIn's image upload answer was incomplete", code="malformed_response"
-            )
-        if not self._trusted_upload_url(upload_url):
-            raise PermanentError(
-                "LinkedIn gave an upload address Herald does not trust", code="bad_upload_url"
-            )
-        with open_media(item) as f:
-            data = f.read()
-        self._call(
-            "PUT",
-            upload_url,
-            account,
-            content=data,
-            headers={"Content-Type": item.mime or "application/octet-stream"},
-            timeout=self._upload_timeout(),
-            scope="media",
-        )
-        return image
 
     def _trusted_upload_url(self, url: str) -> bool:
         """Only send the token to LinkedIn itself (or the configured emulator)."""

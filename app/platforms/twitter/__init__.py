@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from app.platforms.descriptor import (
+    MIB,
     Analytics,
     Auth,
     MediaRules,
@@ -13,9 +16,10 @@ from app.platforms.descriptor import (
     TextRules,
 )
 from app.platforms.formats import PostFormats
+from app.platforms.video_rules import MP4_OR_MOV, VideoRules
 
 DESCRIPTOR = PlatformDescriptor(
-    formats=PostFormats(chain=True, first_comment=True),
+    formats=PostFormats(chain=True, first_comment=True, video=True, alt_text=True),
     name="TWITTER",
     adapter="app.platforms.twitter.adapter:TwitterAdapter",
     connect="app.platforms.twitter.connect:SIGN_IN",
@@ -24,7 +28,22 @@ DESCRIPTOR = PlatformDescriptor(
     colour="#111111",
     # 280 weighted characters (twitter-text: links count 23, CJK and emoji 2).
     text=TextRules(max_length=280, counting="x_weighted"),
-    media=MediaRules(max_items=4, max_images=4, max_videos=1, max_gifs=1, allow_mixed=False),
+    media=MediaRules(
+        max_items=4,
+        max_images=4,
+        max_videos=1,
+        max_gifs=1,
+        allow_mixed=False,
+        video=VideoRules(
+            label="X videos",
+            min_s=0.5,
+            max_s=140,
+            max_bytes=512 * MIB,
+            mimes=MP4_OR_MOV,
+            min_aspect=Fraction(1, 3),
+            max_aspect=Fraction(3, 1),
+        ),
+    ),
     media_summary="up to 4 images, or 1 video, or 1 GIF; never mixed",
     preview=PreviewStyle(
         shorten_links=True,

@@ -47,7 +47,7 @@ from app.core.ports import (
 from app.platforms.names import Platform
 from app.platforms.twitter import replies
 from app.platforms.twitter.lookup import find_in_timeline
-from app.platforms.twitter.media import CHUNK_SIZE, XMediaUploader
+from app.platforms.twitter.media import CHUNK_SIZE, XMediaUploader, describe
 
 ACCESS_TOKEN_LIFETIME = timedelta(hours=2)
 # Legacy v1.1 error codes that still show up in v2 bodies.
@@ -202,9 +202,12 @@ class TwitterAdapter(BaseAdapter):
         return replies.find_reply(self, account, text, since, until)
 
     def _upload(self, account: AccountRef, item: MediaItem) -> str:
-        return XMediaUploader(self, self.sleep, chunk_size=self.media_chunk_size).upload(
+        media_id = XMediaUploader(self, self.sleep, chunk_size=self.media_chunk_size).upload(
             account, item
         )
+        if item.alt_text and (item.mime or "").startswith("image/"):
+            describe(self, account, media_id, item.alt_text)
+        return media_id
 
     # ------------------------------------------------------------ metrics
 

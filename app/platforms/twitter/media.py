@@ -172,3 +172,19 @@ def _media_id(data: dict[str, Any]) -> str:
             "X's media upload answered without a media id", code="malformed_response"
         )
     return media_id
+
+
+#: X caps alt text at 1,000 characters (POST /2/media/metadata, xdk specs/openapi.json)
+ALT_TEXT_MAX = 1000
+
+
+def describe(adapter: TwitterAdapter, account: AccountRef, media_id: str, alt_text: str) -> None:
+    """Attach alt text to an uploaded image: POST /2/media/metadata
+    `{"id", "metadata": {"alt_text": {"text"}}}` (answers `{"data": {"id", ...}}`)."""
+    adapter._call(
+        "POST",
+        "/2/media/metadata",
+        account,
+        json={"id": media_id, "metadata": {"alt_text": {"text": alt_text[:ALT_TEXT_MAX]}}},
+        scope="media",
+    )

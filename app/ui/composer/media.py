@@ -21,6 +21,7 @@ from app.core import posts
 from app.core.media import MediaError
 from app.core.posts import MediaFacts
 from app.ui import theme
+from app.ui.composer.media_tools import MediaTools
 
 THUMB = 56
 FILTER = "Images and videos (*.jpg *.jpeg *.png *.gif *.webp *.mp4 *.mov *.m4v);;All files (*)"
@@ -49,6 +50,8 @@ def facts_for(path: str | Path) -> MediaFacts:
 def describe(m: MediaFacts) -> str:
     size = f"{m.bytes / 1_048_576:.1f} MB" if m.bytes >= 1_048_576 else f"{m.bytes / 1024:.0f} KB"
     parts = [m.original_name, m.mime or "unknown type", size]
+    if m.alt_text:
+        parts.append(f"alt: {m.alt_text}")
     if m.width and m.height:
         parts.append(f"{m.width}×{m.height}")
     if m.duration_s:
@@ -93,6 +96,7 @@ class MediaStrip(QWidget):
         self.thumbs.setWrapping(False)
         self.thumbs.setMovement(QListWidget.Movement.Static)
         self.thumbs.setFixedHeight(THUMB + 16)
+        self.thumbs.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.thumbs.setSpacing(4)
         self.thumbs.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         remove = QAction(self.tr("Remove"), self.thumbs)
@@ -105,11 +109,14 @@ class MediaStrip(QWidget):
             self.tr("No media yet — add photos or videos, or drop them here."), self
         )
         self.empty.setProperty("role", "small")
+        #: order and alt text of the attachments, beside the thumbnails (media_tools.py)
+        self.tools = MediaTools(self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
         layout.addWidget(self.thumbs, 1)
         layout.addWidget(self.empty, 1)
+        layout.addWidget(self.tools, 1)
         layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignTop)
         self._refresh()
 
@@ -140,6 +147,18 @@ class MediaStrip(QWidget):
             self._refresh()
             self.changed.emit()
 
+    def redraw(self, select: int = -1) -> None:
+        """Draw the thumbnails again (after a move) and select one."""
+        self._refresh()
+        if 0 <= select < len(self.items):
+            self.thumbs.setCurrentRow(select)
+
+    def describe_row(self, row: int) -> None:
+        item = self.thumbs.item(row)
+        if item is not None:
+            item.setToolTip(describe(self.items[row]))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, describe(self.items[row]))
+
     def _refresh(self) -> None:
         self.thumbs.clear()
         for m in self.items:
@@ -150,3 +169,7 @@ class MediaStrip(QWidget):
         has = bool(self.items)
         self.thumbs.setVisible(has)
         self.empty.setVisible(not has)
+        if has and self.thumbs.currentRow() < 0:
+            self.thumbs.setCurrentRow(0)
+        if hasattr(self, "tools"):
+            self.tools.refresh()

@@ -71,6 +71,7 @@ def save_to_queue(dialog: Any, share_next: bool) -> int | None:
                 values["account_ids"],
                 overrides=values["overrides"],
                 media_paths=values["media_paths"],
+                media_alt_texts=values["media_alt_texts"],
                 share_next=share_next,
             )
         else:
@@ -81,6 +82,7 @@ def save_to_queue(dialog: Any, share_next: bool) -> int | None:
                 values["account_ids"],
                 overrides=values["overrides"],
                 media_paths=values["media_paths"],
+                media_alt_texts=values["media_alt_texts"],
                 action="draft",
             )
             placed = queues.queue_post(dialog.post.id, share_next=share_next)

@@ -58,6 +58,7 @@ class Saving(_Dialog):
                 if self.tabs_by_account[a].override is not None
             },
             "media_paths": [m.path for m in self.media.items],
+            "media_alt_texts": [m.alt_text for m in self.media.items],
         }
 
     def save(self, action: str) -> PostDetail | None:
@@ -89,6 +90,7 @@ class Saving(_Dialog):
                     values["account_ids"],
                     overrides=values["overrides"],
                     media_paths=values["media_paths"],
+                    media_alt_texts=values["media_alt_texts"],
                     scheduled_local=wall,
                     zone=self.schedule.zone,
                     fold=self.schedule.fold,
@@ -101,6 +103,7 @@ class Saving(_Dialog):
                     values["account_ids"],
                     overrides=values["overrides"],
                     media_paths=values["media_paths"],
+                    media_alt_texts=values["media_alt_texts"],
                     scheduled_local=wall,
                     zone=self.schedule.zone,
                     fold=self.schedule.fold,

@@ -15,8 +15,8 @@ from app.cli import main
 from app.core import models as m
 from app.core.audit import AuditService
 from app.core.chain_models import TargetPart
-from app.core.ideas_tables import IdeaCard, IdeaColumn, Label, PostLabel
 from app.core.db import Database, open_database
+from app.core.ideas_tables import IdeaCard, IdeaColumn, Label, PostLabel
 from app.core.members import logins
 from app.core.posts import PostService
 from app.core.workspaces import WorkspaceService

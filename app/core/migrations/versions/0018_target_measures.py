@@ -23,7 +23,7 @@ from alembic import op
 
 revision = "0018"
 # The brief assigns "0018" on "0012"; the coordinator re-chains at merge.
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
