@@ -29,7 +29,7 @@ history seeded in the past keeps working). POST /rest/posts also needs
 days, not rotated, and a refresh does not extend them. 100 posts per member per UTC day, then
 429 until midnight UTC (LinkedIn sends no reset header).
 
-OAuth and token endpoints live in app.emulator.linkedin.auth.
+OAuth, media, comments and video live in app.emulator.linkedin.{auth,media,comments,video}.
 """
 
 from __future__ import annotations
@@ -60,12 +60,8 @@ PAGE_WRITE = ("w_organization_social",)
 PAGE_ADMIN = ("rw_organization_admin",)
 #: the pages every emulated member administers
 ADMIN_PAGES = ("urn:li:organization:2414183",)
-table = RouteTable(
-    linkedin_auth.table.routes
-    + linkedin_media.table.routes
-    + linkedin_comments.table.routes
-    + linkedin_video.table.routes
-)
+_PARTS = (linkedin_auth, linkedin_media, linkedin_comments, linkedin_video)
+table = RouteTable([route for part in _PARTS for route in part.table.routes])
 
 
 # ---------------------------------------------------------------------- posts
