@@ -204,6 +204,8 @@ def connect(
     `auth.extra_scopes`; LinkedIn: the company-page permissions, so the pages the member
     administers are returned too). Ignored for a network that has none."""
     platform = Platform(platform)
+    if platforms.get(platform).auth.kind == "app-password":
+        return _app_password_account(platform, config, clock)
     sign_in = sign_in_for(platform)
     clock = clock or SystemClock()
     state = generate_token(32)
@@ -327,6 +329,24 @@ class SignIn:
     extra_refused: Callable[[CallbackResult], str | None] | None = None
     #: how to read the network's rate-limit headers (its adapter's), or None
     read_limits: RateLimitReader | None = None
+
+
+def _app_password_account(
+    platform: Platform, config: AdapterConfig, clock: Clock | None
+) -> list[ConnectedAccount]:
+    """A network without a browser sign-in (Bluesky: an app password). On the emulator its
+    default account signs in (what add-emulator, the demo and the fixtures want); a real one
+    needs the handle and app password (app.adapters.password_sign_in)."""
+    from app.adapters.password_sign_in import connect_on_emulator
+
+    if not config.emulator:
+        raise OAuthError(
+            f"{platform.label} connects with your handle and an app password, not in a browser."
+        )
+    try:
+        return connect_on_emulator(platform, config, clock)
+    except PublishError as exc:
+        raise OAuthError(f"{platform.label}: {exc.message}") from None
 
 
 def expiry(flow: Flow, body: dict[str, Any]) -> datetime | None:
