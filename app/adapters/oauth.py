@@ -250,6 +250,8 @@ def browser_flow(
 ) -> list[ConnectedAccount]:
     """The browser sign-in itself (see `connect`), with the developer app `app`."""
     platform = Platform(platform)
+    if platforms.get(platform).auth.kind == "app-password":
+        return _app_password_account(platform, config, clock)
     sign_in = sign_in_for(platform)
     clock = clock or SystemClock()
     state = generate_token(32)
@@ -376,6 +378,24 @@ class SignIn:
     #: the whole sign-in, for a network with its own flow (instance, config, **options) ->
     #: the accounts granted; `connect` then hands over to it
     run: Callable[..., list[ConnectedAccount]] | None = None
+
+
+def _app_password_account(
+    platform: Platform, config: AdapterConfig, clock: Clock | None
+) -> list[ConnectedAccount]:
+    """A network without a browser sign-in (Bluesky: an app password). On the emulator its
+    default account signs in (what add-emulator, the demo and the fixtures want); a real one
+    needs the handle and app password (app.adapters.password_sign_in)."""
+    from app.adapters.password_sign_in import connect_on_emulator
+
+    if not config.emulator:
+        raise OAuthError(
+            f"{platform.label} connects with your handle and an app password, not in a browser."
+        )
+    try:
+        return connect_on_emulator(platform, config, clock)
+    except PublishError as exc:
+        raise OAuthError(f"{platform.label}: {exc.message}") from None
 
 
 def expiry(flow: Flow, body: dict[str, Any]) -> datetime | None:
