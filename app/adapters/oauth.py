@@ -206,7 +206,12 @@ def connect(
     administers are returned too). Ignored for a network that has none.
 
     `instance`: the server of a network whose sign-in is its own flow (`SignIn.run`: Mastodon
-    registers Herald on the instance first); `app` is then not used."""
+    registers Herald on the instance first); `app` is then not used. A network that signs in
+    with an app password (Bluesky) connects the emulator's account here, never a browser."""
+    if platforms.get(Platform(platform)).auth.kind == "app-password":
+        from app.adapters.password_sign_in import sign_in_without_browser
+
+        return sign_in_without_browser(Platform(platform), config, clock)
     sign_in = sign_in_for(Platform(platform))
     if sign_in.run is not None:
         return sign_in.run(
@@ -250,8 +255,6 @@ def browser_flow(
 ) -> list[ConnectedAccount]:
     """The browser sign-in itself (see `connect`), with the developer app `app`."""
     platform = Platform(platform)
-    if platforms.get(platform).auth.kind == "app-password":
-        return _app_password_account(platform, config, clock)
     sign_in = sign_in_for(platform)
     clock = clock or SystemClock()
     state = generate_token(32)
@@ -378,24 +381,6 @@ class SignIn:
     #: the whole sign-in, for a network with its own flow (instance, config, **options) ->
     #: the accounts granted; `connect` then hands over to it
     run: Callable[..., list[ConnectedAccount]] | None = None
-
-
-def _app_password_account(
-    platform: Platform, config: AdapterConfig, clock: Clock | None
-) -> list[ConnectedAccount]:
-    """A network without a browser sign-in (Bluesky: an app password). On the emulator its
-    default account signs in (what add-emulator, the demo and the fixtures want); a real one
-    needs the handle and app password (app.adapters.password_sign_in)."""
-    from app.adapters.password_sign_in import connect_on_emulator
-
-    if not config.emulator:
-        raise OAuthError(
-            f"{platform.label} connects with your handle and an app password, not in a browser."
-        )
-    try:
-        return connect_on_emulator(platform, config, clock)
-    except PublishError as exc:
-        raise OAuthError(f"{platform.label}: {exc.message}") from None
 
 
 def expiry(flow: Flow, body: dict[str, Any]) -> datetime | None:

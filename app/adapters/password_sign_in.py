@@ -10,6 +10,7 @@ from app import platforms
 from app.adapters.registry import load_object
 from app.core.clock import Clock
 from app.core.ports import AppCredentials, ConnectedAccount
+from app.platforms.names import Platform
 
 
 def connect_with_password(
@@ -46,3 +47,22 @@ def _sign_in(platform: str) -> Any:
     if not callable(getattr(sign_in, "connect", None)):
         raise TypeError(f"{reference} cannot sign in with a password")
     return sign_in
+
+
+def sign_in_without_browser(
+    platform: Platform, config: Any, clock: Clock | None
+) -> list[ConnectedAccount]:
+    """`oauth.connect` for a network without a browser sign-in (Bluesky: an app password). On
+    the emulator its default account signs in (what add-emulator, the demo and the fixtures
+    want); a real one needs the handle and app password (the dialog, `accounts add-bluesky`)."""
+    from app.adapters.oauth import OAuthError
+    from app.core.ports import PublishError
+
+    if not config.emulator:
+        raise OAuthError(
+            f"{platform.label} connects with your handle and an app password, not in a browser."
+        )
+    try:
+        return connect_on_emulator(platform, config, clock)
+    except PublishError as exc:
+        raise OAuthError(f"{platform.label}: {exc.message}") from None
