@@ -75,6 +75,11 @@ def post_status(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
         return error(422, f"Validation failed: Text character limit of {limit} exceeded")
     if len(media) > 4:
         return error(422, "Validation failed: Media attachments exceed the limit of 4")
+    parent = req.param("in_reply_to_id") or None
+    if parent and not any(
+        p.platform == P and p.external_id == parent and not p.deleted for p in emu.state.posts
+    ):
+        return error(404, "Record not found")
     visibility = req.param("visibility") or "public"
     if visibility not in ("public", "unlisted", "private", "direct"):
         return error(422, "Validation failed: Visibility is not included in the list")
@@ -90,6 +95,7 @@ def post_status(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
             "visibility": visibility,
             "spoiler_text": req.param("spoiler_text") or "",
             "language": req.param("language") or None,
+            "in_reply_to_id": parent,
         },
     )
     for upload in media:
@@ -116,8 +122,8 @@ def status_body(emu: Emulator, post: Post, req: Request) -> dict[str, Any]:
     return {
         "id": post.external_id,
         "created_at": iso_z(post.created_at),
-        "in_reply_to_id": None,
-        "in_reply_to_account_id": None,
+        "in_reply_to_id": post.extra.get("in_reply_to_id"),
+        "in_reply_to_account_id": user.id if post.extra.get("in_reply_to_id") else None,
         "sensitive": bool(spoiler),
         "spoiler_text": spoiler,
         "visibility": post.extra.get("visibility", "public"),

@@ -17,6 +17,7 @@ from app.platforms.descriptor import (
     RateBudgets,
     TextRules,
 )
+from app.platforms.formats import PostFormats
 
 NAME = "MASTODON"
 #: the account's settings keys: the instance's base URL, its own account id, who registered
@@ -29,6 +30,8 @@ VISIBILITIES = ("public", "unlisted", "private", "direct")
 
 DESCRIPTOR = PlatformDescriptor(
     name=NAME,
+    # a chain is a thread of replies (in_reply_to_id); images carry a description (alt text)
+    formats=PostFormats(chain=True, alt_text=True),
     adapter="app.platforms.mastodon.adapter:MastodonAdapter",
     connect="app.platforms.mastodon.connect:SIGN_IN",
     display_name="Mastodon",

@@ -66,11 +66,41 @@ class MastodonAdapter(BaseAdapter):
     def publish(
         self, account: AccountRef, text: str, media: Sequence[MediaItem], idempotency_key: str
     ) -> PublishResult:
+        return self._post_status(account, text, media, idempotency_key, None)
+
+    def publish_reply(
+        self, account: AccountRef, text: str, parent_id: str, idempotency_key: str
+    ) -> PublishResult:
+        """A chain's next part: a status `in_reply_to_id` the part before (issue 19)."""
+        return self._post_status(account, text, (), idempotency_key, parent_id)
+
+    def find_reply(
+        self,
+        account: AccountRef,
+        kind: str,
+        parent_id: str,
+        text: str,
+        since: datetime,
+        until: datetime,
+    ) -> str | None:
+        """An interrupted part, among the account's own statuses like a post."""
+        return self.find_existing(account, "", text, since, until)
+
+    def _post_status(
+        self,
+        account: AccountRef,
+        text: str,
+        media: Sequence[MediaItem],
+        idempotency_key: str,
+        in_reply_to_id: str | None,
+    ) -> PublishResult:
         base = self._base(account)
         media_ids = [self._upload(account, base, item) for item in media]
         body: dict[str, Any] = {"status": text, "visibility": option(account, "visibility")}
         if media_ids:
             body["media_ids"] = media_ids
+        if in_reply_to_id:
+            body["in_reply_to_id"] = in_reply_to_id
         spoiler = option(account, "spoiler_text")
         if spoiler:
             body["spoiler_text"] = spoiler

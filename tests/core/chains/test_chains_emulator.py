@@ -189,3 +189,21 @@ def test_a_failed_comment_never_fails_its_post(
     _due(herald_clock, herald_emulator, herald_engine)
     assert chains.comment_states(herald_context.db, post_id)[0].status == TargetStatus.PUBLISHED
     assert len(comments_on(herald_emulator.emulator, "linkedin")) == 1
+
+
+def test_a_chain_on_mastodon_is_a_thread_of_replies_in_order(
+    herald_context, herald_workspace, herald_accounts, herald_clock, herald_emulator, herald_engine
+):
+    """Mastodon's chain: each part a status `in_reply_to_id` the part before it, exactly once."""
+    mastodon = herald_accounts["mastodon"]
+    post_id = _post(herald_context, herald_workspace, [mastodon], PARTS[0])
+    chains.set_chain(herald_context.db, post_id, PARTS, None, herald_clock.now())
+
+    _due(herald_clock, herald_emulator, herald_engine)
+
+    statuses = [p for p in herald_emulator.published() if p["platform"] == "MASTODON"]
+    assert [s["text"] for s in statuses] == PARTS
+    (ids,) = chains.chain_ids(herald_context.db, post_id).values()
+    assert [s["external_id"] for s in statuses] == ids
+    assert [s["extra"].get("in_reply_to_id") for s in statuses] == [None, *ids[:3]]
+    assert herald_context.posts.get(post_id).status == PostStatus.PUBLISHED
