@@ -24,7 +24,7 @@ from dataclasses import replace
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from app import bootstrap, platforms
+from app import bootstrap
 from app.commands import accounts_bluesky, accounts_mastodon
 from app.commands.worker import first_line
 from app.core.accounts import AccountInfo
@@ -120,17 +120,14 @@ def _add_emulator(context: AppContext, args: argparse.Namespace) -> None:
     config = AdapterConfig.for_emulator(url)
     for platform in Platform:
         try:
-            if platforms.get(platform).auth.kind == "app-password":
-                found = [accounts_bluesky.emulator_account(platform, config)]
-            else:
-                found = connect(
-                    platform,
-                    EMULATOR_APP,
-                    config,
-                    open_browser=loopback_browser,
-                    port=0,
-                    timeout=30,
-                )
+            found = connect(
+                platform,
+                EMULATOR_APP,
+                config,
+                open_browser=loopback_browser,
+                port=0,
+                timeout=30,
+            )
         except OAuthError as exc:
             raise CommandError(f"{platform.label}: {exc}") from None
         except (OSError, httpx.HTTPError) as exc:

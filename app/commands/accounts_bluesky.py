@@ -18,9 +18,7 @@ from typing import Any
 
 from app.core.accounts import AccountInfo
 from app.core.appcontext import AppContext
-from app.core.ports import ConnectedAccount
 from app.core.workspaces import WorkspaceError
-from app.platforms.names import Platform
 
 COMMAND = "add-bluesky"
 
@@ -75,15 +73,3 @@ def run(context: AppContext, args: argparse.Namespace, line: Callable[[AccountIn
         workspace = context.workspaces.create(args.workspace, args.timezone)
     account_id = context.accounts.save_connected(workspace.id, account)
     print(line(context.accounts.get(account_id)), flush=True)
-
-
-def emulator_account(platform: Platform, config: Any) -> ConnectedAccount:
-    """The emulator's default account of an app-password network (add-emulator)."""
-    from app.adapters.password_sign_in import connect_on_emulator
-    from app.core.ports import PublishError
-
-    try:
-        [found] = connect_on_emulator(platform, config)
-    except PublishError as exc:
-        raise BlueskyCommandError(f"{platform.label}: {exc.message}") from None
-    return found

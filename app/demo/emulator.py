@@ -11,7 +11,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from app import platforms
 from app.core.accounts import AccountInfo, AccountService
 from app.core.clock import Clock
 from app.platforms.names import Platform
@@ -108,7 +107,6 @@ def connect_emulator_accounts(
 
     from app.adapters.config import AdapterConfig
     from app.adapters.oauth import OAuthError, connect, loopback_browser
-    from app.adapters.password_sign_in import connect_on_emulator
     from app.adapters.source import API_BASE, EMULATOR_APP
     from app.core.ports import PublishError
 
@@ -117,18 +115,15 @@ def connect_emulator_accounts(
     connected = []
     for platform in Platform:
         try:
-            if platforms.get(platform).auth.kind == "app-password":  # Bluesky: no OAuth
-                found = connect_on_emulator(platform, config, clock)
-            else:
-                found = connect(
-                    platform,
-                    EMULATOR_APP,
-                    config,
-                    open_browser=loopback_browser,
-                    port=0,
-                    timeout=30,
-                    clock=clock,
-                )
+            found = connect(
+                platform,
+                EMULATOR_APP,
+                config,
+                open_browser=loopback_browser,
+                port=0,
+                timeout=30,
+                clock=clock,
+            )
         except (OAuthError, PublishError) as exc:
             raise DemoError(f"{platform.label}: {exc}") from None
         except (OSError, httpx.HTTPError) as exc:

@@ -162,10 +162,8 @@ def _connect(db: Database, base_url: str, zone: str, clock: FakeClock):
     token expiry times are the emulator's."""
     from dataclasses import replace
 
-    from app import platforms
     from app.adapters.config import AdapterConfig
     from app.adapters.oauth import connect, loopback_browser
-    from app.adapters.password_sign_in import connect_on_emulator
     from app.adapters.source import API_BASE, EMULATOR_APP
     from app.core.accounts import AccountService
     from app.core.vault import Vault
@@ -176,12 +174,9 @@ def _connect(db: Database, base_url: str, zone: str, clock: FakeClock):
     config = AdapterConfig.for_emulator(base_url)
     accounts = {}
     for platform in Platform:
-        if platforms.get(platform).auth.kind == "app-password":  # Bluesky: no OAuth
-            found = connect_on_emulator(platform, config, clock)
-        else:
-            found = connect(
-                platform, EMULATOR_APP, config, open_browser=loopback_browser, port=0, clock=clock
-            )
+        found = connect(
+            platform, EMULATOR_APP, config, open_browser=loopback_browser, port=0, clock=clock
+        )
         account = replace(found[0], settings={**dict(found[0].settings), API_BASE: base_url})
         accounts[platform] = service.save_connected(ws.id, account)
     return ws.id, accounts
