@@ -137,4 +137,3 @@ def test_edit_workspace_turns_require_alt_text_on(qtbot, db, clock):
     assert AltTextPolicy(db).is_required(ws_id) is True
     # Creating a workspace does not offer it (a new workspace starts with it off).
     assert WorkspaceDialog(title="New").alt_text_check is None
-
