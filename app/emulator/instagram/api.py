@@ -8,7 +8,9 @@ graph.instagram.com; the Graph version segment, e.g. /v25.0, is optional):
     GET  /refresh_access_token?grant_type=ig_refresh_token&access_token  (token >= 24 h old)
     GET  /v25.0/me?fields=user_id,username
     POST /v25.0/{ig-user-id}/media              image_url | video_url, caption, media_type,
-                                                children, is_carousel_item -> {"id": container}
+                                                children, is_carousel_item, alt_text (images)
+                                                -> {"id": container}; a video stays IN_PROGRESS
+                                                for ig_video_processing_s of the clock
     GET  /v25.0/{container-id}?fields=status_code,status
     POST /v25.0/{ig-user-id}/media_publish?creation_id=   -> {"id": media id}
     GET  /v25.0/{ig-user-id}/content_publishing_limit?fields=quota_usage,config
