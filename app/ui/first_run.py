@@ -76,9 +76,9 @@ class WelcomeDialog(QDialog):
         title.setStyleSheet("font-size: 22px; font-weight: 600;")
         tagline = QLabel(
             self.tr(
-                "Plan posts for X, Instagram, LinkedIn and Facebook, publish them on time, "
+                "Plan posts for {networks}, publish them on time, "
                 "and learn when your audience is listening."
-            ),
+            ).format(networks=_networks(self.tr)),
             self,
         )
         tagline.setWordWrap(True)
@@ -222,3 +222,9 @@ def run_first_run(context: Any, parent: QWidget | None = None) -> FirstRunResult
 
         SettingsService(context.db).set(PENDING_KEY, True)  # the checklist follows
     return result
+
+
+def _networks(tr: Any) -> str:
+    from app.ui.accounts.widgets import network_list  # the accounts view is not needed sooner
+
+    return network_list(tr, "and")

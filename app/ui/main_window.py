@@ -308,13 +308,15 @@ class MainWindow(QMainWindow):
             editor()
 
     def show_about(self) -> None:
+        from app.ui.accounts.widgets import network_list  # loaded with the accounts view
+
         QMessageBox.about(
             self,
             self.tr("About Herald"),
             self.tr(
-                "<b>Herald {version}</b><p>Schedule posts for X, Instagram, LinkedIn and Facebook, "
+                "<b>Herald {version}</b><p>Schedule posts for {networks}, "
                 "publish them on time, and learn when your audience listens.</p>"
-            ).format(version=__version__),
+            ).format(version=__version__, networks=network_list(self.tr, "and")),
         )
 
     def quit(self) -> None:
