@@ -1,4 +1,4 @@
-"""Herald's platform emulator: X, Instagram, LinkedIn, Facebook and Threads on one loopback server.
+"""Herald's platform emulator: every registered network on one loopback server.
 
 Each platform is served under its own prefix, the rest of the path being the platform's real
 path, so an adapter's base URL is the only difference from the real thing:

@@ -156,7 +156,7 @@ class _HTTPServer(ThreadingHTTPServer):
 
 
 class EmulatorServer:
-    """A local server speaking X, Instagram, LinkedIn and Facebook (see app.emulator)."""
+    """A local server speaking every registered network's wire format (see app.emulator)."""
 
     def __init__(
         self,
