@@ -24,8 +24,8 @@ PATTERNS = {
     Platform("MASTODON"): ({(0, 20), (2, 10), (3, 21)}, 0.03),
     Platform.THREADS: ({(1, 20), (3, 12)}, 0.05),
 }
-#: networks that report no impressions (Mastodon): their snapshots have none
-NO_IMPRESSIONS = {Platform("MASTODON")}
+#: networks that report no impressions (Bluesky, Mastodon): their snapshots have none
+NO_IMPRESSIONS = {Platform.BLUESKY, Platform("MASTODON")}
 TEXTS = [
     "Sourdough is back on the shelves this morning",
     "Meet Ana, our new pastry chef",
