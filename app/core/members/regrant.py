@@ -27,9 +27,9 @@ def regrant_all(s: Session) -> list[str]:
         select(Member.login, Member.role).where(Member.login.is_not(None))
     ):
         roles.setdefault(str(login), set()).add(MemberRole(role))
+    names = {"names": list(roles)}
     existing = set(
-        s.scalars(text("SELECT rolname FROM pg_roles WHERE rolname = ANY(:names)"),
-                  {"names": list(roles)})  # fmt: skip
+        s.scalars(text("SELECT rolname FROM pg_roles WHERE rolname = ANY(:names)"), names)
     )
     done = []
     for login in sorted(roles):

@@ -8,6 +8,7 @@ On SQLite members are only recorded: it is single-user, and the app enforces the
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -17,9 +18,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.core import member_keys
 from app.core.clock import Clock, SystemClock
 from app.core.db import Database
-from app.core import member_keys
 from app.core.members import logins
 from app.core.members.regrant import regrant_all
 from app.core.models import Member, MemberRole, Workspace
@@ -159,7 +160,7 @@ class MemberService:
             s.commit()
             return info
 
-    def regrant(self) -> list[str]:
+    def regrant(self) -> builtins.list[str]:
         """Every member's table privileges applied again (after a schema change)."""
         with self.db.write_session() as s:
             try:

@@ -186,7 +186,9 @@ def test_a_member_of_a_sees_no_row_of_b_in_any_table(pg, capsys):
             assert table in walled, f"{table} has no row-level security"
             # the owner sees both workspaces (members: Ann's and Bea's); Ann only A's
             owner_rows = OWNER_ROWS.get(table, 2)
-            assert _rows(db.engine, table) == owner_rows, f"_seed puts no row of each workspace in {table}"
+            assert _rows(db.engine, table) == owner_rows, (
+                f"_seed puts no row of each workspace in {table}"
+            )
             assert _rows(ann, table) == 1, table
         with ann.connect() as conn:
             assert conn.scalar(select(m.Workspace.name)) == "A"
