@@ -139,7 +139,14 @@ class Vault:
     def unlock(self) -> None:
         """Resolve the key now (the UI calls this to ask for a passphrase at a good moment).
         The first time, secrets still under the vault key itself move under their workspace's
-        data key (issue 23, app.core.workspace_keys), in one transaction."""
+        data key (issue 23, app.core.workspace_keys), in one transaction. On a member's own
+        PostgreSQL login there is no vault key: their member key is looked up instead."""
+        if self._db is not None and not self.is_unlocked:
+            from app.core.workspace_keys import member_unlock
+
+            if member_unlock(self._db, self._environ):
+                self.key_source = "member-key"
+                return
         self._key()
         if self._db is not None and not self._adopted:
             from app.core.workspace_keys import adopt_legacy
@@ -149,7 +156,12 @@ class Vault:
 
     @property
     def is_unlocked(self) -> bool:
-        return self._fernet is not None
+        return self._fernet is not None or self.key_source == "member-key"
+
+    @property
+    def environ(self) -> Mapping[str, str]:
+        """Where HERALD_VAULT_KEY (and a member's HERALD_MEMBER_KEY) are read from."""
+        return self._environ
 
     def encrypt(self, data: bytes | str) -> bytes:
         raw = data.encode("utf-8") if isinstance(data, str) else data

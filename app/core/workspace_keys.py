@@ -69,12 +69,25 @@ def member_login(s: Session) -> str | None:
     return None if found is None else user
 
 
+def member_unlock(db: Database, environ: Mapping[str, str]) -> bool:
+    """On a member's login: find their member key now (one clear message when it is
+    missing) and say True; elsewhere False (the vault key is what unlocks)."""
+    with db.session() as s:
+        login = member_login(s)
+    if login is None:
+        return False
+    member_keys.load_member_key(login, environ)
+    return True
+
+
 class WorkspaceKeys:
     """Encrypts and decrypts a workspace's secrets with its data key, unwrapped by whichever
     key this Herald holds: the member's own key on a member's login, else the vault key."""
 
     def __init__(self, vault: Sealer, environ: Mapping[str, str] | None = None) -> None:
         self.vault = vault
+        if environ is None:
+            environ = getattr(vault, "environ", None)
         self.environ = environ if environ is not None else os.environ
 
     # ------------------------------------------------------------ secrets
@@ -82,10 +95,7 @@ class WorkspaceKeys:
     def ready(self, db: Database) -> None:
         """Resolve the key this Herald unwraps with before a write transaction starts (the
         vault may write its verifier, or ask for a passphrase, on first use)."""
-        with db.session() as s:
-            login = member_login(s)
-        if login is not None:
-            member_keys.load_member_key(login, self.environ)
+        if member_unlock(db, self.environ):
             return
         unlock = getattr(self.vault, "unlock", None)
         if unlock is not None:

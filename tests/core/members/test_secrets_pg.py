@@ -85,21 +85,24 @@ def test_a_member_decrypts_their_workspace_only(pg, capsys, monkeypatch, memory_
         login = ann_db.engine.url.username
         assert login is not None
         # First use without the key anywhere: one clear message, nothing decrypted.
-        monkeypatch.delenv(member_keys.ENV_MEMBER_KEY, raising=False)
-        ann_vault = Vault(ann_db, environ={})
+        environ: dict[str, str] = {}
+        ann_vault = Vault(ann_db, environ=environ)
         ann = AccountService(ann_db, ann_vault)
-        with pytest.raises(VaultLockedError, match=f"as {login}: your member key is missing"):
-            ann.credentials(a)
+        for step in (lambda: ann.credentials(a), ann_vault.unlock):
+            with pytest.raises(VaultLockedError, match=f"as {login}: your member key is missing"):
+                step()
         # Given once (HERALD_MEMBER_KEY), it goes to her OS keychain and is read from there.
-        monkeypatch.setenv(member_keys.ENV_MEMBER_KEY, ann_key)
+        environ[member_keys.ENV_MEMBER_KEY] = ann_key
         assert ann.credentials(a).access_token == TOKENS["A"]
         stored = memory_keyring.get_password(KEYRING_SERVICE, f"member-key:{login}")
         assert stored == ann_key
-        monkeypatch.delenv(member_keys.ENV_MEMBER_KEY)
-        assert AccountService(ann_db, ann_vault).credentials(a).refresh_token == (
+        environ.clear()
+        fresh = Vault(ann_db, environ={})
+        assert AccountService(ann_db, fresh).credentials(a).refresh_token == (
             f"refresh-{TOKENS['A']}"
         )
-        assert not ann_vault.is_unlocked  # never the vault key on a member's Herald
+        fresh.unlock()  # what the desktop does at start: the member key, not the vault's
+        assert fresh.is_unlocked and fresh.key_source == "member-key"
 
         # B: its account row is walled off, and so is every wrapped key but her own.
         with pytest.raises(AccountError, match=f"No account with id {b}"):
@@ -156,10 +159,10 @@ def test_members_remove_cuts_access_and_rotates_the_workspace_key(pg, capsys, mo
         Fernet(old_key).decrypt(new_blob[len(PREFIX) :])
     # The administrator's and the workers' vault key, and Bob's own key, still open it.
     assert AccountService(db, Vault(db)).credentials(a).access_token == TOKENS["A"]
-    monkeypatch.setenv(member_keys.ENV_MEMBER_KEY, bob_key)
     bob_db = open_database(bob_url)
     try:
-        assert AccountService(bob_db, Vault(bob_db)).credentials(a).access_token == TOKENS["A"]
+        bob_vault = Vault(bob_db, environ={member_keys.ENV_MEMBER_KEY: bob_key})
+        assert AccountService(bob_db, bob_vault).credentials(a).access_token == TOKENS["A"]
     finally:
         bob_db.dispose()
 
@@ -191,10 +194,10 @@ def test_a_member_without_a_wrapped_key_gets_one_line(pg, capsys, monkeypatch): 
     with db.session() as s:  # as after a botched restore: her wrapped key is gone
         s.execute(text("DELETE FROM workspace_keys WHERE holder = :h"), {"h": login})
         s.commit()
-    monkeypatch.setenv(member_keys.ENV_MEMBER_KEY, ann_key)
     ann_db = open_database(ann_url)
     try:
+        ann_vault = Vault(ann_db, environ={member_keys.ENV_MEMBER_KEY: ann_key})
         with pytest.raises(WorkspaceKeyError, match="holds no key for this workspace"):
-            AccountService(ann_db, Vault(ann_db)).credentials(a)
+            AccountService(ann_db, ann_vault).credentials(a)
     finally:
         ann_db.dispose()
