@@ -141,6 +141,8 @@ class Vault:
         The first time, secrets still under the vault key itself move under their workspace's
         data key (issue 23, app.core.workspace_keys), in one transaction. On a member's own
         PostgreSQL login there is no vault key: their member key is looked up instead."""
+        if self.key_source == "member-key":
+            return
         if self._db is not None and not self.is_unlocked:
             from app.core.workspace_keys import member_unlock
 

@@ -89,13 +89,25 @@ class WorkspaceKeys:
         if environ is None:
             environ = getattr(vault, "environ", None)
         self.environ = environ if environ is not None else os.environ
+        #: who each engine connects as (a login does not change for an engine's life)
+        self._logins: dict[str, str | None] = {}
+
+    def _login(self, s: Session) -> str | None:
+        bind = s.get_bind()
+        where = str(getattr(bind, "url", bind))
+        if where not in self._logins:
+            self._logins[where] = member_login(s)
+        return self._logins[where]
 
     # ------------------------------------------------------------ secrets
 
     def ready(self, db: Database) -> None:
         """Resolve the key this Herald unwraps with before a write transaction starts (the
         vault may write its verifier, or ask for a passphrase, on first use)."""
-        if member_unlock(db, self.environ):
+        with db.session() as s:
+            login = self._login(s)
+        if login is not None:
+            member_keys.load_member_key(login, self.environ)
             return
         unlock = getattr(self.vault, "unlock", None)
         if unlock is not None:
@@ -119,7 +131,7 @@ class WorkspaceKeys:
             ) from None
 
     def data_key(self, s: Session, workspace_id: int, *, create: bool) -> bytes:
-        login = member_login(s)
+        login = self._login(s)
         if login is not None:
             wrapped = s.scalar(
                 select(WorkspaceKey.wrapped).where(

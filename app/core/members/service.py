@@ -171,9 +171,10 @@ class MemberService:
             s.commit()
             return done
 
-    def _keys(self) -> WorkspaceKeys | None:
+    def _keys(self) -> WorkspaceKeys | str | None:
         """The data keys' service, its key resolved before a transaction starts (PostgreSQL;
-        SQLite has no member keys). None without a vault."""
+        SQLite has no member keys). None without a vault; why, when the vault is locked (a
+        removal that re-keys nothing still goes ahead)."""
         if self.db.is_sqlite or self.vault is None:
             return None
         with self.db.session() as s:
@@ -183,11 +184,13 @@ class MemberService:
         try:
             keys.ready(self.db)
         except VaultError as exc:
-            raise MemberError(f"{exc}") from None
+            return f"Members hold workspace keys, which needs the vault key: {exc}"
         return keys
 
     @staticmethod
-    def _with_keys(keys: WorkspaceKeys | None) -> WorkspaceKeys:
+    def _with_keys(keys: WorkspaceKeys | str | None) -> WorkspaceKeys:
+        if isinstance(keys, str):
+            raise MemberError(keys)
         if keys is None:
             raise MemberError(
                 "Changing who holds a workspace's keys needs Herald's vault key; run this "
@@ -195,7 +198,7 @@ class MemberService:
             )
         return keys
 
-    def _wrap_for(self, s: Session, keys: WorkspaceKeys | None, login: str) -> str | None:
+    def _wrap_for(self, s: Session, keys: WorkspaceKeys | str | None, login: str) -> str | None:
         """Wrap the data key of each of the login's workspaces for them; a login with no key
         pair yet (new, or added before issue 23's keys) gets one, returned to be shown once."""
         keys = self._with_keys(keys)

@@ -102,6 +102,7 @@ def test_a_member_decrypts_their_workspace_only(pg, capsys, monkeypatch, memory_
             f"refresh-{TOKENS['A']}"
         )
         fresh.unlock()  # what the desktop does at start: the member key, not the vault's
+        fresh.unlock()
         assert fresh.is_unlocked and fresh.key_source == "member-key"
 
         # B: its account row is walled off, and so is every wrapped key but her own.
@@ -201,3 +202,59 @@ def test_a_member_without_a_wrapped_key_gets_one_line(pg, capsys, monkeypatch): 
             AccountService(ann_db, ann_vault).credentials(a)
     finally:
         ann_db.dispose()
+
+
+def test_a_second_workspace_reuses_the_member_key_and_a_locked_vault_blocks_removal(
+    pg,  # noqa: F811
+    capsys,
+    memory_keyring,
+):
+    url, db = pg
+    a, b = _connect(db, "A"), _connect(db, "B")
+    ann_url, ann_key = _add(url, capsys, "A", "Ann")
+    argv = ["members", "add", "--workspace", "B", "--name", "Ann", "--role", "viewer"]
+    assert main([*argv, "--db", url]) == 0
+    out = capsys.readouterr().out
+    assert "keeps their existing connection URL" in out and "Member key" not in out
+    ann_db = open_database(ann_url)
+    try:
+        ann = AccountService(ann_db, Vault(ann_db, environ={member_keys.ENV_MEMBER_KEY: ann_key}))
+        assert [ann.credentials(i).access_token for i in (a, b)] == [TOKENS["A"], TOKENS["B"]]
+    finally:
+        ann_db.dispose()
+    # Without the vault key the administrator's Herald cannot re-key: one line, no change.
+    before = _rows(db, "A")
+    memory_keyring._store.clear()
+    assert main(["members", "remove", "--workspace", "A", "--name", "Ann", "--db", url]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("herald members: ") and len(err.splitlines()) == 1, err
+    assert "vault" in err
+    assert _rows(db, "A") == before
+    assert main(["members", "list", "--db", url]) == 0
+    assert capsys.readouterr().out.count("Ann") == 2
+
+
+def test_members_key_keeps_the_pasted_key_in_the_keychain(pg, capsys, monkeypatch, memory_keyring):  # noqa: F811
+    import io
+
+    url, db = pg
+    a = _connect(db, "A")
+    ann_url, ann_key = _add(url, capsys, "A", "Ann")
+    login = make_url(ann_url).username
+    monkeypatch.setattr("sys.stdin", io.StringIO("not a key\n"))
+    assert main(["members", "key", "--db", ann_url]) == 1
+    assert "not a Herald member key" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO(ann_key + "\n"))
+    assert main(["members", "key", "--db", ann_url]) == 0
+    assert capsys.readouterr().out == f"member key for {login} kept in the OS keychain\n"
+    assert memory_keyring.get_password(KEYRING_SERVICE, f"member-key:{login}") == ann_key
+    ann_db = open_database(ann_url)
+    try:
+        assert (
+            AccountService(ann_db, Vault(ann_db, environ={})).credentials(a).access_token
+            == (TOKENS["A"])
+        )
+    finally:
+        ann_db.dispose()
+    assert main(["members", "key", "--db", url]) == 1  # the administrator has no member key
+    assert "for a member's own connection URL" in capsys.readouterr().err
