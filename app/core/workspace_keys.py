@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 
 PREFIX = b"hw1:"
 VAULT_HOLDER = "vault"
+#: PostgreSQL advisory lock class for making workspace keys ("HKEY")
+KEYS_LOCK = 0x484B4559
 
 
 class Sealer(Protocol):
@@ -67,6 +69,15 @@ def member_login(s: Session) -> str | None:
     user = str(s.scalar(text("SELECT current_user")))
     found = s.scalar(select(Member.login).where(Member.login == user).limit(1))
     return None if found is None else user
+
+
+def _lock_keys(s: Session, workspace_id: int) -> bool:
+    """PostgreSQL: one Herald at a time makes a workspace's key (or adopts older secrets,
+    workspace 0), until its transaction ends. True when a lock was taken."""
+    if s.get_bind().dialect.name != "postgresql":
+        return False  # SQLite's write transactions are serial already
+    s.execute(text("SELECT pg_advisory_xact_lock(:k, :w)"), {"k": KEYS_LOCK, "w": workspace_id})
+    return True
 
 
 def member_unlock(db: Database, environ: Mapping[str, str]) -> bool:
@@ -152,6 +163,13 @@ class WorkspaceKeys:
             .where(WorkspaceKey.workspace_id == workspace_id, WorkspaceKey.holder == VAULT_HOLDER)
             .with_for_update(read=True)
         )
+        if row is None and create and _lock_keys(s, workspace_id):
+            row = s.scalar(  # made meanwhile by another Herald (its lock is ours now)
+                select(WorkspaceKey).where(
+                    WorkspaceKey.workspace_id == workspace_id,
+                    WorkspaceKey.holder == VAULT_HOLDER,
+                )
+            )
         if row is not None:
             return self.vault.decrypt(row.wrapped)
         if not create:
@@ -298,6 +316,7 @@ def adopt_legacy(db: Database, vault: Sealer) -> int:
     with db.write_session() as s:
         if member_login(s) is not None:
             return 0  # a member's Herald never holds the vault key
+        _lock_keys(s, 0)  # workers starting together after the upgrade: one adopts
         for account in s.scalars(
             select(Account).where(Account.credentials_encrypted.is_not(None))
         ).all():

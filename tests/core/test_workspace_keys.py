@@ -18,8 +18,14 @@ from app.core.vault import CHECK_SETTING, Vault, VaultLockedError, WrongPassphra
 from app.core.workspace_keys import PREFIX, VAULT_HOLDER, WorkspaceKey, WorkspaceKeys
 from app.core.workspaces import WorkspaceService
 from app.platforms.names import Platform
+from tests.integration.pg import SQLITE_AND_POSTGRES, sqlite_or_postgres
 
 KEY = Fernet.generate_key().decode()
+
+
+@pytest.fixture(params=SQLITE_AND_POSTGRES)
+def anydb(request, db_url):  # type: ignore[no-untyped-def]
+    yield from sqlite_or_postgres(request.param, db_url)
 
 
 @pytest.fixture
@@ -103,7 +109,8 @@ def _legacy(db, two) -> list[int]:  # type: ignore[no-untyped-def]
     return ids
 
 
-def test_older_secrets_move_under_workspace_keys_when_the_vault_unlocks(db, two):
+def test_older_secrets_move_under_workspace_keys_when_the_vault_unlocks(anydb):
+    db, two = anydb, [WorkspaceService(anydb).create(n, "UTC").id for n in ("Acme", "Brio")]
     ids = _legacy(db, two)
     service = AccountService(db, _vault(db))
     assert service.credentials(ids[2]).access_token == "old-token-0002"  # unlock adopts
@@ -114,7 +121,8 @@ def test_older_secrets_move_under_workspace_keys_when_the_vault_unlocks(db, two)
     ]  # fmt: skip
 
 
-def test_an_interrupted_adoption_changes_nothing_and_the_next_one_completes(db, two, monkeypatch):
+def test_an_interrupted_adoption_changes_nothing_and_the_next_one_completes(anydb, monkeypatch):
+    db, two = anydb, [WorkspaceService(anydb).create(n, "UTC").id for n in ("Acme", "Brio")]
     ids = _legacy(db, two)
     before = [_blob(db, i) for i in ids]
     real_seal = WorkspaceKeys.seal
@@ -176,3 +184,49 @@ def test_a_member_key_is_never_kept_in_an_unsafe_keyring():
             member_keys.load_member_key("herald_ann_1", {})
     finally:
         keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def pgdb(db_url):  # type: ignore[no-untyped-def]
+    yield from sqlite_or_postgres("postgres", db_url)
+
+
+@pytest.mark.postgres
+def test_workers_starting_together_adopt_once_and_both_start(pgdb, monkeypatch):
+    import threading
+
+    db = pgdb
+    two = [WorkspaceService(db).create(n, "UTC").id for n in ("Acme", "Brio")]
+    ids = _legacy(db, two)
+    errors: list[Exception] = []
+    entered, both_in = [], threading.Event()
+    real_adopt, real_seal = workspace_keys.adopt_legacy, WorkspaceKeys.seal
+
+    def adopt(db_, vault):  # type: ignore[no-untyped-def]
+        entered.append(1)
+        if len(entered) == 2:
+            both_in.set()
+        return real_adopt(db_, vault)
+
+    def seal(self, s, ws, raw):  # type: ignore[no-untyped-def]
+        both_in.wait(5)  # the first to seal waits until the other one is adopting too
+        return real_seal(self, s, ws, raw)
+
+    monkeypatch.setattr(workspace_keys, "adopt_legacy", adopt)
+    monkeypatch.setattr(WorkspaceKeys, "seal", seal)
+
+    def start() -> None:
+        try:
+            _vault(db).unlock()
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    assert all(_blob(db, i).startswith(PREFIX) for i in ids)
+    assert set(_keys(db)) == set(two)
+    assert AccountService(db, _vault(db)).credentials(ids[1]).access_token == "old-token-0001"
