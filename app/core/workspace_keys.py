@@ -305,11 +305,11 @@ def vault_sample(s: Session) -> bytes | None:
 def adopt_legacy(db: Database, vault: Sealer) -> int:
     """Re-encrypt every secret still under the vault key itself (written before migration
     0020) under its workspace's data key, all in one transaction. Returns how many."""
-    with db.session() as s:
-        pending = s.scalar(
-            select(Account.id).where(Account.credentials_encrypted.is_not(None)).limit(1)
+    with db.session() as s:  # the usual case, after the first time: nothing to do, no lock
+        blobs = s.scalars(
+            select(Account.credentials_encrypted).where(Account.credentials_encrypted.is_not(None))
         )
-        if pending is None:
+        if all(is_sealed(b) for b in blobs if b is not None):
             return 0
     keys = WorkspaceKeys(vault)
     done = 0
