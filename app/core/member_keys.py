@@ -39,7 +39,16 @@ _PUB_LEN = 32
 
 
 class MemberKeyError(VaultError):
-    """A member key is missing, damaged or does not open this workspace's key."""
+    """A member key is damaged, cannot be kept, or does not open this workspace's key."""
+
+
+class MemberKeyMissingError(VaultLockedError):
+    """Neither the keychain nor HERALD_MEMBER_KEY has this login's member key (the desktop
+    then asks for it: app/ui/member_key.py)."""
+
+    def __init__(self, message: str, login: str) -> None:
+        super().__init__(message)
+        self.login = login
 
 
 def keyring_username(login: str) -> str:
@@ -123,10 +132,11 @@ def load_member_key(login: str, environ: Mapping[str, str]) -> X25519PrivateKey:
             store_member_key(login, from_env)
         return key
     where = backend_problem or "it is not in this computer's keychain"
-    raise VaultLockedError(
+    raise MemberKeyMissingError(
         f"Herald cannot read this workspace's secrets as {login}: your member key is "
         f"missing ({where}). Run `python main.py members key --db URL` and paste the key "
-        f"`members add` printed for you, or set {ENV_MEMBER_KEY}."
+        f"`members add` printed for you, or set {ENV_MEMBER_KEY}.",
+        login,
     )
 
 
