@@ -8,6 +8,7 @@ No ORM object leaves this module: callers get frozen `AccountInfo` values.
 from __future__ import annotations
 
 import builtins
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +25,7 @@ from app.core.models import Account, AccountStatus, Post, PostStatus, Setting, T
 from app.core.ports import AccountRef, AppCredentials, ConnectedAccount, Credentials
 from app.core.poststatus import derive_post_status
 from app.core.vault import Vault
+from app.core.workspace_keys import WorkspaceKeys
 from app.platforms.names import Platform
 
 _APP_SETTING = "app.{platform}"
@@ -79,6 +81,10 @@ def credentials_from_json(data: Mapping[str, Any]) -> Credentials:
     )
 
 
+def _json_bytes(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
 def register_credentials(creds: Credentials) -> None:
     """Mask these tokens in every log line from now on."""
     register_secret(creds.access_token)
@@ -92,6 +98,8 @@ class AccountService:
     def __init__(self, db: Database, vault: Vault, clock: Clock | None = None) -> None:
         self.db = db
         self.vault = vault
+        #: each workspace's data key, unwrapped with the vault key or the member's own key
+        self.keys = WorkspaceKeys(vault)
         self.clock = clock or SystemClock()
 
     # ------------------------------------------------------------ connecting
@@ -100,7 +108,8 @@ class AccountService:
         """Insert a new account, or update the one with the same workspace, platform and
         external id (a reconnect keeps its history and scheduled posts). Status becomes ACTIVE."""
         register_credentials(connected.credentials)
-        blob = self.vault.encrypt_json(credentials_to_json(connected.credentials))
+        raw = _json_bytes(credentials_to_json(connected.credentials))
+        self.keys.ready(self.db)
         with self.db.write_session() as s:
             account = s.scalar(
                 select(Account).where(
@@ -123,7 +132,7 @@ class AccountService:
                 # Keep the user's own settings (media hosting...), refresh what the platform said.
                 account.settings = {**(account.settings or {}), **dict(connected.settings)}
                 account.handle = connected.handle
-            account.credentials_encrypted = blob
+            account.credentials_encrypted = self.keys.seal(s, workspace_id, raw)
             account.token_expires_at = connected.credentials.expires_at
             account.status = AccountStatus.ACTIVE
             account.status_reason = None
@@ -145,12 +154,14 @@ class AccountService:
             return _info(self._load(s, account_id))
 
     def credentials(self, account_id: int) -> Credentials:
+        self.keys.ready(self.db)
         with self.db.session() as s:
             account = self._load(s, account_id)
             blob = account.credentials_encrypted
-        if blob is None:
-            raise AccountError("This account has no stored credentials; reconnect it.")
-        creds = credentials_from_json(self.vault.decrypt_json(blob))
+            if blob is None:
+                raise AccountError("This account has no stored credentials; reconnect it.")
+            raw = self.keys.open(s, account.workspace_id, blob)
+        creds = credentials_from_json(json.loads(raw))
         register_credentials(creds)
         return creds
 
@@ -183,7 +194,8 @@ class AccountService:
         Does not commit."""
         register_credentials(credentials)
         account = self._load(session, account_id)
-        account.credentials_encrypted = self.vault.encrypt_json(credentials_to_json(credentials))
+        raw = _json_bytes(credentials_to_json(credentials))
+        account.credentials_encrypted = self.keys.seal(session, account.workspace_id, raw)
         account.token_expires_at = credentials.expires_at
 
     def save_credentials(self, account_id: int, credentials: Credentials) -> None:

@@ -104,6 +104,10 @@ def upgrade(engine: Engine, url: str) -> Path | None:
         cfg = alembic_config(url)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+        # Members get grants on the tables the upgrade added (issue 23), in its transaction.
+        from app.core.members.regrant import regrant_after_upgrade
+
+        regrant_after_upgrade(conn)
     return backup
 
 

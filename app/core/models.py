@@ -353,3 +353,4 @@ import app.core.ideas_tables  # noqa: E402, F401
 from app.core import chain_models as chain_models  # noqa: E402
 from app.core.models_measures import TargetMeasure  # noqa: E402, F401
 from app.core.queue_tables import AccountQueue, QueuedPost, QueueSlot  # noqa: E402, F401
+from app.core.workspace_keys_table import WorkspaceKey  # noqa: E402, F401

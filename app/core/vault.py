@@ -33,11 +33,10 @@ import keyring
 import keyring.errors
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-from sqlalchemy import select
 
 from app.core.db import Database
 from app.core.logsetup import register_secret
-from app.core.models import Account, Setting
+from app.core.models import Setting
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +128,7 @@ class Vault:
         self._environ = environ if environ is not None else os.environ
         self._fernet: Fernet | None = None
         self._lock = threading.Lock()
+        self._adopted = False
         #: where the key came from: "env-key", "env-passphrase", "keyring" or "passphrase"
         self.key_source: str | None = None
         #: why the keychain was not used, for the UI to show ("Herald says so")
@@ -137,12 +137,33 @@ class Vault:
     # ------------------------------------------------------------ public API
 
     def unlock(self) -> None:
-        """Resolve the key now (the UI calls this to ask for a passphrase at a good moment)."""
+        """Resolve the key now (the UI calls this to ask for a passphrase at a good moment).
+        The first time, secrets still under the vault key itself move under their workspace's
+        data key (issue 23, app.core.workspace_keys), in one transaction. On a member's own
+        PostgreSQL login there is no vault key: their member key is looked up instead."""
+        if self.key_source == "member-key":
+            return
+        if self._db is not None and not self.is_unlocked:
+            from app.core.workspace_keys import member_unlock
+
+            if member_unlock(self._db, self._environ):
+                self.key_source = "member-key"
+                return
         self._key()
+        if self._db is not None and not self._adopted:
+            from app.core.workspace_keys import adopt_legacy
+
+            adopt_legacy(self._db, self)
+            self._adopted = True
 
     @property
     def is_unlocked(self) -> bool:
-        return self._fernet is not None
+        return self._fernet is not None or self.key_source == "member-key"
+
+    @property
+    def environ(self) -> Mapping[str, str]:
+        """Where HERALD_VAULT_KEY (and a member's HERALD_MEMBER_KEY) are read from."""
+        return self._environ
 
     def encrypt(self, data: bytes | str) -> bytes:
         raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -290,13 +311,12 @@ class Vault:
                     "The vault key or passphrase is wrong for this database; nothing was changed."
                 )
             return
-        # No verifier yet: if secrets already exist (written before verifiers), test one.
+        # No verifier yet: if secrets already exist (written before verifiers), test one
+        # (a workspace's data key as wrapped for the vault, or a secret of the older form).
+        from app.core.workspace_keys import vault_sample
+
         with self._db.session() as s:
-            sample = s.scalar(
-                select(Account.credentials_encrypted)
-                .where(Account.credentials_encrypted.is_not(None))
-                .limit(1)
-            )
+            sample = vault_sample(s)
         if sample is not None:
             try:
                 fernet.decrypt(sample)

@@ -150,7 +150,13 @@ def _run_window(app, args: argparse.Namespace, context, first) -> int:
         window.show_area("accounts")
 
     scheduler = None
-    if unlock_vault(context.vault, window):
+    unlocked = unlock_vault(context.vault, window)
+    if unlocked and context.vault.key_source == "member-key":
+        # A member's login (issue 23): the agency's workers publish; this desktop only plans.
+        window.statusBar().showMessage(
+            window.tr("Connected as a member: the agency's workers publish your posts.")
+        )
+    elif unlocked:
         from app.ui.scheduler_thread import build_scheduler
 
         scheduler = build_scheduler(context)

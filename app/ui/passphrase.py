@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.member_keys import MemberKeyMissingError
 from app.core.vault import Vault, VaultError, VaultLockedError, WrongPassphraseError
 
 MIN_LENGTH = 8
@@ -168,6 +169,11 @@ def unlock_vault(vault: Vault, parent: QWidget | None = None) -> bool:
                 QMessageBox.StandardButton.Retry,
             )
             if answer != QMessageBox.StandardButton.Retry:
+                return False
+        except MemberKeyMissingError as exc:  # a member's login (issue 23)
+            from app.ui.member_key import ask_member_key
+
+            if not ask_member_key(parent, exc.login):
                 return False
         except VaultLockedError as exc:
             if "No vault passphrase was given" in str(exc):

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 _SLUG_LEN = 24
 #: readable by every member although not walled: no workspace data in them
 _SHARED = ("settings", "alembic_version")
+#: walled, but only the administrator writes them (the wrapped workspace keys, issue 23)
+_READ_ONLY = ("workspace_keys",)
 
 
 def new_login_name(person: str) -> str:
@@ -57,6 +59,8 @@ def grant(s: Session, login: str, *, writes: bool) -> None:
     if not writes:
         return
     for table in walled:
+        if table in _READ_ONLY:
+            continue
         s.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {schema}.{table} TO {role}"))
     s.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}"))
 

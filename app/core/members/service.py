@@ -8,6 +8,7 @@ On SQLite members are only recorded: it is single-user, and the app enforces the
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -17,10 +18,14 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.core import member_keys
 from app.core.clock import Clock, SystemClock
 from app.core.db import Database
 from app.core.members import logins
+from app.core.members.regrant import regrant_all
 from app.core.models import Member, MemberRole, Workspace
+from app.core.vault import VaultError
+from app.core.workspace_keys import Sealer, WorkspaceKeys, member_login
 
 T = TypeVar("T")
 
@@ -43,6 +48,9 @@ class AddedMember:
     #: the member's connection URL with their generated password: shown once, stored nowhere.
     #: None on SQLite, or when the person already had a login (their URL has not changed).
     url: str | None
+    #: the private half of the member's own key (app.core.member_keys), shown once with the
+    #: URL: their Herald unwraps their workspaces' data keys with it. None when unchanged.
+    member_key: str | None = None
 
 
 def parse_role(value: str) -> MemberRole:
@@ -69,14 +77,22 @@ def _workspace(s: Session, name: str) -> Workspace:
     return ws
 
 
+def _first(exc: DBAPIError) -> str:
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+
+
 def _same_person(name: str) -> ColumnElement[bool]:
     return func.lower(Member.name) == name.lower()
 
 
 class MemberService:
-    def __init__(self, db: Database, clock: Clock | None = None) -> None:
+    def __init__(
+        self, db: Database, clock: Clock | None = None, vault: Sealer | None = None
+    ) -> None:
         self.db = db
         self.clock = clock or SystemClock()
+        #: the vault key: wraps and rotates the workspaces' data keys (PostgreSQL members)
+        self.vault = vault
 
     def list(self, workspace: str | None = None) -> list[MemberInfo]:
         with self.db.session() as s:
@@ -88,6 +104,7 @@ class MemberService:
 
     def add(self, workspace: str, name: str, role: MemberRole) -> AddedMember:
         name = _clean_name(name)
+        keys = self._keys()
         with self.db.write_session() as s:
             ws = _workspace(s, workspace)
             if s.scalar(select(Member.id).where(Member.workspace_id == ws.id, _same_person(name))):
@@ -109,15 +126,18 @@ class MemberService:
                 )
             )
             s.flush()
+            member_key = None
             if login is not None:
                 self._regrant(s, login)
+                member_key = self._wrap_for(s, keys, login)
             s.commit()
-            return AddedMember(MemberInfo(name, role, ws.name, login), url)
+            return AddedMember(MemberInfo(name, role, ws.name, login), url, member_key)
 
     def remove(self, workspace: str, name: str) -> MemberInfo:
         """Remove the membership; on PostgreSQL the person's open sessions end now, and their
         login is dropped when this was their last workspace."""
         name = (name or "").strip()
+        keys = self._keys()
         with self.db.write_session() as s:
             ws = _workspace(s, workspace)
             member = s.scalar(
@@ -128,6 +148,9 @@ class MemberService:
             info = MemberInfo(member.name, member.role, ws.name, member.login)
             s.delete(member)
             s.flush()
+            if info.login is not None and WorkspaceKeys.holds(s, ws.id, info.login):
+                # What they could read is re-keyed in this same transaction.
+                self._with_keys(keys).rotate(s, ws.id, drop=info.login)
             if info.login is not None:
                 if s.scalar(select(Member.id).where(Member.login == info.login).limit(1)):
                     self._regrant(s, info.login)
@@ -136,6 +159,56 @@ class MemberService:
                     self._pg(s, logins.drop_login, info.login)
             s.commit()
             return info
+
+    def regrant(self) -> builtins.list[str]:
+        """Every member's table privileges applied again (after a schema change)."""
+        with self.db.write_session() as s:
+            try:
+                done = regrant_all(s)
+            except DBAPIError as exc:
+                s.rollback()
+                raise MemberError(f"PostgreSQL refused: {_first(exc)}") from None
+            s.commit()
+            return done
+
+    def _keys(self) -> WorkspaceKeys | str | None:
+        """The data keys' service, its key resolved before a transaction starts (PostgreSQL;
+        SQLite has no member keys). None without a vault; why, when the vault is locked (a
+        removal that re-keys nothing still goes ahead)."""
+        if self.db.is_sqlite or self.vault is None:
+            return None
+        with self.db.session() as s:
+            if member_login(s) is not None:
+                return None  # a member holds no vault key (and may not manage members)
+        keys = WorkspaceKeys(self.vault)
+        try:
+            keys.ready(self.db)
+        except VaultError as exc:
+            return f"Members hold workspace keys, which needs the vault key: {exc}"
+        return keys
+
+    @staticmethod
+    def _with_keys(keys: WorkspaceKeys | str | None) -> WorkspaceKeys:
+        if isinstance(keys, str):
+            raise MemberError(keys)
+        if keys is None:
+            raise MemberError(
+                "Changing who holds a workspace's keys needs Herald's vault key; run this "
+                "where the administrator's Herald runs (or set HERALD_VAULT_KEY)."
+            )
+        return keys
+
+    def _wrap_for(self, s: Session, keys: WorkspaceKeys | str | None, login: str) -> str | None:
+        """Wrap the data key of each of the login's workspaces for them; a login with no key
+        pair yet (new, or added before issue 23's keys) gets one, returned to be shown once."""
+        keys = self._with_keys(keys)
+        printed, public = None, WorkspaceKeys.public_key_of(s, login)
+        if public is None:
+            printed, public = member_keys.new_member_key()
+        for ws_id in s.scalars(select(Member.workspace_id).where(Member.login == login)):
+            if printed is not None or not WorkspaceKeys.holds(s, ws_id, login):
+                keys.grant(s, ws_id, login, public)
+        return printed
 
     def _regrant(self, s: Session, login: str) -> None:
         roles = set(s.scalars(select(Member.role).where(Member.login == login)))
@@ -148,7 +221,7 @@ class MemberService:
             return step(s, login)
         except DBAPIError as exc:
             s.rollback()
-            problem = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            problem = _first(exc)
             if "permission denied" in problem.lower():
                 problem += " (the role Herald connects with needs CREATEROLE)"
             raise MemberError(f"PostgreSQL refused: {problem}") from None
