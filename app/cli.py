@@ -27,7 +27,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "accounts": ("app.commands.accounts", "list accounts or connect the emulator's accounts"),
     "demo-seed": ("app.commands.demo_seed", "publish demo history through the emulator"),
     "recommend": ("app.commands.recommend", "print the best times to post"),
-    "members": ("app.commands.members", "add, list or remove the people of a workspace"),
+    "members": (
+        "app.commands.members",
+        "add, list, remove or regrant people; key stores your member key",
+    ),
     "audit": ("app.commands.audit", "print who did what to posts and accounts, and when"),
     "platforms": ("app.commands.platforms", "list the supported networks"),
 }
