@@ -14,9 +14,10 @@ from app.core.models import Account, Post, Target
 
 
 def failed_part_rows(s: Session, workspace_id: int, limit: int) -> list[tuple[Any, ...]]:
-    """FAILED chain parts and first comments of a workspace's live posts, newest first, as
-    (target id, post id, account id, platform, handle, kind, position, error code, error
-    message, post text, scheduled at): the problems list shows them beside failed targets."""
+    """FAILED chain parts and first comments of a workspace's live posts, and those waiting
+    for a person's confirmation, newest first, as (target id, post id, account id, platform,
+    handle, kind, position, error code, error message, post text, scheduled at, part id,
+    status): the problems list shows them beside failed targets."""
     return [
         tuple(r)
         for r in s.execute(
@@ -32,6 +33,8 @@ def failed_part_rows(s: Session, workspace_id: int, limit: int) -> list[tuple[An
                 TargetPart.error_message,
                 Post.base_text,
                 Post.scheduled_at,
+                TargetPart.id,
+                TargetPart.status,
             )
             .join(Target, Target.id == TargetPart.target_id)
             .join(Post, Post.id == Target.post_id)
@@ -39,7 +42,7 @@ def failed_part_rows(s: Session, workspace_id: int, limit: int) -> list[tuple[An
             .where(
                 Post.workspace_id == workspace_id,
                 Post.deleted_at.is_(None),
-                TargetPart.status == TargetStatus.FAILED,
+                TargetPart.status.in_([TargetStatus.FAILED, TargetStatus.NEEDS_CONFIRMATION]),
             )
             .order_by(TargetPart.updated_at.desc(), TargetPart.id.desc())
             .limit(limit)
@@ -47,8 +50,16 @@ def failed_part_rows(s: Session, workspace_id: int, limit: int) -> list[tuple[An
     ]
 
 
-def failure_text(kind: str, position: int, message: str | None) -> str:
-    """How a failed part reads in the problems list."""
+def part_label(kind: str, position: int) -> str:
+    return "the first comment" if kind == COMMENT else f"part {position} of the thread"
+
+
+def failure_text(
+    kind: str, position: int, message: str | None, status: str = TargetStatus.FAILED
+) -> str:
+    """How a failed (or doubtful) part reads in the problems list."""
+    if status == TargetStatus.NEEDS_CONFIRMATION:
+        return f"{part_label(kind, position)}: did it go out before Herald stopped?"
     reason = message or "no reason given"
     if kind == COMMENT:
         return f"post published, comment failed — retry ({reason})"
