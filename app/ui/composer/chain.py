@@ -292,7 +292,7 @@ class ChainPanel(QWidget):
             hint = self.tr("None of the chosen networks takes threads: part 1 goes out alone.")
         else:
             others = [p for p in networks if p not in chain]
-            hint = self.tr("Threads go out on {names}.").format(names=names(chain))
+            hint = self.tr("The thread goes out on {names}.").format(names=names(chain))
             if others:
                 lone, bad = lone_hint(self.parts(), others)
                 hint += " " + lone

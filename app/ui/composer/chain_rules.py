@@ -51,9 +51,12 @@ def lone_hint(parts: Sequence[str], lone: list[Platform]) -> tuple[str, bool]:
     if len(parts) < 2:
         return f"{names(lone)}: no threads; the post goes out alone.", False
     whole = whole_text(parts)
-    counts, _ = count_text(whole, lone, sep=", ")
+    counts = ", ".join(
+        f"{text_length(whole, p):,}/{platforms.get(p).text.max_length:,}" for p in lone
+    )
+    verb = "has" if len(lone) == 1 else "have"
     return (
-        f"{names(lone)}: no threads; the whole text goes out as one post, without the "
-        f"numbers ({counts}).",
+        f"{names(lone)} {verb} no threads: the whole text goes out there as one post, "
+        f"without the numbers ({counts}).",
         False,
     )

@@ -61,6 +61,10 @@ def test_split_count_comment_schedule_and_publish(
     assert len(parts) == 4
     assert [p.rsplit(" ", 1)[1] for p in parts] == ["1/4", "2/4", "3/4", "4/4"]
     assert dialog.base_edit.toPlainText() == parts[0]  # part 1 is the post's text
+    assert dialog.findChild(QLabel, "chainHint").text() == (
+        "The thread goes out on X. LinkedIn has no threads: the whole text goes out there as "
+        f"one post, without the numbers ({len(LONG):,}/3,000)."
+    )
     counter = dialog.findChild(QLabel, "chainPartCounter2")
     assert counter.text().startswith("X ") and "/280" in counter.text()
     editor = dialog.findChild(QPlainTextEdit, "chainPartEdit2")
@@ -128,7 +132,7 @@ def test_bluesky_and_threads_parts_are_counted_by_their_own_rules(
     dialog.base_edit.setPlainText("Part one.")
     dialog.chain_panel.add()
     hint = dialog.findChild(QLabel, "chainHint")
-    assert hint.text() == "Threads go out on Bluesky, Threads."
+    assert hint.text() == "The thread goes out on Bluesky, Threads."
     text = "Coding 👩🏽‍💻 at the bakery"  # one grapheme; 4 emoji code points of 4, 4, 3, 4 bytes
     dialog.findChild(QPlainTextEdit, "chainPartEdit2").setPlainText(text)
     counter = dialog.findChild(QLabel, "chainPartCounter2").text().splitlines()
