@@ -187,6 +187,29 @@ def test_a_week_is_scheduled_ahead_and_best_times_are_ready(seeded, seeded_db):
         assert len(besttime.recommend(seeded_db, ws, platform, k=3)) == 3
 
 
+def test_the_demo_schedules_a_thread_and_a_first_comment(seeded, seeded_db):
+    """Issue 19: one 4-part thread for X, Bluesky, Mastodon and Threads, and one post with a
+    first comment (LinkedIn, Facebook), scheduled so the calendar and composer show them."""
+    from app.core import chains
+    from app.demo.formats import CHAIN, COMMENT
+
+    ws = seeded.report.workspace_id
+    with seeded_db.session() as s:
+        ids = s.scalars(
+            select(Post.id).where(Post.workspace_id == ws, Post.status == PostStatus.SCHEDULED)
+        ).all()
+    found = {pid: chains.parts_of(seeded_db, pid) for pid in ids}
+    threads = {pid: p for pid, p in found.items() if any(x.kind == chains.PART for x in p)}
+    comments = {pid: p for pid, p in found.items() if any(x.kind == chains.COMMENT for x in p)}
+    assert len(threads) == 1 and len(comments) == 1
+    (parts,) = threads.values()
+    assert {p.platform.value for p in parts} == {"TWITTER", "BLUESKY", "MASTODON", "THREADS"}
+    assert sorted({p.text for p in parts}) == sorted(CHAIN[1:])
+    (noted,) = comments.values()
+    assert {p.platform.value for p in noted} == {"LINKEDIN", "FACEBOOK"}
+    assert {p.text for p in noted} == {COMMENT}
+
+
 def test_the_emulator_is_back_in_the_present_and_progress_was_told(seeded):
     assert abs(seeded.emulator_clock_after - datetime.now(UTC)) < timedelta(minutes=2)
     assert seeded.progress[0] == ("Connecting the demo accounts", 0.0)

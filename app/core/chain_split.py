@@ -13,11 +13,20 @@ from collections.abc import Callable, Sequence
 
 from app import platforms
 from app.core.textrules.emoji import find_emoji
-from app.core.textrules.twitter import weighted_length
 from app.core.textrules.urls import find_urls
 from app.platforms.names import Platform
 
-__all__ = ["SplitError", "fits_all", "numbered", "split_into_parts", "text_length"]
+__all__ = [
+    "SplitError",
+    "fits",
+    "fits_all",
+    "numbered",
+    "refusal_without_chains",
+    "split_into_parts",
+    "text_length",
+    "unnumbered",
+    "whole_text",
+]
 
 # A sentence ends at . ! ? … (closing quotes/brackets kept with it) before a space or the
 # end, or at a CJK full stop / mark (no space follows those); a line break ends one too.
@@ -31,14 +40,24 @@ class SplitError(ValueError):
 
 
 def text_length(text: str, platform: Platform) -> int:
-    """The length a network counts: X's weighted length, else code points."""
-    if platforms.get(platform).text.counting == "x_weighted":
-        return weighted_length(text)
-    return len(text)
+    """The length a network counts (app.core.textrules): X's weighted length, Bluesky's
+    graphemes, Mastodon's fediverse count, Threads' emoji-as-UTF-8-bytes, else code points."""
+    from app.core.textrules.account_rules import counted_length
+    from app.core.textrules.platform_rules import rules_for
+
+    return counted_length(rules_for(platform), text)
+
+
+def fits(text: str, platform: Platform) -> bool:
+    """Within the network's length, and its byte cap where it has one (Bluesky: 3,000)."""
+    rules = platforms.get(platform).text
+    if rules.max_bytes is not None and len(text.encode("utf-8")) > rules.max_bytes:
+        return False
+    return text_length(text, platform) <= rules.max_length
 
 
 def fits_all(text: str, networks: Sequence[Platform]) -> bool:
-    return all(text_length(text, p) <= platforms.get(p).text.max_length for p in networks)
+    return all(fits(text, p) for p in networks)
 
 
 def numbered(parts: Sequence[str]) -> list[str]:
@@ -157,3 +176,39 @@ def _pack(text: str, fits: Callable[[str], bool]) -> list[str]:
     if current.strip():
         parts.append(current.strip())
     return parts
+
+
+# ---------------------------------------------------------------- networks without chains
+_NUMBER = re.compile(r"\s*\(?(\d+)\s*/\s*(\d+)\)?\s*$")
+
+
+def unnumbered(parts: Sequence[str]) -> list[str]:
+    """The parts without the "k/n" the splitter (or a person) put at their end."""
+    n, out = len(parts), []
+    for k, part in enumerate(parts, start=1):
+        m = _NUMBER.search(part)
+        if m and int(m.group(1)) == k and int(m.group(2)) == n:
+            part = part[: m.start()]
+        out.append(part.strip())
+    return out
+
+
+def whole_text(parts: Sequence[str]) -> str:
+    """The chain as one post: its parts, unnumbered, one after the other."""
+    return " ".join(p for p in unnumbered(parts) if p)
+
+
+def refusal_without_chains(platform: Platform, whole: str) -> str | None:
+    """Why `whole` cannot go to `platform` as one post, in words, or None when it fits."""
+    if fits(whole, platform):
+        return None
+    d = platforms.get(platform)
+    rules = d.text
+    if rules.max_bytes is not None and len(whole.encode("utf-8")) > rules.max_bytes:
+        size, unit, limit = len(whole.encode("utf-8")), "bytes", rules.max_bytes
+    else:
+        size, unit, limit = text_length(whole, platform), "characters", rules.max_length
+    return (
+        f"{d.display_name} has no threads: the whole text is {size:,} {unit}, the limit "
+        f"{limit:,}. Shorten the thread, or leave {d.display_name} out of this post."
+    )

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, object_session
 
 from app import platforms
+from app.core import chain_whole
 from app.core.chain_models import COMMENT, PART, TargetPart, chain_part_statuses
+from app.core.chain_problems import failed_part_rows, failure_text
 from app.core.clock import Clock
 from app.core.db import Database
 from app.core.enums import TargetStatus
@@ -106,6 +107,10 @@ def set_chain(
             if len(texts) <= 1 and not note:  # nothing to keep: a draft with no accounts yet
                 return 0
             raise ChainError(f"No post with id {post_id}, or it has no accounts.")
+        whole = chain_whole.plan(s, post_id, rows, texts)  # networks without chains
+        if isinstance(whole, str):
+            raise ChainError(whole)
+        chain_whole.apply(s, whole)
         for target_id, platform in rows:
             formats = platforms.get(Platform(platform)).formats
             s.execute(
@@ -291,45 +296,3 @@ class ChainService:
             elif p.kind == COMMENT and comment is None:
                 comment = p.text
         return parts, comment
-
-
-def failed_part_rows(s: Session, workspace_id: int, limit: int) -> list[tuple[Any, ...]]:
-    """FAILED chain parts and first comments of a workspace's live posts, newest first, as
-    (target id, post id, account id, platform, handle, kind, position, error code, error
-    message, post text, scheduled at): the problems list shows them beside failed targets."""
-    return [
-        tuple(r)
-        for r in s.execute(
-            select(
-                Target.id,
-                Target.post_id,
-                Account.id,
-                Account.platform,
-                Account.handle,
-                TargetPart.kind,
-                TargetPart.position,
-                TargetPart.error_code,
-                TargetPart.error_message,
-                Post.base_text,
-                Post.scheduled_at,
-            )
-            .join(Target, Target.id == TargetPart.target_id)
-            .join(Post, Post.id == Target.post_id)
-            .join(Account, Account.id == Target.account_id)
-            .where(
-                Post.workspace_id == workspace_id,
-                Post.deleted_at.is_(None),
-                TargetPart.status == TargetStatus.FAILED,
-            )
-            .order_by(TargetPart.updated_at.desc(), TargetPart.id.desc())
-            .limit(limit)
-        )
-    ]
-
-
-def failure_text(kind: str, position: int, message: str | None) -> str:
-    """How a failed part reads in the problems list."""
-    reason = message or "no reason given"
-    if kind == COMMENT:
-        return f"post published, comment failed — retry ({reason})"
-    return f"part {position} of the thread: {reason}"

@@ -160,4 +160,7 @@ class DemoPosting:
                     s, self.workspace.id, self.texts.text(platform), [acc[platform].id]
                 )
             s.commit()
+        from app.demo.formats import schedule_formats  # a thread and a first comment
+
+        count += schedule_formats(self.db, self.workspace.id, acc, self.zone, today)
         return count, 2

@@ -324,3 +324,90 @@ def test_the_command_line_connects_an_account_of_the_real_pds(
     args[args.index("bob-app-password")] = "not-bobs-password"
     assert cli_main(args) == 1
     assert "did not accept that handle and app password" in capsys.readouterr().err
+
+
+def test_a_three_part_chain_carries_root_and_parent_refs(pds, people, config, clock):
+    """Issue 19: parts 2 and 3 are replies whose root is part 1 and whose parent is the part
+    before, each a strong ref (uri + cid) the PDS itself reports; a re-send of a part and the
+    look-up after a crash find the one record at the part's key."""
+    account = ref_of(connect(config, pds, "alice.test", "alice-app-password"))
+    with BlueskyAdapter(config, clock) as adapter:
+        first = adapter.publish(account, "A chain 🧵 1/3", [], "key-chain-1")
+        second = adapter.publish_reply(account, "Part two 2/3", first.external_id, "k2")
+        third = adapter.publish_reply(account, "Part three 3/3", second.external_id, "k3")
+        again = adapter.publish_reply(account, "Part three 3/3", second.external_id, "k3")
+        assert again.external_id == third.external_id
+        found = adapter.find_reply(
+            account, "part", second.external_id, "", clock.now(), clock.now()
+        )
+        assert found == third.external_id
+        assert (
+            adapter.find_reply(account, "part", third.external_id, "", clock.now(), clock.now())
+            is None
+        )
+    views = [
+        record_at(pds, account.external_id, rkey_of(r.external_id)) for r in (first, second, third)
+    ]
+    assert all(v is not None for v in views)
+    one, two, three = views
+    assert "reply" not in one["value"]
+    ref = lambda v: {"uri": v["uri"], "cid": v["cid"]}  # noqa: E731
+    assert two["value"]["reply"] == {"root": ref(one), "parent": ref(one)}
+    assert three["value"]["reply"] == {"root": ref(one), "parent": ref(two)}
+    assert [v["value"]["text"] for v in views] == [
+        "A chain 🧵 1/3",
+        "Part two 2/3",
+        "Part three 3/3",
+    ]
+    listed = pds.xrpc_get(
+        "com.atproto.repo.listRecords",
+        repo=account.external_id,
+        collection="app.bsky.feed.post",
+        limit=100,
+    ).json()["records"]
+    assert sum(1 for r in listed if r["value"]["text"] == "Part three 3/3") == 1
+
+
+def test_what_the_pds_answers_to_reply_refs_it_cannot_use(pds, people, config, clock):
+    """The emulator copies these answers (app/emulator/bluesky/replies.py; recorded here on
+    @atproto/pds 0.5.35, 2026-12-05)."""
+    account = ref_of(connect(config, pds, "alice.test", "alice-app-password"))
+    token = account.credentials.access_token
+    did = account.external_id
+
+    def create(reply: object) -> httpx.Response:
+        record = {
+            "$type": "app.bsky.feed.post",
+            "text": "probe",
+            "createdAt": "2026-01-05T10:00:00.000Z",
+        }
+        record["reply"] = reply
+        return httpx.post(
+            f"{pds.url}/xrpc/com.atproto.repo.createRecord",
+            json={"repo": did, "collection": "app.bsky.feed.post", "record": record},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+
+    ghost = {
+        "uri": f"at://{did}/app.bsky.feed.post/3kabcdefghijk",
+        "cid": "bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm",
+    }
+    answers = {
+        "ghost parent": create({"root": ghost, "parent": ghost}),
+        "no cid": create({"root": {"uri": ghost["uri"]}, "parent": {"uri": ghost["uri"]}}),
+        "no root": create({"parent": ghost}),
+        "bad cid": create({"root": {**ghost, "cid": "nope"}, "parent": {**ghost, "cid": "nope"}}),
+    }
+    # the PDS checks the refs' shape only: a parent it has never seen is accepted
+    assert answers["ghost parent"].status_code == 200
+    expected = {
+        "no cid": 'Missing required key "cid" at $.record.reply.root',
+        "no root": 'Missing required key "root" at $.record.reply',
+        "bad cid": 'Invalid CID string (got "nope") at $.record.reply.root.cid',
+    }
+    for name, tail in expected.items():
+        assert answers[name].status_code == 400, name
+        body = answers[name].json()
+        assert body["error"] == "InvalidRequest"
+        assert body["message"] == f"Invalid app.bsky.feed.post record: {tail}"

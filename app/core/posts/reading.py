@@ -123,11 +123,12 @@ class PostReader:
                 account_id=r[2],
                 platform=Platform(r[3]),
                 handle=r[4],
-                status=TargetStatus.FAILED,
+                status=TargetStatus(r[12]),
                 error_code=r[7],
-                error_message=failure_text(r[5], r[6], r[8]),
+                error_message=failure_text(r[5], r[6], r[8], r[12]),
                 excerpt=excerpt((r[9] or "")[:EXCERPT_CHARS]),
                 scheduled_at=r[10],
+                part_id=r[11],
             )
             for r in chain_failures
         ]

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from app.core import audit
+from app.core.chain_attention import PartResolveError, resolve_part
 from app.core.chains import COMMENT, retry_failed_parts
 from app.core.engine.handoff import announce_due
 from app.core.engine.policy import MAX_ATTEMPTS
@@ -95,6 +96,15 @@ class PostRepair:
             post.updated_at = now
             workspace_id = post.workspace_id
             announce_due(s)  # wakes workers elsewhere at commit
+            s.commit()
+        self.ctx.changed(workspace_id)
+
+    def resolve_part(self, part_id: int, *, published: bool) -> None:
+        with self.ctx.db.write_session() as s:
+            try:
+                workspace_id = resolve_part(s, part_id, published, self.ctx.clock.now())
+            except PartResolveError as exc:
+                raise PostError(str(exc)) from None
             s.commit()
         self.ctx.changed(workspace_id)
 

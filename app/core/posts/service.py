@@ -176,6 +176,10 @@ class PostService:
         """The person checked: it did not go out; send it again now."""
         self._repair.resolve_confirmation(target_id, published=False)
 
+    def resolve_part(self, part_id: int, *, published: bool) -> None:
+        """A chain part or comment awaiting confirmation went out, or did not (issue 19)."""
+        self._repair.resolve_part(part_id, published=published)
+
     def publish_missed_now(self, post_ids: Iterable[int]) -> int:
         return self._repair.requeue_missed(list(post_ids), None)
 

@@ -149,3 +149,5 @@ class TargetProblem:
     error_message: str | None
     excerpt: str
     scheduled_at: datetime | None
+    #: a chain part or first comment of the target (issue 19); None: the target itself
+    part_id: int | None = None

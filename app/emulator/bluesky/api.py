@@ -25,7 +25,7 @@ from urllib.parse import parse_qs
 
 import regex
 
-from app.emulator.bluesky import auth
+from app.emulator.bluesky import auth, replies
 from app.emulator.bluesky.auth import P, token_of, xrpc_error
 from app.emulator.names import NETWORK_OF
 from app.emulator.routes import PlatformAPI, Route, RouteTable
@@ -119,6 +119,9 @@ def _text_problem(record: dict[str, Any]) -> str | None:
         return (
             "Invalid app.bsky.feed.post record: Record/text must not be longer than 3000 characters"
         )
+    reply_problem = replies.problem(record)
+    if reply_problem:
+        return reply_problem
     images = (record.get("embed") or {}).get("images") or []
     if len(images) > 4 or any("alt" not in i for i in images):
         return "Invalid app.bsky.feed.post record: Record/embed/images must have 4 items or fewer, each with alt"
@@ -163,7 +166,13 @@ def create_record(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
         text=str(record.get("text", "")),
         created_at=emu.now_ts(),
         media=[str(((i.get("image") or {}).get("ref") or {}).get("$link")) for i in images],
-        extra={"rkey": rkey, "cid": cid, "record": record, "user_id": token.user_id},
+        extra={
+            "rkey": rkey,
+            "cid": cid,
+            "record": record,
+            "user_id": token.user_id,
+            "in_reply_to_id": replies.parent_of(record),
+        },
     )
     emu.state.add_post(post)
     commit = {"cid": _cid(uri.encode()), "rev": _next_tid(emu)}

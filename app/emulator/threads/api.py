@@ -11,6 +11,7 @@
     GET  /v1.0/{user-id}/threads?fields=id,text,timestamp,permalink&since&until&limit
                                             newest first, Graph cursor paging
     GET  /v1.0/{media-id}?fields=id,text,timestamp,permalink
+    GET  /v1.0/{user-id|media-id}/replies   the user's replies, or a post's (replies.py)
     GET  /v1.0/{media-id}/insights?metric=views,likes,replies,reposts,quotes,shares
 
 Containers stay IN_PROGRESS for `container_polls` status reads (a video one more), on the
@@ -34,6 +35,7 @@ from app.emulator.names import NETWORK_OF
 from app.emulator.routes import PlatformAPI, Route, RouteTable
 from app.emulator.state import Container, Post, utc
 from app.emulator.threads import auth as threads_auth
+from app.emulator.threads import replies
 from app.emulator.threads.auth import V, user_token
 from app.emulator.wire import Request, Response, json_response
 
@@ -158,7 +160,8 @@ def get_object(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
         return json_response(200, body)
     post = emu.state.post(P, m["id"])
     if post is not None and post.account == tok.user_id and not post.deleted:
-        return json_response(200, _media_object(post, fields))
+        body = {**_media_object(post, fields), **replies.reply_fields(emu, post, fields)}
+        return json_response(200, body)
     return graph.no_object(m["id"])
 
 
@@ -263,6 +266,14 @@ def list_threads(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
         return bad_param("(#100) Invalid pagination cursor.")
     data = [_media_object(p, fields) for p in page.items]
     return json_response(200, paging.graph_body(req, page, data, limit))
+
+
+@table.add("GET", V + r"/(?P<oid>\d+|me)/replies", "lookup")
+def list_replies(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
+    tok = user_token(emu, req)
+    if isinstance(tok, Response):
+        return tok
+    return replies.list_replies(emu, req, m["oid"], tok.user_id, _media_object)
 
 
 @table.add("GET", V + r"/(?P<mid>\d+)/insights", "metrics")

@@ -19,6 +19,7 @@ from app.platforms.descriptor import (
     RateBudgets,
     TextRules,
 )
+from app.platforms.formats import PostFormats
 
 NAME = "BLUESKY"
 #: where an account lives when its handle's DID document names no other PDS
@@ -71,4 +72,5 @@ DESCRIPTOR = PlatformDescriptor(
         "Add App Password, then connect with your handle and that password."
     ),
     accounts_noun="accounts",
+    formats=PostFormats(chain=True, alt_text=True),
 )

@@ -36,6 +36,7 @@ from app.platforms.bluesky import (
     NAME,
     cards,
     facets,
+    replies,
     session,
     tid,
     xrpc,
@@ -127,6 +128,23 @@ class BlueskyAdapter(BaseAdapter):
             raise
         uri = as_str(body.get("uri")) or post_uri(account.external_id, rkey)
         return self._result(account, rkey_of(uri))
+
+    def publish_reply(
+        self, account: AccountRef, text: str, parent_id: str, idempotency_key: str
+    ) -> PublishResult:
+        """A chain's next part: a post with `reply` root/parent refs (replies.py)."""
+        return replies.publish_reply(self, account, text, parent_id, "part")
+
+    def find_reply(
+        self,
+        account: AccountRef,
+        kind: str,
+        parent_id: str,
+        text: str,
+        since: datetime,
+        until: datetime,
+    ) -> str | None:
+        return replies.find_reply(self, account, kind, parent_id)
 
     def _result(self, account: AccountRef, rkey: str) -> PublishResult:
         return PublishResult(

@@ -18,6 +18,7 @@ from app.platforms.descriptor import (
     RateBudgets,
     TextRules,
 )
+from app.platforms.formats import PostFormats
 
 #: replies need this one too (app.platforms.threads.adapter.reply)
 REPLY_SCOPE = "threads_manage_replies"
@@ -71,4 +72,5 @@ DESCRIPTOR = PlatformDescriptor(
         "developers.facebook.com → create an app with the “Access the Threads API” use case → "
         "use its Threads app ID and secret; add the redirect URI under Threads settings."
     ),
+    formats=PostFormats(chain=True),
 )

@@ -36,7 +36,7 @@ from app.core.ports import (
     TransientError,
 )
 from app.platforms.names import Platform
-from app.platforms.threads import insights
+from app.platforms.threads import insights, replies
 from app.platforms.threads.wire import (
     LONG_LIVED,
     REFRESH_MIN_AGE,
@@ -86,6 +86,23 @@ class ThreadsAdapter(GraphAdapter):
         if len(media) > 1:
             raise PermanentError("A Threads reply here holds at most one image.", code="media")
         return self._post(account, text, media, idempotency_key, reply_to_id=reply_to_id)
+
+    def publish_reply(
+        self, account: AccountRef, text: str, parent_id: str, idempotency_key: str
+    ) -> PublishResult:
+        """A chain's next part: a reply container to the part before (replies.py)."""
+        return replies.publish_reply(self, account, text, parent_id, idempotency_key)
+
+    def find_reply(
+        self,
+        account: AccountRef,
+        kind: str,
+        parent_id: str,
+        text: str,
+        since: datetime,
+        until: datetime,
+    ) -> str | None:
+        return replies.find_reply(self, account, parent_id, text, since, until)
 
     def _post(
         self,

@@ -27,13 +27,14 @@ class ConfirmationDialog(QDialog):
         self.service = service
         self.problem = problem
         name = f"{problem.platform.label} ({problem.handle})"
-        text = QLabel(
-            self.tr(
-                "Herald was publishing this post to {name} when it stopped, and {platform} "
-                "could not tell whether the post went out. Look at the account, then choose:"
-            ).format(name=name, platform=problem.platform.label),
-            self,
-        )
+        message = self.tr(
+            "Herald was publishing this post to {name} when it stopped, and {platform} "
+            "could not tell whether the post went out. Look at the account, then choose:"
+        ).format(name=name, platform=problem.platform.label)
+        if problem.part_id is not None:  # "part 3 of the thread" (issue 19)
+            what = (problem.error_message or "").split(":")[0]
+            message = message.replace("this post", what).replace("the post went", "it went")
+        text = QLabel(message, self)
         text.setWordWrap(True)
         excerpt = QLabel(f"“{problem.excerpt}”", self)
         excerpt.setWordWrap(True)
@@ -70,7 +71,9 @@ class ConfirmationDialog(QDialog):
 
     def _resolve(self, published: bool) -> None:
         try:
-            if published:
+            if self.problem.part_id is not None:  # a chain part or comment (issue 19)
+                self.service.resolve_part(self.problem.part_id, published=published)
+            elif published:
                 self.service.confirm_published(self.problem.target_id)
             else:
                 self.service.publish_again(self.problem.target_id)
@@ -195,6 +198,8 @@ class ProblemsPanel(QFrame):
             text = self.tr("{when}{name}: did this post go out before Herald stopped?").format(
                 when=self._when(problem), name=name
             )
+            if problem.part_id is not None:  # "part 3 of the thread: did it go out …?"
+                text = f"{self._when(problem)}{name}, {problem.error_message}"
         line.addWidget(icon_label(status_icon, row))
         label = QLabel(text, row)
         label.setWordWrap(True)

@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import platforms
-from app.core.chain_split import SplitError, split_into_parts, text_length
+from app.core.chain_split import SplitError, split_into_parts
+from app.core.chains import ChainError
 from app.platforms.names import Platform
 from app.ui import theme
+from app.ui.composer.chain_rules import count_text, lone_hint, lone_refusal, names
+from app.ui.composer.chain_rules import networks_with as _networks_with
 
 #: whole lines of text each part's editor shows (no half-cut line)
 PART_LINES = 3
@@ -39,25 +41,6 @@ def lines_height(edit: QPlainTextEdit, lines: int) -> int:
     frame = edit.frameWidth()
     # + the style sheet's padding (4 px) and border (1 px) above and below
     return int(edit.fontMetrics().lineSpacing() * lines + 2 * (margin + frame)) + 12
-
-
-def _networks_with(networks: list[Platform], flag: str) -> list[Platform]:
-    return [p for p in networks if getattr(platforms.get(p).formats, flag)]
-
-
-def _names(networks: list[Platform]) -> str:
-    return ", ".join(platforms.get(p).display_name for p in networks)
-
-
-def count_text(text: str, networks: list[Platform], sep: str = "\n") -> tuple[str, bool]:
-    """ "X 120/280", one network a line, and whether any network is over its limit."""
-    pieces, over = [], False
-    for p in networks:
-        limit = platforms.get(p).text.max_length
-        n = text_length(text, p)
-        over = over or n > limit
-        pieces.append(f"{platforms.get(p).display_name} {n:,}/{limit:,}")
-    return sep.join(pieces), over
 
 
 class PartRow(QWidget):
@@ -298,7 +281,7 @@ class ChainPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        networks = self.networks()
+        networks, bad = self.networks(), False
         chain = _networks_with(networks, "chain")
         comment = _networks_with(networks, "first_comment")
         for row in self.rows:
@@ -309,12 +292,15 @@ class ChainPanel(QWidget):
             hint = self.tr("None of the chosen networks takes threads: part 1 goes out alone.")
         else:
             others = [p for p in networks if p not in chain]
-            hint = self.tr("Threads go out on {names}.").format(names=_names(chain))
+            hint = self.tr("The thread goes out on {names}.").format(names=names(chain))
             if others:
-                hint += " " + self.tr("Only part 1 goes to {names}.").format(names=_names(others))
+                lone, bad = lone_hint(self.parts(), others)
+                hint += " " + lone
         self.hint.setText(hint)
+        colour = theme.hex_of("error_text") if bad else theme.hex_of("muted")
+        self.hint.setStyleSheet(f"color: {colour};")
         self.comment_label.setText(
-            self.tr("First comment ({names})").format(names=_names(comment))
+            self.tr("First comment ({names})").format(names=names(comment))
             if comment
             else self.tr("First comment")
         )
@@ -360,11 +346,24 @@ def refusal(dialog: Any) -> str | None:
         _, over = count_text(part, _networks_with(panel.networks(), "chain"))
         if over:
             return dialog.tr("Part {n} of the thread is too long.").format(n=i)
-    return None
+    own = dialog.values()["overrides"]  # a network's own text is not the thread's
+    following = {Platform(a.platform) for a in dialog.accounts if own.get(a.id) is None}
+    lone = [p for p in panel.networks() if p in following and p not in chain_networks(panel)]
+    return lone_refusal(panel.parts(), lone)
 
 
-def store(dialog: Any, post_id: int) -> None:
+def chain_networks(panel: ChainPanel) -> list[Platform]:
+    return _networks_with(panel.networks(), "chain")
+
+
+def store(dialog: Any, post_id: int) -> bool:
+    """Store the thread and comment; False (with the reason shown) when refused."""
     panel: ChainPanel | None = getattr(dialog, "chain_panel", None)
     if panel is None:
-        return
-    dialog.services.chains.set_chain(post_id, panel.parts(), panel.comment())
+        return True
+    try:
+        dialog.services.chains.set_chain(post_id, panel.parts(), panel.comment())
+    except ChainError as exc:  # the post is saved; its thread is not
+        dialog._show_error(str(exc))
+        return False
+    return True

@@ -118,7 +118,9 @@ class Saving(_Dialog):
         except PostError as exc:
             self._show_error(str(exc))
             return None
-        chain.store(self, detail.id)
+        if not chain.store(self, detail.id):  # issue 19: the post is saved, not its thread
+            self.post = detail
+            return None
         self._dirty = False
         self.post = detail
         self.saved.emit(detail.id)

@@ -61,6 +61,10 @@ def test_split_count_comment_schedule_and_publish(
     assert len(parts) == 4
     assert [p.rsplit(" ", 1)[1] for p in parts] == ["1/4", "2/4", "3/4", "4/4"]
     assert dialog.base_edit.toPlainText() == parts[0]  # part 1 is the post's text
+    assert dialog.findChild(QLabel, "chainHint").text() == (
+        "The thread goes out on X. LinkedIn has no threads: the whole text goes out there as "
+        f"one post, without the numbers ({len(LONG):,}/3,000)."
+    )
     counter = dialog.findChild(QLabel, "chainPartCounter2")
     assert counter.text().startswith("X ") and "/280" in counter.text()
     editor = dialog.findChild(QPlainTextEdit, "chainPartEdit2")
@@ -79,7 +83,8 @@ def test_split_count_comment_schedule_and_publish(
     x_texts = [p["text"] for p in herald_emulator.published() if p["platform"] == "TWITTER"]
     assert x_texts == [*parts, comment]  # the chain in order, then the comment reply
     li_texts = [p["text"] for p in herald_emulator.published() if p["platform"] == "LINKEDIN"]
-    assert li_texts == [parts[0]]  # LinkedIn takes no threads: part 1 alone
+    # LinkedIn takes no threads: the whole text in one post, without the numbers
+    assert li_texts == [LONG]
     states = chains.comment_states(herald_context.db, detail.id)
     assert {s.summary for s in states} == {"post and comment published"}
 
@@ -117,3 +122,36 @@ def test_an_empty_part_refuses_scheduling_with_one_message(
     assert label.text() == "Part 2 of the thread is empty."
     assert dialog.post is None  # nothing saved
     assert herald_context.posts.drafts(herald_workspace.id) == []
+
+
+def test_bluesky_and_threads_parts_are_counted_by_their_own_rules(
+    qtbot, herald_context, herald_workspace, herald_accounts
+):
+    dialog = _open(qtbot, herald_context, herald_workspace, initial_local=WHEN)
+    _only(dialog, {"BLUESKY", "THREADS"})
+    dialog.base_edit.setPlainText("Part one.")
+    dialog.chain_panel.add()
+    hint = dialog.findChild(QLabel, "chainHint")
+    assert hint.text() == "The thread goes out on Bluesky, Threads."
+    text = "Coding 👩🏽‍💻 at the bakery"  # one grapheme; 4 emoji code points of 4, 4, 3, 4 bytes
+    dialog.findChild(QPlainTextEdit, "chainPartEdit2").setPlainText(text)
+    counter = dialog.findChild(QLabel, "chainPartCounter2").text().splitlines()
+    assert counter == [f"Bluesky {len(text) - 3}/300", f"Threads {len(text) - 4 + 15}/500"]
+
+
+def test_a_thread_too_long_for_linkedin_as_one_post_is_refused_in_words(
+    qtbot, herald_context, herald_workspace, herald_accounts
+):
+    dialog = _open(qtbot, herald_context, herald_workspace, initial_local=WHEN)
+    _only(dialog, {"TWITTER", "LINKEDIN"})
+    dialog.base_edit.setPlainText(" ".join([LONG] * 5))
+    qtbot.mouseClick(
+        dialog.findChild(QPushButton, "splitIntoPartsButton"), Qt.MouseButton.LeftButton
+    )
+    hint = dialog.findChild(QLabel, "chainHint").text()
+    expected = "LinkedIn has no threads: the whole text is 4,394 characters, the limit 3,000."
+    assert expected in hint
+    assert dialog.save("schedule") is None
+    label = dialog.findChild(QLabel, "composerErrorLabel")
+    assert label.text() == (expected + " Shorten the thread, or leave LinkedIn out of this post.")
+    assert dialog.post is None  # nothing saved
