@@ -122,7 +122,7 @@ class ComposerDialog(TargetTabs, ContentChecks, Saving, QDialog):
         self.tabs.setObjectName("platformTabs")
         self.tabs.setAccessibleName(self.tr("Text per account"))
         self.tabs.setDocumentMode(False)
-        self.tabs.setElideMode(Qt.TextElideMode.ElideMiddle)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideNone)  # scroll, never "All …orks"
         self.tabs.setUsesScrollButtons(True)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         base_page = QWidget(self.tabs)
