@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "recommend": ("app.commands.recommend", "print the best times to post"),
     "members": ("app.commands.members", "add, list or remove the people of a workspace"),
     "audit": ("app.commands.audit", "print who did what to posts and accounts, and when"),
+    "report": ("app.commands.report", "write a workspace's client report (PDF) for a period"),
     "platforms": ("app.commands.platforms", "list the supported networks"),
 }
 

@@ -118,9 +118,8 @@ def _basis(profile: Profile, until: date) -> str:
         else ""
     )
     return (
-        f"From {_plural(profile.posts, 'post')} of yours in the 12 months to {until:%d %b %Y}; "
-        f"hours with few or none of your posts lean on the typical {name} week "
-        f"(dotted cells: hours you posted at).{measure}"
+        f"From {_plural(profile.posts, 'post')} of yours (12 months to {until:%d %b %Y}); "
+        f"hours with few or none of them lean on the typical {name} week.{measure}"
     )
 
 

@@ -47,7 +47,7 @@ def best_line(m: BestTimesMap) -> str:
             f"{rank}  {DAYS[slot.weekday]} {slot.hour:02d}:00  {value(m.measure, slot.score)} "
             f"({slot.confidence}, {basis})"
         )
-    return "Best:  " + "   ·   ".join(parts) + "   (confidence, posts of yours behind it)"
+    return "Best:  " + "   ·   ".join(parts)
 
 
 def block_height(c: Canvas, m: BestTimesMap) -> float:

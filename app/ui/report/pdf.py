@@ -22,6 +22,7 @@ from app.ui.report.heat import draw_heatmap
 from app.ui.report.tables import Column, draw_table
 
 Progress = Callable[[int, str], None]
+_app: object = None  # the QGuiApplication a command line made (kept alive)
 
 
 class ReportWriteError(OSError):
@@ -117,7 +118,9 @@ def _best_times(c: Canvas, r: ClientReport) -> None:
         f"Each map scores the hours of the week (Monday to Sunday, 00 to 23 in {r.zone}) as "
         "Herald's Best times view does: the darker the cell, the better the hour. Outlined "
         "cells are the three recommended hours; a dot marks an hour you posted at. Where you "
-        "have few posts, scores lean on the network's typical week, and say so."
+        "have few posts, scores lean on the network's typical week, and say so. Under each map: "
+        "the recommended hours with their expected score, confidence and the posts of yours "
+        "behind them."
     )
     c.y += c.text(MARGIN, c.y, caption, 7.5, colour="muted", wrap=True)
     c.y += 10
@@ -142,14 +145,14 @@ def _network_row(n: NetworkFigures) -> list[str]:
 def _networks(c: Canvas, r: ClientReport) -> None:
     _heading(c, "Summary by network", 90)
     columns = (
-        Column("Network", 1.5),
+        Column("Network", 1.35),
         Column("Published", 1.05, numeric=True),
         Column("Measured", 1.0, numeric=True),
-        Column("Impressions", 1.45, numeric=True),
-        Column("Likes", 0.9, numeric=True),
-        Column("Shares", 0.9, numeric=True),
-        Column("Comments", 1.05, numeric=True),
-        Column("Engagements", 1.2, numeric=True),
+        Column("Impressions", 1.35, numeric=True),
+        Column("Likes", 0.85, numeric=True),
+        Column("Shares", 0.85, numeric=True),
+        Column("Comments", 1.1, numeric=True),
+        Column("Engagements", 1.3, numeric=True),
         Column("Avg rate", 0.95, numeric=True),
     )
     draw_table(c, columns, [_network_row(n) for n in r.networks])
@@ -182,13 +185,13 @@ def _top_posts(c: Canvas, r: ClientReport) -> None:
         return
     _heading(c, "Top posts", 90)
     columns = (
-        Column("#", 0.3, numeric=True),
-        Column("Post", 3.6, wrap=True),
-        Column("Networks", 1.3, wrap=True),
-        Column("Published", 1.75),
-        Column("Engagements", 1.15, numeric=True),
-        Column("Impressions", 1.15, numeric=True),
-        Column("Rate", 0.7, numeric=True),
+        Column("#", 0.4, numeric=True),
+        Column("Post", 3.1, wrap=True),
+        Column("Networks", 1.2, wrap=True),
+        Column("Published", 2.0),
+        Column("Engagements", 1.3, numeric=True),
+        Column("Impressions", 1.25, numeric=True),
+        Column("Rate", 0.65, numeric=True),
     )
     draw_table(c, columns, [_post_row(i, p) for i, p in enumerate(r.top_posts, 1)])
 
@@ -228,6 +231,16 @@ def _temp_beside(target: Path) -> str:
         raise ReportWriteError(f"Cannot write {target}: {exc.strerror or exc}.") from None
     os.close(fd)
     return temp
+
+
+def ensure_gui_app() -> None:
+    """Fonts need a QGuiApplication: a command line makes one, offscreen unless told."""
+    from PySide6.QtGui import QGuiApplication
+
+    global _app
+    if QGuiApplication.instance() is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        _app = QGuiApplication(["herald-report"])
 
 
 def write_pdf(report: ClientReport, path: str | Path, progress: Progress = _quiet) -> Path:

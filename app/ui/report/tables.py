@@ -32,7 +32,8 @@ def _header(c: Canvas, columns: Sequence[Column], widths: list[float], size: flo
     x = MARGIN
     for col, w in zip(columns, widths, strict=True):
         align = Qt.AlignmentFlag.AlignRight if col.numeric else Qt.AlignmentFlag.AlignLeft
-        c.text(x + PAD, c.y + PAD, col.title, size, bold=True, colour="status",
+        title = c.elide(col.title, size, w - 2 * PAD, bold=True)
+        c.text(x + PAD, c.y + PAD, title, size, bold=True, colour="status",
                width=w - 2 * PAD, align=align)  # fmt: skip
         x += w
     c.y += h
