@@ -46,7 +46,7 @@ def seeded(db):
             likes=80,
             impressions=None,
             text="Meet Ana, our pastry chef",
-        ),  # fmt: skip
+        ),
         # outside the period (the day before, in New York)
         "old": measured(
             db,
@@ -56,11 +56,11 @@ def seeded(db):
             likes=999,
             impressions=1000,
             text="Too early",
-        ),  # fmt: skip
+        ),
         # another workspace, same days, far more engagement: never included
         "other": measured(
             db, other, other_x, day, likes=5000, impressions=6000, text="Another client's post"
-        ),  # fmt: skip
+        ),
     }
     return ws, ids
 
