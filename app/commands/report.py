@@ -72,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
         path = write_pdf(report, out)
     except ReportWriteError as exc:
         return _fail(str(exc))
-    summary = report.empty_message if report.empty else f"{report.published:,} posts"
+    n = report.published
+    summary = report.empty_message if report.empty else f"{n:,} published post{'s' * (n != 1)}"
     print(f"{path}\t{summary}")
     return 0
