@@ -43,7 +43,7 @@ from app.ui.analytics.filters import AnalyticsFilters
 from app.ui.analytics.refresh_bar import RefreshBar, post_targets, range_targets
 from app.ui.analytics.services import AnalyticsServices, CollectorFactory
 from app.ui.event_bridge import EventBridge
-from app.ui.report.dialog import ClientReportDialog, report_button
+from app.ui.report.dialog import add_report_button
 
 __all__ = ["AnalyticsView", "KpiCard", "load_dashboard"]
 
@@ -105,9 +105,7 @@ class AnalyticsView(QWidget):
         bar.datesChanged.connect(self._on_dates)
         bar.platformChanged.connect(lambda: self.schedule_reload(0))
         bar.facet_source(lambda: workspace_choices(self.services.db, self.workspace))
-        self.report_button = report_button(self)  # "Client report…" (issue 23)
-        bar.layout().addWidget(self.report_button)
-        self.report_dialog: ClientReportDialog | None = None
+        self.report_button = add_report_button(self, bar)  # "Client report…" (issue 23)
         root.addWidget(bar)
         self.refresh_bar = RefreshBar(self)
         self.refresh_bar.done.connect(self._refresh_done)

@@ -328,22 +328,33 @@ class ClientReportDialog(QDialog):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path.parent)))
 
 
-def report_button(view: AnalyticsView) -> QPushButton:
-    """The Analytics filter row's "Client report…" button (analyticsReportButton)."""
-    button = QPushButton(theme.icon("fa5s.file-pdf"), view.tr("Client report…"), view)
-    button.setObjectName("analyticsReportButton")
-    button.setToolTip(view.tr("Create a PDF report of a period for this workspace's client"))
-    button.clicked.connect(lambda: open_report_dialog(view))
+class ReportButton(QPushButton):
+    """ "Client report…" (analyticsReportButton); `dialog` is the one it opened last."""
+
+    def __init__(self, view: AnalyticsView, parent: QWidget) -> None:
+        super().__init__(theme.icon("fa5s.file-pdf"), view.tr("Client report…"), parent)
+        self.view = view
+        self.dialog: ClientReportDialog | None = None
+        self.setObjectName("analyticsReportButton")
+        self.setToolTip(view.tr("Create a PDF report of a period for this workspace's client"))
+        self.clicked.connect(self.open_dialog)
+
+    def open_dialog(self) -> ClientReportDialog | None:
+        view = self.view
+        if view.workspace is None:
+            return None
+        self.dialog = ClientReportDialog(
+            view.services, view.workspace, view,
+            platforms=view.selected_platforms(), **view.filters.facets(),
+        )  # fmt: skip
+        self.dialog.open()
+        return self.dialog
+
+
+def add_report_button(view: AnalyticsView, row: QWidget) -> ReportButton:
+    """The "Client report…" button, added at the end of `row` (the Analytics filter row)."""
+    button = ReportButton(view, row)
+    layout = row.layout()
+    if layout is not None:
+        layout.addWidget(button)
     return button
-
-
-def open_report_dialog(view: AnalyticsView) -> ClientReportDialog | None:
-    if view.workspace is None:
-        return None
-    dialog = ClientReportDialog(
-        view.services, view.workspace, view,
-        platforms=view.selected_platforms(), **view.filters.facets(),
-    )  # fmt: skip
-    view.report_dialog = dialog
-    dialog.open()
-    return dialog

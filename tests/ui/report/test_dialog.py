@@ -24,7 +24,7 @@ def open_dialog(qtbot, view):
     button = view.findChild(QPushButton, "analyticsReportButton")
     assert button is not None and button.isVisible() and button.text() == "Client report…"
     button.click()
-    dialog = view.report_dialog
+    dialog = view.report_button.dialog
     assert dialog is not None and dialog.objectName() == "clientReportDialog"
     qtbot.waitUntil(dialog.isVisible)
     return dialog
