@@ -105,7 +105,6 @@ class AnalyticsView(QWidget):
         bar.datesChanged.connect(self._on_dates)
         bar.platformChanged.connect(lambda: self.schedule_reload(0))
         bar.facet_source(lambda: workspace_choices(self.services.db, self.workspace))
-        self.report_button = add_report_button(self, bar)  # "Client report…" (issue 23)
         root.addWidget(bar)
         self.refresh_bar = RefreshBar(self)
         self.refresh_bar.done.connect(self._refresh_done)
@@ -130,6 +129,7 @@ class AnalyticsView(QWidget):
         self.tabs.setDocumentMode(True)
         self.exports = ExportButtons(self)
         self.csv_button, self.png_button = self.exports.csv_button, self.exports.png_button
+        self.report_button = add_report_button(self, self.exports)  # "Client report…" (issue 23)
         self.tabs.setCornerWidget(self.exports, Qt.Corner.TopRightCorner)
         self.stack.addWidget(self.tabs)
         root.addWidget(self.stack, 1)

@@ -160,6 +160,7 @@ class ClientReportDialog(QDialog):
         self.status.setObjectName("reportStatusLabel")
         self.status.setWordWrap(True)
         root.addWidget(self.status)
+        root.addStretch(1)
         buttons = QHBoxLayout()
         self.open_button = QPushButton(theme.icon("fa5s.file-pdf"), self.tr("Open"), self)
         self.open_button.setObjectName("reportOpenButton")
@@ -218,6 +219,11 @@ class ClientReportDialog(QDialog):
         first, last = self.period()
         ok = first <= last
         self.generate_button.setEnabled(ok and self.job is None)
+        self.generate_button.setToolTip(
+            self.tr("Create the PDF of this period")
+            if ok
+            else self.tr("The first day is after the last day: change one of them")
+        )
         self._say("" if ok else self.tr("The first day is after the last day."), error=not ok)
         if not self._path_chosen:
             self.path_edit.setText(str(self.folder / file_name(self.workspace.name, first, last)))
@@ -275,6 +281,7 @@ class ClientReportDialog(QDialog):
         self.job.failed.connect(self._failed)
         self.job.finished.connect(self._finished)
         self._set_busy(True)
+        self._fit()
         return self.job.start()
 
     def _set_busy(self, busy: bool) -> None:
@@ -296,6 +303,7 @@ class ClientReportDialog(QDialog):
         self.open_button.show()
         self.folder_button.show()
         self.open_button.setFocus()
+        self._fit()
         self.services.notify(self.tr("Client report saved: {name}").format(name=self.path.name))
         self.saved.emit(str(self.path))
 
@@ -303,7 +311,15 @@ class ClientReportDialog(QDialog):
         self.progress.hide()
         self._say(self.tr("The report could not be created: {why}").format(why=message),
                   error=True)  # fmt: skip
+        self._fit()
         self.failed.emit(message)
+
+    def _fit(self) -> None:
+        """Grow to what is shown now (the progress bar, a two-line status, the buttons)."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def _finished(self) -> None:
         self.job = None
@@ -352,7 +368,7 @@ class ReportButton(QPushButton):
 
 
 def add_report_button(view: AnalyticsView, row: QWidget) -> ReportButton:
-    """The "Client report…" button, added at the end of `row` (the Analytics filter row)."""
+    """The "Client report…" button, added at the end of `row` (beside Export CSV / PNG)."""
     button = ReportButton(view, row)
     layout = row.layout()
     if layout is not None:
