@@ -36,12 +36,14 @@ _fonts_loaded = False
 
 
 def load_fonts() -> str:
-    """Make DejaVu Sans known to Qt (a file beside the system's, if fontconfig lacks it)."""
+    """Make DejaVu Sans known to Qt when fontconfig does not already know it (a file from the
+    usual place); elsewhere Qt falls back to its default font, embedded the same way."""
     global _fonts_loaded
     if not _fonts_loaded:
-        for path in FONT_FILES:
-            if os.path.exists(path):
-                QFontDatabase.addApplicationFont(path)
+        if FAMILY not in QFontDatabase.families():
+            for path in FONT_FILES:
+                if os.path.exists(path):
+                    QFontDatabase.addApplicationFont(path)
         _fonts_loaded = True
     return FAMILY
 
