@@ -2,9 +2,10 @@
 
 - report-page1.png: the first page of the PDF over the screenshots' seed, through pdftoppm
   (the copy in docs/screenshots/ comes from it);
-- report-dialog-<size>.png and report-dialog-saved-<size>.png: Analytics with the "Client
-  report…" dialog open in a real window under Xvfb at 1440x900 and 1024x700, before and after
-  the PDF is made; nothing clipped, nothing outside (layout-report.txt stays empty).
+- report-dialog[-dark]-<size>.png and report-dialog-saved[-dark]-<size>.png: Analytics with
+  the "Client report…" dialog open in a real window under Xvfb at 1440x900 and 1024x700 (and
+  dark at 1024x700), before and after the PDF is made; nothing clipped, nothing outside
+  (layout-report[-dark]-<size>.txt stays empty).
 """
 
 from __future__ import annotations
@@ -15,10 +16,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, assert_screenshot, child_env, run_child
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    assert_screenshot,
+    child_env,
+    run_child,
+    shot_name,
+    theme_name,
+)
 
 pytestmark = pytest.mark.e2e
-SIZES = ((1440, 900), (1024, 700))
+#: (width, height, theme): both sizes in the light theme, the small one in the dark theme too
+SHOTS = ((1440, 900, "light"), (1024, 700, "light"), (1024, 700, "dark"))
 
 
 def write_seeded_report(db_path: Path, out: Path) -> Path:
@@ -56,14 +65,15 @@ def test_report_first_page(qapp, tmp_path):
 
 def test_report_dialog_screenshots(xvfb_display, tmp_path):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for width, height in SIZES:
-        env = child_env(tmp_path, xvfb_display(width, height))
-        db = tmp_path / f"shots-{width}.db"
+    for width, height, theme in SHOTS:
+        env = child_env(tmp_path, xvfb_display(width, height), theme)
+        db = tmp_path / f"shots-{width}-{theme}.db"
         run_child([sys.executable, __file__, str(db), str(ARTIFACTS), str(width), str(height)],
                   env)  # fmt: skip
         for base in ("report-dialog", "report-dialog-saved"):
-            assert_screenshot(ARTIFACTS / f"{base}-{width}x{height}.png", width, height)
-        found = ARTIFACTS / f"layout-report-{width}x{height}.txt"
+            shot = ARTIFACTS / shot_name(base, width, height, theme)
+            assert_screenshot(shot, width, height)
+        found = ARTIFACTS / shot_name("layout-report", width, height, theme).replace(".png", ".txt")
         assert found.read_text(encoding="utf-8") == ""  # nothing clipped, nothing outside
 
 
@@ -93,7 +103,7 @@ def main(db_path: str, out_dir: str, width: int, height: int) -> int:
     from tests.ui.analytics.seed import seed_dashboard
 
     app = QApplication(sys.argv[:1])
-    apply_theme(app, "light")
+    apply_theme(app, theme_name())
     db = open_database(f"sqlite:///{db_path}")
     clock = FakeClock(datetime(2026, 3, 18, 15, tzinfo=UTC))
     ids = seed_dashboard(db, clock.now(), "Europe/London", weeks=6)
@@ -113,18 +123,22 @@ def main(db_path: str, out_dir: str, width: int, height: int) -> int:
     _settle(app)
     out = Path(out_dir)
     screen = window.screen()
+    first, saved = (
+        shot_name("report-dialog", width, height),
+        shot_name("report-dialog-saved", width, height),
+    )
     found = problems(window, f"analytics-{width}x{height}")
-    found += problems(dialog, f"report-dialog-{width}x{height}")
-    screen.grabWindow(0).save(str(out / f"report-dialog-{width}x{height}.png"))
+    found += problems(dialog, first.removesuffix(".png"))
+    screen.grabWindow(0).save(str(out / first))
     dialog.generate()
     deadline = time.monotonic() + 60
     while dialog.job is not None and time.monotonic() < deadline:
         _settle(app, 5)
     _settle(app)
     assert dialog.path is not None, dialog.status.text()
-    found += problems(dialog, f"report-dialog-saved-{width}x{height}")
-    screen.grabWindow(0).save(str(out / f"report-dialog-saved-{width}x{height}.png"))
-    write(out, f"layout-report-{width}x{height}.txt", found)
+    found += problems(dialog, saved.removesuffix(".png"))
+    screen.grabWindow(0).save(str(out / saved))
+    write(out, shot_name("layout-report", width, height).replace(".png", ".txt"), found)
     dialog.close()
     window.close()
     db.dispose()
