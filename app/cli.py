@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "add, list, remove or regrant people; key stores your member key",
     ),
     "audit": ("app.commands.audit", "print who did what to posts and accounts, and when"),
+    "report": ("app.commands.report", "write a workspace's client report (PDF) for a period"),
     "platforms": ("app.commands.platforms", "list the supported networks"),
 }
 

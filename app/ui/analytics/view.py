@@ -43,6 +43,7 @@ from app.ui.analytics.filters import AnalyticsFilters
 from app.ui.analytics.refresh_bar import RefreshBar, post_targets, range_targets
 from app.ui.analytics.services import AnalyticsServices, CollectorFactory
 from app.ui.event_bridge import EventBridge
+from app.ui.report.dialog import add_report_button
 
 __all__ = ["AnalyticsView", "KpiCard", "load_dashboard"]
 
@@ -128,6 +129,7 @@ class AnalyticsView(QWidget):
         self.tabs.setDocumentMode(True)
         self.exports = ExportButtons(self)
         self.csv_button, self.png_button = self.exports.csv_button, self.exports.png_button
+        self.report_button = add_report_button(self, self.exports)  # "Client report…" (issue 23)
         self.tabs.setCornerWidget(self.exports, Qt.Corner.TopRightCorner)
         self.stack.addWidget(self.tabs)
         root.addWidget(self.stack, 1)
