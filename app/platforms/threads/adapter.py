@@ -136,9 +136,11 @@ class ThreadsAdapter(GraphAdapter):
                 "this account in Accounts.",
                 code="no_media_hosting",
             )
+        # alt_text: images and videos (developers.facebook.com/docs/threads/posts/accessibility)
+        alt = {"alt_text": item.alt_text} if item.alt_text else {}
         if (item.mime or "").startswith("video/"):
-            return {"media_type": "VIDEO", "video_url": url}
-        return {"media_type": "IMAGE", "image_url": url}
+            return {"media_type": "VIDEO", "video_url": url, **alt}
+        return {"media_type": "IMAGE", "image_url": url, **alt}
 
     def _create(self, account: AccountRef, fields: dict[str, Any]) -> str:
         # A container is not a post: making one twice is harmless (no "outcome unknown").
