@@ -66,6 +66,8 @@ DESCRIPTOR = PlatformDescriptor(
             "instagram_business_basic",
             "instagram_business_content_publish",
             "instagram_business_manage_insights",
+            # first comments: POST /{ig-media-id}/comments
+            "instagram_business_manage_comments",
         ),
         redirect_port=8768,
     ),

@@ -57,6 +57,7 @@ def classify_instagram(
 class InstagramAdapter(GraphComments):
     comment_text_field = "text"
     comment_time_field = "timestamp"
+    comment_permission = "instagram_business_manage_comments"
     platform = Platform.INSTAGRAM
     media_by_url = "always"  # Instagram fetches every image and video from a public URL
 
