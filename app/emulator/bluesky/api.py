@@ -26,6 +26,7 @@ from urllib.parse import parse_qs
 import regex
 
 from app.emulator.bluesky import auth
+from app.emulator.bluesky import video as bluesky_video
 from app.emulator.bluesky.auth import P, token_of, xrpc_error
 from app.emulator.names import NETWORK_OF
 from app.emulator.routes import PlatformAPI, Route, RouteTable
@@ -39,7 +40,7 @@ POST = "app.bsky.feed.post"
 TID = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
 B32 = "234567abcdefghijklmnopqrstuvwxyz"
 MAX_URIS = 25
-table = RouteTable()
+table = RouteTable(list(bluesky_video.table.routes))  # the video service: video.py
 
 
 def _cid(data: bytes) -> str:
@@ -122,6 +123,16 @@ def _text_problem(record: dict[str, Any]) -> str | None:
     images = (record.get("embed") or {}).get("images") or []
     if len(images) > 4 or any("alt" not in i for i in images):
         return "Invalid app.bsky.feed.post record: Record/embed/images must have 4 items or fewer, each with alt"
+    return _video_problem(record.get("embed") or {})
+
+
+def _video_problem(embed: dict[str, Any]) -> str | None:
+    """app.bsky.embed.video: a `video` blob of video/mp4 (lexicon: accept video/mp4)."""
+    if embed.get("$type") != "app.bsky.embed.video":
+        return None
+    blob = embed.get("video")
+    if not isinstance(blob, dict) or blob.get("mimeType") != "video/mp4":
+        return 'Invalid app.bsky.feed.post record: Record/embed/video must be a blob of type "video/mp4"'
     return None
 
 
@@ -155,7 +166,10 @@ def create_record(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
         return xrpc_error(500, "InternalServerError", "Internal Server Error")
     uri = f"at://{token.user_id}/{POST}/{rkey}"
     cid = _cid(repr(sorted(record.items())).encode() + rkey.encode())
-    images = (record.get("embed") or {}).get("images") or []
+    embed = record.get("embed") or {}
+    images = embed.get("images") or []
+    if embed.get("$type") == "app.bsky.embed.video":
+        images = [{"image": embed.get("video"), "alt": embed.get("alt")}]
     post = Post(
         platform=P,
         account=token.user_id,
@@ -163,7 +177,14 @@ def create_record(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
         text=str(record.get("text", "")),
         created_at=emu.now_ts(),
         media=[str(((i.get("image") or {}).get("ref") or {}).get("$link")) for i in images],
-        extra={"rkey": rkey, "cid": cid, "record": record, "user_id": token.user_id},
+        extra={
+            "rkey": rkey,
+            "cid": cid,
+            "record": record,
+            "user_id": token.user_id,
+            "embed": embed.get("$type"),
+            "alt_texts": [i.get("alt") for i in images],
+        },
     )
     emu.state.add_post(post)
     commit = {"cid": _cid(uri.encode()), "rev": _next_tid(emu)}

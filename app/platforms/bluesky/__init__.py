@@ -10,6 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from app.platforms.descriptor import (
+    MIB,
     Analytics,
     Auth,
     MediaRules,
@@ -19,6 +20,8 @@ from app.platforms.descriptor import (
     RateBudgets,
     TextRules,
 )
+from app.platforms.formats import PostFormats
+from app.platforms.video_rules import VideoRules
 
 NAME = "BLUESKY"
 #: where an account lives when its handle's DID document names no other PDS
@@ -30,10 +33,14 @@ MAX_BYTES = 3000
 MAX_IMAGES = 4
 #: app.bsky.embed.images: each image blob at most 2,000,000 bytes (lexicon maxSize)
 IMAGE_MAX_BYTES = 2_000_000
+#: a video: up to 3 minutes and 100 MB (the video service's published limits)
+VIDEO_MAX_SECONDS = 180
+VIDEO_MAX_BYTES = 100 * MIB
 #: app.bsky.feed.getPosts takes at most 25 AT-URIs
 GET_POSTS_BATCH = 25
 
 DESCRIPTOR = PlatformDescriptor(
+    formats=PostFormats(alt_text=True, video=True),
     name=NAME,
     adapter="app.platforms.bluesky.adapter:BlueskyAdapter",
     connect="app.platforms.bluesky.connect:SIGN_IN",
@@ -45,14 +52,23 @@ DESCRIPTOR = PlatformDescriptor(
     media=MediaRules(
         max_items=MAX_IMAGES,
         max_images=MAX_IMAGES,
-        max_videos=0,
+        max_videos=1,
         max_gifs=0,
+        allow_mixed=False,
         image_mimes=frozenset({"image/jpeg", "image/png", "image/webp"}),
         image_max_bytes=IMAGE_MAX_BYTES,
         image_min_aspect=Fraction(1, 100),
         image_max_aspect=Fraction(100, 1),
+        # Bluesky's published video limits (bsky.social/about/blog, 2025-03: 3 minutes, 100 MB;
+        # the lexicon app.bsky.embed.video takes only video/mp4)
+        video=VideoRules(
+            label="Bluesky videos",
+            max_s=VIDEO_MAX_SECONDS,
+            max_bytes=VIDEO_MAX_BYTES,
+            mimes=frozenset({"video/mp4"}),
+        ),
     ),
-    media_summary="up to 4 images (each up to 2 MB) with alt text; no video yet",
+    media_summary="up to 4 images (each up to 2 MB) or 1 MP4 video (up to 3 minutes, 100 MB)",
     preview=PreviewStyle(link_colour="#1185fe"),
     auth=Auth(kind="app-password", scopes=(), needs_developer_app=False),
     rate_budgets=RateBudgets(
