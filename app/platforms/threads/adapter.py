@@ -109,7 +109,11 @@ class ThreadsAdapter(GraphAdapter):
             earlier.container if earlier else self._make(account, text, media, key, reply_to_id)
         )
         self._wait_finished(account, container)
-        media_id = self._publish_container(account, container, text)
+        try:
+            media_id = self._publish_container(account, container, text)
+        except DuplicatePostError:
+            self.containers.forget(key)  # settled: the post that exists is adopted
+            raise
         self.containers.forget(key)  # settled: only an unsettled attempt's container is kept
         return PublishResult(media_id, None, quota)
 
