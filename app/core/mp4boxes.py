@@ -105,7 +105,28 @@ def _sample_format(fh: BinaryIO, start: int, end: int, corrupt: Corrupt) -> str 
                 return None  # no sample entry: nothing says how the track is coded
             if len(payload) < 16:
                 raise corrupt("its sample description (stsd box) is too short")
-            return payload[12:16].decode("latin-1")
+            entry = payload[12:16]
+            if entry in (b"encv", b"resv"):  # encrypted / restricted: the original is in frma
+                (size,) = struct.unpack_from(">I", payload, 8)
+                entry_end = min(child_start + 8 + size, child_end)
+                entry = _original_format(fh, child_start + 8, entry_end, corrupt) or entry
+            return entry.decode("latin-1")
+    return None
+
+
+def _original_format(fh: BinaryIO, start: int, end: int, corrupt: Corrupt) -> bytes | None:
+    """The `frma` (original format) of a protected visual sample entry at `start`: its child
+    boxes follow the 8-byte header and 78 bytes of VisualSampleEntry fields (14496-12 8.12)."""
+    children = start + 8 + 78
+    if children >= end:
+        return None
+    for box_type, box_start, box_end in boxes(fh, children, end, corrupt):
+        if box_type != b"sinf":
+            continue
+        for child_type, child_start, child_end in boxes(fh, box_start, box_end, corrupt):
+            if child_type == b"frma":
+                original = read_payload(fh, child_start, child_end, 4)
+                return original if len(original) == 4 else None
     return None
 
 

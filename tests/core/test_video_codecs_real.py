@@ -1,4 +1,5 @@
-"""The media inspector on real MP4 files made by ffmpeg (x264, x265, AV1, MPEG-4 Part 2),
+"""The media inspector on real MP4 files made by ffmpeg (x264, x265, AV1, MPEG-4 Part 2, and
+an encrypted H.264 one whose codec is behind `encv`),
 copied from mozilla/mp4parse-rust (provenance: tests/contract/recorded/media/SOURCES.md):
 the codec read from stsd and each network's verdict on it."""
 
@@ -23,6 +24,7 @@ HERE = Path(__file__).resolve().parents[1] / "contract" / "recorded" / "media"
         ("hevc_white_frame.mp4", "hev1", "HEVC", (640, 480)),
         ("tiny_av1.mp4", "av01", "AV1", (64, 64)),
         ("bbb_sunflower_QCIF_30fps_mp4v_noaudio_1f.mp4", "mp4v", "MPEG-4 Part 2", (256, 144)),
+        ("bipbop_cbcs_video_init.mp4", "avc1", "H.264", (400, 300)),  # encv: sinf/frma
     ],
 )
 def test_real_files_codec_and_size(name, fourcc, codec, size):
