@@ -110,3 +110,37 @@ def test_the_publish_path_reads_the_codec_from_the_file_again(tmp_path):
     assert found == [
         "X videos: H.264 video only; phone.mp4 is coded in HEVC. Export it again as H.264."
     ]
+
+
+def test_bluesky_and_threads_judge_videos_by_their_published_limits(tmp_path):
+    ok = clip(tmp_path, b"avc1", "ok.mp4", seconds=170)
+    assert errors(Platform.BLUESKY, ok) == []
+    assert errors(Platform.THREADS, ok) == []
+    long = clip(tmp_path, b"avc1", "long.mp4", seconds=6 * 60 + 5)
+    assert errors(Platform.BLUESKY, long) == [
+        "Bluesky videos: videos up to 3 minutes; this one is 6:05."
+    ]
+    assert errors(Platform.THREADS, long) == [
+        "Threads videos: videos up to 5 minutes; this one is 6:05."
+    ]
+    mov = make_mp4(
+        tmp_path / "phone.mov",
+        brand=b"qt  ",
+        movie_header=mvhd(1000, 20_000),
+        tracks=coded_trak(1080, 1920, b"avc1"),
+    )
+    assert errors(Platform.BLUESKY, mov) == ["Bluesky videos: MP4 files only; phone.mov is MOV."]
+    assert errors(Platform.THREADS, mov) == []
+
+
+def test_a_threads_carousel_holds_twenty(tmp_path):
+    from PIL import Image
+
+    photos = []
+    for i in range(21):
+        path = tmp_path / f"p{i}.jpg"
+        Image.new("RGB", (100, 100), (i * 10, 0, 0)).save(path, "JPEG")
+        photos.append(path)
+    found = [w.message for w in validate(Platform.THREADS, "Many", photos) if w.severity == "error"]
+    assert found == ["Threads carousels hold at most 20 items; this post has 21."]
+    assert [w for w in validate(Platform.THREADS, "Ok", photos[:20]) if w.severity == "error"] == []
