@@ -98,3 +98,24 @@ def test_known_scopes_without_the_permission_refuse_before_any_call(emu, clock):
         pytest.raises(PermanentError, match="reconnect the account in Accounts"),
     ):
         adapter.publish_comment(ig, "Link in bio", "1", "k1")
+
+
+def test_instagram_keeps_the_granted_permissions_and_refuses_early(emu, clock):
+    """Business Login answers the permissions granted; an account connected without the
+    comment permission is refused before any request (nothing reaches Instagram)."""
+    from dataclasses import replace
+
+    from app.platforms.scopes import granted_scopes
+    from tests.adapters.emu_support import connect_account
+
+    assert "instagram_business_manage_comments" in granted_scopes(emu.instagram.settings)
+    old_app = replace(emu.config, scope_overrides={"INSTAGRAM": tuple(OLD_IG.split(","))})
+    old = connect_account(Platform.INSTAGRAM, old_app, clock)
+    assert granted_scopes(old.settings) == frozenset(OLD_IG.split(","))
+    _published(emu, "instagram", old.external_id, "17846368219941692")
+    with (
+        InstagramAdapter(emu.config, clock, sleep=lambda s: None) as adapter,
+        pytest.raises(PermanentError, match="reconnect the account in Accounts") as caught,
+    ):
+        adapter.publish_comment(old, "Link in bio", "17846368219941692", "k1")
+    assert caught.value.status is None  # refused here, not by Instagram
