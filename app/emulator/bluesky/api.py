@@ -10,10 +10,11 @@
     POST /xrpc/com.atproto.repo.deleteRecord        {repo, collection, rkey}
     GET  /xrpc/com.atproto.repo.listRecords?repo&collection&limit&cursor&reverse
     GET  /xrpc/app.bsky.feed.getPosts?uris=...      at most 25; likes, reposts, replies, quotes
+    and the video service's methods (getServiceAuth, app.bsky.video.*): video.py
 
 As the reference PDS does: a record key must be a TID; a second create at a key that holds
 a record is a 500 "Internal Server Error" (recorded); text over 300 graphemes or 3,000 bytes
-is 400 InvalidRequest. Error bodies are {"error", "message"} (auth.py).
+is 400 InvalidRequest; an `app.bsky.embed.video` must hold a video/mp4 blob. Error bodies are {"error", "message"} (auth.py).
 """
 
 from __future__ import annotations

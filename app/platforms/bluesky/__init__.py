@@ -2,7 +2,8 @@
 on their PDS, written with an app password's session; numbers come from the AppView.
 
 Sources: /work/shared/NEW-PLATFORMS.md "Bluesky" (lexicons app/bsky/feed/post.json,
-app/bsky/embed/images.json, app/bsky/richtext/facet.json; the reference PDS's rate limits).
+app/bsky/embed/images.json, app/bsky/embed/video.json, app/bsky/richtext/facet.json; the
+reference PDS's rate limits). Video: app/platforms/bluesky/video.py.
 """
 
 from __future__ import annotations
