@@ -116,12 +116,15 @@ def adapter_source(
 ) -> AdapterSource:
     """The engine's AdapterSource for `context`: its emulator, or the real platforms."""
     from app.adapters.source import EmulatorAdapters, RealAdapters
+    from app.core.containers import DbContainers
 
+    # media containers outlive a crash between making and publishing them (issue 19)
+    containers = DbContainers(context.db, context.clock)
     url = context.emulator_url or stored_destination(context.accounts)
     if url is not None:
         log.info("adapters: every account goes to the emulator at %s", url)
-        return EmulatorAdapters(context.clock, url, sleep=sleep)
-    return RealAdapters(context.clock, context.accounts)
+        return EmulatorAdapters(context.clock, url, sleep=sleep, containers=containers)
+    return RealAdapters(context.clock, context.accounts, containers=containers)
 
 
 def stored_destination(accounts: AccountService) -> str | None:

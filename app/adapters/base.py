@@ -17,6 +17,7 @@ from app.adapters.config import AdapterConfig
 from app.adapters.http import Classifier, Http, RateLimitCallback, RateLimitReader
 from app.adapters.media_server import MediaHost
 from app.core.clock import Clock
+from app.core.container_ports import ContainerStore, MemoryContainers
 from app.core.logsetup import register_secret
 from app.core.ports import (
     AccountRef,
@@ -63,6 +64,9 @@ class BaseAdapter:
         # Waiting on the network (media processing, container polls) goes through here:
         # injectable so tests and the demo never block.
         self.sleep = sleep
+        #: media containers made but not yet published, by idempotency key (Threads,
+        #: Instagram); the engine's store is durable (app.core.containers)
+        self.containers: ContainerStore = MemoryContainers()
         self.http = Http(
             self.platform,
             config,

@@ -19,6 +19,7 @@ from app.adapters.config import AdapterConfig
 from app.adapters.http import RateLimitCallback
 from app.adapters.media_server import MediaHost
 from app.core.clock import Clock
+from app.core.container_ports import ContainerStore
 from app.core.ports import PlatformAdapter
 from app.platforms.descriptor import PlatformDescriptor
 from app.platforms.names import Platform
@@ -48,6 +49,7 @@ def build_adapters(
     on_rate_limit: RateLimitCallback | None = None,
     media_host: MediaHost | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    containers: ContainerStore | None = None,
 ) -> dict[Platform, PlatformAdapter]:
     """One adapter per registered network that names one. With `client` given they share
     it (and the caller closes it); otherwise each makes its own, closed by `close_adapters`.
@@ -69,6 +71,8 @@ def build_adapters(
             media_host=media_host if wants_host else None,
             sleep=sleep,
         )
+        if containers is not None:  # durable media containers (app.core.containers)
+            adapter.containers = containers
         # Each network's subclass implements the whole PlatformAdapter port; BaseAdapter
         # alone does not, so the checker needs to be told.
         adapters[Platform(descriptor.name)] = cast(PlatformAdapter, adapter)

@@ -23,6 +23,7 @@ from app.adapters.media_server import HostingRouter, LoopbackMediaHost, MediaHos
 from app.adapters.registry import build_adapters, close_adapters
 from app.core.accounts import AccountInfo
 from app.core.clock import Clock
+from app.core.container_ports import ContainerStore
 from app.core.ports import AccountRef, AppCredentials, PermanentError, PlatformAdapter
 from app.platforms.names import Platform
 
@@ -49,9 +50,16 @@ class RealAdapters:
     `accounts` lets a network offer media hosting to the others (an unpublished photo on a
     connected Page gives Instagram its public URL) and supplies the configured API versions."""
 
-    def __init__(self, clock: Clock, accounts: AccountService | None = None) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        accounts: AccountService | None = None,
+        *,
+        containers: ContainerStore | None = None,
+    ) -> None:
         self.clock = clock
         self.accounts = accounts
+        self.containers = containers
         self._lock = threading.Lock()
         self._adapters: dict[Platform, PlatformAdapter] | None = None
 
@@ -68,7 +76,9 @@ class RealAdapters:
         # Instagram on the real platform needs a public media hosting chosen per account;
         # the networks that can host media for others fill the router once they exist.
         router = HostingRouter({})
-        adapters = build_adapters(self._config(), self.clock, media_host=router)
+        adapters = build_adapters(
+            self._config(), self.clock, media_host=router, containers=self.containers
+        )
         if self.accounts is not None:
             for platform, adapter in adapters.items():
                 offer = getattr(adapter, "media_hosts", None)
@@ -117,9 +127,15 @@ class EmulatorAdapters:
     `sleep`: how the adapters wait between polls (the demo's simulated days do not wait)."""
 
     def __init__(
-        self, clock: Clock, base_url: str, *, sleep: Callable[[float], None] = time.sleep
+        self,
+        clock: Clock,
+        base_url: str,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        containers: ContainerStore | None = None,
     ) -> None:
         self.url = emulator_url(base_url)
+        self.containers = containers
         self.clock = clock
         self.sleep = sleep
         self._lock = threading.Lock()
@@ -134,8 +150,9 @@ class EmulatorAdapters:
                 host: MediaHost = LoopbackMediaHost(self._media)
                 config = AdapterConfig.for_emulator(self.url)
                 self._adapters = build_adapters(
-                    config, self.clock, media_host=host, sleep=self.sleep
-                )
+                    config, self.clock, media_host=host, sleep=self.sleep,
+                    containers=self.containers,
+                )  # fmt: skip
             return self._adapters[account.platform]
 
     def app_credentials(self, account: AccountInfo) -> AppCredentials | None:

@@ -11,7 +11,7 @@ from fractions import Fraction
 from app import platforms
 from app.core.constraint_warnings import ConstraintWarning, WarningCode
 from app.core.media import MediaInfo
-from app.platforms.video_rules import VideoRules
+from app.platforms.video_rules import VideoRules, codec_name
 
 _CONTAINERS = {"video/mp4": "MP4", "video/quicktime": "MOV"}
 
@@ -30,6 +30,14 @@ def check_video(
         refuse(
             WarningCode.VIDEO_FORMAT,
             f"{label}: {accepted} files only; {name} is {_CONTAINERS.get(info.mime, info.mime)}.",
+        )
+    codec = codec_name(info.codec) if info.codec else None
+    if rules.codecs is not None and codec is not None and codec not in rules.codecs:
+        accepted = " or ".join(sorted(rules.codecs))
+        refuse(
+            WarningCode.VIDEO_FORMAT,
+            f"{label}: {accepted} video only; {name} is coded in {codec}. Export it again "
+            f"as {accepted}.",
         )
     duration = info.duration_s
     if duration is not None:

@@ -72,6 +72,8 @@ class MediaInfo:
     animated: bool = False
     # The name people know the file by, when `path` is Herald's hashed copy of it.
     display_name: str | None = None
+    #: a video track's sample format from its stsd box ("avc1", "hvc1"...); None: unknown
+    codec: str | None = None
 
     @property
     def name(self) -> str:
@@ -125,6 +127,7 @@ class MediaInfo:
             duration_s=facts.duration_s,
             animated=kind == "gif",
             display_name=getattr(facts, "original_name", None) or None,
+            codec=getattr(facts, "codec", None) or None,
         )
 
 
@@ -162,11 +165,12 @@ def inspect_media(path: str | os.PathLike[str]) -> MediaInfo:
             mime = _sniff(head, path, name)
             fh.seek(0)
             if mime in VIDEO_MIMES:
-                width, height, duration = _read_video(fh, size, path, name)
+                width, height, duration, codec = _read_video(fh, size, path, name)
                 kind: MediaKind = "video"
                 animated = False
             else:
                 width, height, duration, animated = _read_image(fh, mime, path, name)
+                codec = None
                 kind = "gif" if mime == "image/gif" and animated else "image"
             digest = _sha256(fh)
     except OSError as exc:
@@ -182,7 +186,19 @@ def inspect_media(path: str | os.PathLike[str]) -> MediaInfo:
         height=height,
         duration_s=duration,
         animated=animated,
+        codec=codec,
     )
+
+
+def video_codec(path: str | os.PathLike[str]) -> str | None:
+    """The video track's sample format ("avc1", "hvc1"...) of the MP4/MOV at `path`, read
+    from its boxes alone (no checksum); None when the file can't be read as a video."""
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            return _read_video(fh, _file_size(fh), path, path.name)[3]
+    except (OSError, MediaError):
+        return None
 
 
 def inspect_media_cached(path: str | os.PathLike[str]) -> MediaInfo:
@@ -301,8 +317,9 @@ def _decode_frames(im: Image.Image, frames: int) -> int:
 
 def _read_video(
     fh: BinaryIO, size: int, path: Path, name: str
-) -> tuple[int | None, int | None, float | None]:
-    """(width, height, duration in seconds) from moov/mvhd and the video track's tkhd."""
+) -> tuple[int | None, int | None, float | None, str | None]:
+    """(width, height, duration in seconds, codec) from moov/mvhd, the video track's tkhd and
+    its sample description (stsd)."""
 
     def corrupt(detail: str) -> MediaError:
         return MediaError(path, "corrupt", f"{name} looks damaged: {detail}.")
@@ -315,15 +332,16 @@ def _read_video(
         raise corrupt("it has no movie header (moov box); the file may be incomplete")
 
     duration = None
+    codec = None
     video_size = None
     fallback_size = None
     for box_type, start, end in mp4boxes.boxes(fh, *moov, corrupt):
         if box_type == b"mvhd":
             duration = mp4boxes.parse_mvhd(mp4boxes.read_payload(fh, start, end, 112), corrupt)
         elif box_type == b"trak":
-            track_size, handler = mp4boxes.parse_trak(fh, start, end, corrupt)
+            track_size, handler, track_codec = mp4boxes.parse_trak(fh, start, end, corrupt)
             if track_size and handler == b"vide" and video_size is None:
-                video_size = track_size
+                video_size, codec = track_size, track_codec
             elif track_size and fallback_size is None:
                 fallback_size = track_size
     if duration is None:
@@ -331,4 +349,4 @@ def _read_video(
     width_height = video_size or fallback_size
     if width_height is None:
         raise MediaError(path, "unknown_type", f"{name} has no video track.")
-    return width_height[0], width_height[1], duration
+    return width_height[0], width_height[1], duration, codec

@@ -10,7 +10,13 @@ from fractions import Fraction
 
 from app.core.constraint_warnings import ConstraintWarning, WarningCode
 from app.core.format_checks import carousel_refusal, check_video
-from app.core.media import MediaDescription, MediaError, MediaInfo, inspect_media_cached
+from app.core.media import (
+    MediaDescription,
+    MediaError,
+    MediaInfo,
+    inspect_media_cached,
+    video_codec,
+)
 from app.core.textrules.platform_rules import MediaRules, PlatformRules
 
 # An inspected file, a description of one (MediaItem, the posts service's facts), or a path.
@@ -66,7 +72,11 @@ def _as_media_info(item: MediaInput) -> MediaInfo:
         info = inspect_media_cached(item.path)
         name = getattr(item, "original_name", None)
         return replace(info, display_name=name) if name else info
-    return MediaInfo.from_description(item)
+    info = MediaInfo.from_description(item)
+    if info.kind == "video" and info.codec is None and os.path.isfile(info.path):
+        # The stored facts carry no codec: read it from the file's boxes (at publish too).
+        info = replace(info, codec=video_codec(info.path))
+    return info
 
 
 def _check_media_counts(

@@ -351,6 +351,7 @@ class PostComment(Base):
 # (issue 19), precomputed measures (0018), ideas board and labels (issue 22).
 import app.core.ideas_tables  # noqa: E402, F401
 from app.core import chain_models as chain_models  # noqa: E402
+from app.core.containers import PublishContainer  # noqa: E402, F401 (issue 19, 0021)
 from app.core.models_measures import TargetMeasure  # noqa: E402, F401
 from app.core.queue_tables import AccountQueue, QueuedPost, QueueSlot  # noqa: E402, F401
 from app.core.workspace_keys_table import WorkspaceKey  # noqa: E402, F401

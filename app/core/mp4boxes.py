@@ -71,10 +71,12 @@ def parse_mvhd(payload: bytes, corrupt: Corrupt) -> float | None:
 
 def parse_trak(
     fh: BinaryIO, start: int, end: int, corrupt: Corrupt
-) -> tuple[tuple[int, int] | None, bytes | None]:
-    """((width, height) as displayed or None, handler type such as b"vide") of one track."""
+) -> tuple[tuple[int, int] | None, bytes | None, str | None]:
+    """((width, height) as displayed or None, handler type such as b"vide", the first sample
+    entry's format such as "avc1" or None) of one track."""
     size = None
     handler = None
+    codec = None
     for box_type, box_start, box_end in boxes(fh, start, end, corrupt):
         if box_type == b"tkhd":
             size = parse_tkhd(read_payload(fh, box_start, box_end, 96), corrupt)
@@ -83,7 +85,49 @@ def parse_trak(
                 if child_type == b"hdlr":
                     payload = read_payload(fh, child_start, child_end, 12)
                     handler = payload[8:12] if len(payload) >= 12 else None
-    return size, handler
+                elif child_type == b"minf":
+                    codec = _sample_format(fh, child_start, child_end, corrupt)
+    return size, handler, codec
+
+
+def _sample_format(fh: BinaryIO, start: int, end: int, corrupt: Corrupt) -> str | None:
+    """The format of the first sample entry in minf/stbl/stsd ("avc1", "hvc1", "mp4a"...):
+    what the track is coded with (ISO/IEC 14496-12, 8.5.2)."""
+    for box_type, box_start, box_end in boxes(fh, start, end, corrupt):
+        if box_type != b"stbl":
+            continue
+        for child_type, child_start, child_end in boxes(fh, box_start, box_end, corrupt):
+            if child_type != b"stsd":
+                continue
+            # version and flags (4), entry count (4), then the first entry: size (4), format (4)
+            payload = read_payload(fh, child_start, child_end, 16)
+            if len(payload) >= 8 and struct.unpack_from(">I", payload, 4)[0] == 0:
+                return None  # no sample entry: nothing says how the track is coded
+            if len(payload) < 16:
+                raise corrupt("its sample description (stsd box) is too short")
+            entry = payload[12:16]
+            if entry in (b"encv", b"resv"):  # encrypted / restricted: the original is in frma
+                (size,) = struct.unpack_from(">I", payload, 8)
+                entry_end = min(child_start + 8 + size, child_end)
+                entry = _original_format(fh, child_start + 8, entry_end, corrupt) or entry
+            return entry.decode("latin-1")
+    return None
+
+
+def _original_format(fh: BinaryIO, start: int, end: int, corrupt: Corrupt) -> bytes | None:
+    """The `frma` (original format) of a protected visual sample entry at `start`: its child
+    boxes follow the 8-byte header and 78 bytes of VisualSampleEntry fields (14496-12 8.12)."""
+    children = start + 8 + 78
+    if children >= end:
+        return None
+    for box_type, box_start, box_end in boxes(fh, children, end, corrupt):
+        if box_type != b"sinf":
+            continue
+        for child_type, child_start, child_end in boxes(fh, box_start, box_end, corrupt):
+            if child_type == b"frma":
+                original = read_payload(fh, child_start, child_end, 4)
+                return original if len(original) == 4 else None
+    return None
 
 
 def parse_tkhd(payload: bytes, corrupt: Corrupt) -> tuple[int, int] | None:

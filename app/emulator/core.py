@@ -91,6 +91,7 @@ class Config:
     container_polls: int = 1  # status polls an IG/Threads container stays IN_PROGRESS
     ig_video_processing_s: int = 0  # a Reels/video container also stays so this long
     linkedin_video_processing_s: int = 0  # a finalized LinkedIn video is PROCESSING this long
+    bluesky_video_processing_s: int = 0  # a Bluesky video-service job runs this long
     threads_publishes_per_24h: int = 250  # rolling, shown by threads_publishing_limit
     threads_replies_per_24h: int = 1000
     threads_views_reported: int = 1  # 0: insights leave `views` out ("in development")

@@ -1,7 +1,9 @@
 """Issue 19 on the emulator, through the testers' plugin (app/testing.py): one scheduled post
-with a video and one carousel (with alt text) publish on every network that has each format,
-exactly once, in the composer's order; LinkedIn video and Instagram Reels wait for processing
-on the emulator's clock (the adapters' sleep moves that clock, nothing sleeps for real)."""
+with a video and one carousel (with alt text) publish on every network that has each format
+(video: X, Instagram Reels, Facebook, LinkedIn, Threads, Bluesky; carousels: Instagram,
+LinkedIn, Facebook, Threads), exactly once, in the composer's order, the platform's ids
+stored; LinkedIn video and Instagram Reels wait for processing on the emulator's clock (the
+adapters' sleep moves that clock, nothing sleeps for real)."""
 
 from __future__ import annotations
 
@@ -52,8 +54,8 @@ def test_one_video_post_and_one_carousel_publish_once_everywhere_in_order(
 ):  # fmt: skip
     ctx, ws = herald_context, herald_workspace
     video_nets, carousel_nets = networks_with("video"), networks_with("carousel")
-    assert set(video_nets) >= {"TWITTER", "INSTAGRAM", "LINKEDIN", "FACEBOOK"}
-    assert set(carousel_nets) >= {"INSTAGRAM", "LINKEDIN", "FACEBOOK"}
+    assert set(video_nets) >= {"TWITTER", "INSTAGRAM", "LINKEDIN", "FACEBOOK", "THREADS", "BLUESKY"}
+    assert set(carousel_nets) >= {"INSTAGRAM", "LINKEDIN", "FACEBOOK", "THREADS"}
     by_net = {a.platform.value: a for a in herald_accounts}
     clip = make_video(tmp_path / "oven.mp4")
     photos = make_photos(tmp_path, 3)
@@ -82,13 +84,10 @@ def test_one_video_post_and_one_carousel_publish_once_everywhere_in_order(
     carousels = [p for p in published if p["text"] == "Three loaves"]
     assert sorted(p["platform"] for p in videos) == sorted(video_nets)  # once each
     assert sorted(p["platform"] for p in carousels) == sorted(carousel_nets)
-    with ctx.db.session() as s:
-        rows = s.execute(
-            select(Account.platform, Target.external_id)
-            .join(Account, Account.id == Target.account_id)
-            .where(Target.post_id == carousel_post)
-        ).all()
-    ids = {str(platform): external_id for platform, external_id in rows}
+    ids = stored_ids(ctx, carousel_post)
+    video_ids = stored_ids(ctx, video_post)
+    for post in videos:
+        assert video_ids[post["platform"]] == post["external_id"]  # the platform's id is stored
     for post in carousels:
         assert ids[post["platform"]] == post["external_id"]  # the platform's id is stored
         assert len(post["media"]) == 3
@@ -99,6 +98,26 @@ def test_one_video_post_and_one_carousel_publish_once_everywhere_in_order(
     assert reel["extra"]["media_type"] == "REELS"
     li_video = next(p for p in videos if p["platform"] == "LINKEDIN")
     assert li_video["media"][0].startswith("urn:li:video:")
+    threads_video = next(p for p in videos if p["platform"] == "THREADS")
+    assert threads_video["extra"]["media_type"] == "VIDEO"
+    threads_carousel = next(p for p in carousels if p["platform"] == "THREADS")
+    assert threads_carousel["extra"]["media_type"] == "CAROUSEL_ALBUM"
+    sky = next(p for p in videos if p["platform"] == "BLUESKY")
+    embed = sky["extra"]["record"]["embed"]
+    assert embed["$type"] == "app.bsky.embed.video"
+    assert embed["video"]["mimeType"] == "video/mp4"
+    assert embed["aspectRatio"] == {"width": 1080, "height": 1920}
+
+
+def stored_ids(ctx, post_id: int) -> dict[str, str | None]:
+    """platform -> the external id stored on the post's target there."""
+    with ctx.db.session() as s:
+        rows = s.execute(
+            select(Account.platform, Target.external_id)
+            .join(Account, Account.id == Target.account_id)
+            .where(Target.post_id == post_id)
+        ).all()
+    return {str(platform): external_id for platform, external_id in rows}
 
 
 def test_x_images_carry_alt_text_on_the_emulator(

@@ -75,7 +75,8 @@ def test_login_exchange_and_me(client: httpx.Client) -> None:
     }
     short = client.post("/instagram/oauth/access_token", data=form)
     assert short.status_code == 200
-    assert short.json().keys() == {"access_token", "user_id"}
+    # Business Login: the token, the user and the permissions granted (here: none asked)
+    assert short.json().keys() == {"access_token", "user_id", "permissions"}
     long = client.get(
         "/instagram/access_token",
         params={

@@ -154,6 +154,56 @@ def test_sign_in_publish_with_facets_and_images_then_delete(pds, people, config,
         assert adapter.find_existing(account, "key-images-1", TEXT, clock.now()) is None
 
 
+def test_a_video_post_is_read_back_from_the_real_pds(pds, people, config, clock, tmp_path):
+    """A PDS that is not Bluesky's: the video goes up with uploadBlob and the record's
+    app.bsky.embed.video passes the PDS's own lexicon validation (video/mp4 blob)."""
+    from tests.core.test_media_formats_emulator import make_video
+
+    account = ref_of(connect(config, pds, "alice.test", "alice-app-password"))
+    path = make_video(tmp_path / "oven.mp4")
+    data = path.read_bytes()
+    item = MediaItem(
+        str(path), "video/mp4", len(data), hashlib.sha256(data).hexdigest(), 1080, 1920, 20.0,
+        alt_text="The oven door opening",
+    )  # fmt: skip
+    with BlueskyAdapter(config, clock) as adapter:
+        result = adapter.publish(account, "The new oven 🎥", [item], "key-video-1")
+    stored = record_at(pds, account.external_id, rkey_of(result.external_id))
+    assert stored is not None and stored["uri"] == result.external_id
+    embed = stored["value"]["embed"]
+    assert embed["$type"] == "app.bsky.embed.video"
+    assert embed["alt"] == "The oven door opening"
+    assert embed["aspectRatio"] == {"width": 1080, "height": 1920}
+    assert embed["video"]["mimeType"] == "video/mp4"
+    assert embed["video"]["size"] == len(data)
+    blob = pds.xrpc_get(
+        "com.atproto.sync.getBlob", did=account.external_id, cid=embed["video"]["ref"]["$link"]
+    )
+    assert blob.status_code == 200 and blob.content == data
+
+
+def test_the_real_pds_issues_the_video_service_token(pds, people, config, clock):
+    """What the video service path asks a PDS for first: a service-auth JWT for the video
+    service's DID and the method, as the real getServiceAuth issues it."""
+    import base64
+    import json
+
+    from app.core.clock import SystemClock
+    from app.platforms.bluesky import video
+
+    account = ref_of(connect(config, pds, "alice.test", "alice-app-password"))
+    # the token's `exp` is judged by the PDS's own clock: ask with the real time
+    with BlueskyAdapter(config, SystemClock()) as adapter:
+        token = video._service_token(
+            adapter, account, video.VIDEO_SERVICE_DID, "app.bsky.video.getUploadLimits"
+        )
+    payload = token.split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert claims["iss"] == account.external_id
+    assert claims["aud"] == video.VIDEO_SERVICE_DID
+    assert claims["lxm"] == "app.bsky.video.getUploadLimits"
+
+
 def test_a_resend_after_a_lost_answer_leaves_one_record(pds, people, config, clock):
     account = ref_of(connect(config, pds, "alice.test", "alice-app-password"))
     with BlueskyAdapter(config, clock) as adapter:

@@ -10,10 +10,11 @@
     POST /xrpc/com.atproto.repo.deleteRecord        {repo, collection, rkey}
     GET  /xrpc/com.atproto.repo.listRecords?repo&collection&limit&cursor&reverse
     GET  /xrpc/app.bsky.feed.getPosts?uris=...      at most 25; likes, reposts, replies, quotes
+    and the video service's methods (getServiceAuth, app.bsky.video.*): video.py
 
 As the reference PDS does: a record key must be a TID; a second create at a key that holds
 a record is a 500 "Internal Server Error" (recorded); text over 300 graphemes or 3,000 bytes
-is 400 InvalidRequest. Error bodies are {"error", "message"} (auth.py).
+is 400 InvalidRequest; an `app.bsky.embed.video` must hold a video/mp4 blob. Error bodies are {"error", "message"} (auth.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from urllib.parse import parse_qs
 import regex
 
 from app.emulator.bluesky import auth, replies
+from app.emulator.bluesky import video as bluesky_video
 from app.emulator.bluesky.auth import P, token_of, xrpc_error
 from app.emulator.names import NETWORK_OF
 from app.emulator.routes import PlatformAPI, Route, RouteTable
@@ -39,7 +41,7 @@ POST = "app.bsky.feed.post"
 TID = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
 B32 = "234567abcdefghijklmnopqrstuvwxyz"
 MAX_URIS = 25
-table = RouteTable()
+table = RouteTable(list(bluesky_video.table.routes))  # the video service: video.py
 
 
 def _cid(data: bytes) -> str:
@@ -125,6 +127,16 @@ def _text_problem(record: dict[str, Any]) -> str | None:
     images = (record.get("embed") or {}).get("images") or []
     if len(images) > 4 or any("alt" not in i for i in images):
         return "Invalid app.bsky.feed.post record: Record/embed/images must have 4 items or fewer, each with alt"
+    return _video_problem(record.get("embed") or {})
+
+
+def _video_problem(embed: dict[str, Any]) -> str | None:
+    """app.bsky.embed.video: a `video` blob of video/mp4 (lexicon: accept video/mp4)."""
+    if embed.get("$type") != "app.bsky.embed.video":
+        return None
+    blob = embed.get("video")
+    if not isinstance(blob, dict) or blob.get("mimeType") != "video/mp4":
+        return 'Invalid app.bsky.feed.post record: Record/embed/video must be a blob of type "video/mp4"'
     return None
 
 
@@ -158,7 +170,10 @@ def create_record(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
         return xrpc_error(500, "InternalServerError", "Internal Server Error")
     uri = f"at://{token.user_id}/{POST}/{rkey}"
     cid = _cid(repr(sorted(record.items())).encode() + rkey.encode())
-    images = (record.get("embed") or {}).get("images") or []
+    embed = record.get("embed") or {}
+    images = embed.get("images") or []
+    if embed.get("$type") == "app.bsky.embed.video":
+        images = [{"image": embed.get("video"), "alt": embed.get("alt")}]
     post = Post(
         platform=P,
         account=token.user_id,
@@ -172,6 +187,8 @@ def create_record(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
             "record": record,
             "user_id": token.user_id,
             "in_reply_to_id": replies.parent_of(record),
+            "embed": embed.get("$type"),
+            "alt_texts": [i.get("alt") for i in images],
         },
     )
     emu.state.add_post(post)

@@ -142,6 +142,7 @@ def accounts(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Respo
             page_token = oauth.issue(
                 emu, P, "page", user, tok.client_id, lifetime, tag="pt", page_id=user.page_id
             )
+            page_token.scope = tok.scope  # a page token carries what the person granted
             tok.page_token = page_token.value
         item = {
             "access_token": page_token.value,

@@ -70,7 +70,10 @@ def access_token(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
         return _old_oauth_error(f"Error validating verification code: {record}")
     tok = oauth.issue(emu, P, "access", record.user_id, record.client_id, SHORT_TTL, tag="at")
     tok.scope = record.scope
-    return json_response(200, {"access_token": tok.value, "user_id": int(record.user_id)})
+    # Business Login answers the permissions granted too (comma-separated)
+    permissions = ",".join(record.scope.replace(",", " ").split())
+    body = {"access_token": tok.value, "user_id": int(record.user_id), "permissions": permissions}
+    return json_response(200, body)
 
 
 def _long_lived(emu: Emulator, old: Token) -> Response:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.emulator import graph
 from app.emulator.comments import add_comment, comments_on
-from app.emulator.graph import bad_param
+from app.emulator.graph import bad_param, graph_error
 from app.emulator.instagram.auth import user_token
 from app.emulator.routes import GRAPH_VERSION as V
 from app.emulator.routes import RouteTable
@@ -39,6 +39,11 @@ def create_comment(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     user_id, problem = _own_media(emu, req, m["mid"])
     if problem is not None:
         return problem
+    tok = user_token(emu, req)
+    scope = "" if isinstance(tok, Response) else tok.scope
+    if scope and "instagram_business_manage_comments" not in scope.replace(",", " ").split():
+        # a token granted without the comment permission (connected before Herald asked)
+        return graph_error(403, "(#10) Application does not have permission for this action", 10)
     message = req.param("message") or ""
     if not message.strip():
         return bad_param("(#100) The parameter message is required.")

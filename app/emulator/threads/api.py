@@ -2,7 +2,7 @@
 
     POST /v1.0/{user-id}/threads            media_type TEXT|IMAGE|VIDEO|CAROUSEL, text,
                                             image_url, video_url, is_carousel_item, children,
-                                            reply_to_id -> {"id": container}
+                                            reply_to_id, alt_text (image/video) -> {"id": container}
     GET  /v1.0/{container-id}?fields=status,error_message   IN_PROGRESS, FINISHED, PUBLISHED,
                                             ERROR (with error_message), EXPIRED (after 24 h)
     POST /v1.0/{user-id}/threads_publish?creation_id=   -> {"id": media id}
@@ -91,6 +91,8 @@ def create_container(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     error: str | None = None
     if media_type not in ("TEXT", "IMAGE", "VIDEO", "CAROUSEL"):
         return bad_param("(#100) media_type must be one of TEXT, IMAGE, VIDEO, CAROUSEL.")
+    if req.param("alt_text") is not None and media_type not in ("IMAGE", "VIDEO"):
+        return bad_param("(#100) alt_text is for image and video containers only.")
     if media_type == "TEXT" and not text.strip():
         return bad_param("(#100) The parameter text is required for a TEXT post.")
     if text_length(text) > MAX_TEXT:
@@ -128,6 +130,7 @@ def create_container(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
             status="ERROR" if error else "IN_PROGRESS",
             error_message=error,
             reply_to=reply_to,
+            alt_text=req.param("alt_text") if media_type in ("IMAGE", "VIDEO") else None,
         )
         emu.state.containers[container.id] = container
         return json_response(200, {"id": container.id})
@@ -228,6 +231,7 @@ def threads_publish(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
                 "container_id": c.id,
                 "media_type": kinds.get(c.media_type, "CAROUSEL_ALBUM"),
                 "reply_to_id": c.reply_to,
+                "alt_texts": [s.alt_text for s in sources if s.image_url or s.video_url],
             },
         )
     )

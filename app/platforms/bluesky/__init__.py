@@ -2,7 +2,8 @@
 on their PDS, written with an app password's session; numbers come from the AppView.
 
 Sources: /work/shared/NEW-PLATFORMS.md "Bluesky" (lexicons app/bsky/feed/post.json,
-app/bsky/embed/images.json, app/bsky/richtext/facet.json; the reference PDS's rate limits).
+app/bsky/embed/images.json, app/bsky/embed/video.json, app/bsky/richtext/facet.json; the
+reference PDS's rate limits). Video: app/platforms/bluesky/video.py.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from app.platforms.descriptor import (
+    MIB,
     Analytics,
     Auth,
     MediaRules,
@@ -20,6 +22,7 @@ from app.platforms.descriptor import (
     TextRules,
 )
 from app.platforms.formats import PostFormats
+from app.platforms.video_rules import VideoRules
 
 NAME = "BLUESKY"
 #: where an account lives when its handle's DID document names no other PDS
@@ -31,10 +34,14 @@ MAX_BYTES = 3000
 MAX_IMAGES = 4
 #: app.bsky.embed.images: each image blob at most 2,000,000 bytes (lexicon maxSize)
 IMAGE_MAX_BYTES = 2_000_000
+#: a video: up to 3 minutes and 100 MB (the video service's published limits)
+VIDEO_MAX_SECONDS = 180
+VIDEO_MAX_BYTES = 100 * MIB
 #: app.bsky.feed.getPosts takes at most 25 AT-URIs
 GET_POSTS_BATCH = 25
 
 DESCRIPTOR = PlatformDescriptor(
+    formats=PostFormats(chain=True, alt_text=True, video=True),
     name=NAME,
     adapter="app.platforms.bluesky.adapter:BlueskyAdapter",
     connect="app.platforms.bluesky.connect:SIGN_IN",
@@ -46,14 +53,23 @@ DESCRIPTOR = PlatformDescriptor(
     media=MediaRules(
         max_items=MAX_IMAGES,
         max_images=MAX_IMAGES,
-        max_videos=0,
+        max_videos=1,
         max_gifs=0,
+        allow_mixed=False,
         image_mimes=frozenset({"image/jpeg", "image/png", "image/webp"}),
         image_max_bytes=IMAGE_MAX_BYTES,
         image_min_aspect=Fraction(1, 100),
         image_max_aspect=Fraction(100, 1),
+        # Bluesky's published video limits (bsky.social/about/blog, 2025-03: 3 minutes, 100 MB;
+        # the lexicon app.bsky.embed.video takes only video/mp4)
+        video=VideoRules(
+            label="Bluesky videos",
+            max_s=VIDEO_MAX_SECONDS,
+            max_bytes=VIDEO_MAX_BYTES,
+            mimes=frozenset({"video/mp4"}),
+        ),
     ),
-    media_summary="up to 4 images (each up to 2 MB) with alt text; no video yet",
+    media_summary="up to 4 images (each up to 2 MB) or 1 MP4 video (up to 3 minutes, 100 MB)",
     preview=PreviewStyle(link_colour="#1185fe"),
     auth=Auth(kind="app-password", scopes=(), needs_developer_app=False),
     rate_budgets=RateBudgets(
@@ -72,5 +88,4 @@ DESCRIPTOR = PlatformDescriptor(
         "Add App Password, then connect with your handle and that password."
     ),
     accounts_noun="accounts",
-    formats=PostFormats(chain=True, alt_text=True),
 )

@@ -39,6 +39,7 @@ from app.platforms.bluesky import (
     replies,
     session,
     tid,
+    video,
     xrpc,
 )
 from app.platforms.names import Platform
@@ -179,9 +180,11 @@ class BlueskyAdapter(BaseAdapter):
         return cards.external_embed(url, type(self).card_fetcher) if url else None
 
     def _images(self, account: AccountRef, media: Sequence[MediaItem]) -> dict[str, Any]:
+        if len(media) == 1 and video.is_video(media[0]):
+            return video.video_embed(self, account, media[0])  # app/platforms/bluesky/video.py
         if len(media) > MAX_IMAGES or any(not m.mime.startswith("image/") for m in media):
             raise PermanentError(
-                f"Bluesky takes up to {MAX_IMAGES} images per post (no video yet).",
+                f"Bluesky takes up to {MAX_IMAGES} images, or one video, per post.",
                 code="media_rejected",
             )
         images = []

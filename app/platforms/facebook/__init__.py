@@ -42,7 +42,13 @@ DESCRIPTOR = PlatformDescriptor(
     accounts_noun="Pages",
     auth=Auth(
         kind="meta-login",
-        scopes=("pages_show_list", "pages_read_engagement", "pages_manage_posts", "read_insights"),
+        scopes=(
+            "pages_show_list",
+            "pages_read_engagement",
+            "pages_manage_posts",
+            "read_insights",
+            "pages_manage_engagement",  # first comments: POST /{post-id}/comments as the Page
+        ),
         redirect_port=8767,
     ),
     rate_budgets=RateBudgets(

@@ -70,6 +70,7 @@ def classify_facebook(
 class FacebookAdapter(GraphComments):
     comment_text_field = "message"
     comment_time_field = "created_time"
+    comment_permission = "pages_manage_engagement"
     platform = Platform.FACEBOOK
     # Real Facebook takes photo files directly; only the emulator fetches them by URL.
     media_by_url = "emulator"

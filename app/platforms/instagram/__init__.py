@@ -16,7 +16,7 @@ from app.platforms.descriptor import (
     TextRules,
 )
 from app.platforms.formats import PostFormats
-from app.platforms.video_rules import MP4_OR_MOV, VideoRules
+from app.platforms.video_rules import H264_OR_HEVC, MP4_OR_MOV, VideoRules
 
 DESCRIPTOR = PlatformDescriptor(
     formats=PostFormats(
@@ -44,6 +44,7 @@ DESCRIPTOR = PlatformDescriptor(
             max_s=15 * 60,
             max_bytes=300 * MIB,
             mimes=MP4_OR_MOV,
+            codecs=H264_OR_HEVC,
         ),
     ),
     preview=PreviewStyle(
@@ -65,6 +66,8 @@ DESCRIPTOR = PlatformDescriptor(
             "instagram_business_basic",
             "instagram_business_content_publish",
             "instagram_business_manage_insights",
+            # first comments: POST /{ig-media-id}/comments
+            "instagram_business_manage_comments",
         ),
         redirect_port=8768,
     ),

@@ -4,16 +4,19 @@ Publishing is two-step: create a media container from a public URL, wait until M
 fetched and processed it (status FINISHED), then media_publish. Carousels are containers
 of item containers. Instagram fetches the media itself, so every item needs a URL: the
 MediaItem's `public_url`, or one from the account's media hosting (app.adapters.media_server).
+The container is stored before media_publish, so a crash between the two calls is settled by
+asking it (app/adapters/containers.py), not by searching the account's media.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 
+from app.adapters import containers
 from app.adapters.base import IDEMPOTENCY_HEADER
 from app.adapters.graph import classify_graph
 from app.adapters.graph_comments import GraphComments
@@ -57,6 +60,7 @@ def classify_instagram(
 class InstagramAdapter(GraphComments):
     comment_text_field = "text"
     comment_time_field = "timestamp"
+    comment_permission = "instagram_business_manage_comments"
     platform = Platform.INSTAGRAM
     media_by_url = "always"  # Instagram fetches every image and video from a public URL
 
@@ -85,7 +89,15 @@ class InstagramAdapter(GraphComments):
             )
         quota = self.publishing_limit(account)
         ig = account.external_id
-        if len(media) == 1:
+        status_of = self._status_reader(account)
+        earlier = containers.stored(self, idempotency_key, status_of)  # a crash's container
+        if earlier is not None and earlier.published:
+            adopted = self._adopt(account, text)
+            self.containers.forget(idempotency_key)
+            return PublishResult(adopted, None, quota)
+        if earlier is not None:
+            container = earlier.container
+        elif len(media) == 1:
             container = self._container(account, media[0], caption=text, key=idempotency_key)
         else:
             children = [self._container(account, m, carousel_item=True) for m in media]
@@ -96,6 +108,8 @@ class InstagramAdapter(GraphComments):
                 {"media_type": "CAROUSEL", "children": ",".join(children), "caption": text},
                 idempotency_key,
             )
+        if earlier is None:  # stored before it is published: a crash cannot lose it
+            self.containers.put(idempotency_key, self.platform.value, container)
         self._wait_finished(account, container)
         reply = self._call(
             "POST",
@@ -113,7 +127,22 @@ class InstagramAdapter(GraphComments):
                 code=OUTCOME_UNKNOWN,
                 status=reply.status,
             )
+        self.containers.forget(idempotency_key)
         return PublishResult(media_id, None, reply.rate_limit or quota)
+
+    def _status_reader(self, account: AccountRef) -> Callable[[str], str]:
+        def status_of(container: str) -> str:
+            reply = self._call("GET", f"/{container}", account, params={"fields": "status_code"})
+            return str(reply.json_dict().get("status_code") or "")
+
+        return status_of
+
+    def _adopt(self, account: AccountRef, text: str) -> str:
+        since = self.clock.now() - timedelta(hours=25)  # a container lives 24 h
+        fields = ("id", "timestamp", "caption")
+        path = f"/{account.external_id}/media"
+        found = self._find_in_window(account, path, fields, text, since, None)
+        return containers.adopt("Instagram", found)
 
     def publishing_limit(self, account: AccountRef) -> RateLimitInfo | None:
         """The live content-publishing quota (posts per moving 24 h); raises when it is spent."""
@@ -266,7 +295,9 @@ class InstagramAdapter(GraphComments):
         since: datetime,
         until: datetime | None = None,
     ) -> str | None:
-        return self._find_in_window(
+        if containers.never_published(self, idempotency_key, self._status_reader(account)):
+            return None  # the stored container says so: the retry publishes or remakes it
+        found = self._find_in_window(
             account,
             f"/{account.external_id}/media",
             ("id", "timestamp", "caption"),
@@ -274,6 +305,9 @@ class InstagramAdapter(GraphComments):
             since,
             until,
         )
+        if found is not None:
+            self.containers.forget(idempotency_key)  # settled
+        return found
 
     # ------------------------------------------------------------ tokens
 

@@ -9,6 +9,7 @@ from app.adapters.oauth import Flow, SignIn, expiry, required
 from app.core.ports import AppCredentials, ConnectedAccount, Credentials
 from app.platforms.instagram.adapter import LONG_LIVED, classify_instagram
 from app.platforms.names import Platform
+from app.platforms.scopes import SCOPES_KEY, parse_scopes, scopes_setting
 
 
 def exchange(
@@ -50,7 +51,11 @@ def exchange(
     user_id = as_str(me.get("user_id")) or as_str(first.get("user_id")) or required(me, "id")
     username = as_str(me.get("username")) or user_id
     creds = Credentials(token, None, expires, {"token_issued_at": flow.now().isoformat()})
-    return [ConnectedAccount(Platform.INSTAGRAM, user_id, f"@{username}", creds, {})]
+    # "a list of permissions the app user granted your app" (Business Login for Instagram):
+    # kept, so a first comment without instagram_business_manage_comments is refused early
+    granted = parse_scopes(first.get("permissions"))
+    settings = {SCOPES_KEY: scopes_setting(granted)} if granted else {}
+    return [ConnectedAccount(Platform.INSTAGRAM, user_id, f"@{username}", creds, settings)]
 
 
 def _authorize_page(config: AdapterConfig) -> str:

@@ -7,6 +7,8 @@ troubleshooting); /work/shared/NEW-PLATFORMS.md "Threads" keeps the sources.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from app.platforms.descriptor import (
     MIB,
     Analytics,
@@ -19,11 +21,13 @@ from app.platforms.descriptor import (
     TextRules,
 )
 from app.platforms.formats import PostFormats
+from app.platforms.video_rules import H264_OR_HEVC, MP4_OR_MOV, VideoRules
 
 #: replies need this one too (app.platforms.threads.adapter.reply)
 REPLY_SCOPE = "threads_manage_replies"
 
 DESCRIPTOR = PlatformDescriptor(
+    formats=PostFormats(chain=True, video=True, carousel=True, carousel_max=20, alt_text=True),
     name="THREADS",
     adapter="app.platforms.threads.adapter:ThreadsAdapter",
     connect="app.platforms.threads.connect:SIGN_IN",
@@ -38,6 +42,17 @@ DESCRIPTOR = PlatformDescriptor(
         image_max_bytes=8 * MIB,
         needs_hosting=True,  # Threads downloads every image and video from a public address
         hosting_network="FACEBOOK",
+        # developers.facebook.com/docs/threads/overview "Video specifications": MOV or MP4,
+        # up to 5 minutes and 1 GB, aspect ratio 0.01:1 to 10:1
+        video=VideoRules(
+            label="Threads videos",
+            max_s=300,
+            max_bytes=1024 * MIB,
+            mimes=MP4_OR_MOV,
+            min_aspect=Fraction(1, 100),
+            max_aspect=Fraction(10, 1),
+            codecs=H264_OR_HEVC,
+        ),
     ),
     media_summary=(
         "text alone, or 1 image or video, or a carousel of 2-20; JPEG/PNG up to 8 MB; "
@@ -72,5 +87,4 @@ DESCRIPTOR = PlatformDescriptor(
         "developers.facebook.com → create an app with the “Access the Threads API” use case → "
         "use its Threads app ID and secret; add the redirect URI under Threads settings."
     ),
-    formats=PostFormats(chain=True),
 )

@@ -6,20 +6,22 @@ injectable `sleep`), then published. Threads fetches media itself from public ad
 like Instagram. Before publishing, the live quota (`threads_publishing_limit`, 250 posts per
 rolling 24 h) is read and a spent one is a rate limit, not a failure.
 
-Exactly once: Threads has no idempotency key. The container made for an attempt is kept
-(by idempotency key, in this adapter) until the attempt is settled; when the answer of
-threads_publish is lost, find_existing asks the container first (FINISHED: it was not
-published; PUBLISHED: it was) and then finds the media id in the user's own threads of the
-doubtful window by text. After a crash the container is forgotten and that listing alone
-decides (as for Instagram).
+Exactly once: Threads has no idempotency key. The container made for an attempt is stored
+against the attempt's idempotency key before it is published (`self.containers`: in the
+engine, the database table publish_containers, so it outlives a crash) and forgotten once the
+attempt is settled. A retry or a reconciliation asks it first (app/adapters/containers.py):
+IN_PROGRESS/FINISHED was never published (publish that container), PUBLISHED was (adopt the
+post, found by text among the user's own threads; never publish again), EXPIRED/ERROR means
+a new container.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from app.adapters import containers
 from app.adapters.graph import GraphAdapter
 from app.adapters.http import OUTCOME_UNKNOWN, Classifier, as_dict, as_int, as_list, as_str
 from app.core.ports import (
@@ -54,11 +56,6 @@ LIST_FIELDS = ("id", "timestamp", "text")
 class ThreadsAdapter(GraphAdapter):
     platform = Platform.THREADS
     media_by_url = "always"  # Threads downloads every image and video from a public URL
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        #: idempotency key -> the container made for it (see the module's "Exactly once")
-        self.containers: dict[str, str] = {}
 
     def _classifier(self) -> Classifier:
         return classify_threads
@@ -120,6 +117,32 @@ class ThreadsAdapter(GraphAdapter):
                 f"A Threads carousel holds at most {MAX_CAROUSEL} items.", code="too_many_media"
             )
         quota = self.publishing_limit(account)
+        earlier = containers.stored(self, key, self._status_reader(account))  # a crash's
+        if earlier is not None and earlier.published:
+            adopted = self._adopt(account, text)
+            self.containers.forget(key)
+            return PublishResult(adopted, None, quota)
+        container = (
+            earlier.container if earlier else self._make(account, text, media, key, reply_to_id)
+        )
+        self._wait_finished(account, container)
+        try:
+            media_id = self._publish_container(account, container, text)
+        except DuplicatePostError:
+            self.containers.forget(key)  # settled: the post that exists is adopted
+            raise
+        self.containers.forget(key)  # settled: only an unsettled attempt's container is kept
+        return PublishResult(media_id, None, quota)
+
+    def _make(
+        self,
+        account: AccountRef,
+        text: str,
+        media: Sequence[MediaItem],
+        key: str,
+        reply_to_id: str | None,
+    ) -> str:
+        """A new container for the attempt, stored before anything publishes it."""
         extra = {"reply_to_id": reply_to_id} if reply_to_id else {}
         if not media:
             container = self._create(account, {"media_type": "TEXT", "text": text, **extra})
@@ -138,11 +161,18 @@ class ThreadsAdapter(GraphAdapter):
             container = self._create(
                 account, {"media_type": "CAROUSEL", "children": ",".join(children), "text": text}
             )
-        self.containers[key] = container
-        self._wait_finished(account, container)
-        media_id = self._publish_container(account, container, text)
-        self.containers.pop(key, None)  # settled: only a doubtful attempt's container is kept
-        return PublishResult(media_id, None, quota)
+        self.containers.put(key, self.platform.value, container)
+        return container
+
+    def _status_reader(self, account: AccountRef) -> Callable[[str], str]:
+        return lambda container: self.container_status(account, container)[0]
+
+    def _adopt(self, account: AccountRef, text: str) -> str:
+        since = self.clock.now() - timedelta(hours=25)  # a container lives 24 h
+        path = f"/{account.external_id}/threads"
+        return containers.adopt(
+            "Threads", self._find_in_window(account, path, LIST_FIELDS, text, since, None)
+        )
 
     def _media_fields(self, account: AccountRef, item: MediaItem) -> dict[str, Any]:
         check_media(item)
@@ -153,9 +183,11 @@ class ThreadsAdapter(GraphAdapter):
                 "this account in Accounts.",
                 code="no_media_hosting",
             )
+        # alt_text: images and videos (developers.facebook.com/docs/threads/posts/accessibility)
+        alt = {"alt_text": item.alt_text} if item.alt_text else {}
         if (item.mime or "").startswith("video/"):
-            return {"media_type": "VIDEO", "video_url": url}
-        return {"media_type": "IMAGE", "image_url": url}
+            return {"media_type": "VIDEO", "video_url": url, **alt}
+        return {"media_type": "IMAGE", "image_url": url, **alt}
 
     def _create(self, account: AccountRef, fields: dict[str, Any]) -> str:
         # A container is not a post: making one twice is harmless (no "outcome unknown").
@@ -271,14 +303,14 @@ class ThreadsAdapter(GraphAdapter):
         since: datetime,
         until: datetime | None = None,
     ) -> str | None:
-        container = self.containers.get(idempotency_key)
-        if container is not None:
-            status, _ = self.container_status(account, container)
-            if status in ("IN_PROGRESS", "FINISHED", "ERROR", "EXPIRED"):
-                return None  # the container says it was never published
-        return self._find_in_window(
+        if containers.never_published(self, idempotency_key, self._status_reader(account)):
+            return None  # the stored container says so: the retry publishes or remakes it
+        found = self._find_in_window(
             account, f"/{account.external_id}/threads", LIST_FIELDS, text, since, until
         )
+        if found is not None:
+            self.containers.forget(idempotency_key)  # settled
+        return found
 
     # ------------------------------------------------------------ tokens
 

@@ -16,7 +16,7 @@ from app.platforms.descriptor import (
     TextRules,
 )
 from app.platforms.formats import PostFormats
-from app.platforms.video_rules import MP4_OR_MOV, VideoRules
+from app.platforms.video_rules import H264, MP4_OR_MOV, VideoRules
 
 DESCRIPTOR = PlatformDescriptor(
     formats=PostFormats(chain=True, first_comment=True, video=True, alt_text=True),
@@ -42,6 +42,7 @@ DESCRIPTOR = PlatformDescriptor(
             mimes=MP4_OR_MOV,
             min_aspect=Fraction(1, 3),
             max_aspect=Fraction(3, 1),
+            codecs=H264,
         ),
     ),
     media_summary="up to 4 images, or 1 video, or 1 GIF; never mixed",

@@ -15,6 +15,7 @@ from app.cli import main
 from app.core import models as m
 from app.core.audit import AuditService
 from app.core.chain_models import TargetPart
+from app.core.containers import PublishContainer
 from app.core.db import Database, open_database
 from app.core.ideas_tables import IdeaCard, IdeaColumn, Label, PostLabel
 from app.core.members import logins
@@ -92,6 +93,13 @@ def _seed(db: Database, name: str) -> int:
                     status=m.TargetStatus.QUEUED,
                     attempts=0,
                     updated_at=NOW,
+                ),
+                PublishContainer(  # a media container made, not yet published (0021)
+                    idempotency_key=f"key-{name}",
+                    target_id=target.id,
+                    platform="THREADS",
+                    container_id="17890000000000001",
+                    created_at=NOW,
                 ),
                 m.MetricTask(
                     target_id=target.id,
