@@ -16,7 +16,7 @@ from alembic import op
 
 revision = "0021"
 # The brief assigns "0021" on top of "0019"; the coordinator re-chains at merge.
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
