@@ -87,7 +87,7 @@ def read_range(
 
 
 def _targets_column(dialect: str) -> Any:
-    joined = func.aggregate_strings(
+    joined: Any = func.aggregate_strings(
         cast(Target.account_id, String) + ":" + type_coerce(Target.status, String), ","
     )
     if dialect != "sqlite":  # SQLite 3.40 has no ORDER BY in an aggregate (see the module)
