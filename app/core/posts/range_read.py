@@ -88,14 +88,22 @@ def read_range(
 
 def _targets_column(dialect: str) -> Any:
     status = type_coerce(Target.status, String)
-    if dialect == "sqlite":  # || turns the integer into text itself (a CAST costs a tenth more)
-        part = type_coerce(Target.account_id, String) + ":" + status
-    else:
+    if dialect != "sqlite":
         part = cast(Target.account_id, String) + ":" + status
-    joined: Any = func.aggregate_strings(part, ",")
-    if dialect != "sqlite":  # SQLite 3.40 has no ORDER BY in an aggregate (see the module)
-        joined = joined.aggregate_order_by(Target.id)
-    return select(joined).where(Target.post_id == Post.id).scalar_subquery()
+        joined = func.aggregate_strings(part, ",").aggregate_order_by(Target.id)
+        return select(joined).where(Target.post_id == Post.id).scalar_subquery()
+    # SQLite 3.40 has no ORDER BY inside an aggregate: group_concat over a sub-select ordered
+    # by target id (it concatenates in the order the rows come; the targets' post index
+    # gives them in id order, so nothing is sorted). || turns the integer into text itself.
+    part = type_coerce(Target.account_id, String) + ":" + status
+    ordered = (
+        select(part.label("part"))
+        .where(Target.post_id == Post.id)
+        .order_by(Target.id)
+        .correlate(Post)
+        .subquery()
+    )
+    return select(func.group_concat(ordered.c.part, ",")).scalar_subquery()
 
 
 def _accounts(conn: Connection, workspace_id: int) -> dict[int, tuple[Platform, str]]:
