@@ -149,29 +149,37 @@ def _run_window(app, args: argparse.Namespace, context, first) -> int:
     if first is not None and first.connect_accounts:
         window.show_area("accounts")
 
-    scheduler = None
-    unlocked = unlock_vault(context.vault, window)
-    if unlocked and context.vault.key_source == "member-key":
-        # A member's login (issue 23): the agency's workers publish; this desktop only plans.
-        window.statusBar().showMessage(
-            window.tr("Connected as a member: the agency's workers publish your posts.")
-        )
-    elif unlocked:
+    started: list[Any] = []  # the scheduler, once it runs
+
+    def start_publishing() -> None:
+        # After the first frame (issue 20): unlocking the vault (a keyring or a passphrase)
+        # and importing and starting the engine are not what the person waits to see.
+        if not unlock_vault(context.vault, window):
+            window.statusBar().showMessage(
+                window.tr("Publishing is paused: the vault is locked (no passphrase given).")
+            )
+            return
+        if context.vault.key_source == "member-key":
+            # A member's login (issue 23): the agency's workers publish; this desktop only plans.
+            window.statusBar().showMessage(
+                window.tr("Connected as a member: the agency's workers publish your posts.")
+            )
+            return
         from app.ui.scheduler_thread import build_scheduler
 
         scheduler = build_scheduler(context)
         wiring.connect_scheduler(window, scheduler, tray)
         scheduler.start()
-    else:
-        window.statusBar().showMessage(
-            window.tr("Publishing is paused: the vault is locked (no passphrase given).")
-        )
+        started.append(scheduler)
+
     from app.ui import errors
+    from app.ui.after_expose import after_first_expose
 
     uninstall = errors.install(window)
+    after_first_expose(window, start_publishing)
     try:
         return app.exec()
     finally:
         uninstall()
-        if scheduler is not None:
+        for scheduler in started:
             wiring.stop_scheduler(scheduler)

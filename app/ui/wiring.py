@@ -6,11 +6,13 @@ that tests can build without an engine.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from app.ui.scheduler_thread import SchedulerThread
-from app.ui.tray import TrayController
+if TYPE_CHECKING:  # the engine is imported when the scheduler is built, after the first frame
+    from app.ui.scheduler_thread import SchedulerThread
+    from app.ui.tray import TrayController
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from app.core.chains import failed_part_rows, failure_text
 from app.core.models import Account, Post, Target, TargetStatus
+from app.core.posts.range_read import read_range
 from app.core.posts.shapes import excerpt, summary_of
 from app.core.posts.store import PostContext, read_detail
-from app.core.posts.summaries import group_rows, summary_query
 from app.core.posts.values import EXCERPT_CHARS, PostDetail, PostSummary, TargetProblem
 from app.core.timeutil import ensure_utc
 from app.platforms.names import Platform
@@ -32,15 +32,10 @@ class PostReader:
         """Posts scheduled in [start, end): one query, on the (workspace_id, scheduled_at)
         index, reading only what a calendar chip shows (never the whole text)."""
         start_utc, end_utc = ensure_utc(start_utc), ensure_utc(end_utc)
-        query = (
-            summary_query(workspace_id)
-            .where(Post.scheduled_at >= start_utc, Post.scheduled_at < end_utc)
-            .order_by(Post.scheduled_at, Post.id, Target.id)
-        )
+        in_range = (Post.scheduled_at >= start_utc, Post.scheduled_at < end_utc)
         with self.ctx.db.session() as s:
             # Plain columns: Core rows, without the ORM's per-row result processing.
-            rows = s.connection().execute(query).all()
-        return group_rows(rows)
+            return read_range(s.connection(), workspace_id, in_range)
 
     def drafts(self, workspace_id: int) -> list[PostSummary]:
         """Drafts without a time (they have no place on the calendar)."""

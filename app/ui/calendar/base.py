@@ -168,11 +168,12 @@ class GridBase(MultiSelect, DragAndDrop, QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.paint_grid(p)
         clip = QRectF(event.rect())
-        for chip in self.chips:
-            if chip.rect.intersects(clip):
-                self._painter.paint(
-                    p, chip, selected=self.is_marked(chip.post.id), two_lines=self.TWO_LINES
-                )
+        shown = [chip for chip in self.chips if chip.rect.intersects(clip)]
+        if self.TWO_LINES:
+            for chip in shown:
+                self._painter.paint(p, chip, selected=self.is_marked(chip.post.id), two_lines=True)
+        else:
+            self._painter.paint_lines(p, shown, self.is_marked)
         self.paint_extra(p)
         paint_label_marks(p, self.chips, self.label_colours)
         if self._drop_hint is not None:

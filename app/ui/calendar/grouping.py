@@ -21,9 +21,12 @@ def local_times(posts: list[PostSummary], zone: str) -> dict[int, datetime]:
     once; a time that would leave the calendar (years 1-9999) is left to `from_utc`, which
     says so clearly."""
     tz = zone_info(zone)
+    combine = datetime.combine
     try:
+        # combine(date, time) is the naive wall time with its fold, like replace(tzinfo=None),
+        # at half the cost (a month holds a thousand posts: issue 20)
         return {
-            p.id: p.scheduled_at.astimezone(tz).replace(tzinfo=None)
+            p.id: combine((local := p.scheduled_at.astimezone(tz)).date(), local.time())
             for p in posts
             if p.scheduled_at is not None
         }
@@ -51,7 +54,9 @@ def group_posts(
             shown.append(post)
             members[post.id] = [post.id]
             continue
-        key = (local.replace(second=0, microsecond=0), post.display_status)
+        if local.second or local.microsecond:  # replace() costs; most times are whole minutes
+            local = local.replace(second=0, microsecond=0)
+        key = (local, post.display_status)
         index = lead.get(key)
         if index is None:
             lead[key] = len(shown)

@@ -49,7 +49,10 @@ from app.ui.composer.services import ComposerServices
 from app.ui.composer.targets import TargetTabs, account_list
 from app.ui.flow_layout import FlowLayout
 
-VALIDATE_MS = 30
+# The rule check (counters, warnings, highlights, buttons) runs once the keys already queued
+# are handled: a zero-timer coalesces a burst (a paste, auto-repeat) without putting the
+# counter a beat behind the text (issue 20: about 1 ms at 2,000 characters and 4 tabs).
+VALIDATE_MS = 0
 PREVIEW_MS = 150
 
 
