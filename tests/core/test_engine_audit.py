@@ -1,0 +1,66 @@
+"""The engine's publish and permanent failure in the audit log (issue 23): one entry per
+target, written with the status change, never twice on a retry or a second run."""
+
+from __future__ import annotations
+
+import socket
+from datetime import timedelta
+
+from app.core.audit import AuditService
+from app.core.models import PostStatus
+from app.core.posts import PostService
+from app.testing import advance
+
+
+def _schedule(context, account, text, when):
+    service = PostService(context.db, context.clock, context.events)
+    ws = context.workspaces.list()[0]
+    return service.create(ws.id, text, [account.id], scheduled_local=when, action="schedule")
+
+
+def _engine_rows(context, post_id):
+    return [
+        (e.action, e.detail, e.at)
+        for e in AuditService(context.db).entries(post_id=post_id)
+        if e.who.startswith("Herald worker on ")
+    ]
+
+
+def test_a_retried_publish_is_recorded_once_with_the_network_and_the_time(
+    herald_context, herald_accounts, herald_emulator, herald_engine, herald_clock
+):
+    herald_emulator.add_fault("twitter", "publish", "503", count=1)
+    when = herald_clock.now() + timedelta(minutes=5)
+    x = herald_accounts["x"]
+    post = _schedule(herald_context, x, "Oven's hot", when)
+    advance(herald_clock, herald_emulator, 300)
+    herald_engine.run_until_idle()
+    assert _engine_rows(herald_context, post.id) == []  # a transient error is no step
+    advance(herald_clock, herald_emulator, 60)
+    herald_engine.run_until_idle()
+    herald_engine.run_until_idle()
+    [target] = PostService(herald_context.db).get(post.id).targets
+    assert _engine_rows(herald_context, post.id) == [
+        ("publish", f"X {x.handle}", target.published_at)
+    ]
+    [entry] = [e for e in AuditService(herald_context.db).entries() if e.action == "publish"]
+    assert entry.who == f"Herald worker on {socket.gethostname()} ({entry.who.split('(')[1]}"
+
+
+def test_a_post_that_fails_for_good_is_recorded_once_with_the_reason(
+    herald_context, herald_accounts, herald_emulator, herald_engine, herald_clock
+):
+    herald_emulator.add_fault("linkedin", "publish", "500")  # every time: retries run out
+    when = herald_clock.now() + timedelta(minutes=1)
+    li = herald_accounts["linkedin"]
+    post = _schedule(herald_context, li, "We're hiring", when)
+    for seconds in (60, 60, 300, 900):  # the first send, then the retries after 1, 5, 15 min
+        advance(herald_clock, herald_emulator, seconds)
+        herald_engine.run_until_idle()
+    detail = PostService(herald_context.db).get(post.id)
+    assert detail.status == PostStatus.FAILED
+    [(action, text, at)] = _engine_rows(herald_context, post.id)
+    assert action == "fail" and text.startswith(f"LinkedIn {li.handle}: ")
+    assert len(text) > len(f"LinkedIn {li.handle}: ")  # the platform's reason follows
+    herald_engine.run_until_idle()
+    assert len(_engine_rows(herald_context, post.id)) == 1
