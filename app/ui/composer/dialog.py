@@ -36,10 +36,10 @@ from app.core.timeutil import from_utc
 from app.core.workspaces import WorkspaceInfo
 from app.ui import theme
 from app.ui.approval_panel import add_approval_panel
-from app.ui.composer.history import install as install_history
 from app.ui.composer import chain
 from app.ui.composer.checks import ContentChecks
 from app.ui.composer.editors import AccountTab, make_editor
+from app.ui.composer.history import install as install_history
 from app.ui.composer.media import MediaStrip
 from app.ui.composer.preview import PreviewPane
 from app.ui.composer.queue_buttons import install as install_queue_buttons

@@ -79,7 +79,7 @@ class PostHistoryPanel(QWidget):
         layout.addWidget(self.list, 1)
         layout.addWidget(self.error_label)
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+    def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         if not self.loaded:
             self.refresh()
