@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 from app.core.history import HistoryError, HistoryItem, HistoryService, write_history_csv
 from app.ui import theme
 
+#: the outcome's colour (with its own icon and words: never colour alone)
+_COLOURS = {"publish": "success_icon", "approve": "success_icon", "fail": "error_text"}
 _ICONS = {
     "create": "fa5s.plus",
     "update": "fa5s.pen",
@@ -96,7 +98,9 @@ class PostHistoryPanel(QWidget):
         for item in self.items:
             line = f"{item.when} · {item.who} {item.what}"
             text = f"{line}\n{item.detail}" if item.detail else line
-            row = QListWidgetItem(theme.icon(_ICONS.get(item.action, "fa5s.circle")), text)
+            row = QListWidgetItem(
+                theme.icon(_ICONS.get(item.action, "fa5s.circle"), _COLOURS.get(item.action)), text
+            )
             row.setToolTip(text)
             self.list.addItem(row)
         count = len(self.items)
