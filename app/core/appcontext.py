@@ -117,9 +117,9 @@ class AppContext:
     @cached_property
     def notifications(self) -> NotificationService:  # issue 23: the tray's notifications
         from app.core.notifications import FileMarks, NotificationService
-        from app.core.paths import data_path
+        from app.core.paths import data_dir
 
-        marks = FileMarks(data_path() / "notification-marks.json")
+        marks = FileMarks(data_dir() / "notification-marks.json")  # a private folder
         return NotificationService(self.db, marks, local_failures_announced=True)
 
     @cached_property

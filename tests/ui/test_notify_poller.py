@@ -69,3 +69,19 @@ def test_a_failing_read_is_logged_and_polling_goes_on(qtbot, caplog):
     poller.poll()
     assert Broken.calls == 2 and tray.shown == []
     assert "could not read what is new" in caplog.text
+
+
+def test_the_launch_hook_polls_the_contexts_service_into_its_data_folder(
+    qtbot, herald_context, tmp_path
+):
+    from app.core.paths import data_path
+    from app.ui.notify_poller import install
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    poller = install(window, herald_context, FakeTray())
+    marks = data_path() / "notification-marks.json"
+    qtbot.waitUntil(marks.exists, timeout=5000)  # the first look set this member's mark
+    assert poller.timer.isActive() and poller.timer.interval() == 30_000
+    assert window.findChild(QToolButton, "notificationsButton") is poller.button
+    poller.stop()
