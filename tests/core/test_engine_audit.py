@@ -64,3 +64,28 @@ def test_a_post_that_fails_for_good_is_recorded_once_with_the_reason(
     assert len(text) > len(f"LinkedIn {li.handle}: ")  # the platform's reason follows
     herald_engine.run_until_idle()
     assert len(_engine_rows(herald_context, post.id)) == 1
+
+
+def test_a_thread_part_or_first_comment_that_gives_up_is_recorded_with_which(
+    herald_context, herald_workspace, herald_accounts, herald_clock, herald_emulator, herald_engine
+):
+    from app.core import chains
+    from tests.core.chains.test_chains_emulator import PARTS, _due, _post
+
+    x, li = herald_accounts["x"], herald_accounts["linkedin"]
+    post_id = _post(herald_context, herald_workspace, [x], PARTS[0])
+    chains.set_chain(herald_context.db, post_id, PARTS[:3], None, herald_clock.now())
+    other = _post(herald_context, herald_workspace, [li], "Open on Sunday.")
+    chains.set_chain(herald_context.db, other, [], "Hours: 8-14", herald_clock.now())
+    herald_emulator.add_fault("linkedin", "comment", 503)
+    advance(herald_clock, herald_emulator, 3600)
+    herald_engine.run_once()
+    herald_engine.run_once()
+    herald_emulator.add_fault("twitter", "publish", 503)  # every later send
+    for _ in range(6):
+        _due(herald_clock, herald_emulator, herald_engine)
+    [(action, detail, _at)] = [r for r in _engine_rows(herald_context, post_id) if r[0] == "fail"]
+    assert detail.startswith(f"X {x.handle}: part 3: ")
+    assert [r[0] for r in _engine_rows(herald_context, post_id)] == ["publish", "fail"]
+    fails = [r[1] for r in _engine_rows(herald_context, other) if r[0] == "fail"]
+    assert len(fails) == 1 and fails[0].startswith(f"LinkedIn {li.handle}: first comment: ")
