@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from app.core.audit import AuditInfo
 from app.core.db import Database
@@ -58,6 +59,17 @@ class HistoryItem:
     detail: str  # the network, the reason, or the comment's text ("" when none)
 
 
+def names_by_login(s: Session, workspace_id: int) -> dict[str, str]:
+    """PostgreSQL: each member login of the workspace -> the member's name (the caller must
+    belong to it; migration 0022's function). SQLite: {} (who is already the name)."""
+    if s.get_bind().dialect.name != "postgresql":
+        return {}
+    rows = s.execute(
+        text("SELECT login, name FROM herald_member_logins(:ws)"), {"ws": workspace_id}
+    )
+    return {str(login): str(name) for login, name in rows}
+
+
 def describe(action: str) -> str:
     return ACTIONS.get(action, action.replace("_", " "))
 
@@ -69,13 +81,15 @@ class HistoryService:
     def post_history(self, post_id: int) -> list[HistoryItem]:
         """Newest first (ties: the later step first)."""
         with self.db.session() as s:
-            zone = s.scalar(
-                select(Workspace.timezone)
+            found = s.execute(
+                select(Workspace.timezone, Workspace.id)
                 .join(Post, Post.workspace_id == Workspace.id)
                 .where(Post.id == post_id)
-            )
-            if zone is None:
+            ).first()
+            if found is None:
                 raise HistoryError("That post no longer exists.")
+            zone = found[0]
+            names = names_by_login(s, found[1])
             entries = s.scalars(
                 select(AuditEntry).where(
                     AuditEntry.object_kind == "post",
@@ -86,11 +100,12 @@ class HistoryService:
             comments = s.scalars(select(PostComment).where(PostComment.post_id == post_id)).all()
             rows: list[tuple[datetime, int, HistoryItem]] = []
             for e in entries:
-                item = _item(e.at, zone, e.who, e.action, e.detail or "")
+                item = _item(e.at, zone, names.get(e.who, e.who), e.action, e.detail or "")
                 rows.append((e.at, 2 * e.id, item))
             for c in comments:
                 # A request for changes and its comment share a time: the comment follows it.
-                rows.append((c.at, 2 * c.id + 1, _item(c.at, zone, c.author, "comment", c.body)))
+                who = names.get(c.author, c.author)
+                rows.append((c.at, 2 * c.id + 1, _item(c.at, zone, who, "comment", c.body)))
         # ids order the steps within one instant (audit ids and comment ids are separate
         # sequences, so only their own order is kept; the comment goes after its request)
         rows.sort(key=lambda r: (r[0], r[2].action == "comment", r[1]), reverse=True)

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from app.core import audit
 from app.core.db import Database
 from app.core.engine.audit_trail import FAIL, worker_identity
+from app.core.history import names_by_login
 from app.core.models import AuditEntry, Member, MemberRole, Post, PostComment, Workspace
 
 REVIEW, CHANGES, APPROVED, MENTION, FAILED = "review", "changes", "approved", "mention", "failed"
@@ -169,6 +170,7 @@ class NotificationService:
         post_ids = {e.object_id for e in entries} | {c.post_id for c in comments}
         authors, texts = _authors(s, post_ids), _texts(s, post_ids)
         local_worker = worker_identity(s) if self.local_failures_announced else None
+        names = {ws: names_by_login(s, ws) for ws in mine} if postgres else {}
         out: list[tuple[datetime, int, Notification]] = []
         told: set[tuple[int, str, datetime]] = set()
         for e in entries:
@@ -178,26 +180,27 @@ class NotificationService:
                 continue
             mine_post = author is not None and same(author, me)
             what = texts.get(e.object_id, "")
+            actor = names.get(e.workspace_id, {}).get(e.who, e.who)
             kind = None
             if e.action == "submit" and member.role == MemberRole.APPROVER:
                 kind, title, body = (
                     REVIEW,
                     "A post needs your approval",
-                    f"{e.who} submitted {what}",
+                    f"{actor} submitted {what}",
                 )
             elif e.action == "request_changes" and mine_post:
                 kind, title, body = (
                     CHANGES,
                     "Changes requested",
-                    f"{e.who} asked for changes to {what}",
+                    f"{actor} asked for changes to {what}",
                 )
             elif e.action == "approve" and mine_post:
-                kind, title, body = APPROVED, "Your post was approved", f"{e.who} approved {what}"
+                kind, title, body = APPROVED, "Your post was approved", f"{actor} approved {what}"
             elif e.action == FAIL and mine_post:
                 reason = f": {e.detail}" if e.detail else ""
                 kind, title, body = FAILED, "Your post could not be published", f"{what}{reason}"
             if kind is not None:
-                n = Notification(kind, e.object_id, member.workspace, e.who, e.at, title, body)
+                n = Notification(kind, e.object_id, member.workspace, actor, e.at, title, body)
                 out.append((e.at, len(out), n))
                 told.add((e.object_id, e.who, e.at))
         for c in comments:
@@ -206,9 +209,10 @@ class NotificationService:
                 continue
             if (c.post_id, c.author, c.at) in told:  # the request for changes said it already
                 continue
-            title = f"{c.author} mentioned you"
+            actor = names.get(c.workspace_id, {}).get(c.author, c.author)
+            title = f"{actor} mentioned you"
             body = f"On {texts.get(c.post_id, '')}: {_short(c.body)}"
-            n = Notification(MENTION, c.post_id, member.workspace, c.author, c.at, title, body)
+            n = Notification(MENTION, c.post_id, member.workspace, actor, c.at, title, body)
             out.append((c.at, len(out), n))
         out.sort(key=lambda r: (r[0], r[1]))
         return [r[2] for r in out]
