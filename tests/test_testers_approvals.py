@@ -1,6 +1,7 @@
 """Issue 23's done-when test, through the testers' plugin: the approval flow end to end on
 SQLite, with the roles enforced by the app (the OS user is the member's name)."""
 
+import socket
 from datetime import datetime, timedelta
 
 import pytest
@@ -73,11 +74,11 @@ def test_editor_submits_approver_asks_for_changes_then_approves_and_it_publishes
 
     [comment] = flow.comments(post)
     assert (comment.author, comment.mentions) == ("Bob", ("Ann",))
-    steps = [
-        (e.who, e.action, e.at.strftime("%H:%M"))
-        for e in AuditService(ctx.db).entries(herald_workspace.name)
-        if e.object_id == post and e.object_kind == "post"
-    ]
+    # Every step of the flow, with who and when, the engine's publish included: written by
+    # the worker in the transaction that marked the target PUBLISHED, at the database's time.
+    entries = AuditService(ctx.db).entries(herald_workspace.name, post_id=post)
+    steps = [(e.who, e.action, e.at.strftime("%H:%M")) for e in entries]
+    worker = f"Herald worker on {socket.gethostname()} (Bob)"  # the OS user running it
     assert steps == [
         ("Ann", "create", "09:00"),
         ("Ann", "submit", "09:00"),
@@ -86,7 +87,13 @@ def test_editor_submits_approver_asks_for_changes_then_approves_and_it_publishes
         ("Ann", "update", "09:10"),
         ("Ann", "submit", "09:10"),
         ("Bob", "approve", "09:15"),
+        (worker, "publish", "10:15"),
     ]
-    # The engine's send is recorded on the target (the audit log has no engine entries yet).
+    assert entries[-1].detail == f"X {herald_accounts['x'].handle}"
     [target] = ctx.posts.get(post).targets
     assert target.published_at is not None and target.published_at.strftime("%H:%M") == "10:15"
+    # Running the engine again (a restart, a recovery) adds nothing.
+    herald_engine.run_until_idle()
+    assert len(AuditService(ctx.db).entries(herald_workspace.name, post_id=post)) == len(steps)
+    # The unapproved post never went out: nothing about it from the engine.
+    assert [e.action for e in AuditService(ctx.db).entries(post_id=idle)] == ["create", "submit"]

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from app.core.connecting import ConnectService, SignInKit
     from app.core.engine import AdapterSource, EngineSettings, PublishingEngine
     from app.core.engine.maintenance import MaintenanceContext
+    from app.core.history import HistoryService
+    from app.core.notifications import NotificationService
     from app.core.posts import PostService
     from app.core.queues import QueueService
     from app.core.vault import Vault
@@ -105,6 +107,20 @@ class AppContext:
         from app.core.approvals import ApprovalService
 
         return ApprovalService(self.db, self.clock, self.events)
+
+    @cached_property
+    def history(self) -> HistoryService:  # issue 23: a post's history panel
+        from app.core.history import HistoryService
+
+        return HistoryService(self.db)
+
+    @cached_property
+    def notifications(self) -> NotificationService:  # issue 23: the tray's notifications
+        from app.core.notifications import FileMarks, NotificationService
+        from app.core.paths import data_dir
+
+        marks = FileMarks(data_dir() / "notification-marks.json")  # a private folder
+        return NotificationService(self.db, marks, local_failures_announced=True)
 
     @cached_property
     def queues(self) -> QueueService:

@@ -36,6 +36,8 @@ class AuditInfo:
     object_kind: str
     object_id: int
     workspace: str
+    detail: str | None = None
+    id: int = 0
 
 
 def who(s: Session) -> str:
@@ -50,7 +52,9 @@ def who(s: Session) -> str:
         return "unknown"
 
 
-def record(s: Session, action: str, obj: Post | Account, at: datetime) -> None:
+def record(
+    s: Session, action: str, obj: Post | Account, at: datetime, detail: str | None = None
+) -> None:
     """Add one entry for `obj` to the caller's transaction (flushing first for a new one)."""
     if obj.id is None:
         s.flush()
@@ -63,6 +67,7 @@ def record(s: Session, action: str, obj: Post | Account, at: datetime) -> None:
             action=action,
             object_kind=kind,
             object_id=obj.id,
+            detail=detail[:300] if detail else None,
         )
     )
 
@@ -92,8 +97,9 @@ class AuditService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def entries(self, workspace: str | None = None) -> list[AuditInfo]:
-        """Oldest first; on PostgreSQL only the workspaces the connecting member belongs to."""
+    def entries(self, workspace: str | None = None, post_id: int | None = None) -> list[AuditInfo]:
+        """Oldest first; on PostgreSQL only the workspaces the connecting member belongs to.
+        `post_id`: only that post's entries."""
         with self.db.session() as s:
             query = select(AuditEntry, Workspace.name).join(Workspace)
             if workspace is not None:
@@ -105,8 +111,12 @@ class AuditService:
                 if ws_id is None:
                     raise AuditError(f"No workspace named {workspace!r}.")
                 query = query.where(AuditEntry.workspace_id == ws_id)
+            if post_id is not None:
+                query = query.where(
+                    AuditEntry.object_kind == "post", AuditEntry.object_id == post_id
+                )
             query = query.order_by(AuditEntry.at, AuditEntry.id)
             return [
-                AuditInfo(e.at, e.who, e.action, e.object_kind, e.object_id, name)
+                AuditInfo(e.at, e.who, e.action, e.object_kind, e.object_id, name, e.detail, e.id)
                 for e, name in s.execute(query)
             ]

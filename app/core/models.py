@@ -329,6 +329,8 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     object_kind: Mapped[str] = mapped_column(String(20))
     object_id: Mapped[int]
+    #: what the entry adds (the network a post went out to, why it failed); 0022
+    detail: Mapped[str | None] = mapped_column(String(300))
 
 
 class PostComment(Base):

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.core.approvals import ApprovalError, ApprovalService
 from app.core.enums import ApprovalState
 from app.core.timeutil import from_utc
+from app.ui.flow_layout import FlowLayout
 
 
 class ApprovalPanel(QFrame):
@@ -52,7 +53,7 @@ class ApprovalPanel(QFrame):
         self.approve_button.clicked.connect(lambda: self._step(self.service.approve, self.post_id))
         self.changes_button.clicked.connect(self._request_changes)
         self.comment_button.clicked.connect(self._comment)
-        steps = QHBoxLayout()
+        steps = FlowLayout(spacing=8)  # wraps in the composer's narrow side column
         for b in (self.submit_button, self.approve_button, self.changes_button):
             steps.addWidget(b)
         write = QHBoxLayout()

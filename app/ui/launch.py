@@ -145,6 +145,9 @@ def _run_window(app, args: argparse.Namespace, context, first) -> int:
 
     tray = TrayController(window, SettingsService(context.db))
     wiring.connect_views(window)
+    from app.ui import notify_poller
+
+    notify_poller.install(window, context, tray)  # issue 23: approvals, mentions, failures
     window.show()
     if first is not None and first.connect_accounts:
         window.show_area("accounts")

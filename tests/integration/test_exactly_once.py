@@ -12,9 +12,11 @@ import os
 import time
 
 import pytest
+from sqlalchemy import select
 
 from app.core.clock import SystemClock
 from app.core.db import open_database
+from app.core.models import AuditEntry
 from tests.integration.helpers import (
     connect_emulator,
     image,
@@ -59,6 +61,14 @@ def _run(db_url, tmp_path, emulator, monkeypatch, workers: int) -> float:
         assert not duplicates, f"published more than once: {list(duplicates.items())[:5]}"
         assert len(published) == POSTS * len(PLATFORMS)
         assert target_statuses(db) == {"PUBLISHED": POSTS * len(PLATFORMS)}
+        # The audit log too: one "publish" entry per target, whichever worker recorded it.
+        with db.session() as s:
+            entries = s.execute(
+                select(AuditEntry.object_id, AuditEntry.detail).where(
+                    AuditEntry.action == "publish"
+                )
+            ).all()
+        assert len(entries) == len(set(entries)) == POSTS * len(PLATFORMS)
     finally:
         db.dispose()
     return took

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.core.chain_models import COMMENT, PART, TargetPart
 from app.core.db import Database
-from app.core.engine import ratelimits
+from app.core.engine import audit_trail, ratelimits
 from app.core.engine.policy import Decision
 from app.core.engine.txn import lock_posts, refresh_post_status, write_session
 from app.core.models import Account, AccountStatus, Post, RateLimitBudget, Target, TargetStatus
@@ -338,6 +338,15 @@ def apply_decision(
         if not getattr(result, "rowcount", 0):
             return False
         refresh_post_status(s, [post_id], now)
+        if decision.status == TargetStatus.FAILED:
+            part = s.execute(
+                select(TargetPart.target_id, TargetPart.kind, TargetPart.position).where(
+                    TargetPart.id == part_id
+                )
+            ).one()
+            what = "first comment" if part.kind == COMMENT else f"part {part.position}"
+            reason = f"{what}: {decision.error_message or decision.error_code or 'failed'}"
+            audit_trail.record(s, audit_trail.FAIL, [part.target_id], now, {part.target_id: reason})
     return True
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
 from app.core.db import Database
-from app.core.engine import ratelimits
+from app.core.engine import audit_trail, ratelimits
 from app.core.engine.policy import Decision, ErrorCode
 from app.core.engine.txn import lock_posts, refresh_post_status, write_session
 from app.core.engine.work import Work, effective_text, load_work, load_works
@@ -155,6 +155,11 @@ def mark_published_many(
                         s, account_id, Platform(platforms[account_id]), x.rate_limit, x.at, defaults
                     )
             refresh_post_status(s, {rows[x.target_id].post_id for x in fresh}, fresh[-1].at)
+            by_time: dict[datetime, list[int]] = {}
+            for x in fresh:  # only what this transaction changed: never a row twice
+                by_time.setdefault(x.at, []).append(x.target_id)
+            for at, published in by_time.items():
+                audit_trail.record(s, audit_trail.PUBLISH, published, at)
     done = {x.target_id for x in fresh}
     return [x.target_id in done for x in successes]
 
@@ -201,6 +206,9 @@ def apply_decision(
         if not getattr(result, "rowcount", 0):
             return False
         refresh_post_status(s, [post_id], now)
+        if decision.status == TargetStatus.FAILED:
+            reason = decision.error_message or decision.error_code or "failed"
+            audit_trail.record(s, audit_trail.FAIL, [target_id], now, {target_id: reason})
     return True
 
 

@@ -39,6 +39,7 @@ from app.ui.approval_panel import add_approval_panel
 from app.ui.composer import chain
 from app.ui.composer.checks import ContentChecks
 from app.ui.composer.editors import AccountTab, make_editor
+from app.ui.composer.history import install as install_history
 from app.ui.composer.media import MediaStrip
 from app.ui.composer.preview import PreviewPane
 from app.ui.composer.queue_buttons import install as install_queue_buttons
@@ -220,6 +221,7 @@ class ComposerDialog(TargetTabs, ContentChecks, Saving, QDialog):
         right.addWidget(self._caption(self.tr("Preview")))
         right.addWidget(self.preview, 1)
         add_approval_panel(self, right)  # issue 23: shown while the workspace uses approvals
+        install_history(self)  # issue 23: the "History" tab of an existing post
         right_box = QWidget(self)
         right_box.setLayout(right)
         right_box.setFixedWidth(320)

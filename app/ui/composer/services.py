@@ -11,6 +11,7 @@ from app.core.besttime import BestTimes
 from app.core.chains import ChainService
 from app.core.clock import Clock
 from app.core.events import EventHub
+from app.core.history import HistoryService
 from app.core.posts import PostService
 from app.core.queues import QueueService
 
@@ -34,6 +35,9 @@ class ComposerServices(Protocol):
     #: shows no "Thread & comment" tab
     @property
     def chains(self) -> ChainService: ...
+    #: a post's history (issue 23); optional: without it the composer shows no "History" tab
+    @property
+    def history(self) -> HistoryService: ...
     #: demo mode: media may be served from this computer to the emulator
     @property
     def demo(self) -> bool: ...

@@ -1,0 +1,91 @@
+"""The engine's publish and permanent failure in the audit log (issue 23): one entry per
+target, written with the status change, never twice on a retry or a second run."""
+
+from __future__ import annotations
+
+import socket
+from datetime import timedelta
+
+from app.core.audit import AuditService
+from app.core.models import PostStatus
+from app.core.posts import PostService
+from app.testing import advance
+
+
+def _schedule(context, account, text, when):
+    service = PostService(context.db, context.clock, context.events)
+    ws = context.workspaces.list()[0]
+    return service.create(ws.id, text, [account.id], scheduled_local=when, action="schedule")
+
+
+def _engine_rows(context, post_id):
+    return [
+        (e.action, e.detail, e.at)
+        for e in AuditService(context.db).entries(post_id=post_id)
+        if e.who.startswith("Herald worker on ")
+    ]
+
+
+def test_a_retried_publish_is_recorded_once_with_the_network_and_the_time(
+    herald_context, herald_accounts, herald_emulator, herald_engine, herald_clock
+):
+    herald_emulator.add_fault("twitter", "publish", "503", count=1)
+    when = herald_clock.now() + timedelta(minutes=5)
+    x = herald_accounts["x"]
+    post = _schedule(herald_context, x, "Oven's hot", when)
+    advance(herald_clock, herald_emulator, 300)
+    herald_engine.run_until_idle()
+    assert _engine_rows(herald_context, post.id) == []  # a transient error is no step
+    advance(herald_clock, herald_emulator, 60)
+    herald_engine.run_until_idle()
+    herald_engine.run_until_idle()
+    [target] = PostService(herald_context.db).get(post.id).targets
+    assert _engine_rows(herald_context, post.id) == [
+        ("publish", f"X {x.handle}", target.published_at)
+    ]
+    [entry] = [e for e in AuditService(herald_context.db).entries() if e.action == "publish"]
+    assert entry.who == f"Herald worker on {socket.gethostname()} ({entry.who.split('(')[1]}"
+
+
+def test_a_post_that_fails_for_good_is_recorded_once_with_the_reason(
+    herald_context, herald_accounts, herald_emulator, herald_engine, herald_clock
+):
+    herald_emulator.add_fault("linkedin", "publish", "500")  # every time: retries run out
+    when = herald_clock.now() + timedelta(minutes=1)
+    li = herald_accounts["linkedin"]
+    post = _schedule(herald_context, li, "We're hiring", when)
+    for seconds in (60, 60, 300, 900):  # the first send, then the retries after 1, 5, 15 min
+        advance(herald_clock, herald_emulator, seconds)
+        herald_engine.run_until_idle()
+    detail = PostService(herald_context.db).get(post.id)
+    assert detail.status == PostStatus.FAILED
+    [(action, text, at)] = _engine_rows(herald_context, post.id)
+    assert action == "fail" and text.startswith(f"LinkedIn {li.handle}: ")
+    assert len(text) > len(f"LinkedIn {li.handle}: ")  # the platform's reason follows
+    herald_engine.run_until_idle()
+    assert len(_engine_rows(herald_context, post.id)) == 1
+
+
+def test_a_thread_part_or_first_comment_that_gives_up_is_recorded_with_which(
+    herald_context, herald_workspace, herald_accounts, herald_clock, herald_emulator, herald_engine
+):
+    from app.core import chains
+    from tests.core.chains.test_chains_emulator import PARTS, _due, _post
+
+    x, li = herald_accounts["x"], herald_accounts["linkedin"]
+    post_id = _post(herald_context, herald_workspace, [x], PARTS[0])
+    chains.set_chain(herald_context.db, post_id, PARTS[:3], None, herald_clock.now())
+    other = _post(herald_context, herald_workspace, [li], "Open on Sunday.")
+    chains.set_chain(herald_context.db, other, [], "Hours: 8-14", herald_clock.now())
+    herald_emulator.add_fault("linkedin", "comment", 503)
+    advance(herald_clock, herald_emulator, 3600)
+    herald_engine.run_once()
+    herald_engine.run_once()
+    herald_emulator.add_fault("twitter", "publish", 503)  # every later send
+    for _ in range(6):
+        _due(herald_clock, herald_emulator, herald_engine)
+    [(action, detail, _at)] = [r for r in _engine_rows(herald_context, post_id) if r[0] == "fail"]
+    assert detail.startswith(f"X {x.handle}: part 3: ")
+    assert [r[0] for r in _engine_rows(herald_context, post_id)] == ["publish", "fail"]
+    fails = [r[1] for r in _engine_rows(herald_context, other) if r[0] == "fail"]
+    assert len(fails) == 1 and fails[0].startswith(f"LinkedIn {li.handle}: first comment: ")
