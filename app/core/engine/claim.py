@@ -154,8 +154,14 @@ def claim_due(
         # Lock order everywhere: posts, then budget rows (both sorted), so a claim and a
         # write-back never wait on each other in a cycle.
         lock_posts(s, (c.post_id for c in claimed))
-        kept = _reserve_budgets(s, claimed, now, defaults)
+        # The posts' statuses first, as if every target were kept: the budget rows, which
+        # every claimer of the same accounts needs, are then locked only for the last two
+        # statements and the commit.
         refresh_post_status(s, (c.post_id for c in claimed), now)
+        kept = _reserve_budgets(s, claimed, now, defaults)
+        if len(kept) < len(claimed):  # some went back to the queue: their posts again
+            back = set(kept)
+            refresh_post_status(s, (c.post_id for c in claimed if c.target_id not in back), now)
     return kept
 
 

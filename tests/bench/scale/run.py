@@ -361,6 +361,20 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     {"p": f"{PREFIX} %", "t": start},
                 ).scalars()
             ]
+            stuck = [
+                dict(r._mapping)
+                for r in conn.execute(
+                    text(
+                        "SELECT t.status, t.error_code, t.attempts, "
+                        "round(extract(epoch FROM t.next_attempt_at - now())) AS due_in_s, "
+                        "count(*) AS n FROM targets t JOIN posts p ON p.id = t.post_id "
+                        "WHERE p.base_text LIKE :p AND t.status <> 'PUBLISHED' "
+                        "GROUP BY 1, 2, 3, 4 ORDER BY n DESC LIMIT 10"
+                    ),
+                    {"p": f"{PREFIX} %"},
+                )
+            ]
+        results["not_published"] = stuck
         results["database_mb_after"] = round(database_bytes(db, schema) / 2**20, 1)
         results.update(
             drain_s=round(drain_s, 1),
