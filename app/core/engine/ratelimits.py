@@ -230,12 +230,18 @@ def apply_info(
     Within the window Herald already tracks, the headers may only lower `remaining`: they
     were written before the sends other workers have reserved and not yet made, so taking
     their (higher) figure would let those publishes be spent twice and the platform answer
-    429. A new window (the headers' reset is later than the stored one), a different limit
-    or a throttle (remaining 0) is taken as it is. Nothing is written when nothing changes:
-    most publishes then touch no budget row, and wait for no claim holding one."""
+    429. The window's reset and the limit are the platform's; a new window (a reset more
+    than half a window after the stored one) is taken as it is, and so is everything for a
+    platform without a documented limit (Facebook: percentages of usage). Nothing is
+    written when nothing changes: most publishes then touch no budget row, and wait for no
+    claim holding one."""
     if info.limit is None and info.remaining is None and info.reset_at is None:
         return
     default = defaults.get(platform)
+    # A count Herald keeps itself (a documented limit): headers only lower it within its
+    # window. Without one (Facebook's usage headers are percentages, not counts) the
+    # platform's latest figure is the budget, as it says it.
+    overwrite = default is None
     if default is None:
         # No documented budget (Facebook): only the platform's throttles count. A throttle
         # (remaining 0, no limit) must block until its reset, not leave a budget of 1/day.
@@ -254,20 +260,21 @@ def apply_info(
     values: dict[str, Any] = {}
     if info.limit is not None and (row is None or row.limit != info.limit):
         values["limit"] = info.limit
-    if row is None or _new_window(row, info, now):
+    if row is None or overwrite or _new_window(row, info, now):
         if info.remaining is not None:
             values["remaining"] = info.remaining
         if info.reset_at is not None:
             values["reset_at"] = info.reset_at
-        guard = [] if row is None else [table.c.reset_at == row.reset_at]
+        guard = [] if row is None or overwrite else [table.c.reset_at == row.reset_at]
     else:
         if info.remaining is not None and info.remaining < row.remaining:
             # LEAST(remaining, header): a concurrent reservation may have lowered it further
             values["remaining"] = case(
                 (table.c.remaining > info.remaining, info.remaining), else_=table.c.remaining
             )
-        if info.remaining == 0 and info.reset_at is not None and info.reset_at > row.reset_at:
-            values["reset_at"] = info.reset_at  # throttled: not a moment before it lifts
+        if info.reset_at is not None and info.reset_at != row.reset_at:
+            # The platform's window, not our guess at it: never refilled before it is.
+            values["reset_at"] = info.reset_at
         guard = []
     if not values:
         return

@@ -42,11 +42,13 @@ def test_headers_from_before_other_reservations_never_raise_the_budget(db, clock
     assert granted == 40 and _row(db, x).remaining == 60
     # The first send's answer: the platform has seen 1 of them, 99 left, its window opening
     # a second after ours.
-    _headers(db, x, now, limit=100, remaining=99, reset_at=reset + timedelta(seconds=1))
+    theirs = reset + timedelta(seconds=1)
+    _headers(db, x, now, limit=100, remaining=99, reset_at=theirs)
     row = _row(db, x)
-    assert (row.remaining, row.limit, row.reset_at) == (60, 100, reset)
+    # ours kept; their reset taken (never refilled before the platform's window ends)
+    assert (row.remaining, row.limit, row.reset_at) == (60, 100, theirs)
     # Spent elsewhere too (another app on the same account): lower than ours, taken.
-    _headers(db, x, now, limit=100, remaining=20, reset_at=reset + timedelta(seconds=1))
+    _headers(db, x, now, limit=100, remaining=20, reset_at=theirs)
     assert _row(db, x).remaining == 20
     assert _reserve(db, x, 30, now)[0] == 20
 
