@@ -241,7 +241,7 @@ def apply_info(
     # A count Herald keeps itself (a documented limit): headers only lower it within its
     # window. Without one (Facebook's usage headers are percentages, not counts) the
     # platform's latest figure is the budget, as it says it.
-    overwrite = default is None
+    overwrite = DEFAULT_BUDGETS.get(platform) is None
     if default is None:
         # No documented budget (Facebook): only the platform's throttles count. A throttle
         # (remaining 0, no limit) must block until its reset, not leave a budget of 1/day.
