@@ -47,8 +47,10 @@ def open_context(
     clock_offset: float = 0.0,
     passphrase_prompt: PassphrasePrompt | None = None,
     demo_env: DemoEnvironment | None = None,
+    pool_size: int | None = None,
 ) -> AppContext:
     """Open the database at `db_url` (default: the user's) and compose Herald on it.
+    `pool_size`: PostgreSQL connections at most (a worker's; see create_db_engine).
 
     `clock_offset` (seconds): run as if this machine's clock were that far ahead (a testing
     aid); the database's clock stays the machine's. `demo_env` (app.demo.prepare_demo):
@@ -59,7 +61,7 @@ def open_context(
 
     machine = SystemClock()
     clock: Clock = OffsetClock(machine, clock_offset) if clock_offset else machine
-    db = open_database(demo_env.db_url if demo_env is not None else db_url)
+    db = open_database(demo_env.db_url if demo_env is not None else db_url, pool_size=pool_size)
     if demo_env is None:
         return compose(
             db,

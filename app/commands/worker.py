@@ -30,6 +30,7 @@ from app.core import stopsignal
 from app.core.appcontext import AppContext
 from app.core.clock import Clock
 from app.core.db import Database, DatabaseError
+from app.core.db_engine import POOL_SIZE_ENV, pool_size_from_env
 from app.core.engine import EngineSettings, PublishingEngine
 from app.core.engine.health import HealthReporter
 from app.core.engine.maintenance import Maintenance
@@ -62,6 +63,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--batch", type=int, default=32, help="targets claimed and held at once (default 32)"
+    )
+    parser.add_argument(
+        "--pool-size",
+        type=int,
+        metavar="N",
+        help="PostgreSQL connections this worker keeps at most, besides the one it listens "
+        f"on (default: --concurrency + 1, or ${POOL_SIZE_ENV}); see docs/operations.md",
     )
     parser.add_argument(
         "--quiet", action="store_true", help="print only errors, not each published post"
@@ -112,11 +120,23 @@ def _printer(quiet: bool) -> Any:
     return show
 
 
-def _open(args: argparse.Namespace) -> AppContext:
+def pool_size(args: argparse.Namespace) -> int:
+    """The worker's PostgreSQL pool: `--pool-size`, else HERALD_DB_POOL_SIZE, else one
+    connection per publishing thread of a platform plus one for the claiming loop. Threads
+    only hold a connection for a short write (never across a network call), so the 4
+    platforms' threads share them; the LISTEN connection (handoff.py) comes on top."""
+    if args.pool_size is not None:
+        return int(args.pool_size)
+    from_env = pool_size_from_env()  # ValueError: one clear line from _run
+    return from_env if from_env is not None else int(args.concurrency) + 1
+
+
+def _open(args: argparse.Namespace, size: int) -> AppContext:
     return bootstrap.open_context(
         getattr(args, "db", None),
         clock_offset=args.clock_offset,
         passphrase_prompt=tty_passphrase_prompt,
+        pool_size=size,
     )
 
 
@@ -157,6 +177,14 @@ def _run(args: argparse.Namespace, stop: threading.Event) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.pool_size is not None and args.pool_size < 1:
+        print("herald worker: --pool-size must be positive", file=sys.stderr)
+        return 2
+    try:
+        size = pool_size(args)
+    except ValueError as exc:
+        print(f"herald worker: {exc}", file=sys.stderr)
+        return 2
     if args.status_file is not None and not args.status_file.parent.is_dir():
         print(
             f"herald worker: --status-file: folder {args.status_file.parent} does not exist",
@@ -167,7 +195,7 @@ def _run(args: argparse.Namespace, stop: threading.Event) -> int:
     if _stopped_early(stop):
         return 0
     try:
-        context = _open(args)
+        context = _open(args, size)
     except (DatabaseError, SQLAlchemyError) as exc:
         print(f"herald worker: {first_line(exc)}", file=sys.stderr)
         return 2

@@ -115,8 +115,10 @@ def secure_files(url: str) -> None:
     filemodes.secure_existing(trees, files)
 
 
-def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
-    """Open (and by default upgrade) Herald's database.
+def open_database(
+    url: str | None = None, *, migrate: bool = True, pool_size: int | None = None
+) -> Database:
+    """Open (and by default upgrade) Herald's database. `pool_size`: see create_db_engine.
 
     An existing SQLite file is checked first (`PRAGMA quick_check`, read-only): a damaged one
     raises DamagedDatabaseError naming the last good backup, and nothing writes to it."""
@@ -131,7 +133,7 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
 
             refuse_unversioned(tables, resolved)
     secure_files(resolved)
-    engine = create_db_engine(resolved)
+    engine = create_db_engine(resolved, pool_size=pool_size)
     try:
         # Alembic is imported only when the schema is not already at head.
         if migrate and not schema_is_current(engine):

@@ -4,6 +4,8 @@ watched for a full disk. And the write transaction that takes SQLite's lock up f
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,16 +16,40 @@ from app.core import filemodes
 from app.core.db_diskfull import watch_for_full_disk
 from app.core.db_urls import is_sqlite_url, sqlite_path
 
+log = logging.getLogger(__name__)
+
 SQLITE_BUSY_TIMEOUT_S = 15
+#: PostgreSQL pool when nothing sizes it: 5 kept, up to 10 more on demand (a desktop)
+DEFAULT_POOL_SIZE = 5
+DEFAULT_MAX_OVERFLOW = 10
+#: environment override of the pool size (a worker's systemd env file, a desktop)
+POOL_SIZE_ENV = "HERALD_DB_POOL_SIZE"
 
 
-def create_db_engine(url: str) -> Engine:
-    engine = _create_db_engine(url)
+def pool_size_from_env() -> int | None:
+    """`HERALD_DB_POOL_SIZE` as a positive int, None when unset; ValueError when not one."""
+    raw = os.environ.get(POOL_SIZE_ENV, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{POOL_SIZE_ENV} must be a positive whole number, not {raw!r}")
+    return int(raw)
+
+
+def create_db_engine(url: str, *, pool_size: int | None = None) -> Engine:
+    """`pool_size` (PostgreSQL): at most this many pooled connections, none beyond it (a
+    worker sized to its concurrency); None: HERALD_DB_POOL_SIZE, else 5 + 10 on demand."""
+    if pool_size is None:
+        try:
+            pool_size = pool_size_from_env()
+        except ValueError as exc:
+            log.warning("%s; using the default pool", exc)
+    engine = _create_db_engine(url, pool_size)
     watch_for_full_disk(engine, url)
     return engine
 
 
-def _create_db_engine(url: str) -> Engine:
+def _create_db_engine(url: str, pool_size: int | None = None) -> Engine:
     if is_sqlite_url(url):
         path = sqlite_path(url)
         if path is not None:
@@ -52,7 +78,13 @@ def _create_db_engine(url: str) -> Engine:
             conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    if pool_size is None:
+        return create_engine(
+            url, pool_pre_ping=True, pool_size=DEFAULT_POOL_SIZE, max_overflow=DEFAULT_MAX_OVERFLOW
+        )
+    # A hard cap: threads beyond it wait for a connection (transactions are short; no
+    # network I/O happens inside one), so N workers' connections add up to a known number.
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=0)
 
 
 @contextmanager

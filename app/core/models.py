@@ -189,8 +189,8 @@ class Target(Base):
     __tablename__ = "targets"
     __table_args__ = (
         UniqueConstraint("post_id", "account_id"),
-        # The engine's due-work claim: status + due time.
-        Index("ix_targets_status_due", "status", "next_attempt_at"),
+        # The engine's due-work claim: status + due time, then id (its ORDER BY: no sort).
+        Index("ix_targets_status_due", "status", "next_attempt_at", "id"),
         Index("ix_targets_lease", "status", "lease_until"),
     )
 

@@ -30,6 +30,20 @@ class RateLimiter:
     def __init__(self) -> None:
         self.windows: dict[str, list[float]] = {}  # key -> [window start, count]
         self.logs: dict[str, list[float]] = {}  # key -> sorted call times
+        #: calls refused for a spent quota, per key's platform prefix ("x", "li", "ig", …):
+        #: a client that keeps its own budgets exactly never causes one
+        self.refused: dict[str, int] = {}
+
+    def refuse(self, key: str) -> None:
+        """Count one call refused for `key`'s spent quota (the limiter's own refusals are
+        counted already; this is for a refusal decided on a peek, consume=False)."""
+        prefix = key.split(":", 1)[0]
+        self.refused[prefix] = self.refused.get(prefix, 0) + 1
+
+    def _counted(self, key: str, quota: Quota, consume: bool) -> Quota:
+        if consume and not quota.allowed:
+            self.refuse(key)
+        return quota
 
     def fixed(
         self, key: str, limit: int, window_s: float, now: float, *, consume: bool = True
@@ -43,7 +57,7 @@ class RateLimiter:
         self.windows[key] = [start, count]
         used = int(count)
         reset = math.ceil(start + window_s)
-        return Quota(allowed, limit, max(0, limit - used), reset, used)
+        return self._counted(key, Quota(allowed, limit, max(0, limit - used), reset, used), consume)
 
     def daily_utc(self, key: str, limit: int, now: float, *, consume: bool = True) -> Quota:
         day_start = now - (now % DAY)
@@ -55,7 +69,8 @@ class RateLimiter:
             count += 1
         self.windows[key] = [start, count]
         used = int(count)
-        return Quota(allowed, limit, max(0, limit - used), int(day_start + DAY), used)
+        quota = Quota(allowed, limit, max(0, limit - used), int(day_start + DAY), used)
+        return self._counted(key, quota, consume)
 
     def moving(
         self, key: str, limit: int, window_s: float, now: float, *, consume: bool = True
@@ -70,18 +85,20 @@ class RateLimiter:
             bisect.insort(log, now)
         used = len(log)
         reset = math.ceil(log[0] + window_s) if log else math.ceil(now)
-        return Quota(allowed, limit, max(0, limit - used), reset, used)
+        return self._counted(key, Quota(allowed, limit, max(0, limit - used), reset, used), consume)
 
     def clear(self) -> None:
         self.windows.clear()
         self.logs.clear()
+        self.refused.clear()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"windows": self.windows, "logs": self.logs}
+        return {"windows": self.windows, "logs": self.logs, "refused": self.refused}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RateLimiter:
         limiter = cls()
         limiter.windows = {k: list(v) for k, v in data.get("windows", {}).items()}
         limiter.logs = {k: sorted(v) for k, v in data.get("logs", {}).items()}
+        limiter.refused = {str(k): int(v) for k, v in data.get("refused", {}).items()}
         return limiter

@@ -267,6 +267,13 @@ class EmulatorServer:
     def issued_tokens(self) -> list[str]:
         return self.emulator.issued_tokens()
 
+    def rate_limited(self) -> dict[str, int]:
+        """Calls refused for a spent per-account quota so far, by platform prefix ("x",
+        "li", "fb", "ig", …); injected 429 faults are not counted (they are not the client's
+        doing)."""
+        with self.emulator.lock:
+            return dict(self.emulator.state.limits.refused)
+
     def revoke_tokens(self, platform: str, user_id: str | None = None) -> int:
         return self.emulator.revoke_tokens(platform, user_id)
 

@@ -446,6 +446,21 @@ def test_limits_are_per_user(emu: EmulatorServer, client: httpx.Client, xh: dict
     assert client.post("/x/2/tweets", json={"text": "b"}, headers=other).status_code == 201
 
 
+def test_the_emulator_counts_the_calls_it_refused_for_a_spent_quota(
+    emu: EmulatorServer, client: httpx.Client, xh: dict[str, str]
+) -> None:
+    """bench-scale reports these: a client that keeps its budgets exactly causes none."""
+    emu.configure(x_posts_limit=2)
+    assert emu.rate_limited() == {}
+    for i in range(2):
+        assert client.post("/x/2/tweets", json={"text": f"q{i}"}, headers=xh).status_code == 201
+    assert client.post("/x/2/tweets", json={"text": "x"}).status_code == 401  # not a refusal
+    assert emu.rate_limited() == {}
+    for i in range(3):
+        assert client.post("/x/2/tweets", json={"text": f"o{i}"}, headers=xh).status_code == 429
+    assert emu.rate_limited() == {"x": 3}
+
+
 def test_unauthenticated_calls_get_401_with_rate_headers(client: httpx.Client) -> None:
     resp = client.post("/x/2/tweets", json={"text": "x"})
     assert resp.status_code == 401

@@ -24,12 +24,13 @@ from sqlalchemy.orm import Session
 
 from app.core.db import Database
 from app.core.engine import ratelimits
-from app.core.engine.txn import lock_posts, refresh_post_status, write_session
+from app.core.engine.txn import refresh_post_status, write_session
 from app.core.models import (
     PUBLISHABLE_APPROVALS,
     Account,
     AccountStatus,
     Post,
+    PostStatus,
     RateLimitBudget,
     Target,
     TargetStatus,
@@ -42,6 +43,7 @@ class Claimed:
     target_id: int
     account_id: int
     post_id: int
+    platform: Any  # the account's (a Platform, or its name)
 
 
 def _budget_exhausted(now: datetime) -> Any:
@@ -88,28 +90,37 @@ def _candidates(where: Any, limit: int, order: Any) -> Any:
 def _take(
     session: Session, where: Any, order: Any, limit: int, values: Mapping[str, Any]
 ) -> list[Claimed]:
-    """Atomically set `values` on up to `limit` rows matching `where`; returns what was taken."""
-    returning = (Target.id, Target.account_id, Target.post_id)
+    """Atomically set `values` on up to `limit` rows matching `where`; returns what was taken
+    in `order`. One statement on both engines: SQLite under its write lock, PostgreSQL with
+    the candidates locked FOR UPDATE SKIP LOCKED inside it (a round trip less than a
+    SELECT … FOR UPDATE and then an UPDATE)."""
+    candidates = _candidates(where, limit, order)
     if session.get_bind().dialect.name == "sqlite":
+        # SQLite's RETURNING cannot name another table: the platforms in a second read.
         stmt = (
             update(Target)
-            .where(Target.id.in_(_candidates(where, limit, order)))
+            .where(Target.id.in_(candidates))
             .values(**values)
-            .returning(*returning)
+            .returning(Target.id, Target.account_id, Target.post_id, order)
         )
-        rows = session.execute(stmt).all()
+        taken = session.execute(stmt).all()
+        platforms = dict(
+            session.execute(
+                select(Account.id, Account.platform).where(Account.id.in_({r[1] for r in taken}))
+            ).all()
+        )
+        rows = [(r[0], r[1], r[2], platforms.get(r[1]), r[3]) for r in taken]
     else:
-        ids = list(
-            session.scalars(
-                _candidates(where, limit, order).with_for_update(skip_locked=True, of=Target)
-            )
+        candidates = candidates.with_for_update(skip_locked=True, of=Target)
+        stmt = (
+            update(Target)
+            .where(Target.account_id == Account.id, Target.id.in_(candidates))  # UPDATE … FROM
+            .values(**values)
+            .returning(Target.id, Target.account_id, Target.post_id, Account.platform, order)
         )
-        if not ids:
-            return []
-        rows = session.execute(
-            update(Target).where(Target.id.in_(ids)).values(**values).returning(*returning)
-        ).all()
-    return [Claimed(r[0], r[1], r[2]) for r in rows]
+        rows = [tuple(r) for r in session.execute(stmt).all()]
+    rows.sort(key=lambda r: (r[4], r[0]))
+    return [Claimed(r[0], r[1], r[2], r[3]) for r in rows]
 
 
 def claim_due(
@@ -127,14 +138,16 @@ def claim_due(
     """
     if limit <= 0:
         return []
-    with db.session() as s:  # a read first: the write lock only when there is work
-        probe = (
-            select(Target.id)
-            .join(Account, Account.id == Target.account_id)
-            .join(Post, Post.id == Target.post_id)
-        )
-        if s.scalar(probe.where(claimable(now)).limit(1)) is None:
-            return []
+    if db.is_sqlite:  # a read first: SQLite's write lock only when there is work
+        with db.session() as s:
+            probe = (
+                select(Target.id)
+                .join(Account, Account.id == Target.account_id)
+                .join(Post, Post.id == Target.post_id)
+            )
+            if s.scalar(probe.where(claimable(now)).limit(1)) is None:
+                return []
+    # PostgreSQL: the claim itself is the probe (SKIP LOCKED takes no lock it cannot get).
     with write_session(db) as s:
         defaults = budgets if budgets is not None else ratelimits.load_defaults(s)
         claimed = _take(
@@ -152,11 +165,44 @@ def claim_due(
         if not claimed:
             return []
         # Lock order everywhere: posts, then budget rows (both sorted), so a claim and a
-        # write-back never wait on each other in a cycle.
-        lock_posts(s, (c.post_id for c in claimed))
+        # write-back never wait on each other in a cycle. The posts' statuses first, as if
+        # every target were kept: the budget rows, which every claimer of the same accounts
+        # needs, are then locked only for the last two statements and the commit.
+        _mark_publishing(s, [c.post_id for c in claimed], now)
         kept = _reserve_budgets(s, claimed, now, defaults)
-        refresh_post_status(s, (c.post_id for c in claimed), now)
+        if len(kept) < len(claimed):  # some went back to the queue: their posts again
+            back = set(kept)
+            refresh_post_status(s, (c.post_id for c in claimed if c.target_id not in back), now)
     return kept
+
+
+def _mark_publishing(s: Session, post_ids: list[int], now: datetime) -> None:
+    """Lock the posts (in id order) and derive their status now that one of their targets
+    is in flight: PUBLISHING, unless a target already gave up (FAILED stays FAILED; see
+    app/core/poststatus.py). Two statements where refresh_post_status needs five: the
+    targets' statuses need not be read, an in-flight one decides."""
+    if s.get_bind().dialect.name == "sqlite":  # under the write lock already
+        current = dict(s.execute(select(Post.id, Post.status).where(Post.id.in_(post_ids))).all())
+    else:
+        current = dict(
+            s.execute(
+                select(Post.id, Post.status)
+                .where(Post.id.in_(sorted(set(post_ids))))
+                .order_by(Post.id)
+                .with_for_update()
+            ).all()
+        )
+    stale = [
+        pid
+        for pid, status in current.items()
+        if status not in (PostStatus.PUBLISHING, PostStatus.FAILED, PostStatus.DRAFT)
+    ]
+    if stale:
+        s.execute(
+            update(Post)
+            .where(Post.id.in_(stale))
+            .values(status=PostStatus.PUBLISHING, updated_at=now)
+        )
 
 
 def _reserve_budgets(
@@ -168,11 +214,7 @@ def _reserve_budgets(
     by_account: dict[int, list[int]] = defaultdict(list)
     for c in sorted(claimed, key=lambda c: c.target_id):
         by_account[c.account_id].append(c.target_id)
-    platforms = dict(
-        s.execute(
-            select(Account.id, Account.platform).where(Account.id.in_(list(by_account)))
-        ).all()
-    )
+    platforms = {c.account_id: c.platform for c in claimed}
     order = {c.target_id: i for i, c in enumerate(claimed)}
     # Every account's budget in one set of statements, rows locked in account-id order (no
     # deadlock between claimers); before, each account cost four round trips.

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -136,9 +136,9 @@ def reserve_many(
     now: datetime,
     defaults: Mapping[Platform, BudgetDefault],
 ) -> dict[int, tuple[int, datetime | None]]:
-    """`reserve` for many accounts at once, in three statements whatever their number (it was
-    four per account): insert the missing budget rows, read and lock every row in account
-    order, write the new balances in one batch. Exact under concurrency: PostgreSQL holds
+    """`reserve` for many accounts at once, in two statements whatever their number (it was
+    four per account): read and lock every row in account order, write the new balances in
+    one batch (two more the first time an account's row is created). Exact under concurrency: PostgreSQL holds
     the row locks (taken in a fixed order, so no deadlock) until the claim commits; SQLite's
     write transaction is exclusive anyway.
 
@@ -147,21 +147,28 @@ def reserve_many(
     headers seen yet)."""
     if not wanted:
         return {}
+
+    def locked(accounts: list[int]) -> dict[int, RateLimitBudget]:
+        query = (
+            select(RateLimitBudget)
+            .where(RateLimitBudget.account_id.in_(accounts), RateLimitBudget.scope == PUBLISH)
+            .order_by(RateLimitBudget.account_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return {row.account_id: row for row in session.scalars(query)}
+
+    # The rows that exist, locked; then only the missing ones inserted (INSERT … ON CONFLICT
+    # DO NOTHING on an existing row would wait for every claim holding it) and locked.
+    rows = locked(sorted(wanted))
     missing = [
         _row_values(account_id, PUBLISH, default, now)
         for account_id, (platform, _n) in sorted(wanted.items())
-        if (default := defaults.get(platform)) is not None
+        if account_id not in rows and (default := defaults.get(platform)) is not None
     ]
     if missing:
         session.execute(_insert_ignoring_conflicts(session, missing))
-    query = (
-        select(RateLimitBudget)
-        .where(RateLimitBudget.account_id.in_(sorted(wanted)), RateLimitBudget.scope == PUBLISH)
-        .order_by(RateLimitBudget.account_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    rows = {row.account_id: row for row in session.scalars(query)}
+        rows.update(locked([r["account_id"] for r in missing]))
     out: dict[int, tuple[int, datetime | None]] = {}
     changes: list[dict[str, Any]] = []
     for account_id, (platform, count) in wanted.items():
@@ -218,10 +225,23 @@ def apply_info(
     now: datetime,
     defaults: Mapping[Platform, BudgetDefault],
 ) -> None:
-    """Overwrite the stored budget with what the platform's headers said."""
+    """Bring the stored budget in line with what the platform's headers said.
+
+    Within the window Herald already tracks, the headers may only lower `remaining`: they
+    were written before the sends other workers have reserved and not yet made, so taking
+    their (higher) figure would let those publishes be spent twice and the platform answer
+    429. The window's reset and the limit are the platform's; a new window (a reset more
+    than half a window after the stored one) is taken as it is, and so is everything for a
+    platform without a documented limit (Facebook: percentages of usage). Nothing is
+    written when nothing changes: most publishes then touch no budget row, and wait for no
+    claim holding one."""
     if info.limit is None and info.remaining is None and info.reset_at is None:
         return
     default = defaults.get(platform)
+    # A count Herald keeps itself (a documented limit): headers only lower it within its
+    # window. Without one (Facebook's usage headers are percentages, not counts) the
+    # platform's latest figure is the budget, as it says it.
+    overwrite = DEFAULT_BUDGETS.get(platform) is None
     if default is None:
         # No documented budget (Facebook): only the platform's throttles count. A throttle
         # (remaining 0, no limit) must block until its reset, not leave a budget of 1/day.
@@ -229,19 +249,49 @@ def apply_info(
         if info.reset_at is not None and info.reset_at > now:
             window = max(60, int((info.reset_at - now).total_seconds()))
         default = BudgetDefault(info.limit or UNKNOWN_LIMIT, window)
-    _insert_missing(session, account_id, info.scope, default, now)
-    values: dict[str, Any] = {"updated_at": now}
-    if info.limit is not None:
+    table = RateLimitBudget.metadata.tables[RateLimitBudget.__tablename__]
+    key = (table.c.account_id == account_id) & (table.c.scope == info.scope)
+    # A plain read takes no lock (INSERT … ON CONFLICT would wait for a claim holding it).
+    row = session.execute(
+        select(table.c.limit, table.c.remaining, table.c.reset_at, table.c.window_s).where(key)
+    ).first()
+    if row is None:
+        _insert_missing(session, account_id, info.scope, default, now)
+    values: dict[str, Any] = {}
+    if info.limit is not None and (row is None or row.limit != info.limit):
         values["limit"] = info.limit
-    if info.remaining is not None:
-        values["remaining"] = info.remaining
-    if info.reset_at is not None:
-        values["reset_at"] = info.reset_at
-    session.execute(
-        update(RateLimitBudget)
-        .where(RateLimitBudget.account_id == account_id, RateLimitBudget.scope == info.scope)
-        .values(**values)
-    )
+    if row is None or overwrite or _new_window(row, info, now):
+        if info.remaining is not None:
+            values["remaining"] = info.remaining
+        if info.reset_at is not None:
+            values["reset_at"] = info.reset_at
+        guard = [] if row is None or overwrite else [table.c.reset_at == row.reset_at]
+    else:
+        if info.remaining is not None and info.remaining < row.remaining:
+            # LEAST(remaining, header): a concurrent reservation may have lowered it further
+            values["remaining"] = case(
+                (table.c.remaining > info.remaining, info.remaining), else_=table.c.remaining
+            )
+        if info.reset_at is not None and info.reset_at != row.reset_at:
+            # The platform's window, not our guess at it: never refilled before it is.
+            values["reset_at"] = info.reset_at
+        guard = []
+    if not values:
+        return
+    values["updated_at"] = now
+    session.execute(update(table).where(key, *guard).values(**values))
+
+
+def _new_window(row: Any, info: RateLimitInfo, now: datetime) -> bool:
+    """Do the headers speak of a later window than the stored one? The platform's window
+    opens at its first call, a little after Herald's first reservation: a reset within half a
+    window of the stored one is the same window."""
+    if row.reset_at <= now:
+        return True
+    if info.reset_at is None:
+        return False
+    half = timedelta(seconds=max(60, int(row.window_s or 0)) / 2)
+    return bool(info.reset_at > row.reset_at + half)
 
 
 def exhaust(

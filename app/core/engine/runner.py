@@ -183,8 +183,8 @@ class PublishingEngine:
             if probe_at is not None and now < probe_at:
                 return [], []
             free = min(free, 1)  # one target finds out whether the network is back
-        if free <= 0:
-            return [], []
+        if free <= 0 or (not probing and free < self._refill_at()):
+            return [], []  # enough in hand: claim again in one batch once it has run down
         if not self.skew.allows_claiming():
             return [], []  # logged once; the heartbeat keeps renewing what is in flight
         lease = self.settings.lease
@@ -280,6 +280,13 @@ class PublishingEngine:
         self._stopping.set()
         self.wake()
 
+    def _refill_at(self) -> int:
+        """Free places at which claiming starts again while work is in hand: half a batch.
+        A claim per finished publish cost a whole claim transaction (a dozen statements and
+        the budget rows' locks) per target; in halves, a claim takes several at once while
+        the other half keeps the pools busy."""
+        return max(1, self.settings.batch_limit // 2)
+
     def _heartbeat_s(self) -> float:
         return max(0.2, self.settings.lease.total_seconds() / 3)
 
@@ -303,7 +310,8 @@ class PublishingEngine:
         """Seconds until something may be due: the earliest due target, capped."""
         now = self.db_clock.now()
         cap = self.settings.max_sleep.total_seconds()
-        if self._pools.inflight_count() >= self.settings.batch_limit:
+        held = self._pools.inflight_count()
+        if held and self.settings.batch_limit - held < self._refill_at():
             return cap  # a finishing publish wakes us
         if self.skew.refusing:
             return min(cap, SKEW_RECHECK_S)  # not claiming: no due time concerns us

@@ -17,7 +17,7 @@ from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, bindparam, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -99,11 +99,18 @@ def refresh_post_status(session: Session, post_ids: Iterable[int], now: datetime
     for post_id, status in session.execute(chain_part_statuses(ids)):
         statuses[post_id].append(TargetStatus(status))
     current = dict(session.execute(select(Post.id, Post.status).where(Post.id.in_(ids))).all())
+    changes = []
     for post_id, target_statuses in statuses.items():
         if post_id not in current or current[post_id] == PostStatus.DRAFT:
             continue  # a draft stays a draft; its targets are DRAFT too
         derived = derive_post_status(target_statuses)
         if derived != current[post_id]:
-            session.execute(
-                update(Post).where(Post.id == post_id).values(status=derived, updated_at=now)
-            )
+            changes.append({"p_id": post_id, "p_status": derived})
+    if changes:  # one executemany (one pipeline on psycopg), not an UPDATE per post
+        posts = Post.metadata.tables[Post.__tablename__]
+        session.connection().execute(
+            update(posts)
+            .where(posts.c.id == bindparam("p_id"))
+            .values(status=bindparam("p_status"), updated_at=now),
+            changes,
+        )

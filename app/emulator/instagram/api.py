@@ -266,6 +266,7 @@ def media_publish(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
             "The media is not ready to be published. Please wait a moment.",
         )
     if not _quota(emu, tok.user_id, consume=False).allowed:
+        emu.state.limits.refuse("ig:publish")
         return ig_error(
             "Application request limit reached",
             9,

@@ -211,6 +211,7 @@ def threads_publish(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
         )
     reply = c.reply_to is not None
     if not _quota(emu, tok.user_id, False, reply).allowed:
+        emu.state.limits.refuse("th:publish")
         return graph_error(
             400, "(#4) Application request limit reached: publishing limit reached.", 4
         )

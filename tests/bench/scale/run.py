@@ -22,8 +22,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import sys
+import threading
 import time
 import uuid
 from collections import Counter
@@ -33,11 +35,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
+from app.adapters.source import API_BASE, EmulatorAdapters
 from app.core.accounts import AccountService
 from app.core.clock import SystemClock
 from app.core.db import Database, open_database
-from app.core.engine import claim, store
+from app.core.engine import claim, ratelimits, store
+from app.core.models import Setting
 from app.core.vault import Vault
 from tests.bench.run import machine
 from tests.bench.scale.dataset import Shape, generate
@@ -46,7 +51,6 @@ from tests.integration.helpers import (
     VAULT_KEY,
     connect_emulator,
     start_worker,
-    unlimited,
     wait_all,
     worker_logs,
 )
@@ -120,6 +124,68 @@ FROM generate_series(0, :n - 1) g"""),
     return due
 
 
+def per_account(due: int) -> int:
+    """The most burst targets any one account gets (round robin over PLATFORMS)."""
+    return -(-due // len(PLATFORMS))
+
+
+def exact_budgets(db: Database, due: int) -> None:
+    """Herald's publish budgets for the burst's accounts: exactly what the burst needs, in
+    the emulator's own windows (X 15 min, LinkedIn the UTC day). The emulator gets the same
+    limits once the floor is measured (limit_emulator): a call beyond what Herald reserved
+    is refused there and counted (`emulator_429s`). Facebook documents no publish limit
+    (Herald has no budget for it) and reports usage in percent: the emulator allows twice
+    the burst's calls an hour, so Herald stops at "100 % used" only if it over-spends."""
+    need = per_account(due)
+    spec = {
+        "TWITTER": {"limit": need, "window_s": 900},
+        "LINKEDIN": {"limit": need, "window_s": 86400, "utc_day": True},
+        "INSTAGRAM": {"limit": 10_000_000, "window_s": 900},
+    }
+    with db.session() as s:
+        s.merge(Setting(key=ratelimits.SETTING_KEY, value=spec))
+        s.commit()
+
+
+def limit_emulator(emulator: Any, due: int) -> None:
+    need = per_account(due)
+    with emulator.emulator.lock:
+        emulator.emulator.state.limits.clear()  # the floor's calls do not count
+    emulator.configure(
+        x_posts_limit=need, linkedin_posts_per_day=need, facebook_calls_per_hour=2 * need
+    )
+
+
+class ConnectionPeak:
+    """The most server connections open at once while it runs (sampled every 50 ms)."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = create_engine(url, poolclass=NullPool)
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> ConnectionPeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self.engine.dispose()
+
+    def _run(self) -> None:
+        with self.engine.connect() as conn:
+            while not self._stop.wait(0.05):
+                n = conn.execute(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
+                    )
+                ).scalar_one()
+                conn.commit()
+                self.peak = max(self.peak, int(n))
+
+
 def claim_latency(db: Database, rounds: int) -> list[float]:
     """Milliseconds per real claim of 8 due targets (budgets from the settings, as a worker
     claims), each batch given back at once, and the budgets it spent reset afterwards."""
@@ -142,14 +208,11 @@ def claim_latency(db: Database, rounds: int) -> list[float]:
     return out
 
 
-def floor_rate(db: Database, sample: int, threads: int) -> float:
+def floor_rate(db: Database, base_url: str, sample: int, threads: int) -> float:
     """Publishes per second a plain client gets from the emulator for the burst's mix."""
-    from app import bootstrap
-
     clock = SystemClock()
     accounts = AccountService(db, Vault(db), clock)
-    # Where the worker would send them: the accounts are on the emulator.
-    adapters = bootstrap.adapter_source(bootstrap.compose(db, clock=clock))
+    adapters = EmulatorAdapters(clock, base_url)
     try:
         refs = []
         for info in accounts.list():
@@ -219,7 +282,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         results["generate_s"] = round(time.perf_counter() - t0, 1)
         _say(f"generated {args.posts:,} posts in {results['generate_s']} s")
         connect_emulator(url, emulator.base_url, _Env())
-        unlimited(db)
+        with db.engine.begin() as conn:
+            # The generated accounts have no credentials (never claimed), but a worker
+            # chooses one destination for a database's accounts: the emulator for all.
+            conn.execute(
+                text("UPDATE accounts SET settings = CAST(:s AS json) WHERE settings::text = '{}'"),
+                {"s": json.dumps({API_BASE: emulator.base_url})},
+            )
+        exact_budgets(db, args.due)
         seed_burst(db, args.due, SystemClock().now())
         with db.engine.begin() as conn:
             conn.execute(text("ANALYZE targets; ANALYZE posts"))
@@ -234,7 +304,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         _say(f"claim latency {results['claim']}")
 
         threads = args.workers * args.concurrency
-        rate = floor_rate(db, args.floor_sample, threads)
+        rate = floor_rate(db, emulator.base_url, args.floor_sample, threads)
+        limit_emulator(emulator, args.due)
         floor_s = args.due / rate
         _say(f"floor: {rate:.0f} publishes/s, {floor_s:.1f} s for {args.due:,}")
 
@@ -249,14 +320,29 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 {"t": start, "p": f"{PREFIX} %"},
             )
         t0 = time.perf_counter()
-        procs = [
-            start_worker(
-                url, work, "--until-idle", "--concurrency", str(args.concurrency), "--batch", "8"
-            )
-            for _ in range(args.workers)
-        ]
-        codes = wait_all(procs, timeout=args.timeout)
-        drain_s = time.perf_counter() - t0
+        cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        with ConnectionPeak(base) as peak:
+            procs = [
+                start_worker(
+                    url,
+                    work,
+                    "--until-idle",
+                    "--concurrency",
+                    str(args.concurrency),
+                    "--batch",
+                    "8",
+                )
+                for _ in range(args.workers)
+            ]
+            codes = wait_all(procs, timeout=args.timeout)
+            drain_s = time.perf_counter() - t0
+        cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        worker_cpu = (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)
+        results["workers_cpu_s"] = round(worker_cpu, 1)
+        results["workers_cpu_ms_per_target"] = round(1000 * worker_cpu / args.due, 1)
+        results["load_average"] = os.getloadavg()
+        results["peak_connections"] = peak.peak
+        results["emulator_429s"] = emulator.rate_limited()
         _say(f"drained in {drain_s:.1f} s (exit codes {Counter(codes)})")
 
         counts = Counter(
@@ -283,6 +369,20 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     {"p": f"{PREFIX} %", "t": start},
                 ).scalars()
             ]
+            stuck = [
+                dict(r._mapping)
+                for r in conn.execute(
+                    text(
+                        "SELECT t.status, t.error_code, t.attempts, "
+                        "round(extract(epoch FROM t.next_attempt_at - now())) AS due_in_s, "
+                        "count(*) AS n FROM targets t JOIN posts p ON p.id = t.post_id "
+                        "WHERE p.base_text LIKE :p AND t.status <> 'PUBLISHED' "
+                        "GROUP BY 1, 2, 3, 4 ORDER BY n DESC LIMIT 10"
+                    ),
+                    {"p": f"{PREFIX} %"},
+                )
+            ]
+        results["not_published"] = stuck
         results["database_mb_after"] = round(database_bytes(db, schema) / 2**20, 1)
         results.update(
             drain_s=round(drain_s, 1),
@@ -338,11 +438,20 @@ def main(argv: list[str] | None = None) -> int:
     Path(args.out).write_text(json.dumps(results, indent=2, default=str))
     print(
         json.dumps(
-            results["ids"] | {"duplicates": results.get("duplicates"), "lost": results.get("lost")},
+            results["ids"]
+            | {
+                "duplicates": results.get("duplicates"),
+                "lost": results.get("lost"),
+                "emulator_429s": results.get("emulator_429s"),
+            },
             indent=2,
         )
     )
-    ok = results.get("duplicates") == 0 and results.get("lost") == 0
+    ok = (
+        results.get("duplicates") == 0
+        and results.get("lost") == 0
+        and not any(results.get("emulator_429s", {}).values())
+    )
     return 0 if ok else 1
 
 
