@@ -217,9 +217,9 @@ class MetricsCollector:
                     store.fail(conn, self.owner, no_id, "the post has no id on the platform", now)
                 )
             for plan in ready:
-                granted, reset_at = budget.reserve(
-                    conn, plan.account_id, Platform(plan.ref.platform), now, len(plan.chunks)
-                )
+                platform = Platform(plan.ref.platform)
+                costs = [budget.call_cost(platform, len(chunk)) for chunk in plan.chunks]
+                granted, reset_at = budget.reserve(conn, plan.account_id, platform, now, costs)
                 later = [j for chunk in plan.chunks[granted:] for j in plan.jobs_of(chunk)]
                 result.deferred += store.release(
                     conn, self.owner, later, reset_at, "waiting for the platform's rate-limit reset"

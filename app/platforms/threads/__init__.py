@@ -8,6 +8,7 @@ troubleshooting); /work/shared/NEW-PLATFORMS.md "Threads" keeps the sources.
 from __future__ import annotations
 
 from app.platforms.descriptor import (
+    GRAPH_READ_SHARE,
     MIB,
     Analytics,
     Auth,
@@ -57,6 +58,8 @@ DESCRIPTOR = PlatformDescriptor(
     rate_budgets=RateBudgets(
         publish=RateBudget(250, 24 * 3600),  # 250 API-published posts per profile, rolling 24 h
         read=RateBudget(200, 3600),
+        read_share=GRAPH_READ_SHARE,
+        read_cost_per_id=1,
     ),
     analytics=Analytics(
         fields=("views", "likes", "replies", "reposts", "quotes"),
