@@ -64,6 +64,7 @@ class World:
     workspace_of: dict[int, int] = field(default_factory=dict)
     log: list[tuple[int, datetime, list[str]]] = field(default_factory=list)
     due: dict[str, datetime] = field(default_factory=dict)  # external id + checkpoint -> due
+    owner: dict[str, int] = field(default_factory=dict)  # external id -> account
 
     def lookup(self, clock: object):
         sizes = {p: batch_size(p) for p in Platform}
@@ -133,6 +134,29 @@ def seed_accounts(db: Database, world: World, per_platform: int, workspaces: int
         conn.execute(insert(Account), rows)
 
 
+def add_account(db: Database, world: World, platform: Platform, workspace_id: int = 1) -> int:
+    n = max(world.accounts, default=0) + 1
+    with db.engine.begin() as conn:
+        conn.execute(
+            insert(Account),
+            [
+                {
+                    "id": n,
+                    "workspace_id": workspace_id,
+                    "platform": platform,
+                    "handle": f"h{n}",
+                    "external_id": f"acc{n}",
+                    "status": AccountStatus.ACTIVE,
+                    "settings": {},
+                    "created_at": T0,
+                }
+            ],
+        )
+    world.accounts[n] = platform
+    world.workspace_of[n] = workspace_id
+    return n
+
+
 def seed_published(
     db: Database, world: World, published: Sequence[tuple[int, datetime, Sequence[Checkpoint]]]
 ) -> None:
@@ -140,6 +164,7 @@ def seed_published(
     posts, targets, tasks = [], [], []
     for n, (account_id, when, checkpoints) in enumerate(published, start=1):
         ext = f"x{n}"
+        world.owner[ext] = account_id
         posts.append(
             {
                 "id": n,
