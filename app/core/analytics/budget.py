@@ -42,6 +42,11 @@ def call_cost(platform: Platform, ids: int) -> int:
     return max(1, per_id * ids) if per_id else 1
 
 
+def per_call(platform: Platform) -> bool:
+    """Whether the platform counts a look-up as one call whatever its size (X, Bluesky)."""
+    return not platforms.get(platform).rate_budgets.read_cost_per_id
+
+
 def publishing_reserve(platform: Platform, limit: int) -> int:
     """Calls of a read window of `limit` that metric look-ups leave for publishing."""
     share = platforms.get(platform).rate_budgets.read_share
