@@ -206,11 +206,11 @@ def release(
     """Put tasks back in the queue without burning an attempt (rate limit, reauth, offline).
     `due_at` None keeps their due time.
 
-    With a `due_at` (a budget's reset), the tasks keep their order: each is due a microsecond
-    after the one before, after those already waiting for the same moment. Jobs come in
-    claim order (oldest checkpoint first) and claims take (due_at, id) in order, so a backlog
-    that waits for a budget still drains oldest-checkpoint-first after the reset, instead of
-    by task id."""
+    With a `due_at` (a budget's reset), the order is kept: the jobs (in claim order, oldest
+    checkpoint first), then the accounts' other checkpoints that would fall due before
+    `due_at` (in their order) are each due a microsecond after the one before, after those
+    already waiting for the same moment. So nothing of these accounts jumps ahead of the
+    backlog at the reset, and it drains oldest-checkpoint-first."""
     if not jobs:
         return 0
     values: dict[str, object] = {
@@ -224,7 +224,8 @@ def release(
             _owned([j.task_id for j in jobs], owner).values(**values).returning(MetricTask.id)
         )
         return len(result.all())
-    first = _first_free(conn, [j.account_id for j in jobs], due_at)
+    accounts = sorted({j.account_id for j in jobs})
+    first = _first_free(conn, accounts, due_at)
     rows = [{"task": j.task_id, "due": first + _STEP * i} for i, j in enumerate(jobs)]
     stmt = (
         update(MetricTask)
@@ -236,7 +237,27 @@ def release(
         .values(due_at=bindparam("due"), **values)
         .execution_options(synchronize_session=False)
     )
-    return int(conn.execute(stmt, rows).rowcount or 0)
+    released = int(conn.execute(stmt, rows).rowcount or 0)
+    coming = conn.execute(
+        select(MetricTask.id)
+        .join(Target, Target.id == MetricTask.target_id)
+        .where(
+            MetricTask.status == TaskStatus.QUEUED,
+            MetricTask.due_at < due_at,
+            Target.account_id.in_(accounts),
+        )
+        .order_by(MetricTask.due_at, MetricTask.id)
+    ).all()
+    if coming:
+        after = first + _STEP * len(rows)
+        conn.execute(
+            update(MetricTask)
+            .where(MetricTask.id == bindparam("task"), MetricTask.status == TaskStatus.QUEUED)
+            .values(due_at=bindparam("due"))
+            .execution_options(synchronize_session=False),
+            [{"task": r[0], "due": after + _STEP * i} for i, r in enumerate(coming)],
+        )
+    return released
 
 
 _STEP = timedelta(microseconds=1)
