@@ -149,12 +149,24 @@ class RateBudget:
     utc_day: bool = False
 
 
+#: Meta's Graph counts reads and publishing calls against one limit per user and hour:
+#: metric look-ups spend at most this part of it, the rest is kept for publishing (an
+#: Instagram post takes four calls).
+GRAPH_READ_SHARE = 0.75
+
+
 @dataclass(frozen=True)
 class RateBudgets:
     #: posts per account; None: the network documents no per-post limit (Facebook)
     publish: RateBudget | None
     #: metric reads per account
     read: RateBudget
+    #: the part of `read` metric look-ups may spend. Below 1 where reads and publishing count
+    #: against one platform limit (Graph: calls per user per hour): the rest is publishing's.
+    read_share: float = 1.0
+    #: calls the platform counts per post looked up, however the look-up is batched (Graph
+    #: counts every request inside a batch; Facebook asks two per post); 0: one per call.
+    read_cost_per_id: int = 0
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from app.platforms.facebook.adapter import FacebookAdapter, FacebookPagePhotoHos
 from app.platforms.names import Platform
 from tests.adapters.conftest import make_image
 from tests.adapters.errcases import MALFORMED_ERRORS, MALFORMED_SUCCESSES, check_error
+from tests.adapters.graph_batch_mock import serve_batch
 
 G = "https://graph.facebook.com/v25.0"
 PAGE = "101010"
@@ -262,7 +263,9 @@ def test_metrics(adapter, account, mock):
     mock.get(f"{G}/{PAGE}_2/insights").respond(
         400, json=_graph(100, 33, "Unsupported get request. Object with ID does not exist")
     )
+    batch = serve_batch(mock, G)
     result = adapter.fetch_metrics(account, [post, f"{PAGE}_2"])
+    assert batch.call_count == 1  # the insights of both in one batch (the object: one post)
     assert set(result) == {post}
     m = result[post]
     assert (m.likes, m.comments, m.shares, m.impressions) == (14, 4, 2, 321)

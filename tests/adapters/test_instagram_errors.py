@@ -22,6 +22,7 @@ from app.platforms.instagram.adapter import InstagramAdapter
 from app.platforms.names import Platform
 from tests.adapters.conftest import make_image
 from tests.adapters.errcases import MALFORMED_ERRORS, MALFORMED_SUCCESSES, check_error
+from tests.adapters.graph_batch_mock import serve_batch
 
 G = "https://graph.instagram.com/v25.0"
 IG = "17841400000000001"
@@ -415,7 +416,9 @@ def test_metrics_per_media(adapter, account, mock):
         return httpx.Response(200, json={"data": data})
 
     mock.get(url__regex=rf"{G}/[^/]+/insights").mock(side_effect=insights)
+    batch = serve_batch(mock, G)
     result = adapter.fetch_metrics(account, ["a", "gone", "b"])
+    assert batch.call_count == 1  # three media, one Graph batch request
     assert set(result) == {"a", "b"}
     m = result["a"]
     assert (m.likes, m.comments, m.shares, m.impressions) == (5, 2, 1, 120)

@@ -225,3 +225,23 @@ def test_rate_limit_fault_carries_an_iso_reset(client, emu, token):
     emu.add_fault("mastodon", "publish", "429", count=1, reset_in=120)
     r = client.post("/mastodon/api/v1/statuses", json={"status": "x"}, headers=auth(token))
     assert r.status_code == 429 and r.headers["X-RateLimit-Reset"].endswith("Z")
+
+
+def test_several_statuses_in_one_call_as_mastodon_4_3_answers(client, emu, token):
+    # docs.joinmastodon.org/methods/statuses/#index: the ones that exist; more than 20 ids
+    # is a 422 (Api::BaseController::DEFAULT_STATUSES_LIMIT)
+    ids = [
+        client.post(
+            "/mastodon/api/v1/statuses", json={"status": f"Loaf {i}"}, headers=auth(token)
+        ).json()["id"]
+        for i in range(3)
+    ]
+    query = "&".join(f"id[]={i}" for i in [*ids, "999999"])
+    r = client.get(f"/mastodon/api/v1/statuses?{query}", headers=auth(token))
+    assert r.status_code == 200
+    assert sorted(s["id"] for s in r.json()) == sorted(ids)
+    assert all("favourites_count" in s for s in r.json())
+    many = "&".join(f"id[]={i}" for i in range(1, 22))
+    assert client.get(f"/mastodon/api/v1/statuses?{many}", headers=auth(token)).status_code == 422
+    emu.emulator.config.update(mastodon_pkce=0)  # a 4.2 server has no such route
+    assert client.get(f"/mastodon/api/v1/statuses?{query}", headers=auth(token)).status_code == 404

@@ -13,12 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from app.core.analytics.heatmap_stats import grouped_heatmaps, heatmap_of, scope_platforms
-from app.core.analytics.one_pass import one_pass
+from app.core.analytics.heatmap_stats import (
+    add_sums,
+    grouped_heatmaps,
+    grouped_sums,
+    heatmap_of,
+    heatmaps_of,
+)
+from app.core.analytics.one_pass import finish, one_pass, pass_sums
 from app.core.analytics.post_report import per_post
 from app.core.analytics.reports import (
     BUCKETS,
@@ -93,19 +100,18 @@ def workspace_zone(db: Database, workspace_id: int) -> str:
 def heatmaps(db: Database, scope: Scope, zone: str | None = None) -> dict[Platform, Heatmap]:
     """One 168-bucket heatmap per platform in scope (every platform when none is chosen).
 
-    On a SQLite file the platforms are split in two halves queried side by side (SQLite
-    lets go of the GIL while it runs a query): each platform's groups are computed from the
-    same rows as in one query, and the best-time recompute takes about half the time on two
-    cores."""
+    On a SQLite file the targets are split in two halves by id, queried side by side
+    (SQLite lets go of the GIL while it runs a query) and their sums added: the best-time
+    recompute takes about half the time on two cores, whatever the platforms' shares."""
     zone = zone or workspace_zone(db, scope.workspace_id)
     halves = _halves(db, scope)
     if halves is None:
         return grouped_heatmaps(db, scope, zone)
     with ThreadPoolExecutor(1, thread_name_prefix="herald-analytics") as pool:
-        second = pool.submit(grouped_heatmaps, db, halves[1], zone)
-        out = grouped_heatmaps(db, halves[0], zone)
-        out.update(second.result())
-    return {p: out[p] for p in scope_platforms(scope)}
+        second = pool.submit(grouped_sums, db, halves[1], zone)
+        first = grouped_sums(db, halves[0], zone)
+        both = add_sums(first, second.result())
+    return heatmaps_of(scope, zone, both)
 
 
 def _parallel(db: Database) -> bool:
@@ -115,12 +121,21 @@ def _parallel(db: Database) -> bool:
     return url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
 
 
+#: Below this many targets a second thread costs more than it saves.
+PARALLEL_MIN_TARGETS = 20_000
+
+
 def _halves(db: Database, scope: Scope) -> tuple[Scope, Scope] | None:
-    platforms = scope_platforms(scope)
-    if len(platforms) < 2 or not _parallel(db):
+    """The scope's targets in two halves by id (for SQLite, the table's own order: each half
+    is a range read), or None where a second reader does not pay."""
+    if not _parallel(db):
         return None
-    middle = len(platforms) // 2
-    return scope.with_platforms(platforms[:middle]), scope.with_platforms(platforms[middle:])
+    with db.session() as s:
+        lo, hi = s.execute(select(func.min(Target.id), func.max(Target.id))).one()
+    if lo is None or hi - lo < PARALLEL_MIN_TARGETS:
+        return None
+    middle = (lo + hi + 1) // 2
+    return replace(scope, id_range=(lo, middle)), replace(scope, id_range=(middle, hi + 1))
 
 
 def heatmap(
@@ -279,17 +294,13 @@ def workspace_summary(
         totals, maps, reach = one_pass(db, scope, zone, span)
         tops = top_posts(db, scope, top)
     else:
-        # Three reads side by side on two cores: half the platforms each, then the top posts.
+        # Three reads side by side on two cores: half the targets each, then the top posts.
         with ThreadPoolExecutor(2, thread_name_prefix="herald-analytics") as pool:
-            second = pool.submit(one_pass, db, halves[1], zone, span)
+            second = pool.submit(pass_sums, db, halves[1], zone, span)
             tops_future = pool.submit(top_posts, db, scope, top)
-            totals, maps, reach = one_pass(db, halves[0], zone, span)
-            totals2, maps2, reach2 = second.result()
+            first = pass_sums(db, halves[0], zone, span)
+            totals, maps, reach = finish(scope, zone, first.add(second.result()), span)
             tops = tops_future.result()
-        totals += totals2
-        maps.update(maps2)
-        if reach is not None and reach2 is not None:
-            reach = (reach[0] + reach2[0], reach[1] + reach2[1])
     return WorkspaceSummary(
         workspace_id=workspace_id,
         zone=zone,

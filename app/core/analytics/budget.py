@@ -4,11 +4,18 @@ Metric look-ups spend the account's "read" budget in `rate_limit_budgets`, the s
 and mechanism the publishing engine uses for its "publish" budget. The defaults are the
 platforms' documented per-user limits; a 429 from the platform (with its reset time and,
 when given, its limit headers) overrides them.
+
+What a look-up costs and what it may spend, per network's descriptor (`rate_budgets`):
+- `call_cost`: the calls the platform counts for one batch, one per call (X counts a look-up
+  of 100 ids as one call) or per post (Graph counts each request inside a batch request);
+- `publishing_reserve`: where reads and publishing draw on one platform limit (Graph), the
+  part of the limit reads never spend (`read_share`), so that a backlog of checkpoints
+  never leaves publishing without calls.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +34,23 @@ SCOPE = "read"
 READ_DEFAULTS: Mapping[Platform, tuple[int, int]] = PerPlatform(
     lambda d: (d.rate_budgets.read.limit, d.rate_budgets.read.window_s)
 )
+
+
+def call_cost(platform: Platform, ids: int) -> int:
+    """Calls the platform counts against the read budget for one look-up of `ids` posts."""
+    per_id = platforms.get(platform).rate_budgets.read_cost_per_id
+    return max(1, per_id * ids) if per_id else 1
+
+
+def per_call(platform: Platform) -> bool:
+    """Whether the platform counts a look-up as one call whatever its size (X, Bluesky)."""
+    return not platforms.get(platform).rate_budgets.read_cost_per_id
+
+
+def publishing_reserve(platform: Platform, limit: int) -> int:
+    """Calls of a read window of `limit` that metric look-ups leave for publishing."""
+    share = platforms.get(platform).rate_budgets.read_share
+    return limit - int(limit * share)
 
 
 def _window_end(platform: Platform, now: datetime, window_s: int) -> datetime:
@@ -89,11 +113,15 @@ def _save(conn: Connection, budget: _Budget, now: datetime, *, new: bool) -> Non
 
 
 def reserve(
-    conn: Connection, account_id: int, platform: Platform, now: datetime, calls: int
+    conn: Connection,
+    account_id: int,
+    platform: Platform,
+    now: datetime,
+    costs: Sequence[int],
 ) -> tuple[int, datetime]:
-    """Take up to `calls` calls from the account's read budget, in the caller's (write)
-    transaction. Returns (granted, reset_at): when fewer were granted than asked, the rest
-    may go at `reset_at`."""
+    """Take the calls of as many of the batches (their `costs` in calls, in order) as the
+    account's read budget allows, in the caller's (write) transaction, never touching the
+    publishing reserve. Returns (batches granted, reset_at): the rest may go at `reset_at`."""
     budget = _load(conn, account_id)
     new = budget is None
     if budget is None:
@@ -104,8 +132,14 @@ def reserve(
     elif budget.reset_at <= now:
         budget.remaining = budget.limit
         budget.reset_at = _window_end(Platform(platform), now, budget.window_s)
-    granted = max(0, min(calls, budget.remaining))
-    budget.remaining -= granted
+    spendable = budget.remaining - publishing_reserve(Platform(platform), budget.limit)
+    granted = spent = 0
+    for cost in costs:
+        if spent + cost > spendable:
+            break
+        spent += cost
+        granted += 1
+    budget.remaining -= spent
     _save(conn, budget, now, new=new)
     return granted, budget.reset_at
 

@@ -89,6 +89,9 @@ class _Plan:
     def jobs_of(self, chunk: list[str]) -> list[Job]:
         return [j for e in chunk for j in self.by_external[e]]
 
+    def ids(self) -> list[str]:
+        return [e for chunk in self.chunks for e in chunk]
+
 
 def chunked(items: Sequence[str], size: int) -> list[list[str]]:
     size = max(1, int(size))
@@ -217,14 +220,19 @@ class MetricsCollector:
                     store.fail(conn, self.owner, no_id, "the post has no id on the platform", now)
                 )
             for plan in ready:
-                granted, reset_at = budget.reserve(
-                    conn, plan.account_id, Platform(plan.ref.platform), now, len(plan.chunks)
-                )
-                later = [j for chunk in plan.chunks[granted:] for j in plan.jobs_of(chunk)]
+                platform = Platform(plan.ref.platform)
+                # Where the platform counts each post (Graph), the budget is taken post by
+                # post, the oldest first, and the granted ones batched again: a batch that
+                # does not fit whole never lets newer posts go first after it.
+                size = plan.adapter.metrics_batch_size
+                units = plan.chunks if budget.per_call(platform) else chunked(plan.ids(), 1)
+                costs = [budget.call_cost(platform, len(unit)) for unit in units]
+                granted, reset_at = budget.reserve(conn, plan.account_id, platform, now, costs)
+                later = [j for unit in units[granted:] for j in plan.jobs_of(unit)]
                 result.deferred += store.release(
                     conn, self.owner, later, reset_at, "waiting for the platform's rate-limit reset"
                 )
-                plan.chunks = plan.chunks[:granted]
+                plan.chunks = chunked([e for unit in units[:granted] for e in unit], size)
         return ready
 
     def _fetch_account(self, plan: _Plan, result: CollectResult, fetched: list[Fetched]) -> None:

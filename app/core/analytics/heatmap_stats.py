@@ -13,13 +13,14 @@ from app.core.analytics.selection import (
     CHOSEN_ENGAGEMENT,
     CHOSEN_RATE,
     Scope,
+    account_join,
     hour_of_week_of,
     local_time_key,
     measured,
     target_conditions,
 )
 from app.core.db import Database
-from app.core.models import Account, Post, Target
+from app.core.models import Account, Target
 from app.platforms.names import Platform
 
 # Per platform and measure ("rate", "engagement"): bucket -> (n, mean, sum of squares).
@@ -32,8 +33,7 @@ def scope_bounds(s: Session, scope: Scope) -> tuple[datetime, datetime] | None:
     row = s.execute(
         select(func.min(Target.published_at), func.max(Target.published_at))
         .select_from(Target)
-        .join(Account, Account.id == Target.account_id)
-        .join(Post, Post.id == Target.post_id)
+        .join(Account, account_join(scope))
         .where(*target_conditions(scope))
     ).one()
     lo: datetime | None = row[0]
@@ -47,27 +47,54 @@ def scope_platforms(scope: Scope) -> tuple[Platform, ...]:
     return scope.platforms or tuple(Platform)
 
 
+# Per (platform, hour of week): count, sum and sum of squares of the rate, then of the
+# engagement. Sums, so the sums of two parts of a scope add up to the whole's.
+BucketSums = dict[tuple[Platform, int], list[float]]
+
+
 def grouped_heatmaps(db: Database, scope: Scope, zone: str) -> dict[Platform, Heatmap]:
     """Per platform and hour of the week: count, mean and sum of squares of the rate and of
-    the engagement of the chosen snapshots (24 h else latest), read from target_measures.
+    the engagement of the chosen snapshots (24 h else latest), read from target_measures."""
+    return heatmaps_of(scope, zone, grouped_sums(db, scope, zone))
 
-    Grouped by one integer, account * 168 + hour of week (SQLite sorts a single integer key
-    much faster than a (platform text, hour) pair); the few accounts' groups are then added
-    up per platform here."""
+
+def add_sums(first: BucketSums, second: BucketSums) -> BucketSums:
+    out = {key: list(values) for key, values in first.items()}
+    for key, values in second.items():
+        acc = out.setdefault(key, [0.0] * len(values))
+        for i, v in enumerate(values):
+            acc[i] += v
+    return out
+
+
+def heatmaps_of(scope: Scope, zone: str, sums: BucketSums) -> dict[Platform, Heatmap]:
     stats: dict[Platform, BucketStats] = {
         p: {"rate": {}, "engagement": {}} for p in scope_platforms(scope)
     }
-    sums: dict[tuple[Platform, int], list[float]] = {}
+    for (platform, bucket), (n, total, sq, n_all, total_eng, sq_eng) in sums.items():
+        by_measure = stats[platform]
+        if n:
+            by_measure["rate"][bucket] = (int(n), total / n, sq)
+        by_measure["engagement"][bucket] = (int(n_all), total_eng / n_all, sq_eng)
+    return {p: heatmap_of(p, zone, by_measure) for p, by_measure in stats.items()}
+
+
+def grouped_sums(db: Database, scope: Scope, zone: str) -> BucketSums:
+    """The GROUP BY behind the heatmaps. Grouped by one integer, account * 168 + hour of
+    week (SQLite sorts a single integer key much faster than a (platform text, hour) pair);
+    the few accounts' groups are then added up per platform here."""
+    sums: BucketSums = {}
     with db.session() as s:
         bounds = scope_bounds(s, scope)
         if bounds is not None:
             platform_of = account_platforms(s, scope)
             dialect = db.engine.dialect.name
-            key = local_time_key(dialect, zone, *bounds)
-            group = Target.account_id * BUCKETS + hour_of_week_of(dialect, key)
+            # The account and the local time per row in the sub-select, the hour of the week
+            # from them outside it: the time is parsed and shifted once a row, not twice.
             rows = measured(
                 scope,
-                group.label("g"),
+                Target.account_id.label("a"),
+                local_time_key(dialect, zone, *bounds).label("k"),
                 CHOSEN_RATE.label("rate"),
                 CHOSEN_ENGAGEMENT.label("eng"),
             )
@@ -76,26 +103,22 @@ def grouped_heatmaps(db: Database, scope: Scope, zone: str) -> dict[Platform, He
                 # GROUP BY, which would compute the time and the rate several times a row.
                 rows = rows.limit(-1).offset(0)
             t = rows.subquery()
+            g = (t.c.a * BUCKETS + hour_of_week_of(dialect, t.c.k)).label("g")
             q = select(
-                t.c.g,
+                g,
                 func.count(t.c.rate),
                 func.sum(t.c.rate),
                 func.sum(t.c.rate * t.c.rate),
                 func.count(),
                 func.sum(t.c.eng),
                 func.sum(t.c.eng * t.c.eng),
-            ).group_by(t.c.g)
-            for g, *values in s.execute(q):
-                account, bucket = divmod(int(g), BUCKETS)
+            ).group_by(g)
+            for g_value, *values in s.execute(q):
+                account, bucket = divmod(int(g_value), BUCKETS)
                 acc = sums.setdefault((platform_of[account], bucket), [0.0] * 6)
                 for i, v in enumerate(values):
                     acc[i] += v or 0
-    for (platform, bucket), (n, total, sq, n_all, total_eng, sq_eng) in sums.items():
-        by_measure = stats[platform]
-        if n:
-            by_measure["rate"][bucket] = (int(n), total / n, sq)
-        by_measure["engagement"][bucket] = (int(n_all), total_eng / n_all, sq_eng)
-    return {p: heatmap_of(p, zone, by_measure) for p, by_measure in stats.items()}
+    return sums
 
 
 def account_platforms(s: Session, scope: Scope) -> dict[int, Platform]:

@@ -3,6 +3,7 @@ one GROUP BY account and hour of week (the same numbers as the separate aggregat
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy import case, func, literal, select
 from app.core.analytics.heatmap_stats import (
     BucketStats,
     account_platforms,
+    add_sums,
     heatmap_of,
     scope_bounds,
     scope_platforms,
@@ -31,6 +33,26 @@ from app.core.models import Target
 from app.platforms.names import Platform
 
 
+@dataclass
+class PassSums:
+    """What one pass adds up: per platform [published, measured, impressions, likes, shares,
+    comments, rated, sum of rates, measured with impressions]; per (platform, bucket) the
+    heatmaps' sums; this week's and last week's reach. Two parts of a scope add up."""
+
+    per: dict[Platform, list[float]] = field(default_factory=dict)
+    buckets: dict[tuple[Platform, int], list[float]] = field(default_factory=dict)
+    reach: list[int] = field(default_factory=lambda: [0, 0])
+
+    def add(self, other: PassSums) -> PassSums:
+        per = {(p, 0): v for p, v in self.per.items()}
+        other_per = {(p, 0): v for p, v in other.per.items()}
+        return PassSums(
+            {p: v for (p, _), v in add_sums(per, other_per).items()},
+            add_sums(self.buckets, other.buckets),
+            [self.reach[0] + other.reach[0], self.reach[1] + other.reach[1]],
+        )
+
+
 def one_pass(
     db: Database,
     scope: Scope,
@@ -42,6 +64,16 @@ def one_pass(
 
     Each target's two representative snapshots are chosen once: the latest (totals, reach)
     and the 24 h one else the latest (heatmaps); the per-bucket sums add up to the totals."""
+    return finish(scope, zone, pass_sums(db, scope, zone, reach_span), reach_span)
+
+
+def pass_sums(
+    db: Database,
+    scope: Scope,
+    zone: str,
+    reach_span: tuple[datetime, datetime] | None,
+) -> PassSums:
+    """The single GROUP BY of `one_pass`, as sums (see PassSums)."""
     platforms = scope_platforms(scope)
     rows: list[Any] = []
     with db.session() as s:
@@ -49,8 +81,6 @@ def one_pass(
         if bounds is not None:
             platform_of = account_platforms(s, scope)
             dialect = db.engine.dialect.name
-            key = local_time_key(dialect, zone, *bounds)
-            group = Target.account_id * BUCKETS + hour_of_week_of(dialect, key)
             # 1 = published this week (up to now), 2 = last week up to the same moment: a
             # small integer for the GROUP BY's sort rather than each row's time as text.
             week: Any = None
@@ -65,7 +95,8 @@ def one_pass(
                 )
             inner = measured(
                 scope,
-                group.label("g"),
+                Target.account_id.label("a"),
+                local_time_key(dialect, zone, *bounds).label("k"),  # once a row (heatmaps)
                 (week if week is not None else literal(None)).label("week"),
                 M.target_id.label("measured"),
                 M.impressions.label("impressions"),
@@ -80,6 +111,7 @@ def one_pass(
             if dialect == "sqlite":
                 inner = inner.limit(-1).offset(0)  # see heatmaps(): not flattened
             t = inner.subquery()
+            g = (t.c.a * BUCKETS + hour_of_week_of(dialect, t.c.k)).label("g")
             week_cols: list[Any] = []
             if reach_span is not None:
                 week_cols = [
@@ -87,7 +119,7 @@ def one_pass(
                     for n in (1, 2)
                 ]
             q = select(
-                t.c.g,
+                g,
                 func.count(),  # published
                 func.count(t.c.measured),  # measured
                 func.coalesce(func.sum(t.c.impressions), 0),
@@ -104,7 +136,7 @@ def one_pass(
                 func.sum(t.c.d_eng * t.c.d_eng),
                 func.count(t.c.impressions),  # measured with impressions reported
                 *week_cols,
-            ).group_by(t.c.g)
+            ).group_by(g)
             rows = list(s.execute(q))
     per: dict[Platform, list[float]] = {p: [0, 0, 0, 0, 0, 0, 0, 0.0, 0] for p in platforms}
     buckets: dict[tuple[Platform, int], list[float]] = {}
@@ -124,6 +156,16 @@ def one_pass(
         if reach_span is not None:
             this_reach += int(r[16])
             last_reach += int(r[17])
+    return PassSums(per, buckets, [this_reach, last_reach])
+
+
+def finish(
+    scope: Scope, zone: str, sums: PassSums, reach_span: tuple[datetime, datetime] | None
+) -> tuple[list[PlatformTotals], dict[Platform, Heatmap], tuple[int, int] | None]:
+    """`one_pass`'s figures from its sums."""
+    platforms = scope_platforms(scope)
+    per = {p: sums.per.get(p, [0, 0, 0, 0, 0, 0, 0, 0.0, 0]) for p in platforms}
+    buckets = sums.buckets
     stats: dict[Platform, BucketStats] = {p: {"rate": {}, "engagement": {}} for p in platforms}
     for (platform, bucket), (n, total, sq, n_eng, total_eng, sq_eng) in buckets.items():
         if n:
@@ -147,4 +189,4 @@ def one_pass(
         for p, a in per.items()
     ]
     maps = {p: heatmap_of(p, zone, by_measure) for p, by_measure in stats.items()}
-    return totals, maps, (this_reach, last_reach) if reach_span is not None else None
+    return totals, maps, (sums.reach[0], sums.reach[1]) if reach_span is not None else None

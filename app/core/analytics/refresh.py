@@ -141,9 +141,9 @@ def _refresh_account(
             return
         count = sum(len(by_external[e]) for e in chunk)
         with write_transaction(db.engine) as conn:
-            granted, reset_at = budget.reserve(
-                conn, account_id, Platform(ref.platform), clock.now(), 1
-            )
+            platform = Platform(ref.platform)
+            cost = budget.call_cost(platform, len(chunk))
+            granted, reset_at = budget.reserve(conn, account_id, platform, clock.now(), [cost])
         if not granted:
             give_up(f"{name}: rate limit reached; try again after {reset_at:%H:%M} UTC")
             return

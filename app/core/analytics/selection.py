@@ -56,6 +56,9 @@ class Scope:
     #: only these accounts' targets / posts carrying one of these labels (issue 22)
     account_ids: tuple[int, ...] | None = None
     label_ids: tuple[int, ...] | None = None
+    #: only targets with lo <= id < hi: a part of the scope, for reading it in parts side by
+    #: side (aggregates.heatmaps); the parts' sums add up to the whole's
+    id_range: tuple[int, int] | None = None
 
     def with_range(self, start: datetime | None, end: datetime | None) -> Scope:
         return replace(self, start=start, end=end)
@@ -73,7 +76,9 @@ def target_conditions(scope: Scope) -> list[ColumnElement[bool]]:
         Account.workspace_id == literal(int(scope.workspace_id), literal_execute=True),
         Target.status == TargetStatus.PUBLISHED,
         Target.published_at.is_not(None),
-        Post.deleted_at.is_(None),
+        # The few deleted posts from their partial index, rather than each target's post read
+        # to look at its deleted_at (a tenth of the heatmap's cost over 250,000 targets).
+        Target.post_id.not_in(select(Post.id).where(Post.deleted_at.is_not(None))),
     ]
     if scope.start is not None:
         conditions.append(Target.published_at >= scope.start)
@@ -85,8 +90,20 @@ def target_conditions(scope: Scope) -> list[ColumnElement[bool]]:
         conditions.append(Target.account_id.in_(list(scope.account_ids)))
     if scope.label_ids:
         labelled = select(PostLabel.post_id).where(PostLabel.label_id.in_(list(scope.label_ids)))
-        conditions.append(Post.id.in_(labelled))
+        conditions.append(Target.post_id.in_(labelled))
+    if scope.id_range is not None:
+        conditions += [Target.id >= scope.id_range[0], Target.id < scope.id_range[1]]
     return conditions
+
+
+def account_join(scope: Scope) -> ColumnElement[bool]:
+    """Targets to their account. For a part of the scope (`id_range`) the account side is
+    written `account_id + 0` so that SQLite reads the part's targets by id range instead of
+    walking them account by account through ix_targets_account_id (measured 200 ms against
+    140 ms for half of 250,000 targets)."""
+    if scope.id_range is not None:
+        return Account.id == Target.account_id + 0
+    return Account.id == Target.account_id
 
 
 M = TargetMeasure
@@ -124,8 +141,7 @@ def measured(scope: Scope, *columns: Any, outer: bool = False) -> Select[Any]:
     return (
         select(*columns)
         .select_from(Target)
-        .join(Account, Account.id == Target.account_id)
-        .join(Post, Post.id == Target.post_id)
+        .join(Account, account_join(scope))
         .join(M, M.target_id == Target.id, isouter=outer)
         .where(and_(*target_conditions(scope)))
     )

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Update, bindparam, insert, update
+from sqlalchemy import Connection, Update, bindparam, func, insert, select, update
 
-from app.core.models import AnalyticsSnapshot, Checkpoint, MetricTask, TaskStatus
+from app.core.models import AnalyticsSnapshot, Checkpoint, MetricTask, Target, TaskStatus
 from app.core.ports import Metrics
 
 # Transient failures: try again after 1, 5 and 15 minutes, then give up (as publishing does).
@@ -204,7 +204,13 @@ def release(
     reason: str | None,
 ) -> int:
     """Put tasks back in the queue without burning an attempt (rate limit, reauth, offline).
-    `due_at` None keeps their due time."""
+    `due_at` None keeps their due time.
+
+    With a `due_at` (a budget's reset), the order is kept: the jobs (in claim order, oldest
+    checkpoint first), then the accounts' other checkpoints that would fall due before
+    `due_at` (in their order) are each due a microsecond after the one before, after those
+    already waiting for the same moment. So nothing of these accounts jumps ahead of the
+    backlog at the reset, and it drains oldest-checkpoint-first."""
     if not jobs:
         return 0
     values: dict[str, object] = {
@@ -213,9 +219,65 @@ def release(
         "lease_owner": None,
         "last_error": reason,
     }
-    if due_at is not None:
-        values["due_at"] = due_at
-    result = conn.execute(
-        _owned([j.task_id for j in jobs], owner).values(**values).returning(MetricTask.id)
+    if due_at is None:
+        result = conn.execute(
+            _owned([j.task_id for j in jobs], owner).values(**values).returning(MetricTask.id)
+        )
+        return len(result.all())
+    accounts = sorted({j.account_id for j in jobs})
+    first = _first_free(conn, accounts, due_at)
+    rows = [{"task": j.task_id, "due": first + _STEP * i} for i, j in enumerate(jobs)]
+    stmt = (
+        update(MetricTask)
+        .where(
+            MetricTask.id == bindparam("task"),
+            MetricTask.lease_owner == owner,
+            MetricTask.status == TaskStatus.IN_FLIGHT,
+        )
+        .values(due_at=bindparam("due"), **values)
+        .execution_options(synchronize_session=False)
     )
-    return len(result.all())
+    released = int(conn.execute(stmt, rows).rowcount or 0)
+    coming = conn.execute(
+        select(MetricTask.id)
+        .join(Target, Target.id == MetricTask.target_id)
+        .where(
+            MetricTask.status == TaskStatus.QUEUED,
+            MetricTask.due_at < due_at,
+            Target.account_id.in_(accounts),
+        )
+        .order_by(MetricTask.due_at, MetricTask.id)
+    ).all()
+    if coming:
+        after = first + _STEP * len(rows)
+        conn.execute(
+            update(MetricTask)
+            .where(MetricTask.id == bindparam("task"), MetricTask.status == TaskStatus.QUEUED)
+            .values(due_at=bindparam("due"))
+            .execution_options(synchronize_session=False),
+            [{"task": r[0], "due": after + _STEP * i} for i, r in enumerate(coming)],
+        )
+    return released
+
+
+_STEP = timedelta(microseconds=1)
+
+
+def _first_free(conn: Connection, account_ids: Sequence[int], due_at: datetime) -> datetime:
+    """`due_at`, or a microsecond after the last due time given to these accounts' tasks
+    already put back until `due_at` (within the second after it)."""
+    last = conn.execute(
+        select(func.max(MetricTask.due_at))
+        .join(Target, Target.id == MetricTask.target_id)
+        .where(
+            MetricTask.status == TaskStatus.QUEUED,
+            MetricTask.due_at >= due_at,
+            MetricTask.due_at < due_at + timedelta(seconds=1),
+            Target.account_id.in_(sorted(set(account_ids))),
+        )
+    ).scalar()
+    if last is None:
+        return due_at
+    if last.tzinfo is None:  # SQLite gives naive UTC back
+        last = last.replace(tzinfo=due_at.tzinfo)
+    return max(due_at, last + _STEP)

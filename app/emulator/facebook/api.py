@@ -37,7 +37,7 @@ import re
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from app.emulator import graph, paging
+from app.emulator import graph, graph_batch, paging
 from app.emulator.facebook import auth as facebook_auth
 from app.emulator.facebook import comments as facebook_comments
 from app.emulator.facebook import media as facebook_media
@@ -277,6 +277,8 @@ def fault_response(
 def not_found(req: Request) -> Response:
     return graph_error(400, "Unknown path components: " + req.path, 2500)
 
+
+graph_batch.register(table)  # POST /?batch=[…]: several requests in one
 
 API = PlatformAPI(
     key=P, prefix="facebook", table=table, fault_response=fault_response, not_found=not_found

@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from app.emulator import graph, paging
+from app.emulator import graph, graph_batch, paging
 from app.emulator.graph import bad_param, graph_error
 from app.emulator.instagram import auth as instagram_auth
 from app.emulator.instagram import comments as instagram_comments
@@ -381,6 +381,8 @@ def fault_response(
 def not_found(req: Request) -> Response:
     return graph_error(400, "Unknown path components: " + req.path, 2500)
 
+
+graph_batch.register(table)  # POST /?batch=[…]: several requests in one
 
 API = PlatformAPI(
     key=P, prefix="instagram", table=table, fault_response=fault_response, not_found=not_found

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 from app.emulator.mastodon import auth
 from app.emulator.mastodon.auth import account_body, base, error, user_token
@@ -170,6 +171,28 @@ def get_status(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     if post is None:
         return error(404, "Record not found")
     return json_response(200, status_body(emu, post, req))
+
+
+#: Api::BaseController::DEFAULT_STATUSES_LIMIT: GET /api/v1/statuses answers at most 20 ids
+STATUSES_LIMIT = 20
+
+
+@table.add("GET", "/api/v1/statuses", "metrics")
+def get_statuses(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
+    """GET /api/v1/statuses?id[]=… (Mastodon 4.3+, Api::V1::StatusesController#index): the
+    statuses that exist, in no promised order; more than 20 ids is a 422. An instance older
+    than 4.3 has no such route (404)."""
+    if not emu.config.mastodon_pkce:  # the emulated instance is 4.2.10
+        return error(404, "Record not found")
+    tok = user_token(emu, req)
+    if isinstance(tok, Response):
+        return tok
+    query = (req.raw_path or "").partition("?")[2]
+    ids = list(dict.fromkeys(v for k, v in parse_qsl(query) if k in ("id[]", "id")))
+    if len(ids) > STATUSES_LIMIT:
+        return error(422, "Validation failed")
+    found = [p for p in (_own_status(emu, i) for i in ids if i.isdigit()) if p is not None]
+    return json_response(200, [status_body(emu, post, req) for post in found])
 
 
 @table.add("GET", r"/api/v1/accounts/(?P<id>\d+)/statuses", "lookup")

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from app.emulator import graph, paging
+from app.emulator import graph, graph_batch, paging
 from app.emulator.graph import bad_param, graph_error
 from app.emulator.media import MIB, FetchError, fetch, image_kind, is_video
 from app.emulator.names import NETWORK_OF
@@ -332,6 +332,8 @@ def fault_response(
 def not_found(req: Request) -> Response:
     return graph_error(400, "Unknown path components: " + req.path, 2500)
 
+
+graph_batch.register(table)  # POST /?batch=[…]: several requests in one
 
 API = PlatformAPI(
     key=P, prefix="threads", table=table, fault_response=fault_response, not_found=not_found

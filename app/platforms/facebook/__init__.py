@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.platforms.descriptor import (
+    GRAPH_READ_SHARE,
     MIB,
     Analytics,
     Auth,
@@ -55,6 +56,8 @@ DESCRIPTOR = PlatformDescriptor(
         # Facebook documents no per-post limit (only call-volume throttling, by headers).
         publish=None,
         read=RateBudget(200, 3600),
+        read_share=GRAPH_READ_SHARE,
+        read_cost_per_id=2,
     ),
     analytics=Analytics(
         fields=(

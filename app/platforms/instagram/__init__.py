@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from app.platforms.descriptor import (
+    GRAPH_READ_SHARE,
     MIB,
     Analytics,
     Auth,
@@ -74,6 +75,8 @@ DESCRIPTOR = PlatformDescriptor(
     rate_budgets=RateBudgets(
         publish=RateBudget(50, 24 * 3600),  # the content-publishing limit per 24 h
         read=RateBudget(200, 3600),  # Graph API: 200 calls per person per hour
+        read_share=GRAPH_READ_SHARE,
+        read_cost_per_id=1,
     ),
     analytics=Analytics(
         fields=("reach", "likes", "comments", "shares", "saved", "total_interactions", "views"),

@@ -19,6 +19,7 @@ import httpx
 from app.adapters import containers
 from app.adapters.base import IDEMPOTENCY_HEADER
 from app.adapters.graph import classify_graph
+from app.adapters.graph_batch import BATCH_LIMIT, read_many
 from app.adapters.graph_comments import GraphComments
 from app.adapters.graph_insights import read_insights
 from app.adapters.http import (
@@ -62,6 +63,7 @@ class InstagramAdapter(GraphComments):
     comment_time_field = "timestamp"
     comment_permission = "instagram_business_manage_comments"
     platform = Platform.INSTAGRAM
+    metrics_batch_size = BATCH_LIMIT  # one Graph batch request (each post still one call)
     media_by_url = "always"  # Instagram fetches every image and video from a public URL
 
     def _classifier(self) -> Classifier:
@@ -259,22 +261,24 @@ class InstagramAdapter(GraphComments):
     # ------------------------------------------------------------ metrics
 
     def fetch_metrics(self, account: AccountRef, external_ids: Sequence[str]) -> dict[str, Metrics]:
-        result: dict[str, Metrics] = {}
+        """Each media's insights; several in one Graph batch request (app.adapters.graph_batch)."""
         refused = refused_now(account.settings, self.clock.now())
-        for media_id in dict.fromkeys(external_ids):
 
-            def ask(names: Sequence[str], media_id: str = media_id) -> Any:
+        def alone(media_id: str) -> tuple[dict[str, Any], list[str]]:
+            def ask(names: Sequence[str]) -> Any:
                 params = {"metric": ",".join(names)}
                 return self._call(
                     "GET", f"/{media_id}/insights", account, params=params
                 ).json_dict()
 
-            try:
-                # A metric Instagram retires (as `impressions` in v22) is dropped, not fatal.
-                values, newly = read_insights(ask, INSIGHT_METRICS, refused)
-            except PermanentError:
-                continue  # deleted, or too little data yet ("Not enough viewers")
-            refused.update(newly)
+            # A metric Instagram retires (as `impressions` in v22) is dropped, not fatal.
+            return read_insights(ask, INSIGHT_METRICS, refused)
+
+        ids = list(dict.fromkeys(external_ids))
+        result: dict[str, Metrics] = {}
+        for media_id, (values, newly) in read_many(
+            self, account, ids, INSIGHT_METRICS, refused, alone
+        ).items():
             views = values.get("views", values.get("reach"))
             result[media_id] = Metrics(
                 likes=as_int(values.get("likes")),

@@ -84,6 +84,9 @@ DESCRIPTOR = PlatformDescriptor(
     rate_budgets=RateBudgets(
         publish=RateBudget(100, 24 * 3600, utc_day=True),  # daily, resets at midnight UTC
         read=RateBudget(500, 24 * 3600, utc_day=True),  # daily per member
+        # A member's posts are read one socialActions call each; a page's statistics take 20
+        # posts a call. The budget counts a call per post for both (safe for pages).
+        read_cost_per_id=1,
     ),
     analytics=Analytics(
         fields=("likeCount", "commentCount", "shareCount", "impressionCount"),

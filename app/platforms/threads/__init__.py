@@ -10,6 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from app.platforms.descriptor import (
+    GRAPH_READ_SHARE,
     MIB,
     Analytics,
     Auth,
@@ -73,6 +74,8 @@ DESCRIPTOR = PlatformDescriptor(
     rate_budgets=RateBudgets(
         publish=RateBudget(250, 24 * 3600),  # 250 API-published posts per profile, rolling 24 h
         read=RateBudget(200, 3600),
+        read_share=GRAPH_READ_SHARE,
+        read_cost_per_id=1,
     ),
     analytics=Analytics(
         fields=("views", "likes", "replies", "reposts", "quotes"),

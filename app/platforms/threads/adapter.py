@@ -23,6 +23,7 @@ from typing import Any
 
 from app.adapters import containers
 from app.adapters.graph import GraphAdapter
+from app.adapters.graph_batch import BATCH_LIMIT
 from app.adapters.http import OUTCOME_UNKNOWN, Classifier, as_dict, as_int, as_list, as_str
 from app.core.ports import (
     AccountRef,
@@ -55,6 +56,7 @@ LIST_FIELDS = ("id", "timestamp", "text")
 
 class ThreadsAdapter(GraphAdapter):
     platform = Platform.THREADS
+    metrics_batch_size = BATCH_LIMIT  # one Graph batch request (each post still one call)
     media_by_url = "always"  # Threads downloads every image and video from a public URL
 
     def _classifier(self) -> Classifier:

@@ -189,23 +189,43 @@ def test_recovery_finds_the_status_in_the_doubtful_window(adapter):
 
 
 @respx.mock
-def test_metrics_from_the_status_and_a_deleted_one_left_out(adapter):
+def test_metrics_of_up_to_20_statuses_in_one_call_a_deleted_one_left_out(adapter):
+    # GET /api/v1/statuses?id[]=… (Mastodon 4.3+): an array of the statuses that exist
+    # (docs.joinmastodon.org/methods/statuses/#index; the Status body is a recorded one)
     body = recorded("status_get.json") | {
         "favourites_count": 5,
         "reblogs_count": 2,
         "quotes_count": 1,
         "replies_count": 3,
     }
+    route = respx.get(f"{INSTANCE}/api/v1/statuses").mock(
+        return_value=httpx.Response(200, json=[body])
+    )
+    assert adapter.metrics_batch_size == 20  # Api::BaseController::DEFAULT_STATUSES_LIMIT
+    out = adapter.fetch_metrics(account(), ["117020583223442465", "9"])
+    assert route.call_count == 1
+    assert route.calls[0].request.url.params.get_list("id[]") == ["117020583223442465", "9"]
+    assert list(out) == ["117020583223442465"]
+    m = out["117020583223442465"]
+    assert (m.likes, m.shares, m.comments, m.impressions) == (5, 3, 3, None)
+
+
+@respx.mock
+def test_an_instance_before_4_3_is_asked_one_status_a_call(adapter):
+    body = recorded("status_get.json") | {"favourites_count": 5}
+    batch = respx.get(f"{INSTANCE}/api/v1/statuses").mock(
+        return_value=httpx.Response(404, json=recorded("error_404.json"))
+    )
     respx.get(f"{INSTANCE}/api/v1/statuses/117020583223442465").mock(
         return_value=httpx.Response(200, json=body)
     )
     respx.get(f"{INSTANCE}/api/v1/statuses/9").mock(
         return_value=httpx.Response(404, json=recorded("error_404.json"))
     )
-    out = adapter.fetch_metrics(account(), ["117020583223442465", "9"])
-    assert list(out) == ["117020583223442465"]
-    m = out["117020583223442465"]
-    assert (m.likes, m.shares, m.comments, m.impressions) == (5, 3, 3, None)
+    for _ in range(2):
+        out = adapter.fetch_metrics(account(), ["117020583223442465", "9"])
+        assert list(out) == ["117020583223442465"] and out["117020583223442465"].likes == 5
+    assert batch.call_count == 1  # remembered: the second look-up goes one by one at once
 
 
 def test_tokens_do_not_expire_so_refresh_keeps_them(adapter):

@@ -24,6 +24,7 @@ from app.core.ports import (
 from app.platforms.names import Platform
 from app.platforms.threads.adapter import ThreadsAdapter
 from tests.adapters.conftest import make_image
+from tests.adapters.graph_batch_mock import serve_batch
 
 G = "https://graph.threads.net/v1.0"
 UID = "25000000000000001"
@@ -274,7 +275,9 @@ def test_insights_map_and_missing_views_is_none(mock, adapter, account):
     mock.get(f"{G}/m2/insights").respond(
         200, json=recorded("documented_insights_without_views.json")
     )
+    batch = serve_batch(mock, G)
     got = adapter.fetch_metrics(account, ["m1", "m2"])
+    assert batch.call_count == 1  # both in one Graph batch request
     assert (got["m1"].impressions, got["m1"].likes, got["m1"].comments, got["m1"].shares) == (
         900,
         40,
