@@ -7,6 +7,7 @@ Signals:
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -75,7 +76,7 @@ class MainWindow(QMainWindow):
         first, *later = self.AREAS
         self.add_view(first, view_factory.build(first, self))
         for area in later:
-            self.views.add_lazy(area, lambda a=area: view_factory.build(a, self))
+            self.views.add_lazy(area, partial(view_factory.build, area, self))
         self.add_help_action(self.calendar.shortcuts_action)
         self.reload_workspaces()
         self.show_area("calendar")
