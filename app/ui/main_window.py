@@ -7,6 +7,7 @@ Signals:
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -19,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QToolButton,
@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import __version__
 from app.core.alt_text import AltTextPolicy
 from app.core.appcontext import AppContext
 from app.core.workspaces import WorkspaceError, WorkspaceInfo
-from app.ui import import_dialog, queue_slots, screen_fit, theme
+from app.ui import about, import_dialog, queue_slots, screen_fit, theme
 from app.ui import views as view_factory
+from app.ui.lazy_views import LazyViews
 from app.ui.workspace_dialog import WorkspaceDialog, system_zone
 
 if TYPE_CHECKING:
@@ -51,7 +51,6 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         screen_fit.fit(self, 1280, 820, 960, 640)  # within a 1024×700 screen too
         self._workspace: WorkspaceInfo | None = None
-        self.views: dict[str, QWidget] = {}
 
         central = QWidget(self)
         row = QHBoxLayout(central)
@@ -64,6 +63,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self._build_header())
         self.stack = QStackedWidget(central)
         self.stack.setObjectName("viewStack")
+        self.views = LazyViews(self.stack, self._view_built)
         column.addWidget(self.stack, 1)
         self._column = column
         row.addLayout(column, 1)
@@ -71,8 +71,12 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self.statusBar().setObjectName("statusBar")
 
-        for area in self.AREAS:
-            self.add_view(area, view_factory.build(area, self))
+        # Only the first view is built before the first frame (issue 20); the others are
+        # built when first shown or asked for (lazy_views.py).
+        first, *later = self.AREAS
+        self.add_view(first, view_factory.build(first, self))
+        for area in later:
+            self.views.add_lazy(area, partial(view_factory.build, area, self))
         self.add_help_action(self.calendar.shortcuts_action)
         self.reload_workspaces()
         self.show_area("calendar")
@@ -213,11 +217,14 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ public
 
     def add_view(self, key: str, view: QWidget) -> None:
-        self.views[key] = view
-        self.stack.addWidget(view)
+        self.views.add(key, view)
+
+    def _view_built(self, view: QWidget) -> None:
+        if self._workspace is not None:
+            view.set_workspace(self._workspace)  # type: ignore[attr-defined]
 
     def show_area(self, key: str) -> None:
-        view = self.views[key]
+        view = self.views[key]  # builds it on first show
         self.stack.setCurrentWidget(view)
         self.nav_buttons[key].setChecked(True)
         self.page_title.setText(getattr(view, "title", key.capitalize()))
@@ -308,16 +315,7 @@ class MainWindow(QMainWindow):
             editor()
 
     def show_about(self) -> None:
-        from app.ui.accounts.widgets import network_list  # loaded with the accounts view
-
-        QMessageBox.about(
-            self,
-            self.tr("About Herald"),
-            self.tr(
-                "<b>Herald {version}</b><p>Schedule posts for {networks}, "
-                "publish them on time, and learn when your audience listens.</p>"
-            ).format(version=__version__, networks=network_list(self.tr, "and")),
-        )
+        about.show_about(self)
 
     def quit(self) -> None:
         self.close()
@@ -337,6 +335,6 @@ class MainWindow(QMainWindow):
         if self.context.demo:
             title = "DEMO — " + self._workspace.name
         self.setWindowTitle(title)
-        for view in self.views.values():
+        for view in self.views.built():  # the others take it when built
             view.set_workspace(self._workspace)  # type: ignore[attr-defined]
         self.workspaceChanged.emit(workspace_id)

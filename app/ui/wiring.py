@@ -50,17 +50,20 @@ def connect_scheduler(window, scheduler: SchedulerThread, tray: TrayController |
         scheduler.storageStateChanged.connect(calendar.on_storage_state)
         scheduler.missedPosts.connect(calendar.show_missed)
 
-    analytics = window.views.get("analytics")
     maintenance = scheduler.maintenance
-    if (
-        analytics is not None
-        and maintenance is not None
-        and analytics.context.collector_factory is None
-    ):
-        from app.core.analytics.jobs import collector_for
 
-        # "Refresh metrics" fetches through the running scheduler's accounts and adapters.
-        analytics.set_collector_factory(lambda: collector_for(maintenance.ctx))
+    def give_collector(analytics) -> None:
+        if maintenance is not None and analytics.context.collector_factory is None:
+            from app.core.analytics.jobs import collector_for
+
+            # "Refresh metrics" fetches through the running scheduler's accounts and adapters.
+            analytics.set_collector_factory(lambda: collector_for(maintenance.ctx))
+
+    views = window.views
+    if hasattr(views, "when_built"):  # the analytics view is built when first shown
+        views.when_built("analytics", give_collector)
+    elif views.get("analytics") is not None:
+        give_collector(views["analytics"])
 
     if tray is not None:
 
