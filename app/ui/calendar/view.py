@@ -32,7 +32,7 @@ from app.ui.calendar.filters import FilterMenu
 from app.ui.calendar.ideas_board import IdeasBoard
 from app.ui.calendar.pages import MODES, CalendarPages
 from app.ui.calendar.post_actions import PostActions
-from app.ui.calendar.prefetch import RangePrefetch, neighbour_keys, range_key
+from app.ui.calendar.prefetch import RangePrefetch, neighbour_keys, preparer, range_key
 from app.ui.calendar.services import CalendarServices
 from app.ui.calendar.shortcuts import ShortcutsDialog, bind_shortcuts, shortcuts_help_action
 from app.ui.calendar.toolbar import CalendarToolbar
@@ -74,7 +74,8 @@ class CalendarView(QWidget):
         self.attention = CalendarAttention(self)
         self.banner, self.problems = self.attention.banner, self.attention.problems
         self._layout_attention()
-        self.prefetch = RangePrefetch(self.service.list_range, self.service.change_marker)
+        prepare = preparer(self.service.list_range, lambda: self.ideas.service.labels_of)
+        self.prefetch = RangePrefetch(prepare, self.service.change_marker)
         self.ideas = IdeasBoard.attach(self)  # undated drafts as cards, under the pages
         self._bind_shortcuts()
         self._subscribe()
@@ -229,10 +230,12 @@ class CalendarView(QWidget):
             return
         first, days = self.visible_range()
         key = range_key(self.workspace.id, first, days, self.zone)
+        prepared = None
         if self.filter.active:
             posts = self.query.find(self.workspace.id, self.filter, key[1], key[2])
         else:  # the neighbours read ahead while nothing changed (prefetch.py)
-            posts = self.prefetch.read(key)
+            prepared = self.prefetch.read(key)
+            posts = prepared.posts
         self.stack.show_range(
             self.mode,
             posts,
@@ -243,6 +246,7 @@ class CalendarView(QWidget):
             today=self.today(),
             now_local=from_utc(self.clock.now(), self.zone).replace(tzinfo=None),
             empty_text=self.tr(EMPTY[self.mode]),
+            prepared=prepared,
         )
         self.toolbar.range_label.setText(ranges.range_title(self.mode, self.anchor, first))
         self.toolbar.jump_edit.blockSignals(True)
