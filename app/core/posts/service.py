@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from app.core.change_marker import ChangeMarker
 from app.core.clock import Clock, SystemClock
 from app.core.db import Database
 from app.core.events import EventHub
@@ -31,6 +32,7 @@ class PostService:
         self._mover = PostMover(self._ctx)
         self._repair = PostRepair(self._ctx)
         self._reader = PostReader(self._ctx)
+        self._marker: ChangeMarker | None = None
 
     @property
     def db(self) -> Database:
@@ -196,6 +198,12 @@ class PostService:
     ) -> list[PostSummary]:
         """Posts scheduled in [start, end), as calendar chips."""
         return self._reader.list_range(workspace_id, start_utc, end_utc)
+
+    def change_marker(self) -> object | None:
+        """A token that changes after any commit (app/core/change_marker.py); None: unknown."""
+        if self._marker is None:
+            self._marker = ChangeMarker(self._ctx.db)
+        return self._marker.current()
 
     def drafts(self, workspace_id: int) -> list[PostSummary]:
         """Drafts without a time (they have no place on the calendar)."""

@@ -7,7 +7,9 @@ emits signals with post ids and naive wall times in that zone; the CalendarView 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -24,6 +26,7 @@ from app.ui.calendar.chips import Chip, ChipPainter, describe
 from app.ui.calendar.dragdrop import MIME_POST, DragAndDrop, mime_for_post, post_id_from_mime
 from app.ui.calendar.grouping import group_posts, local_times
 from app.ui.calendar.label_marks import paint_label_marks
+from app.ui.calendar.prefetch import Prepared
 from app.ui.calendar.selection import MultiSelect
 
 __all__ = ["MIME_POST", "UNSET_DAY", "GridBase", "mime_for_post", "post_id_from_mime"]
@@ -67,19 +70,32 @@ class GridBase(MultiSelect, DragAndDrop, QWidget):
         self._shown_as: dict[int, int] = {}
         self.init_selection()
         self.label_colours: dict[int, list[str]] = {}  # chip -> its labels' colours
+        self.labels_hint: Mapping[int, Any] | None = None  # every post's labels, if read ahead
 
     # ------------------------------------------------------------ data
 
     def set_data(
-        self, posts: list[PostSummary], zone: str, first_day: date, days: int, today: date
+        self,
+        posts: list[PostSummary],
+        zone: str,
+        first_day: date,
+        days: int,
+        today: date,
+        prepared: Prepared | None = None,
     ) -> None:
         self.zone = zone
         self.first_day = first_day
         self.days = days
         self.today = today
-        self._locals = local_times(posts, zone)
-        # A message sent to several networks as separate posts is one chip with every icon.
-        self.posts, self.members = group_posts(posts, self._locals)
+        self.labels_hint = None if prepared is None else prepared.labels  # ideas_board marks
+        if prepared is not None:  # worked out off the UI thread (prefetch.py), same values
+            self._locals = prepared.locals
+            self.posts = list(prepared.shown)
+            self.members = {lead: list(ids) for lead, ids in prepared.members.items()}
+        else:
+            self._locals = local_times(posts, zone)
+            # A message sent to several networks as separate posts is one chip with every icon.
+            self.posts, self.members = group_posts(posts, self._locals)
         self._shown_as = {m: lead for lead, ids in self.members.items() for m in ids}
         if self.selected_id is not None and self.selected_id not in self._locals:
             self.selected_id = None

@@ -138,7 +138,8 @@ class IdeasBoard(QFrame):
         ids = [
             i for lead in (c.post.id for c in grid.chips) for i in grid.members.get(lead, [lead])
         ]
-        found = self.service.labels_of(ids) if ids else {}
+        hint = grid.labels_hint  # every post's labels, read ahead with the range (prefetch.py)
+        found = hint if hint is not None else self.service.labels_of(ids) if ids else {}
         colours: dict[int, list[str]] = {}
         for chip in grid.chips:
             for post_id in grid.members.get(chip.post.id, [chip.post.id]):

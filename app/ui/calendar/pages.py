@@ -14,6 +14,7 @@ from app.core.posts import PostSummary
 from app.ui.calendar.base import GridBase
 from app.ui.calendar.listview import PostListView
 from app.ui.calendar.month import MonthGrid
+from app.ui.calendar.prefetch import Prepared
 from app.ui.calendar.timegrid import TimePane
 
 MODES = ("month", "week", "day", "list")
@@ -89,6 +90,7 @@ class CalendarPages(QStackedWidget):
         today: date,
         now_local: datetime,
         empty_text: str,
+        prepared: Prepared | None = None,
     ) -> None:
         """Draw `days` days from `first` in a grid; `today` and `now_local` come from the
         view's clock in `zone`."""
@@ -98,7 +100,7 @@ class CalendarPages(QStackedWidget):
             self.month.set_month(anchor)
         else:
             grid.now_local = now_local  # type: ignore[attr-defined]
-        grid.set_data(list(posts), zone, first, days, today)
+        grid.set_data(list(posts), zone, first, days, today, prepared=prepared)
         if mode != "month":
             (self.week if mode == "week" else self.day).update_header()
         self.rangeShown.emit(mode)

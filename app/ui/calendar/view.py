@@ -11,7 +11,7 @@ Everything it uses comes in through `CalendarServices` (app/ui/views.py builds t
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from PySide6.QtCore import QDate, QLocale, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -32,6 +32,7 @@ from app.ui.calendar.filters import FilterMenu
 from app.ui.calendar.ideas_board import IdeasBoard
 from app.ui.calendar.pages import MODES, CalendarPages
 from app.ui.calendar.post_actions import PostActions
+from app.ui.calendar.prefetch import RangePrefetch, neighbour_keys, preparer, range_key
 from app.ui.calendar.services import CalendarServices
 from app.ui.calendar.shortcuts import ShortcutsDialog, bind_shortcuts, shortcuts_help_action
 from app.ui.calendar.toolbar import CalendarToolbar
@@ -73,6 +74,8 @@ class CalendarView(QWidget):
         self.attention = CalendarAttention(self)
         self.banner, self.problems = self.attention.banner, self.attention.problems
         self._layout_attention()
+        prepare = preparer(self.service.list_range, lambda: self.ideas.service.labels_of)
+        self.prefetch = RangePrefetch(prepare, self.service.change_marker)
         self.ideas = IdeasBoard.attach(self)  # undated drafts as cards, under the pages
         self._bind_shortcuts()
         self._subscribe()
@@ -148,6 +151,7 @@ class CalendarView(QWidget):
 
     def _subscribe(self) -> None:
         def on_event(event: Event) -> None:
+            self.prefetch.clear()
             if event.kind == ACCOUNTS_CHANGED:
                 self.schedule_reload()
             else:
@@ -225,12 +229,13 @@ class CalendarView(QWidget):
             self._reload_list()
             return
         first, days = self.visible_range()
-        start = ranges.day_start_utc(first, self.zone)
-        end = ranges.day_start_utc(first + timedelta(days=days), self.zone)
+        key = range_key(self.workspace.id, first, days, self.zone)
+        prepared = None
         if self.filter.active:
-            posts = self.query.find(self.workspace.id, self.filter, start, end)
-        else:
-            posts = self.service.list_range(self.workspace.id, start, end)
+            posts = self.query.find(self.workspace.id, self.filter, key[1], key[2])
+        else:  # the neighbours read ahead while nothing changed (prefetch.py)
+            prepared = self.prefetch.read(key)
+            posts = prepared.posts
         self.stack.show_range(
             self.mode,
             posts,
@@ -241,11 +246,16 @@ class CalendarView(QWidget):
             today=self.today(),
             now_local=from_utc(self.clock.now(), self.zone).replace(tzinfo=None),
             empty_text=self.tr(EMPTY[self.mode]),
+            prepared=prepared,
         )
         self.toolbar.range_label.setText(ranges.range_title(self.mode, self.anchor, first))
         self.toolbar.jump_edit.blockSignals(True)
         self.toolbar.jump_edit.setDate(QDate(self.anchor.year, self.anchor.month, self.anchor.day))
         self.toolbar.jump_edit.blockSignals(False)
+        if not self.filter.active:
+            first_weekday = QLocale().firstDayOfWeek().value
+            ids = (self.workspace.id, self.mode, self.anchor, self.zone, first_weekday)
+            self.prefetch.ahead(neighbour_keys(*ids))
 
     def _reload_list(self) -> None:
         assert self.workspace is not None
