@@ -76,6 +76,23 @@ def neighbour_keys(
     return keys
 
 
+def read_visible(view: Any, first: date, days: int) -> tuple[list[PostSummary], Prepared | None]:
+    """The posts of the range a CalendarView shows: through its filter's query, or its
+    prefetch (a range read ahead while nothing changed, else read now)."""
+    key = range_key(view.workspace.id, first, days, view.zone)
+    if view.filter.active:
+        return view.query.find(view.workspace.id, view.filter, key[1], key[2]), None
+    prepared = view.prefetch.read(key)
+    return prepared.posts, prepared
+
+
+def read_neighbours(view: Any, first_weekday: int) -> None:
+    """After a CalendarView showed a range: read the pages beside it ahead (not filtered)."""
+    if not view.filter.active:
+        ids = (view.workspace.id, view.mode, view.anchor, view.zone, first_weekday)
+        view.prefetch.ahead(neighbour_keys(*ids))
+
+
 class RangePrefetch:
     def __init__(
         self, read: Callable[[Key], Prepared], marker: Callable[[], object | None]

@@ -32,7 +32,7 @@ from app.ui.calendar.filters import FilterMenu
 from app.ui.calendar.ideas_board import IdeasBoard
 from app.ui.calendar.pages import MODES, CalendarPages
 from app.ui.calendar.post_actions import PostActions
-from app.ui.calendar.prefetch import RangePrefetch, neighbour_keys, preparer, range_key
+from app.ui.calendar.prefetch import RangePrefetch, preparer, read_neighbours, read_visible
 from app.ui.calendar.services import CalendarServices
 from app.ui.calendar.shortcuts import ShortcutsDialog, bind_shortcuts, shortcuts_help_action
 from app.ui.calendar.toolbar import CalendarToolbar
@@ -229,13 +229,7 @@ class CalendarView(QWidget):
             self._reload_list()
             return
         first, days = self.visible_range()
-        key = range_key(self.workspace.id, first, days, self.zone)
-        prepared = None
-        if self.filter.active:
-            posts = self.query.find(self.workspace.id, self.filter, key[1], key[2])
-        else:  # the neighbours read ahead while nothing changed (prefetch.py)
-            prepared = self.prefetch.read(key)
-            posts = prepared.posts
+        posts, prepared = read_visible(self, first, days)
         self.stack.show_range(
             self.mode,
             posts,
@@ -252,10 +246,7 @@ class CalendarView(QWidget):
         self.toolbar.jump_edit.blockSignals(True)
         self.toolbar.jump_edit.setDate(QDate(self.anchor.year, self.anchor.month, self.anchor.day))
         self.toolbar.jump_edit.blockSignals(False)
-        if not self.filter.active:
-            first_weekday = QLocale().firstDayOfWeek().value
-            ids = (self.workspace.id, self.mode, self.anchor, self.zone, first_weekday)
-            self.prefetch.ahead(neighbour_keys(*ids))
+        read_neighbours(self, QLocale().firstDayOfWeek().value)
 
     def _reload_list(self) -> None:
         assert self.workspace is not None
