@@ -8,9 +8,11 @@
   (the row records how many widgets that was). Beside it, the same with the whole dialog
   repainted (an upper bound no keystroke pays), the rule check alone, and a key followed by
   the preview of the four networks (what a pause in typing costs);
-- month switching in the calendar with 10,000 posts in the database across 12 different
-  months, visited in turn and never twice in a row (query of the visible range + layout +
-  repaint), and week switching.
+- month switching in the calendar with 10,000 posts in the database: the Next / Previous
+  buttons across 12 different months (forward, then back; never twice in a row), the
+  neighbouring months read ahead in the untimed pause between clicks (layout + repaint, and
+  the range read when nothing was read ahead); a jump to a far month (nothing read ahead:
+  range read + layout + repaint) across the same 12; and week switching.
 
 The reference is one frame at 60 Hz: a ratio below 1 means the work fits in a frame.
 """
@@ -22,6 +24,7 @@ import os
 import statistics
 import sys
 import tempfile
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -229,16 +232,37 @@ def _calendar_rows(tmp: Path) -> list[Row]:
     for k in range(-6, 6):
         index = first.month - 1 + k
         months.append(first.replace(year=first.year + index // 12, month=index % 12 + 1, day=15))
-    visit = iter(months * 100)
     in_view: list[int] = []
-    direction = [1]
+    # The goal's switch: the Next and Previous buttons, as people click, across the 12
+    # months (forward through them, then back; never the same month twice in a row). Between
+    # clicks, untimed, the neighbouring months finish being read ahead (prefetch.py), as they
+    # do in the pause a person leaves between two clicks; the read-ahead's own time is kept.
+    clicks = ([1] * 11 + [-1] * 11) * 4
+    click = iter(clicks)
+    ahead: list[float] = []
 
-    def switch_month() -> None:
-        # Query the new range, lay it out and paint it once (the grid's update is delivered
-        # by processEvents, as it is in the running app).
-        view.go_to(next(visit))
+    def settle() -> None:
+        t0 = time.perf_counter()
+        view.prefetch.wait_idle()
+        ahead.append(time.perf_counter() - t0)
+
+    def next_or_previous() -> None:
+        view.step(next(click))
         app.processEvents()
         in_view.append(len(view.month.posts))
+
+    # A jump (the date field, a far month): nothing read ahead can help; the same 12 months.
+    visit = iter([months[5 * k % 12] for k in range(12)] * 100)  # 5 months apart: all 12
+
+    def jump_month() -> float:
+        view.prefetch.wait_idle()  # untimed: the last read-ahead would compete for the GIL
+        view.prefetch.clear()
+        t0 = time.perf_counter()
+        view.go_to(next(visit))
+        app.processEvents()
+        return time.perf_counter() - t0
+
+    direction = [1]
 
     def switch() -> None:
         view.step(direction[0])
@@ -246,8 +270,17 @@ def _calendar_rows(tmp: Path) -> list[Row]:
         app.processEvents()
 
     try:
-        month = sample(switch_month, repeat=36)
+        view.go_to(months[0])
+        app.processEvents()
+        month = []
+        for _ in range(len(clicks) - 8):
+            settle()
+            t0 = time.perf_counter()
+            next_or_previous()
+            month.append(time.perf_counter() - t0)
         posts_in_month = round(statistics.median(in_view))
+        hits, misses = view.prefetch.hits, view.prefetch.misses
+        cold = [jump_month() for _ in range(25)][1:]  # the first one warms up
         view.set_mode("week")
         week = sample(switch, repeat=30)
         rows = [
@@ -260,6 +293,17 @@ def _calendar_rows(tmp: Path) -> list[Row]:
                 posts_in_view_median=posts_in_month,
                 months=len(set(months)),
                 p90_ms=statistics.quantiles(month, n=10)[8] * 1000,
+                read_ahead_hits=hits,
+                read_ahead_misses=misses,
+                read_ahead_wait_median_ms=statistics.median(ahead) * 1000,
+            ),
+            row(
+                "calendar: jump to a far month (nothing read ahead), 10,000 posts",
+                cold,
+                reference="one 60 Hz frame",
+                reference_values=FRAME,
+                id="calendar.month.cold",
+                p90_ms=statistics.quantiles(cold, n=10)[8] * 1000,
             ),
             row(
                 "calendar: switch week, 10,000 posts in the database",

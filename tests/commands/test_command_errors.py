@@ -101,8 +101,8 @@ def test_a_full_disk_during_import_is_one_line_and_imports_nothing(
     db.dispose()
     real = dbmod.create_db_engine
 
-    def capped(url: str):
-        engine = real(url)
+    def capped(url: str, **options):
+        engine = real(url, **options)
         event.listen(engine, "connect", lambda c, _r: c.execute(f"PRAGMA max_page_count={pages}"))
         return engine
 

@@ -48,8 +48,8 @@ def main() -> int:
     db.dispose()
     real = dbmod.create_db_engine
 
-    def capped(u: str):
-        engine = real(u)
+    def capped(u: str, **options):
+        engine = real(u, **options)
         event.listen(engine, "connect", lambda c, _r: c.execute(f"PRAGMA max_page_count={pages}"))
         return engine
 
