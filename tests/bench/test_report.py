@@ -92,3 +92,19 @@ class _FakeModule:
     @staticmethod
     def collect() -> list[Row]:
         return _fixture_rows()
+
+
+def test_every_id_a_benchmark_gives_is_known_to_the_report() -> None:
+    """An unknown id fails the whole `make bench` at its very end: catch it here instead."""
+    import re
+    from pathlib import Path
+
+    from tests.bench.harness import EXTRA_IDS
+
+    found = set()
+    for path in Path(__file__).parent.glob("bench_*.py"):
+        text = path.read_text(encoding="utf-8")
+        found |= set(re.findall(r'\bid="([a-z0-9.]+)"', text))
+        found |= set(re.findall(r'^(?:BENCH_)?ID = "([a-z0-9.]+)"', text, re.M))
+    assert "calendar.month.cold" in found and "import.20k" in found  # the patterns still match
+    assert found - set(IDS + EXTRA_IDS) == set()
