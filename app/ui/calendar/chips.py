@@ -126,6 +126,15 @@ class ChipPainter:
         self._font_key = self.bold_small.key()
         # where AlignVCenter in an 18 px line puts the top of a line of the bold font
         self._time_dy = (18.0 - self.bold_fm.height()) / 2
+        self._text_dy = (18.0 - self.fm.height()) / 2
+        # A post's excerpt elided to its room, laid out once: months are visited again and
+        # again (next, previous), and the chips of a month mostly share a few widths.
+        self.excerpt_text = lru_cache(maxsize=4096)(self._excerpt_text)
+
+    def _excerpt_text(self, excerpt: str, width: int) -> QStaticText:
+        static = QStaticText(self.fm.elidedText(excerpt, Qt.TextElideMode.ElideRight, width))
+        static.setTextFormat(Qt.TextFormat.PlainText)
+        return static
 
     def paint_lines(self, p: QPainter, chips: list[Chip], marked) -> None:
         """One-line chips (the month), the same pixels as paint(two_lines=False) for each, with
@@ -135,8 +144,6 @@ class ChipPainter:
         ink = theme.colour("text")
         ring = theme.colour("accent_strong")
         line_h = 18.0
-        align = Qt.AlignmentFlag.AlignVCenter
-        elide = Qt.TextElideMode.ElideRight
         no_pen = Qt.PenStyle.NoPen
         for chip in chips:
             post = chip.post
@@ -180,8 +187,8 @@ class ChipPainter:
                 x += size.width() + 3
             if x + 16 < right:
                 p.setFont(self.small)
-                text = self.fm.elidedText(post.excerpt, elide, int(right - x))
-                p.drawText(QRectF(x, top, right - x, line_h), align, text)
+                excerpt = self.excerpt_text(post.excerpt, int(right - x))
+                p.drawStaticText(QPointF(x, top + self._text_dy), excerpt)
 
     def paint(self, p: QPainter, chip: Chip, *, selected: bool, two_lines: bool) -> None:
         post = chip.post
