@@ -254,7 +254,7 @@ class PlatformBarChart(pg.PlotWidget):
             if t.avg_rate is not None:
                 label = pct(t.avg_rate)
             else:
-                label = "no impressions reported" if t.posts else "no posts"
+                label = "no impressions\nreported" if t.posts else "no posts"
             text = pg.TextItem(label, color=theme.hex_of("body"), anchor=(0.5, 1.0))
             text.setFont(_small_font())
             text.setPos(x, h + top * 0.02)

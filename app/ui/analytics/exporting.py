@@ -49,9 +49,10 @@ class ExportButtons(QWidget):
 
     def __init__(self, view: AnalyticsView) -> None:
         super().__init__(view)
+        self.setObjectName("analyticsExports")
         self.view = view
         row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 4)
+        row.setContentsMargins(0, 0, 0, 2)
         row.setSpacing(8)
         self.csv_button = QPushButton(theme.icon("fa5s.file-csv"), self.tr("Export CSV"), self)
         self.csv_button.setObjectName("exportCsvButton")

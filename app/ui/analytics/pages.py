@@ -11,11 +11,14 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -80,6 +83,9 @@ def _impressions_item(owner: QWidget, t: PlatformTotals) -> _Item:
     return _Item(number(t.impressions), t.impressions)
 
 
+CHART_MIN_H = 220  # the bars, their labels and the axis stay readable
+
+
 class PlatformsPage(QWidget):
     HEADERS: ClassVar[list[str]] = [
         "Platform",
@@ -95,17 +101,31 @@ class PlatformsPage(QWidget):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("platformsPage")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 8, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 8, 0, 0)
+        # Scrolls only when the window is too short for the chart and every network's row
+        # (e.g. 1024 x 700 with seven networks): nothing is cut, the chart keeps its axis.
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setObjectName("platformsScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body = QWidget(self.scroll_area)
+        self.body.setObjectName("platformsBody")
+        self.scroll_area.setWidget(self.body)
+        outer.addWidget(self.scroll_area)
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(12)
-        card = card_frame(self)
+        card = card_frame(self.body)
         inner = QVBoxLayout(card)
         inner.setContentsMargins(12, 8, 12, 8)
         inner.addWidget(text_label(self.tr("Average engagement rate per platform"), None, card))
         self.chart = PlatformBarChart(card)
+        self.chart.setMinimumHeight(CHART_MIN_H)
         inner.addWidget(self.chart, 1)
         layout.addWidget(card, 3)
-        self.table = _table("platformTable", [self.tr(h) for h in self.HEADERS], self)
+        self.table = _table("platformTable", [self.tr(h) for h in self.HEADERS], self.body)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.table)
@@ -134,6 +154,10 @@ class PlatformsPage(QWidget):
         self.table.setFixedHeight(
             rows + self.table.horizontalHeader().height() + 2 * self.table.frameWidth()
         )
+
+    def grab_charts(self) -> QPixmap:
+        """The chart and the table, also what is scrolled out of view."""
+        return self.body.grab()
 
 
 # ------------------------------------------------------------------ posts
