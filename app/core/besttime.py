@@ -12,11 +12,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.analytics.aggregates import heatmaps, workspace_zone
 from app.core.analytics.priors import load_priors
@@ -27,6 +30,10 @@ from app.core.db import Database
 from app.core.models import RecommendationCache, Workspace
 from app.core.timeutil import NonexistentTimeError, from_utc, to_utc
 from app.platforms.names import Platform
+
+log = logging.getLogger(__name__)
+#: PostgreSQL's insufficient_privilege: a viewer's or approver's login may not write
+READ_ONLY_STATE = "42501"
 
 __all__ = [
     "LOOKBACK",
@@ -90,6 +97,19 @@ def _store(db: Database, workspace_id: int, computed: dict[Platform, Profile]) -
         s.commit()
 
 
+def _store_if_allowed(db: Database, workspace_id: int, computed: dict[Platform, Profile]) -> None:
+    """Cache what was computed, unless this login may only read (a viewer or an approver on
+    PostgreSQL, issue 23): they still get the answer, the workers' maintenance caches it."""
+    try:
+        _store(db, workspace_id, computed)
+    except StaleDataError:  # row-level security let it read the row, not update it
+        log.info("best times computed but not cached: this database login may only read")
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != READ_ONLY_STATE:
+            raise
+        log.info("best times computed but not cached: this database login may only read")
+
+
 def recompute(
     db: Database, workspace_id: int | None = None, clock: Clock | None = None
 ) -> dict[tuple[int, Platform], Profile]:
@@ -140,7 +160,7 @@ def profiles(
     missing = [p for p in wanted if p not in found]
     if missing:
         computed = _compute(db, workspace_id, zone, now, missing)
-        _store(db, workspace_id, computed)
+        _store_if_allowed(db, workspace_id, computed)
         found.update(computed)
     return {p: found[p] for p in wanted}
 
