@@ -7,7 +7,7 @@ emits signals with post ids and naive wall times in that zone; the CalendarView 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -71,6 +71,7 @@ class GridBase(MultiSelect, DragAndDrop, QWidget):
         self.init_selection()
         self.label_colours: dict[int, list[str]] = {}  # chip -> its labels' colours
         self.labels_hint: Mapping[int, Any] | None = None  # every post's labels, if read ahead
+        self._after_paint: Callable[[], None] | None = None
 
     # ------------------------------------------------------------ data
 
@@ -210,6 +211,16 @@ class GridBase(MultiSelect, DragAndDrop, QWidget):
         if not self.posts and self.empty_text:
             self.paint_empty(p)
         p.end()
+        then, self._after_paint = self._after_paint, None
+        if then is not None:
+            then()
+
+    def after_next_paint(self, then: Callable[[], None]) -> None:
+        """`then()` after the next paint (now if hidden): work that would slow the frame."""
+        if not self.isVisible():
+            then()
+            return
+        self._after_paint = then
 
     def paint_empty(self, p: QPainter) -> None:
         area = self._scroll_area()

@@ -90,7 +90,9 @@ def read_neighbours(view: Any, first_weekday: int) -> None:
     """After a CalendarView showed a range: read the pages beside it ahead (not filtered)."""
     if not view.filter.active:
         ids = (view.workspace.id, view.mode, view.anchor, view.zone, first_weekday)
-        view.prefetch.ahead(neighbour_keys(*ids))
+        keys = neighbour_keys(*ids)
+        # After the frame: a worker reading meanwhile would take the GIL from the paint.
+        view.current_grid().after_next_paint(lambda: view.prefetch.ahead(keys))
 
 
 class RangePrefetch:
