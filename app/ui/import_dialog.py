@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QThread,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
     QProgressBar,
     QPushButton,
     QTableView,
@@ -286,22 +285,6 @@ class CsvImportDialog(QDialog):
         super().done(result)
 
 
-def install_menu_entry(window: Any, menu: QMenu) -> QAction:
-    """File ▸ Import posts from CSV… on the main window (`window.context`, `window.workspace`)."""
-    action = QAction(window.tr("&Import posts from CSV…"), window)
-    action.setObjectName("importCsvAction")
-    action.triggered.connect(lambda: open_import(window))
-    menu.addAction(action)
-    return action
-
-
-def open_import(window: Any) -> QDialog | None:
-    """The import dialog for the window's current workspace (None: no workspace yet)."""
-    from app.ui.views import csv_import_dialog
-
-    if window.workspace is None:
-        return None
-    dialog = csv_import_dialog(window.context, window.workspace, window)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.open()
-    return dialog
+# The menu entry lives in a light module (see there why).
+from app.ui.menu_entries import install_import_entry as install_menu_entry  # noqa: E402, F401
+from app.ui.menu_entries import open_import  # noqa: E402, F401

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from app.core.alt_text import AltTextPolicy
 from app.core.appcontext import AppContext
 from app.core.workspaces import WorkspaceError, WorkspaceInfo
-from app.ui import about, import_dialog, queue_slots, screen_fit, theme
+from app.ui import about, menu_entries, screen_fit, theme
 from app.ui import views as view_factory
 from app.ui.lazy_views import LazyViews
 from app.ui.workspace_dialog import WorkspaceDialog, system_zone
@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
         new_ws.setObjectName("newWorkspaceAction")
         new_ws.triggered.connect(self.create_workspace)
         file_menu.addAction(new_ws)
-        import_dialog.install_menu_entry(self, file_menu)  # issue 22
+        menu_entries.install_import_entry(self, file_menu)  # issue 22
         file_menu.addSeparator()
         self.quit_action = QAction(self.tr("&Quit"), self)
         self.quit_action.setObjectName("quitAction")
@@ -204,7 +204,7 @@ class MainWindow(QMainWindow):
         about.setObjectName("aboutAction")
         about.triggered.connect(self.show_about)
         self.help_menu.addAction(about)
-        queue_slots.install_menu_entry(self, self.open_queue_slots)  # issue 22
+        menu_entries.install_queue_slots_entry(self, self.open_queue_slots)  # issue 22
 
     def add_help_action(self, action: QAction) -> None:
         """A view's entry at the top of the Help menu (the calendar's keyboard shortcuts)."""

@@ -10,10 +10,8 @@ queue's own switches (see app/core/queues for what pausing does to placed posts)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import Qt, QTime
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -305,11 +303,5 @@ class QueueSlotsEditor(QDialog):
         self.error_label.setVisible(bool(message))
 
 
-def install_menu_entry(window: Any, open_editor: Any) -> QAction:
-    """Settings ▸ Queue slots… on the main window; `open_editor()` opens the editor for the
-    current workspace (the window builds it from its context)."""
-    action = QAction(window.tr("&Queue slots…"), window)
-    action.setObjectName("queueSlotsAction")
-    action.triggered.connect(lambda: open_editor())
-    window.settings_menu.addAction(action)
-    return action
+# The menu entry lives in a light module (see there why).
+from app.ui.menu_entries import install_queue_slots_entry as install_menu_entry  # noqa: E402

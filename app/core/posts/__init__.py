@@ -13,10 +13,8 @@ media_files (a draft becoming a post), moving, repair, reading / summaries (quer
 store / targets / shapes (what they share).
 """
 
-from app.core.constraints import effective_text, validate, weighted_length
-from app.core.media import inspect_media
-from app.core.posts.service import PostService
-from app.core.posts.shapes import facts_of
+from typing import TYPE_CHECKING, Any
+
 from app.core.posts.summaries import group_rows, summary_query
 from app.core.posts.values import (
     ATTENTION,
@@ -32,9 +30,45 @@ from app.core.posts.values import (
     TargetInfo,
     TargetProblem,
 )
-from app.core.posts.writing import INSERT_BATCH
-from app.core.textrules.account_rules import ACCOUNT_LIMITS, counted_length, rules_for_account
-from app.core.textrules.graphemes import grapheme_count, utf8_length
+
+if TYPE_CHECKING:
+    from app.core.constraints import effective_text, validate, weighted_length
+    from app.core.media import inspect_media
+    from app.core.posts.service import PostService
+    from app.core.posts.shapes import facts_of
+    from app.core.posts.writing import INSERT_BATCH
+    from app.core.textrules.account_rules import ACCOUNT_LIMITS, counted_length, rules_for_account
+    from app.core.textrules.graphemes import grapheme_count, utf8_length
+
+# Imported on first use: the calendar's month read before the first frame (issue 20) needs
+# only the summaries and values, not the content rules, media probing or the engine hand-off
+# that the service brings in.
+_LAZY = {
+    "effective_text": "app.core.constraints",
+    "validate": "app.core.constraints",
+    "weighted_length": "app.core.constraints",
+    "inspect_media": "app.core.media",
+    "PostService": "app.core.posts.service",
+    "facts_of": "app.core.posts.shapes",
+    "INSERT_BATCH": "app.core.posts.writing",
+    "ACCOUNT_LIMITS": "app.core.textrules.account_rules",
+    "counted_length": "app.core.textrules.account_rules",
+    "rules_for_account": "app.core.textrules.account_rules",
+    "grapheme_count": "app.core.textrules.graphemes",
+    "utf8_length": "app.core.textrules.graphemes",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # later look-ups (and monkeypatching) see a plain attribute
+    return value
+
 
 __all__ = [
     "ACCOUNT_LIMITS",

@@ -9,7 +9,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from app.core.constraints import effective_text
 from app.core.models import PostStatus, TargetStatus
 from app.platforms.names import Platform
 
@@ -105,6 +104,10 @@ class PostDetail:
     deleted: bool = False
 
     def text_for(self, account_id: int) -> str:
+        # The content rules (regex, Pillow) load on first use, not with the calendar's first
+        # month read (issue 20).
+        from app.core.constraints import effective_text
+
         for t in self.targets:
             if t.account_id == account_id:
                 return effective_text(self.base_text, t.override)
