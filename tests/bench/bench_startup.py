@@ -102,5 +102,9 @@ def collect() -> list[Row]:
             "HERALD_DATA_DIR": tmp,
             "HERALD_VAULT_KEY": VAULT_KEY,  # no keychain prompt in a benchmark
         }
+        # An installed Herald starts from its modules' bytecode caches, as the floors' libraries
+        # in the venv do: a shell with PYTHONDONTWRITEBYTECODE=1 would make every round compile
+        # Herald's ~200 modules from source (the warm-up run writes the caches).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         runs = measure(url, env)
     return rows_from(runs)
