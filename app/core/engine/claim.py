@@ -14,7 +14,7 @@ written by one worker is judged by another, and their machines' clocks may diffe
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -305,22 +305,39 @@ def hold_lease(
     then, or the post could go twice. On PostgreSQL a delete or edit can commit between a
     claim's read of the post and its lock on the target: checked here, in the same statement
     that extends the lease, the old version is never sent once the change is confirmed."""
-    current = [Post.id == Target.post_id, Post.deleted_at.is_(None)]
-    if content_version is not None:
-        current.append(Post.content_version == content_version)
+    return hold_leases(db, owner, [Hold(target_id, now, until, content_version)])[0]
+
+
+@dataclass(frozen=True)
+class Hold:
+    target_id: int
+    now: datetime
+    until: datetime
+    content_version: int | None = None
+
+
+def hold_leases(db: Database, owner: str, holds: Sequence[Hold]) -> list[bool]:
+    """`hold_lease` for several targets in one transaction (group-committed pre-send checks):
+    each its own conditional UPDATE, so each answer means what hold_lease's does."""
+    answers = []
     with write_session(db) as s:
-        result = s.execute(
-            update(Target)
-            .where(
-                Target.id == target_id,
-                Target.lease_owner == owner,
-                Target.status == TargetStatus.IN_FLIGHT,
-                Target.lease_until > now,
-                exists().where(*current),
+        for h in holds:
+            current = [Post.id == Target.post_id, Post.deleted_at.is_(None)]
+            if h.content_version is not None:
+                current.append(Post.content_version == h.content_version)
+            result = s.execute(
+                update(Target)
+                .where(
+                    Target.id == h.target_id,
+                    Target.lease_owner == owner,
+                    Target.status == TargetStatus.IN_FLIGHT,
+                    Target.lease_until > h.now,
+                    exists().where(*current),
+                )
+                .values(lease_until=h.until)
             )
-            .values(lease_until=until)
-        )
-        return int(getattr(result, "rowcount", 0) or 0) == 1
+            answers.append(int(getattr(result, "rowcount", 0) or 0) == 1)
+    return answers
 
 
 def next_wakeup(db: Database, now: datetime) -> datetime | None:
