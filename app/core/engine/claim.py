@@ -14,7 +14,7 @@ written by one worker is judged by another, and their machines' clocks may diffe
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +24,9 @@ from sqlalchemy.orm import Session
 
 from app.core.db import Database
 from app.core.engine import ratelimits
+from app.core.engine.presend import Hold as Hold
+from app.core.engine.presend import hold_lease as hold_lease
+from app.core.engine.presend import hold_leases as hold_leases
 from app.core.engine.txn import refresh_post_status, write_session
 from app.core.models import (
     PUBLISHABLE_APPROVALS,
@@ -287,57 +290,6 @@ def renew_leases(db: Database, owner: str, target_ids: list[int], until: datetim
             .values(lease_until=until)
         )
         return int(getattr(result, "rowcount", 0) or 0)
-
-
-def hold_lease(
-    db: Database,
-    owner: str,
-    target_id: int,
-    now: datetime,
-    until: datetime,
-    *,
-    content_version: int | None = None,
-) -> bool:
-    """Just before a send: True (and the lease extended to `until`) only while this owner
-    still holds an unexpired lease and the post is neither deleted nor changed since the
-    worker loaded `content_version` (None: only deletion is checked). A worker that stalled
-    past its lease may have lost the target to reconciliation elsewhere; it must not send
-    then, or the post could go twice. On PostgreSQL a delete or edit can commit between a
-    claim's read of the post and its lock on the target: checked here, in the same statement
-    that extends the lease, the old version is never sent once the change is confirmed."""
-    return hold_leases(db, owner, [Hold(target_id, now, until, content_version)])[0]
-
-
-@dataclass(frozen=True)
-class Hold:
-    target_id: int
-    now: datetime
-    until: datetime
-    content_version: int | None = None
-
-
-def hold_leases(db: Database, owner: str, holds: Sequence[Hold]) -> list[bool]:
-    """`hold_lease` for several targets in one transaction (group-committed pre-send checks):
-    each its own conditional UPDATE, so each answer means what hold_lease's does."""
-    answers = []
-    with write_session(db) as s:
-        for h in holds:
-            current = [Post.id == Target.post_id, Post.deleted_at.is_(None)]
-            if h.content_version is not None:
-                current.append(Post.content_version == h.content_version)
-            result = s.execute(
-                update(Target)
-                .where(
-                    Target.id == h.target_id,
-                    Target.lease_owner == owner,
-                    Target.status == TargetStatus.IN_FLIGHT,
-                    Target.lease_until > h.now,
-                    exists().where(*current),
-                )
-                .values(lease_until=h.until)
-            )
-            answers.append(int(getattr(result, "rowcount", 0) or 0) == 1)
-    return answers
 
 
 def next_wakeup(db: Database, now: datetime) -> datetime | None:
