@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.core.models import Checkpoint, MetricTask, TaskStatus
@@ -19,18 +20,33 @@ CHECKPOINT_DELAYS: dict[Checkpoint, timedelta] = {
 
 def plan_checkpoints(session: Session, target_id: int, published_at: datetime) -> None:
     """Insert the four MetricTask rows in the caller's transaction (idempotent)."""
-    existing = set(
-        session.scalars(select(MetricTask.checkpoint).where(MetricTask.target_id == target_id))
-    )
-    for checkpoint, delay in CHECKPOINT_DELAYS.items():
-        if checkpoint in existing:
-            continue
-        session.add(
-            MetricTask(
-                target_id=target_id,
-                checkpoint=checkpoint,
-                due_at=published_at + delay,
-                status=TaskStatus.QUEUED,
-                attempts=0,
+    plan_checkpoints_many(session, {target_id: published_at})
+
+
+def plan_checkpoints_many(session: Session, published: Mapping[int, datetime]) -> None:
+    """`plan_checkpoints` for many targets (target id -> published at): one read of what is
+    planned already and one executemany insert, not an ORM flush per target."""
+    if not published:
+        return
+    existing = {
+        (target_id, checkpoint)
+        for target_id, checkpoint in session.execute(
+            select(MetricTask.target_id, MetricTask.checkpoint).where(
+                MetricTask.target_id.in_(sorted(published))
             )
         )
+    }
+    rows = [
+        {
+            "target_id": target_id,
+            "checkpoint": checkpoint,
+            "due_at": at + delay,
+            "status": TaskStatus.QUEUED,
+            "attempts": 0,
+        }
+        for target_id, at in sorted(published.items())
+        for checkpoint, delay in CHECKPOINT_DELAYS.items()
+        if (target_id, checkpoint) not in existing
+    ]
+    if rows:
+        session.execute(insert(MetricTask), rows)

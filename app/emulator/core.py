@@ -257,6 +257,11 @@ class Emulator:
         with self.lock:
             return [self.post_dict(p) for p in self.state.posts]
 
+    def published_count(self, text_prefix: str) -> int:
+        """How many posts' text starts with `text_prefix`: a cheap poll (no dicts built)."""
+        with self.lock:
+            return sum(1 for p in self.state.posts if p.text.startswith(text_prefix))
+
     def issued_tokens(self) -> list[str]:
         with self.lock:
             return list(self.state.issued)

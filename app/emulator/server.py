@@ -237,6 +237,9 @@ class EmulatorServer:
     def published(self) -> list[dict[str, Any]]:
         return self.emulator.published()
 
+    def published_count(self, text_prefix: str) -> int:
+        return self.emulator.published_count(text_prefix)
+
     def add_fault(
         self,
         platform: str,

@@ -16,11 +16,13 @@ from app.core.constraints import validate
 from app.core.db import Database
 from app.core.engine import claim, policy, store
 from app.core.engine.access import AccountAccess, Reauth
+from app.core.engine.group import GroupCommit
 from app.core.engine.outcomes import Recorder
 from app.core.engine.policy import Action, Decision, ErrorCode
 from app.core.engine.reconcile import Found, Lookup, lookup
 from app.core.engine.results import Outcome
 from app.core.engine.settings import AdapterSource, EngineSettings
+from app.core.engine.txn import retrying
 from app.core.models import AccountStatus
 from app.core.ports import (
     AccountRef,
@@ -56,6 +58,11 @@ class Attempts:
         self._access = access
         self._recorder = recorder
         self._stopping = stopping
+        # The pre-send checks of many publishing threads, one write transaction for all
+        # (each still its own conditional UPDATE, committed before its thread sends).
+        self._holds: GroupCommit[claim.Hold, bool] = GroupCommit(
+            lambda batch: retrying(lambda: claim.hold_leases(db, owner, batch))
+        )
 
     def publish(self, work: store.Work) -> Outcome:
         target_id = work.target_id
@@ -81,14 +88,8 @@ class Attempts:
             if looked is None or looked.action == Action.SEND:
                 looked = None
                 now = self._db_clock.now()
-                if not claim.hold_lease(
-                    self._db,
-                    self._owner,
-                    target_id,
-                    now,
-                    now + self._settings.lease,
-                    content_version=work.content_version,
-                ):
+                hold = claim.Hold(target_id, now, now + self._settings.lease, work.content_version)
+                if not self._holds.submit(hold):
                     return self._not_sending(work, now)
                 result = self._send(adapter, ref, info, work)
         except Reauth as exc:

@@ -45,11 +45,12 @@ def record(
     s: Session,
     action: str,
     target_ids: Iterable[int],
-    at: datetime,
+    at: datetime | Mapping[int, datetime],
     details: Mapping[int, str] | None = None,
 ) -> None:
     """One entry per target, on its post; `details` adds a line per target after the network
-    and handle (the failure's reason)."""
+    and handle (the failure's reason). `at`: one time for all, or each target's own (a
+    group-committed batch of write-backs: one read and one insert for the batch)."""
     ids = sorted(set(target_ids))
     if not ids:
         return
@@ -72,7 +73,7 @@ def record(
         values.append(
             {
                 "workspace_id": workspace_id,
-                "at": at,
+                "at": at if isinstance(at, datetime) else at[target_id],
                 "who": actor,
                 "action": action,
                 "object_kind": "post",

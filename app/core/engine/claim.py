@@ -24,6 +24,9 @@ from sqlalchemy.orm import Session
 
 from app.core.db import Database
 from app.core.engine import ratelimits
+from app.core.engine.presend import Hold as Hold
+from app.core.engine.presend import hold_lease as hold_lease
+from app.core.engine.presend import hold_leases as hold_leases
 from app.core.engine.txn import refresh_post_status, write_session
 from app.core.models import (
     PUBLISHABLE_APPROVALS,
@@ -287,40 +290,6 @@ def renew_leases(db: Database, owner: str, target_ids: list[int], until: datetim
             .values(lease_until=until)
         )
         return int(getattr(result, "rowcount", 0) or 0)
-
-
-def hold_lease(
-    db: Database,
-    owner: str,
-    target_id: int,
-    now: datetime,
-    until: datetime,
-    *,
-    content_version: int | None = None,
-) -> bool:
-    """Just before a send: True (and the lease extended to `until`) only while this owner
-    still holds an unexpired lease and the post is neither deleted nor changed since the
-    worker loaded `content_version` (None: only deletion is checked). A worker that stalled
-    past its lease may have lost the target to reconciliation elsewhere; it must not send
-    then, or the post could go twice. On PostgreSQL a delete or edit can commit between a
-    claim's read of the post and its lock on the target: checked here, in the same statement
-    that extends the lease, the old version is never sent once the change is confirmed."""
-    current = [Post.id == Target.post_id, Post.deleted_at.is_(None)]
-    if content_version is not None:
-        current.append(Post.content_version == content_version)
-    with write_session(db) as s:
-        result = s.execute(
-            update(Target)
-            .where(
-                Target.id == target_id,
-                Target.lease_owner == owner,
-                Target.status == TargetStatus.IN_FLIGHT,
-                Target.lease_until > now,
-                exists().where(*current),
-            )
-            .values(lease_until=until)
-        )
-        return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
 def next_wakeup(db: Database, now: datetime) -> datetime | None:

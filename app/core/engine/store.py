@@ -19,7 +19,7 @@ from app.core.engine import audit_trail, ratelimits
 from app.core.engine.policy import Decision, ErrorCode
 from app.core.engine.txn import lock_posts, refresh_post_status, write_session
 from app.core.engine.work import Work, effective_text, load_work, load_works
-from app.core.metric_plan import plan_checkpoints
+from app.core.metric_plan import plan_checkpoints_many
 from app.core.models import Account, AccountStatus, Post, Target, TargetStatus
 from app.core.ports import RateLimitInfo
 from app.platforms.names import Platform
@@ -135,8 +135,7 @@ def mark_published_many(
                     for x in fresh
                 ],
             )
-            for x in fresh:
-                plan_checkpoints(s, x.target_id, x.at)
+            plan_checkpoints_many(s, {x.target_id: x.at for x in fresh})
             latest: dict[int, Success] = {}
             for x in fresh:
                 if x.rate_limit is not None:
@@ -155,11 +154,9 @@ def mark_published_many(
                         s, account_id, Platform(platforms[account_id]), x.rate_limit, x.at, defaults
                     )
             refresh_post_status(s, {rows[x.target_id].post_id for x in fresh}, fresh[-1].at)
-            by_time: dict[datetime, list[int]] = {}
-            for x in fresh:  # only what this transaction changed: never a row twice
-                by_time.setdefault(x.at, []).append(x.target_id)
-            for at, published in by_time.items():
-                audit_trail.record(s, audit_trail.PUBLISH, published, at)
+            at_of = {x.target_id: x.at for x in fresh}
+            # only what this transaction changed: never a row twice; each at its own time
+            audit_trail.record(s, audit_trail.PUBLISH, [x.target_id for x in fresh], at_of)
     done = {x.target_id for x in fresh}
     return [x.target_id in done for x in successes]
 
