@@ -105,7 +105,10 @@ class BlueskyAdapter(BaseAdapter):
         self, account: AccountRef, text: str, media: Sequence[MediaItem], idempotency_key: str
     ) -> PublishResult:
         rkey = tid.from_key(idempotency_key)
-        record = self.build_record(account, text, media)
+        return self.create_at(account, rkey, self.build_record(account, text, media))
+
+    def create_at(self, account: AccountRef, rkey: str, record: dict[str, Any]) -> PublishResult:
+        """Create `record` at `rkey` (derived from the target's key): exactly once."""
         try:
             body = self._call(
                 account,

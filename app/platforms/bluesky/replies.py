@@ -17,11 +17,8 @@ from typing import TYPE_CHECKING, Any
 from app.adapters.http import as_dict, as_str
 from app.core.ports import (
     AccountRef,
-    AuthError,
     PermanentError,
-    PublishError,
     PublishResult,
-    RateLimitedError,
 )
 from app.platforms.bluesky import tid
 
@@ -64,33 +61,11 @@ def reply_refs(adapter: BlueskyAdapter, account: AccountRef, parent_uri: str) ->
 def publish_reply(
     adapter: BlueskyAdapter, account: AccountRef, text: str, parent_uri: str, kind: str
 ) -> PublishResult:
-    from app.platforms.bluesky.adapter import COLLECTION, post_uri, rkey_of
 
     rkey = reply_rkey(kind, parent_uri)
     record = adapter.build_record(account, text, [])
     record["reply"] = reply_refs(adapter, account, parent_uri)
-    try:
-        body = adapter._call(
-            account,
-            "com.atproto.repo.createRecord",
-            "POST",
-            json={
-                "repo": account.external_id,
-                "collection": COLLECTION,
-                "rkey": rkey,
-                "record": record,
-            },
-            unsafe=True,
-        )
-    except (AuthError, RateLimitedError):
-        raise
-    except PublishError:
-        # a second create at the key (the first one's answer was lost): the part is there
-        if adapter._record_exists(account, rkey):
-            return adapter._result(account, rkey)
-        raise
-    uri = as_str(body.get("uri")) or post_uri(account.external_id, rkey)
-    return adapter._result(account, rkey_of(uri))
+    return adapter.create_at(account, rkey, record)
 
 
 def find_reply(
