@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from app.adapters.graph_insights import insight_values, is_invalid_metric
+from app.adapters.graph_insights import insight_values, is_invalid_metric, read_insights
 from app.adapters.http import as_int
+from app.core.analytics.refusals import refused_now
 from app.core.ports import AccountRef, PermanentError, PublishError, TransientError
 
 if TYPE_CHECKING:
@@ -106,3 +107,22 @@ def read_many(
         refused.update(newly)
         out[post_id] = (values, newly)
     return out
+
+
+def read_posts_insights(
+    adapter: GraphAdapter, account: AccountRef, external_ids: Sequence[str], wanted: Sequence[str]
+) -> dict[str, Insights]:
+    """The `wanted` insights of each post (`GET /{id}/insights?metric=...`), several posts in
+    one batch request (read_many), metrics the account's settings record as refused left out."""
+    refused = refused_now(account.settings, adapter.clock.now())
+
+    def alone(post_id: str) -> Insights:
+        def ask(names: Sequence[str]) -> Any:
+            params = {"metric": ",".join(names)}
+            return adapter._call("GET", f"/{post_id}/insights", account, params=params).json_dict()
+
+        # A metric Meta retires (as Instagram's `impressions` in v22) is dropped, not fatal.
+        return read_insights(ask, wanted, refused)
+
+    ids = list(dict.fromkeys(external_ids))
+    return read_many(adapter, account, ids, wanted, refused, alone)

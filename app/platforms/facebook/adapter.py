@@ -22,9 +22,8 @@ from app.adapters.base import (
 )
 from app.adapters.config import AdapterConfig
 from app.adapters.graph import classify_graph
-from app.adapters.graph_batch import read_many
+from app.adapters.graph_batch import read_posts_insights
 from app.adapters.graph_comments import GraphComments
-from app.adapters.graph_insights import read_insights
 from app.adapters.http import (
     OUTCOME_UNKNOWN,
     Classifier,
@@ -34,7 +33,6 @@ from app.adapters.http import (
     as_list,
     as_str,
 )
-from app.core.analytics.refusals import refused_now
 from app.core.ports import (
     AccountRef,
     AuthError,
@@ -239,17 +237,7 @@ class FacebookAdapter(GraphComments):
     def fetch_metrics(self, account: AccountRef, external_ids: Sequence[str]) -> dict[str, Metrics]:
         """Each post's insights and its object (comments, shares, reactions); several posts
         in two Graph batch requests (app.adapters.graph_batch), two calls a post either way."""
-        refused = refused_now(account.settings, self.clock.now())
-
-        def alone(post_id: str) -> tuple[dict[str, Any], list[str]]:
-            def ask(names: Sequence[str]) -> Any:
-                params = {"metric": ",".join(names)}
-                return self._call("GET", f"/{post_id}/insights", account, params=params).json_dict()
-
-            return read_insights(ask, INSIGHT_METRICS, refused)
-
-        ids = list(dict.fromkeys(external_ids))
-        found = read_many(self, account, ids, INSIGHT_METRICS, refused, alone)
+        found = read_posts_insights(self, account, external_ids, INSIGHT_METRICS)
         objects = post_objects(self, account, list(found))
         result: dict[str, Metrics] = {}
         for post_id, (values, newly) in found.items():

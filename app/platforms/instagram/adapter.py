@@ -19,19 +19,16 @@ import httpx
 from app.adapters import containers
 from app.adapters.base import IDEMPOTENCY_HEADER
 from app.adapters.graph import classify_graph
-from app.adapters.graph_batch import BATCH_LIMIT, read_many
+from app.adapters.graph_batch import BATCH_LIMIT, read_posts_insights
 from app.adapters.graph_comments import GraphComments
-from app.adapters.graph_insights import read_insights
+from app.adapters.graph_containers import GraphContainerAdapter
 from app.adapters.http import (
     OUTCOME_UNKNOWN,
     Classifier,
-    as_dict,
     as_int,
-    as_list,
     as_str,
     clean_message,
 )
-from app.core.analytics.refusals import refused_now
 from app.core.ports import (
     AccountRef,
     AuthError,
@@ -41,7 +38,6 @@ from app.core.ports import (
     PermanentError,
     PublishError,
     PublishResult,
-    RateLimitedError,
     RateLimitInfo,
     TransientError,
 )
@@ -58,11 +54,16 @@ def classify_instagram(
     return classify_graph(Platform.INSTAGRAM, resp, body, rate_limit, now)
 
 
-class InstagramAdapter(GraphComments):
+class InstagramAdapter(GraphComments, GraphContainerAdapter):
     comment_text_field = "text"
     comment_time_field = "timestamp"
     comment_permission = "instagram_business_manage_comments"
     platform = Platform.INSTAGRAM
+    own_posts_edge = "media"
+    own_posts_fields = ("id", "timestamp", "caption")
+    publishing_limit_edge = "content_publishing_limit"
+    publishing_limit_code = "ig_publish_limit"
+    token_lifetime = LONG_LIVED
     metrics_batch_size = BATCH_LIMIT  # one Graph batch request (each post still one call)
     media_by_url = "always"  # Instagram fetches every image and video from a public URL
 
@@ -94,9 +95,7 @@ class InstagramAdapter(GraphComments):
         status_of = self._status_reader(account)
         earlier = containers.stored(self, idempotency_key, status_of)  # a crash's container
         if earlier is not None and earlier.published:
-            adopted = self._adopt(account, text)
-            self.containers.forget(idempotency_key)
-            return PublishResult(adopted, None, quota)
+            return self._adopt_published(account, idempotency_key, text, quota)
         if earlier is not None:
             container = earlier.container
         elif len(media) == 1:
@@ -139,45 +138,12 @@ class InstagramAdapter(GraphComments):
 
         return status_of
 
-    def _adopt(self, account: AccountRef, text: str) -> str:
-        since = self.clock.now() - timedelta(hours=25)  # a container lives 24 h
-        fields = ("id", "timestamp", "caption")
-        path = f"/{account.external_id}/media"
-        found = self._find_in_window(account, path, fields, text, since, None)
-        return containers.adopt("Instagram", found)
-
     def publishing_limit(self, account: AccountRef) -> RateLimitInfo | None:
         """The live content-publishing quota (posts per moving 24 h); raises when it is spent."""
         try:
-            reply = self._call(
-                "GET",
-                f"/{account.external_id}/content_publishing_limit",
-                account,
-                params={"fields": "quota_usage,config"},
-            )
+            return super().publishing_limit(account)
         except PermanentError:
             return None  # an account type without the endpoint: let media_publish decide
-        entry = as_dict((as_list(reply.json_dict().get("data")) or [{}])[0])
-        config = as_dict(entry.get("config"))
-        total = as_int(config.get("quota_total")) if "quota_total" in config else None
-        if total is None or "quota_usage" not in entry:
-            return None
-        used = as_int(entry.get("quota_usage"))
-        window = as_int(config.get("quota_duration")) or 86400
-        info = RateLimitInfo(
-            limit=total, remaining=max(0, total - used), reset_at=None, scope="publish"
-        )
-        self.http.report_rate_limit(account, info)
-        if used >= total:
-            raise RateLimitedError(
-                f"Instagram's publishing limit is reached ({used} of {total} posts in "
-                f"{window // 3600} h)",
-                # A moving window: the oldest post leaves it within `window`; try hourly.
-                reset_at=self.clock.now() + timedelta(hours=1),
-                rate_limit=info,
-                code="ig_publish_limit",
-            )
-        return info
 
     def _media_url(self, account: AccountRef, item: MediaItem) -> str:
         url = self._hosted_url(account, item)
@@ -231,54 +197,27 @@ class InstagramAdapter(GraphComments):
             )
         return container
 
-    def _wait_finished(self, account: AccountRef, container: str) -> None:
-        """Poll the container until FINISHED, backing off per config; bounded."""
-        delays = list(self.config.ig_poll_delays)
-        for attempt in range(len(delays) + 1):
-            reply = self._call(
-                "GET", f"/{container}", account, params={"fields": "status_code,status"}
+    def _container_finished(self, account: AccountRef, container: str) -> bool:
+        body = self._call(
+            "GET", f"/{container}", account, params={"fields": "status_code,status"}
+        ).json_dict()
+        code = body.get("status_code")
+        if code == "ERROR":
+            raise PermanentError(
+                clean_message(body.get("status") or "Instagram could not process the media"),
+                code="container_error",
             )
-            body = reply.json_dict()
-            code = body.get("status_code")
-            if code in ("FINISHED", "PUBLISHED"):
-                return
-            if code == "ERROR":
-                raise PermanentError(
-                    clean_message(body.get("status") or "Instagram could not process the media"),
-                    code="container_error",
-                )
-            if code == "EXPIRED":
-                raise TransientError(
-                    "The Instagram media container expired", code="container_expired"
-                )
-            if attempt < len(delays):
-                self.sleep(delays[attempt])
-        raise TransientError(
-            "Instagram is still processing the media; Herald will try again later",
-            code="container_timeout",
-        )
+        if code == "EXPIRED":
+            raise TransientError("The Instagram media container expired", code="container_expired")
+        return code in ("FINISHED", "PUBLISHED")
 
     # ------------------------------------------------------------ metrics
 
     def fetch_metrics(self, account: AccountRef, external_ids: Sequence[str]) -> dict[str, Metrics]:
         """Each media's insights; several in one Graph batch request (app.adapters.graph_batch)."""
-        refused = refused_now(account.settings, self.clock.now())
-
-        def alone(media_id: str) -> tuple[dict[str, Any], list[str]]:
-            def ask(names: Sequence[str]) -> Any:
-                params = {"metric": ",".join(names)}
-                return self._call(
-                    "GET", f"/{media_id}/insights", account, params=params
-                ).json_dict()
-
-            # A metric Instagram retires (as `impressions` in v22) is dropped, not fatal.
-            return read_insights(ask, INSIGHT_METRICS, refused)
-
-        ids = list(dict.fromkeys(external_ids))
         result: dict[str, Metrics] = {}
-        for media_id, (values, newly) in read_many(
-            self, account, ids, INSIGHT_METRICS, refused, alone
-        ).items():
+        found = read_posts_insights(self, account, external_ids, INSIGHT_METRICS)
+        for media_id, (values, newly) in found.items():
             views = values.get("views", values.get("reach"))
             result[media_id] = Metrics(
                 likes=as_int(values.get("likes")),
@@ -289,30 +228,6 @@ class InstagramAdapter(GraphComments):
             )
         return result
 
-    # ------------------------------------------------------------ reconciliation
-
-    def find_existing(
-        self,
-        account: AccountRef,
-        idempotency_key: str,
-        text: str,
-        since: datetime,
-        until: datetime | None = None,
-    ) -> str | None:
-        if containers.never_published(self, idempotency_key, self._status_reader(account)):
-            return None  # the stored container says so: the retry publishes or remakes it
-        found = self._find_in_window(
-            account,
-            f"/{account.external_id}/media",
-            ("id", "timestamp", "caption"),
-            text,
-            since,
-            until,
-        )
-        if found is not None:
-            self.containers.forget(idempotency_key)  # settled
-        return found
-
     # ------------------------------------------------------------ tokens
 
     def refresh(self, account: AccountRef) -> Credentials:
@@ -320,22 +235,9 @@ class InstagramAdapter(GraphComments):
         creds = account.credentials
         if not creds.access_token:
             raise AuthError("No Instagram token stored; reconnect the account.")
-        reply = self.http.request(
-            "GET",
+        return self._refreshed(
+            account,
             f"{self.config.instagram_graph_base}/refresh_access_token",
-            account=account,
-            params={"grant_type": "ig_refresh_token", "access_token": creds.access_token},
-        )
-        body = reply.json_dict()
-        token = as_str(body.get("access_token"))
-        if token is None:
-            raise TransientError(
-                "Instagram's refresh answer had no token", code="malformed_response"
-            )
-        seconds = as_int(body.get("expires_in")) or int(LONG_LIVED.total_seconds())
-        return Credentials(
-            access_token=token,
-            refresh_token=None,
-            expires_at=self.clock.now() + timedelta(seconds=seconds),
-            extra=dict(creds.extra),
+            "ig_refresh_token",
+            malformed="malformed_response",
         )

@@ -22,9 +22,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from app.adapters import containers
-from app.adapters.graph import GraphAdapter
 from app.adapters.graph_batch import BATCH_LIMIT
-from app.adapters.http import OUTCOME_UNKNOWN, Classifier, as_dict, as_int, as_list, as_str
+from app.adapters.graph_containers import GraphContainerAdapter
+from app.adapters.http import OUTCOME_UNKNOWN, Classifier, as_str
 from app.core.ports import (
     AccountRef,
     AuthError,
@@ -34,8 +34,6 @@ from app.core.ports import (
     Metrics,
     PermanentError,
     PublishResult,
-    RateLimitedError,
-    RateLimitInfo,
     TransientError,
 )
 from app.platforms.names import Platform
@@ -54,8 +52,13 @@ MAX_CAROUSEL = 20
 LIST_FIELDS = ("id", "timestamp", "text")
 
 
-class ThreadsAdapter(GraphAdapter):
+class ThreadsAdapter(GraphContainerAdapter):
     platform = Platform.THREADS
+    own_posts_edge = "threads"
+    own_posts_fields = LIST_FIELDS
+    publishing_limit_edge = "threads_publishing_limit"
+    publishing_limit_code = "threads_publish_limit"
+    token_lifetime = LONG_LIVED
     metrics_batch_size = BATCH_LIMIT  # one Graph batch request (each post still one call)
     media_by_url = "always"  # Threads downloads every image and video from a public URL
 
@@ -121,9 +124,7 @@ class ThreadsAdapter(GraphAdapter):
         quota = self.publishing_limit(account)
         earlier = containers.stored(self, key, self._status_reader(account))  # a crash's
         if earlier is not None and earlier.published:
-            adopted = self._adopt(account, text)
-            self.containers.forget(key)
-            return PublishResult(adopted, None, quota)
+            return self._adopt_published(account, key, text, quota)
         container = (
             earlier.container if earlier else self._make(account, text, media, key, reply_to_id)
         )
@@ -169,13 +170,6 @@ class ThreadsAdapter(GraphAdapter):
     def _status_reader(self, account: AccountRef) -> Callable[[str], str]:
         return lambda container: self.container_status(account, container)[0]
 
-    def _adopt(self, account: AccountRef, text: str) -> str:
-        since = self.clock.now() - timedelta(hours=25)  # a container lives 24 h
-        path = f"/{account.external_id}/threads"
-        return containers.adopt(
-            "Threads", self._find_in_window(account, path, LIST_FIELDS, text, since, None)
-        )
-
     def _media_fields(self, account: AccountRef, item: MediaItem) -> dict[str, Any]:
         check_media(item)
         url = self._hosted_url(account, item)
@@ -215,9 +209,7 @@ class ThreadsAdapter(GraphAdapter):
             if exc.code != "duplicate":
                 raise
             since = self.clock.now() - timedelta(hours=24)
-            existing = self._find_in_window(
-                account, f"/{account.external_id}/threads", LIST_FIELDS, text, since, None
-            )
+            existing = self._find_own(account, text, since, None)
             if existing is None:
                 raise
             raise DuplicatePostError(exc.message, existing, status=exc.status) from None
@@ -238,81 +230,22 @@ class ThreadsAdapter(GraphAdapter):
         ).json_dict()
         return str(body.get("status") or ""), as_str(body.get("error_message"))
 
-    def _wait_finished(self, account: AccountRef, container: str) -> None:
-        """Poll until FINISHED, backing off per config.ig_poll_delays (Meta's advice is the
-        same for both: about once a minute, at most five minutes); bounded."""
-        delays = list(self.config.ig_poll_delays)
-        for attempt in range(len(delays) + 1):
-            status, error = self.container_status(account, container)
-            if status == "FINISHED":
-                return
-            if status == "PUBLISHED":
-                raise PermanentError(
-                    "This Threads container was already published.", code="container_published"
-                )
-            if status == "ERROR":
-                raise PermanentError(container_error(error), code="container_error")
-            if status == "EXPIRED":
-                raise TransientError("The Threads container expired", code="container_expired")
-            if attempt < len(delays):
-                self.sleep(delays[attempt])
-        raise TransientError(
-            "Threads is still processing the media; Herald will try again later",
-            code="container_timeout",
-        )
-
-    def publishing_limit(self, account: AccountRef) -> RateLimitInfo | None:
-        """The live quota (posts per rolling 24 h); raises RateLimitedError when it is spent."""
-        reply = self._call(
-            "GET",
-            f"/{account.external_id}/threads_publishing_limit",
-            account,
-            params={"fields": "quota_usage,config"},
-        )
-        entry = as_dict((as_list(reply.json_dict().get("data")) or [{}])[0])
-        config = as_dict(entry.get("config"))
-        if "quota_total" not in config or "quota_usage" not in entry:
-            return None
-        total, used = as_int(config.get("quota_total")), as_int(entry.get("quota_usage"))
-        window = as_int(config.get("quota_duration")) or 86400
-        info = RateLimitInfo(
-            limit=total, remaining=max(0, total - used), reset_at=None, scope="publish"
-        )
-        self.http.report_rate_limit(account, info)
-        if used >= total:
-            raise RateLimitedError(
-                f"Threads' publishing limit is reached ({used} of {total} posts in "
-                f"{window // 3600} h)",
-                # A rolling window: the oldest post leaves it some time within `window`.
-                reset_at=self.clock.now() + timedelta(hours=1),
-                rate_limit=info,
-                code="threads_publish_limit",
+    def _container_finished(self, account: AccountRef, container: str) -> bool:
+        status, error = self.container_status(account, container)
+        if status == "PUBLISHED":
+            raise PermanentError(
+                "This Threads container was already published.", code="container_published"
             )
-        return info
+        if status == "ERROR":
+            raise PermanentError(container_error(error), code="container_error")
+        if status == "EXPIRED":
+            raise TransientError("The Threads container expired", code="container_expired")
+        return status == "FINISHED"
 
     # ------------------------------------------------------------ metrics
 
     def fetch_metrics(self, account: AccountRef, external_ids: Sequence[str]) -> dict[str, Metrics]:
         return insights.fetch(self, account, external_ids)
-
-    # ------------------------------------------------------------ reconciliation
-
-    def find_existing(
-        self,
-        account: AccountRef,
-        idempotency_key: str,
-        text: str,
-        since: datetime,
-        until: datetime | None = None,
-    ) -> str | None:
-        if containers.never_published(self, idempotency_key, self._status_reader(account)):
-            return None  # the stored container says so: the retry publishes or remakes it
-        found = self._find_in_window(
-            account, f"/{account.external_id}/threads", LIST_FIELDS, text, since, until
-        )
-        if found is not None:
-            self.containers.forget(idempotency_key)  # settled
-        return found
 
     # ------------------------------------------------------------ tokens
 
@@ -327,15 +260,11 @@ class ThreadsAdapter(GraphAdapter):
             raise TransientError(
                 "Threads refreshes a token only once it is a day old", code="token_too_young"
             )
-        body = self.http.request(
-            "GET",
+        return self._refreshed(
+            account,
             f"{graph_base(self.config)}/refresh_access_token",
-            account=account,
-            params={"grant_type": "th_refresh_token", "access_token": creds.access_token},
-        ).json_dict()
-        token = as_str(body.get("access_token"))
-        if token is None:
-            raise TransientError("Threads' refresh answer had no token", code="malformed")
-        seconds = as_int(body.get("expires_in")) or int(LONG_LIVED.total_seconds())
-        extra = {**creds.extra, "token_issued_at": now.isoformat()}
-        return Credentials(token, None, now + timedelta(seconds=seconds), extra)
+            "th_refresh_token",
+            malformed="malformed",
+            now=now,
+            extra={**creds.extra, "token_issued_at": now.isoformat()},
+        )

@@ -11,10 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from app.adapters.graph_batch import read_many
-from app.adapters.graph_insights import read_insights
+from app.adapters.graph_batch import read_posts_insights
 from app.adapters.http import as_int
-from app.core.analytics.refusals import refused_now
 from app.core.ports import AccountRef, Metrics
 
 if TYPE_CHECKING:
@@ -39,15 +37,5 @@ def fetch(
 ) -> dict[str, Metrics]:
     """Each post's insights; several in one Graph batch request (app.adapters.graph_batch).
     A post without insights (deleted, a repost facade) is left out."""
-    refused = refused_now(account.settings, adapter.clock.now())
-
-    def alone(media_id: str) -> tuple[dict[str, Any], list[str]]:
-        def ask(names: Sequence[str]) -> Any:
-            params = {"metric": ",".join(names)}
-            return adapter._call("GET", f"/{media_id}/insights", account, params=params).json_dict()
-
-        return read_insights(ask, INSIGHT_METRICS, refused)
-
-    ids = list(dict.fromkeys(external_ids))
-    found = read_many(adapter, account, ids, INSIGHT_METRICS, refused, alone)
+    found = read_posts_insights(adapter, account, external_ids, INSIGHT_METRICS)
     return {media_id: metrics_from(values, newly) for media_id, (values, newly) in found.items()}
