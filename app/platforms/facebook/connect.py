@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from app.adapters.config import AdapterConfig
-from app.adapters.http import as_str, graph_rate_limit
-from app.adapters.oauth import Flow, OAuthError, SignIn, expiry, required
+from app.adapters.graph_sign_in import graph_sign_in
+from app.adapters.http import as_str
+from app.adapters.oauth import Flow, OAuthError, expiry, required
 from app.core.logsetup import register_secret
 from app.core.ports import AppCredentials, ConnectedAccount, Credentials
 from app.platforms.facebook.adapter import classify_facebook, list_pages
@@ -68,10 +69,4 @@ def _authorize_page(config: AdapterConfig) -> str:
     return f"{config.facebook_web_base}/{config.graph_version}/dialog/oauth"
 
 
-SIGN_IN = SignIn(
-    authorize_endpoint=_authorize_page,
-    scope_separator=",",
-    classify=classify_facebook,
-    exchange=exchange,
-    read_limits=graph_rate_limit,
-)
+SIGN_IN = graph_sign_in(_authorize_page, classify_facebook, exchange)

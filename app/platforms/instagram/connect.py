@@ -4,8 +4,9 @@ token, that for a long-lived one (60 days), then /me for who connected."""
 from __future__ import annotations
 
 from app.adapters.config import AdapterConfig
-from app.adapters.http import as_dict, as_list, as_str, graph_rate_limit
-from app.adapters.oauth import Flow, SignIn, expiry, required
+from app.adapters.graph_sign_in import graph_sign_in, long_lived_token, who_connected
+from app.adapters.http import as_dict, as_list, as_str
+from app.adapters.oauth import Flow, required
 from app.core.ports import AppCredentials, ConnectedAccount, Credentials
 from app.platforms.instagram.adapter import LONG_LIVED, classify_instagram
 from app.platforms.names import Platform
@@ -31,23 +32,15 @@ def exchange(
     # Newer API versions wrap the answer in data[]; older ones answer flat.
     first = as_dict((as_list(body.get("data")) or [body])[0])
     short = required(first, "access_token")
-    long = flow.http.request(
-        "GET",
+    token, expires = long_lived_token(
+        flow,
         f"{cfg.instagram_graph_base}/access_token",
-        params={
-            "grant_type": "ig_exchange_token",
-            "client_secret": app.client_secret or "",
-            "access_token": short,
-        },
-    ).json_dict()
-    token = required(long, "access_token")
-    expires = expiry(flow, long) or flow.now() + LONG_LIVED
-    me = flow.http.request(
-        "GET",
-        cfg.ig_graph("/me"),
-        params={"fields": "user_id,username"},
-        headers={"Authorization": f"Bearer {token}"},
-    ).json_dict()
+        "ig_exchange_token",
+        app,
+        short,
+        LONG_LIVED,
+    )
+    me = who_connected(flow, cfg.ig_graph("/me"), "user_id,username", token)
     user_id = as_str(me.get("user_id")) or as_str(first.get("user_id")) or required(me, "id")
     username = as_str(me.get("username")) or user_id
     creds = Credentials(token, None, expires, {"token_issued_at": flow.now().isoformat()})
@@ -62,10 +55,4 @@ def _authorize_page(config: AdapterConfig) -> str:
     return f"{config.instagram_web_base}/oauth/authorize"
 
 
-SIGN_IN = SignIn(
-    authorize_endpoint=_authorize_page,
-    scope_separator=",",
-    classify=classify_instagram,
-    exchange=exchange,
-    read_limits=graph_rate_limit,
-)
+SIGN_IN = graph_sign_in(_authorize_page, classify_instagram, exchange)

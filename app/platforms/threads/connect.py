@@ -4,8 +4,9 @@
 
 from __future__ import annotations
 
-from app.adapters.http import as_str, graph_rate_limit
-from app.adapters.oauth import Flow, SignIn, expiry, required
+from app.adapters.graph_sign_in import graph_sign_in, long_lived_token, who_connected
+from app.adapters.http import as_str
+from app.adapters.oauth import Flow, required
 from app.core.ports import AppCredentials, ConnectedAccount, Credentials
 from app.platforms.names import Platform
 from app.platforms.threads.wire import (
@@ -33,33 +34,14 @@ def exchange(
         },
     ).json_dict()
     short = required(first, "access_token")
-    long = flow.http.request(
-        "GET",
-        f"{base}/access_token",
-        params={
-            "grant_type": "th_exchange_token",
-            "client_secret": app.client_secret or "",
-            "access_token": short,
-        },
-    ).json_dict()
-    token = required(long, "access_token")
-    expires = expiry(flow, long) or flow.now() + LONG_LIVED
-    me = flow.http.request(
-        "GET",
-        graph_url(flow.config, "/me"),
-        params={"fields": "id,username"},
-        headers={"Authorization": f"Bearer {token}"},
-    ).json_dict()
+    token, expires = long_lived_token(
+        flow, f"{base}/access_token", "th_exchange_token", app, short, LONG_LIVED
+    )
+    me = who_connected(flow, graph_url(flow.config, "/me"), "id,username", token)
     user_id = as_str(me.get("id")) or required(first, "user_id")
     username = as_str(me.get("username")) or user_id
     creds = Credentials(token, None, expires, {"token_issued_at": flow.now().isoformat()})
     return [ConnectedAccount(Platform.THREADS, user_id, f"@{username}", creds, {})]
 
 
-SIGN_IN = SignIn(
-    authorize_endpoint=authorize_page,
-    scope_separator=",",
-    classify=classify_threads,
-    exchange=exchange,
-    read_limits=graph_rate_limit,
-)
+SIGN_IN = graph_sign_in(authorize_page, classify_threads, exchange)
