@@ -1,4 +1,5 @@
-"""Meta Graph conventions shared by Instagram and Facebook: error envelope, tokens, times.
+"""Meta Graph conventions shared by Facebook, Instagram and Threads: error envelope, tokens,
+times, an account's own posts listing, insights answers, the API's fault and not-found answers.
 
 Error envelope: ``{"error": {"message", "type", "code", "error_subcode", "is_transient",
 "error_user_title", "error_user_msg", "fbtrace_id"}}``. HTTP status: 400 for client errors
@@ -11,11 +12,14 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from app.emulator import paging
 from app.emulator.oauth import token_problem
-from app.emulator.state import Token
+from app.emulator.routes import PlatformAPI, Route, RouteTable
+from app.emulator.state import Post, Token
 from app.emulator.wire import Request, Response, json_response
 
 if TYPE_CHECKING:
@@ -186,3 +190,81 @@ def split_fields(spec: str | None) -> list[str]:
     if cur.strip():
         out.append(cur.strip())
     return out
+
+
+# ---------------------------------------------------------------------- a Graph API's parts
+def platform_api(key: str, prefix: str, table: RouteTable) -> PlatformAPI:
+    """A Graph network's API: its route table, Graph's fault answers and Graph's answer to an
+    unknown path."""
+
+    def fault_response(
+        emu: Emulator, req: Request, route: Route, kind: str, params: dict[str, Any]
+    ) -> Response:
+        return fault(key, kind, params)
+
+    return PlatformAPI(
+        key=key, prefix=prefix, table=table, fault_response=fault_response, not_found=not_found
+    )
+
+
+def not_found(req: Request) -> Response:
+    return graph_error(400, "Unknown path components: " + req.path, 2500)
+
+
+def own_posts(
+    emu: Emulator,
+    req: Request,
+    platform: str,
+    account: str,
+    render: Callable[[Post], dict[str, Any]],
+) -> Response:
+    """An account's own posts, newest first, with Graph cursor paging (`limit`, `after`,
+    `before`) and the listing's `since`/`until`; `render(post)`: one post's object."""
+    limit = paging.graph_limit(req)
+    visible = paging.graph_window(req)
+    try:
+        page = paging.paginate(
+            paging.account_posts(emu, platform, account),
+            visible,
+            limit,
+            **paging.graph_cursors(req),
+        )
+    except paging.BadCursor:
+        return bad_param("(#100) Invalid pagination cursor.")
+    data = [render(p) for p in page.items]
+    return json_response(200, paging.graph_body(req, page, data, limit))
+
+
+def metric_names(req: Request, known: tuple[str, ...]) -> list[str] | Response:
+    """The `metric` names asked for, or Graph's refusal naming the first unknown one."""
+    names = [n.strip() for n in (req.param("metric") or "").split(",") if n.strip()]
+    if not names:
+        return bad_param("(#100) The parameter metric is required.")
+    for name in names:
+        if name not in known:
+            return bad_param(
+                f"(#100) metric[{names.index(name)}] must be one of the following values: "
+                + ", ".join(known)
+            )
+    return names
+
+
+def insight_entries(
+    object_id: str,
+    names: list[str],
+    values: dict[str, Any],
+    title: Callable[[str], str],
+    description: Callable[[str], str],
+) -> list[dict[str, Any]]:
+    """An insights answer's `data`: one lifetime value a metric asked for."""
+    return [
+        {
+            "name": name,
+            "period": "lifetime",
+            "values": [{"value": values[name]}],
+            "title": title(name),
+            "description": description(name),
+            "id": f"{object_id}/insights/{name}/lifetime",
+        }
+        for name in names
+    ]

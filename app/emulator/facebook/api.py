@@ -43,10 +43,10 @@ from app.emulator.facebook import comments as facebook_comments
 from app.emulator.facebook import media as facebook_media
 from app.emulator.facebook.auth import graph_api, page_owner, page_problem
 from app.emulator.facebook.media import new_post
-from app.emulator.graph import bad_param, graph_error
+from app.emulator.graph import bad_param
 from app.emulator.names import NETWORK_OF
 from app.emulator.routes import GRAPH_VERSION as V
-from app.emulator.routes import PlatformAPI, Route, RouteTable
+from app.emulator.routes import RouteTable
 from app.emulator.state import Post, Token, utc
 from app.emulator.wire import Request, Response, json_response
 
@@ -243,17 +243,13 @@ def insights(emu: Emulator, req: Request, m: re.Match[str], tok: Token) -> Respo
         "post_reactions_by_type_total": {"like": likes - loves - wows, "love": loves, "wow": wows},
         "post_reactions_like_total": likes - loves - wows,
     }
-    data = [
-        {
-            "name": name,
-            "period": "lifetime",
-            "values": [{"value": values[name]}],
-            "title": INSIGHTS[name],
-            "description": f"Lifetime: {INSIGHTS[name]}",
-            "id": f"{post.external_id}/insights/{name}/lifetime",
-        }
-        for name in names
-    ]
+    data = graph.insight_entries(
+        post.external_id,
+        names,
+        values,
+        lambda name: INSIGHTS[name],
+        lambda name: f"Lifetime: {INSIGHTS[name]}",
+    )
     return json_response(200, {"data": data, "paging": {"previous": "", "next": ""}})
 
 
@@ -268,18 +264,6 @@ def invalid_metric() -> Response:
     return json_response(400, {"error": error})
 
 
-def fault_response(
-    emu: Emulator, req: Request, route: Route, kind: str, params: dict[str, Any]
-) -> Response:
-    return graph.fault(P, kind, params)
-
-
-def not_found(req: Request) -> Response:
-    return graph_error(400, "Unknown path components: " + req.path, 2500)
-
-
 graph_batch.register(table)  # POST /?batch=[…]: several requests in one
 
-API = PlatformAPI(
-    key=P, prefix="facebook", table=table, fault_response=fault_response, not_found=not_found
-)
+API = graph.platform_api(P, "facebook", table)

@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from app.emulator import graph, graph_batch, paging
+from app.emulator import graph, graph_batch
 from app.emulator.graph import bad_param, graph_error
 from app.emulator.instagram import auth as instagram_auth
 from app.emulator.instagram import comments as instagram_comments
@@ -40,7 +40,7 @@ from app.emulator.instagram.auth import user_token
 from app.emulator.media import MIB, FetchError, fetch, image_kind, is_video, jpeg_size
 from app.emulator.names import NETWORK_OF
 from app.emulator.routes import GRAPH_VERSION as V
-from app.emulator.routes import PlatformAPI, Route, RouteTable
+from app.emulator.routes import RouteTable
 from app.emulator.state import Container, Post, utc
 from app.emulator.wire import Request, Response, json_response
 
@@ -318,16 +318,9 @@ def list_media(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     if isinstance(tok, Response):
         return tok
     fields = graph.split_fields(req.param("fields")) or ["id"]
-    limit = paging.graph_limit(req)
-    visible = paging.graph_window(req)
-    try:
-        page = paging.paginate(
-            paging.account_posts(emu, P, tok.user_id), visible, limit, **paging.graph_cursors(req)
-        )
-    except paging.BadCursor:
-        return bad_param("(#100) Invalid pagination cursor.")
-    data = [_media_object(p, fields, _counts(emu, p)) for p in page.items]
-    return json_response(200, paging.graph_body(req, page, data, limit))
+    return graph.own_posts(
+        emu, req, P, tok.user_id, lambda p: _media_object(p, fields, _counts(emu, p))
+    )
 
 
 @table.add("GET", V + r"/(?P<mid>\d+)/insights", "metrics")
@@ -338,15 +331,9 @@ def insights(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     post = emu.state.post(P, m["mid"])
     if post is None or post.account != tok.user_id or post.deleted:
         return graph.no_object(m["mid"])
-    names = [n.strip() for n in (req.param("metric") or "").split(",") if n.strip()]
-    if not names:
-        return bad_param("(#100) The parameter metric is required.")
-    for name in names:
-        if name not in INSIGHT_METRICS:
-            return bad_param(
-                f"(#100) metric[{names.index(name)}] must be one of the following values: "
-                + ", ".join(INSIGHT_METRICS)
-            )
+    names = graph.metric_names(req, INSIGHT_METRICS)
+    if isinstance(names, Response):
+        return names
     mx = emu.model.metrics(NETWORK_OF[P], post.external_id, utc(post.created_at), emu.now())
     saved = mx["likes"] // 8
     values = {
@@ -358,32 +345,16 @@ def insights(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
         "saved": saved,
         "total_interactions": mx["likes"] + mx["comments"] + mx["shares"] + saved,
     }
-    data = [
-        {
-            "name": name,
-            "period": "lifetime",
-            "values": [{"value": values[name]}],
-            "title": name.replace("_", " ").capitalize(),
-            "description": f"Lifetime {name.replace('_', ' ')} of this media.",
-            "id": f"{post.external_id}/insights/{name}/lifetime",
-        }
-        for name in names
-    ]
+    data = graph.insight_entries(
+        post.external_id,
+        names,
+        values,
+        lambda name: name.replace("_", " ").capitalize(),
+        lambda name: f"Lifetime {name.replace('_', ' ')} of this media.",
+    )
     return json_response(200, {"data": data})
-
-
-def fault_response(
-    emu: Emulator, req: Request, route: Route, kind: str, params: dict[str, Any]
-) -> Response:
-    return graph.fault(P, kind, params)
-
-
-def not_found(req: Request) -> Response:
-    return graph_error(400, "Unknown path components: " + req.path, 2500)
 
 
 graph_batch.register(table)  # POST /?batch=[…]: several requests in one
 
-API = PlatformAPI(
-    key=P, prefix="instagram", table=table, fault_response=fault_response, not_found=not_found
-)
+API = graph.platform_api(P, "instagram", table)

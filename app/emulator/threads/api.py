@@ -28,11 +28,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from app.emulator import graph, graph_batch, paging
+from app.emulator import graph, graph_batch
 from app.emulator.graph import bad_param, graph_error
 from app.emulator.media import MIB, FetchError, fetch, image_kind, is_video
 from app.emulator.names import NETWORK_OF
-from app.emulator.routes import PlatformAPI, Route, RouteTable
+from app.emulator.routes import RouteTable
 from app.emulator.state import Container, Post, utc
 from app.emulator.threads import auth as threads_auth
 from app.emulator.threads import replies
@@ -261,16 +261,7 @@ def list_threads(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     if isinstance(tok, Response):
         return tok
     fields = graph.split_fields(req.param("fields")) or ["id"]
-    limit = paging.graph_limit(req)
-    visible = paging.graph_window(req)
-    try:
-        page = paging.paginate(
-            paging.account_posts(emu, P, tok.user_id), visible, limit, **paging.graph_cursors(req)
-        )
-    except paging.BadCursor:
-        return bad_param("(#100) Invalid pagination cursor.")
-    data = [_media_object(p, fields) for p in page.items]
-    return json_response(200, paging.graph_body(req, page, data, limit))
+    return graph.own_posts(emu, req, P, tok.user_id, lambda p: _media_object(p, fields))
 
 
 @table.add("GET", V + r"/(?P<oid>\d+|me)/replies", "lookup")
@@ -289,15 +280,9 @@ def insights(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     post = emu.state.post(P, m["mid"])
     if post is None or post.account != tok.user_id or post.deleted:
         return graph.no_object(m["mid"])
-    names = [n.strip() for n in (req.param("metric") or "").split(",") if n.strip()]
-    if not names:
-        return bad_param("(#100) The parameter metric is required.")
-    for name in names:
-        if name not in INSIGHT_METRICS:
-            return bad_param(
-                f"(#100) metric[{names.index(name)}] must be one of the following values: "
-                + ", ".join(INSIGHT_METRICS)
-            )
+    names = graph.metric_names(req, INSIGHT_METRICS)
+    if isinstance(names, Response):
+        return names
     mx = emu.model.metrics(NETWORK_OF[P], post.external_id, utc(post.created_at), emu.now())
     values = {
         "views": mx["impressions"],
@@ -309,32 +294,16 @@ def insights(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     }
     if not emu.config.threads_views_reported:
         names = [n for n in names if n != "views"]
-    data = [
-        {
-            "name": name,
-            "period": "lifetime",
-            "values": [{"value": values[name]}],
-            "title": name.capitalize(),
-            "description": f"The number of {name} of your post.",
-            "id": f"{post.external_id}/insights/{name}/lifetime",
-        }
-        for name in names
-    ]
+    data = graph.insight_entries(
+        post.external_id,
+        names,
+        values,
+        lambda name: name.capitalize(),
+        lambda name: f"The number of {name} of your post.",
+    )
     return json_response(200, {"data": data})
-
-
-def fault_response(
-    emu: Emulator, req: Request, route: Route, kind: str, params: dict[str, Any]
-) -> Response:
-    return graph.fault(P, kind, params)
-
-
-def not_found(req: Request) -> Response:
-    return graph_error(400, "Unknown path components: " + req.path, 2500)
 
 
 graph_batch.register(table)  # POST /?batch=[…]: several requests in one
 
-API = PlatformAPI(
-    key=P, prefix="threads", table=table, fault_response=fault_response, not_found=not_found
-)
+API = graph.platform_api(P, "threads", table)
