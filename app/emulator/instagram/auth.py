@@ -17,7 +17,7 @@ import re
 from typing import TYPE_CHECKING
 
 from app.emulator import graph, oauth
-from app.emulator.graph import bad_param
+from app.emulator.graph_tokens import add_long_lived_routes
 from app.emulator.routes import GRAPH_VERSION as V
 from app.emulator.routes import RouteTable
 from app.emulator.state import Token
@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 
 P = "instagram"
 SHORT_TTL = 3600
-LONG_TTL = 5184000
-DAY = 86400
 table = RouteTable()
 
 
@@ -76,39 +74,9 @@ def access_token(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     return json_response(200, body)
 
 
-def _long_lived(emu: Emulator, old: Token) -> Response:
-    tok = oauth.issue(
-        emu, P, "access", old.user_id, old.client_id, LONG_TTL, tag="at", long_lived=True
-    )
-    tok.scope = old.scope
-    body = {"access_token": tok.value, "token_type": "bearer", "expires_in": LONG_TTL}
-    return json_response(200, body)
-
-
-@table.add("GET", V + "/access_token", "token")
-def exchange(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    if req.param("grant_type") != "ig_exchange_token":
-        return bad_param("(#100) grant_type must be ig_exchange_token")
-    if not req.param("client_secret"):
-        return bad_param("(#100) Missing client_secret parameter.")
-    old = user_token(emu, req)
-    if isinstance(old, Response):
-        return old
-    return _long_lived(emu, old)
-
-
-@table.add("GET", V + "/refresh_access_token", "token")
-def refresh(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
-    if req.param("grant_type") != "ig_refresh_token":
-        return bad_param("(#100) grant_type must be ig_refresh_token")
-    old = user_token(emu, req)
-    if isinstance(old, Response):
-        return old
-    if not old.long_lived:
-        return bad_param("(#100) Only long-lived access tokens can be refreshed.")
-    if emu.now_ts() - old.issued_at < DAY:
-        return bad_param("(#100) The access token must be at least 24 hours old to be refreshed.")
-    return _long_lived(emu, old)
+add_long_lived_routes(
+    table, P, V, user_token, exchange_grant="ig_exchange_token", refresh_grant="ig_refresh_token"
+)
 
 
 @table.add("GET", V + "/me", "account")
