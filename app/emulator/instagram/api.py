@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from app.emulator import graph, graph_batch
+from app.emulator import graph, graph_batch, graph_containers
 from app.emulator.graph import bad_param, graph_error
 from app.emulator.instagram import auth as instagram_auth
 from app.emulator.instagram import comments as instagram_comments
@@ -177,8 +177,7 @@ def create_container(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
 
 
 def _refresh_status(emu: Emulator, c: Container, *, poll: bool) -> None:
-    if c.status in ("IN_PROGRESS", "FINISHED") and emu.now_ts() - c.created_at >= DAY:
-        c.status = "EXPIRED"
+    graph_containers.expire(emu, c)
     if c.status == "IN_PROGRESS" and poll:
         processing = emu.config.ig_video_processing_s if c.video_url else 0
         if c.polls >= emu.config.container_polls and emu.now_ts() - c.created_at >= processing:
@@ -198,19 +197,19 @@ def get_object(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     if isinstance(tok, Response):
         return tok
     fields = graph.split_fields(req.param("fields")) or ["id"]
-    c = emu.state.containers.get(m["id"])
-    if c is not None and c.user_id == tok.user_id:
+
+    def status(c: Container) -> dict[str, Any]:
         _refresh_status(emu, c, poll=True)
-        body: dict[str, Any] = {"id": c.id}
+        body: dict[str, Any] = {}
         if "status_code" in fields:
             body["status_code"] = c.status
         if "status" in fields:
             body["status"] = STATUS_TEXT[c.status]
-        return json_response(200, body)
-    post = emu.state.post(P, m["id"])
-    if post is not None and post.account == tok.user_id and not post.deleted:
-        return json_response(200, _media_object(post, fields, _counts(emu, post)))
-    return graph.no_object(m["id"])
+        return body
+
+    return graph_containers.container_or_post(
+        emu, P, m["id"], tok.user_id, status, lambda p: _media_object(p, fields, _counts(emu, p))
+    )
 
 
 def _media_object(
@@ -246,12 +245,9 @@ def media_publish(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     tok = user_token(emu, req, m["uid"])
     if isinstance(tok, Response):
         return tok
-    creation_id = req.param("creation_id")
-    if not creation_id:
-        return bad_param("(#100) The parameter creation_id is required.")
-    c = emu.state.containers.get(creation_id)
-    if c is None or c.user_id != tok.user_id or c.is_carousel_item:
-        return graph.no_object(creation_id)
+    c = graph_containers.to_publish(emu, req, tok.user_id)
+    if isinstance(c, Response):
+        return c
     _refresh_status(emu, c, poll=False)
     if c.status == "EXPIRED":
         return ig_error("The media container has expired.", -2, 2207020, "Media expired")

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from app.emulator import graph, graph_batch
+from app.emulator import graph, graph_batch, graph_containers
 from app.emulator.graph import bad_param, graph_error
 from app.emulator.media import MIB, FetchError, fetch, image_kind, is_video
 from app.emulator.names import NETWORK_OF
@@ -137,8 +137,7 @@ def create_container(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
 
 
 def _refresh_status(emu: Emulator, c: Container, *, poll: bool) -> None:
-    if c.status in ("IN_PROGRESS", "FINISHED") and emu.now_ts() - c.created_at >= DAY:
-        c.status = "EXPIRED"
+    graph_containers.expire(emu, c)
     if c.status == "IN_PROGRESS" and poll:
         needed = emu.config.container_polls + (1 if c.media_type == "VIDEO" else 0)
         if c.polls >= needed:
@@ -152,20 +151,24 @@ def get_object(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     if isinstance(tok, Response):
         return tok
     fields = graph.split_fields(req.param("fields")) or ["id"]
-    c = emu.state.containers.get(m["id"])
-    if c is not None and c.user_id == tok.user_id:
+
+    def status(c: Container) -> dict[str, Any]:
         _refresh_status(emu, c, poll=True)
-        body: dict[str, Any] = {"id": c.id}
+        body: dict[str, Any] = {}
         if "status" in fields:
             body["status"] = c.status
         if "error_message" in fields and c.status == "ERROR":
             body["error_message"] = c.error_message or "UNKNOWN"
-        return json_response(200, body)
-    post = emu.state.post(P, m["id"])
-    if post is not None and post.account == tok.user_id and not post.deleted:
-        body = {**_media_object(post, fields), **replies.reply_fields(emu, post, fields)}
-        return json_response(200, body)
-    return graph.no_object(m["id"])
+        return body
+
+    return graph_containers.container_or_post(
+        emu,
+        P,
+        m["id"],
+        tok.user_id,
+        status,
+        lambda p: {**_media_object(p, fields), **replies.reply_fields(emu, p, fields)},
+    )
 
 
 def _media_object(post: Post, fields: list[str]) -> dict[str, Any]:
@@ -194,12 +197,9 @@ def threads_publish(emu: Emulator, req: Request, m: re.Match[str]) -> Response:
     tok = user_token(emu, req, m["uid"])
     if isinstance(tok, Response):
         return tok
-    creation_id = req.param("creation_id")
-    if not creation_id:
-        return bad_param("(#100) The parameter creation_id is required.")
-    c = emu.state.containers.get(creation_id)
-    if c is None or c.user_id != tok.user_id or c.is_carousel_item:
-        return graph.no_object(creation_id)
+    c = graph_containers.to_publish(emu, req, tok.user_id)
+    if isinstance(c, Response):
+        return c
     _refresh_status(emu, c, poll=False)
     if c.status == "EXPIRED":
         return graph_error(400, "The media container has expired.", 24, subcode=4279009)
