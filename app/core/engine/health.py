@@ -76,7 +76,8 @@ def write_atomically(path: Path, line: str) -> None:
 
 
 class HealthReporter:
-    """Samples the worker's health every `interval_s` (and on `request()`, e.g. SIGUSR1)."""
+    """Samples the worker's health every `interval_s` when it has a status file to write, and
+    on `request()` (e.g. SIGUSR1)."""
 
     def __init__(
         self,
@@ -172,8 +173,12 @@ class HealthReporter:
     def _loop(self) -> None:
         while not self._stop.is_set():
             to_log, self._log_next = self._log_next, False
+            # Without a status file the line is only wanted on request (SIGUSR1): sampling
+            # every few seconds counted the whole backlog for nobody (16 workers: three
+            # counts a second against the queue they were draining).
             try:
-                self.report(to_log=to_log)
+                if to_log or self.status_file is not None:
+                    self.report(to_log=to_log)
             except Exception:  # a busy or restarting database: try again next time
                 log.warning("worker health: could not sample", exc_info=True)
             self._wanted.wait(self.interval_s)

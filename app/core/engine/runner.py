@@ -303,8 +303,8 @@ class PublishingEngine:
     def _idle(self) -> bool:
         if self._pools.inflight_count() or not self._connectivity.online:
             return False
-        due, flying = claim.busy_counts(self.db, self.db_clock.now())
-        return due == 0 and flying == 0 and self._parts.idle(self.db_clock.now())
+        now = self.db_clock.now()
+        return not claim.anything_left(self.db, now) and self._parts.idle(now)
 
     def _sleep_for(self) -> float:
         """Seconds until something may be due: the earliest due target, capped."""

@@ -96,8 +96,15 @@ def mark_published_many(
             r.id: r
             for r in s.execute(
                 select(
-                    Target.id, Target.post_id, Target.account_id, Target.status, Target.external_id
-                ).where(Target.id.in_(ids))
+                    Target.id,
+                    Target.post_id,
+                    Target.account_id,
+                    Target.status,
+                    Target.external_id,
+                    Account.platform,
+                )
+                .join(Account, Account.id == Target.account_id)
+                .where(Target.id.in_(ids))
             )
         }
         lock_posts(s, (r.post_id for r in rows.values()))
@@ -142,11 +149,7 @@ def mark_published_many(
                     latest[rows[x.target_id].account_id] = x
             if latest:
                 defaults = budgets if budgets is not None else ratelimits.load_defaults(s)
-                platforms = dict(
-                    s.execute(
-                        select(Account.id, Account.platform).where(Account.id.in_(latest))
-                    ).all()
-                )
+                platforms = {r.account_id: r.platform for r in rows.values()}
                 for account_id in sorted(latest):
                     x = latest[account_id]
                     assert x.rate_limit is not None

@@ -24,6 +24,7 @@ import json
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -48,8 +49,10 @@ from tests.bench.run import machine
 from tests.bench.scale.dataset import Shape, generate
 from tests.integration.helpers import (
     NO_EMULATOR_LIMITS,
+    ROOT,
     VAULT_KEY,
     connect_emulator,
+    env,
     start_worker,
     wait_all,
     worker_logs,
@@ -254,6 +257,25 @@ JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :s AND c.relkind
         )
 
 
+def _start(url: str, work: Path, args: argparse.Namespace, i: int) -> subprocess.Popen[str]:
+    """One drain worker; with `--profile DIR` under cProfile (DIR/worker-<i>.prof)."""
+    flags = ["--until-idle", "--concurrency", str(args.concurrency), "--batch", str(args.batch)]
+    if not args.profile:
+        return start_worker(url, work, *flags)
+    Path(args.profile).mkdir(parents=True, exist_ok=True)
+    out = (work / f"worker-profiled-{i}.log").open("w")
+    prof = str(Path(args.profile).resolve() / f"worker-{i}.prof")
+    return subprocess.Popen(
+        [sys.executable, "-m", "cProfile", "-o", prof, "main.py", "worker", "--db", url]
+        + ["--quiet", *flags],
+        cwd=ROOT,
+        env=env(work),
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from app.emulator import EmulatorServer
 
@@ -322,18 +344,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         t0 = time.perf_counter()
         cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         with ConnectionPeak(base) as peak:
-            procs = [
-                start_worker(
-                    url,
-                    work,
-                    "--until-idle",
-                    "--concurrency",
-                    str(args.concurrency),
-                    "--batch",
-                    "8",
-                )
-                for _ in range(args.workers)
-            ]
+            procs = [_start(url, work, args, i) for i in range(args.workers)]
             codes = wait_all(procs, timeout=args.timeout)
             drain_s = time.perf_counter() - t0
         cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -423,6 +434,8 @@ def main(argv: list[str] | None = None) -> int:
     # 1: each worker then holds ~6 PostgreSQL connections; 16 of them fit a default server
     # (max_connections 100). See docs/operations.md.
     p.add_argument("--concurrency", type=int, default=1, help="per platform, per worker")
+    p.add_argument("--batch", type=int, default=8, help="targets a worker holds at once")
+    p.add_argument("--profile", metavar="DIR", help="run the workers under cProfile")
     p.add_argument("--claim-rounds", type=int, default=300)
     p.add_argument("--floor-sample", type=int, default=2_000)
     p.add_argument("--timeout", type=float, default=1500.0, help="seconds for the drain")
