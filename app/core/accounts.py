@@ -166,11 +166,17 @@ class AccountService:
         return creds
 
     def account_ref(
-        self, account_id: int, app_credentials: AppCredentials | None = None
+        self,
+        account_id: int,
+        app_credentials: AppCredentials | None = None,
+        *,
+        info: AccountInfo | None = None,
     ) -> AccountRef:
         """Everything an adapter needs for this account, secrets decrypted. The developer app
-        is read from the vault when not given."""
-        info = self.get(account_id)
+        is read from the vault when not given; `info`: the account's row, when the caller has
+        just read it (it is not read again)."""
+        if info is None or info.id != account_id:
+            info = self.get(account_id)
         creds = self.credentials(account_id)
         app = (
             app_credentials if app_credentials is not None else self.app_credentials(info.platform)

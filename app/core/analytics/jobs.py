@@ -44,7 +44,8 @@ class AccountAccess:
             return known
         info = self.ctx.accounts.get(account_id)
         adapter = self.ctx.adapters.adapter(info)
-        ref = self.ctx.accounts.account_ref(account_id, self.ctx.adapters.app_credentials(info))
+        app = self.ctx.adapters.app_credentials(info)
+        ref = self.ctx.accounts.account_ref(account_id, app, info=info)
         if self._expiring(ref):
             ref = self._refresh(account_id, adapter, ref)
         self._known[account_id] = (adapter, ref)
@@ -62,7 +63,7 @@ class AccountAccess:
         with _refresh_lock:
             info = self.ctx.accounts.get(account_id)
             current = self.ctx.accounts.account_ref(
-                account_id, self.ctx.adapters.app_credentials(info)
+                account_id, self.ctx.adapters.app_credentials(info), info=info
             )
             if current.credentials != stale.credentials:
                 return current  # someone (the engine) refreshed meanwhile
@@ -75,7 +76,8 @@ class AccountAccess:
         self._known.pop(account_id, None)
         info = self.ctx.accounts.get(account_id)
         adapter = self.ctx.adapters.adapter(info)
-        stale = self.ctx.accounts.account_ref(account_id, self.ctx.adapters.app_credentials(info))
+        app = self.ctx.adapters.app_credentials(info)
+        stale = self.ctx.accounts.account_ref(account_id, app, info=info)
         self._refresh(account_id, adapter, stale)
         return True
 
