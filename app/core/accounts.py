@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.core import audit
@@ -29,6 +29,11 @@ from app.core.workspace_keys import WorkspaceKeys
 from app.platforms.names import Platform
 
 _APP_SETTING = "app.{platform}"
+
+#: an account's workspace and encrypted credentials, by primary key (built once)
+_CREDENTIALS = select(Account.workspace_id, Account.credentials_encrypted).where(
+    Account.id == bindparam("account_id")
+)
 
 
 class AccountError(ValueError):
@@ -101,6 +106,8 @@ class AccountService:
         #: each workspace's data key, unwrapped with the vault key or the member's own key
         self.keys = WorkspaceKeys(vault)
         self.clock = clock or SystemClock()
+        #: account id -> (the stored blob, its credentials) as last decrypted here
+        self._opened: dict[int, tuple[bytes, Credentials]] = {}
 
     # ------------------------------------------------------------ connecting
 
@@ -154,23 +161,40 @@ class AccountService:
             return _info(self._load(s, account_id))
 
     def credentials(self, account_id: int) -> Credentials:
+        """The account's stored credentials, decrypted. The stored blob is read every time;
+        it is decrypted again only when it changed since this service last opened it (a
+        refresh, a reconnect, a key rotation re-seals it), and only where the vault holds
+        the workspace's key (a member's key is checked on every read: it may be revoked)."""
         self.keys.ready(self.db)
         with self.db.session() as s:
-            account = self._load(s, account_id)
-            blob = account.credentials_encrypted
+            row = s.execute(_CREDENTIALS, {"account_id": account_id}).first()
+            if row is None:
+                raise AccountError(f"No account with id {account_id}.")
+            workspace_id, blob = row
             if blob is None:
                 raise AccountError("This account has no stored credentials; reconnect it.")
-            raw = self.keys.open(s, account.workspace_id, blob)
+            blob = bytes(blob)
+            opened = self._opened.get(account_id)
+            if opened is not None and opened[0] == blob and self.keys.vault_holds(s):
+                return opened[1]
+            raw = self.keys.open(s, workspace_id, blob)
         creds = credentials_from_json(json.loads(raw))
         register_credentials(creds)
+        self._opened[account_id] = (blob, creds)
         return creds
 
     def account_ref(
-        self, account_id: int, app_credentials: AppCredentials | None = None
+        self,
+        account_id: int,
+        app_credentials: AppCredentials | None = None,
+        *,
+        info: AccountInfo | None = None,
     ) -> AccountRef:
         """Everything an adapter needs for this account, secrets decrypted. The developer app
-        is read from the vault when not given."""
-        info = self.get(account_id)
+        is read from the vault when not given; `info`: the account's row, when the caller has
+        just read it (it is not read again)."""
+        if info is None or info.id != account_id:
+            info = self.get(account_id)
         creds = self.credentials(account_id)
         app = (
             app_credentials if app_credentials is not None else self.app_credentials(info.platform)
@@ -195,8 +219,11 @@ class AccountService:
         register_credentials(credentials)
         account = self._load(session, account_id)
         raw = _json_bytes(credentials_to_json(credentials))
-        account.credentials_encrypted = self.keys.seal(session, account.workspace_id, raw)
+        blob = self.keys.seal(session, account.workspace_id, raw)
+        account.credentials_encrypted = blob
         account.token_expires_at = credentials.expires_at
+        # Known by its blob: should the caller roll back, the stored one differs and is read.
+        self._opened[account_id] = (bytes(blob), credentials)
 
     def save_credentials(self, account_id: int, credentials: Credentials) -> None:
         """`store_credentials` in a transaction of its own."""

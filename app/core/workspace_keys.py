@@ -110,6 +110,11 @@ class WorkspaceKeys:
             self._logins[where] = member_login(s)
         return self._logins[where]
 
+    def vault_holds(self, s: Session) -> bool:
+        """True when this Herald opens the workspaces' keys with the vault (the single-user
+        and demo case), not with a member's own key (which an administrator may revoke)."""
+        return self._login(s) is None
+
     # ------------------------------------------------------------ secrets
 
     def ready(self, db: Database) -> None:

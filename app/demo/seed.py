@@ -33,7 +33,7 @@ from app.core.db import Database
 from app.core.models import Account
 from app.core.timeutil import is_valid_zone
 from app.core.vault import Vault
-from app.demo.collecting import CachedAccess, make_collector
+from app.demo.collecting import make_access, make_collector
 from app.demo.content import TextMaker, make_images
 from app.demo.emulator import DemoError, connect_emulator_accounts, loopback_url
 from app.demo.posting import DemoPosting
@@ -194,7 +194,7 @@ class _Run(DemoPosting):
         settings = EngineSettings(account_cache_s=ACCOUNT_CACHE_S, owner="demo-seed")
         engine = self.context.publishing_engine(settings)
         ctx = self.context.maintenance_context()
-        access = CachedAccess(ctx)
+        access = make_access(ctx)
         collector = make_collector(ctx, access)
         timeline = Timeline(real_now)
         slots: dict[int, list[datetime]] = {}
@@ -216,8 +216,8 @@ class _Run(DemoPosting):
                     day = first_day + timedelta(days=index)
                     # the daily job: 60-day tokens stay alive
                     refreshed = refresh_expiring_tokens(ctx)
-                    if refreshed.refreshed or refreshed.reauth or refreshed.failed:
-                        access.forget()  # read again only what may have changed
+                    # read again only what may have changed
+                    access.forget([*refreshed.refreshed, *refreshed.reauth, *refreshed.failed])
                     report.posts += self.write_day(slots.pop(index), timeline)
                     done = HISTORY_SHARE * min(index + 1, days) / days
                     _say(progress, f"Publishing the history: {day:%a %d %b}", done)

@@ -13,6 +13,7 @@ uses; tokens about to expire are refreshed first, and an auth failure gets one r
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import timedelta
 
@@ -40,19 +41,30 @@ class AccountAccess:
 
     def lookup(self, account_id: int) -> tuple[PlatformAdapter, AccountRef]:
         known = self._known.get(account_id)
-        if known is not None and not self._expiring(known[1]):
-            return known
-        info = self.ctx.accounts.get(account_id)
-        adapter = self.ctx.adapters.adapter(info)
-        ref = self.ctx.accounts.account_ref(account_id, self.ctx.adapters.app_credentials(info))
-        if self._expiring(ref):
-            ref = self._refresh(account_id, adapter, ref)
+        if known is not None:
+            if not self._expiring(known[1]):
+                return known
+            # Expiring: the stored credentials are read once, under the refresh lock (the
+            # engine may have refreshed them meanwhile), and refreshed when still the same.
+            adapter, stale = known
+            ref = self._refresh(account_id, adapter, stale)
+        else:
+            info = self.ctx.accounts.get(account_id)
+            adapter = self.ctx.adapters.adapter(info)
+            app = self.ctx.adapters.app_credentials(info)
+            ref = self.ctx.accounts.account_ref(account_id, app, info=info)
+            if self._expiring(ref):
+                ref = self._refresh(account_id, adapter, ref)
         self._known[account_id] = (adapter, ref)
         return adapter, ref
 
-    def forget(self) -> None:
-        """Credentials changed elsewhere (a refresh job, a reconnect): read them again."""
-        self._known.clear()
+    def forget(self, account_ids: Iterable[int] | None = None) -> None:
+        """Credentials changed elsewhere (a refresh job, a reconnect): read them again (those
+        of `account_ids`, or all)."""
+        if account_ids is None:
+            self._known.clear()
+        for account_id in account_ids or ():
+            self._known.pop(account_id, None)
 
     def _expiring(self, ref: AccountRef) -> bool:
         expires = ref.credentials.expires_at
@@ -62,9 +74,9 @@ class AccountAccess:
         with _refresh_lock:
             info = self.ctx.accounts.get(account_id)
             current = self.ctx.accounts.account_ref(
-                account_id, self.ctx.adapters.app_credentials(info)
+                account_id, self.ctx.adapters.app_credentials(info), info=info
             )
-            if current.credentials != stale.credentials:
+            if current.credentials != stale.credentials and not self._expiring(current):
                 return current  # someone (the engine) refreshed meanwhile
             creds = adapter.refresh(current)
             self.ctx.accounts.save_credentials(account_id, creds)
@@ -75,7 +87,8 @@ class AccountAccess:
         self._known.pop(account_id, None)
         info = self.ctx.accounts.get(account_id)
         adapter = self.ctx.adapters.adapter(info)
-        stale = self.ctx.accounts.account_ref(account_id, self.ctx.adapters.app_credentials(info))
+        app = self.ctx.adapters.app_credentials(info)
+        stale = self.ctx.accounts.account_ref(account_id, app, info=info)
         self._refresh(account_id, adapter, stale)
         return True
 

@@ -117,7 +117,9 @@ def test_access_reads_an_account_once_per_run_while_its_token_is_good(db, clock,
     reads: list[int] = []
     real = context.accounts.account_ref
     monkeypatch.setattr(
-        context.accounts, "account_ref", lambda a, app: reads.append(a) or real(a, app)
+        context.accounts,
+        "account_ref",
+        lambda a, app, **kw: reads.append(a) or real(a, app, **kw),
     )
     access = jobs.AccountAccess(context)
     first = access.lookup(acc)
