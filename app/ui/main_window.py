@@ -7,6 +7,7 @@ Signals:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -27,15 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.alt_text import AltTextPolicy
-from app.core.appcontext import AppContext
-from app.core.workspaces import WorkspaceError, WorkspaceInfo
 from app.ui import about, menu_entries, screen_fit, theme
 from app.ui import views as view_factory
 from app.ui.lazy_views import LazyViews
-from app.ui.workspace_dialog import WorkspaceDialog, system_zone
 
 if TYPE_CHECKING:
+    from app.core.appcontext import AppContext
+    from app.core.workspaces import WorkspaceInfo
     from app.ui.calendar.view import CalendarView
     from app.ui.queue_slots import QueueSlotsEditor
 
@@ -45,9 +44,18 @@ class MainWindow(QMainWindow):
 
     AREAS = ("calendar", "analytics", "accounts")
 
-    def __init__(self, context: AppContext, parent=None) -> None:
+    def __init__(
+        self,
+        context: AppContext | None,
+        parent=None,
+        *,
+        workspaces: Sequence[tuple[int, str, str]] = (),
+    ) -> None:
+        """The window on `context`; or, with None, its frame alone (window first, issue 20):
+        navigation, header (the `workspaces` read ahead: id, name, zone), menus and the
+        calendar's frame, until `attach(context)` fills it in."""
         super().__init__(parent)
-        self.context = context
+        self.context: AppContext = context  # type: ignore[assignment]  # set by attach()
         self.setObjectName("mainWindow")
         screen_fit.fit(self, 1280, 820, 960, 640)  # within a 1024×700 screen too
         self._workspace: WorkspaceInfo | None = None
@@ -70,17 +78,48 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_menu()
         self.statusBar().setObjectName("statusBar")
+        if context is None:
+            from app.ui.calendar.frame import CalendarFrame
 
+            first = self.AREAS[0]
+            frame = CalendarFrame(workspaces[0][2] if workspaces else "UTC", self.stack)
+            self.views.add_lazy(first, partial(view_factory.build, first, self), frame)
+            self._show_read_ahead(workspaces)
+            self.nav_buttons[first].setChecked(True)
+            self.page_title.setText(self.tr("Calendar"))
+        else:
+            self.attach(context)
+
+    def attach(self, context: AppContext) -> None:
+        """The content on `context`: the calendar (its month read), the other views (built
+        when first shown), the workspaces and the first-run checklist."""
+        self.context = context
         # Only the first view is built before the first frame (issue 20); the others are
         # built when first shown or asked for (lazy_views.py).
         first, *later = self.AREAS
-        self.add_view(first, view_factory.build(first, self))
+        if first in self.views:  # the frame's placeholder: built now, in its place
+            self.views[first]
+        else:
+            self.add_view(first, view_factory.build(first, self))
         for area in later:
             self.views.add_lazy(area, partial(view_factory.build, area, self))
         self.add_help_action(self.calendar.shortcuts_action)
-        self.reload_workspaces()
-        self.show_area("calendar")
+        chosen = self.workspace_combo.currentData()
+        self.reload_workspaces(select_id=chosen if isinstance(chosen, int) else None)
+        self.show_area(self._asked_area)
         self._add_checklist()
+
+    _asked_area = "calendar"
+
+    def _show_read_ahead(self, workspaces: Sequence[tuple[int, str, str]]) -> None:
+        """The header as it will be, from the workspaces read before the database opened."""
+        self.workspace_combo.blockSignals(True)
+        for ws_id, name, _zone in workspaces:
+            self.workspace_combo.addItem(name, ws_id)
+        self.workspace_combo.blockSignals(False)
+        if workspaces:
+            self.zone_label.setText(workspaces[0][2])
+            self.setWindowTitle(workspaces[0][1])
 
     # ------------------------------------------------------------------ building
 
@@ -224,6 +263,10 @@ class MainWindow(QMainWindow):
             view.set_workspace(self._workspace)  # type: ignore[attr-defined]
 
     def show_area(self, key: str) -> None:
+        if self.context is None:  # still the frame: shown once the content is in
+            self._asked_area = key
+            self.nav_buttons[key].setChecked(True)
+            return
         view = self.views[key]  # builds it on first show
         self.stack.setCurrentWidget(view)
         self.nav_buttons[key].setChecked(True)
@@ -252,6 +295,8 @@ class MainWindow(QMainWindow):
     def reload_workspaces(self, select_id: int | None = None) -> None:
         items = self.context.workspaces.list()
         if not items:
+            from app.ui.workspace_dialog import system_zone
+
             items = [self.context.workspaces.ensure_default(system_zone())]
         current = select_id or (self._workspace.id if self._workspace else items[0].id)
         self.workspace_combo.blockSignals(True)
@@ -269,6 +314,11 @@ class MainWindow(QMainWindow):
             self.workspace_combo.setCurrentIndex(index)
 
     def create_workspace(self) -> None:
+        from app.core.workspaces import WorkspaceError
+        from app.ui.workspace_dialog import WorkspaceDialog
+
+        if self.context is None:
+            return
         dialog = WorkspaceDialog(self, title=self.tr("New workspace"))
         while dialog.exec():
             try:
@@ -281,6 +331,10 @@ class MainWindow(QMainWindow):
 
     def edit_workspace(self) -> bool:
         """True when the person saved the dialog."""
+        from app.core.alt_text import AltTextPolicy
+        from app.core.workspaces import WorkspaceError
+        from app.ui.workspace_dialog import WorkspaceDialog
+
         if self._workspace is None:
             return False
         ws = self._workspace
@@ -304,6 +358,8 @@ class MainWindow(QMainWindow):
         from app.core.settings import SettingsService
         from app.ui.settings_dialog import open_once
 
+        if self.context is None:
+            return
         open_once(SettingsService(self.context.db), self, self._settings_changed)
 
     def _settings_changed(self) -> None:
@@ -324,7 +380,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ internals
 
     def _on_workspace_index(self, index: int) -> None:
-        if index < 0:
+        if index < 0 or self.context is None:
             return
         workspace_id = self.workspace_combo.itemData(index)
         self._workspace = self.context.workspaces.get(workspace_id)
