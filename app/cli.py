@@ -126,9 +126,7 @@ def _main(args_list: list[str]) -> int:
 def open_context(*args, **kwargs):
     """app.bootstrap.open_context, imported when called: the GUI shows its window before
     SQLAlchemy and the models are imported (issue 20, window first)."""
-    from app import bootstrap
-
-    return bootstrap.open_context(*args, **kwargs)
+    return importlib.import_module("app.bootstrap").open_context(*args, **kwargs)
 
 
 if __name__ == "__main__":

@@ -188,7 +188,8 @@ def test_the_gui_is_given_the_roots_opener(monkeypatch):
     monkeypatch.setattr(app.ui.launch, "run_gui", run_gui)
     assert cli_main(["--db", "sqlite://"]) == 0
     # The root's opener, imported when first called (the window is shown before it).
-    monkeypatch.setattr(bootstrap, "open_context", lambda *a, **k: ("root", a, k))
+    root = sys.modules["app.bootstrap"]  # as the opener finds it (other tests may reload it)
+    monkeypatch.setattr(root, "open_context", lambda *a, **k: ("root", a, k))
     assert given["open"]("sqlite://", demo_env=None) == ("root", ("sqlite://",), {"demo_env": None})
 
 
