@@ -103,10 +103,15 @@ class CalendarFrame(QWidget):
         tb.view_buttons["month"].setChecked(True)
         tb.zone_combo.setCurrentText(zone)
         tb.jump_edit.setDate(QDate(today.year, today.month, today.day))
+        tb.undo_button.setEnabled(False)  # as the calendar's, with nothing to undo yet
+        tb.redo_button.setEnabled(False)
         self.month = MonthFrame(today, self)
         tb.range_label.setText(ranges.range_title("month", today, self.month.first_day))
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        # Where the calendar's toolbar and grid will be: below the checklist's row (12 px even
+        # when it is hidden) and the attention area's spacing (8 px); measured on screenshots.
+        layout.setContentsMargins(0, 12, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(tb)
+        layout.addSpacing(8)
         layout.addWidget(self.month, 1)
