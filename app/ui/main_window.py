@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QPushButton,
+    QMenu,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.ui import about, menu_entries, screen_fit, theme
+from app.ui import about, screen_fit, theme, window_chrome
 from app.ui import views as view_factory
 from app.ui.lazy_views import LazyViews
 
@@ -43,6 +43,11 @@ class MainWindow(QMainWindow):
     workspaceChanged = Signal(int)
 
     AREAS = ("calendar", "analytics", "accounts")
+    # built by app/ui/window_chrome.py (the header and the menus)
+    page_title: QLabel
+    zone_label: QLabel
+    workspace_combo: QComboBox
+    help_menu: QMenu
 
     def __init__(
         self,
@@ -68,7 +73,7 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout()
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        column.addWidget(self._build_header())
+        column.addWidget(window_chrome.build_header(self))
         self.stack = QStackedWidget(central)
         self.stack.setObjectName("viewStack")
         self.views = LazyViews(self.stack, self._view_built)
@@ -76,7 +81,7 @@ class MainWindow(QMainWindow):
         self._column = column
         row.addLayout(column, 1)
         self.setCentralWidget(central)
-        self._build_menu()
+        window_chrome.build_menu(self)
         self.statusBar().setObjectName("statusBar")
         if context is None:
             from app.ui.calendar.frame import CalendarFrame
@@ -170,80 +175,6 @@ class MainWindow(QMainWindow):
             layout.addWidget(button)
         layout.addStretch(1)
         return nav
-
-    def _build_header(self) -> QWidget:
-        header = QFrame(self)
-        header.setObjectName("headerBar")
-        layout = QHBoxLayout(header)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.setSpacing(8)
-        self.page_title = QLabel("", header)
-        self.page_title.setObjectName("pageTitle")
-        layout.addWidget(self.page_title)
-        layout.addStretch(1)
-        self.zone_label = QLabel("", header)
-        self.zone_label.setObjectName("workspaceZone")
-        layout.addWidget(self.zone_label)
-        self.workspace_combo = QComboBox(header)
-        self.workspace_combo.setObjectName("workspaceCombo")
-        self.workspace_combo.setAccessibleName(self.tr("Workspace"))
-        self.workspace_combo.setToolTip(self.tr("Switch workspace"))
-        self.workspace_combo.setMinimumWidth(200)
-        self.workspace_combo.currentIndexChanged.connect(self._on_workspace_index)
-        layout.addWidget(self.workspace_combo)
-        self.new_workspace_button = QPushButton(theme.icon("fa5s.plus"), self.tr("New"), header)
-        self.new_workspace_button.setObjectName("newWorkspaceButton")
-        self.new_workspace_button.setToolTip(self.tr("Create a workspace"))
-        self.new_workspace_button.clicked.connect(self.create_workspace)
-        layout.addWidget(self.new_workspace_button)
-        self.edit_workspace_button = QPushButton(theme.icon("fa5s.pen"), self.tr("Edit"), header)
-        self.edit_workspace_button.setObjectName("editWorkspaceButton")
-        self.edit_workspace_button.setToolTip(
-            self.tr("Rename this workspace or change its time zone")
-        )
-        self.edit_workspace_button.clicked.connect(self.edit_workspace)
-        layout.addWidget(self.edit_workspace_button)
-        return header
-
-    def _build_menu(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("&File"))
-        file_menu.setObjectName("fileMenu")
-        new_ws = QAction(self.tr("New &workspace…"), self)
-        new_ws.setObjectName("newWorkspaceAction")
-        new_ws.triggered.connect(self.create_workspace)
-        file_menu.addAction(new_ws)
-        menu_entries.install_import_entry(self, file_menu)  # issue 22
-        file_menu.addSeparator()
-        self.quit_action = QAction(self.tr("&Quit"), self)
-        self.quit_action.setObjectName("quitAction")
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.quit_action.triggered.connect(self.quit)
-        file_menu.addAction(self.quit_action)
-        self.settings_menu = bar.addMenu(self.tr("&Settings"))
-        self.settings_menu.setObjectName("settingsMenu")
-        # PreferencesRole: on macOS Qt moves it to the application menu as "Settings…" (⌘,).
-        self.settings_action = QAction(theme.icon("fa5s.cog"), self.tr("&Settings…"), self)
-        self.settings_action.setObjectName("settingsAction")
-        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
-        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.settings_action.setToolTip(
-            self.tr("Grace period, start at login, default time zone, theme (Ctrl+,)")
-        )
-        self.settings_action.triggered.connect(self.open_settings)
-        self.settings_menu.addAction(self.settings_action)
-        self.addAction(self.settings_action)  # the shortcut works wherever the focus is
-        apps = QAction(self.tr("&Developer apps…"), self)
-        apps.setObjectName("developerAppsAction")
-        apps.triggered.connect(self._edit_developer_apps)
-        self.settings_menu.addAction(apps)
-        self.help_menu = bar.addMenu(self.tr("&Help"))
-        self.help_menu.setObjectName("helpMenu")
-        about = QAction(self.tr("&About Herald"), self)
-        about.setObjectName("aboutAction")
-        about.triggered.connect(self.show_about)
-        self.help_menu.addAction(about)
-        menu_entries.install_queue_slots_entry(self, self.open_queue_slots)  # issue 22
 
     def add_help_action(self, action: QAction) -> None:
         """A view's entry at the top of the Help menu (the calendar's keyboard shortcuts)."""
