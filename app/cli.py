@@ -117,11 +117,16 @@ def _main(args_list: list[str]) -> int:
             lines = str(exc).strip().splitlines() or [type(exc).__name__]
             print(f"herald {args.command}: {lines[0]}", file=sys.stderr)
             return 1
-    from app.bootstrap import open_context
     from app.ui.launch import run_gui
 
     # The GUI receives the composition root's opener: the UI never imports app.bootstrap.
     return run_gui(args, open_context)
+
+
+def open_context(*args, **kwargs):
+    """app.bootstrap.open_context, imported when called: the GUI shows its window before
+    SQLAlchemy and the models are imported (issue 20, window first)."""
+    return importlib.import_module("app.bootstrap").open_context(*args, **kwargs)
 
 
 if __name__ == "__main__":

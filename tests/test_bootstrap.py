@@ -187,7 +187,10 @@ def test_the_gui_is_given_the_roots_opener(monkeypatch):
 
     monkeypatch.setattr(app.ui.launch, "run_gui", run_gui)
     assert cli_main(["--db", "sqlite://"]) == 0
-    assert given["open"] is bootstrap.open_context
+    # The root's opener, imported when first called (the window is shown before it).
+    root = sys.modules["app.bootstrap"]  # as the opener finds it (other tests may reload it)
+    monkeypatch.setattr(root, "open_context", lambda *a, **k: ("root", a, k))
+    assert given["open"]("sqlite://", demo_env=None) == ("root", ("sqlite://",), {"demo_env": None})
 
 
 def test_the_gui_builds_its_window_on_one_context_from_the_root(tmp_path):

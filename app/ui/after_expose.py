@@ -54,3 +54,32 @@ def after_first_expose(
     """Run `work` once, after `window` (already shown) is first exposed, or after
     `fallback_ms` if it never is."""
     _FirstExpose(window, work, fallback_ms)
+
+
+class _NextPaint(QObject):
+    def __init__(self, widget: QWidget, work: Callable[[], None], fallback_ms: int) -> None:
+        super().__init__(widget)
+        self._work: Callable[[], None] | None = work
+        self._widget = widget
+        widget.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self._run)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self._widget and event.type() == QEvent.Type.Paint:
+            QTimer.singleShot(0, self._run)  # once this paint has ended
+        return False
+
+    def _run(self) -> None:
+        work, self._work = self._work, None
+        if work is None:
+            return
+        self._widget.removeEventFilter(self)
+        work()
+
+
+def after_next_paint(
+    widget: QWidget, work: Callable[[], None], *, fallback_ms: int = FALLBACK_MS
+) -> None:
+    """Run `work` once, after `widget`'s next paint (the calendar's month with its posts),
+    or after `fallback_ms` if it is not painted (hidden)."""
+    _NextPaint(widget, work, fallback_ms)

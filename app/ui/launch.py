@@ -62,6 +62,12 @@ def run_gui(args: argparse.Namespace, open_context: OpenContext) -> int:
 
     setup_logging()
     app = _make_app()
+    if not (args.self_check or args.demo):
+        from app.ui.window_first import read_ahead
+
+        ahead = read_ahead(args.db)
+        if ahead is not None:  # a known SQLite file with workspaces: window first
+            return _run_window_first(app, args, open_context, ahead)
 
     context = _open_context(open_context, args.db, demo=args.demo, self_check=args.self_check)
     if context is None:
@@ -114,22 +120,23 @@ def _open_context(open_context: OpenContext, db_url: str | None, *, demo: bool, 
         return None
 
 
-def _apply_saved_theme(app, context) -> None:
+def _apply_saved_theme(app, context, saved: str | None = None) -> None:
     """The theme chosen in Settings (light, dark or the system's); HERALD_THEME overrides it
-    for one run (screenshots of both themes)."""
-    from app.core.settings import THEMES, SettingsService
+    for one run (screenshots of both themes). `saved`: the choice, read ahead."""
     from app.ui.theme import apply_theme
 
     override = os.environ.get("HERALD_THEME", "").strip().lower()
-    apply_theme(app, override if override in THEMES else SettingsService(context.db).theme())
+    if saved is None:
+        from app.core.settings import SettingsService
+
+        saved = SettingsService(context.db).theme()
+    apply_theme(app, override if override in ("system", "light", "dark") else saved)
 
 
 def _run_window(app, args: argparse.Namespace, context, first) -> int:
-    from app.ui.accounts.services import vault_of
     from app.ui.main_window import MainWindow
-    from app.ui.passphrase import unlock_vault
 
-    vault_of(context)  # installs the passphrase dialog before anything needs the vault
+    _install_vault(context)
     window = MainWindow(context)
     if args.self_check:
         window.show()
@@ -138,25 +145,101 @@ def _run_window(app, args: argparse.Namespace, context, first) -> int:
         window.close()
         print("self-check ok" if ok else "self-check failed")
         return 0 if ok else 1
-
-    from app.core.settings import SettingsService
-    from app.ui import wiring
-    from app.ui.tray import TrayController
-
-    tray = TrayController(window, SettingsService(context.db))
-    wiring.connect_views(window)
-    from app.ui import notify_poller
-
-    notify_poller.install(window, context, tray)  # issue 23: approvals, mentions, failures
+    running = _Running()
+    running.start(window, context, first)
     window.show()
     if first is not None and first.connect_accounts:
         window.show_area("accounts")
+    from app.ui.after_expose import after_first_expose
 
-    started: list[Any] = []  # the scheduler, once it runs
+    after_first_expose(window, lambda: running.start_publishing(window, context))
+    try:
+        return app.exec()
+    finally:
+        running.stop()
 
-    def start_publishing() -> None:
+
+def _run_window_first(app, args: argparse.Namespace, open_context: OpenContext, ahead) -> int:
+    """The window's frame on screen first, the database opened on a worker thread after its
+    first frame, the content filled in when it is open (app/ui/window_first.py)."""
+    from app.ui.after_expose import after_first_expose, after_next_paint
+    from app.ui.main_window import MainWindow
+    from app.ui.window_first import ContextLoader
+
+    _apply_saved_theme(app, None, ahead.theme)
+    window = MainWindow(None, workspaces=ahead.workspaces)
+    running = _Running()
+    first_workspace = ahead.workspaces[0] if ahead.workspaces else None
+    loader = ContextLoader(open_context, args.db, first_workspace, window)
+
+    def content(opened) -> None:
+        context, month = opened
+        running.context = context
+        _install_vault(context)
+        if month is not None:  # read on the worker: the calendar finds it in its prefetch
+            window.views.when_built("calendar", month.seed)
+        window.attach(context)
+        running.start(window, context, None)
+        # The first frame is long on screen; the month's posts are painted first.
+        grid = window.calendar.current_grid()
+        after_next_paint(grid, lambda: running.start_publishing(window, context))
+
+    def failed(exc: BaseException) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from app.core.db import DatabaseError
+
+        if isinstance(exc, DatabaseError):
+            log.error("cannot open database: %s", exc)
+        else:
+            log.error("cannot open database", exc_info=exc)
+        window.hide()
+        QMessageBox.critical(None, "Herald", str(exc) or type(exc).__name__)
+        app.exit(1)
+
+    loader.ready.connect(content)
+    loader.failed.connect(failed)
+    window.show()
+    after_first_expose(window, loader.start)
+    try:
+        return app.exec()
+    finally:
+        running.stop()
+        if running.context is not None:
+            running.context.close()
+
+
+def _install_vault(context) -> None:
+    from app.ui.accounts.services import vault_of
+
+    vault_of(context)  # installs the passphrase dialog before anything needs the vault
+
+
+class _Running:
+    """What the window starts beside its views (tray, wiring, notifications, the error
+    hook, the scheduler) and stops when the event loop ends."""
+
+    def __init__(self) -> None:
+        self.context: Any = None
+        self.schedulers: list[Any] = []
+        self.uninstall: Callable[[], None] | None = None
+        self.tray: Any = None
+
+    def start(self, window, context, first) -> None:
+        from app.core.settings import SettingsService
+        from app.ui import errors, notify_poller, wiring
+        from app.ui.tray import TrayController
+
+        self.tray = TrayController(window, SettingsService(context.db))
+        wiring.connect_views(window)
+        notify_poller.install(window, context, self.tray)  # issue 23: approvals, mentions
+        self.uninstall = errors.install(window)
+
+    def start_publishing(self, window, context) -> None:
         # After the first frame (issue 20): unlocking the vault (a keyring or a passphrase)
         # and importing and starting the engine are not what the person waits to see.
+        from app.ui.passphrase import unlock_vault
+
         if not unlock_vault(context.vault, window):
             window.statusBar().showMessage(
                 window.tr("Publishing is paused: the vault is locked (no passphrase given).")
@@ -168,21 +251,18 @@ def _run_window(app, args: argparse.Namespace, context, first) -> int:
                 window.tr("Connected as a member: the agency's workers publish your posts.")
             )
             return
+        from app.ui import wiring
         from app.ui.scheduler_thread import build_scheduler
 
         scheduler = build_scheduler(context)
-        wiring.connect_scheduler(window, scheduler, tray)
+        wiring.connect_scheduler(window, scheduler, self.tray)
         scheduler.start()
-        started.append(scheduler)
+        self.schedulers.append(scheduler)
 
-    from app.ui import errors
-    from app.ui.after_expose import after_first_expose
+    def stop(self) -> None:
+        from app.ui import wiring
 
-    uninstall = errors.install(window)
-    after_first_expose(window, start_publishing)
-    try:
-        return app.exec()
-    finally:
-        uninstall()
-        for scheduler in started:
+        if self.uninstall is not None:
+            self.uninstall()
+        for scheduler in self.schedulers:
             wiring.stop_scheduler(scheduler)

@@ -37,12 +37,15 @@ class LazyViews(Mapping[str, QWidget]):
         self._views[key] = view
         self._stack.addWidget(view)
 
-    def add_lazy(self, key: str, builder: Builder) -> None:
+    def add_lazy(self, key: str, builder: Builder, placeholder: QWidget | None = None) -> None:
+        """`placeholder`: what the page shows until built (the calendar's frame while the
+        database opens); an empty page by default."""
         if key not in self._order:
             self._order.append(key)
         self._builders[key] = builder
-        placeholder = QWidget(self._stack)
-        placeholder.setObjectName(f"{key}Placeholder")
+        if placeholder is None:
+            placeholder = QWidget(self._stack)
+            placeholder.setObjectName(f"{key}Placeholder")
         self._placeholders[key] = placeholder
         self._stack.addWidget(placeholder)
 
@@ -83,6 +86,7 @@ class LazyViews(Mapping[str, QWidget]):
         if showing:
             stack.setCurrentWidget(view)
         stack.removeWidget(placeholder)
+        placeholder.setParent(None)  # gone from findChild at once (its objectNames too)
         placeholder.deleteLater()
 
     def __iter__(self) -> Iterator[str]:

@@ -7,6 +7,7 @@ Signals:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -20,22 +21,20 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QPushButton,
+    QMenu,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.alt_text import AltTextPolicy
-from app.core.appcontext import AppContext
-from app.core.workspaces import WorkspaceError, WorkspaceInfo
-from app.ui import about, menu_entries, screen_fit, theme
+from app.ui import about, screen_fit, theme, window_chrome
 from app.ui import views as view_factory
 from app.ui.lazy_views import LazyViews
-from app.ui.workspace_dialog import WorkspaceDialog, system_zone
 
 if TYPE_CHECKING:
+    from app.core.appcontext import AppContext
+    from app.core.workspaces import WorkspaceInfo
     from app.ui.calendar.view import CalendarView
     from app.ui.queue_slots import QueueSlotsEditor
 
@@ -44,10 +43,24 @@ class MainWindow(QMainWindow):
     workspaceChanged = Signal(int)
 
     AREAS = ("calendar", "analytics", "accounts")
+    # built by app/ui/window_chrome.py (the header and the menus)
+    page_title: QLabel
+    zone_label: QLabel
+    workspace_combo: QComboBox
+    help_menu: QMenu
 
-    def __init__(self, context: AppContext, parent=None) -> None:
+    def __init__(
+        self,
+        context: AppContext | None,
+        parent=None,
+        *,
+        workspaces: Sequence[tuple[int, str, str]] = (),
+    ) -> None:
+        """The window on `context`; or, with None, its frame alone (window first, issue 20):
+        navigation, header (the `workspaces` read ahead: id, name, zone), menus and the
+        calendar's frame, until `attach(context)` fills it in."""
         super().__init__(parent)
-        self.context = context
+        self.context: AppContext = context  # type: ignore[assignment]  # set by attach()
         self.setObjectName("mainWindow")
         screen_fit.fit(self, 1280, 820, 960, 640)  # within a 1024×700 screen too
         self._workspace: WorkspaceInfo | None = None
@@ -60,7 +73,7 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout()
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        column.addWidget(self._build_header())
+        column.addWidget(window_chrome.build_header(self))
         self.stack = QStackedWidget(central)
         self.stack.setObjectName("viewStack")
         self.views = LazyViews(self.stack, self._view_built)
@@ -68,19 +81,50 @@ class MainWindow(QMainWindow):
         self._column = column
         row.addLayout(column, 1)
         self.setCentralWidget(central)
-        self._build_menu()
+        window_chrome.build_menu(self)
         self.statusBar().setObjectName("statusBar")
+        if context is None:
+            from app.ui.calendar.frame import CalendarFrame
 
+            first = self.AREAS[0]
+            frame = CalendarFrame(workspaces[0][2] if workspaces else "UTC", self.stack)
+            self.views.add_lazy(first, partial(view_factory.build, first, self), frame)
+            self._show_read_ahead(workspaces)
+            self.nav_buttons[first].setChecked(True)
+            self.page_title.setText(self.tr("Calendar"))
+        else:
+            self.attach(context)
+
+    def attach(self, context: AppContext) -> None:
+        """The content on `context`: the calendar (its month read), the other views (built
+        when first shown), the workspaces and the first-run checklist."""
+        self.context = context
         # Only the first view is built before the first frame (issue 20); the others are
         # built when first shown or asked for (lazy_views.py).
         first, *later = self.AREAS
-        self.add_view(first, view_factory.build(first, self))
+        if first in self.views:  # the frame's placeholder: built now, in its place
+            self.views[first]
+        else:
+            self.add_view(first, view_factory.build(first, self))
         for area in later:
             self.views.add_lazy(area, partial(view_factory.build, area, self))
         self.add_help_action(self.calendar.shortcuts_action)
-        self.reload_workspaces()
-        self.show_area("calendar")
+        chosen = self.workspace_combo.currentData()
+        self.reload_workspaces(select_id=chosen if isinstance(chosen, int) else None)
+        self.show_area(self._asked_area)
         self._add_checklist()
+
+    _asked_area = "calendar"
+
+    def _show_read_ahead(self, workspaces: Sequence[tuple[int, str, str]]) -> None:
+        """The header as it will be, from the workspaces read before the database opened."""
+        self.workspace_combo.blockSignals(True)
+        for ws_id, name, _zone in workspaces:
+            self.workspace_combo.addItem(name, ws_id)
+        self.workspace_combo.blockSignals(False)
+        if workspaces:
+            self.zone_label.setText(workspaces[0][2])
+            self.setWindowTitle(workspaces[0][1])
 
     # ------------------------------------------------------------------ building
 
@@ -132,80 +176,6 @@ class MainWindow(QMainWindow):
         layout.addStretch(1)
         return nav
 
-    def _build_header(self) -> QWidget:
-        header = QFrame(self)
-        header.setObjectName("headerBar")
-        layout = QHBoxLayout(header)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.setSpacing(8)
-        self.page_title = QLabel("", header)
-        self.page_title.setObjectName("pageTitle")
-        layout.addWidget(self.page_title)
-        layout.addStretch(1)
-        self.zone_label = QLabel("", header)
-        self.zone_label.setObjectName("workspaceZone")
-        layout.addWidget(self.zone_label)
-        self.workspace_combo = QComboBox(header)
-        self.workspace_combo.setObjectName("workspaceCombo")
-        self.workspace_combo.setAccessibleName(self.tr("Workspace"))
-        self.workspace_combo.setToolTip(self.tr("Switch workspace"))
-        self.workspace_combo.setMinimumWidth(200)
-        self.workspace_combo.currentIndexChanged.connect(self._on_workspace_index)
-        layout.addWidget(self.workspace_combo)
-        self.new_workspace_button = QPushButton(theme.icon("fa5s.plus"), self.tr("New"), header)
-        self.new_workspace_button.setObjectName("newWorkspaceButton")
-        self.new_workspace_button.setToolTip(self.tr("Create a workspace"))
-        self.new_workspace_button.clicked.connect(self.create_workspace)
-        layout.addWidget(self.new_workspace_button)
-        self.edit_workspace_button = QPushButton(theme.icon("fa5s.pen"), self.tr("Edit"), header)
-        self.edit_workspace_button.setObjectName("editWorkspaceButton")
-        self.edit_workspace_button.setToolTip(
-            self.tr("Rename this workspace or change its time zone")
-        )
-        self.edit_workspace_button.clicked.connect(self.edit_workspace)
-        layout.addWidget(self.edit_workspace_button)
-        return header
-
-    def _build_menu(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("&File"))
-        file_menu.setObjectName("fileMenu")
-        new_ws = QAction(self.tr("New &workspace…"), self)
-        new_ws.setObjectName("newWorkspaceAction")
-        new_ws.triggered.connect(self.create_workspace)
-        file_menu.addAction(new_ws)
-        menu_entries.install_import_entry(self, file_menu)  # issue 22
-        file_menu.addSeparator()
-        self.quit_action = QAction(self.tr("&Quit"), self)
-        self.quit_action.setObjectName("quitAction")
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.quit_action.triggered.connect(self.quit)
-        file_menu.addAction(self.quit_action)
-        self.settings_menu = bar.addMenu(self.tr("&Settings"))
-        self.settings_menu.setObjectName("settingsMenu")
-        # PreferencesRole: on macOS Qt moves it to the application menu as "Settings…" (⌘,).
-        self.settings_action = QAction(theme.icon("fa5s.cog"), self.tr("&Settings…"), self)
-        self.settings_action.setObjectName("settingsAction")
-        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
-        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.settings_action.setToolTip(
-            self.tr("Grace period, start at login, default time zone, theme (Ctrl+,)")
-        )
-        self.settings_action.triggered.connect(self.open_settings)
-        self.settings_menu.addAction(self.settings_action)
-        self.addAction(self.settings_action)  # the shortcut works wherever the focus is
-        apps = QAction(self.tr("&Developer apps…"), self)
-        apps.setObjectName("developerAppsAction")
-        apps.triggered.connect(self._edit_developer_apps)
-        self.settings_menu.addAction(apps)
-        self.help_menu = bar.addMenu(self.tr("&Help"))
-        self.help_menu.setObjectName("helpMenu")
-        about = QAction(self.tr("&About Herald"), self)
-        about.setObjectName("aboutAction")
-        about.triggered.connect(self.show_about)
-        self.help_menu.addAction(about)
-        menu_entries.install_queue_slots_entry(self, self.open_queue_slots)  # issue 22
-
     def add_help_action(self, action: QAction) -> None:
         """A view's entry at the top of the Help menu (the calendar's keyboard shortcuts)."""
         actions = self.help_menu.actions()
@@ -224,6 +194,10 @@ class MainWindow(QMainWindow):
             view.set_workspace(self._workspace)  # type: ignore[attr-defined]
 
     def show_area(self, key: str) -> None:
+        if self.context is None:  # still the frame: shown once the content is in
+            self._asked_area = key
+            self.nav_buttons[key].setChecked(True)
+            return
         view = self.views[key]  # builds it on first show
         self.stack.setCurrentWidget(view)
         self.nav_buttons[key].setChecked(True)
@@ -252,6 +226,8 @@ class MainWindow(QMainWindow):
     def reload_workspaces(self, select_id: int | None = None) -> None:
         items = self.context.workspaces.list()
         if not items:
+            from app.ui.workspace_dialog import system_zone
+
             items = [self.context.workspaces.ensure_default(system_zone())]
         current = select_id or (self._workspace.id if self._workspace else items[0].id)
         self.workspace_combo.blockSignals(True)
@@ -269,6 +245,11 @@ class MainWindow(QMainWindow):
             self.workspace_combo.setCurrentIndex(index)
 
     def create_workspace(self) -> None:
+        from app.core.workspaces import WorkspaceError
+        from app.ui.workspace_dialog import WorkspaceDialog
+
+        if self.context is None:
+            return
         dialog = WorkspaceDialog(self, title=self.tr("New workspace"))
         while dialog.exec():
             try:
@@ -281,6 +262,10 @@ class MainWindow(QMainWindow):
 
     def edit_workspace(self) -> bool:
         """True when the person saved the dialog."""
+        from app.core.alt_text import AltTextPolicy
+        from app.core.workspaces import WorkspaceError
+        from app.ui.workspace_dialog import WorkspaceDialog
+
         if self._workspace is None:
             return False
         ws = self._workspace
@@ -304,6 +289,8 @@ class MainWindow(QMainWindow):
         from app.core.settings import SettingsService
         from app.ui.settings_dialog import open_once
 
+        if self.context is None:
+            return
         open_once(SettingsService(self.context.db), self, self._settings_changed)
 
     def _settings_changed(self) -> None:
@@ -324,7 +311,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ internals
 
     def _on_workspace_index(self, index: int) -> None:
-        if index < 0:
+        if index < 0 or self.context is None:
             return
         workspace_id = self.workspace_combo.itemData(index)
         self._workspace = self.context.workspaces.get(workspace_id)

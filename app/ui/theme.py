@@ -194,11 +194,16 @@ def platform_icon(platform: str, colour: str | None = None):
 
 
 def icon(name: str, colour: str | None = None):
-    """A qtawesome icon in a role's colour ("icon" by default): icon("fa5s.star", "star")."""
+    """A qtawesome icon in a role's colour ("icon" by default): icon("fa5s.star", "star").
+    Font Awesome's solid icons are drawn without importing qtawesome (app/ui/glyphs.py)."""
+    from app.ui import glyphs
+
+    shade = (hex_of(colour) if colour in ROLES else colour) or hex_of("icon")
+    if glyphs.available(name):
+        return glyphs.icon(name, shade)
     import qtawesome as qta
 
-    shade = hex_of(colour) if colour in ROLES else colour
-    return qta.icon(name, color=shade or hex_of("icon"))
+    return qta.icon(name, color=shade)
 
 
 def system_is_dark() -> bool:

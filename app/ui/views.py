@@ -13,11 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDialog, QMainWindow, QWidget
 
-from app.core.appcontext import AppContext
-from app.core.labelfilter import LabelQuery
-from app.core.workspaces import WorkspaceInfo
-
 if TYPE_CHECKING:
+    from app.core.appcontext import AppContext
+    from app.core.workspaces import WorkspaceInfo
     from app.ui.analytics.view import AnalyticsView
     from app.ui.calendar.view import CalendarView
     from app.ui.first_run_checklist import FirstRunChecklist
@@ -57,7 +55,7 @@ def composer_factory(context: AppContext) -> Callable[..., QDialog]:
 
 
 def calendar_view(context: AppContext, window: QMainWindow) -> CalendarView:
-
+    from app.core.labelfilter import LabelQuery
     from app.ui.calendar.services import CalendarServices
     from app.ui.calendar.view import CalendarView
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,9 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.alt_text import AltTextPolicy
 from app.core.timeutil import all_zones, is_valid_zone
 from app.ui import theme
+
+if TYPE_CHECKING:
+    from app.core.alt_text import AltTextPolicy
 
 
 def zone_combo(parent=None, current: str | None = None) -> QComboBox:

@@ -25,7 +25,7 @@ IDS = (
     "demo.seed",
 )
 #: ids of rows that are tracked between runs and shown under the goals' rows, but are no goal
-EXTRA_IDS = ("calendar.month.cold", "calendar.search", "import.20k")
+EXTRA_IDS = ("calendar.month.cold", "calendar.search", "import.20k", "startup.content")
 
 
 @dataclass

@@ -2,11 +2,14 @@
 the main window, with the peak resident memory at that moment.
 
     python -m tests.bench.startup_probe herald DB_URL   # the real main.py path
+    python -m tests.bench.startup_probe content DB_URL  # the same, until the calendar's
+                                                        #   month is painted with its posts
     python -m tests.bench.startup_probe floorA          # bare QMainWindow + pyqtgraph
     python -m tests.bench.startup_probe floorB DB_URL   # bare QMainWindow + SQLAlchemy ORM
                                                         #   + one SQLite query
 
-Prints one JSON line: `monotonic` (CLOCK_MONOTONIC at the first Expose, which the parent
+Prints one JSON line: `monotonic` (CLOCK_MONOTONIC at the first Expose, or for `content` when
+the paint of the month grid (objectName `monthGrid`) holding chips has ended, which the parent
 subtracts from its own reading taken just before spawning, so interpreter start-up counts)
 and `peak_mib`. The process then ends at once with os._exit: what happens after the window
 is on screen is not start-up.
@@ -32,12 +35,22 @@ ROOT = Path(__file__).resolve().parents[2]
 def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     mode = sys.argv[1]
-    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtGui import QWindow
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     class FirstExpose(QObject):
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if mode == "content":
+                if (
+                    event.type() == QEvent.Type.Paint
+                    and obj.objectName() == "monthGrid"
+                    and getattr(obj, "chips", None)
+                    and obj.isVisible()  # type: ignore[attr-defined]
+                ):
+                    # The paint runs after this filter returns; report once it has.
+                    QTimer.singleShot(0, report)
+                return False
             if event.type() == QEvent.Type.Expose and isinstance(obj, QWindow):
                 for widget in QApplication.topLevelWidgets():
                     if isinstance(widget, QMainWindow) and widget.windowHandle() is obj:
@@ -47,7 +60,7 @@ def main() -> None:
     app = QApplication(sys.argv[:1])
     watcher = FirstExpose()
     app.installEventFilter(watcher)
-    if mode == "herald":
+    if mode in ("herald", "content"):
         sys.argv = [str(ROOT / "main.py"), "--db", sys.argv[2]]
         runpy.run_path(str(ROOT / "main.py"), run_name="__main__")
         raise SystemExit("main.py returned before its window was exposed")

@@ -19,6 +19,7 @@ def _fixture_rows() -> list[Row]:
             "floorA": [{"seconds": 0.5, "peak_mib": 90.0}, {"seconds": 0.7, "peak_mib": 92.0}],
             "floorB": [{"seconds": 0.6, "peak_mib": 100.0}, {"seconds": 0.8, "peak_mib": 102.0}],
             "herald": [{"seconds": 0.9, "peak_mib": 150.0}, {"seconds": 1.1, "peak_mib": 152.0}],
+            "content": [{"seconds": 1.2, "peak_mib": 160.0}, {"seconds": 1.4, "peak_mib": 162.0}],
         }
     )
     drain = row("drain", [12.0], unit="s", scale=1.0, reference="floor", reference_values=[6.0])
@@ -30,8 +31,9 @@ def _fixture_rows() -> list[Row]:
 def test_results_carry_ids_medians_units_and_same_run_ratios() -> None:
     results = report.results(_fixture_rows(), MACHINE, [])
     by_id = {r["id"]: r for r in results["rows"] if r["id"]}
-    assert set(by_id) == {"startup", "startup.rss", "drain", "demo.seed"}
-    assert set(by_id) <= set(IDS)
+    assert set(by_id) == {"startup", "startup.rss", "startup.content", "drain", "demo.seed"}
+    assert set(by_id) - {"startup.content"} <= set(IDS)
+    assert by_id["startup.content"]["ratio"] == pytest.approx(1300 / 700)
     assert by_id["startup"]["unit"] == "ms"
     assert by_id["startup"]["median"] == pytest.approx(1000.0)
     assert by_id["startup"]["reference_median"] == pytest.approx(700.0)
@@ -82,6 +84,7 @@ def test_run_writes_bench_results_json(tmp_path, monkeypatch) -> None:
     assert [r["id"] for r in written["rows"]] == [
         "startup",
         "startup.rss",
+        "startup.content",
         "drain",
         "demo.seed",
         None,

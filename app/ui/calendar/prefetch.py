@@ -124,6 +124,11 @@ class RangePrefetch:
         self._store(key, marker, prepared, self._generation)
         return prepared
 
+    def seed(self, key: Key, marker: object | None, prepared: Prepared) -> None:
+        """Keep a range read elsewhere (the month read while the window opened, issue 20),
+        with the change marker taken before it was read."""
+        self._store(key, marker, prepared, self._generation)
+
     def ahead(self, keys: Sequence[Key]) -> None:
         """Read `keys` in a worker thread (those not already kept and still valid)."""
         with self._lock:
