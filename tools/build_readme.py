@@ -14,6 +14,7 @@ PARTS = [
     "docs/queues.md",
     "docs/testing.md",
     "docs/readme/bench.md",
+    "docs/readme/scale.md",
     "docs/soak.md",
     "docs/readme/tail.md",
 ]
