@@ -105,6 +105,9 @@ class CalendarFrame(QWidget):
         tb.jump_edit.setDate(QDate(today.year, today.month, today.day))
         tb.undo_button.setEnabled(False)  # as the calendar's, with nothing to undo yet
         tb.redo_button.setEnabled(False)
+        # Unknown until the database is open; the calendar shows it when there are drafts, so
+        # the frame never shows a button that then vanishes.
+        tb.drafts_button.setVisible(False)
         self.month = MonthFrame(today, self)
         tb.range_label.setText(ranges.range_title("month", today, self.month.first_day))
         layout = QVBoxLayout(self)
