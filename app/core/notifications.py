@@ -48,6 +48,7 @@ class Notification:
     at: datetime
     title: str
     message: str
+    workspace_id: int = 0  # where the post lives: a click on the notification opens it there
 
 
 class MarkStore(Protocol):
@@ -200,7 +201,9 @@ class NotificationService:
                 reason = f": {e.detail}" if e.detail else ""
                 kind, title, body = FAILED, "Your post could not be published", f"{what}{reason}"
             if kind is not None:
-                n = Notification(kind, e.object_id, member.workspace, actor, e.at, title, body)
+                n = Notification(
+                    kind, e.object_id, member.workspace, actor, e.at, title, body, e.workspace_id
+                )
                 out.append((e.at, len(out), n))
                 told.add((e.object_id, e.who, e.at))
         for c in comments:
@@ -212,7 +215,9 @@ class NotificationService:
             actor = names.get(c.workspace_id, {}).get(c.author, c.author)
             title = f"{actor} mentioned you"
             body = f"On {texts.get(c.post_id, '')}: {_short(c.body)}"
-            n = Notification(MENTION, c.post_id, member.workspace, actor, c.at, title, body)
+            n = Notification(
+                MENTION, c.post_id, member.workspace, actor, c.at, title, body, c.workspace_id
+            )
             out.append((c.at, len(out), n))
         out.sort(key=lambda r: (r[0], r[1]))
         return [r[2] for r in out]

@@ -215,6 +215,16 @@ class MainWindow(QMainWindow):
         """One line for the person in the status bar."""
         self.statusBar().showMessage(text, ms)
 
+    def open_post(self, workspace_id: int, post_id: int) -> None:
+        """A notification was clicked: its post in the composer, in its own workspace."""
+        if self.context is None:
+            return
+        self.showNormal()
+        if workspace_id and (self._workspace is None or self._workspace.id != workspace_id):
+            self.select_workspace(workspace_id)
+        self.show_area("calendar")
+        self.calendar.edit_post(post_id)
+
     def open_queue_slots(self) -> QueueSlotsEditor | None:
         """Settings ▸ Queue slots… for the current workspace."""
         if self._workspace is None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from functools import partial
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -28,11 +30,20 @@ KEEP = 20  # notifications listed in the menu
 
 
 class Notifier(Protocol):
-    def notify(self, title: str, message: str) -> None: ...
+    def notify(
+        self, title: str, message: str, *, on_click: Callable[[], None] | None = None
+    ) -> None: ...
 
 
 class NotificationPoller(QObject):
-    arrived = Signal(list)  # list[Notification], delivered on the UI thread
+    """Signals:
+    arrived(list[Notification]): new ones, delivered on the UI thread.
+    openRequested(int, int): the person clicked one (tray message or menu entry): open post
+        `post_id` (second) in workspace `workspace_id` (first).
+    """
+
+    arrived = Signal(list)
+    openRequested = Signal(int, int)
 
     def __init__(
         self,
@@ -86,7 +97,7 @@ class NotificationPoller(QObject):
 
     def _show(self, found: list[Notification]) -> None:
         for n in found:
-            self.tray.notify(n.title, n.message)
+            self.tray.notify(n.title, n.message, on_click=partial(self.open, n))
         self.recent = (list(reversed(found)) + self.recent)[:KEEP]
         self.unread += len(found)
         self._update_badge()
@@ -119,12 +130,21 @@ class NotificationPoller(QObject):
             empty.setEnabled(False)
         for n in self.recent:
             action = self.menu.addAction(f"{n.title}: {n.message}")
-            action.setToolTip(f"{n.workspace} · {n.at:%Y-%m-%d %H:%M} UTC")
+            action.setObjectName("notificationOpenAction")
+            action.setToolTip(
+                self.tr("Open the post ({where} · {at} UTC)").format(
+                    where=n.workspace, at=f"{n.at:%Y-%m-%d %H:%M}"
+                )
+            )
+            action.triggered.connect(partial(self.open, n))
         self.menu.addSeparator()
         clear = QAction(self.tr("Mark all as read"), self.menu)
         clear.setObjectName("notificationsClearAction")
         clear.triggered.connect(self.mark_read)
         self.menu.addAction(clear)
+
+    def open(self, n: Notification, *_checked: object) -> None:
+        self.openRequested.emit(n.workspace_id, n.post_id)
 
     def mark_read(self) -> None:
         self.unread = 0
@@ -153,5 +173,8 @@ def install(window: QWidget, context: Any, tray: Notifier) -> NotificationPoller
     if service is None:
         return None
     poller = NotificationPoller(service, tray, window)
+    opener = getattr(window, "open_post", None)
+    if callable(opener):
+        poller.openRequested.connect(opener)
     poller.start()
     return poller

@@ -9,6 +9,8 @@ instead (they could not get a hidden window back). Notifications are then only r
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QSystemTrayIcon
@@ -43,6 +45,7 @@ class TrayController(QObject):
         self.available = QSystemTrayIcon.isSystemTrayAvailable() if available is None else available
         self.quitting = False
         self.notifications: list[tuple[str, str]] = []
+        self._on_click: Callable[[], None] | None = None
         self._notice_shown = bool(settings.flag(TRAY_NOTICE_SHOWN)) if settings else False
 
         self.menu = QMenu(window)
@@ -67,6 +70,7 @@ class TrayController(QObject):
             self.tray.setToolTip(self.tr("Herald — publishing on schedule"))
             self.tray.setContextMenu(self.menu)
             self.tray.activated.connect(self._on_activated)
+            self.tray.messageClicked.connect(self.message_clicked)
             self.tray.show()
         window.installEventFilter(self)
         # File → Quit is a decision already made: quit through here (stops the engine, no
@@ -161,6 +165,12 @@ class TrayController(QObject):
         ):
             self.show_window()
 
+    def message_clicked(self) -> None:
+        """The last message was clicked: the window, and what that message is about."""
+        self.show_window()
+        if self._on_click is not None:
+            self._on_click()
+
     def quit(self) -> None:
         self.quitting = True
         self.quitRequested.emit()
@@ -180,8 +190,13 @@ class TrayController(QObject):
         title: str,
         message: str,
         icon: QSystemTrayIcon.MessageIcon = QSystemTrayIcon.MessageIcon.Information,
+        *,
+        on_click: Callable[[], None] | None = None,
     ) -> None:
+        """A tray message (and the status bar line); `on_click`: what a click on the message
+        does besides bringing the window back."""
         self.notifications.append((title, message))
+        self._on_click = on_click  # only this message's: a later one replaces it
         if self.tray is not None:
             self.tray.showMessage(title, message, icon, 10_000)
         bar = getattr(self.window, "statusBar", None)
