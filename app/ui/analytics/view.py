@@ -43,7 +43,7 @@ from app.ui.analytics.filters import AnalyticsFilters
 from app.ui.analytics.refresh_bar import RefreshBar, post_targets, range_targets
 from app.ui.analytics.services import AnalyticsServices, CollectorFactory
 from app.ui.event_bridge import EventBridge
-from app.ui.report.dialog import add_report_button
+from app.ui.report.button import add_report_button
 
 __all__ = ["AnalyticsView", "KpiCard", "load_dashboard"]
 

@@ -4,15 +4,16 @@ with progress, then offers to open it or show its folder.
 
 objectNames: clientReportDialog, reportPeriodCombo, reportFromEdit, reportToEdit,
 reportPathEdit, reportBrowseButton, reportProgress, reportStatusLabel, reportGenerateButton,
-reportOpenButton, reportShowFolderButton, reportCloseButton (docs/testing.md)."""
+reportOpenButton, reportShowFolderButton, reportCloseButton, reportCancelButton (shown while
+the PDF is being made; Esc does the same) (docs/testing.md)."""
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QStandardPaths, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -41,9 +42,6 @@ from app.ui.analytics.services import AnalyticsServices
 from app.ui.dates import limit_dates, weekday_date_format
 from app.ui.report.pdf import write_pdf
 
-if TYPE_CHECKING:
-    from app.ui.analytics.view import AnalyticsView
-
 PRESETS = ((7, "Last 7 days"), (30, "Last 30 days"), (90, "Last 90 days"))
 CUSTOM = 0
 
@@ -66,11 +64,16 @@ def file_name(workspace: str, first: date, last: date) -> str:
     return f"herald-report-{slug}-{first:%Y%m%d}-{last:%Y%m%d}.pdf"
 
 
+class ReportCancelled(Exception):
+    """The person cancelled: raised in the worker at its next step; nothing is saved."""
+
+
 class ClientReportDialog(QDialog):
-    """Signals: saved(str) with the PDF's path; failed(str) with the reason."""
+    """Signals: saved(str) with the PDF's path; failed(str) with the reason; cancelled()."""
 
     saved = Signal(str)
     failed = Signal(str)
+    cancelled = Signal()
     _progress = Signal(int, str)  # from the worker thread, queued to the UI thread
 
     def __init__(
@@ -92,6 +95,7 @@ class ClientReportDialog(QDialog):
         self.folder = folder or default_folder()
         self.path: Path | None = None  # the last PDF written
         self.job: BackgroundJob | None = None
+        self._cancel = threading.Event()
         self._path_chosen = False
         self._build()
         self._progress.connect(self._on_progress)
@@ -178,6 +182,12 @@ class ClientReportDialog(QDialog):
         self.close_button.setObjectName("reportCloseButton")
         self.close_button.clicked.connect(self.reject)
         buttons.addWidget(self.close_button)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.cancel_button.setObjectName("reportCancelButton")
+        self.cancel_button.setToolTip(self.tr("Stop making the PDF; nothing is saved"))
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.hide()
+        buttons.addWidget(self.cancel_button)
         self.generate_button = QPushButton(self.tr("Create PDF"), self)
         self.generate_button.setObjectName("reportGenerateButton")
         self.generate_button.setProperty("primary", True)
@@ -264,12 +274,21 @@ class ClientReportDialog(QDialog):
             return None
         db, clock, ws = self.services.db, self.services.clock, self.workspace.id
         platforms, accounts, labels = self.filters
-        emit = self._progress.emit
+        cancel = self._cancel
+        cancel.clear()
 
-        def work() -> Path:
-            report = gather(db, ws, first, last, clock, platforms=platforms,
-                            accounts=accounts, labels=labels, progress=emit)  # fmt: skip
-            return write_pdf(report, target, emit)
+        def emit(percent: int, what: str) -> None:
+            if cancel.is_set() and percent < 100:  # at 100 the file is already in place
+                raise ReportCancelled
+            self._progress.emit(percent, what)
+
+        def work() -> Path | None:
+            try:
+                report = gather(db, ws, first, last, clock, platforms=platforms,
+                                accounts=accounts, labels=labels, progress=emit)  # fmt: skip
+                return write_pdf(report, target, emit)
+            except ReportCancelled:  # not a failure: None says so
+                return None
 
         self.open_button.hide()
         self.folder_button.hide()
@@ -288,6 +307,8 @@ class ClientReportDialog(QDialog):
         for w in (self.generate_button, self.close_button, self.browse_button,
                   self.period_combo, self.path_edit):  # fmt: skip
             w.setEnabled(not busy)
+        self.cancel_button.setVisible(busy)
+        self.cancel_button.setEnabled(busy)
         custom = self.period_combo.currentData() == CUSTOM
         self.from_edit.setEnabled(custom and not busy)
         self.to_edit.setEnabled(custom and not busy)
@@ -296,7 +317,12 @@ class ClientReportDialog(QDialog):
         self.progress.setValue(percent)
         self._say(what)
 
-    def _done(self, path: Path) -> None:
+    def _done(self, path: Path | None) -> None:
+        if path is None:
+            self.progress.hide()
+            self._say(self.tr("Cancelled: no PDF was saved."))
+            self.cancelled.emit()
+            return
         self.path = Path(path)
         self.progress.setValue(100)
         self._say(self.tr("Saved {path}").format(path=self.path))
@@ -306,6 +332,13 @@ class ClientReportDialog(QDialog):
         self._fit()
         self.services.notify(self.tr("Client report saved: {name}").format(name=self.path.name))
         self.saved.emit(str(self.path))
+
+    def cancel(self) -> None:
+        """Stop at the worker's next step; the half-drawn file is removed."""
+        if self.job is not None:
+            self._cancel.set()
+            self.cancel_button.setEnabled(False)
+            self._say(self.tr("Cancelling…"))
 
     def _failed(self, message: str) -> None:
         self.progress.hide()
@@ -330,8 +363,10 @@ class ClientReportDialog(QDialog):
         return self.job.wait(timeout) if self.job is not None else True
 
     def reject(self) -> None:
-        if self.job is None:  # never close under a running worker
+        if self.job is None:  # never close under a running worker: Esc cancels it instead
             super().reject()
+        else:
+            self.cancel()
 
     # ------------------------------------------------------------------ afterwards
 
@@ -342,35 +377,3 @@ class ClientReportDialog(QDialog):
     def show_folder(self) -> None:
         if self.path is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path.parent)))
-
-
-class ReportButton(QPushButton):
-    """ "Client report…" (analyticsReportButton); `dialog` is the one it opened last."""
-
-    def __init__(self, view: AnalyticsView, parent: QWidget) -> None:
-        super().__init__(theme.icon("fa5s.file-pdf"), view.tr("Client report…"), parent)
-        self.view = view
-        self.dialog: ClientReportDialog | None = None
-        self.setObjectName("analyticsReportButton")
-        self.setToolTip(view.tr("Create a PDF report of a period for this workspace's client"))
-        self.clicked.connect(self.open_dialog)
-
-    def open_dialog(self) -> ClientReportDialog | None:
-        view = self.view
-        if view.workspace is None:
-            return None
-        self.dialog = ClientReportDialog(
-            view.services, view.workspace, view,
-            platforms=view.selected_platforms(), **view.filters.facets(),
-        )  # fmt: skip
-        self.dialog.open()
-        return self.dialog
-
-
-def add_report_button(view: AnalyticsView, row: QWidget) -> ReportButton:
-    """The "Client report…" button, added at the end of `row` (beside Export CSV / PNG)."""
-    button = ReportButton(view, row)
-    layout = row.layout()
-    if layout is not None:
-        layout.addWidget(button)
-    return button

@@ -97,3 +97,40 @@ def test_a_failure_is_said_and_the_dialog_stays_usable(qtbot, view, tmp_path):
     assert not (tmp_path / "missing").exists()
     dialog.close_button.click()
     assert not dialog.isVisible()
+
+
+def test_cancel_stops_the_worker_and_saves_nothing(qtbot, view, tmp_path, monkeypatch):
+    import threading
+
+    from app.ui.report import dialog as dialog_module
+
+    reached, go_on = threading.Event(), threading.Event()
+    real_gather = dialog_module.gather
+
+    def slow_gather(*args, progress, **kwargs):
+        progress(1, "Reading…")
+        reached.set()
+        go_on.wait(30)  # the person clicks Cancel meanwhile
+        return real_gather(*args, progress=progress, **kwargs)
+
+    monkeypatch.setattr(dialog_module, "gather", slow_gather)
+    dialog = open_dialog(qtbot, view)
+    out = tmp_path / "reports"
+    out.mkdir()
+    dialog.set_path(out / "r.pdf")
+    dialog.generate_button.click()
+    assert reached.wait(30)
+    cancel = dialog.findChild(QPushButton, "reportCancelButton")
+    assert cancel.isVisible() and cancel.isEnabled()
+    with qtbot.waitSignal(dialog.cancelled, timeout=60000):
+        cancel.click()
+        assert dialog.status.text() == "Cancelling…" and not cancel.isEnabled()
+        go_on.set()
+    qtbot.waitUntil(lambda: dialog.job is None)
+    assert dialog.status.text() == "Cancelled: no PDF was saved."
+    assert list(out.iterdir()) == []  # neither the PDF nor its temporary file
+    assert not cancel.isVisible() and not dialog.progress.isVisible()
+    assert dialog.generate_button.isEnabled() and not dialog.open_button.isVisible()
+    with qtbot.waitSignal(dialog.saved, timeout=60000):  # and it still works afterwards
+        dialog.generate_button.click()
+    assert [p.name for p in out.iterdir()] == ["r.pdf"]
