@@ -64,6 +64,14 @@ def file_name(workspace: str, first: date, last: date) -> str:
     return f"herald-report-{slug}-{first:%Y%m%d}-{last:%Y%m%d}.pdf"
 
 
+def grow_to_contents(dialog: QDialog) -> None:
+    """Grow to what is shown now (the progress bar, a two-line status, the buttons)."""
+    layout = dialog.layout()
+    if layout is not None:
+        layout.activate()
+    dialog.resize(dialog.width(), max(dialog.height(), dialog.sizeHint().height()))
+
+
 class ReportCancelled(Exception):
     """The person cancelled: raised in the worker at its next step; nothing is saved."""
 
@@ -182,12 +190,12 @@ class ClientReportDialog(QDialog):
         self.close_button.setObjectName("reportCloseButton")
         self.close_button.clicked.connect(self.reject)
         buttons.addWidget(self.close_button)
-        self.cancel_button = QPushButton(self.tr("Cancel"), self)
-        self.cancel_button.setObjectName("reportCancelButton")
-        self.cancel_button.setToolTip(self.tr("Stop making the PDF; nothing is saved"))
-        self.cancel_button.clicked.connect(self.cancel)
-        self.cancel_button.hide()
-        buttons.addWidget(self.cancel_button)
+        self.cancel_button = cancel = QPushButton(self.tr("Cancel"), self)
+        cancel.setObjectName("reportCancelButton")
+        cancel.setToolTip(self.tr("Stop making the PDF; nothing is saved"))
+        cancel.clicked.connect(self.cancel)
+        cancel.hide()
+        buttons.addWidget(cancel)
         self.generate_button = QPushButton(self.tr("Create PDF"), self)
         self.generate_button.setObjectName("reportGenerateButton")
         self.generate_button.setProperty("primary", True)
@@ -300,7 +308,7 @@ class ClientReportDialog(QDialog):
         self.job.failed.connect(self._failed)
         self.job.finished.connect(self._finished)
         self._set_busy(True)
-        self._fit()
+        grow_to_contents(self)
         return self.job.start()
 
     def _set_busy(self, busy: bool) -> None:
@@ -318,18 +326,17 @@ class ClientReportDialog(QDialog):
         self._say(what)
 
     def _done(self, path: Path | None) -> None:
-        if path is None:
+        if path is None:  # cancelled
             self.progress.hide()
             self._say(self.tr("Cancelled: no PDF was saved."))
-            self.cancelled.emit()
-            return
+            return self.cancelled.emit()
         self.path = Path(path)
         self.progress.setValue(100)
         self._say(self.tr("Saved {path}").format(path=self.path))
         self.open_button.show()
         self.folder_button.show()
         self.open_button.setFocus()
-        self._fit()
+        grow_to_contents(self)
         self.services.notify(self.tr("Client report saved: {name}").format(name=self.path.name))
         self.saved.emit(str(self.path))
 
@@ -344,15 +351,8 @@ class ClientReportDialog(QDialog):
         self.progress.hide()
         self._say(self.tr("The report could not be created: {why}").format(why=message),
                   error=True)  # fmt: skip
-        self._fit()
+        grow_to_contents(self)
         self.failed.emit(message)
-
-    def _fit(self) -> None:
-        """Grow to what is shown now (the progress bar, a two-line status, the buttons)."""
-        layout = self.layout()
-        if layout is not None:
-            layout.activate()
-        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def _finished(self) -> None:
         self.job = None
@@ -363,10 +363,8 @@ class ClientReportDialog(QDialog):
         return self.job.wait(timeout) if self.job is not None else True
 
     def reject(self) -> None:
-        if self.job is None:  # never close under a running worker: Esc cancels it instead
-            super().reject()
-        else:
-            self.cancel()
+        # never close under a running worker: Esc cancels it instead
+        self.cancel() if self.job is not None else super().reject()
 
     # ------------------------------------------------------------------ afterwards
 
