@@ -86,6 +86,41 @@ def test_a_thread_part_or_first_comment_that_gives_up_is_recorded_with_which(
         _due(herald_clock, herald_emulator, herald_engine)
     [(action, detail, _at)] = [r for r in _engine_rows(herald_context, post_id) if r[0] == "fail"]
     assert detail.startswith(f"X {x.handle}: part 3: ")
-    assert [r[0] for r in _engine_rows(herald_context, post_id)] == ["publish", "fail"]
+    rows = _engine_rows(herald_context, post_id)
+    assert [(r[0], r[1]) for r in rows[:2]] == [
+        ("publish", f"X {x.handle}"),
+        ("publish", f"X {x.handle}: part 2"),
+    ]
+    assert [r[0] for r in rows] == ["publish", "publish", "fail"]
     fails = [r[1] for r in _engine_rows(herald_context, other) if r[0] == "fail"]
     assert len(fails) == 1 and fails[0].startswith(f"LinkedIn {li.handle}: first comment: ")
+
+
+def test_every_part_of_a_thread_and_a_first_comment_is_recorded_once_as_it_goes_out(
+    herald_context, herald_workspace, herald_accounts, herald_clock, herald_emulator, herald_engine
+):
+    from app.core import chains
+    from tests.core.chains.test_chains_emulator import PARTS, _due, _post
+
+    x, li = herald_accounts["x"], herald_accounts["linkedin"]
+    post_id = _post(herald_context, herald_workspace, [x], PARTS[0])
+    chains.set_chain(herald_context.db, post_id, PARTS[:3], None, herald_clock.now())
+    other = _post(herald_context, herald_workspace, [li], "Open on Sunday.")
+    chains.set_chain(herald_context.db, other, [], "Hours: 8-14", herald_clock.now())
+    advance(herald_clock, herald_emulator, 3600)
+    for _ in range(4):
+        _due(herald_clock, herald_emulator, herald_engine)
+    assert PostService(herald_context.db).get(post_id).status == PostStatus.PUBLISHED
+    rows = _engine_rows(herald_context, post_id)
+    assert [(r[0], r[1]) for r in rows] == [
+        ("publish", f"X {x.handle}"),
+        ("publish", f"X {x.handle}: part 2"),
+        ("publish", f"X {x.handle}: part 3"),
+    ]
+    assert [r[2] for r in rows] == sorted(r[2] for r in rows)  # each at its own write-back
+    assert [r[1] for r in _engine_rows(herald_context, other)] == [
+        f"LinkedIn {li.handle}",
+        f"LinkedIn {li.handle}: first comment",
+    ]
+    herald_engine.run_until_idle()  # nothing is recorded twice
+    assert len(_engine_rows(herald_context, post_id)) == 3

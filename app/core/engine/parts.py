@@ -297,7 +297,16 @@ def mark_published(
         if not getattr(result, "rowcount", 0):
             return False
         refresh_post_status(s, [post_id], now)
+        target_id, what = _described(s, part_id)  # in the post's history beside part 1's
+        audit_trail.record(s, audit_trail.PUBLISH, [target_id], now, {target_id: what})
     return True
+
+
+def _described(s: Session, part_id: int) -> tuple[int, str]:
+    """(target id, "part N" or "first comment") for the audit entry."""
+    cols = (TargetPart.target_id, TargetPart.kind, TargetPart.position)
+    part = s.execute(select(*cols).where(TargetPart.id == part_id)).one()
+    return part.target_id, "first comment" if part.kind == COMMENT else f"part {part.position}"
 
 
 def apply_decision(
@@ -339,14 +348,9 @@ def apply_decision(
             return False
         refresh_post_status(s, [post_id], now)
         if decision.status == TargetStatus.FAILED:
-            part = s.execute(
-                select(TargetPart.target_id, TargetPart.kind, TargetPart.position).where(
-                    TargetPart.id == part_id
-                )
-            ).one()
-            what = "first comment" if part.kind == COMMENT else f"part {part.position}"
+            target_id, what = _described(s, part_id)
             reason = f"{what}: {decision.error_message or decision.error_code or 'failed'}"
-            audit_trail.record(s, audit_trail.FAIL, [part.target_id], now, {part.target_id: reason})
+            audit_trail.record(s, audit_trail.FAIL, [target_id], now, {target_id: reason})
     return True
 
 
