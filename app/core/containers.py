@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.chain_models import TargetPart
 from app.core.models import Base, Target
 
 if TYPE_CHECKING:
@@ -45,6 +44,10 @@ class DbContainers:
             return found.container_id if found is not None else self._loose.get(key)
 
     def put(self, key: str, platform: str, container_id: str) -> None:
+        # here, not at the top: app.core.models imports this module while chain_models,
+        # which imports models, may be half-initialised (`import app.core.chains` first)
+        from app.core.chain_models import TargetPart
+
         with self.db.write_session() as s, s.begin():
             target_id = s.scalar(select(Target.id).where(Target.idempotency_key == key))
             if target_id is None:

@@ -7,9 +7,10 @@ returns aware ones on the way out, on SQLite (which has no time-zone type) as on
 from __future__ import annotations
 
 import enum
+import sys
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -350,10 +351,37 @@ class PostComment(Base):
 
 
 # Tables kept in their own modules share this metadata: chain parts and first comments
-# (issue 19), precomputed measures (0018), ideas board and labels (issue 22).
-import app.core.ideas_tables  # noqa: E402, F401
+# (issue 19), precomputed measures (0018), ideas board and labels (issue 22), containers
+# (0021), queues, workspace keys. Imported as modules: when one of them is imported first, it
+# is half-initialised here (it imports this module for Base) and its class not defined yet;
+# its names are looked up when asked for (`__getattr__` below).
+import app.core.containers  # noqa: E402
+import app.core.ideas_tables  # noqa: E402
+import app.core.models_measures  # noqa: E402
+import app.core.queue_tables  # noqa: E402
+import app.core.workspace_keys_table  # noqa: E402, F401
 from app.core import chain_models as chain_models  # noqa: E402
-from app.core.containers import PublishContainer  # noqa: E402, F401 (issue 19, 0021)
-from app.core.models_measures import TargetMeasure  # noqa: E402, F401
-from app.core.queue_tables import AccountQueue, QueuedPost, QueueSlot  # noqa: E402, F401
-from app.core.workspace_keys_table import WorkspaceKey  # noqa: E402, F401
+
+if TYPE_CHECKING:
+    from app.core.containers import PublishContainer as PublishContainer
+    from app.core.models_measures import TargetMeasure as TargetMeasure
+    from app.core.queue_tables import AccountQueue as AccountQueue
+    from app.core.queue_tables import QueuedPost as QueuedPost
+    from app.core.queue_tables import QueueSlot as QueueSlot
+    from app.core.workspace_keys_table import WorkspaceKey as WorkspaceKey
+
+_TABLES_ELSEWHERE = {
+    "PublishContainer": "app.core.containers",
+    "TargetMeasure": "app.core.models_measures",
+    "AccountQueue": "app.core.queue_tables",
+    "QueuedPost": "app.core.queue_tables",
+    "QueueSlot": "app.core.queue_tables",
+    "WorkspaceKey": "app.core.workspace_keys_table",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _TABLES_ELSEWHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(sys.modules[module], name)
