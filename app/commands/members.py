@@ -5,13 +5,15 @@
     python main.py members remove --workspace NAME --name PERSON [--db URL]
     python main.py members regrant [--db URL]
     python main.py members key [--db URL]
+    python main.py members issue-key --name PERSON [--db URL]
 
 On PostgreSQL, `add` also creates the person's own login role (the first time they are
 added) and prints their connection URL, with its generated password, and their member key,
 once. `remove` cuts them off at once and re-keys what they could read. `list` prints
 PERSON<TAB>ROLE<TAB>WORKSPACE. `regrant` applies every member's table privileges again
 (after a schema change). `key`, run by the member with their URL, asks for their member key
-and keeps it in the OS keychain (docs/security.md).
+and keeps it in the OS keychain (docs/security.md). `issue-key` prints a member key, once, for
+a person added before member keys existed (migration 0020), who has none.
 """
 
 from __future__ import annotations
@@ -46,7 +48,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     rm.add_argument("--name", required=True, metavar="PERSON")
     regrant = sub.add_parser("regrant", help="apply every member's table privileges again")
     key = sub.add_parser("key", help="keep your member key (printed by add) in the OS keychain")
-    for p in (add, lst, rm, regrant, key):
+    issue = sub.add_parser(
+        "issue-key", help="print a member key for a person added before member keys existed"
+    )
+    issue.add_argument("--name", required=True, metavar="PERSON")
+    for p in (add, lst, rm, regrant, key, issue):
         p.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="database URL")
 
 
@@ -88,6 +94,11 @@ def _run(db: Database, args: argparse.Namespace, vault: Vault) -> None:
         print(f"privileges applied again for {len(done)} member login(s)")
     elif args.members_command == "key":
         _store_key(db)
+    elif args.members_command == "issue-key":
+        member_key = service.issue_key(args.name)
+        print(f"Member key for {args.name} (shown once, give it with their connection URL):")
+        print(member_key)
+        print("They keep it with `python main.py members key --db THEIR-URL`.")
     else:
         removed = service.remove(args.workspace, args.name)
         print(f"removed {removed.name} from {removed.workspace}")

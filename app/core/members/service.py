@@ -160,6 +160,28 @@ class MemberService:
             s.commit()
             return info
 
+    def issue_key(self, name: str) -> str:
+        """A member key for a person who has none (added before migration 0020, when members
+        had no keys): their workspaces' data keys wrapped for it; returned to be shown once.
+        Someone who has one keeps it (a lost key: remove and add them again, which re-keys)."""
+        name = _clean_name(name)
+        if self.db.is_sqlite:
+            raise MemberError("Member keys exist only on a shared PostgreSQL database.")
+        keys = self._keys()
+        with self.db.write_session() as s:
+            login = s.scalar(select(Member.login).where(_same_person(name)).limit(1))
+            if login is None:
+                raise MemberError(f"{name!r} is not a member of any workspace.")
+            if WorkspaceKeys.public_key_of(s, login) is not None:
+                raise MemberError(
+                    f"{name} already has a member key. For a lost one, remove them from their "
+                    "workspaces and add them again (docs/security.md)."
+                )
+            printed = self._wrap_for(s, keys, login)
+            s.commit()
+            assert printed is not None  # no public key before: a new pair
+            return printed
+
     def regrant(self) -> builtins.list[str]:
         """Every member's table privileges applied again (after a schema change)."""
         with self.db.write_session() as s:
