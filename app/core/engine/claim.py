@@ -153,28 +153,30 @@ def _mark_publishing(s: Session, post_ids: list[int], now: datetime) -> None:
     is in flight: PUBLISHING, unless a target already gave up (FAILED stays FAILED; see
     app/core/poststatus.py). Two statements where refresh_post_status needs five: the
     targets' statuses need not be read, an in-flight one decides."""
-    if s.get_bind().dialect.name == "sqlite":  # under the write lock already
-        current = dict(s.execute(select(Post.id, Post.status).where(Post.id.in_(post_ids))).all())
+    conn = s.connection()
+    ids = {"post_ids": sorted(set(post_ids))}
+    if conn.dialect.name == "sqlite":  # under the write lock already
+        current = dict(conn.execute(_POST_STATUSES, ids).all())
     else:
-        current = dict(
-            s.execute(
-                select(Post.id, Post.status)
-                .where(Post.id.in_(sorted(set(post_ids))))
-                .order_by(Post.id)
-                .with_for_update()
-            ).all()
-        )
+        current = dict(conn.execute(_POST_STATUSES_LOCKED, ids).all())
     stale = [
         pid
         for pid, status in current.items()
         if status not in (PostStatus.PUBLISHING, PostStatus.FAILED, PostStatus.DRAFT)
     ]
     if stale:
-        s.execute(
-            update(Post)
-            .where(Post.id.in_(stale))
-            .values(status=PostStatus.PUBLISHING, updated_at=now)
-        )
+        conn.execute(_MARK_PUBLISHING, {"post_ids": stale, "new_updated_at": now})
+
+
+_POST_STATUSES = select(Post.id, Post.status).where(
+    Post.id.in_(bindparam("post_ids", expanding=True))
+)
+_POST_STATUSES_LOCKED = _POST_STATUSES.order_by(Post.id).with_for_update()
+_MARK_PUBLISHING = (
+    update(Post)
+    .where(Post.id.in_(bindparam("post_ids", expanding=True)))
+    .values(status=PostStatus.PUBLISHING, updated_at=bindparam("new_updated_at"))
+)
 
 
 def _reserve_budgets(
