@@ -120,8 +120,12 @@ class WorkspaceKeys:
     def ready(self, db: Database) -> None:
         """Resolve the key this Herald unwraps with before a write transaction starts (the
         vault may write its verifier, or ask for a passphrase, on first use)."""
-        with db.session() as s:
-            login = self._login(s)
+        where = str(db.engine.url)  # as _login keys it: no session once it is known
+        if where in self._logins:
+            login = self._logins[where]
+        else:
+            with db.session() as s:
+                login = self._login(s)
         if login is not None:
             member_keys.load_member_key(login, self.environ)
             return
@@ -163,20 +167,21 @@ class WorkspaceKeys:
             return member_keys.unwrap_with(private, wrapped)
         # FOR SHARE: a rotation (which updates these rows) waits for this transaction, or
         # this one reads the rotated key; a secret is never written under a retired key.
+        # The wrapped key alone, no ORM object (every refreshed token is sealed here).
         row = s.scalar(
-            select(WorkspaceKey)
+            select(WorkspaceKey.wrapped)
             .where(WorkspaceKey.workspace_id == workspace_id, WorkspaceKey.holder == VAULT_HOLDER)
             .with_for_update(read=True)
         )
         if row is None and create and _lock_keys(s, workspace_id):
             row = s.scalar(  # made meanwhile by another Herald (its lock is ours now)
-                select(WorkspaceKey).where(
+                select(WorkspaceKey.wrapped).where(
                     WorkspaceKey.workspace_id == workspace_id,
                     WorkspaceKey.holder == VAULT_HOLDER,
                 )
             )
         if row is not None:
-            return self.vault.decrypt(row.wrapped)
+            return self.vault.decrypt(row)
         if not create:
             raise WorkspaceKeyError(
                 "This workspace has no data key, so it has no readable secrets; reconnect "

@@ -100,8 +100,8 @@ def _load(conn: Connection, account_id: int) -> _Budget | None:
     return _Budget(account_id, row.limit, row.remaining, row.window_s, row.reset_at)
 
 
-def _save(conn: Connection, budget: _Budget, now: datetime, *, new: bool) -> None:
-    values = {
+def _values(budget: _Budget, now: datetime) -> dict[str, Any]:
+    return {
         "account": budget.account_id,
         "b_limit": budget.limit,
         "b_remaining": budget.remaining,
@@ -109,7 +109,10 @@ def _save(conn: Connection, budget: _Budget, now: datetime, *, new: bool) -> Non
         "b_reset_at": budget.reset_at,
         "b_updated_at": now,
     }
-    conn.execute(_INSERT if new else _UPDATE, values)
+
+
+def _save(conn: Connection, budget: _Budget, now: datetime, *, new: bool) -> None:
+    conn.execute(_INSERT if new else _UPDATE, _values(budget, now))
 
 
 def reserve(
@@ -122,26 +125,63 @@ def reserve(
     """Take the calls of as many of the batches (their `costs` in calls, in order) as the
     account's read budget allows, in the caller's (write) transaction, never touching the
     publishing reserve. Returns (batches granted, reset_at): the rest may go at `reset_at`."""
-    budget = _load(conn, account_id)
-    new = budget is None
-    if budget is None:
-        limit, window = READ_DEFAULTS[Platform(platform)]
-        budget = _Budget(
-            account_id, limit, limit, window, _window_end(Platform(platform), now, window)
-        )
-    elif budget.reset_at <= now:
-        budget.remaining = budget.limit
-        budget.reset_at = _window_end(Platform(platform), now, budget.window_s)
-    spendable = budget.remaining - publishing_reserve(Platform(platform), budget.limit)
-    granted = spent = 0
-    for cost in costs:
-        if spent + cost > spendable:
-            break
-        spent += cost
-        granted += 1
-    budget.remaining -= spent
-    _save(conn, budget, now, new=new)
-    return granted, budget.reset_at
+    return reserve_many(conn, {account_id: (platform, costs)}, now)[account_id]
+
+
+_LOAD_MANY = select(
+    RateLimitBudget.account_id,
+    RateLimitBudget.limit,
+    RateLimitBudget.remaining,
+    RateLimitBudget.window_s,
+    RateLimitBudget.reset_at,
+).where(
+    RateLimitBudget.account_id.in_(bindparam("accounts", expanding=True)),
+    RateLimitBudget.scope == SCOPE,
+)
+
+
+def reserve_many(
+    conn: Connection,
+    wanted: Mapping[int, tuple[Platform, Sequence[int]]],
+    now: datetime,
+) -> dict[int, tuple[int, datetime]]:
+    """`reserve` for several accounts (account id -> (platform, costs)) in three statements
+    whatever their number: their budgets read together, the new ones inserted together, the
+    others updated together. Returns account id -> (batches granted, reset_at)."""
+    if not wanted:
+        return {}
+    stored = {
+        r.account_id: _Budget(r.account_id, r.limit, r.remaining, r.window_s, r.reset_at)
+        for r in conn.execute(_LOAD_MANY, {"accounts": sorted(wanted)})
+    }
+    granted_of: dict[int, tuple[int, datetime]] = {}
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for account_id in sorted(wanted):
+        platform, costs = Platform(wanted[account_id][0]), wanted[account_id][1]
+        budget = stored.get(account_id)
+        new = budget is None
+        if budget is None:
+            limit, window = READ_DEFAULTS[platform]
+            budget = _Budget(account_id, limit, limit, window, _window_end(platform, now, window))
+        elif budget.reset_at <= now:
+            budget.remaining = budget.limit
+            budget.reset_at = _window_end(platform, now, budget.window_s)
+        spendable = budget.remaining - publishing_reserve(platform, budget.limit)
+        granted = spent = 0
+        for cost in costs:
+            if spent + cost > spendable:
+                break
+            spent += cost
+            granted += 1
+        budget.remaining -= spent
+        (inserts if new else updates).append(_values(budget, now))
+        granted_of[account_id] = (granted, budget.reset_at)
+    if inserts:
+        conn.execute(_INSERT, inserts)
+    if updates:
+        conn.execute(_UPDATE, updates)
+    return granted_of
 
 
 def record_rate_limited(

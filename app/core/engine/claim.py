@@ -19,11 +19,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, func, select, text, update
+from sqlalchemy import bindparam, exists, func, select, text, update
 from sqlalchemy.orm import Session
 
 from app.core.db import Database
 from app.core.engine import ratelimits
+from app.core.engine.claim_sql import (
+    DUE,
+    EXPIRED,
+    PLATFORMS,
+    PROBE,
+    budget_exhausted,
+    take_statement,
+)
+from app.core.engine.claim_sql import claimable as claimable
 from app.core.engine.presend import Hold as Hold
 from app.core.engine.presend import hold_lease as hold_lease
 from app.core.engine.presend import hold_leases as hold_leases
@@ -49,79 +58,36 @@ class Claimed:
     platform: Any  # the account's (a Platform, or its name)
 
 
-def _budget_exhausted(now: datetime) -> Any:
-    return exists().where(
-        RateLimitBudget.account_id == Target.account_id,
-        RateLimitBudget.scope == ratelimits.PUBLISH,
-        RateLimitBudget.remaining <= 0,
-        RateLimitBudget.reset_at > now,
-    )
-
-
-def claimable(now: datetime) -> Any:
-    """Due, queued, for an ACTIVE account, on a post that is not deleted and is approved (or
-    needs no approval), within budget."""
-    return and_(
-        Target.status == TargetStatus.QUEUED,
-        Target.next_attempt_at <= now,
-        Account.status == AccountStatus.ACTIVE,
-        Post.deleted_at.is_(None),
-        Post.approval.in_(PUBLISHABLE_APPROVALS),
-        ~_budget_exhausted(now),
-    )
-
-
-def _expired(now: datetime) -> Any:
-    return and_(
-        Target.status == TargetStatus.IN_FLIGHT,
-        Target.lease_until < now,
-        Account.status == AccountStatus.ACTIVE,
-    )
-
-
-def _candidates(where: Any, limit: int, order: Any) -> Any:
-    return (
-        select(Target.id)
-        .join(Account, Account.id == Target.account_id)
-        .join(Post, Post.id == Target.post_id)
-        .where(where)
-        .order_by(order, Target.id)
-        .limit(limit)
-    )
+def _probe(db: Database, kind: str, now: datetime) -> bool:
+    """Is anything of `kind` there to claim? A read, no lock (a cheap first look)."""
+    with db.engine.connect() as conn:
+        return conn.execute(PROBE[kind], {"claim_now": now}).first() is not None
 
 
 def _take(
-    session: Session, where: Any, order: Any, limit: int, values: Mapping[str, Any]
+    session: Session, kind: str, now: datetime, limit: int, values: Mapping[str, Any]
 ) -> list[Claimed]:
-    """Atomically set `values` on up to `limit` rows matching `where`; returns what was taken
-    in `order`. One statement on both engines: SQLite under its write lock, PostgreSQL with
-    the candidates locked FOR UPDATE SKIP LOCKED inside it (a round trip less than a
-    SELECT … FOR UPDATE and then an UPDATE)."""
-    candidates = _candidates(where, limit, order)
-    if session.get_bind().dialect.name == "sqlite":
-        # SQLite's RETURNING cannot name another table: the platforms in a second read.
-        stmt = (
-            update(Target)
-            .where(Target.id.in_(candidates))
-            .values(**values)
-            .returning(Target.id, Target.account_id, Target.post_id, order)
-        )
-        taken = session.execute(stmt).all()
+    """Atomically move up to `limit` rows of `kind` (due, or expired leases) to the new
+    lease in `values`; returns what was taken in due (or lease) order. One statement on both
+    engines: SQLite under its write lock, PostgreSQL with the candidates locked FOR UPDATE
+    SKIP LOCKED inside it (a round trip less than a SELECT … FOR UPDATE and then an UPDATE)."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    params = {
+        "claim_now": now,
+        "claim_limit": limit,
+        "new_lease_until": values["lease_until"],
+        "new_lease_owner": values["lease_owner"],
+        "new_updated_at": values["updated_at"],
+    }
+    conn = session.connection()
+    if sqlite:
+        taken = conn.execute(take_statement(kind, True), params).all()
         platforms = dict(
-            session.execute(
-                select(Account.id, Account.platform).where(Account.id.in_({r[1] for r in taken}))
-            ).all()
+            conn.execute(PLATFORMS, {"account_ids": sorted({r[1] for r in taken})}).all()
         )
         rows = [(r[0], r[1], r[2], platforms.get(r[1]), r[3]) for r in taken]
     else:
-        candidates = candidates.with_for_update(skip_locked=True, of=Target)
-        stmt = (
-            update(Target)
-            .where(Target.account_id == Account.id, Target.id.in_(candidates))  # UPDATE … FROM
-            .values(**values)
-            .returning(Target.id, Target.account_id, Target.post_id, Account.platform, order)
-        )
-        rows = [tuple(r) for r in session.execute(stmt).all()]
+        rows = [tuple(r) for r in conn.execute(take_statement(kind, False), params).all()]
     rows.sort(key=lambda r: (r[4], r[0]))
     return [Claimed(r[0], r[1], r[2], r[3]) for r in rows]
 
@@ -141,15 +107,8 @@ def claim_due(
     """
     if limit <= 0:
         return []
-    if db.is_sqlite:  # a read first: SQLite's write lock only when there is work
-        with db.session() as s:
-            probe = (
-                select(Target.id)
-                .join(Account, Account.id == Target.account_id)
-                .join(Post, Post.id == Target.post_id)
-            )
-            if s.scalar(probe.where(claimable(now)).limit(1)) is None:
-                return []
+    if db.is_sqlite and not _probe(db, DUE, now):  # SQLite's write lock only when needed
+        return []
     # PostgreSQL: the claim itself is the probe (SKIP LOCKED takes no lock it cannot get).
     with write_session(db) as s:
         if not db.is_sqlite:
@@ -157,15 +116,10 @@ def claim_due(
         defaults = budgets if budgets is not None else ratelimits.load_defaults(s)
         claimed = _take(
             s,
-            claimable(now),
-            Target.next_attempt_at,
+            DUE,
+            now,
             limit,
-            {
-                "status": TargetStatus.IN_FLIGHT,
-                "lease_until": now + lease,
-                "lease_owner": owner,
-                "updated_at": now,
-            },
+            {"lease_until": now + lease, "lease_owner": owner, "updated_at": now},
         )
         if not claimed:
             return []
@@ -199,28 +153,30 @@ def _mark_publishing(s: Session, post_ids: list[int], now: datetime) -> None:
     is in flight: PUBLISHING, unless a target already gave up (FAILED stays FAILED; see
     app/core/poststatus.py). Two statements where refresh_post_status needs five: the
     targets' statuses need not be read, an in-flight one decides."""
-    if s.get_bind().dialect.name == "sqlite":  # under the write lock already
-        current = dict(s.execute(select(Post.id, Post.status).where(Post.id.in_(post_ids))).all())
+    conn = s.connection()
+    ids = {"post_ids": sorted(set(post_ids))}
+    if conn.dialect.name == "sqlite":  # under the write lock already
+        current = dict(conn.execute(_POST_STATUSES, ids).all())
     else:
-        current = dict(
-            s.execute(
-                select(Post.id, Post.status)
-                .where(Post.id.in_(sorted(set(post_ids))))
-                .order_by(Post.id)
-                .with_for_update()
-            ).all()
-        )
+        current = dict(conn.execute(_POST_STATUSES_LOCKED, ids).all())
     stale = [
         pid
         for pid, status in current.items()
         if status not in (PostStatus.PUBLISHING, PostStatus.FAILED, PostStatus.DRAFT)
     ]
     if stale:
-        s.execute(
-            update(Post)
-            .where(Post.id.in_(stale))
-            .values(status=PostStatus.PUBLISHING, updated_at=now)
-        )
+        conn.execute(_MARK_PUBLISHING, {"post_ids": stale, "new_updated_at": now})
+
+
+_POST_STATUSES = select(Post.id, Post.status).where(
+    Post.id.in_(bindparam("post_ids", expanding=True))
+)
+_POST_STATUSES_LOCKED = _POST_STATUSES.order_by(Post.id).with_for_update()
+_MARK_PUBLISHING = (
+    update(Post)
+    .where(Post.id.in_(bindparam("post_ids", expanding=True)))
+    .values(status=PostStatus.PUBLISHING, updated_at=bindparam("new_updated_at"))
+)
 
 
 def _reserve_budgets(
@@ -275,15 +231,13 @@ def claim_expired(
     the post exists."""
     if limit <= 0:
         return []
-    with db.session() as s:  # a read first: most cycles find no expired lease
-        probe = select(Target.id).join(Account, Account.id == Target.account_id)
-        if s.scalar(probe.where(_expired(now)).limit(1)) is None:
-            return []
+    if not _probe(db, EXPIRED, now):  # a read first: most cycles find no expired lease
+        return []
     with write_session(db) as s:
         taken = _take(
             s,
-            _expired(now),
-            Target.lease_until,
+            EXPIRED,
+            now,
             limit,
             {"lease_until": now + lease, "lease_owner": owner, "updated_at": now},
         )
@@ -322,7 +276,7 @@ def next_wakeup(db: Database, now: datetime) -> datetime | None:
                 Account.status == AccountStatus.ACTIVE,
                 Post.deleted_at.is_(None),
                 Post.approval.in_(PUBLISHABLE_APPROVALS),  # a post waiting for approval: no wake-up
-                ~_budget_exhausted(now),
+                ~budget_exhausted(now),
             )
             .order_by(Target.next_attempt_at, Target.id)
             .limit(1)

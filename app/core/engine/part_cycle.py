@@ -11,7 +11,10 @@ from concurrent.futures import Future
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam, exists, or_, select
+
 from app.core import events as ev
+from app.core.chain_models import TargetPart
 from app.core.clock import Clock
 from app.core.db import Database
 from app.core.engine import parts
@@ -24,7 +27,30 @@ from app.core.engine.ratelimits import BudgetDefault
 from app.core.engine.results import Outcome
 from app.core.engine.settings import AdapterSource, EngineSettings
 from app.core.engine.txn import retrying
+from app.core.models import TargetStatus
 from app.platforms.names import Platform
+
+#: Is any part queued and due, or in flight with its lease run out? Two index probes (status
+#: with the due time, status with the lease) that stop at the first row, built once. Most
+#: cycles find none (most histories have no chain or first comment): the claims' own probes
+#: (joins over targets, accounts, posts, budgets, built for each call) are then not run.
+#: Only a pre-filter: what it lets through is judged by the claims as before.
+_MAYBE_CLAIMABLE = select(
+    or_(
+        exists().where(
+            TargetPart.status == TargetStatus.QUEUED,
+            TargetPart.next_attempt_at <= bindparam("now"),
+        ),
+        exists().where(
+            TargetPart.status == TargetStatus.IN_FLIGHT,
+            TargetPart.lease_until < bindparam("now"),
+        ),
+    )
+)
+#: Is any part waiting or in flight at all (whatever its due time or lease)?
+_ANY_OPEN = select(
+    exists().where(TargetPart.status.in_([TargetStatus.QUEUED, TargetStatus.IN_FLIGHT]))
+)
 
 
 def split_keys(keys: Iterable[int]) -> tuple[list[int], list[int]]:
@@ -60,7 +86,7 @@ class PartCycle:
     def cycle(
         self, now: datetime, free: int
     ) -> tuple[list[Future[Outcome]], list[Future[Outcome]]]:
-        if free <= 0:
+        if free <= 0 or not self._probe(_MAYBE_CLAIMABLE, {"now": now}):
             return [], []
         lease, db, owner = self._settings.lease, self._db, self._owner
         expired = retrying(lambda: parts.claim_expired(db, owner, now, free, lease))
@@ -84,8 +110,16 @@ class PartCycle:
         parts.release(self._db, part_ids, self._owner, now)
 
     def next_wakeup(self, now: datetime) -> datetime | None:
+        if not self._probe(_ANY_OPEN):
+            return None
         return parts.next_wakeup(self._db, now)
 
     def idle(self, now: datetime) -> bool:
+        if not self._probe(_ANY_OPEN):
+            return True
         due, flying = parts.busy(self._db, now)
         return due == 0 and flying == 0
+
+    def _probe(self, stmt: Any, params: dict[str, Any] | None = None) -> bool:
+        with self._db.engine.connect() as conn:
+            return bool(conn.execute(stmt, params or {}).scalar())

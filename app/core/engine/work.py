@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from app.core.db import Database
@@ -74,24 +74,42 @@ _WORK_COLUMNS = (
     Target.error_message,
     Post.content_version,
 )
+#: built once (the engine loads its claimed work at every clock stop of the demo seed)
+_WORKS = (
+    select(*_WORK_COLUMNS)
+    .join(Post, Post.id == Target.post_id)
+    .join(Account, Account.id == Target.account_id)
+    .where(
+        Target.id.in_(bindparam("target_ids", expanding=True)),
+        Target.lease_owner == bindparam("owner"),
+        Target.status == TargetStatus.IN_FLIGHT,
+    )
+)
+_MEDIA = (
+    select(
+        PostMedia.post_id,
+        Media.path,
+        Media.mime,
+        Media.bytes,
+        Media.sha256,
+        Media.width,
+        Media.height,
+        Media.duration_s,
+        PostMedia.alt_text,
+    )
+    .join(Media, Media.id == PostMedia.media_id)
+    .where(PostMedia.post_id.in_(bindparam("post_ids", expanding=True)))
+    .order_by(PostMedia.post_id, PostMedia.position)
+)
 
 
 def load_works(db: Database, target_ids: Sequence[int], owner: str) -> dict[int, Work]:
     """Snapshots of claimed targets still held by `owner`: two queries for the batch."""
     if not target_ids:
         return {}
-    with db.session() as s:
-        rows = s.execute(
-            select(*_WORK_COLUMNS)
-            .join(Post, Post.id == Target.post_id)
-            .join(Account, Account.id == Target.account_id)
-            .where(
-                Target.id.in_(list(target_ids)),
-                Target.lease_owner == owner,
-                Target.status == TargetStatus.IN_FLIGHT,
-            )
-        ).all()
-        media = _media_of(s, {r[1] for r in rows})
+    with db.engine.connect() as conn:
+        rows = conn.execute(_WORKS, {"target_ids": list(target_ids), "owner": owner}).all()
+        media = _media_of(conn, {r[1] for r in rows})
     return {
         r[0]: Work(
             target_id=r[0],
@@ -112,27 +130,12 @@ def load_works(db: Database, target_ids: Sequence[int], owner: str) -> dict[int,
     }
 
 
-def _media_of(s: Session, post_ids: set[int]) -> dict[int, tuple[MediaItem, ...]]:
+def _media_of(conn: Connection | Session, post_ids: set[int]) -> dict[int, tuple[MediaItem, ...]]:
     """Each post's media in its order (PostMedia.position, as Post.media_links)."""
     if not post_ids:
         return {}
     found: dict[int, list[MediaItem]] = {}
-    for r in s.execute(
-        select(
-            PostMedia.post_id,
-            Media.path,
-            Media.mime,
-            Media.bytes,
-            Media.sha256,
-            Media.width,
-            Media.height,
-            Media.duration_s,
-            PostMedia.alt_text,
-        )
-        .join(Media, Media.id == PostMedia.media_id)
-        .where(PostMedia.post_id.in_(sorted(post_ids)))
-        .order_by(PostMedia.post_id, PostMedia.position)
-    ):
+    for r in conn.execute(_MEDIA, {"post_ids": sorted(post_ids)}):
         found.setdefault(r[0], []).append(
             MediaItem(
                 path=r[1],
