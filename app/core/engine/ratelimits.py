@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, case, select, text, update
+from sqlalchemy import ClauseElement, bindparam, case, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -359,6 +359,10 @@ def apply_info(
             # The platform's window, not our guess at it: never refilled before it is.
             values["reset_at"] = info.reset_at
         guard = []
+    if row is not None:  # what the row says already needs no write (Facebook's usage, mostly)
+        values = {
+            k: v for k, v in values.items() if isinstance(v, ClauseElement) or v != row._mapping[k]
+        }
     if not values:
         return
     values["updated_at"] = now
