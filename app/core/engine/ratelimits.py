@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ClauseElement, bindparam, case, select, text, update
+from sqlalchemy import ClauseElement, Connection, bindparam, case, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -95,24 +95,15 @@ def _row_values(
     }
 
 
-def _insert_ignoring_conflicts(session: Session, rows: list[dict[str, Any]]) -> Any:
+def _insert_ignoring_conflicts(session: Session | Connection, rows: list[dict[str, Any]]) -> Any:
     """One INSERT of these budget rows that skips the ones that exist (concurrent workers may
     race to create them)."""
-    dialect = session.get_bind().dialect.name
+    dialect = (session.get_bind() if isinstance(session, Session) else session).dialect.name
     if dialect == "postgresql":
         return postgresql.insert(RateLimitBudget).values(rows).on_conflict_do_nothing()
     if dialect == "sqlite":
         return sqlite.insert(RateLimitBudget).values(rows).on_conflict_do_nothing()
     raise NotImplementedError(dialect)  # pragma: no cover - only SQLite and PostgreSQL
-
-
-def _insert_missing(
-    session: Session, account_id: int, scope: str, default: BudgetDefault, now: datetime
-) -> None:
-    """Create the budget row unless it exists; concurrent workers may race to do this."""
-    session.execute(
-        _insert_ignoring_conflicts(session, [_row_values(account_id, scope, default, now)])
-    )
 
 
 def reserve(
@@ -301,7 +292,7 @@ UNKNOWN_LIMIT = 1_000_000  # "no published limit": large enough never to bind by
 
 
 def apply_info(
-    session: Session,
+    session: Session | Connection,
     account_id: int,
     platform: Platform,
     info: RateLimitInfo,
@@ -339,7 +330,9 @@ def apply_info(
         select(table.c.limit, table.c.remaining, table.c.reset_at, table.c.window_s).where(key)
     ).first()
     if row is None:
-        _insert_missing(session, account_id, info.scope, default, now)
+        # created unless it exists: concurrent workers may race to do this
+        row_values = _row_values(account_id, info.scope, default, now)
+        session.execute(_insert_ignoring_conflicts(session, [row_values]))
     values: dict[str, Any] = {}
     if info.limit is not None and (row is None or row.limit != info.limit):
         values["limit"] = info.limit

@@ -17,7 +17,12 @@ from sqlalchemy.orm import Session
 from app.core.db import Database
 from app.core.engine import audit_trail, ratelimits, writeback
 from app.core.engine.policy import Decision, ErrorCode
-from app.core.engine.txn import lock_posts, refresh_post_status, write_session
+from app.core.engine.txn import (
+    lock_posts,
+    refresh_post_status,
+    write_connection,
+    write_session,
+)
 from app.core.engine.work import Work, effective_text, load_work, load_works
 from app.core.models import Account, AccountStatus, Post, Target, TargetStatus
 from app.core.ports import RateLimitInfo
@@ -89,8 +94,7 @@ def mark_published_many(
     already PUBLISHED is left as it is (False for it)."""
     if not successes:
         return []
-    with write_session(db) as s:
-        conn = s.connection()
+    with write_connection(db) as conn:
         written, previous = writeback.publish(conn, successes, audit_trail.PUBLISH)
         sent = {x.target_id: x.external_id for x in successes}
         for p in previous:
@@ -111,12 +115,15 @@ def mark_published_many(
                 if x.rate_limit is not None and x.target_id in done_ids:
                     latest[account_of[x.target_id]] = x
             if latest:
-                defaults = budgets if budgets is not None else ratelimits.load_defaults(s)
+                defaults = budgets
+                if defaults is None:
+                    with Session(bind=conn) as s:
+                        defaults = ratelimits.load_defaults(s)
                 for account_id in sorted(latest):
                     x = latest[account_id]
                     assert x.rate_limit is not None
                     ratelimits.apply_info(
-                        s,
+                        conn,
                         account_id,
                         Platform(platform_of[account_id]),
                         x.rate_limit,
@@ -124,7 +131,7 @@ def mark_published_many(
                         defaults,
                     )
             last = [x.at for x in successes if x.target_id in done_ids][-1]
-            refresh_post_status(s, {w.post_id for w in written}, last)
+            refresh_post_status(conn, {w.post_id for w in written}, last)
     done = {w.target_id for w in written}
     return [x.target_id in done for x in successes]
 
