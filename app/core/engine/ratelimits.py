@@ -288,6 +288,10 @@ def _reserve_many_pg(
     return out
 
 
+_BUDGETS = RateLimitBudget.metadata.tables[RateLimitBudget.__tablename__]
+_READ_BUDGET = select(
+    _BUDGETS.c.limit, _BUDGETS.c.remaining, _BUDGETS.c.reset_at, _BUDGETS.c.window_s
+).where(_BUDGETS.c.account_id == bindparam("r_account"), _BUDGETS.c.scope == bindparam("r_scope"))
 UNKNOWN_LIMIT = 1_000_000  # "no published limit": large enough never to bind by itself
 
 
@@ -323,12 +327,9 @@ def apply_info(
         if info.reset_at is not None and info.reset_at > now:
             window = max(60, int((info.reset_at - now).total_seconds()))
         default = BudgetDefault(info.limit or UNKNOWN_LIMIT, window)
-    table = RateLimitBudget.metadata.tables[RateLimitBudget.__tablename__]
-    key = (table.c.account_id == account_id) & (table.c.scope == info.scope)
+    table = _BUDGETS
     # A plain read takes no lock (INSERT … ON CONFLICT would wait for a claim holding it).
-    row = session.execute(
-        select(table.c.limit, table.c.remaining, table.c.reset_at, table.c.window_s).where(key)
-    ).first()
+    row = session.execute(_READ_BUDGET, {"r_account": account_id, "r_scope": info.scope}).first()
     if row is None:
         # created unless it exists: concurrent workers may race to do this
         row_values = _row_values(account_id, info.scope, default, now)
@@ -359,6 +360,7 @@ def apply_info(
     if not values:
         return
     values["updated_at"] = now
+    key = (table.c.account_id == account_id) & (table.c.scope == info.scope)
     session.execute(update(table).where(key, *guard).values(**values))
 
 
