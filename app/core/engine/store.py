@@ -90,7 +90,8 @@ def mark_published_many(
     budgets: Mapping[Platform, ratelimits.BudgetDefault] | None = None,
 ) -> list[bool]:
     """Record successes in one transaction: PUBLISHED with the platform's id, analytics
-    checkpoints planned, headers' rate limits stored, post statuses derived. A target that is
+    checkpoints planned, audit entries, post statuses derived (writeback.py), headers' rate
+    limits stored. A target that is
     already PUBLISHED is left as it is (False for it)."""
     if not successes:
         return []
@@ -130,8 +131,6 @@ def mark_published_many(
                         x.at,
                         defaults,
                     )
-            last = [x.at for x in successes if x.target_id in done_ids][-1]
-            refresh_post_status(conn, {w.post_id for w in written}, last)
     done = {w.target_id for w in written}
     return [x.target_id in done for x in successes]
 

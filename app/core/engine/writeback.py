@@ -24,9 +24,11 @@ from sqlalchemy import Connection, bindparam, select, text, update
 from sqlalchemy.dialects import sqlite
 
 from app import platforms
+from app.core.chain_ports import PART
 from app.core.engine import audit_trail
+from app.core.engine.txn import refresh_post_status
 from app.core.metric_plan import CHECKPOINT_DELAYS
-from app.core.models import Account, MetricTask, Post, Target, TargetStatus, TaskStatus
+from app.core.models import Account, MetricTask, Post, PostStatus, Target, TargetStatus, TaskStatus
 
 
 class Sent(Protocol):
@@ -65,6 +67,7 @@ class Previous:
 
 _targets = Target.metadata.tables[Target.__tablename__]
 _PUBLISHED = TargetStatus.PUBLISHED.name
+_FAILED = TargetStatus.FAILED.name
 
 _LOCK_POSTS_PG = text(
     "SELECT p.id FROM posts p WHERE p.id IN "
@@ -73,7 +76,11 @@ _LOCK_POSTS_PG = text(
 )
 
 #: the targets, from arrays (one text whatever the batch), only those not PUBLISHED yet; their
-#: checkpoints in the same statement (a data-modifying CTE)
+#: checkpoints, audit entries and posts' statuses in the same statement (data-modifying CTEs).
+#: The statuses are derived as txn.refresh_post_status derives them, for posts with a target
+#: PUBLISHED now: FAILED when any target or chain part gave up, PUBLISHED when all are,
+#: PUBLISHING otherwise. The posts are locked (their other targets cannot change meanwhile),
+#: and this batch's targets are PUBLISHED once the statement ends, whatever its snapshot says.
 _PUBLISH_PG = text(f"""
 WITH v AS (
   SELECT * FROM unnest(CAST(:ids AS integer[]), CAST(:exts AS text[]), CAST(:urls AS text[]),
@@ -102,6 +109,24 @@ audited AS (
   FROM done LEFT JOIN unnest(CAST(:networks AS text[]), CAST(:displays AS text[]))
     AS n(platform, display) ON n.platform = done.platform
   ORDER BY done.id
+),
+statuses AS (
+  SELECT x.post_id, CASE
+      WHEN bool_or(x.status = '{_FAILED}') THEN '{_FAILED}'
+      WHEN bool_and(x.status = '{_PUBLISHED}') THEN '{_PUBLISHED}'
+      ELSE '{PostStatus.PUBLISHING.name}' END AS derived
+  FROM (
+    SELECT t.post_id, CASE WHEN t.id = ANY(CAST(:ids AS integer[])) THEN '{_PUBLISHED}'
+                           ELSE t.status END AS status
+    FROM targets t WHERE t.post_id IN (SELECT post_id FROM done)
+    UNION ALL
+    SELECT t.post_id, tp.status FROM target_parts tp JOIN targets t ON t.id = tp.target_id
+    WHERE t.post_id IN (SELECT post_id FROM done) AND tp.kind = :part
+  ) x GROUP BY x.post_id
+),
+refreshed AS (
+  UPDATE posts p SET status = s.derived, updated_at = :now FROM statuses s
+  WHERE p.id = s.post_id AND p.status <> '{PostStatus.DRAFT.name}' AND p.status <> s.derived
 )
 SELECT id, post_id, account_id, workspace_id, platform, handle, at FROM done ORDER BY id
 """)
@@ -159,12 +184,20 @@ def publish(
     else:
         written = _publish_locked(conn, sent)
         audit_trail.record_rows(conn, action, written)
+        if written:
+            refresh_post_status(conn, {w.post_id for w in written}, written_last(sent, written))
     if len(written) == len(sent):
         return written, []
     done = {w.target_id for w in written}
     rest = [x.target_id for x in sent if x.target_id not in done]
     previous = [Previous(r[0], r[1]) for r in conn.execute(_PREVIOUS, {"ids": rest})]
     return written, previous
+
+
+def written_last(sent: Sequence[Sent], written: Sequence[Written]) -> datetime:
+    """The time of the batch's last success that was written (the posts' updated_at)."""
+    done = {w.target_id for w in written}
+    return [x.at for x in sent if x.target_id in done][-1]
 
 
 def _publish_pg(conn: Connection, sent: Sequence[Sent], action: str) -> list[Written]:
@@ -178,6 +211,8 @@ def _publish_pg(conn: Connection, sent: Sequence[Sent], action: str) -> list[Wri
         "checkpoints": _CHECKPOINTS,
         "delays": _DELAYS,
         "who": audit_trail.worker_identity(conn),
+        "part": PART,
+        "now": sent[-1].at,
         "action": action,
     }
     networks = platforms.all_platforms()

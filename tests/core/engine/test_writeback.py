@@ -10,11 +10,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 
+from app.core import chains
 from app.core.accounts import AccountService
 from app.core.db import Database
 from app.core.engine import claim, ratelimits, store
+from app.core.engine.txn import refresh_post_status, write_session
 from app.core.models import AuditEntry, MetricTask, Post, PostStatus, Target, TargetStatus
 from app.core.ports import RateLimitInfo
 from app.core.vault import Vault
@@ -107,3 +109,46 @@ def test_a_post_is_published_only_when_its_last_target_is(any_db, clock):
     store.mark_published_many(any_db, _successes(ids[2:], clock), BUDGETS)
     with any_db.session() as s:
         assert s.scalar(select(Post.status)) == PostStatus.PUBLISHED
+
+
+def _statuses(db: Database) -> dict[int, str]:
+    with db.session() as s:
+        return {i: st for i, st in s.execute(select(Post.id, Post.status))}
+
+
+def test_the_posts_statuses_are_derived_as_refresh_post_status_derives_them(any_db, clock):
+    """The write-back derives the posts' statuses itself (on PostgreSQL inside its one
+    statement); deriving them again afterwards changes nothing: a failed target keeps its
+    post FAILED, a chain still to go keeps it PUBLISHING."""
+    ws = WorkspaceService(any_db, clock).create("Statuses", "UTC").id
+    service = AccountService(any_db, Vault(any_db, environ={}), clock)
+    accounts = [connect(service, ws, p, clock, external_id=f"{p}-st") for p in NETWORKS]
+    due = clock.now() - timedelta(seconds=1)
+    failed_post, (f1, f2, _f3) = add_post(any_db, ws, accounts, due, "one gave up")
+    chained, (c1,) = add_post(any_db, ws, accounts[:1], due, "part one")
+    chains.set_chain(any_db, chained, ["part one", "part two"], None, clock.now())
+    both, (b1, b2) = add_post(any_db, ws, accounts[:2], due, "two to go")
+    with any_db.write_session() as s:
+        s.execute(update(Target).where(Target.id == f2).values(status=TargetStatus.FAILED))
+        s.commit()
+    claim.claim_due(any_db, "wb", clock.now(), 100, timedelta(minutes=5), BUDGETS)
+    rounds = [[f1, c1, b1], [b2]]
+    expected = [
+        {
+            failed_post: PostStatus.FAILED,
+            chained: PostStatus.PUBLISHING,
+            both: PostStatus.PUBLISHING,
+        },
+        {
+            failed_post: PostStatus.FAILED,
+            chained: PostStatus.PUBLISHING,
+            both: PostStatus.PUBLISHED,
+        },
+    ]
+    for ids, want in zip(rounds, expected, strict=True):
+        store.mark_published_many(any_db, _successes(ids, clock), BUDGETS)
+        written = _statuses(any_db)
+        assert written == want
+        with write_session(any_db) as s:
+            refresh_post_status(s, list(written), clock.now())
+        assert _statuses(any_db) == written
