@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import getpass
 import socket
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Protocol
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
 from app import platforms
@@ -27,10 +28,10 @@ FAIL = "fail"
 ENGINE_ACTIONS = (PUBLISH, FAIL)
 
 
-def worker_identity(s: Session) -> str:
+def worker_identity(s: Session | Connection) -> str:
     """'Herald worker on HOST (LOGIN)': LOGIN is the database role on PostgreSQL (the service
     role headless workers run as), the OS user on SQLite."""
-    engine = s.get_bind().engine
+    engine = s.get_bind().engine if isinstance(s, Session) else s.engine
     login: str | None = engine.url.username if engine.dialect.name == "postgresql" else None
     if not login:
         try:
@@ -82,6 +83,47 @@ def record(
             }
         )
     s.execute(insert(AuditEntry), values)
+
+
+class Row(Protocol):
+    """What an entry needs of one target (writeback.Written)."""
+
+    @property
+    def post_id(self) -> int: ...
+    @property
+    def workspace_id(self) -> int: ...
+    @property
+    def platform(self) -> str: ...
+    @property
+    def handle(self) -> str: ...
+    @property
+    def at(self) -> datetime: ...
+
+
+_INSERT = insert(AuditEntry)
+
+
+def record_rows(conn: Connection, action: str, rows: Sequence[Row]) -> None:
+    """`record` for targets whose post, network and handle the caller has read already (the
+    success write-back's UPDATE returns them): one INSERT, no read."""
+    if not rows:
+        return
+    actor = worker_identity(conn)
+    conn.execute(
+        _INSERT,
+        [
+            {
+                "workspace_id": r.workspace_id,
+                "at": r.at,
+                "who": actor,
+                "action": action,
+                "object_kind": "post",
+                "object_id": r.post_id,
+                "detail": f"{_network(r.platform)} {r.handle}"[:300],
+            }
+            for r in rows
+        ],
+    )
 
 
 def _network(platform: object) -> str:

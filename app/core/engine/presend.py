@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, exists, update
 
 from app.core.db import Database
-from app.core.engine.txn import write_session
+from app.core.engine.txn import write_connection
 from app.core.models import Post, Target, TargetStatus
 
 
@@ -48,13 +48,13 @@ def hold_leases(db: Database, owner: str, holds: Sequence[Hold]) -> list[bool]:
     """`hold_lease` for several targets in one transaction (group-committed pre-send checks):
     each its own conditional UPDATE, so each answer means what hold_lease's does."""
     answers = []
-    with write_session(db) as s:
+    with write_connection(db) as conn:
         for h in holds:
             version = h.content_version is not None
             params = {"h_id": h.target_id, "h_owner": owner, "h_now": h.now, "h_until": h.until}
             if version:
                 params["h_version"] = h.content_version
-            result = s.execute(_HOLD_STATEMENTS[version], params)
+            result = conn.execute(_HOLD_STATEMENTS[version], params)
             answers.append(int(getattr(result, "rowcount", 0) or 0) == 1)
     return answers
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, case, select, text, update
+from sqlalchemy import ClauseElement, Connection, bindparam, case, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -95,24 +95,15 @@ def _row_values(
     }
 
 
-def _insert_ignoring_conflicts(session: Session, rows: list[dict[str, Any]]) -> Any:
+def _insert_ignoring_conflicts(session: Session | Connection, rows: list[dict[str, Any]]) -> Any:
     """One INSERT of these budget rows that skips the ones that exist (concurrent workers may
     race to create them)."""
-    dialect = session.get_bind().dialect.name
+    dialect = (session.get_bind() if isinstance(session, Session) else session).dialect.name
     if dialect == "postgresql":
         return postgresql.insert(RateLimitBudget).values(rows).on_conflict_do_nothing()
     if dialect == "sqlite":
         return sqlite.insert(RateLimitBudget).values(rows).on_conflict_do_nothing()
     raise NotImplementedError(dialect)  # pragma: no cover - only SQLite and PostgreSQL
-
-
-def _insert_missing(
-    session: Session, account_id: int, scope: str, default: BudgetDefault, now: datetime
-) -> None:
-    """Create the budget row unless it exists; concurrent workers may race to do this."""
-    session.execute(
-        _insert_ignoring_conflicts(session, [_row_values(account_id, scope, default, now)])
-    )
 
 
 def reserve(
@@ -297,11 +288,15 @@ def _reserve_many_pg(
     return out
 
 
+_BUDGETS = RateLimitBudget.metadata.tables[RateLimitBudget.__tablename__]
+_READ_BUDGET = select(
+    _BUDGETS.c.limit, _BUDGETS.c.remaining, _BUDGETS.c.reset_at, _BUDGETS.c.window_s
+).where(_BUDGETS.c.account_id == bindparam("r_account"), _BUDGETS.c.scope == bindparam("r_scope"))
 UNKNOWN_LIMIT = 1_000_000  # "no published limit": large enough never to bind by itself
 
 
 def apply_info(
-    session: Session,
+    session: Session | Connection,
     account_id: int,
     platform: Platform,
     info: RateLimitInfo,
@@ -332,14 +327,13 @@ def apply_info(
         if info.reset_at is not None and info.reset_at > now:
             window = max(60, int((info.reset_at - now).total_seconds()))
         default = BudgetDefault(info.limit or UNKNOWN_LIMIT, window)
-    table = RateLimitBudget.metadata.tables[RateLimitBudget.__tablename__]
-    key = (table.c.account_id == account_id) & (table.c.scope == info.scope)
+    table = _BUDGETS
     # A plain read takes no lock (INSERT … ON CONFLICT would wait for a claim holding it).
-    row = session.execute(
-        select(table.c.limit, table.c.remaining, table.c.reset_at, table.c.window_s).where(key)
-    ).first()
+    row = session.execute(_READ_BUDGET, {"r_account": account_id, "r_scope": info.scope}).first()
     if row is None:
-        _insert_missing(session, account_id, info.scope, default, now)
+        # created unless it exists: concurrent workers may race to do this
+        row_values = _row_values(account_id, info.scope, default, now)
+        session.execute(_insert_ignoring_conflicts(session, [row_values]))
     values: dict[str, Any] = {}
     if info.limit is not None and (row is None or row.limit != info.limit):
         values["limit"] = info.limit
@@ -359,9 +353,14 @@ def apply_info(
             # The platform's window, not our guess at it: never refilled before it is.
             values["reset_at"] = info.reset_at
         guard = []
+    if row is not None:  # what the row says already needs no write (Facebook's usage, mostly)
+        values = {
+            k: v for k, v in values.items() if isinstance(v, ClauseElement) or v != row._mapping[k]
+        }
     if not values:
         return
     values["updated_at"] = now
+    key = (table.c.account_id == account_id) & (table.c.scope == info.scope)
     session.execute(update(table).where(key, *guard).values(**values))
 
 

@@ -15,11 +15,15 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
 from app.core.db import Database
-from app.core.engine import audit_trail, ratelimits
+from app.core.engine import audit_trail, ratelimits, writeback
 from app.core.engine.policy import Decision, ErrorCode
-from app.core.engine.txn import lock_posts, refresh_post_status, write_session
+from app.core.engine.txn import (
+    lock_posts,
+    refresh_post_status,
+    write_connection,
+    write_session,
+)
 from app.core.engine.work import Work, effective_text, load_work, load_works
-from app.core.metric_plan import plan_checkpoints_many
 from app.core.models import Account, AccountStatus, Post, Target, TargetStatus
 from app.core.ports import RateLimitInfo
 from app.platforms.names import Platform
@@ -86,81 +90,48 @@ def mark_published_many(
     budgets: Mapping[Platform, ratelimits.BudgetDefault] | None = None,
 ) -> list[bool]:
     """Record successes in one transaction: PUBLISHED with the platform's id, analytics
-    checkpoints planned, headers' rate limits stored, post statuses derived. A target that is
+    checkpoints planned, audit entries, post statuses derived (writeback.py), headers' rate
+    limits stored. A target that is
     already PUBLISHED is left as it is (False for it)."""
     if not successes:
         return []
-    ids = [x.target_id for x in successes]
-    with write_session(db) as s:
-        rows = {
-            r.id: r
-            for r in s.execute(
-                select(
-                    Target.id,
-                    Target.post_id,
-                    Target.account_id,
-                    Target.status,
-                    Target.external_id,
-                    Account.platform,
+    with write_connection(db) as conn:
+        written, previous = writeback.publish(conn, successes, audit_trail.PUBLISH)
+        sent = {x.target_id: x.external_id for x in successes}
+        for p in previous:
+            if p.external_id != sent[p.target_id]:
+                log.warning(
+                    "target %s published twice: %s and %s",
+                    p.target_id,
+                    p.external_id,
+                    sent[p.target_id],
                 )
-                .join(Account, Account.id == Target.account_id)
-                .where(Target.id.in_(ids))
-            )
-        }
-        lock_posts(s, (r.post_id for r in rows.values()))
-        fresh: list[Success] = []
-        for x in successes:
-            row = rows.get(x.target_id)
-            if row is None:
-                continue
-            if row.status == TargetStatus.PUBLISHED:
-                if row.external_id != x.external_id:
-                    log.warning(
-                        "target %s published twice: %s and %s",
-                        x.target_id,
-                        row.external_id,
-                        x.external_id,
-                    )
-                continue
-            fresh.append(x)
-        if fresh:
-            s.execute(
-                update(Target),
-                [
-                    {
-                        "id": x.target_id,
-                        "status": TargetStatus.PUBLISHED,
-                        "external_id": x.external_id,
-                        "external_url": x.url,
-                        "published_at": x.at,
-                        "lease_until": None,
-                        "lease_owner": None,
-                        "error_code": None,
-                        "error_message": None,
-                        "updated_at": x.at,
-                    }
-                    for x in fresh
-                ],
-            )
-            plan_checkpoints_many(s, {x.target_id: x.at for x in fresh})
+        if written:
+            done_ids = {w.target_id for w in written}
+            # each account's latest headers (the batch's order is the order they came in)
             latest: dict[int, Success] = {}
-            for x in fresh:
-                if x.rate_limit is not None:
-                    latest[rows[x.target_id].account_id] = x
+            platform_of = {w.account_id: w.platform for w in written}
+            account_of = {w.target_id: w.account_id for w in written}
+            for x in successes:
+                if x.rate_limit is not None and x.target_id in done_ids:
+                    latest[account_of[x.target_id]] = x
             if latest:
-                defaults = budgets if budgets is not None else ratelimits.load_defaults(s)
-                platforms = {r.account_id: r.platform for r in rows.values()}
+                defaults = budgets
+                if defaults is None:
+                    with Session(bind=conn) as s:
+                        defaults = ratelimits.load_defaults(s)
                 for account_id in sorted(latest):
                     x = latest[account_id]
                     assert x.rate_limit is not None
                     ratelimits.apply_info(
-                        s, account_id, Platform(platforms[account_id]), x.rate_limit, x.at, defaults
+                        conn,
+                        account_id,
+                        Platform(platform_of[account_id]),
+                        x.rate_limit,
+                        x.at,
+                        defaults,
                     )
-            refresh_post_status(s, {rows[x.target_id].post_id for x in fresh}, fresh[-1].at)
-            at_of = {x.target_id: x.at for x in fresh}
-            # only what this transaction changed: never a row twice; each at its own time
-            audit_trail.record(s, audit_trail.PUBLISH, [x.target_id for x in fresh], at_of)
-    done = {x.target_id for x in fresh}
+    done = {w.target_id for w in written}
     return [x.target_id in done for x in successes]
 
 

@@ -15,13 +15,24 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, bindparam, select, update
+from sqlalchemy import (
+    CompoundSelect,
+    Connection,
+    Engine,
+    bindparam,
+    literal,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from app.core.chain_models import chain_part_statuses
+from app.core.chain_models import TargetPart
+from app.core.chain_ports import PART
 from app.core.db import Database, write_transaction
 from app.core.models import Post, PostStatus, Target, TargetStatus
 from app.core.poststatus import derive_post_status
@@ -76,6 +87,15 @@ def write_session(db: Database) -> Iterator[Session]:
         s.flush()
 
 
+@contextmanager
+def write_connection(db: Database) -> Iterator[Connection]:
+    """`write_session` without the ORM session, for writes made of prebuilt Core statements
+    (a Session per transaction cost more CPU than the pre-send check's one UPDATE)."""
+    lock = _writer_lock(db.engine)
+    with lock if lock is not None else nullcontext(), write_transaction(db.engine) as conn:
+        yield conn
+
+
 def lock_posts(session: Session, post_ids: Iterable[int]) -> None:
     """Lock post rows in id order (PostgreSQL; SQLite already holds the database lock).
 
@@ -85,38 +105,47 @@ def lock_posts(session: Session, post_ids: Iterable[int]) -> None:
         session.execute(select(Post.id).where(Post.id.in_(ids)).order_by(Post.id).with_for_update())
 
 
-def refresh_post_status(session: Session, post_ids: Iterable[int], now: datetime) -> None:
+#: every post's status with its targets' (an outer join: a post without targets is still
+#: derived), then its chain parts' (issue 19; a first comment never counts): one read, built
+#: once, for every write-back
+_STATUSES: CompoundSelect[Any] = union_all(
+    select(Post.id, Post.status, Target.status, literal(0))
+    .outerjoin(Target, Target.post_id == Post.id)
+    .where(Post.id.in_(bindparam("ids", expanding=True))),
+    select(Target.post_id, null(), TargetPart.status, literal(1))
+    .join(Target, Target.id == TargetPart.target_id)
+    .where(Target.post_id.in_(bindparam("ids", expanding=True)), TargetPart.kind == PART),
+)
+_posts = Post.metadata.tables[Post.__tablename__]
+#: one executemany (one pipeline on psycopg), not an UPDATE per post
+_SET_STATUS = (
+    update(_posts)
+    .where(_posts.c.id == bindparam("p_id"))
+    .values(status=bindparam("p_status"), updated_at=bindparam("p_now"))
+)
+
+
+def refresh_post_status(
+    session: Session | Connection, post_ids: Iterable[int], now: datetime
+) -> None:
     """Derive each post's status from its targets (call after `lock_posts`)."""
     ids = sorted(set(post_ids))
     if not ids:
         return
+    conn = session.connection() if isinstance(session, Session) else session
     statuses: dict[int, list[TargetStatus]] = {i: [] for i in ids}
-    current: dict[int, PostStatus] = {}
-    # The posts' statuses and their targets' in one read (an outer join: a post without
-    # targets is still derived), a round trip less for every write-back.
-    for post_id, post_status, status in session.execute(
-        select(Post.id, Post.status, Target.status)
-        .outerjoin(Target, Target.post_id == Post.id)
-        .where(Post.id.in_(ids))
-    ):
-        current[post_id] = post_status
+    current: dict[int, str] = {}
+    for post_id, post_status, status, is_part in conn.execute(_STATUSES, {"ids": ids}):
+        if not is_part:
+            current[post_id] = post_status
         if status is not None:
             statuses[post_id].append(TargetStatus(status))
-    # A chain's parts count as the post's (issue 19); a first comment never does.
-    for post_id, status in session.execute(chain_part_statuses(ids)):
-        statuses[post_id].append(TargetStatus(status))
     changes = []
     for post_id, target_statuses in statuses.items():
         if post_id not in current or current[post_id] == PostStatus.DRAFT:
             continue  # a draft stays a draft; its targets are DRAFT too
         derived = derive_post_status(target_statuses)
         if derived != current[post_id]:
-            changes.append({"p_id": post_id, "p_status": derived})
-    if changes:  # one executemany (one pipeline on psycopg), not an UPDATE per post
-        posts = Post.metadata.tables[Post.__tablename__]
-        session.connection().execute(
-            update(posts)
-            .where(posts.c.id == bindparam("p_id"))
-            .values(status=bindparam("p_status"), updated_at=now),
-            changes,
-        )
+            changes.append({"p_id": post_id, "p_status": derived, "p_now": now})
+    if changes:
+        conn.execute(_SET_STATUS, changes)
