@@ -46,6 +46,7 @@ from app.core.engine import claim, ratelimits, store
 from app.core.models import Setting
 from app.core.vault import Vault
 from tests.bench.run import machine
+from tests.bench.scale import cpu
 from tests.bench.scale.dataset import Shape, generate
 from tests.integration.helpers import (
     NO_EMULATOR_LIMITS,
@@ -343,11 +344,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             )
         t0 = time.perf_counter()
         cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cores0 = cpu.mark()
         with ConnectionPeak(base) as peak:
             procs = [_start(url, work, args, i) for i in range(args.workers)]
             codes = wait_all(procs, timeout=args.timeout)
             drain_s = time.perf_counter() - t0
         cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # which of workers, emulator and server (the rest) held the cores
+        results["drain_cpu"] = cpu.split(cores0, cpu.mark())
+        _say(f"drain CPU: {results['drain_cpu']}")
         worker_cpu = (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)
         results["workers_cpu_s"] = round(worker_cpu, 1)
         results["workers_cpu_ms_per_target"] = round(1000 * worker_cpu / args.due, 1)
