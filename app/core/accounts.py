@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.core import audit
@@ -77,7 +77,8 @@ class AccountInfo:
     settings: Mapping[str, Any]
 
 
-def _info(a: Account) -> AccountInfo:
+def _info(a: Account | Row[Any]) -> AccountInfo:
+    """From the ORM object or a row of the same columns (`_INFO`)."""
     return AccountInfo(
         id=a.id,
         workspace_id=a.workspace_id,
@@ -185,17 +186,7 @@ class AccountService:
             row = conn.execute(_INFO, {"account_id": account_id}).first()
         if row is None:
             raise AccountError(f"No account with id {account_id}.")
-        return AccountInfo(
-            id=row.id,
-            workspace_id=row.workspace_id,
-            platform=Platform(row.platform),
-            handle=row.handle,
-            external_id=row.external_id,
-            status=AccountStatus(row.status),
-            status_reason=row.status_reason,
-            token_expires_at=row.token_expires_at,
-            settings=dict(row.settings or {}),
-        )
+        return _info(row)
 
     def credentials(self, account_id: int) -> Credentials:
         """The account's stored credentials, decrypted. The stored blob is read every time;

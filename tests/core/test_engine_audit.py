@@ -26,6 +26,18 @@ def _engine_rows(context, post_id):
     ]
 
 
+def _thread_and_comment(context, workspace, x, li, clock) -> tuple[int, int]:
+    """A 3-part thread on X and a LinkedIn post with a first comment: (thread, other)."""
+    from app.core import chains
+    from tests.core.chains.test_chains_emulator import PARTS, _post
+
+    post_id = _post(context, workspace, [x], PARTS[0])
+    chains.set_chain(context.db, post_id, PARTS[:3], None, clock.now())
+    other = _post(context, workspace, [li], "Open on Sunday.")
+    chains.set_chain(context.db, other, [], "Hours: 8-14", clock.now())
+    return post_id, other
+
+
 def test_a_retried_publish_is_recorded_once_with_the_network_and_the_time(
     herald_context, herald_accounts, herald_emulator, herald_engine, herald_clock
 ):
@@ -69,14 +81,10 @@ def test_a_post_that_fails_for_good_is_recorded_once_with_the_reason(
 def test_a_thread_part_or_first_comment_that_gives_up_is_recorded_with_which(
     herald_context, herald_workspace, herald_accounts, herald_clock, herald_emulator, herald_engine
 ):
-    from app.core import chains
-    from tests.core.chains.test_chains_emulator import PARTS, _due, _post
+    from tests.core.chains.test_chains_emulator import _due
 
     x, li = herald_accounts["x"], herald_accounts["linkedin"]
-    post_id = _post(herald_context, herald_workspace, [x], PARTS[0])
-    chains.set_chain(herald_context.db, post_id, PARTS[:3], None, herald_clock.now())
-    other = _post(herald_context, herald_workspace, [li], "Open on Sunday.")
-    chains.set_chain(herald_context.db, other, [], "Hours: 8-14", herald_clock.now())
+    post_id, other = _thread_and_comment(herald_context, herald_workspace, x, li, herald_clock)
     herald_emulator.add_fault("linkedin", "comment", 503)
     advance(herald_clock, herald_emulator, 3600)
     herald_engine.run_once()
@@ -99,14 +107,10 @@ def test_a_thread_part_or_first_comment_that_gives_up_is_recorded_with_which(
 def test_every_part_of_a_thread_and_a_first_comment_is_recorded_once_as_it_goes_out(
     herald_context, herald_workspace, herald_accounts, herald_clock, herald_emulator, herald_engine
 ):
-    from app.core import chains
-    from tests.core.chains.test_chains_emulator import PARTS, _due, _post
+    from tests.core.chains.test_chains_emulator import _due
 
     x, li = herald_accounts["x"], herald_accounts["linkedin"]
-    post_id = _post(herald_context, herald_workspace, [x], PARTS[0])
-    chains.set_chain(herald_context.db, post_id, PARTS[:3], None, herald_clock.now())
-    other = _post(herald_context, herald_workspace, [li], "Open on Sunday.")
-    chains.set_chain(herald_context.db, other, [], "Hours: 8-14", herald_clock.now())
+    post_id, other = _thread_and_comment(herald_context, herald_workspace, x, li, herald_clock)
     advance(herald_clock, herald_emulator, 3600)
     for _ in range(4):
         _due(herald_clock, herald_emulator, herald_engine)
