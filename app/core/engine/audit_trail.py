@@ -42,6 +42,20 @@ def worker_identity(s: Session | Connection) -> str:
     return f"Herald worker on {host} ({login})"[:120]
 
 
+def _entry(
+    action: str, actor: str, workspace_id: int, post_id: int, at: datetime, detail: str
+) -> dict[str, object]:
+    return {
+        "workspace_id": workspace_id,
+        "at": at,
+        "who": actor,
+        "action": action,
+        "object_kind": "post",
+        "object_id": post_id,
+        "detail": detail[:300],
+    }
+
+
 def record(
     s: Session,
     action: str,
@@ -71,17 +85,8 @@ def record(
         where = f"{_network(platform)} {handle}"
         note = extra.get(target_id)
         detail = f"{where}: {note}" if note else where
-        values.append(
-            {
-                "workspace_id": workspace_id,
-                "at": at if isinstance(at, datetime) else at[target_id],
-                "who": actor,
-                "action": action,
-                "object_kind": "post",
-                "object_id": post_id,
-                "detail": detail[:300],
-            }
-        )
+        when = at if isinstance(at, datetime) else at[target_id]
+        values.append(_entry(action, actor, workspace_id, post_id, when, detail))
     s.execute(insert(AuditEntry), values)
 
 
@@ -112,15 +117,9 @@ def record_rows(conn: Connection, action: str, rows: Sequence[Row]) -> None:
     conn.execute(
         _INSERT,
         [
-            {
-                "workspace_id": r.workspace_id,
-                "at": r.at,
-                "who": actor,
-                "action": action,
-                "object_kind": "post",
-                "object_id": r.post_id,
-                "detail": f"{_network(r.platform)} {r.handle}"[:300],
-            }
+            _entry(
+                action, actor, r.workspace_id, r.post_id, r.at, f"{_network(r.platform)} {r.handle}"
+            )
             for r in rows
         ],
     )
